@@ -1,0 +1,489 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Config: YAML file (or built-in defaults) + environment overrides -> one validated
+//! [`Config`]. Precedence: command line > environment > file > defaults.
+
+mod hint;
+pub mod schema;
+pub mod units;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+pub use schema::RateLimitConfig;
+use schema::{RawConfig, RawKeys, RawSource};
+use units::ByteSize;
+
+use crate::model::IndicatorType;
+use crate::sources::kind::{KeyKind, KeyUse, SourceKind};
+
+/// The seed-compatible template written by `config init`.
+pub const TEMPLATE: &str = include_str!("../../config/config_template.yaml");
+
+/// Environment variable naming the config file.
+pub const CONFIG_ENV: &str = "INTELLISIEM_CONFIG";
+
+/// A config that could not be used. Its message is one line naming the file, the line
+/// and the field where known.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("config {path}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    Invalid {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+}
+
+/// Where the config came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigOrigin {
+    File(PathBuf),
+    Builtin,
+}
+
+impl fmt::Display for ConfigOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigOrigin::File(p) => write!(f, "{}", p.display()),
+            ConfigOrigin::Builtin => f.write_str("built-in defaults"),
+        }
+    }
+}
+
+/// The API keys. Never printed: `Debug` shows only which are set.
+#[derive(Default, Clone)]
+pub struct ApiKeys {
+    pub otx: Option<SecretString>,
+    pub virustotal: Option<SecretString>,
+    pub abuse_ch: Option<SecretString>,
+}
+
+impl ApiKeys {
+    pub fn get(&self, kind: KeyKind) -> Option<&SecretString> {
+        match kind {
+            KeyKind::Otx => self.otx.as_ref(),
+            KeyKind::VirusTotal => self.virustotal.as_ref(),
+            KeyKind::AbuseCh => self.abuse_ch.as_ref(),
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.otx.is_some() || self.virustotal.is_some() || self.abuse_ch.is_some()
+    }
+}
+
+impl fmt::Debug for ApiKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = |k: &Option<SecretString>| if k.is_some() { "set" } else { "missing" };
+        f.debug_struct("ApiKeys")
+            .field("otx", &s(&self.otx))
+            .field("virustotal", &s(&self.virustotal))
+            .field("abuse_ch", &s(&self.abuse_ch))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CachePath {
+    Default,
+    Off,
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct CacheConfig {
+    pub path: CachePath,
+    pub retention: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body: u64,
+    pub proxy: Option<Url>,
+    /// Retries after the first attempt on 5xx, timeouts and dropped connections.
+    pub retries: u32,
+    /// First backoff delay; doubles per retry, with jitter.
+    pub backoff: Duration,
+    /// The longest a `Retry-After` or backoff wait may be before the fetch gives up.
+    pub max_retry_wait: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body: 256 << 20,
+            proxy: None,
+            retries: 3,
+            backoff: Duration::from_secs(1),
+            max_retry_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One configured source, with every default filled in.
+#[derive(Debug, Clone)]
+pub struct SourceSpec {
+    pub name: String,
+    pub kind: SourceKind,
+    pub url: Url,
+    pub api_url: Option<Url>,
+    pub refresh: Duration,
+    pub enabled: bool,
+    pub value_type: Option<IndicatorType>,
+    pub watch: Vec<String>,
+    pub rate_limit: RateLimitConfig,
+    pub lookback: Duration,
+    pub page_size: u32,
+}
+
+/// Whether a source runs, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Availability {
+    Enabled,
+    Disabled(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub origin: ConfigOrigin,
+    pub keys: ApiKeys,
+    pub cache: CacheConfig,
+    pub http: HttpConfig,
+    pub sources: Vec<SourceSpec>,
+    /// Things the user should know that do not stop the program.
+    pub warnings: Vec<String>,
+}
+
+impl Config {
+    /// Whether `spec` can run with the keys at hand.
+    pub fn availability(&self, spec: &SourceSpec) -> Availability {
+        if !spec.enabled {
+            return Availability::Disabled("disabled in config".into());
+        }
+        if let KeyUse::Required(k) = spec.kind.key_use()
+            && self.keys.get(k).is_none()
+        {
+            return Availability::Disabled(format!("no API key (set {})", k.env_var()));
+        }
+        Availability::Enabled
+    }
+
+    pub fn source(&self, name: &str) -> Option<&SourceSpec> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+
+    /// The built-in config: every keyless feed at its real URL, plus OTX and VirusTotal
+    /// (which stay disabled until their keys are set).
+    pub fn builtin(env: &dyn Fn(&str) -> Option<String>) -> Config {
+        let raw = RawConfig::default();
+        // Built from fixed, valid values: cannot fail.
+        build(raw, ConfigOrigin::Builtin, env)
+    }
+
+    /// Reads and validates a config file.
+    pub fn from_file(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let mut cfg = Config::from_yaml(&text, path, env)?;
+        if cfg.keys_in_file && let Some(w) = permission_warning(path) {
+            cfg.config.warnings.push(w);
+        }
+        Ok(cfg.config)
+    }
+
+    /// Parses YAML text; `path` is used in messages only.
+    pub fn from_yaml(
+        text: &str,
+        path: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Parsed, ConfigError> {
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            serde_norway::from_str(text).map_err(|e| yaml_error(path, text, &e))?
+        };
+        let keys_in_file = [
+            &raw.api_keys.alien_vault,
+            &raw.api_keys.alient_vault,
+            &raw.api_keys.virus_total,
+            &raw.api_keys.abuse_ch,
+        ]
+        .into_iter()
+        .any(|k| k.as_deref().is_some_and(|v| !v.trim().is_empty()));
+        let cache_path = raw.cache.path.clone();
+        let config = build(raw, ConfigOrigin::File(path.to_path_buf()), env);
+        if let Some(p) = cache_path
+            && p.trim().is_empty()
+        {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: find_line(text, "path:"),
+                message: "cache.path: empty (use `default`, `none` or a file path)".into(),
+            });
+        }
+        Ok(Parsed {
+            config,
+            keys_in_file,
+        })
+    }
+}
+
+/// A parsed config file and whether it holds keys itself.
+pub struct Parsed {
+    pub config: Config,
+    pub keys_in_file: bool,
+}
+
+/// Finds the config file: `--config`, `$INTELLISIEM_CONFIG`, `./config/config.yaml`,
+/// `$XDG_CONFIG_HOME/intellisiem/config.yaml`; `None` means built-in defaults.
+/// A path given explicitly (flag or variable) must exist.
+pub fn locate(
+    cli: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<PathBuf>, ConfigError> {
+    if let Some(p) = cli {
+        return Ok(Some(p.to_path_buf()));
+    }
+    if let Some(p) = env(CONFIG_ENV).filter(|p| !p.is_empty()) {
+        return Ok(Some(PathBuf::from(p)));
+    }
+    let local = PathBuf::from("config/config.yaml");
+    if local.is_file() {
+        return Ok(Some(local));
+    }
+    if let Some(dir) = xdg_config_home(env) {
+        let p = dir.join("intellisiem").join("config.yaml");
+        if p.is_file() {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
+}
+
+/// Locates and loads the config.
+pub fn load(cli: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    match locate(cli, env)? {
+        Some(path) => Config::from_file(&path, env),
+        None => Ok(Config::builtin(env)),
+    }
+}
+
+/// `$XDG_CONFIG_HOME`, else `$HOME/.config`.
+pub fn xdg_config_home(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    env("XDG_CONFIG_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| env("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".config")))
+}
+
+/// The process environment, for [`load`].
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn yaml_error(path: &Path, text: &str, e: &serde_norway::Error) -> ConfigError {
+    let mut message = e.to_string();
+    if let Some(pos) = message.find(" at line ") {
+        message.truncate(pos);
+    }
+    let (line, field, message) = hint::resolve(text, e.location().map(|l| l.line()), &message);
+    // Name the field the line holds when the reader's path stops at its mapping.
+    let message = match field {
+        Some(f) if !message.contains(&format!("`{f}`")) && !message.contains(&format!(".{f}:")) => {
+            match message.split_once(": ") {
+                Some((path, rest)) if !path.contains(' ') => format!("{path}.{f}: {rest}"),
+                _ => format!("{f}: {message}"),
+            }
+        }
+        _ => message,
+    };
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message: crate::model::sanitize::one_line(&message, 300),
+    }
+}
+
+fn find_line(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+fn secret(v: Option<String>) -> Option<SecretString> {
+    v.map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .map(SecretString::from)
+}
+
+fn build(raw: RawConfig, origin: ConfigOrigin, env: &dyn Fn(&str) -> Option<String>) -> Config {
+    let mut warnings = Vec::new();
+    let RawKeys {
+        alien_vault,
+        alient_vault,
+        virus_total,
+        abuse_ch,
+    } = raw.api_keys;
+    if alient_vault.as_deref().is_some_and(|v| !v.trim().is_empty()) {
+        warnings.push(
+            "api_keys.alient_vault is a misspelling of alien_vault; it is used, but please rename it"
+                .into(),
+        );
+    }
+    let from_env = |k: KeyKind| secret(env(k.env_var()));
+    let keys = ApiKeys {
+        otx: from_env(KeyKind::Otx).or_else(|| secret(alien_vault).or_else(|| secret(alient_vault))),
+        virustotal: from_env(KeyKind::VirusTotal).or_else(|| secret(virus_total)),
+        abuse_ch: from_env(KeyKind::AbuseCh).or_else(|| secret(abuse_ch)),
+    };
+
+    let cache = CacheConfig {
+        path: match raw.cache.path.as_deref().map(str::trim) {
+            None | Some("default") => CachePath::Default,
+            Some("none") | Some("off") => CachePath::Off,
+            Some(p) => CachePath::File(PathBuf::from(p)),
+        },
+        retention: raw
+            .cache
+            .retention
+            .map_or(Duration::from_secs(30 * 86_400), |d| d.0),
+    };
+
+    let d = HttpConfig::default();
+    let http = HttpConfig {
+        timeout: raw.http.timeout.map_or(d.timeout, |t| t.0),
+        connect_timeout: raw.http.connect_timeout.map_or(d.connect_timeout, |t| t.0),
+        max_body: raw.http.max_body.map_or(d.max_body, |ByteSize(b)| b),
+        proxy: raw.http.proxy.map(|p| p.0),
+        retries: raw.http.retries.map_or(d.retries, |r| r.min(10)),
+        backoff: raw.http.backoff.map_or(d.backoff, |b| b.0),
+        max_retry_wait: raw.http.max_retry_wait.map_or(d.max_retry_wait, |b| b.0),
+    };
+
+    let raw_sources = match raw.sources {
+        Some(s) => s.0,
+        None => default_sources(),
+    };
+    let sources = raw_sources
+        .into_iter()
+        .map(|s| resolve_source(s, &mut warnings))
+        .collect();
+
+    Config {
+        origin,
+        keys,
+        cache,
+        http,
+        sources,
+        warnings,
+    }
+}
+
+fn resolve_source(s: RawSource, warnings: &mut Vec<String>) -> SourceSpec {
+    let kind = s.kind;
+    let mut refresh = s.refresh.map_or(kind.default_refresh(), |r| r.0);
+    if refresh < kind.min_refresh() {
+        warnings.push(format!(
+            "source `{}`: refresh {} is more often than {} allows; using {}",
+            s.name,
+            units::format_duration(refresh),
+            kind,
+            units::format_duration(kind.min_refresh())
+        ));
+        refresh = kind.min_refresh();
+    }
+    let default_url = |u: Option<&'static str>| u.and_then(|u| Url::parse(u).ok());
+    // `plain_list` without url is rejected while parsing; every other kind has a default.
+    let url = s
+        .url
+        .or_else(|| default_url(kind.default_url()))
+        .unwrap_or_else(|| Url::parse("https://invalid.invalid/").expect("static URL"));
+    SourceSpec {
+        name: s.name,
+        kind,
+        url,
+        api_url: s.api_url.or_else(|| default_url(kind.default_api_url())),
+        refresh,
+        enabled: s.enabled,
+        value_type: s.value_type,
+        watch: s.watch,
+        rate_limit: s.rate_limit.unwrap_or_default(),
+        lookback: s
+            .lookback
+            .map_or(Duration::from_secs(if kind == SourceKind::Otx { 7 * 86_400 } else { 86_400 }), |l| l.0),
+        page_size: s.page_size.unwrap_or(50),
+    }
+}
+
+/// The keyless feeds at their real URLs, plus OTX and VirusTotal for when keys are set.
+fn default_sources() -> Vec<RawSource> {
+    let src = |name: &str, kind: SourceKind, url: Option<&str>, value_type| RawSource {
+        name: name.into(),
+        kind,
+        url: url.and_then(|u| Url::parse(u).ok()),
+        api_url: None,
+        refresh: None,
+        enabled: true,
+        value_type,
+        watch: Vec::new(),
+        rate_limit: None,
+        lookback: None,
+        page_size: None,
+    };
+    vec![
+        src("urlhaus", SourceKind::Urlhaus, None, None),
+        src("feodo", SourceKind::Feodo, None, None),
+        src("threatfox", SourceKind::Threatfox, None, None),
+        src("cisa_kev", SourceKind::CisaKev, None, None),
+        src(
+            "openphish",
+            SourceKind::PlainList,
+            Some("https://openphish.com/feed.txt"),
+            Some(IndicatorType::Url),
+        ),
+        src(
+            "et_compromised",
+            SourceKind::PlainList,
+            Some("https://rules.emergingthreats.net/blockrules/compromised-ips.txt"),
+            Some(IndicatorType::Ipv4),
+        ),
+        src("spamhaus_drop", SourceKind::SpamhausDrop, None, None),
+        src("otx", SourceKind::Otx, None, None),
+        src("virustotal", SourceKind::Virustotal, None, None),
+    ]
+}
+
+/// A warning when a config file holding keys can be read by other users.
+#[cfg(unix)]
+fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "config {} holds API keys and is readable by other users (mode {:o}); run: chmod 600 {}",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn permission_warning(_path: &Path) -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests;

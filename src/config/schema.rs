@@ -1,0 +1,289 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The YAML config file as written: every section rejects unknown fields, and each
+//! value is checked while it is read, so an error carries the file's line and the field.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use url::Url;
+
+use super::hint;
+use super::units::{ByteSize, HumanDuration};
+use crate::model::IndicatorType;
+use crate::sources::kind::SourceKind;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default)]
+    pub api_keys: RawKeys,
+    #[serde(default)]
+    pub cache: RawCache,
+    #[serde(default)]
+    pub http: RawHttp,
+    #[serde(default)]
+    pub sources: Option<RawSources>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeys {
+    pub alien_vault: Option<String>,
+    /// The misspelling in early templates; accepted with a warning.
+    pub alient_vault: Option<String>,
+    pub virus_total: Option<String>,
+    pub abuse_ch: Option<String>,
+}
+
+impl fmt::Debug for RawKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RawKeys { .. }")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCache {
+    pub path: Option<String>,
+    pub retention: Option<HumanDuration>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttp {
+    pub timeout: Option<HumanDuration>,
+    pub connect_timeout: Option<HumanDuration>,
+    pub max_body: Option<ByteSize>,
+    pub proxy: Option<HttpUrl>,
+    pub retries: Option<u32>,
+    pub backoff: Option<HumanDuration>,
+    pub max_retry_wait: Option<HumanDuration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitConfig {
+    pub per_minute: u32,
+    pub per_day: u32,
+}
+
+impl Default for RateLimitConfig {
+    /// VirusTotal's public API allowance.
+    fn default() -> Self {
+        RateLimitConfig {
+            per_minute: 4,
+            per_day: 500,
+        }
+    }
+}
+
+/// One `sources:` entry after its fields were checked against its kind.
+#[derive(Debug, Clone)]
+pub struct RawSource {
+    pub name: String,
+    pub kind: SourceKind,
+    pub url: Option<Url>,
+    pub api_url: Option<Url>,
+    pub refresh: Option<HumanDuration>,
+    pub enabled: bool,
+    pub value_type: Option<IndicatorType>,
+    pub watch: Vec<String>,
+    pub rate_limit: Option<RateLimitConfig>,
+    pub lookback: Option<HumanDuration>,
+    pub page_size: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFields {
+    name: String,
+    kind: SourceKind,
+    url: Option<HttpUrl>,
+    api_url: Option<HttpUrl>,
+    refresh: Option<HumanDuration>,
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(rename = "type")]
+    value_type: Option<TypeName>,
+    watch: Option<Vec<String>>,
+    rate_limit: Option<RateLimitConfig>,
+    lookback: Option<HumanDuration>,
+    page_size: Option<u32>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl<'de> Deserialize<'de> for RawSource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let f = SourceFields::deserialize(d)?;
+        validate_source(f).map_err(de::Error::custom)
+    }
+}
+
+fn validate_source(f: SourceFields) -> Result<RawSource, String> {
+    let name = f.name.trim().to_string();
+    if name.is_empty()
+        || name.len() > 32
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+    {
+        return Err(hint::at_key(
+            "name",
+            &format!(
+                "source name `{}` must be 1-32 characters of letters, digits, `_`, `-`, `.`",
+                crate::model::sanitize::one_line(&f.name, 40)
+            ),
+        ));
+    }
+    let kind = f.kind;
+    let not_for = |field: &str| {
+        hint::at_key(
+            field,
+            &format!("source `{name}`: field `{field}` does not apply to kind `{kind}`"),
+        )
+    };
+    if f.value_type.is_some() && kind != SourceKind::PlainList {
+        return Err(not_for("type"));
+    }
+    if (f.watch.is_some() || f.rate_limit.is_some()) && kind != SourceKind::Virustotal {
+        return Err(not_for(if f.watch.is_some() { "watch" } else { "rate_limit" }));
+    }
+    if f.api_url.is_some() && kind.default_api_url().is_none() {
+        return Err(not_for("api_url"));
+    }
+    if f.lookback.is_some() && !matches!(kind, SourceKind::Otx | SourceKind::Threatfox) {
+        return Err(not_for("lookback"));
+    }
+    if f.page_size.is_some() && kind != SourceKind::Otx {
+        return Err(not_for("page_size"));
+    }
+    if kind == SourceKind::PlainList && f.url.is_none() {
+        return Err(hint::at_key(
+            "kind",
+            &format!("source `{name}`: kind `plain_list` needs a `url`"),
+        ));
+    }
+    if let Some(r) = f.refresh
+        && r.0.is_zero()
+    {
+        return Err(hint::at_key(
+            "refresh",
+            &format!("source `{name}`: `refresh` must be more than 0s"),
+        ));
+    }
+    if let Some(rl) = f.rate_limit
+        && (rl.per_minute == 0 || rl.per_day == 0)
+    {
+        return Err(hint::at_key(
+            "rate_limit",
+            &format!("source `{name}`: `rate_limit` values must be at least 1"),
+        ));
+    }
+    if let Some(p) = f.page_size
+        && !(1..=500).contains(&p)
+    {
+        return Err(hint::at_key(
+            "page_size",
+            &format!("source `{name}`: `page_size` must be 1 to 500"),
+        ));
+    }
+    let watch = f.watch.unwrap_or_default();
+    for w in &watch {
+        if crate::model::indicator::detect(w).is_none() {
+            return Err(hint::at_value(
+                w,
+                &format!(
+                    "source `{name}`: watch entry `{}` is not an IP, domain, URL or file hash",
+                    crate::model::sanitize::one_line(w, 80)
+                ),
+            ));
+        }
+    }
+    Ok(RawSource {
+        name,
+        kind,
+        url: f.url.map(|u| u.0),
+        api_url: f.api_url.map(|u| u.0),
+        refresh: f.refresh,
+        enabled: f.enabled,
+        value_type: f.value_type.map(|t| t.0),
+        watch,
+        rate_limit: f.rate_limit,
+        lookback: f.lookback,
+        page_size: f.page_size,
+    })
+}
+
+/// The `sources:` list; a repeated name is an error at the repeating entry.
+#[derive(Debug, Default)]
+pub struct RawSources(pub Vec<RawSource>);
+
+impl<'de> Deserialize<'de> for RawSources {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSources;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of sources")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawSources, A::Error> {
+                let mut seen = HashSet::new();
+                let mut out = Vec::new();
+                while let Some(src) = seq.next_element::<RawSource>()? {
+                    if !seen.insert(src.name.clone()) {
+                        return Err(de::Error::custom(hint::at_last_name(
+                            &src.name,
+                            &format!("duplicate source name `{}`", src.name),
+                        )));
+                    }
+                    out.push(src);
+                }
+                Ok(RawSources(out))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// An absolute `http://` or `https://` URL.
+#[derive(Debug, Clone)]
+pub struct HttpUrl(pub Url);
+
+impl<'de> Deserialize<'de> for HttpUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_http_url(&s)
+            .map(HttpUrl)
+            .map_err(|e| de::Error::custom(hint::at_value(&s, &e)))
+    }
+}
+
+pub fn parse_http_url(s: &str) -> Result<Url, String> {
+    let shown = crate::model::sanitize::one_line(s, 120);
+    let url = Url::parse(s.trim()).map_err(|e| format!("bad URL `{shown}`: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("URL `{shown}` must start with http:// or https://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("URL `{shown}` has no host"));
+    }
+    Ok(url)
+}
+
+struct TypeName(IndicatorType);
+
+impl<'de> Deserialize<'de> for TypeName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse()
+            .map(TypeName)
+            .map_err(|e: String| de::Error::custom(hint::at_value(&s, &e)))
+    }
+}

@@ -1,0 +1,9 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! IntelliSIEM: threat-intelligence indicators from many sources, merged into one set,
+//! for a terminal dashboard and for headless export.
+
+pub mod config;
+pub mod model;
+pub mod sources;

@@ -1,0 +1,580 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Indicator types and the normalisation every value goes through before it is merged.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of indicator IntelliSIEM models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndicatorType {
+    Ipv4,
+    Ipv6,
+    Cidr,
+    Domain,
+    Url,
+    Md5,
+    Sha1,
+    Sha256,
+    Email,
+    Cve,
+}
+
+impl IndicatorType {
+    pub const ALL: [IndicatorType; 10] = [
+        IndicatorType::Ipv4,
+        IndicatorType::Ipv6,
+        IndicatorType::Cidr,
+        IndicatorType::Domain,
+        IndicatorType::Url,
+        IndicatorType::Md5,
+        IndicatorType::Sha1,
+        IndicatorType::Sha256,
+        IndicatorType::Email,
+        IndicatorType::Cve,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorType::Ipv4 => "ipv4",
+            IndicatorType::Ipv6 => "ipv6",
+            IndicatorType::Cidr => "cidr",
+            IndicatorType::Domain => "domain",
+            IndicatorType::Url => "url",
+            IndicatorType::Md5 => "md5",
+            IndicatorType::Sha1 => "sha1",
+            IndicatorType::Sha256 => "sha256",
+            IndicatorType::Email => "email",
+            IndicatorType::Cve => "cve",
+        }
+    }
+
+    pub fn is_hash(self) -> bool {
+        matches!(
+            self,
+            IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256
+        )
+    }
+}
+
+impl fmt::Display for IndicatorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for IndicatorType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        IndicatorType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!(
+                    "unknown indicator type `{s}` (expected one of: {})",
+                    IndicatorType::ALL.map(IndicatorType::as_str).join(", ")
+                )
+            })
+    }
+}
+
+/// VirusTotal's `last_analysis_stats`, kept on an indicator once looked up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VtStats {
+    pub malicious: u32,
+    pub suspicious: u32,
+    pub harmless: u32,
+    pub undetected: u32,
+    #[serde(default)]
+    pub timeout: u32,
+    /// VirusTotal's community reputation score.
+    #[serde(default)]
+    pub reputation: i32,
+    /// When VirusTotal last analysed the object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_analysis: Option<Timestamp>,
+}
+
+/// What one source says about one indicator: everything except its key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Observation {
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
+    pub threat: Option<Arc<str>>,
+    pub tags: Vec<Arc<str>>,
+    pub confidence: Option<u8>,
+    pub references: Vec<Arc<str>>,
+    pub ports: Vec<u16>,
+    pub virustotal: Option<VtStats>,
+}
+
+impl Observation {
+    /// Folds another sighting of the same key by the same source into this one.
+    pub fn absorb(&mut self, other: Observation) {
+        self.first_seen = min_time(self.first_seen, other.first_seen);
+        self.last_seen = max_time(self.last_seen, other.last_seen);
+        if self.threat.is_none() {
+            self.threat = other.threat;
+        }
+        union_into(&mut self.tags, other.tags);
+        self.confidence = self.confidence.max(other.confidence);
+        union_into(&mut self.references, other.references);
+        for p in other.ports {
+            if !self.ports.contains(&p) {
+                self.ports.push(p);
+            }
+        }
+        self.ports.sort_unstable();
+        if other.virustotal.is_some() {
+            self.virustotal = other.virustotal;
+        }
+    }
+}
+
+/// One parsed record: the key `(kind, value)` and what the source says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sighting {
+    pub kind: IndicatorType,
+    pub value: Box<str>,
+    pub obs: Observation,
+}
+
+pub(crate) fn min_time(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+pub(crate) fn max_time(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Appends the items of `extra` not yet in `into`, keeping first-seen order.
+pub(crate) fn union_into<T: PartialEq>(into: &mut Vec<T>, extra: Vec<T>) {
+    for item in extra {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
+/// Undoes the usual ways analysts "defang" indicators so they cannot be clicked:
+/// `hxxp://`, `[.]`, `(.)`, `[dot]`, `[:]`, `[@]`. Idempotent.
+pub fn refang(input: &str) -> String {
+    let mut s = input.trim().to_string();
+    if !s.contains(['[', '(', '{']) && !s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("hxxp"))
+    {
+        return s;
+    }
+    for (from, to) in [
+        ("[.]", "."),
+        ("(.)", "."),
+        ("{.}", "."),
+        ("[dot]", "."),
+        ("(dot)", "."),
+        ("[:]", ":"),
+        ("[://]", "://"),
+        ("[@]", "@"),
+        ("[at]", "@"),
+    ] {
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
+    }
+    for (from, to) in [("hxxps", "https"), ("hxxp", "http")] {
+        if s.get(..from.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(from))
+        {
+            s.replace_range(..from.len(), to);
+            break;
+        }
+    }
+    s
+}
+
+/// Why a value could not be made into an indicator of the given type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a valid {kind}: {reason}")]
+pub struct InvalidValue {
+    pub kind: IndicatorType,
+    pub reason: &'static str,
+}
+
+/// A normalised value, with the port split off an `ip:port` form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalised {
+    pub kind: IndicatorType,
+    pub value: String,
+    pub port: Option<u16>,
+}
+
+fn invalid(kind: IndicatorType, reason: &'static str) -> InvalidValue {
+    InvalidValue { kind, reason }
+}
+
+/// Normalises `raw` as an indicator of type `kind`: refangs it, lowercases domains and
+/// hashes, canonicalises IP addresses, uppercases CVE ids, strips a domain's trailing dot,
+/// and splits `ip:port` into the address and its port.
+pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidValue> {
+    let refanged = refang(raw);
+    let s = refanged.as_str();
+    if s.is_empty() {
+        return Err(invalid(kind, "empty value"));
+    }
+    let plain = |value: String| Normalised {
+        kind,
+        value,
+        port: None,
+    };
+    match kind {
+        IndicatorType::Ipv4 | IndicatorType::Ipv6 => normalise_ip(s).and_then(|n| {
+            if n.kind == kind {
+                Ok(n)
+            } else {
+                Err(invalid(kind, "wrong address family"))
+            }
+        }),
+        IndicatorType::Cidr => normalise_cidr(s).map(plain),
+        IndicatorType::Domain => normalise_domain(s).map(plain),
+        IndicatorType::Url => normalise_url(s).map(plain),
+        IndicatorType::Md5 => normalise_hash(kind, s, 32).map(plain),
+        IndicatorType::Sha1 => normalise_hash(kind, s, 40).map(plain),
+        IndicatorType::Sha256 => normalise_hash(kind, s, 64).map(plain),
+        IndicatorType::Email => normalise_email(s).map(plain),
+        IndicatorType::Cve => normalise_cve(s).map(plain),
+    }
+}
+
+/// Guesses the type of a bare value (for plain lists) and normalises it.
+pub fn detect(raw: &str) -> Option<Normalised> {
+    let refanged = refang(raw);
+    let s = refanged.as_str();
+    if s.is_empty() {
+        return None;
+    }
+    if s.contains("://") {
+        return normalise(IndicatorType::Url, s).ok();
+    }
+    if s.len() > 4 && s[..4].eq_ignore_ascii_case("cve-") {
+        return normalise(IndicatorType::Cve, s).ok();
+    }
+    if s.contains('/') {
+        return normalise(IndicatorType::Cidr, s).ok();
+    }
+    if let Ok(n) = normalise_ip(s) {
+        return Some(n);
+    }
+    if s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let kind = match s.len() {
+            32 => IndicatorType::Md5,
+            40 => IndicatorType::Sha1,
+            64 => IndicatorType::Sha256,
+            _ => return None,
+        };
+        return normalise(kind, s).ok();
+    }
+    if s.contains('@') {
+        return normalise(IndicatorType::Email, s).ok();
+    }
+    normalise(IndicatorType::Domain, s).ok()
+}
+
+fn normalise_ip(s: &str) -> Result<Normalised, InvalidValue> {
+    if let Ok(ip) = IpAddr::from_str(s) {
+        return Ok(ip_normalised(ip, None));
+    }
+    // `[v6]:port` or `v4:port`
+    if let Some(rest) = s.strip_prefix('[') {
+        if let Some((addr, port)) = rest.split_once("]:") {
+            let ip = Ipv6Addr::from_str(addr)
+                .map_err(|_| invalid(IndicatorType::Ipv6, "bad address"))?;
+            let port = parse_port(IndicatorType::Ipv6, port)?;
+            return Ok(ip_normalised(IpAddr::V6(ip), Some(port)));
+        }
+        return Err(invalid(IndicatorType::Ipv6, "bad address"));
+    }
+    if let Some((addr, port)) = s.rsplit_once(':')
+        && let Ok(ip) = Ipv4Addr::from_str(addr)
+    {
+        let port = parse_port(IndicatorType::Ipv4, port)?;
+        return Ok(ip_normalised(IpAddr::V4(ip), Some(port)));
+    }
+    Err(invalid(IndicatorType::Ipv4, "bad address"))
+}
+
+fn ip_normalised(ip: IpAddr, port: Option<u16>) -> Normalised {
+    match ip {
+        IpAddr::V4(v4) => Normalised {
+            kind: IndicatorType::Ipv4,
+            value: v4.to_string(),
+            port,
+        },
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => Normalised {
+                kind: IndicatorType::Ipv4,
+                value: v4.to_string(),
+                port,
+            },
+            None => Normalised {
+                kind: IndicatorType::Ipv6,
+                value: v6.to_string(),
+                port,
+            },
+        },
+    }
+}
+
+fn parse_port(kind: IndicatorType, s: &str) -> Result<u16, InvalidValue> {
+    s.parse::<u16>()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| invalid(kind, "bad port"))
+}
+
+fn normalise_cidr(s: &str) -> Result<String, InvalidValue> {
+    let kind = IndicatorType::Cidr;
+    let (addr, prefix) = s.split_once('/').ok_or_else(|| invalid(kind, "no prefix"))?;
+    let ip = IpAddr::from_str(addr).map_err(|_| invalid(kind, "bad address"))?;
+    let prefix: u8 = prefix.parse().map_err(|_| invalid(kind, "bad prefix"))?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    if prefix > max {
+        return Err(invalid(kind, "prefix too long"));
+    }
+    Ok(format!("{ip}/{prefix}"))
+}
+
+fn normalise_domain(s: &str) -> Result<String, InvalidValue> {
+    let kind = IndicatorType::Domain;
+    let d = s.strip_suffix('.').unwrap_or(s).to_lowercase();
+    if d.len() > 253 {
+        return Err(invalid(kind, "too long"));
+    }
+    if !d.contains('.') {
+        return Err(invalid(kind, "no dot"));
+    }
+    for label in d.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Err(invalid(kind, "bad label"));
+        }
+        let ok = label
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            return Err(invalid(kind, "bad character"));
+        }
+    }
+    if d.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(invalid(kind, "looks like an address"));
+    }
+    Ok(d)
+}
+
+fn normalise_url(s: &str) -> Result<String, InvalidValue> {
+    let kind = IndicatorType::Url;
+    let (scheme, rest) = s.split_once("://").ok_or_else(|| invalid(kind, "no scheme"))?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return Err(invalid(kind, "bad scheme"));
+    }
+    if rest.is_empty() || s.chars().any(char::is_whitespace) {
+        return Err(invalid(kind, "bad url"));
+    }
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(host_end);
+    if authority.is_empty() {
+        return Err(invalid(kind, "no host"));
+    }
+    // Lowercase scheme and host (not user info, not path: those are case sensitive).
+    let (userinfo, host) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&scheme.to_ascii_lowercase());
+    out.push_str("://");
+    if let Some(u) = userinfo {
+        out.push_str(u);
+        out.push('@');
+    }
+    out.push_str(&host.to_lowercase());
+    out.push_str(tail);
+    Ok(out)
+}
+
+fn normalise_hash(kind: IndicatorType, s: &str, len: usize) -> Result<String, InvalidValue> {
+    if s.len() != len {
+        return Err(invalid(kind, "wrong length"));
+    }
+    if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid(kind, "not hexadecimal"));
+    }
+    Ok(s.to_ascii_lowercase())
+}
+
+fn normalise_email(s: &str) -> Result<String, InvalidValue> {
+    let kind = IndicatorType::Email;
+    let (local, domain) = s.rsplit_once('@').ok_or_else(|| invalid(kind, "no @"))?;
+    if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(kind, "bad local part"));
+    }
+    let domain = normalise_domain(domain).map_err(|_| invalid(kind, "bad domain"))?;
+    Ok(format!("{local}@{domain}"))
+}
+
+fn normalise_cve(s: &str) -> Result<String, InvalidValue> {
+    let kind = IndicatorType::Cve;
+    let up = s.to_ascii_uppercase();
+    let mut parts = up.splitn(3, '-');
+    let ok = parts.next() == Some("CVE")
+        && parts
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .next()
+            .is_some_and(|n| n.len() >= 4 && n.len() <= 8 && n.bytes().all(|b| b.is_ascii_digit()));
+    if ok {
+        Ok(up)
+    } else {
+        Err(invalid(kind, "not CVE-YYYY-NNNN"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(kind: IndicatorType, s: &str) -> String {
+        normalise(kind, s).map(|n| n.value).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn refang_undoes_common_defanging() {
+        assert_eq!(refang("hxxp://evil[.]example(.)com/a"), "http://evil.example.com/a");
+        assert_eq!(refang("hXXps://x[dot]y"), "https://x.y");
+        assert_eq!(refang("1.2.3[.]4"), "1.2.3.4");
+        assert_eq!(refang("bob[@]mail[.]example"), "bob@mail.example");
+        assert_eq!(refang("  plain.example  "), "plain.example");
+    }
+
+    #[test]
+    fn refang_is_idempotent() {
+        for s in ["hxxp://a[.]b", "x(.)y", "http://a.b/[c]", "hxxps[://]q[.]r"] {
+            let once = refang(s);
+            assert_eq!(refang(&once), once, "{s}");
+        }
+    }
+
+    #[test]
+    fn domains_lowercase_and_lose_trailing_dot() {
+        assert_eq!(norm(IndicatorType::Domain, "Evil.Example."), "evil.example");
+        assert!(normalise(IndicatorType::Domain, "nodot").is_err());
+        assert!(normalise(IndicatorType::Domain, "bad domain.example").is_err());
+        assert!(normalise(IndicatorType::Domain, "a..b").is_err());
+    }
+
+    #[test]
+    fn ips_are_canonical_and_ports_split() {
+        assert_eq!(norm(IndicatorType::Ipv6, "2001:DB8:0:0::1"), "2001:db8::1");
+        let n = normalise(IndicatorType::Ipv4, "94.228.166.168:56003").unwrap();
+        assert_eq!((n.value.as_str(), n.port), ("94.228.166.168", Some(56003)));
+        let n = normalise(IndicatorType::Ipv6, "[2001:db8::1]:443").unwrap();
+        assert_eq!((n.value.as_str(), n.port), ("2001:db8::1", Some(443)));
+        assert!(normalise(IndicatorType::Ipv4, "2001:db8::1").is_err());
+        assert!(normalise(IndicatorType::Ipv4, "1.2.3.4:99999").is_err());
+        assert!(normalise(IndicatorType::Ipv4, "300.1.1.1").is_err());
+        assert_eq!(norm(IndicatorType::Ipv4, "::ffff:1.2.3.4"), "1.2.3.4");
+    }
+
+    #[test]
+    fn hashes_cves_and_cidrs() {
+        let md5 = "44D88612FEA8A8F36DE82E1278ABB02F";
+        assert_eq!(norm(IndicatorType::Md5, md5), md5.to_ascii_lowercase());
+        assert!(normalise(IndicatorType::Sha1, md5).is_err());
+        assert!(normalise(IndicatorType::Md5, "zz".repeat(16).as_str()).is_err());
+        assert_eq!(norm(IndicatorType::Cve, "cve-2021-44228"), "CVE-2021-44228");
+        assert!(normalise(IndicatorType::Cve, "CVE-21-1").is_err());
+        assert_eq!(norm(IndicatorType::Cidr, "1.10.16.0/20"), "1.10.16.0/20");
+        assert!(normalise(IndicatorType::Cidr, "1.10.16.0/40").is_err());
+    }
+
+    #[test]
+    fn urls_keep_path_case_but_lowercase_host() {
+        assert_eq!(
+            norm(IndicatorType::Url, "HXXP://Evil[.]Example:8080/Mozi.M?x=Y"),
+            "http://evil.example:8080/Mozi.M?x=Y"
+        );
+        assert!(normalise(IndicatorType::Url, "not a url").is_err());
+        assert!(normalise(IndicatorType::Url, "http://").is_err());
+    }
+
+    #[test]
+    fn detect_guesses_types() {
+        let cases = [
+            ("1.2.3.4", IndicatorType::Ipv4),
+            ("2001:db8::1", IndicatorType::Ipv6),
+            ("10.0.0.0/8", IndicatorType::Cidr),
+            ("evil.example", IndicatorType::Domain),
+            ("https://x.example/a", IndicatorType::Url),
+            ("44d88612fea8a8f36de82e1278abb02f", IndicatorType::Md5),
+            ("CVE-2024-3400", IndicatorType::Cve),
+            ("a@b.example", IndicatorType::Email),
+            ("1.2.3.4:8080", IndicatorType::Ipv4),
+        ];
+        for (s, kind) in cases {
+            assert_eq!(detect(s).map(|n| n.kind), Some(kind), "{s}");
+        }
+        assert_eq!(detect("just words"), None);
+        assert_eq!(detect(""), None);
+    }
+
+    #[test]
+    fn normalise_is_idempotent() {
+        for (kind, s) in [
+            (IndicatorType::Url, "hxxp://A[.]b/C"),
+            (IndicatorType::Domain, "X.Y."),
+            (IndicatorType::Ipv6, "2001:DB8::0001"),
+        ] {
+            let once = norm(kind, s);
+            assert_eq!(norm(kind, &once), once);
+        }
+    }
+
+    #[test]
+    fn observations_absorb_each_other() {
+        let t1 = Timestamp::from_second(100).unwrap();
+        let t2 = Timestamp::from_second(200).unwrap();
+        let mut a = Observation {
+            first_seen: Some(t2),
+            ports: vec![443],
+            tags: vec![Arc::from("a")],
+            ..Default::default()
+        };
+        a.absorb(Observation {
+            first_seen: Some(t1),
+            last_seen: Some(t2),
+            threat: Some(Arc::from("Dridex")),
+            ports: vec![80, 443],
+            tags: vec![Arc::from("a"), Arc::from("b")],
+            confidence: Some(50),
+            ..Default::default()
+        });
+        assert_eq!(a.first_seen, Some(t1));
+        assert_eq!(a.last_seen, Some(t2));
+        assert_eq!(a.ports, vec![80, 443]);
+        assert_eq!(a.tags.len(), 2);
+        assert_eq!(a.threat.as_deref(), Some("Dridex"));
+        assert_eq!(a.confidence, Some(50));
+    }
+}

@@ -1,0 +1,11 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The data model: indicators, their normalisation, times, and safe text.
+
+pub mod indicator;
+pub mod intern;
+pub mod sanitize;
+pub mod time;
+
+pub use indicator::{IndicatorType, Observation, Sighting, VtStats};
