@@ -27,7 +27,11 @@ pub fn at_last_name(name: &str, msg: &str) -> String {
 
 /// Removes any tag from `message`; with the YAML text and the line the reader gave,
 /// returns the refined line, the field on it, and the clean message.
-pub fn resolve(text: &str, reported: Option<usize>, message: &str) -> (Option<usize>, Option<String>, String) {
+pub fn resolve(
+    text: &str,
+    reported: Option<usize>,
+    message: &str,
+) -> (Option<usize>, Option<String>, String) {
     let Some(start) = message.find(MARK) else {
         return (reported, None, message.to_string());
     };
@@ -47,15 +51,17 @@ pub fn resolve(text: &str, reported: Option<usize>, message: &str) -> (Option<us
                 .find(value)
                 .map(|pos| (i, key_before(&lines[i][..pos])))
         }),
-        Some(("n", name)) => (0..lines.len()).rev().find(|&i| {
-            key_pos(lines[i], "name").is_some_and(|p| {
-                let after = lines[i][p..].trim_start_matches([' ', '"', '\'']);
-                after.starts_with(name)
-                    && !after[name.len()..]
-                        .starts_with(|c: char| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        Some(("n", name)) => (0..lines.len())
+            .rev()
+            .find(|&i| {
+                key_pos(lines[i], "name").is_some_and(|p| {
+                    let after = lines[i][p..].trim_start_matches([' ', '"', '\'']);
+                    after.starts_with(name)
+                        && !after[name.len()..]
+                            .starts_with(|c: char| c.is_ascii_alphanumeric() || "_-.".contains(c))
+                })
             })
-        })
-        .map(|i| (i, Some("name".to_string()))),
+            .map(|i| (i, Some("name".to_string()))),
         _ => None,
     };
     match found {
@@ -81,7 +87,10 @@ fn key_pos(line: &str, key: &str) -> Option<usize> {
 
 /// The last mapping key before a value (`  - { url: ftp://x` -> `url`).
 fn key_before(prefix: &str) -> Option<String> {
-    let colon = prefix.trim_end().trim_end_matches(['"', '\'', '[', ' ']).strip_suffix(':')?;
+    let colon = prefix
+        .trim_end()
+        .trim_end_matches(['"', '\'', '[', ' '])
+        .strip_suffix(':')?;
     let start = colon
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .map_or(0, |p| p + 1);

@@ -193,13 +193,18 @@ impl Config {
     }
 
     /// Reads and validates a config file.
-    pub fn from_file(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn from_file(
+        path: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
         let mut cfg = Config::from_yaml(&text, path, env)?;
-        if cfg.keys_in_file && let Some(w) = permission_warning(path) {
+        if cfg.keys_in_file
+            && let Some(w) = permission_warning(path)
+        {
             cfg.config.warnings.push(w);
         }
         Ok(cfg.config)
@@ -275,7 +280,10 @@ pub fn locate(
 }
 
 /// Locates and loads the config.
-pub fn load(cli: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+pub fn load(
+    cli: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, ConfigError> {
     match locate(cli, env)? {
         Some(path) => Config::from_file(&path, env),
         None => Ok(Config::builtin(env)),
@@ -287,7 +295,11 @@ pub fn xdg_config_home(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> 
     env("XDG_CONFIG_HOME")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
-        .or_else(|| env("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".config")))
+        .or_else(|| {
+            env("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".config"))
+        })
 }
 
 /// The process environment, for [`load`].
@@ -336,7 +348,10 @@ fn build(raw: RawConfig, origin: ConfigOrigin, env: &dyn Fn(&str) -> Option<Stri
         virus_total,
         abuse_ch,
     } = raw.api_keys;
-    if alient_vault.as_deref().is_some_and(|v| !v.trim().is_empty()) {
+    if alient_vault
+        .as_deref()
+        .is_some_and(|v| !v.trim().is_empty())
+    {
         warnings.push(
             "api_keys.alient_vault is a misspelling of alien_vault; it is used, but please rename it"
                 .into(),
@@ -344,7 +359,8 @@ fn build(raw: RawConfig, origin: ConfigOrigin, env: &dyn Fn(&str) -> Option<Stri
     }
     let from_env = |k: KeyKind| secret(env(k.env_var()));
     let keys = ApiKeys {
-        otx: from_env(KeyKind::Otx).or_else(|| secret(alien_vault).or_else(|| secret(alient_vault))),
+        otx: from_env(KeyKind::Otx)
+            .or_else(|| secret(alien_vault).or_else(|| secret(alient_vault))),
         virustotal: from_env(KeyKind::VirusTotal).or_else(|| secret(virus_total)),
         abuse_ch: from_env(KeyKind::AbuseCh).or_else(|| secret(abuse_ch)),
     };
@@ -420,9 +436,14 @@ fn resolve_source(s: RawSource, warnings: &mut Vec<String>) -> SourceSpec {
         value_type: s.value_type,
         watch: s.watch,
         rate_limit: s.rate_limit.unwrap_or_default(),
-        lookback: s
-            .lookback
-            .map_or(Duration::from_secs(if kind == SourceKind::Otx { 7 * 86_400 } else { 86_400 }), |l| l.0),
+        lookback: s.lookback.map_or(
+            Duration::from_secs(if kind == SourceKind::Otx {
+                7 * 86_400
+            } else {
+                86_400
+            }),
+            |l| l.0,
+        ),
         page_size: s.page_size.unwrap_or(50),
     }
 }

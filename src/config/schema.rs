@@ -7,8 +7,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use url::Url;
 
 use super::hint;
@@ -153,7 +153,11 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
         return Err(not_for("type"));
     }
     if (f.watch.is_some() || f.rate_limit.is_some()) && kind != SourceKind::Virustotal {
-        return Err(not_for(if f.watch.is_some() { "watch" } else { "rate_limit" }));
+        return Err(not_for(if f.watch.is_some() {
+            "watch"
+        } else {
+            "rate_limit"
+        }));
     }
     if f.api_url.is_some() && kind.default_api_url().is_none() {
         return Err(not_for("api_url"));

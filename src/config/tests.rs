@@ -59,7 +59,9 @@ fn template_parses_and_every_source_is_known() {
     // Empty keys in the template mean "not set".
     assert!(!c.keys.any());
     let otx = c.source("otx").unwrap();
-    assert!(matches!(c.availability(otx), Availability::Disabled(r) if r.contains("INTELLISIEM_OTX_API_KEY")));
+    assert!(
+        matches!(c.availability(otx), Availability::Disabled(r) if r.contains("INTELLISIEM_OTX_API_KEY"))
+    );
 }
 
 #[test]
@@ -89,9 +91,13 @@ fn env_keys_override_the_file_and_enable_sources() {
         "INTELLISIEM_VT_API_KEY" => Some("  ".to_string()),
         _ => None,
     };
-    let c = Config::from_yaml("api_keys: { alien_vault: file-key }\n", Path::new("c"), &env)
-        .unwrap()
-        .config;
+    let c = Config::from_yaml(
+        "api_keys: { alien_vault: file-key }\n",
+        Path::new("c"),
+        &env,
+    )
+    .unwrap()
+    .config;
     assert_eq!(c.keys.otx.as_ref().unwrap().expose_secret(), "from-env");
     assert!(c.keys.virustotal.is_none(), "blank env values do not count");
     let otx = c.source("otx").unwrap();
@@ -120,10 +126,18 @@ fn errors_name_file_line_and_field() {
     assert!(e.contains("unknown field `bogus`"), "{e}");
 
     let e = err("sources:\n  - name: a\n    kind: nope\n");
-    assert!(e.contains("line 3") && e.contains("kind") && e.contains("`nope`"), "{e}");
+    assert!(
+        e.contains("line 3") && e.contains("kind") && e.contains("`nope`"),
+        "{e}"
+    );
 
-    let e = err("sources:\n  - name: a\n    kind: feodo\n  - name: b\n    kind: feodo\n  - name: a\n    kind: feodo\n");
-    assert!(e.contains("line 6") && e.contains("duplicate source name `a`"), "{e}");
+    let e = err(
+        "sources:\n  - name: a\n    kind: feodo\n  - name: b\n    kind: feodo\n  - name: a\n    kind: feodo\n",
+    );
+    assert!(
+        e.contains("line 6") && e.contains("duplicate source name `a`"),
+        "{e}"
+    );
 
     let e = err("sources:\n  - name: a\n    kind: feodo\n    refresh: 5x\n");
     assert!(e.contains("line 4") && e.contains("refresh"), "{e}");
@@ -132,7 +146,10 @@ fn errors_name_file_line_and_field() {
     assert!(e.contains("line 2") && e.contains("max_body"), "{e}");
 
     let e = err("sources:\n  - { name: a, kind: feodo, url: \"ftp://x/y\" }\n");
-    assert!(e.contains("line 2") && e.contains("url") && e.contains("http://"), "{e}");
+    assert!(
+        e.contains("line 2") && e.contains("url") && e.contains("http://"),
+        "{e}"
+    );
 
     let e = err("http:\n  timeout: 30\n");
     assert!(e.contains("timeout") && e.contains("unit"), "{e}");
@@ -159,7 +176,10 @@ fn errors_name_file_line_and_field() {
 #[test]
 fn errors_are_one_line_and_sanitised() {
     let e = err("sources:\n  - { name: a, kind: feodo, url: \"http://\\e]0;x\\a\" }\n");
-    assert!(!e.contains('\n') && !e.contains('\x1b') && !e.contains('\x07'), "{e:?}");
+    assert!(
+        !e.contains('\n') && !e.contains('\x1b') && !e.contains('\x07'),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -191,7 +211,10 @@ fn explicit_paths_win_in_lookup() {
         locate(Some(Path::new("/cli.yaml")), &env).unwrap(),
         Some(PathBuf::from("/cli.yaml"))
     );
-    assert_eq!(locate(None, &env).unwrap(), Some(PathBuf::from("/from/env.yaml")));
+    assert_eq!(
+        locate(None, &env).unwrap(),
+        Some(PathBuf::from("/from/env.yaml"))
+    );
 }
 
 #[cfg(unix)]
@@ -203,7 +226,11 @@ fn world_readable_file_with_keys_warns() {
     std::fs::write(&p, "api_keys: { virus_total: secret }\n").unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
     let c = Config::from_file(&p, &no_env).unwrap();
-    assert!(c.warnings.iter().any(|w| w.contains("chmod 600")), "{:?}", c.warnings);
+    assert!(
+        c.warnings.iter().any(|w| w.contains("chmod 600")),
+        "{:?}",
+        c.warnings
+    );
     assert!(!c.warnings.iter().any(|w| w.contains("secret")));
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert!(Config::from_file(&p, &no_env).unwrap().warnings.is_empty());

@@ -141,8 +141,9 @@ impl fmt::Display for ByteSize {
 impl<'de> Deserialize<'de> for ByteSize {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match StringOrNumber::deserialize(d)? {
-            StringOrNumber::Str(s) => ByteSize::parse(&s)
-                .map_err(|e| serde::de::Error::custom(hint::at_value(&s, &e))),
+            StringOrNumber::Str(s) => {
+                ByteSize::parse(&s).map_err(|e| serde::de::Error::custom(hint::at_value(&s, &e)))
+            }
             StringOrNumber::Num(n) => Ok(ByteSize(n)),
         }
     }

@@ -174,8 +174,7 @@ pub(crate) fn union_into<T: PartialEq>(into: &mut Vec<T>, extra: Vec<T>) {
 /// `hxxp://`, `[.]`, `(.)`, `[dot]`, `[:]`, `[@]`. Idempotent.
 pub fn refang(input: &str) -> String {
     let mut s = input.trim().to_string();
-    if !s.contains(['[', '(', '{']) && !s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("hxxp"))
-    {
+    if !s.contains(['[', '(', '{']) && !s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("hxxp")) {
         return s;
     }
     for (from, to) in [
@@ -345,7 +344,9 @@ fn parse_port(kind: IndicatorType, s: &str) -> Result<u16, InvalidValue> {
 
 fn normalise_cidr(s: &str) -> Result<String, InvalidValue> {
     let kind = IndicatorType::Cidr;
-    let (addr, prefix) = s.split_once('/').ok_or_else(|| invalid(kind, "no prefix"))?;
+    let (addr, prefix) = s
+        .split_once('/')
+        .ok_or_else(|| invalid(kind, "no prefix"))?;
     let ip = IpAddr::from_str(addr).map_err(|_| invalid(kind, "bad address"))?;
     let prefix: u8 = prefix.parse().map_err(|_| invalid(kind, "bad prefix"))?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
@@ -383,8 +384,13 @@ fn normalise_domain(s: &str) -> Result<String, InvalidValue> {
 
 fn normalise_url(s: &str) -> Result<String, InvalidValue> {
     let kind = IndicatorType::Url;
-    let (scheme, rest) = s.split_once("://").ok_or_else(|| invalid(kind, "no scheme"))?;
-    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    let (scheme, rest) = s
+        .split_once("://")
+        .ok_or_else(|| invalid(kind, "no scheme"))?;
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
     {
         return Err(invalid(kind, "bad scheme"));
     }
@@ -456,12 +462,17 @@ mod tests {
     use super::*;
 
     fn norm(kind: IndicatorType, s: &str) -> String {
-        normalise(kind, s).map(|n| n.value).unwrap_or_else(|e| panic!("{s}: {e}"))
+        normalise(kind, s)
+            .map(|n| n.value)
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
     }
 
     #[test]
     fn refang_undoes_common_defanging() {
-        assert_eq!(refang("hxxp://evil[.]example(.)com/a"), "http://evil.example.com/a");
+        assert_eq!(
+            refang("hxxp://evil[.]example(.)com/a"),
+            "http://evil.example.com/a"
+        );
         assert_eq!(refang("hXXps://x[dot]y"), "https://x.y");
         assert_eq!(refang("1.2.3[.]4"), "1.2.3.4");
         assert_eq!(refang("bob[@]mail[.]example"), "bob@mail.example");

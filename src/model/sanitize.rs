@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn escapes_bidi_and_zero_width() {
         assert_eq!(sanitize("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
-        assert_eq!(sanitize("a\u{200b}b\u{2066}c\u{feff}"), "a\\u{200b}b\\u{2066}c\\u{feff}");
+        assert_eq!(
+            sanitize("a\u{200b}b\u{2066}c\u{feff}"),
+            "a\\u{200b}b\\u{2066}c\\u{feff}"
+        );
     }
 
     #[test]

@@ -30,7 +30,9 @@ pub fn parse_time(raw: &str) -> Option<Timestamp> {
         return jiff::tz::TimeZone::UTC.to_timestamp(dt).ok();
     }
     if let Ok(d) = naive.parse::<Date>() {
-        return jiff::tz::TimeZone::UTC.to_timestamp(d.to_datetime(jiff::civil::Time::midnight())).ok();
+        return jiff::tz::TimeZone::UTC
+            .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+            .ok();
     }
     None
 }
@@ -78,7 +80,14 @@ mod tests {
 
     #[test]
     fn rejects_garbage_and_empty() {
-        for raw in ["", "  ", "yesterday", "2024-13-45", "99999999999999999999", "0"] {
+        for raw in [
+            "",
+            "  ",
+            "yesterday",
+            "2024-13-45",
+            "99999999999999999999",
+            "0",
+        ] {
             assert_eq!(parse_time(raw), None, "{raw}");
         }
         assert_eq!(epoch(-5), None);

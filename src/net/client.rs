@@ -1,0 +1,474 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The HTTP client every source uses: rustls, timeouts, a streamed body cap (applied
+//! after decompression, so it also bounds gzip bombs), at most five http/https redirects
+//! (same-origin only when a key is attached), and bounded retries with backoff.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, redirect};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use super::redact::redact_url;
+use crate::config::HttpConfig;
+use crate::model::sanitize::one_line;
+
+/// Most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 5;
+
+pub fn user_agent() -> String {
+    format!("intellisiem/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A transport failure, as one line fit for a user. Never holds a key; URLs are redacted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NetError {
+    #[error("{url}: {}", auth_text(*status, *keyed))]
+    Auth {
+        url: String,
+        status: u16,
+        keyed: bool,
+    },
+    #[error("{url}: rate limited (HTTP 429){}", retry_text(*retry_after))]
+    RateLimited {
+        url: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("{url}: HTTP {status}{}", if detail.is_empty() { String::new() } else { format!(": {detail}") })]
+    Status {
+        url: String,
+        status: u16,
+        detail: String,
+    },
+    #[error("{url}: timed out after {}", crate::config::units::format_duration(*after))]
+    Timeout { url: String, after: Duration },
+    #[error("{url}: connection failed: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("{url}: response body is larger than the {limit}-byte limit (http.max_body)")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{url}: response body incomplete: {reason}")]
+    Body { url: String, reason: String },
+    #[error("{url}: redirect refused: {reason}")]
+    Redirect { url: String, reason: String },
+    #[error("{url}: request failed: {reason}")]
+    Other { url: String, reason: String },
+}
+
+fn auth_text(status: u16, keyed: bool) -> String {
+    if keyed {
+        format!("the API key was refused (HTTP {status}); check that it is correct and active")
+    } else {
+        format!("access denied (HTTP {status})")
+    }
+}
+
+fn retry_text(d: Option<Duration>) -> String {
+    d.map(|d| format!("; retry after {}", crate::config::units::format_duration(d)))
+        .unwrap_or_default()
+}
+
+impl NetError {
+    /// Whether another attempt may succeed.
+    fn is_transient(&self) -> bool {
+        match self {
+            NetError::Status { status, .. } => *status >= 500,
+            NetError::Timeout { .. } | NetError::Connect { .. } | NetError::Body { .. } => true,
+            _ => false,
+        }
+    }
+
+    pub fn is_auth(&self) -> bool {
+        matches!(self, NetError::Auth { .. })
+    }
+}
+
+/// One request. Keys go in `secret_headers`, which are marked sensitive, never logged,
+/// and never follow a redirect to another origin.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: Url,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub secret_headers: Vec<(HeaderName, SecretString)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn get(url: Url) -> Self {
+        Request {
+            method: Method::GET,
+            url,
+            headers: Vec::new(),
+            secret_headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn post_json(url: Url, body: &serde_json::Value) -> Self {
+        let mut r = Request::get(url);
+        r.method = Method::POST;
+        r.headers.push((
+            reqwest::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ));
+        r.body = Some(body.to_string().into_bytes());
+        r
+    }
+
+    /// Attaches a key header (no-op for `None`).
+    pub fn with_secret(mut self, name: &'static str, key: Option<&SecretString>) -> Self {
+        if let Some(k) = key {
+            self.secret_headers
+                .push((HeaderName::from_static(name), k.clone()));
+        }
+        self
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn keyed(&self) -> bool {
+        !self.secret_headers.is_empty()
+    }
+}
+
+/// A complete response: status, headers, and the whole (decompressed) body.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub url: Url,
+}
+
+impl Response {
+    /// Maps any non-success status to an error, with the server's message if it sent one.
+    pub fn ok(self) -> Result<Response, NetError> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(NetError::Status {
+                url: redact_url(&self.url),
+                status: self.status.as_u16(),
+                detail: error_detail(&self.body),
+            })
+        }
+    }
+}
+
+/// The human part of an error body: a JSON `message`/`detail`/`error.message`/
+/// `query_status` when there is one, else the start of the text. Sanitised, one line.
+pub fn error_detail(body: &[u8]) -> String {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        let found = [
+            "/error/message",
+            "/error/code",
+            "/detail",
+            "/message",
+            "/query_status",
+            "/error",
+        ]
+        .into_iter()
+        .find_map(|p| v.pointer(p).and_then(serde_json::Value::as_str));
+        if let Some(s) = found {
+            return one_line(s, 200);
+        }
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(400)]);
+    one_line(&text, 200)
+}
+
+/// The shared HTTP client.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    open: reqwest::Client,
+    keyed: reqwest::Client,
+    cfg: HttpConfig,
+}
+
+impl HttpClient {
+    pub fn new(cfg: &HttpConfig) -> Result<HttpClient, NetError> {
+        let build = |same_origin: bool| -> Result<reqwest::Client, NetError> {
+            let mut b = reqwest::Client::builder()
+                .user_agent(user_agent())
+                .connect_timeout(cfg.connect_timeout)
+                .timeout(cfg.timeout)
+                .redirect(redirect_policy(same_origin));
+            if let Some(p) = &cfg.proxy {
+                let proxy = reqwest::Proxy::all(p.as_str())
+                    .map_err(|e| NetError::Other {
+                        url: redact_url(p),
+                        reason: format!("bad proxy: {e}"),
+                    })?
+                    .no_proxy(reqwest::NoProxy::from_env());
+                b = b.proxy(proxy);
+            }
+            b.build().map_err(|e| NetError::Other {
+                url: String::from("(client)"),
+                reason: one_line(&e.to_string(), 200),
+            })
+        };
+        Ok(HttpClient {
+            open: build(false)?,
+            keyed: build(true)?,
+            cfg: cfg.clone(),
+        })
+    }
+
+    pub fn config(&self) -> &HttpConfig {
+        &self.cfg
+    }
+
+    /// Sends `req`, retrying transient failures, and returns the final response.
+    /// 401/403 and an exhausted 429 are errors; other statuses come back as responses
+    /// (call [`Response::ok`] to turn them into errors).
+    pub async fn send(&self, req: &Request) -> Result<Response, NetError> {
+        let mut attempt: u32 = 0;
+        loop {
+            let result = self.send_once(req).await;
+            let retry_in = match &result {
+                Ok(resp) if resp.status == StatusCode::TOO_MANY_REQUESTS => {
+                    let retry_after = parse_retry_after(&resp.headers);
+                    let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
+                    if attempt >= self.cfg.retries || wait > self.cfg.max_retry_wait {
+                        return Err(NetError::RateLimited {
+                            url: redact_url(&req.url),
+                            retry_after,
+                        });
+                    }
+                    wait
+                }
+                Ok(resp) if resp.status.is_server_error() && attempt < self.cfg.retries => {
+                    self.backoff(attempt)
+                }
+                Ok(resp)
+                    if resp.status == StatusCode::UNAUTHORIZED
+                        || resp.status == StatusCode::FORBIDDEN =>
+                {
+                    return Err(NetError::Auth {
+                        url: redact_url(&req.url),
+                        status: resp.status.as_u16(),
+                        keyed: req.keyed(),
+                    });
+                }
+                Ok(_) => return result,
+                Err(e) if e.is_transient() && attempt < self.cfg.retries => self.backoff(attempt),
+                Err(_) => return result,
+            };
+            let shown = match &result {
+                Ok(r) => format!("HTTP {}", r.status.as_u16()),
+                Err(e) => e.to_string(),
+            };
+            tracing::debug!(
+                url = %redact_url(&req.url),
+                attempt = attempt + 1,
+                "retrying in {} after {shown}",
+                crate::config::units::format_duration(retry_in)
+            );
+            tokio::time::sleep(retry_in).await;
+            attempt += 1;
+        }
+    }
+
+    /// Exponential backoff from `http.backoff`, capped, with up to 25% jitter.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.cfg.backoff.saturating_mul(1u32 << attempt.min(16));
+        let capped = base.min(self.cfg.max_retry_wait);
+        let jitter = capped.mul_f64(fastrand::f64() * 0.25);
+        capped.saturating_add(jitter).min(self.cfg.max_retry_wait)
+    }
+
+    async fn send_once(&self, req: &Request) -> Result<Response, NetError> {
+        let shown = || redact_url(&req.url);
+        let client = if req.keyed() { &self.keyed } else { &self.open };
+        let mut rb = client.request(req.method.clone(), req.url.clone());
+        for (k, v) in &req.headers {
+            rb = rb.header(k, v);
+        }
+        for (k, secret) in &req.secret_headers {
+            let mut v =
+                HeaderValue::from_str(secret.expose_secret()).map_err(|_| NetError::Other {
+                    url: shown(),
+                    reason: format!(
+                        "the key for header {k} holds characters a header cannot carry"
+                    ),
+                })?;
+            v.set_sensitive(true);
+            rb = rb.header(k, v);
+        }
+        if let Some(body) = &req.body {
+            rb = rb.body(body.clone());
+        }
+        let mut resp = rb.send().await.map_err(|e| self.map_err(req, &e))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let final_url = resp.url().clone();
+        if status.is_redirection() {
+            return Err(NetError::Redirect {
+                url: shown(),
+                reason: format!(
+                    "HTTP {} to {} (a key is never sent to another host)",
+                    status.as_u16(),
+                    headers
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|l| l.to_str().ok())
+                        .map(|l| one_line(l, 120))
+                        .unwrap_or_else(|| "an unknown location".into())
+                ),
+            });
+        }
+        let limit = self.cfg.max_body;
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(NetError::TooLarge {
+                url: shown(),
+                limit,
+            });
+        }
+        let mut body = Vec::with_capacity(
+            resp.content_length()
+                .map_or(64 * 1024, |n| n.min(limit) as usize),
+        );
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() as u64 + chunk.len() as u64 > limit {
+                        return Err(NetError::TooLarge {
+                            url: shown(),
+                            limit,
+                        });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(self.map_err(req, &e)),
+            }
+        }
+        Ok(Response {
+            status,
+            headers,
+            body,
+            url: final_url,
+        })
+    }
+
+    fn map_err(&self, req: &Request, e: &reqwest::Error) -> NetError {
+        let url = redact_url(&req.url);
+        let mut reason = error_chain(e);
+        for (_, s) in &req.secret_headers {
+            reason = super::redact::scrub(&reason, s.expose_secret());
+        }
+        let reason = one_line(&reason, 240);
+        if e.is_timeout() {
+            NetError::Timeout {
+                url,
+                after: self.cfg.timeout,
+            }
+        } else if e.is_redirect() {
+            NetError::Redirect { url, reason }
+        } else if e.is_connect() {
+            NetError::Connect { url, reason }
+        } else if e.is_body() || e.is_decode() {
+            NetError::Body { url, reason }
+        } else if e.is_request() {
+            NetError::Connect { url, reason }
+        } else {
+            NetError::Other { url, reason }
+        }
+    }
+}
+
+/// The error and its causes, deduplicated, without the URL reqwest adds.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        let mut s = err.to_string();
+        if let Some(pos) = s.find(" for url (") {
+            s.truncate(pos);
+        }
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = err.source();
+    }
+    parts.join(": ")
+}
+
+fn redirect_policy(same_origin: bool) -> redirect::Policy {
+    redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        }
+        let scheme = attempt.url().scheme().to_string();
+        if scheme != "http" && scheme != "https" {
+            return attempt.error(format!("redirect to a {scheme}: URL"));
+        }
+        if same_origin {
+            let first = attempt.previous().first().map(Url::origin);
+            if first.is_some_and(|o| o != attempt.url().origin()) {
+                // Stop here: the caller sees the 3xx and reports it.
+                return attempt.stop();
+            }
+        }
+        attempt.follow()
+    })
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let now = jiff::Timestamp::now();
+    let d = now.duration_until(when);
+    Some(Duration::try_from(d).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(parse_retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(parse_retry_after(&h), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(parse_retry_after(&h), None);
+    }
+
+    #[test]
+    fn error_detail_prefers_json_messages() {
+        assert_eq!(
+            error_detail(br#"{"error":{"code":"NotFoundError","message":"not found"}}"#),
+            "not found"
+        );
+        assert_eq!(
+            error_detail(br#"{"detail":"Authentication required"}"#),
+            "Authentication required"
+        );
+        assert_eq!(
+            error_detail(b"<html>\x1b[31mboom\n</html>"),
+            "<html>\\x1b[31mboom </html>"
+        );
+    }
+
+    #[test]
+    fn errors_never_show_the_key_header() {
+        let key = SecretString::from("supersecretkey123");
+        let r = Request::get(Url::parse("http://h/x").unwrap()).with_secret("x-apikey", Some(&key));
+        assert!(!format!("{r:?}").contains("supersecretkey123"));
+    }
+}

@@ -1,0 +1,112 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! CISA's Known Exploited Vulnerabilities catalogue: one `cve` indicator per entry.
+
+use serde::Deserialize;
+
+use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
+use crate::model::time::parse_time;
+use crate::model::{IndicatorType, Observation};
+
+#[derive(Deserialize)]
+struct Catalogue {
+    vulnerabilities: Vec<Vuln>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Vuln {
+    #[serde(default, rename = "cveID", deserialize_with = "lenient::opt_string")]
+    cve_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    vendor_project: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    product: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    vulnerability_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    date_added: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    known_ransomware_campaign_use: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    notes: Option<String>,
+    #[serde(default, deserialize_with = "lenient::string_list")]
+    cwes: Vec<String>,
+}
+
+pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
+    let cat: Catalogue = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
+    let mut b = BatchBuilder::new();
+    for v in cat.vulnerabilities {
+        let Some(id) = v.cve_id else {
+            b.skip();
+            continue;
+        };
+        let mut tags = Vec::new();
+        for t in [&v.vendor_project, &v.product].into_iter().flatten() {
+            tags.extend(b.strings.get(t));
+        }
+        if v.known_ransomware_campaign_use
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case("known"))
+        {
+            tags.extend(b.strings.get("ransomware"));
+        }
+        for c in &v.cwes {
+            tags.extend(b.strings.get(c));
+        }
+        // `notes` holds reference URLs separated by " ; ".
+        let references = v
+            .notes
+            .as_deref()
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|r| r.starts_with("https://") || r.starts_with("http://"))
+            .filter_map(|r| b.strings.get(r))
+            .collect();
+        let obs = Observation {
+            first_seen: v.date_added.as_deref().and_then(parse_time),
+            threat: v
+                .vulnerability_name
+                .as_deref()
+                .and_then(|n| b.strings.get(n)),
+            tags,
+            references,
+            ..Default::default()
+        };
+        b.push(IndicatorType::Cve, &id, obs);
+    }
+    Ok(b.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::test_util::{find, fixture};
+
+    #[test]
+    fn parses_the_catalogue() {
+        let b = parse(&fixture("cisa_kev/known_exploited_vulnerabilities.json")).unwrap();
+        assert_eq!(b.sightings.len(), 2);
+        assert_eq!(b.skipped, 1);
+        let s = find(&b, "CVE-2021-44228");
+        assert_eq!(
+            s.obs.threat.as_deref(),
+            Some("Apache Log4j2 Remote Code Execution Vulnerability")
+        );
+        assert!(s.obs.tags.iter().any(|t| &**t == "ransomware"));
+        assert!(s.obs.tags.iter().any(|t| &**t == "CWE-20"));
+        assert_eq!(s.obs.references.len(), 2);
+        assert_eq!(
+            s.obs.first_seen.map(crate::model::time::rfc3339).as_deref(),
+            Some("2021-12-10T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_catalogue_without_vulnerabilities_is_an_error() {
+        assert!(parse(br#"{"title":"x"}"#).is_err());
+    }
+}

@@ -1,0 +1,96 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! abuse.ch Feodo Tracker `ipblocklist.json`: botnet C2 servers with their port.
+//! `first_seen` may be missing, `hostname` may be null, `last_online` is a date only.
+
+use serde::Deserialize;
+
+use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
+use crate::model::indicator::detect;
+use crate::model::time::parse_time;
+use crate::model::{IndicatorType, Observation};
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    ip_address: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    port: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    first_seen: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    last_online: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    malware: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    country: Option<String>,
+}
+
+pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
+    let entries: Vec<Entry> = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
+    let mut b = BatchBuilder::new();
+    for e in entries {
+        let ip = e.ip_address.as_deref().and_then(detect);
+        let Some(n) = ip.filter(|n| matches!(n.kind, IndicatorType::Ipv4 | IndicatorType::Ipv6))
+        else {
+            b.skip();
+            continue;
+        };
+        let mut tags = Vec::new();
+        tags.extend(e.status.as_deref().and_then(|s| b.strings.get(s)));
+        tags.extend(e.country.as_deref().and_then(|s| b.strings.get(s)));
+        let obs = Observation {
+            first_seen: e.first_seen.as_deref().and_then(parse_time),
+            last_seen: e.last_online.as_deref().and_then(parse_time),
+            threat: e.malware.as_deref().and_then(|m| b.strings.get(m)),
+            tags,
+            ports: e
+                .port
+                .and_then(|p| u16::try_from(p).ok())
+                .filter(|p| *p != 0)
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        b.push_normalised(n, obs);
+    }
+    Ok(b.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::test_util::{find, fixture};
+
+    #[test]
+    fn parses_the_blocklist_with_its_quirks() {
+        let b = parse(&fixture("feodo/ipblocklist.json")).unwrap();
+        assert_eq!(b.sightings.len(), 3);
+        assert_eq!(b.skipped, 1);
+        let s = find(&b, "51.178.161.32");
+        assert_eq!(s.kind, IndicatorType::Ipv4);
+        assert_eq!(s.obs.ports, [4643]);
+        assert_eq!(s.obs.threat.as_deref(), Some("Dridex"));
+        assert_eq!(
+            s.obs.first_seen.map(crate::model::time::rfc3339).as_deref(),
+            Some("2021-01-17T07:44:46Z")
+        );
+        assert_eq!(
+            s.obs.last_seen.map(crate::model::time::rfc3339).as_deref(),
+            Some("2022-11-15T00:00:00Z")
+        );
+        let missing_first_seen = find(&b, "45.0.0.3");
+        assert_eq!(missing_first_seen.obs.first_seen, None);
+        assert_eq!(missing_first_seen.obs.ports, [443]);
+    }
+
+    #[test]
+    fn broken_documents_fail() {
+        assert!(parse(b"[{\"ip_address\": \"1.2.3.4\"").is_err());
+        assert!(parse(b"{\"not\": \"a list\"}").is_err());
+        assert_eq!(parse(b"[]").unwrap().sightings.len(), 0);
+    }
+}

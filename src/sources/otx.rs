@@ -1,0 +1,274 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! AlienVault OTX: indicators of subscribed pulses, `GET /pulses/subscribed` with
+//! Django-REST paging (`next` until null). The key (`X-OTX-API-KEY`) is only ever sent
+//! to the configured origin: a `next` link to any other origin fails the fetch.
+
+use std::collections::HashSet;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+use url::Url;
+
+use super::{
+    BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
+};
+use crate::config::SourceSpec;
+use crate::model::time::parse_time;
+use crate::model::{IndicatorType, Observation};
+use crate::net::Request;
+use crate::net::redact::redact_url;
+use crate::sources::kind::KeyKind;
+
+/// Most pages followed in one fetch (50 pulses each by default).
+pub const MAX_PAGES: usize = 2_000;
+
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    next: Option<String>,
+    results: Vec<Pulse>,
+}
+
+#[derive(Deserialize)]
+struct Pulse {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    modified: Option<String>,
+    #[serde(default, deserialize_with = "lenient::string_list")]
+    tags: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::string_list")]
+    malware_families: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::string_list")]
+    references: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    adversary: Option<String>,
+    #[serde(default)]
+    indicators: Vec<OtxIndicator>,
+}
+
+#[derive(Deserialize)]
+struct OtxIndicator {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    indicator: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "lenient::opt_string")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    created: Option<String>,
+}
+
+/// OTX indicator type names to ours; `None` for the ones not modelled.
+pub fn map_type(t: &str) -> Option<IndicatorType> {
+    Some(match t {
+        "IPv4" => IndicatorType::Ipv4,
+        "IPv6" => IndicatorType::Ipv6,
+        "domain" | "hostname" => IndicatorType::Domain,
+        "URL" | "URI" => IndicatorType::Url,
+        "FileHash-MD5" => IndicatorType::Md5,
+        "FileHash-SHA1" => IndicatorType::Sha1,
+        "FileHash-SHA256" => IndicatorType::Sha256,
+        "email" => IndicatorType::Email,
+        "CIDR" => IndicatorType::Cidr,
+        "CVE" => IndicatorType::Cve,
+        _ => return None,
+    })
+}
+
+/// Parses one page into `b`; returns the `next` link.
+fn parse_page_into(body: &[u8], b: &mut BatchBuilder) -> Result<Option<String>, ParseError> {
+    let page: Page = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
+    for pulse in page.results {
+        let threat = pulse.name.as_deref().and_then(|n| b.strings.get(n));
+        let modified = pulse.modified.as_deref().and_then(parse_time);
+        let mut tags = Vec::with_capacity(pulse.tags.len() + pulse.malware_families.len());
+        for t in pulse
+            .tags
+            .iter()
+            .chain(&pulse.malware_families)
+            .chain(pulse.adversary.iter())
+        {
+            if let Some(t) = b.strings.get(t)
+                && !tags.contains(&t)
+            {
+                tags.push(t);
+            }
+        }
+        let references: Vec<_> = pulse
+            .references
+            .iter()
+            .filter_map(|r| b.strings.get(r))
+            .collect();
+        for ind in pulse.indicators {
+            let (Some(value), Some(kind)) = (ind.indicator, ind.kind.as_deref().and_then(map_type))
+            else {
+                b.skip();
+                continue;
+            };
+            let obs = Observation {
+                first_seen: ind.created.as_deref().and_then(parse_time),
+                last_seen: modified,
+                threat: threat.clone(),
+                tags: tags.clone(),
+                references: references.clone(),
+                ..Default::default()
+            };
+            b.push(kind, &value, obs);
+        }
+    }
+    Ok(page.next.filter(|n| !n.trim().is_empty()))
+}
+
+/// Parses one page of `pulses/subscribed`: its indicators and the `next` link.
+pub fn parse_page(body: &[u8]) -> Result<(ParsedBatch, Option<String>), ParseError> {
+    let mut b = BatchBuilder::new();
+    let next = parse_page_into(body, &mut b)?;
+    Ok((b.finish(), next))
+}
+
+/// The first page: `{url}/pulses/subscribed?limit=N&modified_since=...`.
+pub fn first_page_url(spec: &SourceSpec, since: Timestamp) -> Option<Url> {
+    let mut url = super::join(&spec.url, "pulses/subscribed")?;
+    url.query_pairs_mut()
+        .append_pair("limit", &spec.page_size.to_string())
+        .append_pair(
+            "modified_since",
+            &since.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+        );
+    Some(url)
+}
+
+/// Resolves a `next` link, refusing any origin other than the configured one.
+pub fn next_url(spec: &SourceSpec, current: &Url, next: &str) -> Result<Url, FetchError> {
+    let url = current.join(next.trim()).map_err(|_| {
+        FetchError::Parse(ParseError::Shape(format!(
+            "bad `next` link `{}`",
+            crate::model::sanitize::one_line(next, 100)
+        )))
+    })?;
+    if url.origin() != spec.url.origin() {
+        return Err(FetchError::Refused(format!(
+            "OTX paging link leads to another origin ({}); not followed, so the key stays with {}",
+            redact_url(&url),
+            spec.url.origin().ascii_serialization()
+        )));
+    }
+    Ok(url)
+}
+
+pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::try_from(spec.lookback).unwrap_or_default())
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    fetch_since(ctx, spec, since).await
+}
+
+/// Fetches every pulse modified since `since`, following `next` links.
+pub async fn fetch_since(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    since: Timestamp,
+) -> Result<FetchOutput, FetchError> {
+    let key = ctx
+        .keys
+        .get(KeyKind::Otx)
+        .ok_or_else(|| FetchError::Disabled("no OTX API key".into()))?;
+    let mut url = first_page_url(spec, since)
+        .ok_or_else(|| FetchError::Refused("the OTX URL cannot take a path".into()))?;
+    let mut b = BatchBuilder::new();
+    let mut out = FetchOutput::default();
+    let mut visited = HashSet::new();
+    loop {
+        if !visited.insert(url.clone()) {
+            return Err(
+                ParseError::Shape("OTX paging loops back to a page already read".into()).into(),
+            );
+        }
+        if visited.len() > MAX_PAGES {
+            return Err(
+                ParseError::Shape(format!("OTX paging goes past {MAX_PAGES} pages")).into(),
+            );
+        }
+        let req = Request::get(url.clone()).with_secret("x-otx-api-key", Some(key));
+        let resp = ctx.http.send(&req).await?.ok()?;
+        out.requests += 1;
+        out.bytes += resp.body.len() as u64;
+        match parse_page_into(&resp.body, &mut b)? {
+            Some(next) => url = next_url(spec, &url, &next)?,
+            None => break,
+        }
+    }
+    out.batch = b.finish();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::test_util::{find, fixture};
+
+    #[test]
+    fn parses_a_page_of_pulses() {
+        let (b, next) = parse_page(&fixture("otx/subscribed_page1.json")).unwrap();
+        assert_eq!(
+            next.as_deref(),
+            Some("https://otx.alienvault.com/api/v1/pulses/subscribed?page=2&limit=50")
+        );
+        assert_eq!(b.skipped, 2, "FilePath and Mutex are not modelled");
+        let d = find(&b, "1woat.top");
+        assert_eq!(d.kind, IndicatorType::Domain);
+        assert_eq!(d.obs.threat.as_deref(), Some("Phishing kit infrastructure"));
+        assert!(d.obs.tags.iter().any(|t| &**t == "phishing"));
+        assert_eq!(
+            d.obs.first_seen.map(crate::model::time::rfc3339).as_deref(),
+            Some("2023-08-09T05:05:15Z")
+        );
+        // hostname is a domain; hashes lower-case; IPv4 canonical.
+        assert_eq!(find(&b, "cdn.1woat.top").kind, IndicatorType::Domain);
+        assert_eq!(
+            find(&b, "44d88612fea8a8f36de82e1278abb02f").kind,
+            IndicatorType::Md5
+        );
+        assert_eq!(find(&b, "45.0.0.3").kind, IndicatorType::Ipv4);
+        assert_eq!(find(&b, "CVE-2023-4863").kind, IndicatorType::Cve);
+    }
+
+    #[test]
+    fn next_links_stay_on_the_configured_origin() {
+        let mut spec = crate::config::Config::builtin(&|_| None)
+            .source("otx")
+            .cloned()
+            .unwrap();
+        spec.url = Url::parse("http://127.0.0.1:8080/otx/api/v1").unwrap();
+        let cur = first_page_url(&spec, Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!(cur.path(), "/otx/api/v1/pulses/subscribed");
+        assert!(
+            cur.query()
+                .unwrap()
+                .contains("modified_since=1970-01-01T00%3A00%3A00")
+        );
+        assert!(
+            next_url(
+                &spec,
+                &cur,
+                "http://127.0.0.1:8080/otx/api/v1/pulses/subscribed?page=2"
+            )
+            .is_ok()
+        );
+        assert!(next_url(&spec, &cur, "/otx/api/v1/pulses/subscribed?page=3").is_ok());
+        for bad in [
+            "http://evil.example/steal",
+            "https://127.0.0.1:8080/otx",
+            "http://127.0.0.1:8081/otx",
+        ] {
+            let e = next_url(&spec, &cur, bad).unwrap_err();
+            assert!(matches!(e, FetchError::Refused(_)), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_page_without_results_is_an_error() {
+        assert!(parse_page(br#"{"detail": "Authentication required"}"#).is_err());
+    }
+}

@@ -1,0 +1,210 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! abuse.ch URLhaus: the `csv_recent` dump (keyless; `#` banner lines, the header itself a
+//! comment, every field quoted) and, with an abuse.ch key, the v1 API `urls/recent/`.
+
+use serde::Deserialize;
+
+use super::{
+    BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
+};
+use crate::config::SourceSpec;
+use crate::model::time::parse_time;
+use crate::model::{IndicatorType, Observation};
+use crate::net::Request;
+use crate::sources::kind::KeyKind;
+
+/// Parses the CSV dump: `id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter`.
+pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
+    let head = body.trim_ascii_start();
+    if head.starts_with(b"<") || head.starts_with(b"{") {
+        return Err(ParseError::Shape("expected the URLhaus CSV dump".into()));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .comment(Some(b'#'))
+        .flexible(true)
+        .from_reader(body);
+    let mut b = BatchBuilder::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) if e.is_io_error() => return Err(ParseError::Csv(e.to_string())),
+            Err(_) => {
+                b.skip();
+                continue;
+            }
+        }
+        let field = |i: usize| record.get(i).map(String::from_utf8_lossy);
+        let Some(url) = field(2) else {
+            b.skip();
+            continue;
+        };
+        let mut tags = field(6).map(|t| b.strings.list(&t)).unwrap_or_default();
+        if let Some(status) = field(3).and_then(|s| b.strings.get(&s))
+            && !tags.contains(&status)
+        {
+            tags.push(status);
+        }
+        let obs = Observation {
+            first_seen: field(1).as_deref().and_then(parse_time),
+            last_seen: field(4).as_deref().and_then(parse_time),
+            threat: field(5).and_then(|t| b.strings.get(&t)),
+            tags,
+            references: field(7)
+                .and_then(|r| b.strings.get(&r))
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        b.push(IndicatorType::Url, &url, obs);
+    }
+    Ok(b.finish())
+}
+
+#[derive(Deserialize)]
+struct ApiReply {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    query_status: Option<String>,
+    #[serde(default)]
+    urls: Option<Vec<ApiUrl>>,
+}
+
+#[derive(Deserialize)]
+struct ApiUrl {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    url: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    url_status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    date_added: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    threat: Option<String>,
+    #[serde(default, deserialize_with = "lenient::string_list")]
+    tags: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    urlhaus_reference: Option<String>,
+}
+
+/// Parses the v1 API's `urls/recent/` reply. A `query_status` other than `ok` (or
+/// `no_results`) is an API error, e.g. `unknown_auth_key`.
+pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError> {
+    let reply: ApiReply = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
+    match reply.query_status.as_deref() {
+        Some("ok") => {}
+        Some("no_results") => return Ok(Ok(ParsedBatch::default())),
+        Some(other) => return Ok(Err(crate::model::sanitize::one_line(other, 80))),
+        None => return Err(ParseError::Shape("no query_status".into())),
+    }
+    let mut b = BatchBuilder::new();
+    for u in reply.urls.unwrap_or_default() {
+        let Some(url) = u.url else {
+            b.skip();
+            continue;
+        };
+        let mut tags: Vec<_> = u.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+        tags.extend(u.url_status.as_deref().and_then(|s| b.strings.get(s)));
+        let obs = Observation {
+            first_seen: u.date_added.as_deref().and_then(parse_time),
+            threat: u.threat.as_deref().and_then(|t| b.strings.get(t)),
+            tags,
+            references: u
+                .urlhaus_reference
+                .as_deref()
+                .and_then(|r| b.strings.get(r))
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        b.push(IndicatorType::Url, &url, obs);
+    }
+    Ok(Ok(b.finish()))
+}
+
+/// The API request, when an abuse.ch key is set.
+pub fn api_request(spec: &SourceSpec, ctx: &FetchContext) -> Option<Request> {
+    let key = ctx.keys.get(KeyKind::AbuseCh)?;
+    let base = spec.api_url.as_ref()?;
+    let url = super::join(base, "urls/recent/")?;
+    Some(Request::get(url).with_secret("auth-key", Some(key)))
+}
+
+pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
+    // The dump, with the key when one is set (the dumps may require it in future).
+    let dump =
+        Request::get(spec.url.clone()).with_secret("auth-key", ctx.keys.get(KeyKind::AbuseCh));
+    let resp = ctx.http.send(&dump).await?.ok()?;
+    let mut out = FetchOutput {
+        bytes: resp.body.len() as u64,
+        batch: parse_csv(&resp.body)?,
+        requests: 1,
+    };
+    if let Some(req) = api_request(spec, ctx) {
+        let resp = ctx.http.send(&req).await?;
+        let (batch, bytes) = super::abusech_api_result("URLhaus", resp, parse_api)?;
+        out.requests += 1;
+        out.bytes += bytes;
+        out.batch.extend(batch);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::test_util::{find, fixture};
+
+    #[test]
+    fn parses_the_csv_dump() {
+        let b = parse_csv(&fixture("urlhaus/csv_recent.csv")).unwrap();
+        assert_eq!(b.sightings.len(), 3, "{:#?}", b.sightings);
+        assert_eq!(b.skipped, 1);
+        let s = find(&b, "http://115.55.244.160:41619/Mozi.m");
+        assert_eq!(s.obs.threat.as_deref(), Some("malware_download"));
+        let tags: Vec<&str> = s.obs.tags.iter().map(|t| &**t).collect();
+        assert_eq!(tags, ["elf", "Mozi", "online"]);
+        assert_eq!(
+            &*s.obs.references[0],
+            "https://urlhaus.abuse.ch/url/2786904/"
+        );
+        assert_eq!(
+            s.obs.first_seen.map(crate::model::time::rfc3339).as_deref(),
+            Some("2024-03-19T11:34:09Z")
+        );
+        // A quoted field with a comma and an embedded quote.
+        find(&b, "https://files.example/dl?a=1,b=\"2\"");
+    }
+
+    #[test]
+    fn parses_the_api_reply() {
+        let b = parse_api(&fixture("urlhaus/urls_recent.json"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.sightings.len(), 2);
+        let s = find(&b, "http://59.40.83.17:43318/i");
+        assert_eq!(s.obs.tags.len(), 3);
+        let s = find(&b, "https://drop.example/payload.exe");
+        assert_eq!(s.obs.tags.len(), 1, "null tags plus status");
+    }
+
+    #[test]
+    fn api_errors_live_in_the_body() {
+        assert_eq!(
+            parse_api(br#"{"query_status":"unknown_auth_key"}"#).unwrap(),
+            Err("unknown_auth_key".to_string())
+        );
+        assert!(
+            parse_api(br#"{"query_status":"no_results"}"#)
+                .unwrap()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn html_is_not_csv() {
+        assert!(parse_csv(b"<html>maintenance</html>").is_err());
+    }
+}

@@ -1,0 +1,300 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! VirusTotal API v3 lookups of watched values (and of any indicator on demand):
+//! `/files/{hash}`, `/ip_addresses/{ip}`, `/domains/{d}`, `/urls/{base64url(url)}`, with
+//! `x-apikey`, under the key's token bucket (4/min and 500/day for a public key).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use url::Url;
+
+use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, lenient};
+use crate::config::SourceSpec;
+use crate::model::indicator::detect;
+use crate::model::time::epoch;
+use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+use crate::net::Request;
+use crate::sources::kind::KeyKind;
+
+/// The API path for a lookup of `value`; `None` for types VirusTotal does not look up.
+pub fn lookup_path(kind: IndicatorType, value: &str) -> Option<String> {
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    Some(match kind {
+        IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => {
+            format!("files/{}", enc(value))
+        }
+        IndicatorType::Ipv4 | IndicatorType::Ipv6 => format!("ip_addresses/{}", enc(value)),
+        IndicatorType::Domain => format!("domains/{}", enc(value)),
+        IndicatorType::Url => format!("urls/{}", URL_SAFE_NO_PAD.encode(value.as_bytes())),
+        IndicatorType::Cidr | IndicatorType::Email | IndicatorType::Cve => return None,
+    })
+}
+
+pub fn lookup_url(spec: &SourceSpec, kind: IndicatorType, value: &str) -> Option<Url> {
+    super::join(&spec.url, &lookup_path(kind, value)?)
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    data: Data,
+}
+
+#[derive(Deserialize)]
+struct Data {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    id: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "lenient::opt_string")]
+    kind: Option<String>,
+    #[serde(default)]
+    attributes: Attributes,
+}
+
+#[derive(Deserialize, Default)]
+struct Attributes {
+    #[serde(default)]
+    last_analysis_stats: Option<Stats>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    reputation: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::string_list")]
+    tags: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    last_analysis_date: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    first_submission_date: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    creation_date: Option<i64>,
+    #[serde(default)]
+    popular_threat_classification: Option<ThreatClass>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    meaningful_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    as_owner: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    country: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Stats {
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    harmless: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    malicious: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    suspicious: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    undetected: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    timeout: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ThreatClass {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    suggested_threat_label: Option<String>,
+}
+
+fn count(n: Option<i64>) -> u32 {
+    n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
+}
+
+/// VirusTotal's `{"error": {"code", "message"}}`.
+pub fn parse_error(body: &[u8]) -> Option<(String, String)> {
+    #[derive(Deserialize)]
+    struct E {
+        error: Inner,
+    }
+    #[derive(Deserialize)]
+    struct Inner {
+        #[serde(default, deserialize_with = "lenient::opt_string")]
+        code: Option<String>,
+        #[serde(default, deserialize_with = "lenient::opt_string")]
+        message: Option<String>,
+    }
+    let e: E = serde_json::from_slice(body).ok()?;
+    Some((
+        e.error.code.unwrap_or_default(),
+        e.error.message.unwrap_or_default(),
+    ))
+}
+
+/// Parses a lookup reply for `value` (already normalised, of type `kind`).
+pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sighting, ParseError> {
+    let reply: Reply = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
+    let a = reply.data.attributes;
+    let mut b = BatchBuilder::new();
+    let stats = a.last_analysis_stats.map(|s| VtStats {
+        malicious: count(s.malicious),
+        suspicious: count(s.suspicious),
+        harmless: count(s.harmless),
+        undetected: count(s.undetected),
+        timeout: count(s.timeout),
+        reputation: a
+            .reputation
+            .and_then(|r| i32::try_from(r).ok())
+            .unwrap_or(0),
+        last_analysis: a.last_analysis_date.and_then(epoch),
+    });
+    let mut tags: Vec<_> = a.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+    for extra in [&a.meaningful_name, &a.as_owner, &a.country]
+        .into_iter()
+        .flatten()
+    {
+        tags.extend(b.strings.get(extra));
+    }
+    let gui_kind = match reply.data.kind.as_deref() {
+        Some("ip_address") => "ip-address",
+        Some("domain") => "domain",
+        Some("url") => "url",
+        _ => "file",
+    };
+    let references = reply
+        .data
+        .id
+        .as_deref()
+        .map(|id| format!("https://www.virustotal.com/gui/{gui_kind}/{id}"))
+        .and_then(|r| b.strings.get(&r))
+        .into_iter()
+        .collect();
+    let obs = Observation {
+        first_seen: a.first_submission_date.or(a.creation_date).and_then(epoch),
+        last_seen: a.last_analysis_date.and_then(epoch),
+        threat: a
+            .popular_threat_classification
+            .and_then(|c| c.suggested_threat_label)
+            .and_then(|t| b.strings.get(&t)),
+        tags,
+        references,
+        virustotal: stats,
+        ..Default::default()
+    };
+    Ok(Sighting {
+        kind,
+        value: value.into(),
+        obs,
+    })
+}
+
+/// Looks one value up; `Ok(None)` when VirusTotal does not know it (404).
+pub async fn lookup(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    kind: IndicatorType,
+    value: &str,
+) -> Result<Option<(Sighting, u64)>, FetchError> {
+    let key = ctx
+        .keys
+        .get(KeyKind::VirusTotal)
+        .ok_or_else(|| FetchError::Disabled("no VirusTotal API key".into()))?;
+    let url = lookup_url(spec, kind, value)
+        .ok_or_else(|| FetchError::Refused(format!("VirusTotal cannot look up a {kind}")))?;
+    if let Some(limiter) = ctx.limiter(&spec.name) {
+        limiter.acquire().await?;
+    }
+    let req = Request::get(url).with_secret("x-apikey", Some(key));
+    let resp = ctx.http.send(&req).await?;
+    if resp.status.as_u16() == 404 {
+        return Ok(None);
+    }
+    if !resp.status.is_success() {
+        return Err(match parse_error(&resp.body) {
+            Some((code, message)) => FetchError::Api(format!(
+                "VirusTotal {}: {}",
+                crate::model::sanitize::one_line(&code, 40),
+                crate::model::sanitize::one_line(&message, 160)
+            )),
+            None => resp.ok().err().map_or(
+                FetchError::Api("unexpected VirusTotal reply".into()),
+                FetchError::Net,
+            ),
+        });
+    }
+    let sighting = parse_lookup(&resp.body, kind, value)?;
+    Ok(Some((sighting, resp.body.len() as u64)))
+}
+
+/// Looks up every watched value.
+pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
+    let mut b = BatchBuilder::new();
+    let mut out = FetchOutput::default();
+    for w in &spec.watch {
+        let Some(n) = detect(w) else {
+            b.skip();
+            continue;
+        };
+        match lookup(ctx, spec, n.kind, &n.value).await? {
+            Some((s, bytes)) => {
+                out.bytes += bytes;
+                b.batch.sightings.push(s);
+            }
+            None => b.skip(),
+        }
+        out.requests += 1;
+    }
+    out.batch = b.finish();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::test_util::fixture;
+
+    #[test]
+    fn lookup_paths() {
+        assert_eq!(
+            lookup_path(IndicatorType::Sha256, "ab").as_deref(),
+            Some("files/ab")
+        );
+        assert_eq!(
+            lookup_path(IndicatorType::Ipv4, "45.0.0.3").as_deref(),
+            Some("ip_addresses/45.0.0.3")
+        );
+        // base64url of the URL, no padding.
+        assert_eq!(
+            lookup_path(IndicatorType::Url, "http://evil.example/a?b=c").as_deref(),
+            Some("urls/aHR0cDovL2V2aWwuZXhhbXBsZS9hP2I9Yw")
+        );
+        assert_eq!(lookup_path(IndicatorType::Cve, "CVE-2024-1"), None);
+    }
+
+    #[test]
+    fn parses_an_ip_report() {
+        let s = parse_lookup(
+            &fixture("virustotal/ip_address.json"),
+            IndicatorType::Ipv4,
+            "45.0.0.3",
+        )
+        .unwrap();
+        let vt = s.obs.virustotal.unwrap();
+        assert_eq!(
+            (vt.malicious, vt.suspicious, vt.harmless, vt.undetected),
+            (8, 1, 83, 7)
+        );
+        assert_eq!(vt.reputation, -12);
+        assert!(s.obs.last_seen.is_some());
+        assert!(s.obs.references[0].contains("/gui/ip-address/45.0.0.3"));
+    }
+
+    #[test]
+    fn parses_a_file_report_with_threat_label() {
+        let s = parse_lookup(
+            &fixture("virustotal/file.json"),
+            IndicatorType::Md5,
+            "44d88612fea8a8f36de82e1278abb02f",
+        )
+        .unwrap();
+        assert_eq!(s.obs.threat.as_deref(), Some("virus.eicar/test"));
+        assert_eq!(s.obs.virustotal.unwrap().malicious, 60);
+    }
+
+    #[test]
+    fn parses_errors() {
+        assert_eq!(
+            parse_error(br#"{"error":{"code":"NotFoundError","message":"Resource not found."}}"#),
+            Some(("NotFoundError".into(), "Resource not found.".into()))
+        );
+        assert_eq!(parse_error(b""), None);
+    }
+}
