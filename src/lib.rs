@@ -4,7 +4,13 @@
 //! IntelliSIEM: threat-intelligence indicators from many sources, merged into one set,
 //! for a terminal dashboard and for headless export.
 
+pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod engine;
+pub mod export;
+pub mod logging;
 pub mod model;
 pub mod net;
 pub mod sources;
+pub mod store;

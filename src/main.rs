@@ -1,1 +1,12 @@
-fn main() {}
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = intellisiem::cli::Cli::parse();
+    intellisiem::logging::init_stderr();
+    intellisiem::commands::run(cli)
+}

@@ -166,7 +166,7 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
             ms = started.elapsed().as_millis() as u64,
             "fetched"
         ),
-        Err(e) => tracing::warn!(source = %spec.name, "fetch failed: {e}"),
+        Err(e) => tracing::debug!(source = %spec.name, "fetch failed: {e}"),
     }
     result
 }
@@ -232,23 +232,6 @@ impl BatchBuilder {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod test_util {
-    use super::*;
-
-    pub fn fixture(path: &str) -> Vec<u8> {
-        let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-    }
-
-    pub fn find<'a>(b: &'a ParsedBatch, value: &str) -> &'a Sighting {
-        b.sightings
-            .iter()
-            .find(|s| &*s.value == value)
-            .unwrap_or_else(|| panic!("no sighting {value} in {:#?}", b.sightings))
-    }
-}
-
 /// `base` + `path`, treating `base` as a directory whether or not it ends in `/`.
 pub(crate) fn join(base: &url::Url, path: &str) -> Option<url::Url> {
     let mut b = base.clone();
@@ -275,4 +258,21 @@ pub(crate) fn abusech_api_result(
     let resp = resp.ok()?;
     let batch = parsed?.map_err(FetchError::Api)?;
     Ok((batch, resp.body.len() as u64))
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::*;
+
+    pub fn fixture(path: &str) -> Vec<u8> {
+        let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+    }
+
+    pub fn find<'a>(b: &'a ParsedBatch, value: &str) -> &'a Sighting {
+        b.sightings
+            .iter()
+            .find(|s| &*s.value == value)
+            .unwrap_or_else(|| panic!("no sighting {value} in {:#?}", b.sightings))
+    }
 }

@@ -1,0 +1,213 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! `intellisiem fetch`: every selected source once, merged, exported.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use super::{EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, load_config};
+use crate::cli::FetchArgs;
+use crate::config::{Availability, Config, SourceSpec};
+use crate::engine::{self, Outcome, Progress, SourceRun};
+use crate::export;
+use crate::model::sanitize::one_line;
+use crate::sources::FetchContext;
+
+pub fn run(config_path: Option<&Path>, args: &FetchArgs) -> u8 {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let specs = match select(&config, &args.sources) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_USAGE;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_SOURCE_FAILED;
+        }
+    };
+    let ctx = match FetchContext::new(&config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let started = Instant::now();
+    let mut line = ProgressLine::new(
+        specs
+            .iter()
+            .filter(|s| config.availability(s) == Availability::Enabled)
+            .count(),
+    );
+    let mut runs = rt.block_on(engine::run(&config, &ctx, &specs, |p| line.update(p)));
+    line.clear();
+    let store = engine::merge(&mut runs);
+    let now = jiff::Timestamp::now();
+    let written = match &args.output {
+        Some(path) => export::write_file(path, args.format, &store, store.entries().iter(), now),
+        None => export::write(
+            args.format,
+            &store,
+            store.entries().iter(),
+            std::io::stdout().lock(),
+            now,
+        ),
+    };
+    print_summary(&runs, store.len(), started.elapsed().as_secs_f64(), args);
+    let failed = runs.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)));
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let target = args
+                .output
+                .as_ref()
+                .map_or("standard output".into(), |p| p.display().to_string());
+            eprintln!("error: cannot write {target}: {e}");
+            EXIT_SOURCE_FAILED
+        }
+        Ok(_) if failed => EXIT_SOURCE_FAILED,
+        Ok(_) => EXIT_OK,
+    }
+}
+
+/// The specs to run: all of them, or the named ones (which must exist and be enabled).
+fn select(config: &Config, names: &[String]) -> Result<Vec<SourceSpec>, String> {
+    if names.is_empty() {
+        if !config
+            .sources
+            .iter()
+            .any(|s| config.availability(s) == Availability::Enabled)
+        {
+            return Err(format!(
+                "nothing to fetch: every source in {} is disabled (see `intellisiem sources`)",
+                config.origin
+            ));
+        }
+        return Ok(config.sources.clone());
+    }
+    let mut out = Vec::new();
+    for n in names {
+        let spec = config.source(n).ok_or_else(|| {
+            let known: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+            format!(
+                "unknown source `{}` (configured: {})",
+                one_line(n, 40),
+                known.join(", ")
+            )
+        })?;
+        if let Availability::Disabled(why) = config.availability(spec) {
+            return Err(format!("source `{n}` is disabled: {why}"));
+        }
+        if !out.iter().any(|s: &SourceSpec| s.name == spec.name) {
+            out.push(spec.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A single updating status line on a terminal; silent otherwise.
+struct ProgressLine {
+    tty: bool,
+    total: usize,
+    done: usize,
+    running: Vec<String>,
+}
+
+impl ProgressLine {
+    fn new(total: usize) -> Self {
+        ProgressLine {
+            tty: std::io::stderr().is_terminal(),
+            total,
+            done: 0,
+            running: Vec::new(),
+        }
+    }
+
+    fn update(&mut self, p: Progress) {
+        match p {
+            Progress::Started(n) => self.running.push(n),
+            Progress::Finished { name, .. } => {
+                self.running.retain(|r| *r != name);
+                self.done += 1;
+            }
+        }
+        if self.tty {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\r\x1b[2Kfetching {}/{}: {}",
+                self.done,
+                self.total,
+                one_line(&self.running.join(", "), 60)
+            );
+            let _ = err.flush();
+        }
+    }
+
+    fn clear(&self) {
+        if self.tty {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}
+
+fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs) {
+    let width = runs.iter().map(|r| r.name.len()).max().unwrap_or(6).max(6);
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}",
+        "SOURCE", "STATUS", "COUNT", "SKIPPED", "TIME"
+    );
+    for r in runs {
+        let time = format!("{:.2}s", r.elapsed.as_secs_f64());
+        let _ = match &r.outcome {
+            Outcome::Ok(out) => writeln!(
+                err,
+                "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}",
+                r.name, "ok", r.count, out.batch.skipped, time
+            ),
+            Outcome::Failed(e) => writeln!(
+                err,
+                "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
+                r.name,
+                "FAILED",
+                "-",
+                "-",
+                time,
+                one_line(&e.to_string(), 300)
+            ),
+            Outcome::Disabled(why) => writeln!(
+                err,
+                "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
+                r.name, "disabled", "-", "-", "-", why
+            ),
+        };
+    }
+    let ok = runs
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Ok(_)))
+        .count();
+    let target = args
+        .output
+        .as_ref()
+        .map_or("stdout".into(), |p| p.display().to_string());
+    let _ = writeln!(
+        err,
+        "{merged} unique indicators from {ok} source{} in {secs:.2}s -> {target} ({})",
+        if ok == 1 { "" } else { "s" },
+        args.format.as_str()
+    );
+}

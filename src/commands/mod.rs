@@ -1,0 +1,54 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The subcommands. Each returns the process exit code.
+
+pub mod config_cmd;
+pub mod fetch;
+pub mod sources;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+use crate::config::{self, Config};
+
+/// Exit code: every selected source succeeded.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: at least one source failed (the others' indicators were still written).
+pub const EXIT_SOURCE_FAILED: u8 = 1;
+/// Exit code: usage or config error.
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Some(Command::Fetch(args)) => fetch::run(cli.config.as_deref(), &args),
+        Some(Command::Sources) => sources::run(cli.config.as_deref()),
+        Some(Command::Config(ConfigCommand::Check)) => config_cmd::check(cli.config.as_deref()),
+        Some(Command::Config(ConfigCommand::Init { force })) => {
+            config_cmd::init(cli.config.as_deref(), force)
+        }
+        None => {
+            eprintln!(
+                "intellisiem: no command given; try `intellisiem fetch` or `intellisiem --help`"
+            );
+            EXIT_USAGE
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Loads the config, printing warnings; on error prints it and gives the exit code.
+pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, u8> {
+    match config::load(path, &config::process_env) {
+        Ok(c) => {
+            for w in &c.warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(c)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,388 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The merged indicator set: one entry per `(type, value)`, holding every source's
+//! sighting of it. A source's fetch replaces that source's sightings and nothing else.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use hashbrown::DefaultHashBuilder;
+use hashbrown::HashTable;
+use jiff::Timestamp;
+
+use crate::model::indicator::{max_time, min_time};
+use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+
+/// A source's index in the store's source table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceId(pub u16);
+
+/// One merged indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub kind: IndicatorType,
+    pub value: Box<str>,
+    /// One observation per source, ordered by source id.
+    pub sightings: Vec<(SourceId, Observation)>,
+}
+
+impl Entry {
+    pub fn source_ids(&self) -> impl Iterator<Item = SourceId> + '_ {
+        self.sightings.iter().map(|(id, _)| *id)
+    }
+
+    pub fn has_source(&self, id: SourceId) -> bool {
+        self.sightings.iter().any(|(s, _)| *s == id)
+    }
+
+    pub fn first_seen(&self) -> Option<Timestamp> {
+        self.sightings
+            .iter()
+            .fold(None, |acc, (_, o)| min_time(acc, o.first_seen))
+    }
+
+    pub fn last_seen(&self) -> Option<Timestamp> {
+        self.sightings
+            .iter()
+            .fold(None, |acc, (_, o)| max_time(acc, o.last_seen))
+    }
+
+    /// The first source's threat name that is known.
+    pub fn threat(&self) -> Option<&Arc<str>> {
+        self.sightings.iter().find_map(|(_, o)| o.threat.as_ref())
+    }
+
+    pub fn confidence(&self) -> Option<u8> {
+        self.sightings
+            .iter()
+            .filter_map(|(_, o)| o.confidence)
+            .max()
+    }
+
+    pub fn tags(&self) -> Vec<&Arc<str>> {
+        union(self.sightings.iter().flat_map(|(_, o)| o.tags.iter()))
+    }
+
+    pub fn references(&self) -> Vec<&Arc<str>> {
+        union(self.sightings.iter().flat_map(|(_, o)| o.references.iter()))
+    }
+
+    pub fn ports(&self) -> Vec<u16> {
+        let mut p: Vec<u16> = self
+            .sightings
+            .iter()
+            .flat_map(|(_, o)| o.ports.iter().copied())
+            .collect();
+        p.sort_unstable();
+        p.dedup();
+        p
+    }
+
+    /// The VirusTotal verdict, if any source carries one.
+    pub fn virustotal(&self) -> Option<VtStats> {
+        self.sightings.iter().find_map(|(_, o)| o.virustotal)
+    }
+}
+
+fn union<'a>(items: impl Iterator<Item = &'a Arc<str>>) -> Vec<&'a Arc<str>> {
+    let mut out: Vec<&Arc<str>> = Vec::new();
+    for t in items {
+        if !out.iter().any(|o| ***o == **t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The merged set, with a hash index on `(type, value)`.
+#[derive(Default, Clone)]
+pub struct Store {
+    sources: Vec<Arc<str>>,
+    entries: Vec<Entry>,
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("sources", &self.sources)
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+fn key_hash(h: &DefaultHashBuilder, kind: IndicatorType, value: &str) -> u64 {
+    let mut s = h.build_hasher();
+    kind.hash(&mut s);
+    value.hash(&mut s);
+    s.finish()
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The id of source `name`, registering it on first use.
+    pub fn source_id(&mut self, name: &str) -> SourceId {
+        if let Some(i) = self.sources.iter().position(|s| &**s == name) {
+            return SourceId(i as u16);
+        }
+        self.sources.push(Arc::from(name));
+        SourceId((self.sources.len() - 1) as u16)
+    }
+
+    pub fn find_source(&self, name: &str) -> Option<SourceId> {
+        self.sources
+            .iter()
+            .position(|s| &**s == name)
+            .map(|i| SourceId(i as u16))
+    }
+
+    pub fn source_name(&self, id: SourceId) -> &str {
+        self.sources.get(usize::from(id.0)).map_or("?", |s| s)
+    }
+
+    pub fn source_names(&self) -> &[Arc<str>] {
+        &self.sources
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn get(&self, idx: usize) -> Option<&Entry> {
+        self.entries.get(idx)
+    }
+
+    /// The position of `(kind, value)`.
+    pub fn find(&self, kind: IndicatorType, value: &str) -> Option<usize> {
+        let h = key_hash(&self.hasher, kind, value);
+        self.index
+            .find(h, |&i| {
+                let e = &self.entries[i as usize];
+                e.kind == kind && &*e.value == value
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// How many entries `id` contributes to.
+    pub fn count_for(&self, id: SourceId) -> usize {
+        self.entries.iter().filter(|e| e.has_source(id)).count()
+    }
+
+    /// Adds one sighting by `id`, folding it into an existing observation by the same
+    /// source of the same key.
+    pub fn add(&mut self, id: SourceId, s: Sighting) {
+        let h = key_hash(&self.hasher, s.kind, &s.value);
+        let entries = &self.entries;
+        let found = self
+            .index
+            .find(h, |&i| {
+                let e = &entries[i as usize];
+                e.kind == s.kind && e.value == s.value
+            })
+            .copied();
+        match found {
+            Some(i) => {
+                let e = &mut self.entries[i as usize];
+                match e.sightings.binary_search_by_key(&id, |(sid, _)| *sid) {
+                    Ok(pos) => e.sightings[pos].1.absorb(s.obs),
+                    Err(pos) => e.sightings.insert(pos, (id, s.obs)),
+                }
+            }
+            None => {
+                let i = self.entries.len() as u32;
+                self.entries.push(Entry {
+                    kind: s.kind,
+                    value: s.value,
+                    sightings: vec![(id, s.obs)],
+                });
+                let hasher = &self.hasher;
+                let entries = &self.entries;
+                self.index.insert_unique(h, i, |&j| {
+                    let e = &entries[j as usize];
+                    key_hash(hasher, e.kind, &e.value)
+                });
+            }
+        }
+    }
+
+    /// Replaces everything source `id` said with `sightings`.
+    pub fn replace_source(&mut self, id: SourceId, sightings: Vec<Sighting>) {
+        self.remove_source(id);
+        self.reserve(sightings.len());
+        for s in sightings {
+            self.add(id, s);
+        }
+    }
+
+    /// Drops every sighting by `id`, and the entries no other source holds.
+    pub fn remove_source(&mut self, id: SourceId) {
+        let mut emptied = false;
+        for e in &mut self.entries {
+            if let Ok(pos) = e.sightings.binary_search_by_key(&id, |(sid, _)| *sid) {
+                e.sightings.remove(pos);
+                emptied |= e.sightings.is_empty();
+            }
+        }
+        if emptied {
+            self.entries.retain(|e| !e.sightings.is_empty());
+            self.rebuild_index();
+        }
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+        let hasher = &self.hasher;
+        let entries = &self.entries;
+        self.index.reserve(additional, |&j| {
+            let e = &entries[j as usize];
+            key_hash(hasher, e.kind, &e.value)
+        });
+    }
+
+    fn rebuild_index(&mut self) {
+        let mut index = HashTable::with_capacity(self.entries.len());
+        for (i, e) in self.entries.iter().enumerate() {
+            let h = key_hash(&self.hasher, e.kind, &e.value);
+            let entries = &self.entries;
+            let hasher = &self.hasher;
+            index.insert_unique(h, i as u32, |&j: &u32| {
+                let e = &entries[j as usize];
+                key_hash(hasher, e.kind, &e.value)
+            });
+        }
+        self.index = index;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(kind: IndicatorType, value: &str, obs: Observation) -> Sighting {
+        Sighting {
+            kind,
+            value: value.into(),
+            obs,
+        }
+    }
+
+    fn ts(secs: i64) -> Option<Timestamp> {
+        Timestamp::from_second(secs).ok()
+    }
+
+    #[test]
+    fn merges_across_sources_keeping_provenance() {
+        let mut st = Store::new();
+        let feodo = st.source_id("feodo");
+        let tfox = st.source_id("threatfox");
+        st.replace_source(
+            feodo,
+            vec![s(
+                IndicatorType::Ipv4,
+                "45.0.0.3",
+                Observation {
+                    first_seen: ts(200),
+                    threat: Some("Dridex".into()),
+                    ports: vec![443],
+                    ..Default::default()
+                },
+            )],
+        );
+        st.replace_source(
+            tfox,
+            vec![
+                s(
+                    IndicatorType::Ipv4,
+                    "45.0.0.3",
+                    Observation {
+                        first_seen: ts(100),
+                        last_seen: ts(300),
+                        threat: Some("QakBot".into()),
+                        ports: vec![8080, 443],
+                        tags: vec!["c2".into()],
+                        confidence: Some(90),
+                        ..Default::default()
+                    },
+                ),
+                s(
+                    IndicatorType::Domain,
+                    "evil.example",
+                    Observation::default(),
+                ),
+            ],
+        );
+        assert_eq!(st.len(), 2);
+        let e = st
+            .get(st.find(IndicatorType::Ipv4, "45.0.0.3").unwrap())
+            .unwrap();
+        let names: Vec<_> = e.source_ids().map(|i| st.source_name(i)).collect();
+        assert_eq!(names, ["feodo", "threatfox"]);
+        assert_eq!(e.first_seen(), ts(100));
+        assert_eq!(e.last_seen(), ts(300));
+        assert_eq!(e.threat().map(|t| &**t), Some("Dridex"));
+        assert_eq!(e.ports(), [443, 8080]);
+        assert_eq!(e.confidence(), Some(90));
+        assert_eq!(st.count_for(tfox), 2);
+    }
+
+    #[test]
+    fn same_key_type_matters() {
+        let mut st = Store::new();
+        let a = st.source_id("a");
+        st.replace_source(
+            a,
+            vec![
+                s(IndicatorType::Md5, "x", Observation::default()),
+                s(IndicatorType::Domain, "x", Observation::default()),
+                s(
+                    IndicatorType::Md5,
+                    "x",
+                    Observation {
+                        ports: vec![1],
+                        ..Default::default()
+                    },
+                ),
+            ],
+        );
+        assert_eq!(st.len(), 2);
+        let e = st.get(st.find(IndicatorType::Md5, "x").unwrap()).unwrap();
+        assert_eq!(e.sightings.len(), 1, "same source folds");
+        assert_eq!(e.ports(), [1]);
+    }
+
+    #[test]
+    fn replacing_a_source_drops_only_its_stale_rows() {
+        let mut st = Store::new();
+        let a = st.source_id("a");
+        let b = st.source_id("b");
+        let d = |v: &str| s(IndicatorType::Domain, v, Observation::default());
+        st.replace_source(a, vec![d("one.example"), d("both.example")]);
+        st.replace_source(b, vec![d("both.example")]);
+        st.replace_source(a, vec![d("three.example")]);
+        let mut values: Vec<_> = st.entries().iter().map(|e| &*e.value).collect();
+        values.sort();
+        assert_eq!(values, ["both.example", "three.example"]);
+        assert!(st.find(IndicatorType::Domain, "one.example").is_none());
+        let both = st
+            .get(st.find(IndicatorType::Domain, "both.example").unwrap())
+            .unwrap();
+        assert_eq!(both.source_ids().collect::<Vec<_>>(), [b]);
+        // The index still finds everything after compaction.
+        for (i, e) in st.entries().iter().enumerate() {
+            assert_eq!(st.find(e.kind, &e.value), Some(i));
+        }
+    }
+}

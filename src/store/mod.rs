@@ -1,0 +1,8 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The indicator store: the merged set across sources.
+
+pub mod merge;
+
+pub use merge::{Entry, SourceId, Store};

@@ -1,0 +1,383 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The `intellisiem` binary: exit codes, formats, summaries, config checks.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use common::*;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The binary with a clean environment: no keys, no config, no proxies from the host,
+/// and an empty home so no user config is found.
+fn bin(home: &Path) -> Command {
+    let mut c = Command::cargo_bin("intellisiem").expect("binary");
+    for v in ENV_TO_CLEAR {
+        c.env_remove(v);
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("NO_COLOR", "1")
+        .current_dir(home);
+    c
+}
+
+async fn run(cmd: Command) -> Output {
+    let mut cmd = cmd;
+    tokio::task::spawn_blocking(move || cmd.output().expect("run"))
+        .await
+        .expect("join")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write_config(dir: &Path, yaml: &str) -> std::path::PathBuf {
+    let p = dir.join("config.yaml");
+    std::fs::write(&p, yaml).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), &sample_config(&server.uri()));
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--config"]).arg(&cfg);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("jsonl"))
+        .collect();
+    assert!(lines.len() > 15, "{}", lines.len());
+    let ip = lines
+        .iter()
+        .find(|v| v["value"] == "45.0.0.3")
+        .expect("merged IP");
+    assert_eq!(ip["type"], "ipv4");
+    assert_eq!(
+        ip["sources"],
+        serde_json::json!(["otx", "feodo", "threatfox", "vt"])
+    );
+    assert_eq!(ip["ports"], serde_json::json!([443]));
+    assert_eq!(ip["virustotal"]["malicious"], 8);
+    for field in [
+        "first_seen",
+        "last_seen",
+        "threat",
+        "tags",
+        "confidence",
+        "references",
+    ] {
+        assert!(ip.get(field).is_some(), "{field}");
+    }
+    // Summary on stderr: every source with its count.
+    for name in ["otx", "urlhaus", "feodo", "threatfox", "kev", "phish", "vt"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(name) && l.contains(" ok ")),
+            "{name}: {stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("unique indicators from 7 sources"),
+        "{stderr}"
+    );
+    for key in [OTX_KEY, VT_KEY] {
+        assert!(!stderr.contains(key) && !text(&out.stdout).contains(key));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_source_gives_exit_1_and_the_others_are_still_written() {
+    let server = MockServer::start().await;
+    Mock::given(path("/feodo/downloads/ipblocklist.json"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
+        .mount(&server)
+        .await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = sample_config(&server.uri()).replace(
+        "http: { timeout: 5s, max_body: 10MiB }",
+        "http: { timeout: 5s, max_body: 10MiB, retries: 1, backoff: 10ms }",
+    );
+    let cfg = write_config(dir.path(), &yaml);
+    let out_file = dir.path().join("out.txt");
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--format", "txt", "-o"])
+        .arg(&out_file)
+        .arg("--config")
+        .arg(&cfg);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("feodo") && l.contains("FAILED") && l.contains("HTTP 500")),
+        "{stderr}"
+    );
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert!(written.lines().any(|l| l == "CVE-2021-44228"), "{written}");
+    assert!(
+        written.lines().any(|l| l == "45.0.0.3"),
+        "threatfox still reports it"
+    );
+    assert!(
+        !written.lines().any(|l| l == "51.178.161.32"),
+        "only feodo had it"
+    );
+    assert!(out.stdout.is_empty(), "output went to the file");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formats_csv_stix_and_source_selection() {
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), &sample_config(&server.uri()));
+
+    let mut cmd = bin(dir.path());
+    cmd.args([
+        "fetch", "--source", "feodo", "--source", "kev", "--format", "csv", "--config",
+    ])
+    .arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(&rdr.headers().unwrap()[0], "type");
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5, "3 feodo + 2 kev: {csv}");
+    assert!(rows.iter().all(|r| &r[2] == "feodo" || &r[2] == "kev"));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "only the two selected"
+    );
+
+    let mut cmd = bin(dir.path());
+    cmd.args([
+        "fetch",
+        "--source",
+        "threatfox",
+        "--format",
+        "stix",
+        "--config",
+    ])
+    .arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0));
+    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bundle["type"], "bundle");
+    let objs = bundle["objects"].as_array().unwrap();
+    assert_eq!(objs.len(), 4);
+    assert!(
+        objs.iter()
+            .all(|o| o["type"] == "indicator" && o["pattern"].is_string())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_or_disabled_sources_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(
+        dir.path(),
+        "sources:\n  - { name: otx, kind: otx, url: \"http://127.0.0.1:9/otx\" }\n  - { name: f, kind: feodo, url: \"http://127.0.0.1:9/f\" }\n",
+    );
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--source", "nope", "--config"])
+        .arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown source `nope` (configured: otx, f)"));
+
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--source", "otx", "--config"]).arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("source `otx` is disabled: no API key (set INTELLISIEM_OTX_API_KEY)"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--format", "xml"]);
+    assert_eq!(run(cmd).await.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_env_key_enables_a_source_and_never_shows() {
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "sources:\n  - {{ name: otx, kind: otx, url: \"{}/otx/api/v1\" }}\n",
+            server.uri()
+        ),
+    );
+    let mut cmd = bin(dir.path());
+    cmd.env("INTELLISIEM_OTX_API_KEY", OTX_KEY)
+        .args(["fetch", "--config"])
+        .arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1woat.top"));
+
+    let mut cmd = bin(dir.path());
+    cmd.env("INTELLISIEM_OTX_API_KEY", OTX_KEY)
+        .args(["sources", "--config"])
+        .arg(&cfg);
+    let out = run(cmd).await;
+    let listing = text(&out.stdout);
+    assert!(listing.contains("alien_vault: set"), "{listing}");
+    assert!(!listing.contains(OTX_KEY));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_check_reports_errors_with_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "sources:\n  - name: a\n    kind: feodo\n    colour: red\n",
+            "line 4",
+            "unknown field `colour`",
+        ),
+        (
+            "sources:\n  - name: a\n    kind: feodo\n    refresh: soon\n",
+            "line 4",
+            "refresh",
+        ),
+        (
+            "sources:\n  - name: a\n    kind: feodo\n  - name: a\n    kind: urlhaus\n",
+            "line 4",
+            "duplicate source name `a`",
+        ),
+        (
+            "sources:\n  - name: a\n    kind: gopher\n",
+            "line 3",
+            "unknown variant `gopher`",
+        ),
+        (
+            "sources:\n  - name: a\n    kind: feodo\n    url: file:///etc/passwd\n",
+            "line 4",
+            "must start with http:// or https://",
+        ),
+    ];
+    for (yaml, line, what) in cases {
+        let cfg = write_config(dir.path(), yaml);
+        let mut cmd = bin(dir.path());
+        cmd.args(["config", "check", "--config"]).arg(&cfg);
+        let out = run(cmd).await;
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{yaml}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.contains(&cfg.display().to_string()), "{err}");
+        assert!(err.contains(line) && err.contains(what), "{yaml}\n{err}");
+    }
+    let mut cmd = bin(dir.path());
+    cmd.args(["config", "check", "--config", "/no/such/file.yaml"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read config /no/such/file.yaml"));
+
+    let cfg = write_config(dir.path(), &sample_config("http://127.0.0.1:9"));
+    let mut cmd = bin(dir.path());
+    cmd.args(["config", "check", "--config"]).arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("config OK"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_init_writes_a_private_template_and_keeps_existing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = bin(dir.path());
+    cmd.args(["config", "init"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let p = dir.path().join(".config/intellisiem/config.yaml");
+    let written = std::fs::read_to_string(&p).unwrap();
+    assert!(written.contains("api_keys:") && written.contains("alien_vault"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let mut cmd = bin(dir.path());
+    cmd.args(["config", "init"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(2), "does not overwrite");
+    // The written template is found by lookup and is valid.
+    let mut cmd = bin(dir.path());
+    cmd.args(["config", "check"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains(&p.display().to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builtin_defaults_list_the_real_feeds_with_otx_and_vt_waiting_for_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = bin(dir.path());
+    cmd.arg("sources");
+    let out = run(cmd).await;
+    let listing = text(&out.stdout);
+    assert!(
+        listing.starts_with("config: built-in defaults"),
+        "{listing}"
+    );
+    assert!(listing.contains("https://feodotracker.abuse.ch/downloads/ipblocklist.json"));
+    assert!(listing.contains("no API key (set INTELLISIEM_OTX_API_KEY)"));
+    let mut cmd = bin(dir.path());
+    cmd.env("INTELLISIEM_VT_API_KEY", VT_KEY).arg("sources");
+    let listing = text(&run(cmd).await.stdout);
+    let vt = listing
+        .lines()
+        .find(|l| l.starts_with("virustotal"))
+        .unwrap();
+    assert!(
+        vt.contains("enabled") && vt.contains("virus_total: set"),
+        "{vt}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_is_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["fetch", "--help"],
+        vec!["sources", "--help"],
+        vec!["config", "--help"],
+        vec!["config", "check", "--help"],
+    ] {
+        let mut cmd = bin(dir.path());
+        cmd.args(&args);
+        let out = run(cmd).await;
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
+    }
+}
