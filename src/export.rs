@@ -391,7 +391,7 @@ mod tests {
         write(
             format,
             &st,
-            st.entries().iter(),
+            st.iter().map(|(_, e)| e),
             &mut buf,
             Timestamp::UNIX_EPOCH,
         )
@@ -475,7 +475,7 @@ mod tests {
             &p,
             Format::Txt,
             &st,
-            st.entries().iter(),
+            st.iter().map(|(_, e)| e),
             Timestamp::UNIX_EPOCH,
         )
         .unwrap();

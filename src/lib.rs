@@ -4,6 +4,7 @@
 //! IntelliSIEM: threat-intelligence indicators from many sources, merged into one set,
 //! for a terminal dashboard and for headless export.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -12,5 +13,7 @@ pub mod export;
 pub mod logging;
 pub mod model;
 pub mod net;
+pub mod runtime;
 pub mod sources;
 pub mod store;
+pub mod ui;

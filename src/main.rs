@@ -7,6 +7,5 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = intellisiem::cli::Cli::parse();
-    intellisiem::logging::init_stderr();
     intellisiem::commands::run(cli)
 }

@@ -56,11 +56,13 @@ pub fn run(config_path: Option<&Path>, args: &FetchArgs) -> u8 {
     let store = engine::merge(&mut runs);
     let now = jiff::Timestamp::now();
     let written = match &args.output {
-        Some(path) => export::write_file(path, args.format, &store, store.entries().iter(), now),
+        Some(path) => {
+            export::write_file(path, args.format, &store, store.iter().map(|(_, e)| e), now)
+        }
         None => export::write(
             args.format,
             &store,
-            store.entries().iter(),
+            store.iter().map(|(_, e)| e),
             std::io::stdout().lock(),
             now,
         ),

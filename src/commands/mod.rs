@@ -20,6 +20,9 @@ pub const EXIT_SOURCE_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn run(cli: Cli) -> ExitCode {
+    if cli.command.is_some() {
+        crate::logging::init_stderr();
+    }
     let code = match cli.command {
         Some(Command::Fetch(args)) => fetch::run(cli.config.as_deref(), &args),
         Some(Command::Sources) => sources::run(cli.config.as_deref()),
@@ -27,14 +30,31 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Config(ConfigCommand::Init { force })) => {
             config_cmd::init(cli.config.as_deref(), force)
         }
-        None => {
-            eprintln!(
-                "intellisiem: no command given; try `intellisiem fetch` or `intellisiem --help`"
-            );
-            EXIT_USAGE
-        }
+        None => dashboard(cli.config.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// The interactive dashboard (no subcommand).
+fn dashboard(path: Option<&std::path::Path>) -> u8 {
+    let config = match config::load(path, &config::process_env) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        eprintln!("error: the dashboard needs a terminal; use `intellisiem fetch` for pipelines");
+        return EXIT_USAGE;
+    }
+    match crate::runtime::run(config) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_SOURCE_FAILED
+        }
+    }
 }
 
 /// Loads the config, printing warnings; on error prints it and gives the exit code.

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::config::SourceSpec;
 use crate::model::time::parse_time;
-use crate::model::{IndicatorType, Observation};
+use crate::model::{IndicatorType, Observation, Sighting};
 use crate::net::Request;
 use crate::net::redact::redact_url;
 use crate::sources::kind::KeyKind;
@@ -203,6 +203,105 @@ pub async fn fetch_since(
     Ok(out)
 }
 
+/// The `indicators/{slug}/{value}/general` path of an on-demand lookup.
+pub fn general_path(kind: IndicatorType, value: &str) -> Option<String> {
+    let slug = match kind {
+        IndicatorType::Ipv4 => "IPv4",
+        IndicatorType::Ipv6 => "IPv6",
+        IndicatorType::Domain => "domain",
+        IndicatorType::Url => "url",
+        IndicatorType::Cve => "cve",
+        IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => "file",
+        IndicatorType::Cidr | IndicatorType::Email => return None,
+    };
+    let enc: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    Some(format!("indicators/{slug}/{enc}/general"))
+}
+
+#[derive(Deserialize)]
+struct General {
+    #[serde(default)]
+    pulse_info: Option<PulseInfo>,
+}
+
+#[derive(Deserialize)]
+struct PulseInfo {
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    count: Option<i64>,
+    #[serde(default)]
+    pulses: Vec<Pulse>,
+}
+
+/// Parses a `general` lookup: how many pulses mention the value, and the newest one.
+pub fn parse_general(
+    body: &[u8],
+    kind: IndicatorType,
+    value: &str,
+) -> Result<Sighting, ParseError> {
+    let g: General = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
+    let mut b = BatchBuilder::new();
+    let (count, pulses) = g
+        .pulse_info
+        .map(|p| (p.count.unwrap_or(p.pulses.len() as i64), p.pulses))
+        .unwrap_or((0, Vec::new()));
+    let mut tags = vec![];
+    tags.extend(b.strings.get(&format!("otx pulses: {count}")));
+    for p in pulses.iter().take(5) {
+        for t in &p.tags {
+            if let Some(t) = b.strings.get(t)
+                && !tags.contains(&t)
+            {
+                tags.push(t);
+            }
+        }
+    }
+    let obs = Observation {
+        threat: pulses
+            .first()
+            .and_then(|p| p.name.as_deref())
+            .and_then(|n| b.strings.get(n)),
+        last_seen: pulses
+            .iter()
+            .filter_map(|p| p.modified.as_deref().and_then(parse_time))
+            .max(),
+        tags,
+        ..Default::default()
+    };
+    Ok(Sighting {
+        kind,
+        value: value.into(),
+        obs,
+    })
+}
+
+/// Looks one value up in OTX; `Ok(None)` when OTX does not know it (404).
+pub async fn lookup(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    kind: IndicatorType,
+    value: &str,
+) -> Result<Option<(Sighting, u64)>, FetchError> {
+    let key = ctx
+        .keys
+        .get(KeyKind::Otx)
+        .ok_or_else(|| FetchError::Disabled("no OTX API key".into()))?;
+    let url = general_path(kind, value)
+        .and_then(|p| super::join(&spec.url, &p))
+        .ok_or_else(|| FetchError::Refused(format!("OTX cannot look up a {kind}")))?;
+    let resp = ctx
+        .http
+        .send(&Request::get(url).with_secret("x-otx-api-key", Some(key)))
+        .await?;
+    if resp.status.as_u16() == 404 {
+        return Ok(None);
+    }
+    let resp = resp.ok()?;
+    Ok(Some((
+        parse_general(&resp.body, kind, value)?,
+        resp.body.len() as u64,
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +364,24 @@ mod tests {
             let e = next_url(&spec, &cur, bad).unwrap_err();
             assert!(matches!(e, FetchError::Refused(_)), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn parses_a_general_lookup() {
+        let body =
+            br#"{"base_indicator": {}, "reputation": 0, "pulse_info": {"count": 2, "pulses": [
+            {"name": "QakBot C2", "modified": "2026-11-20T08:00:00", "tags": ["qakbot"]},
+            {"name": "Older", "modified": "2026-01-01T00:00:00", "tags": []}]}}"#;
+        let s = parse_general(body, IndicatorType::Ipv4, "45.0.0.3").unwrap();
+        assert_eq!(s.obs.threat.as_deref(), Some("QakBot C2"));
+        assert!(s.obs.tags.iter().any(|t| &**t == "otx pulses: 2"));
+        assert_eq!(
+            general_path(IndicatorType::Sha256, "ab").as_deref(),
+            Some("indicators/file/ab/general")
+        );
+        assert_eq!(general_path(IndicatorType::Cidr, "1.0.0.0/8"), None);
+        let empty = parse_general(b"{}", IndicatorType::Domain, "x.example").unwrap();
+        assert!(empty.obs.threat.is_none());
     }
 
     #[test]

@@ -176,12 +176,14 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
     })
 }
 
-/// Looks one value up; `Ok(None)` when VirusTotal does not know it (404).
+/// Looks one value up; `Ok(None)` when VirusTotal does not know it (404). With `wait`,
+/// waits for the rate limiter; without, fails at once when no lookup is allowed now.
 pub async fn lookup(
     ctx: &FetchContext,
     spec: &SourceSpec,
     kind: IndicatorType,
     value: &str,
+    wait: bool,
 ) -> Result<Option<(Sighting, u64)>, FetchError> {
     let key = ctx
         .keys
@@ -190,7 +192,11 @@ pub async fn lookup(
     let url = lookup_url(spec, kind, value)
         .ok_or_else(|| FetchError::Refused(format!("VirusTotal cannot look up a {kind}")))?;
     if let Some(limiter) = ctx.limiter(&spec.name) {
-        limiter.acquire().await?;
+        if wait {
+            limiter.acquire().await?;
+        } else {
+            limiter.try_acquire()?;
+        }
     }
     let req = Request::get(url).with_secret("x-apikey", Some(key));
     let resp = ctx.http.send(&req).await?;
@@ -223,7 +229,7 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
             b.skip();
             continue;
         };
-        match lookup(ctx, spec, n.kind, &n.value).await? {
+        match lookup(ctx, spec, n.kind, &n.value, true).await? {
             Some((s, bytes)) => {
                 out.bytes += bytes;
                 b.batch.sightings.push(s);

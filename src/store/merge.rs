@@ -14,6 +14,15 @@ use jiff::Timestamp;
 use crate::model::indicator::{max_time, min_time};
 use crate::model::{IndicatorType, Observation, Sighting, VtStats};
 
+/// What [`Store::replace_source`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replaced {
+    /// Distinct indicators the source now holds.
+    pub count: usize,
+    /// Tombstones were removed, so entry positions changed: row lists must be rebuilt.
+    pub compacted: bool,
+}
+
 /// A source's index in the store's source table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceId(pub u16);
@@ -96,12 +105,18 @@ fn union<'a>(items: impl Iterator<Item = &'a Arc<str>>) -> Vec<&'a Arc<str>> {
 }
 
 /// The merged set, with a hash index on `(type, value)`.
+///
+/// Entry positions are stable: when a source drops an indicator no other source holds,
+/// its slot stays as an empty tombstone (skipped by [`Store::iter`]) so row lists built
+/// earlier still point at the right entries. [`Store::replace_source`] compacts once
+/// tombstones outnumber live entries, and says so.
 #[derive(Default, Clone)]
 pub struct Store {
     sources: Vec<Arc<str>>,
     entries: Vec<Entry>,
     index: HashTable<u32>,
     hasher: DefaultHashBuilder,
+    dead: usize,
 }
 
 impl std::fmt::Debug for Store {
@@ -149,20 +164,31 @@ impl Store {
         &self.sources
     }
 
+    /// Live entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() - self.dead
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
-    pub fn entries(&self) -> &[Entry] {
+    /// Every slot, tombstones (entries without sightings) included.
+    pub fn slots(&self) -> &[Entry] {
         &self.entries
     }
 
+    /// Live entries with their positions.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &Entry)> + '_ {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.sightings.is_empty())
+    }
+
+    /// The live entry at `idx`.
     pub fn get(&self, idx: usize) -> Option<&Entry> {
-        self.entries.get(idx)
+        self.entries.get(idx).filter(|e| !e.sightings.is_empty())
     }
 
     /// The position of `(kind, value)`.
@@ -181,9 +207,14 @@ impl Store {
         self.entries.iter().filter(|e| e.has_source(id)).count()
     }
 
+    /// The live position of `(kind, value)`.
+    pub fn find_live(&self, kind: IndicatorType, value: &str) -> Option<usize> {
+        self.find(kind, value).filter(|&i| self.get(i).is_some())
+    }
+
     /// Adds one sighting by `id`, folding it into an existing observation by the same
-    /// source of the same key.
-    pub fn add(&mut self, id: SourceId, s: Sighting) {
+    /// source of the same key. Returns `true` if `id` did not hold this key before.
+    pub fn add(&mut self, id: SourceId, s: Sighting) -> bool {
         let h = key_hash(&self.hasher, s.kind, &s.value);
         let entries = &self.entries;
         let found = self
@@ -196,9 +227,18 @@ impl Store {
         match found {
             Some(i) => {
                 let e = &mut self.entries[i as usize];
+                if e.sightings.is_empty() {
+                    self.dead -= 1;
+                }
                 match e.sightings.binary_search_by_key(&id, |(sid, _)| *sid) {
-                    Ok(pos) => e.sightings[pos].1.absorb(s.obs),
-                    Err(pos) => e.sightings.insert(pos, (id, s.obs)),
+                    Ok(pos) => {
+                        e.sightings[pos].1.absorb(s.obs);
+                        false
+                    }
+                    Err(pos) => {
+                        e.sightings.insert(pos, (id, s.obs));
+                        true
+                    }
                 }
             }
             None => {
@@ -214,30 +254,43 @@ impl Store {
                     let e = &entries[j as usize];
                     key_hash(hasher, e.kind, &e.value)
                 });
+                true
             }
         }
     }
 
     /// Replaces everything source `id` said with `sightings`.
-    pub fn replace_source(&mut self, id: SourceId, sightings: Vec<Sighting>) {
+    pub fn replace_source(&mut self, id: SourceId, sightings: Vec<Sighting>) -> Replaced {
         self.remove_source(id);
         self.reserve(sightings.len());
+        let mut count = 0;
         for s in sightings {
-            self.add(id, s);
+            count += usize::from(self.add(id, s));
         }
+        let compacted = self.dead > 1024 && self.dead > self.len();
+        if compacted {
+            self.compact();
+        }
+        Replaced { count, compacted }
     }
 
-    /// Drops every sighting by `id`, and the entries no other source holds.
+    /// Drops every sighting by `id`; entries no other source holds become tombstones.
     pub fn remove_source(&mut self, id: SourceId) {
-        let mut emptied = false;
         for e in &mut self.entries {
             if let Ok(pos) = e.sightings.binary_search_by_key(&id, |(sid, _)| *sid) {
                 e.sightings.remove(pos);
-                emptied |= e.sightings.is_empty();
+                if e.sightings.is_empty() {
+                    self.dead += 1;
+                }
             }
         }
-        if emptied {
+    }
+
+    /// Removes tombstones; entry positions change.
+    pub fn compact(&mut self) {
+        if self.dead > 0 {
             self.entries.retain(|e| !e.sightings.is_empty());
+            self.dead = 0;
             self.rebuild_index();
         }
     }
@@ -336,6 +389,46 @@ mod tests {
         assert_eq!(e.ports(), [443, 8080]);
         assert_eq!(e.confidence(), Some(90));
         assert_eq!(st.count_for(tfox), 2);
+        let r = st.replace_source(tfox, Vec::new());
+        assert_eq!(
+            r,
+            Replaced {
+                count: 0,
+                compacted: false
+            }
+        );
+        assert_eq!(st.len(), 1);
+    }
+
+    #[test]
+    fn compacts_when_tombstones_outnumber_the_living() {
+        let mut st = Store::new();
+        let a = st.source_id("a");
+        let b = st.source_id("b");
+        let d = |i: u32| {
+            s(
+                IndicatorType::Domain,
+                &format!("h{i}.example"),
+                Observation::default(),
+            )
+        };
+        st.replace_source(b, vec![d(999_999)]);
+        let r = st.replace_source(a, (0..3000).map(d).collect());
+        assert_eq!(
+            r,
+            Replaced {
+                count: 3000,
+                compacted: false
+            }
+        );
+        let r = st.replace_source(a, vec![d(1)]);
+        assert!(r.compacted);
+        assert_eq!(st.slots().len(), 2);
+        assert!(st.find_live(IndicatorType::Domain, "h1.example").is_some());
+        assert!(
+            st.find_live(IndicatorType::Domain, "h999999.example")
+                .is_some()
+        );
     }
 
     #[test]
@@ -372,16 +465,24 @@ mod tests {
         st.replace_source(a, vec![d("one.example"), d("both.example")]);
         st.replace_source(b, vec![d("both.example")]);
         st.replace_source(a, vec![d("three.example")]);
-        let mut values: Vec<_> = st.entries().iter().map(|e| &*e.value).collect();
+        let mut values: Vec<_> = st.iter().map(|(_, e)| &*e.value).collect();
         values.sort();
         assert_eq!(values, ["both.example", "three.example"]);
-        assert!(st.find(IndicatorType::Domain, "one.example").is_none());
+        assert_eq!(st.len(), 2);
+        assert!(st.find_live(IndicatorType::Domain, "one.example").is_none());
+        // Positions are stable until compaction.
+        let both_before = st.find(IndicatorType::Domain, "both.example");
+        st.replace_source(a, vec![d("one.example"), d("three.example")]);
+        assert_eq!(st.find(IndicatorType::Domain, "both.example"), both_before);
+        assert_eq!(st.len(), 3, "the tombstone came back to life");
+        st.compact();
+        assert_eq!(st.slots().len(), 3);
         let both = st
             .get(st.find(IndicatorType::Domain, "both.example").unwrap())
             .unwrap();
         assert_eq!(both.source_ids().collect::<Vec<_>>(), [b]);
         // The index still finds everything after compaction.
-        for (i, e) in st.entries().iter().enumerate() {
+        for (i, e) in st.slots().iter().enumerate() {
             assert_eq!(st.find(e.kind, &e.value), Some(i));
         }
     }

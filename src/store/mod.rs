@@ -3,6 +3,7 @@
 
 //! The indicator store: the merged set across sources.
 
+pub mod filter;
 pub mod merge;
 
-pub use merge::{Entry, SourceId, Store};
+pub use merge::{Entry, Replaced, SourceId, Store};

@@ -1,0 +1,272 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The dashboard's runtime: owns the terminal, runs one `select!` over key events,
+//! background results, signals and a slow tick, carries out the app's effects, and
+//! redraws only when the app says something changed.
+
+use std::io::Write;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+
+use crate::app::{App, Effect, Msg};
+use crate::config::Config;
+use crate::sources::kind::SourceKind;
+use crate::sources::{self, FetchContext};
+use crate::store::filter;
+
+/// Tick while something animates, and while idle.
+const BUSY_TICK: Duration = Duration::from_millis(200);
+const IDLE_TICK: Duration = Duration::from_secs(1);
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    #[error("{0}")]
+    Net(#[from] crate::net::NetError),
+}
+
+/// Sends log lines to the log pane; nothing reaches stdout/stderr while the screen is up.
+fn init_logging() {
+    use tracing_subscriber::prelude::*;
+    let _ = tracing_subscriber::registry()
+        .with(crate::logging::filter())
+        .with(tui_logger::TuiTracingSubscriberLayer)
+        .try_init();
+    let _ = tui_logger::init_logger(tui_logger::LevelFilter::Debug);
+    tui_logger::set_default_level(tui_logger::LevelFilter::Info);
+}
+
+/// Restores the terminal and ends the process on any panic, in any task, so a broken
+/// background task never leaves a raw-mode terminal or a half-working dashboard.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        previous(info);
+        std::process::exit(101);
+    }));
+}
+
+pub fn run(config: Config) -> Result<(), RuntimeError> {
+    init_logging();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let ctx = FetchContext::new(&config)?;
+    install_panic_hook();
+    let mut terminal = ratatui::try_init()?;
+    let result = rt.block_on(event_loop(&mut terminal, config, ctx));
+    ratatui::restore();
+    // Background fetches may still be running: do not wait for them.
+    rt.shutdown_background();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    config: Config,
+    ctx: FetchContext,
+) -> Result<(), RuntimeError> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut app = App::new(&config, Timestamp::now());
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let size = terminal.size()?;
+    app.update(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    for w in &config.warnings {
+        tracing::warn!("{}", crate::model::sanitize::one_line(w, 400));
+    }
+    let mut events = EventStream::new();
+    let mut sigterm = terminate_signal();
+    let mut effects = app.update(Msg::Tick(Timestamp::now()));
+    let mut next_tick = tokio::time::Instant::now();
+    loop {
+        for fx in effects.drain(..) {
+            execute(fx, &ctx, &tx);
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if app.take_dirty() {
+            tui_logger::move_events();
+            terminal.draw(|f| crate::ui::view(&app, f))?;
+        }
+        let tick = if app.busy() { BUSY_TICK } else { IDLE_TICK };
+        if next_tick <= tokio::time::Instant::now() {
+            next_tick = tokio::time::Instant::now() + tick;
+        }
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tokio::time::sleep_until(next_tick) => {
+                next_tick = tokio::time::Instant::now() + tick;
+                Msg::Tick(Timestamp::now())
+            }
+            _ = sigterm.recv() => return Ok(()),
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        };
+        effects = app.update(msg);
+    }
+}
+
+#[cfg(unix)]
+fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        tokio::spawn(async move {
+            if s.recv().await.is_some() {
+                let _ = tx.send(()).await;
+            }
+        });
+    }
+    rx
+}
+
+#[cfg(not(unix))]
+fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
+    tokio::sync::mpsc::channel(1).1
+}
+
+/// Carries out one effect; results come back on `tx`.
+fn execute(fx: Effect, ctx: &FetchContext, tx: &mpsc::UnboundedSender<Msg>) {
+    match fx {
+        Effect::Fetch { source, spec } => {
+            let ctx = ctx.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let started = Instant::now();
+                let result = sources::fetch(&ctx, &spec).await;
+                let _ = tx.send(Msg::FetchDone {
+                    source,
+                    result,
+                    at: Timestamp::now(),
+                    elapsed: started.elapsed(),
+                });
+            });
+        }
+        Effect::Filter {
+            generation,
+            store,
+            query,
+            sort,
+            cancel,
+        } => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let rows = filter::view(&store, &query, sort, &cancel);
+                let rows = if cancel.load(Ordering::Relaxed) {
+                    None
+                } else {
+                    rows
+                };
+                let _ = tx.send(Msg::FilterDone {
+                    generation,
+                    rows,
+                    store,
+                });
+            });
+        }
+        Effect::Enrich {
+            source,
+            spec,
+            kind,
+            value,
+        } => {
+            let ctx = ctx.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let result = match spec.kind {
+                    SourceKind::Virustotal => {
+                        sources::virustotal::lookup(&ctx, &spec, kind, &value, false).await
+                    }
+                    _ => sources::otx::lookup(&ctx, &spec, kind, &value).await,
+                };
+                let _ = tx.send(Msg::EnrichDone {
+                    source,
+                    kind,
+                    value,
+                    result: result.map(|r| r.map(|(s, _)| s)),
+                });
+            });
+        }
+        Effect::Copy(text) => copy_osc52(&text),
+        Effect::Export {
+            store,
+            rows,
+            format,
+            path,
+        } => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let entries = rows.iter().filter_map(|&i| store.get(i as usize));
+                let result =
+                    crate::export::write_file(&path, format, &store, entries, Timestamp::now())
+                        .map(|n| (std::path::absolute(&path).unwrap_or(path.clone()), n))
+                        .map_err(|e| format!("{}: {e}", path.display()));
+                let _ = tx.send(Msg::ExportDone { store, result });
+            });
+        }
+        Effect::Log { level, text } => {
+            let text = crate::model::sanitize::one_line(&text, 600);
+            match level {
+                tracing::Level::ERROR => tracing::error!("{text}"),
+                tracing::Level::WARN => tracing::warn!("{text}"),
+                _ => tracing::info!("{text}"),
+            }
+        }
+    }
+}
+
+/// Puts `text` on the clipboard of the terminal the analyst sits at, over SSH too:
+/// OSC 52, wrapped for tmux when inside it. The payload is base64, so the value
+/// cannot inject sequences.
+pub fn osc52(text: &str, in_tmux: bool) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let seq = format!("\x1b]52;c;{b64}\x07");
+    if in_tmux {
+        format!("\x1bPtmux;\x1b{seq}\x1b\\")
+    } else {
+        seq
+    }
+}
+
+fn copy_osc52(text: &str) {
+    let in_tmux = std::env::var_os("TMUX").is_some();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(osc52(text, in_tmux).as_bytes());
+    let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_is_base64_and_wrapped_for_tmux() {
+        assert_eq!(osc52("45.0.0.3", false), "\x1b]52;c;NDUuMC4wLjM=\x07");
+        let t = osc52("\x1b]0;x\x07", true);
+        assert!(t.starts_with("\x1bPtmux;\x1b\x1b]52;c;"));
+        assert!(t.ends_with("\x07\x1b\\"));
+        assert_eq!(
+            t.matches('\x07').count(),
+            1,
+            "the value cannot add sequences"
+        );
+    }
+}

@@ -1,0 +1,435 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Which entries are shown, in what order: text, type and source filters, and sorting.
+//! Pure functions over a [`Store`], cheap enough to run per keystroke on a large set
+//! (split across threads), and cancellable.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::model::IndicatorType;
+use crate::store::merge::{Entry, SourceId, Store};
+
+/// What the analyst asked to see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Case-insensitive text matched against value, threat and tags.
+    pub text: String,
+    pub kind: Option<IndicatorType>,
+    /// Sources whose rows are hidden (an entry shows if any visible source holds it).
+    pub hidden: Vec<SourceId>,
+}
+
+impl Query {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.kind.is_none() && self.hidden.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// The order the sources delivered.
+    #[default]
+    Arrival,
+    Type,
+    Value,
+    Sources,
+    Threat,
+    LastSeen,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Arrival => SortKey::Type,
+            SortKey::Type => SortKey::Value,
+            SortKey::Value => SortKey::Sources,
+            SortKey::Sources => SortKey::Threat,
+            SortKey::Threat => SortKey::LastSeen,
+            SortKey::LastSeen => SortKey::Arrival,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Arrival => "arrival",
+            SortKey::Type => "type",
+            SortKey::Value => "value",
+            SortKey::Sources => "sources",
+            SortKey::Threat => "threat",
+            SortKey::LastSeen => "last seen",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sort {
+    pub key: SortKey,
+    pub reverse: bool,
+}
+
+/// ASCII case-insensitive substring search with a SIMD first-byte scan.
+struct Needle {
+    lower: Vec<u8>,
+}
+
+impl Needle {
+    fn new(text: &str) -> Needle {
+        Needle {
+            lower: text.as_bytes().to_ascii_lowercase(),
+        }
+    }
+
+    fn is_match(&self, hay: &str) -> bool {
+        let hay = hay.as_bytes();
+        let n = &self.lower;
+        let Some(&first) = n.first() else {
+            return true;
+        };
+        if hay.len() < n.len() {
+            return false;
+        }
+        let last_start = hay.len() - n.len();
+        let up = first.to_ascii_uppercase();
+        let mut from = 0;
+        while from <= last_start {
+            let found = if up == first {
+                memchr::memchr(first, &hay[from..=last_start])
+            } else {
+                memchr::memchr2(first, up, &hay[from..=last_start])
+            };
+            let Some(off) = found else {
+                return false;
+            };
+            let at = from + off;
+            if hay[at..at + n.len()].eq_ignore_ascii_case(n) {
+                return true;
+            }
+            from = at + 1;
+        }
+        false
+    }
+}
+
+/// Per-thread matcher that remembers verdicts on shared strings (threat names and tags
+/// are interned, so each distinct one is searched once).
+struct Matcher<'q> {
+    query: &'q Query,
+    needle: Needle,
+    shared: HashMap<usize, bool>,
+}
+
+impl<'q> Matcher<'q> {
+    fn new(query: &'q Query) -> Self {
+        Matcher {
+            query,
+            needle: Needle::new(query.text.trim()),
+            shared: HashMap::new(),
+        }
+    }
+
+    fn shared_match(&mut self, s: &std::sync::Arc<str>) -> bool {
+        let key = s.as_ptr() as usize;
+        if let Some(&v) = self.shared.get(&key) {
+            return v;
+        }
+        let v = self.needle.is_match(s);
+        self.shared.insert(key, v);
+        v
+    }
+
+    fn matches(&mut self, e: &Entry) -> bool {
+        if e.sightings.is_empty() {
+            return false;
+        }
+        if self.query.kind.is_some_and(|k| k != e.kind) {
+            return false;
+        }
+        if !self.query.hidden.is_empty() && e.source_ids().all(|id| self.query.hidden.contains(&id))
+        {
+            return false;
+        }
+        if self.needle.lower.is_empty() || self.needle.is_match(&e.value) {
+            return true;
+        }
+        for (_, o) in &e.sightings {
+            if let Some(t) = &o.threat
+                && self.shared_match(t)
+            {
+                return true;
+            }
+            for t in &o.tags {
+                if self.shared_match(t) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Entries below this many are filtered on one thread.
+const PARALLEL_MIN: usize = 50_000;
+
+/// The positions of the live entries that match `query`, in store order. Returns `None`
+/// if `cancel` was set while it ran.
+pub fn filter(store: &Store, query: &Query, cancel: &AtomicBool) -> Option<Vec<u32>> {
+    let slots = store.slots();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if slots.len() < PARALLEL_MIN || threads < 2 {
+        return filter_range(slots, 0, query, cancel);
+    }
+    let chunk = slots.len().div_ceil(threads);
+    let parts: Vec<Option<Vec<u32>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = slots
+            .chunks(chunk)
+            .enumerate()
+            .map(|(i, part)| s.spawn(move || filter_range(part, i * chunk, query, cancel)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(None))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(parts.iter().flatten().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p?);
+    }
+    Some(out)
+}
+
+fn filter_range(
+    part: &[Entry],
+    base: usize,
+    query: &Query,
+    cancel: &AtomicBool,
+) -> Option<Vec<u32>> {
+    let mut m = Matcher::new(query);
+    let mut out = Vec::new();
+    for (i, e) in part.iter().enumerate() {
+        if i % 16_384 == 0 && cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        if m.matches(e) {
+            out.push((base + i) as u32);
+        }
+    }
+    Some(out)
+}
+
+/// Sorts row positions; ties keep arrival order.
+pub fn sort(store: &Store, rows: &mut [u32], sort: Sort) {
+    let slots = store.slots();
+    let e = |i: &u32| &slots[*i as usize];
+    match sort.key {
+        SortKey::Arrival => rows.sort_unstable(),
+        SortKey::Type => rows.sort_by_key(|i| (e(i).kind, *i)),
+        SortKey::Value => rows.sort_by(|a, b| e(a).value.cmp(&e(b).value).then(a.cmp(b))),
+        SortKey::Sources => rows.sort_by_cached_key(|i| {
+            let en = e(i);
+            (
+                std::cmp::Reverse(en.sightings.len()),
+                en.sightings.first().map(|s| s.0),
+                *i,
+            )
+        }),
+        SortKey::Threat => rows.sort_by(|a, b| {
+            let ta = e(a).threat().map(|t| t.to_ascii_lowercase());
+            let tb = e(b).threat().map(|t| t.to_ascii_lowercase());
+            // Known threats first.
+            match (ta, tb) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then(a.cmp(b))
+        }),
+        SortKey::LastSeen => rows.sort_by_cached_key(|i| {
+            let en = e(i);
+            // Newest first; unknown dates last.
+            let seen = en.last_seen().or_else(|| en.first_seen());
+            (std::cmp::Reverse(seen), *i)
+        }),
+    }
+    if sort.reverse {
+        rows.reverse();
+    }
+}
+
+/// Filter then sort: the rows to show.
+pub fn view(store: &Store, query: &Query, s: Sort, cancel: &AtomicBool) -> Option<Vec<u32>> {
+    let mut rows = filter(store, query, cancel)?;
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
+    sort(store, &mut rows, s);
+    Some(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Observation, Sighting};
+
+    fn store() -> Store {
+        let mut st = Store::new();
+        let a = st.source_id("feodo");
+        let b = st.source_id("urlhaus");
+        let mk = |kind, v: &str, threat: Option<&str>, tags: &[&str], last: i64| Sighting {
+            kind,
+            value: v.into(),
+            obs: Observation {
+                threat: threat.map(Into::into),
+                tags: tags.iter().map(|t| (*t).into()).collect(),
+                last_seen: jiff::Timestamp::from_second(last).ok(),
+                ..Default::default()
+            },
+        };
+        st.replace_source(
+            a,
+            vec![
+                mk(IndicatorType::Ipv4, "45.0.0.3", Some("Dridex"), &[], 300),
+                mk(
+                    IndicatorType::Ipv4,
+                    "51.178.161.32",
+                    Some("QakBot"),
+                    &["c2"],
+                    100,
+                ),
+            ],
+        );
+        st.replace_source(
+            b,
+            vec![
+                mk(
+                    IndicatorType::Url,
+                    "http://Evil.example/Mozi.m",
+                    None,
+                    &["elf", "Mozi"],
+                    200,
+                ),
+                mk(IndicatorType::Ipv4, "45.0.0.3", None, &[], 0),
+            ],
+        );
+        st
+    }
+
+    fn values(st: &Store, rows: &[u32]) -> Vec<String> {
+        rows.iter()
+            .map(|&i| st.slots()[i as usize].value.to_string())
+            .collect()
+    }
+
+    fn run(st: &Store, q: &Query, s: Sort) -> Vec<String> {
+        values(st, &view(st, q, s, &AtomicBool::new(false)).unwrap())
+    }
+
+    #[test]
+    fn text_matches_value_threat_and_tags_case_insensitively() {
+        let st = store();
+        let q = |t: &str| Query {
+            text: t.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            run(&st, &q("MOZI"), Sort::default()),
+            ["http://Evil.example/Mozi.m"]
+        );
+        assert_eq!(run(&st, &q("dridex"), Sort::default()), ["45.0.0.3"]);
+        assert_eq!(run(&st, &q("C2"), Sort::default()), ["51.178.161.32"]);
+        assert_eq!(run(&st, &q("45.0"), Sort::default()), ["45.0.0.3"]);
+        assert_eq!(run(&st, &q(""), Sort::default()).len(), 3);
+        assert!(run(&st, &q("nothing-like-this"), Sort::default()).is_empty());
+    }
+
+    #[test]
+    fn type_and_hidden_sources() {
+        let st = store();
+        let feodo = st.find_source("feodo").unwrap();
+        let urlhaus = st.find_source("urlhaus").unwrap();
+        let q = Query {
+            kind: Some(IndicatorType::Url),
+            ..Default::default()
+        };
+        assert_eq!(
+            run(&st, &q, Sort::default()),
+            ["http://Evil.example/Mozi.m"]
+        );
+        let q = Query {
+            hidden: vec![feodo],
+            ..Default::default()
+        };
+        // 45.0.0.3 is also in urlhaus, so it stays.
+        assert_eq!(
+            run(&st, &q, Sort::default()),
+            ["45.0.0.3", "http://Evil.example/Mozi.m"]
+        );
+        let q = Query {
+            hidden: vec![feodo, urlhaus],
+            ..Default::default()
+        };
+        assert!(run(&st, &q, Sort::default()).is_empty());
+    }
+
+    #[test]
+    fn sorting() {
+        let st = store();
+        let q = Query::default();
+        let s = |key, reverse| Sort { key, reverse };
+        assert_eq!(
+            run(&st, &q, s(SortKey::LastSeen, false)),
+            ["45.0.0.3", "http://Evil.example/Mozi.m", "51.178.161.32"]
+        );
+        assert_eq!(
+            run(&st, &q, s(SortKey::Value, true)),
+            ["http://Evil.example/Mozi.m", "51.178.161.32", "45.0.0.3"]
+        );
+        assert_eq!(run(&st, &q, s(SortKey::Sources, false))[0], "45.0.0.3");
+        assert_eq!(
+            run(&st, &q, s(SortKey::Threat, false)),
+            ["45.0.0.3", "51.178.161.32", "http://Evil.example/Mozi.m"]
+        );
+    }
+
+    #[test]
+    fn cancellation_stops_early() {
+        let st = store();
+        assert!(filter(&st, &Query::default(), &AtomicBool::new(true)).is_none());
+    }
+
+    #[test]
+    fn parallel_and_serial_agree() {
+        let mut st = Store::new();
+        let a = st.source_id("a");
+        let batch: Vec<Sighting> = (0..120_000u32)
+            .map(|i| Sighting {
+                kind: IndicatorType::Domain,
+                value: format!("host{i}.example").into(),
+                obs: Observation::default(),
+            })
+            .collect();
+        st.replace_source(a, batch);
+        let q = Query {
+            text: "99".into(),
+            ..Default::default()
+        };
+        let par = filter(&st, &q, &AtomicBool::new(false)).unwrap();
+        let ser = filter_range(st.slots(), 0, &q, &AtomicBool::new(false)).unwrap();
+        assert_eq!(par, ser);
+        assert!(par.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn needle_edge_cases() {
+        let n = Needle::new("aB");
+        assert!(n.is_match("xxAbyy"));
+        assert!(n.is_match("ab"));
+        assert!(!n.is_match("a"));
+        assert!(!n.is_match("ba"));
+        assert!(Needle::new("é").is_match("café"));
+    }
+}

@@ -1,0 +1,152 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The `Enter` overlay: every field of the selected indicator and each source's sighting.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+use crate::app::App;
+use crate::model::sanitize::sanitize_truncated;
+use crate::model::time::rfc3339;
+use crate::model::{Observation, VtStats};
+use crate::store::Entry;
+
+const MAX: usize = 400;
+
+fn field<'a>(name: &str, value: String, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<12}"), theme.dim()),
+        Span::raw(value),
+    ])
+}
+
+fn list(items: &[impl AsRef<str>]) -> String {
+    let joined: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    sanitize_truncated(&joined.join(", "), MAX)
+}
+
+fn vt_line<'a>(v: &VtStats, theme: &Theme) -> Line<'a> {
+    let style = if v.malicious > 0 {
+        theme.malicious()
+    } else {
+        theme.ok()
+    };
+    let mut text = format!(
+        "{} malicious, {} suspicious, {} harmless, {} undetected · reputation {}",
+        v.malicious, v.suspicious, v.harmless, v.undetected, v.reputation
+    );
+    if let Some(t) = v.last_analysis {
+        text.push_str(&format!(" · analysed {}", rfc3339(t)));
+    }
+    Line::from(vec![
+        Span::styled(format!("{:<12}", "VirusTotal"), theme.dim()),
+        Span::styled(text, style),
+    ])
+}
+
+fn times(o_first: Option<jiff::Timestamp>, o_last: Option<jiff::Timestamp>) -> String {
+    let f = |t: Option<jiff::Timestamp>| t.map(rfc3339).unwrap_or_else(|| "-".into());
+    format!("first {} · last {}", f(o_first), f(o_last))
+}
+
+pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", e.kind), theme.accent()),
+            Span::styled(sanitize_truncated(&e.value, 2_000), theme.title()),
+        ]),
+        Line::from(""),
+        field("seen", times(e.first_seen(), e.last_seen()), theme),
+        field(
+            "threat",
+            sanitize_truncated(e.threat().map_or("-", |t| t), MAX),
+            theme,
+        ),
+        field(
+            "confidence",
+            e.confidence().map_or("-".into(), |c| c.to_string()),
+            theme,
+        ),
+        field(
+            "ports",
+            list(&e.ports().iter().map(u16::to_string).collect::<Vec<_>>()),
+            theme,
+        ),
+        field("tags", list(&e.tags()), theme),
+    ];
+    match e.virustotal() {
+        Some(v) => out.push(vt_line(&v, theme)),
+        None => out.push(field("VirusTotal", "not looked up (press e)".into(), theme)),
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled(
+        format!("Sightings ({})", e.sightings.len()),
+        theme.title(),
+    )));
+    for (id, o) in &e.sightings {
+        sighting(app.store.source_name(*id), o, theme, &mut out);
+    }
+    let refs = e.references();
+    if !refs.is_empty() {
+        out.push(Line::from(""));
+        out.push(Line::from(Span::styled("References", theme.title())));
+        for r in refs {
+            out.push(Line::from(format!("  {}", sanitize_truncated(r, MAX))));
+        }
+    }
+    out
+}
+
+fn sighting<'a>(name: &str, o: &Observation, theme: &Theme, out: &mut Vec<Line<'a>>) {
+    out.push(Line::from(Span::styled(
+        format!("▸ {}", sanitize_truncated(name, 40)),
+        theme.accent(),
+    )));
+    out.push(field("  seen", times(o.first_seen, o.last_seen), theme));
+    if let Some(t) = &o.threat {
+        out.push(field("  threat", sanitize_truncated(t, MAX), theme));
+    }
+    if !o.tags.is_empty() {
+        out.push(field("  tags", list(&o.tags), theme));
+    }
+    if !o.ports.is_empty() {
+        out.push(field(
+            "  ports",
+            list(&o.ports.iter().map(u16::to_string).collect::<Vec<_>>()),
+            theme,
+        ));
+    }
+    if let Some(c) = o.confidence {
+        out.push(field("  confidence", c.to_string(), theme));
+    }
+    if !o.references.is_empty() {
+        out.push(field("  refs", list(&o.references), theme));
+    }
+    if let Some(v) = &o.virustotal {
+        out.push(vt_line(v, theme));
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(e) = app.selected_entry().and_then(|i| app.store.get(i)) else {
+        return;
+    };
+    let block = Block::bordered()
+        .title(Line::from(Span::styled(
+            " Details (Esc closes · e enrich · y copy) ",
+            theme.title(),
+        )))
+        .border_style(theme.focused_border());
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines(app, e, theme))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.details_scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,44 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The `?` overlay: every key binding.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+use crate::app::keymap::BINDINGS;
+
+pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let key_w = BINDINGS
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(8);
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<key_w$}  "), theme.accent()),
+                Span::raw(*d),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        " any key closes this help",
+        theme.dim(),
+    )));
+    let block = Block::bordered()
+        .title(Line::from(Span::styled(" Keys ", theme.title())))
+        .border_style(theme.focused_border());
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

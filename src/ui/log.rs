@@ -1,0 +1,34 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The log pane: `tracing` events (fetch warnings and errors, with the source name) shown
+//! by tui-logger. Only sanitised text is ever logged.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+use tui_logger::{TuiLoggerLevelOutput, TuiLoggerWidget};
+
+use super::theme::Theme;
+use crate::app::App;
+
+pub fn render(_app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let block = Block::bordered()
+        .title(Line::from(Span::styled(" Log (l: size) ", theme.title())))
+        .border_style(theme.border());
+    let widget = TuiLoggerWidget::default()
+        .block(block)
+        .output_separator(' ')
+        .output_timestamp(Some("%H:%M:%S".into()))
+        .output_level(Some(TuiLoggerLevelOutput::Abbreviated))
+        .output_target(false)
+        .output_file(false)
+        .output_line(false)
+        .style_error(theme.error())
+        .style_warn(theme.warn())
+        .style_info(ratatui::style::Style::new())
+        .style_debug(theme.dim())
+        .style_trace(theme.dim());
+    frame.render_widget(widget, area);
+}

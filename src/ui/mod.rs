@@ -1,0 +1,144 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Drawing. [`view`] reads the [`App`] and draws a frame; it changes nothing. Every
+//! string from outside passes through [`crate::model::sanitize`] before it is drawn.
+
+pub mod details;
+pub mod format;
+pub mod help;
+pub mod layout;
+pub mod log;
+pub mod sources;
+pub mod table;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use crate::app::{App, Mode};
+use crate::model::sanitize::sanitize_truncated;
+use format::count;
+use theme::Theme;
+
+pub fn view(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(app.no_color);
+    if layout::too_small(area) {
+        let msg = format!(
+            "Terminal too small ({}x{}): IntelliSIEM needs at least {}x{}",
+            area.width,
+            area.height,
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        );
+        frame.render_widget(Paragraph::new(msg), area);
+        return;
+    }
+    let a = layout::areas(app, area);
+    header(app, frame, a.header, &theme);
+    sources::render(app, frame, a.sources, &theme);
+    table::render(app, frame, a.table, &theme);
+    if a.log.height > 0 {
+        log::render(app, frame, a.log, &theme);
+    }
+    footer(app, frame, a.footer, &theme);
+    match app.mode {
+        Mode::Details => details::render(app, frame, overlay(area, 90, 85), &theme),
+        Mode::Help => help::render(frame, overlay(area, 80, 90), &theme),
+        _ => {}
+    }
+}
+
+/// A centred rectangle of `pw`% x `ph`% of `area`, cleared.
+fn overlay(area: Rect, pw: u16, ph: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Percentage(ph)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Percentage(pw)])
+        .flex(Flex::Center)
+        .areas(v);
+    r
+}
+
+fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut spans = vec![
+        Span::styled(" IntelliSIEM ", theme.title()),
+        Span::raw(format!(" {} indicators", count(app.store.len()))),
+        Span::styled(" · ", theme.dim()),
+        Span::raw(format!("{} shown", count(app.rows.len()))),
+    ];
+    if app.filtering {
+        spans.push(Span::styled(" (filtering…)", theme.dim()));
+    }
+    let mut filters = Vec::new();
+    if !app.filter_text.is_empty() {
+        filters.push(format!("/{}", sanitize_truncated(&app.filter_text, 30)));
+    }
+    if let Some(t) = app.type_filter {
+        filters.push(format!("type:{t}"));
+    }
+    let hidden: Vec<String> = app
+        .sources
+        .iter()
+        .filter(|s| s.hidden)
+        .map(|s| sanitize_truncated(&s.spec.name, 16))
+        .collect();
+    if !hidden.is_empty() {
+        filters.push(format!("hidden:{}", hidden.join(",")));
+    }
+    if app.sort.key != Default::default() || app.sort.reverse {
+        filters.push(format!(
+            "sort:{}{}",
+            app.sort.key.label(),
+            if app.sort.reverse { " ↑" } else { "" }
+        ));
+    }
+    if !filters.is_empty() {
+        spans.push(Span::styled(" · ", theme.dim()));
+        spans.push(Span::styled(filters.join("  "), theme.accent()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let line = if app.mode == Mode::Filter {
+        Line::from(vec![
+            Span::styled("/", theme.accent()),
+            Span::raw(sanitize_truncated(
+                &app.filter_text,
+                usize::from(area.width).saturating_sub(30),
+            )),
+            Span::styled("▏", theme.accent()),
+            Span::styled("  Enter keep · Esc clear", theme.dim()),
+        ])
+    } else if let Some(n) = &app.notice {
+        Line::from(Span::styled(
+            sanitize_truncated(n, usize::from(area.width)),
+            theme.accent(),
+        ))
+    } else {
+        let keys = [
+            ("q", "quit"),
+            ("?", "help"),
+            ("/", "filter"),
+            ("Tab", "focus"),
+            ("r/R", "refresh"),
+            ("t", "type"),
+            ("s", "sort"),
+            ("⏎", "details"),
+            ("e", "enrich"),
+            ("x", "export"),
+        ];
+        let mut spans = Vec::new();
+        for (k, d) in keys {
+            spans.push(Span::styled(format!(" {k}"), theme.accent()));
+            spans.push(Span::raw(format!(" {d}")));
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(line), area);
+}

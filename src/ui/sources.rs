@@ -1,0 +1,128 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The sources pane: one row per source with its state glyph, count, last success, next
+//! refresh and last error.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState};
+
+use super::format::{ago, count, until};
+use super::theme::Theme;
+use crate::app::{App, Focus, SourceState};
+use crate::config::Availability;
+use crate::model::sanitize::sanitize_truncated;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The state glyph: `✓` ok, spinner fetching, `✗` failed, `–` disabled, `·` not yet.
+pub fn glyph(app: &App, s: &SourceState) -> &'static str {
+    if !s.enabled() {
+        "–"
+    } else if s.fetching() {
+        let frame = (app.now.as_millisecond() / 200).rem_euclid(SPINNER.len() as i64) as usize;
+        SPINNER[frame]
+    } else if s.last_error.is_some() {
+        "✗"
+    } else if s.last_ok.is_some() {
+        "✓"
+    } else {
+        "·"
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = app.focus == Focus::Sources;
+    let title = format!(
+        " Sources {}/{} ",
+        app.sources.iter().filter(|s| s.enabled()).count(),
+        app.sources.len()
+    );
+    let block = Block::bordered()
+        .title(Line::from(Span::styled(title, theme.title())))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
+    let name_w = app
+        .sources
+        .iter()
+        .map(|s| s.spec.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 16);
+    let width = usize::from(area.width.saturating_sub(2));
+    let items: Vec<ListItem> = app
+        .sources
+        .iter()
+        .map(|s| ListItem::new(row(app, s, name_w, width, theme)))
+        .collect();
+    let mut state = ListState::default();
+    if focused {
+        state.select(Some(app.source_cursor));
+    } else {
+        // Keep the cursor's row in view even when unfocused.
+        *state.offset_mut() = app
+            .source_cursor
+            .saturating_sub(usize::from(area.height.saturating_sub(3)));
+    }
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(theme.selected());
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Theme) -> Line<'a> {
+    let g = glyph(app, s);
+    let g_style = match g {
+        "✓" => theme.ok(),
+        "✗" => theme.error(),
+        "–" | "·" => theme.dim(),
+        _ => theme.accent(),
+    };
+    let name = sanitize_truncated(&s.spec.name, name_w);
+    let mut spans = vec![
+        Span::styled(format!(" {g} "), g_style),
+        Span::raw(format!("{name:<name_w$} ")),
+    ];
+    if let Availability::Disabled(why) = &s.availability {
+        spans.push(Span::styled(
+            sanitize_truncated(
+                &format!("disabled: {why}"),
+                width.saturating_sub(name_w + 4),
+            ),
+            theme.dim(),
+        ));
+        return Line::from(spans);
+    }
+    let mut status = format!("{:>9} ", count(s.count));
+    status.push_str(&match (s.fetching(), s.last_ok) {
+        (true, _) => format!("{:<10}", "fetching"),
+        (false, Some(t)) => format!("{:<10}", ago(app.now, t)),
+        (false, None) => format!("{:<10}", "never"),
+    });
+    let next = s
+        .schedule
+        .next_due
+        .map(|d| format!("next {}", until(app.now, d)))
+        .unwrap_or_default();
+    status.push_str(&format!("{next:<10}"));
+    if s.hidden {
+        status.push_str(" [hidden]");
+    }
+    spans.push(Span::raw(status));
+    if let Some(err) = &s.last_error {
+        let used: usize = spans.iter().map(|sp| sp.content.chars().count()).sum();
+        let room = width.saturating_sub(used + 1);
+        if room > 3 {
+            spans.push(Span::styled(
+                format!(" {}", sanitize_truncated(err, room)),
+                theme.error(),
+            ));
+        }
+    }
+    Line::from(spans)
+}
