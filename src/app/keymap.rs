@@ -49,7 +49,7 @@ pub enum Mode {
 }
 
 /// Every binding with its description, for the help overlay.
-pub const BINDINGS: [(&str, &str); 20] = [
+pub const BINDINGS: [(&str, &str); 19] = [
     ("q  Ctrl-C", "quit"),
     ("?", "this help"),
     ("/", "filter as you type (Enter keeps it, Esc clears it)"),
@@ -60,10 +60,7 @@ pub const BINDINGS: [(&str, &str); 20] = [
     ("r", "refresh the selected source now"),
     ("R", "refresh every source now"),
     ("Space", "show / hide the selected source's rows"),
-    (
-        "t",
-        "cycle the type filter (all, ipv4, ipv6, cidr, domain, ...)",
-    ),
+    ("t", "cycle the type filter (all, ipv4, ipv6, domain, ...)"),
     ("s", "sort by the next column"),
     ("S", "reverse the sort"),
     ("Enter", "details of the selected indicator"),
@@ -76,8 +73,7 @@ pub const BINDINGS: [(&str, &str); 20] = [
     ("l", "log pane size: small, large, hidden"),
     ("j  k  ↑  ↓", "move the selection"),
     ("PgUp  PgDn", "move a page"),
-    ("g  Home", "go to the first row"),
-    ("G  End", "go to the last row"),
+    ("g Home  G End", "first / last row"),
     ("Esc", "close details, help or the filter"),
 ];
 

@@ -447,12 +447,11 @@ impl App {
             }
             Err(e) => {
                 // The previous indicators stay; the error shows in the pane and the log.
-                let text = one_line(&e.to_string(), 400);
                 fx.push(Effect::Log {
                     level: tracing::Level::WARN,
-                    text: format!("{}: {text}", s.spec.name),
+                    text: format!("{}: {}", s.spec.name, one_line(&e.to_string(), 600)),
                 });
-                s.last_error = Some(text);
+                s.last_error = Some(one_line(&e.short(), 300));
             }
         }
         if again {
@@ -811,4 +810,4 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

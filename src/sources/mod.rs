@@ -80,6 +80,29 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// The message without the URL, for narrow displays.
+    pub fn short(&self) -> String {
+        let full = self.to_string();
+        match self {
+            FetchError::Net(e) => {
+                let url = match e {
+                    NetError::Auth { url, .. }
+                    | NetError::RateLimited { url, .. }
+                    | NetError::Status { url, .. }
+                    | NetError::Timeout { url, .. }
+                    | NetError::Connect { url, .. }
+                    | NetError::TooLarge { url, .. }
+                    | NetError::Body { url, .. }
+                    | NetError::Redirect { url, .. }
+                    | NetError::Other { url, .. } => url,
+                };
+                full.strip_prefix(&format!("{url}: "))
+                    .map_or(full.clone(), str::to_string)
+            }
+            _ => full,
+        }
+    }
+
     pub fn is_auth(&self) -> bool {
         matches!(self, FetchError::Net(e) if e.is_auth())
     }

@@ -25,6 +25,9 @@ fn field<'a>(name: &str, value: String, theme: &Theme) -> Line<'a> {
 }
 
 fn list(items: &[impl AsRef<str>]) -> String {
+    if items.is_empty() {
+        return "-".into();
+    }
     let joined: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
     sanitize_truncated(&joined.join(", "), MAX)
 }

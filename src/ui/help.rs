@@ -17,7 +17,7 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(8);
-    let mut lines: Vec<Line> = BINDINGS
+    let lines: Vec<Line> = BINDINGS
         .iter()
         .map(|(k, d)| {
             Line::from(vec![
@@ -26,13 +26,11 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
             ])
         })
         .collect();
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        " any key closes this help",
-        theme.dim(),
-    )));
     let block = Block::bordered()
-        .title(Line::from(Span::styled(" Keys ", theme.title())))
+        .title(Line::from(Span::styled(
+            " Keys (any key closes) ",
+            theme.title(),
+        )))
         .border_style(theme.focused_border());
     frame.render_widget(Clear, area);
     frame.render_widget(

@@ -13,6 +13,9 @@ pub mod sources;
 pub mod table;
 pub mod theme;
 
+#[cfg(test)]
+mod tests;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -28,13 +31,16 @@ pub fn view(app: &App, frame: &mut Frame) {
     let theme = Theme::new(app.no_color);
     if layout::too_small(area) {
         let msg = format!(
-            "Terminal too small ({}x{}): IntelliSIEM needs at least {}x{}",
-            area.width,
-            area.height,
+            "Please enlarge the terminal to {}x{} (now {}x{})",
             layout::MIN_WIDTH,
-            layout::MIN_HEIGHT
+            layout::MIN_HEIGHT,
+            area.width,
+            area.height
         );
-        frame.render_widget(Paragraph::new(msg), area);
+        frame.render_widget(
+            Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
         return;
     }
     let a = layout::areas(app, area);
@@ -47,7 +53,10 @@ pub fn view(app: &App, frame: &mut Frame) {
     footer(app, frame, a.footer, &theme);
     match app.mode {
         Mode::Details => details::render(app, frame, overlay(area, 90, 85), &theme),
-        Mode::Help => help::render(frame, overlay(area, 80, 90), &theme),
+        Mode::Help => {
+            let pw = if area.width < 100 { 96 } else { 70 };
+            help::render(frame, overlay(area, pw, 92), &theme)
+        }
         _ => {}
     }
 }

@@ -1,0 +1,180 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Snapshots of whole screens on a `TestBackend` with a fixed clock.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::app::tests::{app, done, loaded, ok, sighting, t};
+use crate::app::{App, Msg};
+use crate::model::IndicatorType;
+use crate::net::NetError;
+use crate::sources::FetchError;
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    app.update(Msg::Resize {
+        width: w,
+        height: h,
+    });
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::view(app, f)).unwrap();
+    term.backend().to_string()
+}
+
+/// Draws without reading the buffer back (a zero-width `TestBackend` cannot print).
+fn draw(app: &mut App, w: u16, h: u16) {
+    app.update(Msg::Resize {
+        width: w,
+        height: h,
+    });
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::view(app, f)).unwrap();
+}
+
+fn key(app: &mut App, c: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+fn at_five_minutes(mut a: App) -> App {
+    a.update(Msg::Tick(t(300)));
+    a
+}
+
+fn with_error() -> App {
+    let mut a = loaded();
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('R'),
+        KeyModifiers::NONE,
+    )));
+    a.update(done(
+        0,
+        Err(FetchError::Net(NetError::Status {
+            url: "https://feodotracker.abuse.ch/downloads/ipblocklist.json".into(),
+            status: 503,
+            detail: "Service Unavailable".into(),
+        })),
+        200,
+    ));
+    a
+}
+
+#[test]
+fn snapshots_at_80x24_and_120x40() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut start = app();
+        start.update(Msg::Tick(t(0)));
+        insta::assert_snapshot!(format!("empty_start_{w}x{h}"), screen(&mut start, w, h));
+
+        let mut a = at_five_minutes(loaded());
+        insta::assert_snapshot!(format!("loaded_{w}x{h}"), screen(&mut a, w, h));
+
+        let mut f = at_five_minutes(loaded());
+        key(&mut f, KeyCode::Char('/'));
+        for c in "45.0".chars() {
+            key(&mut f, KeyCode::Char(c));
+        }
+        key(&mut f, KeyCode::Enter);
+        key(&mut f, KeyCode::Char('t'));
+        insta::assert_snapshot!(format!("filter_active_{w}x{h}"), screen(&mut f, w, h));
+
+        let mut e = at_five_minutes(with_error());
+        insta::assert_snapshot!(format!("error_state_{w}x{h}"), screen(&mut e, w, h));
+
+        let mut d = at_five_minutes(loaded());
+        key(&mut d, KeyCode::Enter);
+        insta::assert_snapshot!(format!("details_{w}x{h}"), screen(&mut d, w, h));
+
+        let mut hlp = at_five_minutes(loaded());
+        key(&mut hlp, KeyCode::Char('?'));
+        insta::assert_snapshot!(format!("help_{w}x{h}"), screen(&mut hlp, w, h));
+    }
+    let mut small = loaded();
+    insta::assert_snapshot!("too_small_40x10", screen(&mut small, 40, 10));
+}
+
+#[test]
+fn no_size_panics() {
+    let mut a = with_error();
+    key(&mut a, KeyCode::Enter);
+    for w in 0..130u16 {
+        for h in [0u16, 1, 2, 5, 14, 15, 16, 24, 40] {
+            draw(&mut a, w, h);
+        }
+    }
+    let mut b = loaded();
+    key(&mut b, KeyCode::Char('?'));
+    for w in [0u16, 1, 10, 59, 60, 61, 200] {
+        for h in 0..45u16 {
+            draw(&mut b, w, h);
+        }
+    }
+}
+
+#[test]
+fn hostile_feed_strings_never_reach_the_screen_raw() {
+    let mut a = app();
+    a.update(Msg::Tick(t(0)));
+    let mut s = sighting(
+        IndicatorType::Domain,
+        "evil.example",
+        Some("\x1b]0;PWNED\x07x"),
+        0,
+    );
+    s.obs.tags = vec![
+        "\x1b]52;c;aGVsbG8=\x07".into(),
+        "rtl\u{202e}gpj.exe".into(),
+        "zw\u{200b}j".into(),
+    ];
+    a.update(done(0, ok(vec![s]), 1));
+    a.update(done(
+        1,
+        Err(FetchError::Api("bad \x1b[2J\x1b[31mred\u{9b}".into())),
+        1,
+    ));
+    for mode in [None, Some(KeyCode::Enter)] {
+        if let Some(k) = mode {
+            key(&mut a, k);
+        }
+        let text = screen(&mut a, 120, 40);
+        for bad in ['\x1b', '\x07', '\u{9b}', '\u{202e}', '\u{200b}'] {
+            assert!(!text.contains(bad), "{bad:?} on screen");
+        }
+        assert!(text.contains("\\x1b]0;PWNED\\x07x"), "{text}");
+    }
+    assert!(screen(&mut a, 120, 40).contains("\\x1b]52;c;aGVsbG8=\\x07"));
+}
+
+#[test]
+fn no_color_screens_carry_no_colour() {
+    let mut a = at_five_minutes(with_error());
+    a.no_color = true;
+    a.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| super::view(&a, f)).unwrap();
+    for cell in term.backend().buffer().content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "{:?}", cell.symbol());
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+    let text = term.backend().to_string();
+    assert!(text.contains('✗'), "state is also a glyph");
+}
+
+#[test]
+fn the_frame_builds_only_visible_rows() {
+    // A million rows in the store: drawing touches only one screenful.
+    let mut a = app();
+    a.update(Msg::Tick(t(0)));
+    let many = (0..200_000)
+        .map(|i| sighting(IndicatorType::Domain, &format!("h{i}.example"), None, 0))
+        .collect();
+    a.update(done(0, ok(many), 1));
+    a.rows = (0..200_000).collect();
+    key(&mut a, KeyCode::Char('G'));
+    let text = screen(&mut a, 80, 24);
+    assert!(text.contains("h199999.example"), "{text}");
+}
