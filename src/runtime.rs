@@ -234,13 +234,14 @@ fn execute(fx: Effect, ctx: &FetchContext, tx: &mpsc::UnboundedSender<Msg>) {
 }
 
 /// Puts `text` on the clipboard of the terminal the analyst sits at, over SSH too:
-/// OSC 52, wrapped for tmux when inside it. The payload is base64, so the value
-/// cannot inject sequences.
+/// OSC 52. Inside tmux it is sent plain (taken by tmux with `set-clipboard on`) and
+/// also wrapped for passthrough to the outer terminal (`allow-passthrough on`). The
+/// payload is base64, so the value cannot inject sequences.
 pub fn osc52(text: &str, in_tmux: bool) -> String {
     let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let seq = format!("\x1b]52;c;{b64}\x07");
     if in_tmux {
-        format!("\x1bPtmux;\x1b{seq}\x1b\\")
+        format!("{seq}\x1bPtmux;\x1b{seq}\x1b\\")
     } else {
         seq
     }
@@ -261,11 +262,14 @@ mod tests {
     fn osc52_is_base64_and_wrapped_for_tmux() {
         assert_eq!(osc52("45.0.0.3", false), "\x1b]52;c;NDUuMC4wLjM=\x07");
         let t = osc52("\x1b]0;x\x07", true);
-        assert!(t.starts_with("\x1bPtmux;\x1b\x1b]52;c;"));
+        assert!(
+            t.starts_with("\x1b]52;c;G10wO3gH\x07\x1bPtmux;\x1b\x1b]52;c;"),
+            "{t:?}"
+        );
         assert!(t.ends_with("\x07\x1b\\"));
         assert_eq!(
             t.matches('\x07').count(),
-            1,
+            2,
             "the value cannot add sequences"
         );
     }

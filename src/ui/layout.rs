@@ -25,7 +25,7 @@ pub fn too_small(area: Rect) -> bool {
 
 fn sources_height(app: &App, height: u16) -> u16 {
     let wanted = app.sources.len() as u16 + 2;
-    wanted.min((height / 4).max(4))
+    wanted.min((height / 3).max(4))
 }
 
 fn log_height(app: &App, height: u16) -> u16 {

@@ -1,0 +1,205 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! End to end: the real binary in tmux against a local mock of every source. Waits for
+//! rows, types a filter, checks the screen, copies a value, quits, and checks the exit
+//! code and that hostile feed strings changed neither the pane title nor the clipboard.
+//!
+//! Uses `$INTELLISIEM_E2E_BIN` when set (CI points it at the release build), else the
+//! binary cargo built for this test run. Needs `tmux` (`.ci/run` installs it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn wait_for(&self, what: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if screen.contains(what) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("`{what}` did not appear within {timeout:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn title(&self) -> String {
+        let out = self.cmd(&["display-message", "-p", "-t", "e2e", "#{pane_title}"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn buffers(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["list-buffers", "-F", "#{buffer_sample}"]).stdout)
+            .into_owned()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn binary() -> PathBuf {
+    std::env::var_os("INTELLISIEM_E2E_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_intellisiem")))
+}
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn shell_quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
+    if !have_tmux() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let server = MockServer::start().await;
+    // A feed whose threat names try to set the title and the clipboard.
+    Mock::given(path("/evil/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"[{"ip_address":"203.0.113.66","port":443,"malware":"\u001b]0;PWNED\u0007x"},
+                {"ip_address":"203.0.113.67","port":443,"malware":"\u001b]52;c;aGFja2Vk\u0007"}]"#,
+        ))
+        .mount(&server)
+        .await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.yaml");
+    let yaml = format!(
+        "{}  - {{ name: evil, kind: feodo, url: \"{}/evil/feodo.json\" }}\n",
+        sample_config(&server.uri()),
+        server.uri()
+    );
+    std::fs::write(&cfg, yaml).unwrap();
+    let exit_file = dir.path().join("exit");
+    let bin = binary();
+    assert!(bin.exists(), "{}", bin.display());
+
+    let tmux = Tmux {
+        socket: format!("intellisiem-e2e-{}", std::process::id()),
+    };
+    let unset: String = ENV_TO_CLEAR.iter().map(|v| format!("-u {v} ")).collect();
+    let script = format!(
+        "cd {dir} && env {unset} HOME={dir} TERM=xterm-256color {bin} --config {cfg}; echo $? > {exit}; sleep 30",
+        dir = shell_quote(dir.path()),
+        bin = shell_quote(&bin),
+        cfg = shell_quote(&cfg),
+        exit = shell_quote(&exit_file),
+    );
+    let out = tmux.cmd(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "110",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tmux.cmd(&["set-option", "-g", "set-clipboard", "on"]);
+    let title_before = tmux.title();
+
+    // Rows from every source, merged.
+    let screen = tmux.wait_for("45.0.0.3", Duration::from_secs(20));
+    assert!(screen.contains("IntelliSIEM"), "{screen}");
+    tmux.wait_for("✓ evil", Duration::from_secs(10));
+    let screen = tmux.wait_for("✓ vt", Duration::from_secs(10));
+    for name in ["otx", "urlhaus", "feodo", "threatfox", "kev", "phish"] {
+        assert!(screen.contains(&format!("✓ {name}")), "{name}:\n{screen}");
+    }
+
+    // A live filter narrows the table; hostile text shows escaped.
+    tmux.keys(&["/", "PWNED"]);
+    let screen = tmux.wait_for("1 shown", Duration::from_secs(5));
+    assert!(screen.contains("203.0.113.66"), "{screen}");
+    assert!(screen.contains("\\x1b]0;PWNED"), "{screen}");
+    tmux.keys(&["Enter"]);
+
+    // Copy the selected value with OSC 52: tmux takes it as a buffer.
+    tmux.keys(&["y"]);
+    let start = Instant::now();
+    while !tmux.buffers().contains("203.0.113.66") && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let buffers = tmux.buffers();
+    assert!(buffers.contains("203.0.113.66"), "buffers: {buffers:?}");
+    assert!(
+        !buffers.contains("hacked"),
+        "the feed wrote the clipboard: {buffers:?}"
+    );
+
+    // Details of the selected indicator.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Sightings (1)", Duration::from_secs(5));
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["q"]);
+
+    let start = Instant::now();
+    while !exit_file.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let code = std::fs::read_to_string(&exit_file).expect("the dashboard exited");
+    assert_eq!(code.trim(), "0");
+    assert_eq!(tmux.title(), title_before, "the pane title changed");
+    assert!(!tmux.title().contains("PWNED"));
+    // The terminal is back on the normal screen: no table left over.
+    let after = tmux.capture();
+    assert!(!after.contains("Indicators ("), "{after}");
+}
