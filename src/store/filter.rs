@@ -5,7 +5,6 @@
 //! Pure functions over a [`Store`], cheap enough to run per keystroke on a large set
 //! (split across threads), and cancellable.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::IndicatorType;
@@ -117,7 +116,10 @@ impl Needle {
 struct Matcher<'q> {
     query: &'q Query,
     needle: Needle,
-    shared: HashMap<usize, bool>,
+    /// Verdicts by string address: a short list first (feeds use few distinct threat
+    /// names and tags), then a map.
+    recent: Vec<(usize, bool)>,
+    shared: hashbrown::HashMap<usize, bool>,
 }
 
 impl<'q> Matcher<'q> {
@@ -125,17 +127,25 @@ impl<'q> Matcher<'q> {
         Matcher {
             query,
             needle: Needle::new(query.text.trim()),
-            shared: HashMap::new(),
+            recent: Vec::with_capacity(32),
+            shared: hashbrown::HashMap::new(),
         }
     }
 
     fn shared_match(&mut self, s: &std::sync::Arc<str>) -> bool {
         let key = s.as_ptr() as usize;
+        if let Some(&(_, v)) = self.recent.iter().find(|(k, _)| *k == key) {
+            return v;
+        }
         if let Some(&v) = self.shared.get(&key) {
             return v;
         }
         let v = self.needle.is_match(s);
-        self.shared.insert(key, v);
+        if self.recent.len() < 32 {
+            self.recent.push((key, v));
+        } else {
+            self.shared.insert(key, v);
+        }
         v
     }
 

@@ -1,0 +1,208 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Dashboard costs with 1,000,000 indicators in the store: one frame drawn (only the
+//! visible rows are built), and a re-filter on a keystroke (text, type, source).
+//!
+//! `cargo bench --bench dashboard`
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use intellisiem::app::{App, Effect, Msg};
+use intellisiem::config::Config;
+use intellisiem::model::{IndicatorType, Observation, Sighting};
+use intellisiem::sources::{FetchOutput, ParsedBatch};
+use intellisiem::store::filter::{self, Query, Sort, SortKey};
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const N: usize = 1_000_000;
+
+fn config() -> Config {
+    let yaml = "sources:\n\
+        - { name: feodo, kind: feodo, url: \"http://127.0.0.1:9/a\" }\n\
+        - { name: threatfox, kind: threatfox, url: \"http://127.0.0.1:9/b\" }\n\
+        - { name: urlhaus, kind: urlhaus, url: \"http://127.0.0.1:9/c\" }\n";
+    Config::from_yaml(yaml, Path::new("bench.yaml"), &|_| None)
+        .expect("config")
+        .config
+}
+
+const THREATS: [&str; 6] = [
+    "Dridex",
+    "QakBot",
+    "Emotet",
+    "AsyncRAT",
+    "Cobalt Strike",
+    "Lumma",
+];
+
+fn batch(source: usize, n: usize) -> Vec<Sighting> {
+    let threats: Vec<Arc<str>> = THREATS.iter().map(|t| Arc::from(*t)).collect();
+    let tags: Vec<Arc<str>> = ["c2", "elf", "phishing"]
+        .iter()
+        .map(|t| Arc::from(*t))
+        .collect();
+    (0..n)
+        .map(|i| {
+            let (kind, value) = match (i + source) % 3 {
+                0 => (
+                    IndicatorType::Ipv4,
+                    std::net::Ipv4Addr::from(0x2d00_0000u32 + i as u32).to_string(),
+                ),
+                1 => (IndicatorType::Domain, format!("host-{i}-{source}.example")),
+                _ => (
+                    IndicatorType::Url,
+                    format!("http://dl-{i}.example/{source}/x.sh"),
+                ),
+            };
+            Sighting {
+                kind,
+                value: value.into(),
+                obs: Observation {
+                    threat: Some(Arc::clone(&threats[i % threats.len()])),
+                    tags: vec![Arc::clone(&tags[i % tags.len()])],
+                    last_seen: Timestamp::from_second(1_800_000_000 + (i as i64 % 86_400)).ok(),
+                    ports: vec![443],
+                    ..Default::default()
+                },
+            }
+        })
+        .collect()
+}
+
+/// An app holding `N` indicators from three sources, rows computed.
+fn loaded_app() -> App {
+    let now = Timestamp::from_second(1_800_090_000).expect("time");
+    let mut app = App::new(&config(), now);
+    app.update(Msg::Tick(now));
+    let per = N / 3 + 1;
+    for source in 0..3 {
+        let fx = app.update(Msg::FetchDone {
+            source,
+            result: Ok(FetchOutput {
+                batch: ParsedBatch {
+                    sightings: batch(source, per),
+                    skipped: 0,
+                },
+                bytes: 0,
+                requests: 1,
+            }),
+            at: now,
+            elapsed: Duration::from_millis(1),
+        });
+        // Run the filter jobs the runtime would run on a worker.
+        for f in fx {
+            if let Effect::Filter {
+                generation,
+                store,
+                query,
+                sort,
+                cancel,
+            } = f
+            {
+                let rows = filter::view(&store, &query, sort, &cancel);
+                app.update(Msg::FilterDone {
+                    generation,
+                    rows,
+                    store,
+                });
+            }
+        }
+    }
+    assert!(app.store.len() >= N, "{}", app.store.len());
+    assert_eq!(app.rows.len(), app.store.len());
+    app
+}
+
+fn frames(c: &mut Criterion) {
+    let mut app = loaded_app();
+    let mut g = c.benchmark_group("frame_1m");
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        app.update(Msg::Resize {
+            width: w,
+            height: h,
+        });
+        // Somewhere in the middle of the table.
+        app.update(Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::End,
+        )));
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        g.bench_function(format!("{w}x{h}"), |b| {
+            b.iter(|| {
+                term.draw(|f| intellisiem::ui::view(&app, f)).expect("draw");
+            })
+        });
+    }
+    g.finish();
+}
+
+fn filters(c: &mut Criterion) {
+    let app = loaded_app();
+    let store = &app.store;
+    let no = AtomicBool::new(false);
+    let hidden = vec![store.find_source("feodo").expect("source")];
+    let mut g = c.benchmark_group("filter_1m");
+    g.sample_size(20);
+    let cases: [(&str, Query); 4] = [
+        (
+            "text",
+            Query {
+                text: "host-4242".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "text_threat",
+            Query {
+                text: "cobalt".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "type",
+            Query {
+                kind: Some(IndicatorType::Url),
+                ..Default::default()
+            },
+        ),
+        (
+            "hidden_source",
+            Query {
+                hidden,
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, q) in &cases {
+        g.bench_function(*name, |b| b.iter(|| filter::filter(store, q, &no)));
+    }
+    let all = filter::filter(store, &Query::default(), &no).expect("rows");
+    for key in [SortKey::LastSeen, SortKey::Value] {
+        g.bench_function(format!("sort_{}", key.label().replace(' ', "_")), |b| {
+            b.iter_batched(
+                || all.clone(),
+                |mut rows| {
+                    filter::sort(
+                        store,
+                        &mut rows,
+                        Sort {
+                            key,
+                            reverse: false,
+                        },
+                    )
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, frames, filters);
+criterion_main!(benches);
