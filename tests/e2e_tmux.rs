@@ -92,37 +92,17 @@ fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
-    if !have_tmux() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
-    let server = MockServer::start().await;
-    // A feed whose threat names try to set the title and the clipboard.
-    Mock::given(path("/evil/feodo.json"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(
-            r#"[{"ip_address":"203.0.113.66","port":443,"malware":"\u001b]0;PWNED\u0007x"},
-                {"ip_address":"203.0.113.67","port":443,"malware":"\u001b]52;c;aGFja2Vk\u0007"}]"#,
-        ))
-        .mount(&server)
-        .await;
-    mount_all(&server).await;
+/// Starts the dashboard in a fresh tmux server on `yaml`; returns the session, the
+/// temporary folder and the file the exit code lands in.
+fn launch(yaml: &str, tag: &str) -> (Tmux, tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config.yaml");
-    let yaml = format!(
-        "{}  - {{ name: evil, kind: feodo, url: \"{}/evil/feodo.json\" }}\n",
-        sample_config(&server.uri()),
-        server.uri()
-    );
     std::fs::write(&cfg, yaml).unwrap();
     let exit_file = dir.path().join("exit");
     let bin = binary();
     assert!(bin.exists(), "{}", bin.display());
-
     let tmux = Tmux {
-        socket: format!("intellisiem-e2e-{}", std::process::id()),
+        socket: format!("intellisiem-e2e-{tag}-{}", std::process::id()),
     };
     let unset: String = ENV_TO_CLEAR.iter().map(|v| format!("-u {v} ")).collect();
     let script = format!(
@@ -153,6 +133,44 @@ async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
         String::from_utf8_lossy(&out.stderr)
     );
     tmux.cmd(&["set-option", "-g", "set-clipboard", "on"]);
+    (tmux, dir, exit_file)
+}
+
+fn wait_exit(exit_file: &Path) -> String {
+    let start = Instant::now();
+    while !exit_file.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    std::fs::read_to_string(exit_file)
+        .expect("the dashboard exited")
+        .trim()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
+    if !have_tmux() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let server = MockServer::start().await;
+    // A feed whose threat names try to set the title and the clipboard.
+    Mock::given(path("/evil/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"[{"ip_address":"203.0.113.66","port":443,"malware":"\u001b]0;PWNED\u0007x"},
+                {"ip_address":"203.0.113.67","port":443,"malware":"\u001b]52;c;aGFja2Vk\u0007"}]"#,
+        ))
+        .mount(&server)
+        .await;
+    mount_all(&server).await;
+    let yaml = format!(
+        "{}  - {{ name: evil, kind: feodo, url: \"{}/evil/feodo.json\" }}\n",
+        sample_config(&server.uri()),
+        server.uri()
+    );
+    let (tmux, _dir, exit_file) = launch(&yaml, "main");
     let title_before = tmux.title();
 
     // Rows from every source, merged.
@@ -191,15 +209,38 @@ async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
 
-    let start = Instant::now();
-    while !exit_file.exists() && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let code = std::fs::read_to_string(&exit_file).expect("the dashboard exited");
-    assert_eq!(code.trim(), "0");
+    assert_eq!(wait_exit(&exit_file), "0");
     assert_eq!(tmux.title(), title_before, "the pane title changed");
     assert!(!tmux.title().contains("PWNED"));
     // The terminal is back on the normal screen: no table left over.
     let after = tmux.capture();
     assert!(!after.contains("Indicators ("), "{after}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_restores_the_terminal() {
+    if !have_tmux() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let (tmux, _dir, exit_file) = launch(&sample_config(&server.uri()), "term");
+    tmux.wait_for("45.0.0.3", Duration::from_secs(20));
+    let out = tmux.cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+    let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let kill = Command::new("pkill")
+        .args(["-TERM", "-P", &shell, "-x", "intellisiem"])
+        .status();
+    assert!(
+        kill.is_ok_and(|s| s.success()),
+        "no dashboard process under {shell}"
+    );
+    assert_eq!(wait_exit(&exit_file), "0");
+    let after = tmux.capture();
+    assert!(
+        !after.contains("Indicators ("),
+        "still on the dashboard screen:\n{after}"
+    );
 }

@@ -680,3 +680,27 @@ async fn parse_errors_name_the_problem() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_configured_proxy_carries_the_requests() {
+    // The mock plays the proxy: the feed's own host does not exist and is never resolved.
+    let proxy = MockServer::start().await;
+    Mock::given(path("/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(fixture("feodo/ipblocklist.json")))
+        .mount(&proxy)
+        .await;
+    let (c, spec) = dump_spec(
+        "feodo",
+        "http://feeds.invalid/feodo.json",
+        &format!(", proxy: \"{}\"", proxy.uri()),
+    );
+    let out = fetch(&c, &spec).await.unwrap();
+    assert_eq!(out.batch.sightings.len(), 3);
+    let reqs = proxy.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].url.host_str(),
+        Some("feeds.invalid"),
+        "absolute-form request to the proxy"
+    );
+}
