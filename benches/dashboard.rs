@@ -92,6 +92,7 @@ fn loaded_app() -> App {
                 },
                 bytes: 0,
                 requests: 1,
+                ..Default::default()
             }),
             at: now,
             elapsed: Duration::from_millis(1),

@@ -19,6 +19,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Neither read nor write the local cache
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// Open the dashboard on bundled sample data: no network, no keys
+    #[arg(long)]
+    pub demo: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -45,6 +53,9 @@ pub struct FetchArgs {
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Do not fetch: export what the cache holds
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,8 +17,10 @@ use tokio::sync::mpsc;
 
 use crate::app::{App, Effect, Msg};
 use crate::config::Config;
+use crate::engine;
 use crate::sources::kind::SourceKind;
 use crate::sources::{self, FetchContext};
+use crate::store::cache::SharedCache;
 use crate::store::filter;
 
 /// Tick while something animates, and while idle.
@@ -55,7 +57,16 @@ fn install_panic_hook() {
     }));
 }
 
-pub fn run(config: Config) -> Result<(), RuntimeError> {
+/// Where the dashboard's data comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The configured services, with the local cache unless it is off.
+    Live { cache: Option<std::path::PathBuf> },
+    /// The bundled sample data (`--demo`): no network, no cache.
+    Demo,
+}
+
+pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
     init_logging();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -63,17 +74,26 @@ pub fn run(config: Config) -> Result<(), RuntimeError> {
     let ctx = FetchContext::new(&config)?;
     install_panic_hook();
     let mut terminal = ratatui::try_init()?;
-    let result = rt.block_on(event_loop(&mut terminal, config, ctx));
+    let result = rt.block_on(event_loop(&mut terminal, config, ctx, source));
     ratatui::restore();
     // Background fetches may still be running: do not wait for them.
     rt.shutdown_background();
     result
 }
 
+/// What the effect executor needs besides the app.
+struct Executor {
+    ctx: FetchContext,
+    cache: Option<SharedCache>,
+    demo: bool,
+    tx: mpsc::UnboundedSender<Msg>,
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     config: Config,
     ctx: FetchContext,
+    source: Source,
 ) -> Result<(), RuntimeError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut app = App::new(&config, Timestamp::now());
@@ -86,13 +106,37 @@ async fn event_loop(
     for w in &config.warnings {
         tracing::warn!("{}", crate::model::sanitize::one_line(w, 400));
     }
+    let (cache, demo) = match source {
+        Source::Live { cache: path } => {
+            let (cache, notes) = engine::open_cache(path.as_deref(), config.cache.retention);
+            for n in &notes {
+                tracing::warn!("{}", crate::model::sanitize::one_line(n, 400));
+            }
+            if let Some(c) = &cache {
+                start_cache_load(&mut app, c, &tx);
+            } else if let (Some(_), Some(n)) = (path, notes.last()) {
+                app.update(Msg::CacheFailed(n.clone()));
+            }
+            (cache, false)
+        }
+        Source::Demo => {
+            tracing::info!("demo mode: bundled sample data, no network");
+            (None, true)
+        }
+    };
+    let exec = Executor {
+        ctx,
+        cache,
+        demo,
+        tx: tx.clone(),
+    };
     let mut events = EventStream::new();
     let mut sigterm = terminate_signal();
     let mut effects = app.update(Msg::Tick(Timestamp::now()));
     let mut next_tick = tokio::time::Instant::now();
     loop {
         for fx in effects.drain(..) {
-            execute(fx, &ctx, &tx);
+            exec.execute(fx);
         }
         if app.quit {
             return Ok(());
@@ -143,91 +187,142 @@ fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
     tokio::sync::mpsc::channel(1).1
 }
 
-/// Carries out one effect; results come back on `tx`.
-fn execute(fx: Effect, ctx: &FetchContext, tx: &mpsc::UnboundedSender<Msg>) {
-    match fx {
-        Effect::Fetch { source, spec } => {
-            let ctx = ctx.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let started = Instant::now();
-                let result = sources::fetch(&ctx, &spec).await;
-                let _ = tx.send(Msg::FetchDone {
-                    source,
-                    result,
-                    at: Timestamp::now(),
-                    elapsed: started.elapsed(),
+/// Reads what the cache knows of each source at once (small), then its snapshots and
+/// histories in the background.
+fn start_cache_load(app: &mut App, cache: &SharedCache, tx: &mpsc::UnboundedSender<Msg>) {
+    let metas = cache
+        .lock()
+        .map(|c| c.metas())
+        .unwrap_or_else(|p| p.into_inner().metas());
+    match metas {
+        Ok(m) => app.apply_cache_meta(&m),
+        Err(e) => {
+            app.update(Msg::CacheFailed(e.to_string()));
+            return;
+        }
+    }
+    let cache = cache.clone();
+    let tx = tx.clone();
+    let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
+    tokio::task::spawn_blocking(move || {
+        let c = cache.lock().unwrap_or_else(|p| p.into_inner());
+        let msg = match c.load_all() {
+            Ok(sources) => Msg::CacheLoaded {
+                sources,
+                histories: names
+                    .into_iter()
+                    .filter_map(|n| c.history(&n).ok().map(|h| (n, h)))
+                    .collect(),
+            },
+            Err(e) => Msg::CacheFailed(e.to_string()),
+        };
+        let _ = tx.send(msg);
+    });
+}
+
+impl Executor {
+    /// Carries out one effect; results come back on `tx`.
+    fn execute(&self, fx: Effect) {
+        let (ctx, tx) = (&self.ctx, &self.tx);
+        match fx {
+            Effect::Fetch { source, spec } => {
+                let ctx = ctx.clone();
+                let tx = tx.clone();
+                let cache = self.cache.clone();
+                let demo = self.demo;
+                tokio::spawn(async move {
+                    let started = Instant::now();
+                    let result = if demo {
+                        crate::demo::fetch(&ctx, &spec).await
+                    } else {
+                        let (result, notes) =
+                            engine::fetch_cached(&ctx, &spec, cache.as_ref(), false).await;
+                        for n in notes {
+                            tracing::warn!(
+                                "{}: cache: {}",
+                                spec.name,
+                                crate::model::sanitize::one_line(&n, 300)
+                            );
+                        }
+                        result
+                    };
+                    let _ = tx.send(Msg::FetchDone {
+                        source,
+                        result,
+                        at: Timestamp::now(),
+                        elapsed: started.elapsed(),
+                    });
                 });
-            });
-        }
-        Effect::Filter {
-            generation,
-            store,
-            query,
-            sort,
-            cancel,
-        } => {
-            let tx = tx.clone();
-            tokio::task::spawn_blocking(move || {
-                let rows = filter::view(&store, &query, sort, &cancel);
-                let rows = if cancel.load(Ordering::Relaxed) {
-                    None
-                } else {
-                    rows
-                };
-                let _ = tx.send(Msg::FilterDone {
-                    generation,
-                    rows,
-                    store,
+            }
+            Effect::Filter {
+                generation,
+                store,
+                query,
+                sort,
+                cancel,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let rows = filter::view(&store, &query, sort, &cancel);
+                    let rows = if cancel.load(Ordering::Relaxed) {
+                        None
+                    } else {
+                        rows
+                    };
+                    let _ = tx.send(Msg::FilterDone {
+                        generation,
+                        rows,
+                        store,
+                    });
                 });
-            });
-        }
-        Effect::Enrich {
-            source,
-            spec,
-            kind,
-            value,
-        } => {
-            let ctx = ctx.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let result = match spec.kind {
-                    SourceKind::Virustotal => {
-                        sources::virustotal::lookup(&ctx, &spec, kind, &value, false).await
-                    }
-                    _ => sources::otx::lookup(&ctx, &spec, kind, &value).await,
-                };
-                let _ = tx.send(Msg::EnrichDone {
-                    source,
-                    kind,
-                    value,
-                    result: result.map(|r| r.map(|(s, _)| s)),
+            }
+            Effect::Enrich {
+                source,
+                spec,
+                kind,
+                value,
+            } => {
+                let ctx = ctx.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let result = match spec.kind {
+                        SourceKind::Virustotal => {
+                            sources::virustotal::lookup(&ctx, &spec, kind, &value, false).await
+                        }
+                        _ => sources::otx::lookup(&ctx, &spec, kind, &value).await,
+                    };
+                    let _ = tx.send(Msg::EnrichDone {
+                        source,
+                        kind,
+                        value,
+                        result: result.map(|r| r.map(|(s, _)| s)),
+                    });
                 });
-            });
-        }
-        Effect::Copy(text) => copy_osc52(&text),
-        Effect::Export {
-            store,
-            rows,
-            format,
-            path,
-        } => {
-            let tx = tx.clone();
-            tokio::task::spawn_blocking(move || {
-                let entries = rows.iter().filter_map(|&i| store.get(i as usize));
-                let result =
-                    crate::export::write_file(&path, format, &store, entries, Timestamp::now())
-                        .map(|n| (std::path::absolute(&path).unwrap_or(path.clone()), n))
-                        .map_err(|e| format!("{}: {e}", path.display()));
-                let _ = tx.send(Msg::ExportDone { store, result });
-            });
-        }
-        Effect::Log { level, text } => {
-            let text = crate::model::sanitize::one_line(&text, 600);
-            match level {
-                tracing::Level::ERROR => tracing::error!("{text}"),
-                tracing::Level::WARN => tracing::warn!("{text}"),
-                _ => tracing::info!("{text}"),
+            }
+            Effect::Copy(text) => copy_osc52(&text),
+            Effect::Export {
+                store,
+                rows,
+                format,
+                path,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let entries = rows.iter().filter_map(|&i| store.get(i as usize));
+                    let result =
+                        crate::export::write_file(&path, format, &store, entries, Timestamp::now())
+                            .map(|n| (std::path::absolute(&path).unwrap_or(path.clone()), n))
+                            .map_err(|e| format!("{}: {e}", path.display()));
+                    let _ = tx.send(Msg::ExportDone { store, result });
+                });
+            }
+            Effect::Log { level, text } => {
+                let text = crate::model::sanitize::one_line(&text, 600);
+                match level {
+                    tracing::Level::ERROR => tracing::error!("{text}"),
+                    tracing::Level::WARN => tracing::warn!("{text}"),
+                    _ => tracing::info!("{text}"),
+                }
             }
         }
     }

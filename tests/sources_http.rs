@@ -71,7 +71,7 @@ fn http_fields(extra: &str) -> String {
 
 async fn fetch(c: &Config, spec: &SourceSpec) -> Result<sources::FetchOutput, FetchError> {
     let ctx = FetchContext::new(c).expect("client");
-    sources::fetch(&ctx, spec).await
+    sources::fetch(&ctx, spec, &Default::default()).await
 }
 
 async fn requests(server: &MockServer) -> usize {
@@ -84,7 +84,8 @@ async fn the_sample_config_yields_every_source_merged() {
     mount_all(&server).await;
     let c = config(&sample_config(&server.uri()));
     let ctx = FetchContext::new(&c).unwrap();
-    let mut runs = engine::run(&c, &ctx, &c.sources, |_| {}).await;
+    let (mut runs, notes) = engine::run(&c, &ctx, None, &c.sources, |_| {}).await;
+    assert!(notes.is_empty());
     for r in &runs {
         assert!(
             matches!(r.outcome, engine::Outcome::Ok(_)),

@@ -22,7 +22,9 @@ use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, Sighting};
 use crate::sources::kind::SourceKind;
 use crate::sources::{FetchError, FetchOutput};
+use crate::store::cache::{CachedSource, SourceMeta};
 use crate::store::filter::{self, Query, Sort};
+use crate::store::health::{FetchRecord, HISTORY_MAX};
 use crate::store::{SourceId, Store};
 pub use keymap::{Action, Mode};
 use schedule::Schedule;
@@ -71,6 +73,14 @@ pub struct SourceState {
     /// The last failure, sanitised, one line. Cleared by the next success.
     pub last_error: Option<String>,
     pub hidden: bool,
+    /// When the cached snapshot was fetched (shown until the first live fetch of this run).
+    pub cached_at: Option<Timestamp>,
+    /// A fetch of this run has finished (successfully or not).
+    pub live: bool,
+    /// The store holds this run's live data for the source (not the cache's).
+    live_data: bool,
+    /// Recent fetches, oldest first (at most [`HISTORY_MAX`]).
+    pub history: Vec<FetchRecord>,
 }
 
 impl SourceState {
@@ -115,6 +125,23 @@ pub enum Msg {
         store: Arc<Store>,
         result: Result<(PathBuf, usize), String>,
     },
+    /// The cached snapshots and fetch histories, read in the background at start-up.
+    CacheLoaded {
+        sources: Vec<CachedSource>,
+        histories: Vec<(String, Vec<FetchRecord>)>,
+    },
+    /// The cache could not be used (shown in the header; details in the log).
+    CacheFailed(String),
+}
+
+/// Where the local cache stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CacheState {
+    #[default]
+    Off,
+    Loading,
+    Ready,
+    Failed(String),
 }
 
 /// Work for the runtime.
@@ -155,7 +182,10 @@ pub enum Effect {
 /// A change to the store, applied when no worker holds it.
 #[derive(Debug)]
 enum Mutation {
+    /// A live fetch's snapshot.
     Replace(usize, Vec<Sighting>),
+    /// The cached snapshot (ignored if live data arrived meanwhile).
+    Cached(usize, Vec<Sighting>),
     Add(usize, Sighting),
 }
 
@@ -183,6 +213,7 @@ pub struct App {
     pub no_color: bool,
     /// A short message for the footer ("copied", "exported ...").
     pub notice: Option<String>,
+    pub cache: CacheState,
     /// True once the rows reflect the store (false while a worker filters).
     pub filtering: bool,
     pub quit: bool,
@@ -222,6 +253,10 @@ impl App {
                     last_duration: None,
                     last_error: None,
                     hidden: false,
+                    cached_at: None,
+                    live: false,
+                    live_data: false,
+                    history: Vec::new(),
                 }
             })
             .collect();
@@ -245,6 +280,7 @@ impl App {
             height: 24,
             no_color: false,
             notice: None,
+            cache: CacheState::Off,
             filtering: false,
             quit: false,
             dirty: true,
@@ -270,6 +306,29 @@ impl App {
         self.vt_source = first_enabled(SourceKind::Virustotal);
         self.otx_source = first_enabled(SourceKind::Otx);
         self
+    }
+
+    /// What the cache knows of each source's last fetch, read before the first frame:
+    /// a source fetched recently waits for its next refresh instead of fetching at once,
+    /// and shows as cached until then. The snapshots themselves follow
+    /// ([`Msg::CacheLoaded`]).
+    pub fn apply_cache_meta(&mut self, metas: &std::collections::HashMap<String, SourceMeta>) {
+        self.cache = CacheState::Loading;
+        for s in &mut self.sources {
+            let Some(at) = metas.get(&s.spec.name).and_then(|m| m.fetched_at) else {
+                continue;
+            };
+            s.cached_at = Some(at);
+            if s.enabled()
+                && let Some(due) = s.schedule.next_due
+            {
+                let next = at
+                    .checked_add(jiff::SignedDuration::try_from(s.spec.refresh).unwrap_or_default())
+                    .unwrap_or(due);
+                s.schedule.next_due = Some(next.max(due));
+            }
+        }
+        self.dirty = true;
     }
 
     /// Whether the screen needs drawing; clears the flag.
@@ -352,6 +411,38 @@ impl App {
                 value,
                 result,
             } => self.on_enrich_done(source, kind, value, result, &mut fx),
+            Msg::CacheLoaded { sources, histories } => {
+                self.cache = CacheState::Ready;
+                for (name, h) in histories {
+                    if let Some(s) = self.sources.iter_mut().find(|s| s.spec.name == name) {
+                        let mut h = h;
+                        h.append(&mut s.history);
+                        let excess = h.len().saturating_sub(HISTORY_MAX);
+                        h.drain(..excess);
+                        s.history = h;
+                    }
+                }
+                for c in sources {
+                    let Some(i) = self.sources.iter().position(|s| s.spec.name == c.name) else {
+                        continue;
+                    };
+                    let s = &mut self.sources[i];
+                    s.cached_at = c.meta.fetched_at;
+                    // Live data of this run is newer than anything cached.
+                    if !s.live_data {
+                        self.mutate(Mutation::Cached(i, c.sightings), &mut fx);
+                    }
+                }
+                self.dirty = true;
+            }
+            Msg::CacheFailed(why) => {
+                fx.push(Effect::Log {
+                    level: tracing::Level::WARN,
+                    text: why.clone(),
+                });
+                self.cache = CacheState::Failed(why);
+                self.dirty = true;
+            }
             Msg::ExportDone { store, result } => {
                 drop(store);
                 self.leases = self.leases.saturating_sub(1);
@@ -430,10 +521,22 @@ impl App {
         };
         let again = s.schedule.finish(at, s.spec.refresh);
         s.last_duration = Some(elapsed);
+        s.history
+            .push(FetchRecord::from_result(&result, at, elapsed, s.count));
+        if s.history.len() > HISTORY_MAX {
+            s.history.remove(0);
+        }
+        s.live = true;
         match result {
+            Ok(out) if out.not_modified => {
+                // The cached snapshot is current: nothing to parse or replace.
+                s.last_ok = Some(at);
+                s.last_error = None;
+            }
             Ok(out) => {
                 s.last_ok = Some(at);
                 s.last_error = None;
+                s.live_data = true;
                 if out.batch.skipped > 0 {
                     fx.push(Effect::Log {
                         level: tracing::Level::INFO,
@@ -510,7 +613,8 @@ impl App {
     fn apply(&mut self, m: Mutation) {
         let store = Arc::make_mut(&mut self.store);
         match m {
-            Mutation::Replace(i, sightings) => {
+            Mutation::Cached(i, _) if self.sources[i].live_data => {}
+            Mutation::Replace(i, sightings) | Mutation::Cached(i, sightings) => {
                 let id = self.sources[i].id;
                 let mut r = store.replace_source(id, sightings);
                 for (src, s) in &self.enrichments {

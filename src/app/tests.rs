@@ -58,6 +58,7 @@ pub(crate) fn ok(sightings: Vec<Sighting>) -> Result<FetchOutput, FetchError> {
         },
         bytes: 100,
         requests: 1,
+        ..Default::default()
     })
 }
 

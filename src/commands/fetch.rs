@@ -15,7 +15,7 @@ use crate::export;
 use crate::model::sanitize::one_line;
 use crate::sources::FetchContext;
 
-pub fn run(config_path: Option<&Path>, args: &FetchArgs) -> u8 {
+pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     let config = match load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -45,14 +45,36 @@ pub fn run(config_path: Option<&Path>, args: &FetchArgs) -> u8 {
         }
     };
     let started = Instant::now();
-    let mut line = ProgressLine::new(
-        specs
+    let (cache, notes) = engine::open_cache(
+        engine::cache_path(&config, no_cache).as_deref(),
+        config.cache.retention,
+    );
+    for n in notes {
+        eprintln!("warning: {n}");
+    }
+    let mut runs = if args.offline {
+        match engine::run_offline(&config, cache.as_ref(), &specs) {
+            Ok(runs) => runs,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        let enabled = specs
             .iter()
             .filter(|s| config.availability(s) == Availability::Enabled)
-            .count(),
-    );
-    let mut runs = rt.block_on(engine::run(&config, &ctx, &specs, |p| line.update(p)));
-    line.clear();
+            .count();
+        let mut line = ProgressLine::new(enabled);
+        let (runs, notes) = rt.block_on(engine::run(&config, &ctx, cache.as_ref(), &specs, |p| {
+            line.update(p)
+        }));
+        line.clear();
+        for n in notes {
+            eprintln!("warning: cache: {n}");
+        }
+        runs
+    };
     let store = engine::merge(&mut runs);
     let now = jiff::Timestamp::now();
     let written = match &args.output {
@@ -179,7 +201,17 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
             Outcome::Ok(out) => writeln!(
                 err,
                 "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}",
-                r.name, "ok", r.count, out.batch.skipped, time
+                r.name,
+                if args.offline {
+                    "cached"
+                } else if out.not_modified {
+                    "unchanged"
+                } else {
+                    "ok"
+                },
+                r.count,
+                out.batch.skipped,
+                time
             ),
             Outcome::Failed(e) => writeln!(
                 err,

@@ -20,24 +20,33 @@ pub const EXIT_SOURCE_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn run(cli: Cli) -> ExitCode {
+    if cli.demo && cli.command.is_some() {
+        eprintln!("error: --demo opens the dashboard; it does not go with a command");
+        return ExitCode::from(EXIT_USAGE);
+    }
     if cli.command.is_some() {
         crate::logging::init_stderr();
     }
     let code = match cli.command {
-        Some(Command::Fetch(args)) => fetch::run(cli.config.as_deref(), &args),
-        Some(Command::Sources) => sources::run(cli.config.as_deref()),
+        Some(Command::Fetch(args)) => fetch::run(cli.config.as_deref(), cli.no_cache, &args),
+        Some(Command::Sources) => sources::run(cli.config.as_deref(), cli.no_cache),
         Some(Command::Config(ConfigCommand::Check)) => config_cmd::check(cli.config.as_deref()),
         Some(Command::Config(ConfigCommand::Init { force })) => {
             config_cmd::init(cli.config.as_deref(), force)
         }
-        None => dashboard(cli.config.as_deref()),
+        None => dashboard(cli.config.as_deref(), cli.no_cache, cli.demo),
     };
     ExitCode::from(code)
 }
 
 /// The interactive dashboard (no subcommand).
-fn dashboard(path: Option<&std::path::Path>) -> u8 {
-    let config = match config::load(path, &config::process_env) {
+fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
+    let loaded = if demo {
+        Ok(crate::demo::config())
+    } else {
+        config::load(path, &config::process_env)
+    };
+    let config = match loaded {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -48,7 +57,14 @@ fn dashboard(path: Option<&std::path::Path>) -> u8 {
         eprintln!("error: the dashboard needs a terminal; use `intellisiem fetch` for pipelines");
         return EXIT_USAGE;
     }
-    match crate::runtime::run(config) {
+    let source = if demo {
+        crate::runtime::Source::Demo
+    } else {
+        crate::runtime::Source::Live {
+            cache: crate::engine::cache_path(&config, no_cache),
+        }
+    };
+    match crate::runtime::run(config, source) {
         Ok(()) => EXIT_OK,
         Err(e) => {
             eprintln!("error: {e}");

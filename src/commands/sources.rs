@@ -11,15 +11,70 @@ use crate::config::units::format_duration;
 use crate::config::{Availability, Config};
 use crate::net::redact::redact_url;
 use crate::sources::kind::KeyUse;
+use crate::store::health::{FetchRecord, anomaly, sparkline};
 
-pub fn run(config_path: Option<&Path>) -> u8 {
+pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
     let config = match load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let mut text = render(&config);
+    // The fetch history, from an existing cache only (never create one just to list).
+    if let Some(path) = crate::engine::cache_path(&config, no_cache).filter(|p| p.is_file()) {
+        match crate::store::cache::Cache::open(&path) {
+            Ok(opened) => {
+                let histories: Vec<(String, Vec<FetchRecord>)> = config
+                    .sources
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.name.clone(),
+                            opened.cache.history(&s.name).unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                text.push_str(&render_history(&path, &histories));
+            }
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(render(&config).as_bytes());
+    let _ = out.write_all(text.as_bytes());
     EXIT_OK
+}
+
+/// The fetch history summary: last fetch, its outcome, success rate, a sparkline of
+/// counts and any anomaly.
+pub fn render_history(path: &Path, histories: &[(String, Vec<FetchRecord>)]) -> String {
+    let mut s = format!("\nhistory (cache {}):\n", path.display());
+    let width = histories
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    s.push_str(&format!(
+        "{:<width$}  {:<20}  {:<13}  {:>9}  {:>7}  {:<16}  NOTE\n",
+        "NAME", "LAST FETCH", "OUTCOME", "COUNT", "OK/ALL", "RECENT COUNTS"
+    ));
+    for (name, h) in histories {
+        let Some(last) = h.last() else {
+            s.push_str(&format!("{name:<width$}  never fetched\n"));
+            continue;
+        };
+        let ok = h.iter().filter(|r| r.outcome.is_success()).count();
+        s.push_str(&format!(
+            "{:<width$}  {:<20}  {:<13}  {:>9}  {:>7}  {:<16}  {}\n",
+            name,
+            crate::model::time::rfc3339(last.at),
+            last.outcome.as_str(),
+            last.count,
+            format!("{ok}/{}", h.len()),
+            sparkline(h, 16),
+            anomaly(h).map(|a| a.text()).unwrap_or_default()
+        ));
+    }
+    s
 }
 
 /// The listing, one source per line. Keys appear only as `set` / `missing`.

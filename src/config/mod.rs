@@ -47,6 +47,7 @@ pub enum ConfigError {
 pub enum ConfigOrigin {
     File(PathBuf),
     Builtin,
+    Demo,
 }
 
 impl fmt::Display for ConfigOrigin {
@@ -54,6 +55,7 @@ impl fmt::Display for ConfigOrigin {
         match self {
             ConfigOrigin::File(p) => write!(f, "{}", p.display()),
             ConfigOrigin::Builtin => f.write_str("built-in defaults"),
+            ConfigOrigin::Demo => f.write_str("bundled demo data"),
         }
     }
 }

@@ -308,7 +308,7 @@ impl HttpClient {
         let status = resp.status();
         let headers = resp.headers().clone();
         let final_url = resp.url().clone();
-        if status.is_redirection() {
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
             return Err(NetError::Redirect {
                 url: shown(),
                 reason: format!(

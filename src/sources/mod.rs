@@ -134,6 +134,26 @@ pub struct FetchOutput {
     /// Body bytes received (after decompression).
     pub bytes: u64,
     pub requests: u32,
+    /// `304 Not Modified`: the stored snapshot is still current; `batch` is empty.
+    pub not_modified: bool,
+    /// Validators for the next conditional request.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// OTX: where the next incremental fetch starts.
+    pub cursor: Option<jiff::Timestamp>,
+    /// `batch` holds only the groups that changed since `Prior::cursor`: merge them into
+    /// the stored snapshot instead of replacing it.
+    pub incremental: bool,
+    /// Groups replaced as a whole (OTX pulses): ids with their range in `batch.sightings`.
+    pub groups: Vec<(String, std::ops::Range<usize>)>,
+}
+
+/// What the last good fetch of a source left, for conditional and incremental requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prior {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub cursor: Option<jiff::Timestamp>,
 }
 
 /// What fetches share: the HTTP client, the keys, and the per-key rate limiters.
@@ -165,21 +185,39 @@ impl FetchContext {
     }
 }
 
-/// Runs one fetch of `spec`.
-pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
+/// Parses a whole document of a dump kind (everything but the OTX and VirusTotal APIs):
+/// the one entry point shared by live fetches and the bundled demo data.
+pub fn parse_document(spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+    match spec.kind {
+        SourceKind::Urlhaus => urlhaus::parse_csv(body),
+        SourceKind::Feodo => feodo::parse(body),
+        SourceKind::Threatfox => threatfox::parse_export(body),
+        SourceKind::CisaKev => cisa_kev::parse(body),
+        SourceKind::PlainList => plain_list::parse(body, spec.value_type),
+        SourceKind::SpamhausDrop => spamhaus_drop::parse(body),
+        SourceKind::Otx => otx::parse_page(body).map(|(b, _)| b),
+        SourceKind::Virustotal => Err(ParseError::Shape(
+            "VirusTotal answers lookups, not documents".into(),
+        )),
+    }
+}
+
+/// Runs one fetch of `spec`; `prior` makes it conditional or incremental.
+pub async fn fetch(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    prior: &Prior,
+) -> Result<FetchOutput, FetchError> {
     let started = Instant::now();
     let result = match spec.kind {
-        SourceKind::Otx => otx::fetch(ctx, spec).await,
+        SourceKind::Otx => otx::fetch(ctx, spec, prior).await,
         SourceKind::Virustotal => virustotal::fetch(ctx, spec).await,
-        SourceKind::Urlhaus => urlhaus::fetch(ctx, spec).await,
-        SourceKind::Feodo => simple_fetch(ctx, spec, feodo::parse).await,
-        SourceKind::Threatfox => threatfox::fetch(ctx, spec).await,
-        SourceKind::CisaKev => simple_fetch(ctx, spec, cisa_kev::parse).await,
-        SourceKind::PlainList => {
-            let t = spec.value_type;
-            simple_fetch(ctx, spec, move |b| plain_list::parse(b, t)).await
-        }
-        SourceKind::SpamhausDrop => simple_fetch(ctx, spec, spamhaus_drop::parse).await,
+        SourceKind::Urlhaus => urlhaus::fetch(ctx, spec, prior).await,
+        SourceKind::Threatfox => threatfox::fetch(ctx, spec, prior).await,
+        SourceKind::Feodo
+        | SourceKind::CisaKev
+        | SourceKind::PlainList
+        | SourceKind::SpamhausDrop => dump_fetch(ctx, spec, prior, None).await,
     };
     match &result {
         Ok(out) => tracing::debug!(
@@ -194,22 +232,50 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
     result
 }
 
-/// A keyless download parsed by one function.
-async fn simple_fetch(
+/// Downloads a dump (conditionally, with the stored `ETag` / `Last-Modified`) and parses
+/// it. A `304 Not Modified` costs no parsing.
+pub(crate) async fn dump_fetch(
     ctx: &FetchContext,
     spec: &SourceSpec,
-    parse: impl Fn(&[u8]) -> Result<ParsedBatch, ParseError>,
+    prior: &Prior,
+    key: Option<&secrecy::SecretString>,
 ) -> Result<FetchOutput, FetchError> {
-    let resp = ctx
-        .http
-        .send(&crate::net::Request::get(spec.url.clone()))
-        .await?
-        .ok()?;
-    let batch = parse(&resp.body)?;
+    use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+    let mut req = crate::net::Request::get(spec.url.clone()).with_secret("auth-key", key);
+    let header = |v: &str| reqwest::header::HeaderValue::from_str(v).ok();
+    if let Some(v) = prior.etag.as_deref().and_then(header) {
+        req = req.with_header(IF_NONE_MATCH, v);
+    }
+    if let Some(v) = prior.last_modified.as_deref().and_then(header) {
+        req = req.with_header(IF_MODIFIED_SINCE, v);
+    }
+    let resp = ctx.http.send(&req).await?;
+    let validator = |name| {
+        resp.headers
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .filter(|v| v.len() <= 200)
+            .map(String::from)
+    };
+    let (etag, last_modified) = (validator(ETAG), validator(LAST_MODIFIED));
+    if resp.status == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok(FetchOutput {
+            requests: 1,
+            not_modified: true,
+            etag: etag.or_else(|| prior.etag.clone()),
+            last_modified: last_modified.or_else(|| prior.last_modified.clone()),
+            ..Default::default()
+        });
+    }
+    let resp = resp.ok()?;
+    let batch = parse_document(spec, &resp.body)?;
     Ok(FetchOutput {
         bytes: resp.body.len() as u64,
         batch,
         requests: 1,
+        etag,
+        last_modified,
+        ..Default::default()
     })
 }
 

@@ -34,6 +34,8 @@ struct Page {
 #[derive(Deserialize)]
 struct Pulse {
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     name: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     modified: Option<String>,
@@ -76,10 +78,22 @@ pub fn map_type(t: &str) -> Option<IndicatorType> {
     })
 }
 
+/// Pulses seen while paging: their ranges in the batch, and the newest `modified`.
+#[derive(Default)]
+struct Pulses {
+    groups: Vec<(String, std::ops::Range<usize>)>,
+    newest: Option<Timestamp>,
+}
+
 /// Parses one page into `b`; returns the `next` link.
-fn parse_page_into(body: &[u8], b: &mut BatchBuilder) -> Result<Option<String>, ParseError> {
+fn parse_page_into(
+    body: &[u8],
+    b: &mut BatchBuilder,
+    pulses: &mut Pulses,
+) -> Result<Option<String>, ParseError> {
     let page: Page = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
     for pulse in page.results {
+        let start = b.batch.sightings.len();
         let threat = pulse.name.as_deref().and_then(|n| b.strings.get(n));
         let modified = pulse.modified.as_deref().and_then(parse_time);
         let mut tags = Vec::with_capacity(pulse.tags.len() + pulse.malware_families.len());
@@ -116,6 +130,9 @@ fn parse_page_into(body: &[u8], b: &mut BatchBuilder) -> Result<Option<String>, 
             };
             b.push(kind, &value, obs);
         }
+        pulses.newest = crate::model::indicator::max_time(pulses.newest, modified);
+        let id = pulse.id.or(pulse.name).unwrap_or_default();
+        pulses.groups.push((id, start..b.batch.sightings.len()));
     }
     Ok(page.next.filter(|n| !n.trim().is_empty()))
 }
@@ -123,7 +140,7 @@ fn parse_page_into(body: &[u8], b: &mut BatchBuilder) -> Result<Option<String>, 
 /// Parses one page of `pulses/subscribed`: its indicators and the `next` link.
 pub fn parse_page(body: &[u8]) -> Result<(ParsedBatch, Option<String>), ParseError> {
     let mut b = BatchBuilder::new();
-    let next = parse_page_into(body, &mut b)?;
+    let next = parse_page_into(body, &mut b, &mut Pulses::default())?;
     Ok((b.finish(), next))
 }
 
@@ -157,11 +174,21 @@ pub fn next_url(spec: &SourceSpec, current: &Url, next: &str) -> Result<Url, Fet
     Ok(url)
 }
 
-pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
-    let since = Timestamp::now()
-        .checked_sub(jiff::SignedDuration::try_from(spec.lookback).unwrap_or_default())
-        .unwrap_or(Timestamp::UNIX_EPOCH);
-    fetch_since(ctx, spec, since).await
+/// With a stored cursor, asks only for pulses modified since (an incremental fetch);
+/// else for the `lookback` window (a full snapshot).
+pub async fn fetch(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    prior: &super::Prior,
+) -> Result<FetchOutput, FetchError> {
+    let since = prior.cursor.unwrap_or_else(|| {
+        Timestamp::now()
+            .checked_sub(jiff::SignedDuration::try_from(spec.lookback).unwrap_or_default())
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    });
+    let mut out = fetch_since(ctx, spec, since).await?;
+    out.incremental = prior.cursor.is_some();
+    Ok(out)
 }
 
 /// Fetches every pulse modified since `since`, following `next` links.
@@ -178,6 +205,7 @@ pub async fn fetch_since(
         .ok_or_else(|| FetchError::Refused("the OTX URL cannot take a path".into()))?;
     let mut b = BatchBuilder::new();
     let mut out = FetchOutput::default();
+    let mut pulses = Pulses::default();
     let mut visited = HashSet::new();
     loop {
         if !visited.insert(url.clone()) {
@@ -194,12 +222,15 @@ pub async fn fetch_since(
         let resp = ctx.http.send(&req).await?.ok()?;
         out.requests += 1;
         out.bytes += resp.body.len() as u64;
-        match parse_page_into(&resp.body, &mut b)? {
+        match parse_page_into(&resp.body, &mut b, &mut pulses)? {
             Some(next) => url = next_url(spec, &url, &next)?,
             None => break,
         }
     }
     out.batch = b.finish();
+    out.groups = pulses.groups;
+    // The next fetch asks from the newest change seen (server time), else from here.
+    out.cursor = Some(pulses.newest.map_or(since, |n| n.max(since)));
     Ok(out)
 }
 

@@ -160,7 +160,11 @@ pub fn api_request(spec: &SourceSpec, ctx: &FetchContext) -> Option<Request> {
     Some(Request::post_json(url, &body).with_secret("auth-key", Some(key)))
 }
 
-pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
+pub async fn fetch(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    prior: &super::Prior,
+) -> Result<FetchOutput, FetchError> {
     if let Some(req) = api_request(spec, ctx) {
         let resp = ctx.http.send(&req).await?;
         let (batch, bytes) = super::abusech_api_result("ThreatFox", resp, parse_api)?;
@@ -168,14 +172,10 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
             batch,
             bytes,
             requests: 1,
+            ..Default::default()
         });
     }
-    let resp = ctx.http.send(&Request::get(spec.url.clone())).await?.ok()?;
-    Ok(FetchOutput {
-        bytes: resp.body.len() as u64,
-        batch: parse_export(&resp.body)?,
-        requests: 1,
-    })
+    super::dump_fetch(ctx, spec, prior, None).await
 }
 
 #[cfg(test)]

@@ -132,17 +132,18 @@ pub fn api_request(spec: &SourceSpec, ctx: &FetchContext) -> Option<Request> {
     Some(Request::get(url).with_secret("auth-key", Some(key)))
 }
 
-pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
-    // The dump, with the key when one is set (the dumps may require it in future).
-    let dump =
-        Request::get(spec.url.clone()).with_secret("auth-key", ctx.keys.get(KeyKind::AbuseCh));
-    let resp = ctx.http.send(&dump).await?.ok()?;
-    let mut out = FetchOutput {
-        bytes: resp.body.len() as u64,
-        batch: parse_csv(&resp.body)?,
-        requests: 1,
-    };
-    if let Some(req) = api_request(spec, ctx) {
+pub async fn fetch(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    prior: &super::Prior,
+) -> Result<FetchOutput, FetchError> {
+    let api = api_request(spec, ctx);
+    // The dump, with the key when one is set (the dumps may require it in future). It is
+    // conditional only when it is the whole snapshot (no API part to merge in).
+    let no_prior = super::Prior::default();
+    let prior = if api.is_some() { &no_prior } else { prior };
+    let mut out = super::dump_fetch(ctx, spec, prior, ctx.keys.get(KeyKind::AbuseCh)).await?;
+    if let Some(req) = api {
         let resp = ctx.http.send(&req).await?;
         let (batch, bytes) = super::abusech_api_result("URLhaus", resp, parse_api)?;
         out.requests += 1;

@@ -3,7 +3,9 @@
 
 //! The indicator store: the merged set across sources.
 
+pub mod cache;
 pub mod filter;
+pub mod health;
 pub mod merge;
 
 pub use merge::{Entry, Replaced, SourceId, Store};

@@ -82,6 +82,15 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if app.filtering {
         spans.push(Span::styled(" (filtering…)", theme.dim()));
     }
+    match &app.cache {
+        crate::app::CacheState::Loading => {
+            spans.push(Span::styled(" · loading cache…", theme.dim()))
+        }
+        crate::app::CacheState::Failed(_) => {
+            spans.push(Span::styled(" · cache unavailable (see log)", theme.warn()))
+        }
+        _ => {}
+    }
     let mut filters = Vec::new();
     if !app.filter_text.is_empty() {
         filters.push(format!("/{}", sanitize_truncated(&app.filter_text, 30)));

@@ -14,6 +14,7 @@ use super::theme::Theme;
 use crate::app::{App, Focus, SourceState};
 use crate::config::Availability;
 use crate::model::sanitize::sanitize_truncated;
+use crate::store::health::{anomaly, sparkline};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -99,21 +100,32 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
         return Line::from(spans);
     }
     let mut status = format!("{:>9} ", count(s.count));
-    status.push_str(&match (s.fetching(), s.last_ok) {
-        (true, _) => format!("{:<10}", "fetching"),
-        (false, Some(t)) => format!("{:<10}", ago(app.now, t)),
-        (false, None) => format!("{:<10}", "never"),
-    });
+    let when = match (s.fetching(), s.last_ok, s.cached_at) {
+        (true, _, _) => "fetching".to_string(),
+        (false, None, Some(c)) if !s.live => format!("cached, {}", ago(app.now, c)),
+        (false, Some(t), _) => ago(app.now, t),
+        (false, None, _) => "never".to_string(),
+    };
+    status.push_str(&format!("{when:<10} "));
     let next = s
         .schedule
         .next_due
         .map(|d| format!("next {}", until(app.now, d)))
         .unwrap_or_default();
-    status.push_str(&format!("{next:<10}"));
+    status.push_str(&format!("{next:<12}"));
     if s.hidden {
         status.push_str(" [hidden]");
     }
     spans.push(Span::raw(status));
+    if !s.history.is_empty() && width >= 70 {
+        spans.push(Span::styled(
+            format!(" {:<8}", sparkline(&s.history, 8)),
+            theme.dim(),
+        ));
+    }
+    if let Some(a) = anomaly(&s.history) {
+        spans.push(Span::styled(format!("{} ", a.text()), theme.warn()));
+    }
     if let Some(err) = &s.last_error {
         let used: usize = spans.iter().map(|sp| sp.content.chars().count()).sum();
         let room = width.saturating_sub(used + 1);

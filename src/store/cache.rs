@@ -1,0 +1,568 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The local store: one SQLite file (WAL) with each source's last good snapshot, the
+//! validators and cursors for incremental fetches, and the fetch history.
+//!
+//! Every snapshot is written in one transaction, so a crash at any point leaves the
+//! previous snapshot readable. A file that is not a readable database is moved aside and
+//! replaced; a file written by a newer version is refused and left untouched.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OpenFlags, params};
+use serde::{Deserialize, Serialize};
+
+use super::health::{FetchRecord, HISTORY_MAX, Outcome};
+use crate::model::intern::Interner;
+use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+
+/// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
+/// pulse groups, `seen_at`, and the fetch log.
+pub const SCHEMA_VERSION: i64 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error(
+        "cache {path} was written by a newer IntelliSIEM (schema {found}, this build reads up to {SCHEMA_VERSION}); it is left untouched and not used"
+    )]
+    Newer { path: PathBuf, found: i64 },
+    #[error("cache {path}: {reason}")]
+    Sqlite { path: PathBuf, reason: String },
+}
+
+/// What a source's last good fetch left for the next one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMeta {
+    pub fetched_at: Option<Timestamp>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub cursor: Option<Timestamp>,
+    pub count: usize,
+}
+
+/// A source's cached snapshot.
+#[derive(Debug, Clone)]
+pub struct CachedSource {
+    pub name: String,
+    pub meta: SourceMeta,
+    pub sightings: Vec<Sighting>,
+}
+
+/// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
+pub struct Group<'a> {
+    pub id: &'a str,
+    pub sightings: &'a [Sighting],
+}
+
+pub struct Cache {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The cache, and a line to show if the old file had to be moved aside.
+#[derive(Debug)]
+pub struct Opened {
+    pub cache: Cache,
+    pub warning: Option<String>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("path", &self.path).finish()
+    }
+}
+
+fn sql_err(path: &Path, e: impl std::fmt::Display) -> CacheError {
+    CacheError::Sqlite {
+        path: path.to_path_buf(),
+        reason: crate::model::sanitize::one_line(&e.to_string(), 200),
+    }
+}
+
+/// `$XDG_DATA_HOME/intellisiem/cache.db` (else `~/.local/share/...`).
+pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    env("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/share"))
+        })
+        .map(|d| d.join("intellisiem").join("cache.db"))
+}
+
+const SCHEMA_V1: &str = "
+CREATE TABLE sources (name TEXT PRIMARY KEY, kind TEXT NOT NULL, fetched_at INTEGER, count INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE sightings (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (source, kind, value)) WITHOUT ROWID;
+PRAGMA user_version = 1;
+";
+
+const MIGRATE_V1_V2: &str = "
+ALTER TABLE sources ADD COLUMN etag TEXT;
+ALTER TABLE sources ADD COLUMN last_modified TEXT;
+ALTER TABLE sources ADD COLUMN cursor INTEGER;
+CREATE TABLE sightings_v2 (source TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', kind INTEGER NOT NULL,
+  value TEXT NOT NULL, seen_at INTEGER NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (source, grp, kind, value)) WITHOUT ROWID;
+INSERT INTO sightings_v2 (source, grp, kind, value, seen_at, data)
+  SELECT s.source, '', s.kind, s.value, COALESCE(src.fetched_at, 0), s.data
+  FROM sightings s LEFT JOIN sources src ON src.name = s.source;
+DROP TABLE sightings;
+ALTER TABLE sightings_v2 RENAME TO sightings;
+CREATE INDEX sightings_seen ON sightings (seen_at);
+CREATE TABLE fetch_log (source TEXT NOT NULL, at INTEGER NOT NULL, outcome TEXT NOT NULL,
+  count INTEGER NOT NULL, bytes INTEGER NOT NULL, duration_ms INTEGER NOT NULL);
+CREATE INDEX fetch_log_source ON fetch_log (source, at);
+PRAGMA user_version = 2;
+";
+
+/// An observation as stored: compact JSON, short keys.
+#[derive(Serialize, Deserialize, Default)]
+struct Stored {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    f: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    l: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    g: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    c: Option<u8>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    r: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    p: Vec<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    v: Option<VtStats>,
+}
+
+fn encode(o: &Observation) -> String {
+    let s = Stored {
+        f: o.first_seen.map(|t| t.as_second()),
+        l: o.last_seen.map(|t| t.as_second()),
+        t: o.threat.as_deref().map(String::from),
+        g: o.tags.iter().map(|t| t.to_string()).collect(),
+        c: o.confidence,
+        r: o.references.iter().map(|t| t.to_string()).collect(),
+        p: o.ports.clone(),
+        v: o.virustotal,
+    };
+    serde_json::to_string(&s).unwrap_or_else(|_| "{}".into())
+}
+
+fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
+    let s: Stored = serde_json::from_str(data).ok()?;
+    let ts = |v: Option<i64>| v.and_then(|v| Timestamp::from_second(v).ok());
+    Some(Observation {
+        first_seen: ts(s.f),
+        last_seen: ts(s.l),
+        threat: s.t.as_deref().and_then(|t| strings.get(t)),
+        tags: s.g.iter().filter_map(|t| strings.get(t)).collect(),
+        confidence: s.c,
+        references: s.r.iter().filter_map(|t| strings.get(t)).collect(),
+        ports: s.p,
+        virustotal: s.v,
+    })
+}
+
+fn kind_code(k: IndicatorType) -> i64 {
+    IndicatorType::ALL.iter().position(|x| *x == k).unwrap_or(0) as i64
+}
+
+fn kind_of(code: i64) -> Option<IndicatorType> {
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| IndicatorType::ALL.get(i).copied())
+}
+
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+impl Cache {
+    /// Opens (creating) the cache at `path`: migrates an older schema, refuses a newer
+    /// one, and moves an unreadable file aside (`cache.db.corrupt-<time>`).
+    pub fn open(path: &Path) -> Result<Opened, CacheError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| sql_err(path, e))?;
+        }
+        match Cache::try_open(path) {
+            Ok(cache) => Ok(Opened {
+                cache,
+                warning: None,
+            }),
+            Err(TryOpen::Newer(found)) => Err(CacheError::Newer {
+                path: path.to_path_buf(),
+                found,
+            }),
+            Err(TryOpen::Corrupt(reason)) => {
+                let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
+                let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
+                std::fs::rename(path, &aside).map_err(|e| sql_err(path, e))?;
+                for ext in ["-wal", "-shm"] {
+                    let side = PathBuf::from(format!("{}{ext}", path.display()));
+                    if side.exists() {
+                        let _ = std::fs::rename(&side, format!("{}{ext}", aside.display()));
+                    }
+                }
+                let cache = Cache::try_open(path).map_err(|e| match e {
+                    TryOpen::Newer(found) => CacheError::Newer {
+                        path: path.to_path_buf(),
+                        found,
+                    },
+                    TryOpen::Corrupt(r) | TryOpen::Other(r) => sql_err(path, r),
+                })?;
+                Ok(Opened {
+                    cache,
+                    warning: Some(format!(
+                        "cache {} could not be read ({reason}); moved it to {} and started a new one",
+                        path.display(),
+                        aside.display()
+                    )),
+                })
+            }
+            Err(TryOpen::Other(reason)) => Err(sql_err(path, reason)),
+        }
+    }
+
+    fn try_open(path: &Path) -> Result<Cache, TryOpen> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(TryOpen::from)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(TryOpen::from)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(TryOpen::from)?;
+        if version > SCHEMA_VERSION {
+            return Err(TryOpen::Newer(version));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(TryOpen::from)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(TryOpen::from)?;
+        let mut cache = Cache {
+            conn,
+            path: path.to_path_buf(),
+        };
+        cache.migrate(version).map_err(TryOpen::from)?;
+        Ok(cache)
+    }
+
+    fn migrate(&mut self, from: i64) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        if from < 1 {
+            tx.execute_batch(SCHEMA_V1)?;
+        }
+        if from < 2 {
+            tx.execute_batch(MIGRATE_V1_V2)?;
+        }
+        tx.commit()
+    }
+
+    /// Creates a cache with the old (version 1) schema, for migration tests.
+    #[doc(hidden)]
+    pub fn create_v1(path: &Path) -> Result<(), CacheError> {
+        let conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
+        conn.execute_batch(SCHEMA_V1).map_err(|e| sql_err(path, e))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> CacheError {
+        sql_err(&self.path, e)
+    }
+
+    /// What each cached source's last good fetch left.
+    pub fn metas(&self) -> Result<HashMap<String, SourceMeta>, CacheError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, fetched_at, etag, last_modified, cursor, count FROM sources")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let ts = |v: Option<i64>| v.and_then(|s| Timestamp::from_second(s).ok());
+                Ok((
+                    r.get::<_, String>(0)?,
+                    SourceMeta {
+                        fetched_at: ts(r.get(1)?),
+                        etag: r.get(2)?,
+                        last_modified: r.get(3)?,
+                        cursor: ts(r.get(4)?),
+                        count: r.get::<_, i64>(5)?.max(0) as usize,
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Replaces a source's whole snapshot (`groups` together are the new snapshot), or
+    /// with `incremental`, only the groups given. One transaction.
+    pub fn save(
+        &mut self,
+        source: &str,
+        kind: &str,
+        groups: &[Group<'_>],
+        incremental: bool,
+        meta: &SourceMeta,
+        now: Timestamp,
+    ) -> Result<usize, CacheError> {
+        let path = self.path.clone();
+        let e = |e: rusqlite::Error| sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(e)?;
+        if incremental {
+            for g in groups {
+                tx.execute(
+                    "DELETE FROM sightings WHERE source = ?1 AND grp = ?2",
+                    params![source, g.id],
+                )
+                .map_err(e)?;
+            }
+        } else {
+            tx.execute("DELETE FROM sightings WHERE source = ?1", params![source])
+                .map_err(e)?;
+        }
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO sightings (source, grp, kind, value, seen_at, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(e)?;
+            for g in groups {
+                for s in g.sightings {
+                    ins.execute(params![
+                        source,
+                        g.id,
+                        kind_code(s.kind),
+                        &*s.value,
+                        now.as_second(),
+                        encode(&s.obs)
+                    ])
+                    .map_err(e)?;
+                }
+            }
+        }
+        let count: i64 = tx
+            .query_row(
+                "SELECT COUNT(DISTINCT kind || ':' || value) FROM sightings WHERE source = ?1",
+                params![source],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
+        tx.execute(
+            "INSERT INTO sources (name, kind, fetched_at, etag, last_modified, cursor, count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(name) DO UPDATE SET kind = ?2, fetched_at = ?3, etag = ?4,
+               last_modified = ?5, cursor = ?6, count = ?7",
+            params![
+                source,
+                kind,
+                now.as_second(),
+                meta.etag,
+                meta.last_modified,
+                meta.cursor.map(|c| c.as_second()),
+                count
+            ],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(count.max(0) as usize)
+    }
+
+    /// A `304 Not Modified`: the snapshot is still current.
+    pub fn confirm(&mut self, source: &str, now: Timestamp) -> Result<(), CacheError> {
+        let path = self.path.clone();
+        let e = |e: rusqlite::Error| sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(e)?;
+        tx.execute(
+            "UPDATE sources SET fetched_at = ?2 WHERE name = ?1",
+            params![source, now.as_second()],
+        )
+        .map_err(e)?;
+        tx.execute(
+            "UPDATE sightings SET seen_at = ?2 WHERE source = ?1",
+            params![source, now.as_second()],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    /// Remembers a fetch; keeps the last [`HISTORY_MAX`] per source.
+    pub fn record(&mut self, source: &str, r: &FetchRecord) -> Result<(), CacheError> {
+        let path = self.path.clone();
+        let e = |e: rusqlite::Error| sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(e)?;
+        tx.execute(
+            "INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                source,
+                r.at.as_millisecond(),
+                r.outcome.as_str(),
+                r.count as i64,
+                r.bytes as i64,
+                r.duration.as_millis() as i64
+            ],
+        )
+        .map_err(e)?;
+        tx.execute(
+            "DELETE FROM fetch_log WHERE source = ?1 AND rowid NOT IN
+               (SELECT rowid FROM fetch_log WHERE source = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2)",
+            params![source, HISTORY_MAX as i64],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    /// The fetch history of `source`, oldest first.
+    pub fn history(&self, source: &str) -> Result<Vec<FetchRecord>, CacheError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT at, outcome, count, bytes, duration_ms FROM
+                   (SELECT rowid, * FROM fetch_log WHERE source = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2)
+                 ORDER BY at, rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source, HISTORY_MAX as i64], |r| {
+                Ok(FetchRecord {
+                    at: Timestamp::from_millisecond(r.get(0)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                    outcome: Outcome::parse(&r.get::<_, String>(1)?),
+                    count: r.get::<_, i64>(2)?.max(0) as usize,
+                    bytes: r.get::<_, i64>(3)?.max(0) as u64,
+                    duration: Duration::from_millis(r.get::<_, i64>(4)?.max(0) as u64),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Every cached source's snapshot.
+    pub fn load_all(&self) -> Result<Vec<CachedSource>, CacheError> {
+        let metas = self.metas()?;
+        let mut strings = Interner::new();
+        let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, kind, value, data FROM sightings")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let source: String = r.get(0).map_err(|e| self.err(e))?;
+            let Some(kind) = kind_of(r.get(1).map_err(|e| self.err(e))?) else {
+                continue;
+            };
+            let value: String = r.get(2).map_err(|e| self.err(e))?;
+            let data: String = r.get(3).map_err(|e| self.err(e))?;
+            let Some(obs) = decode(&data, &mut strings) else {
+                continue;
+            };
+            by_source.entry(source).or_default().push(Sighting {
+                kind,
+                value: value.into_boxed_str(),
+                obs,
+            });
+        }
+        let mut out: Vec<CachedSource> = metas
+            .into_iter()
+            .map(|(name, meta)| CachedSource {
+                sightings: by_source.remove(&name).unwrap_or_default(),
+                name,
+                meta,
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// One source's snapshot (all its groups).
+    pub fn load_source(&self, source: &str) -> Result<Vec<Sighting>, CacheError> {
+        let mut strings = Interner::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, value, data FROM sightings WHERE source = ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, value, data) = row.map_err(|e| self.err(e))?;
+            if let (Some(kind), Some(obs)) = (kind_of(kind), decode(&data, &mut strings)) {
+                out.push(Sighting {
+                    kind,
+                    value: value.into_boxed_str(),
+                    obs,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Drops sightings no source has delivered for `retention`; returns how many.
+    pub fn apply_retention(
+        &mut self,
+        now: Timestamp,
+        retention: Duration,
+    ) -> Result<usize, CacheError> {
+        let cutoff = now.as_second() - i64::try_from(retention.as_secs()).unwrap_or(i64::MAX / 2);
+        let n = self
+            .conn
+            .execute("DELETE FROM sightings WHERE seen_at < ?1", params![cutoff])
+            .map_err(|e| self.err(e))?;
+        if n > 0 {
+            self.conn
+                .execute(
+                    "UPDATE sources SET count = (SELECT COUNT(*) FROM sightings WHERE sightings.source = sources.name)",
+                    [],
+                )
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(n)
+    }
+}
+
+enum TryOpen {
+    Newer(i64),
+    Corrupt(String),
+    Other(String),
+}
+
+impl From<rusqlite::Error> for TryOpen {
+    fn from(e: rusqlite::Error) -> Self {
+        let text = crate::model::sanitize::one_line(&e.to_string(), 200);
+        if is_corruption(&e) {
+            TryOpen::Corrupt(text)
+        } else {
+            TryOpen::Other(text)
+        }
+    }
+}
+
+/// A cache shared by background tasks.
+pub type SharedCache = Arc<std::sync::Mutex<Cache>>;
+
+#[cfg(test)]
+mod tests;

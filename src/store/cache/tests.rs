@@ -1,0 +1,324 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+use super::*;
+
+fn t(s: i64) -> Timestamp {
+    Timestamp::from_second(1_800_000_000 + s).unwrap()
+}
+
+fn s(kind: IndicatorType, v: &str, threat: Option<&str>) -> Sighting {
+    Sighting {
+        kind,
+        value: v.into(),
+        obs: Observation {
+            first_seen: Some(t(-100)),
+            threat: threat.map(Into::into),
+            tags: vec!["c2".into(), "elf".into()],
+            confidence: Some(80),
+            references: vec!["https://ref.example/1".into()],
+            ports: vec![443, 8080],
+            virustotal: Some(VtStats {
+                malicious: 3,
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    }
+}
+
+fn open(dir: &Path) -> Cache {
+    Cache::open(&dir.join("cache.db")).unwrap().cache
+}
+
+fn whole<'a>(sightings: &'a [Sighting]) -> [Group<'a>; 1] {
+    [Group { id: "", sightings }]
+}
+
+#[test]
+fn snapshots_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = open(dir.path());
+    let feodo = vec![
+        s(IndicatorType::Ipv4, "45.0.0.3", Some("Dridex")),
+        s(IndicatorType::Ipv6, "2001:db8::7", None),
+    ];
+    let meta = SourceMeta {
+        etag: Some("\"abc\"".into()),
+        last_modified: Some("Wed, 21 Oct 2026 07:28:00 GMT".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        c.save("feodo", "feodo", &whole(&feodo), false, &meta, t(0))
+            .unwrap(),
+        2
+    );
+    c.save(
+        "kev",
+        "cisa_kev",
+        &whole(&[s(IndicatorType::Cve, "CVE-2021-44228", None)]),
+        false,
+        &SourceMeta::default(),
+        t(5),
+    )
+    .unwrap();
+    drop(c);
+    let c = open(dir.path());
+    let all = c.load_all().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].name, "feodo");
+    let mut got = all[0].sightings.clone();
+    got.sort_by(|a, b| a.value.cmp(&b.value));
+    let mut want = feodo.clone();
+    want.sort_by(|a, b| a.value.cmp(&b.value));
+    assert_eq!(got, want);
+    assert_eq!(all[0].meta.etag.as_deref(), Some("\"abc\""));
+    assert_eq!(all[0].meta.fetched_at, Some(t(0)));
+    assert_eq!(all[0].meta.count, 2);
+    assert_eq!(c.metas().unwrap()["kev"].fetched_at, Some(t(5)));
+}
+
+#[test]
+fn a_new_snapshot_replaces_the_old_and_groups_merge_incrementally() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = open(dir.path());
+    let a = [s(IndicatorType::Domain, "a.example", Some("pulse A"))];
+    let b = [s(IndicatorType::Domain, "b.example", Some("pulse B"))];
+    let groups = [
+        Group {
+            id: "pA",
+            sightings: &a,
+        },
+        Group {
+            id: "pB",
+            sightings: &b,
+        },
+    ];
+    let meta = SourceMeta {
+        cursor: Some(t(0)),
+        ..Default::default()
+    };
+    assert_eq!(
+        c.save("otx", "otx", &groups, false, &meta, t(0)).unwrap(),
+        2
+    );
+    // Pulse B changed: its indicators are replaced; pulse C is new; A stays.
+    let b2 = [s(IndicatorType::Domain, "b2.example", Some("pulse B"))];
+    let c3 = [s(IndicatorType::Url, "http://c.example/", Some("pulse C"))];
+    let groups = [
+        Group {
+            id: "pB",
+            sightings: &b2,
+        },
+        Group {
+            id: "pC",
+            sightings: &c3,
+        },
+    ];
+    let meta = SourceMeta {
+        cursor: Some(t(60)),
+        ..Default::default()
+    };
+    assert_eq!(
+        c.save("otx", "otx", &groups, true, &meta, t(60)).unwrap(),
+        3
+    );
+    let mut values: Vec<String> = c
+        .load_source("otx")
+        .unwrap()
+        .iter()
+        .map(|s| s.value.to_string())
+        .collect();
+    values.sort();
+    assert_eq!(values, ["a.example", "b2.example", "http://c.example/"]);
+    assert_eq!(c.metas().unwrap()["otx"].cursor, Some(t(60)));
+    // A full save replaces everything.
+    c.save(
+        "otx",
+        "otx",
+        &whole(&a),
+        false,
+        &SourceMeta::default(),
+        t(90),
+    )
+    .unwrap();
+    assert_eq!(c.load_source("otx").unwrap().len(), 1);
+}
+
+#[test]
+fn not_modified_confirms_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = open(dir.path());
+    c.save(
+        "f",
+        "feodo",
+        &whole(&[s(IndicatorType::Ipv4, "1.2.3.4", None)]),
+        false,
+        &SourceMeta::default(),
+        t(0),
+    )
+    .unwrap();
+    c.confirm("f", t(500)).unwrap();
+    assert_eq!(c.metas().unwrap()["f"].fetched_at, Some(t(500)));
+    // Retention counts from the confirmation.
+    assert_eq!(
+        c.apply_retention(t(500 + 86_400), Duration::from_secs(2 * 86_400))
+            .unwrap(),
+        0
+    );
+}
+
+#[test]
+fn retention_drops_what_no_source_delivered_lately() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = open(dir.path());
+    c.save(
+        "old",
+        "feodo",
+        &whole(&[s(IndicatorType::Ipv4, "1.1.1.1", None)]),
+        false,
+        &SourceMeta::default(),
+        t(0),
+    )
+    .unwrap();
+    c.save(
+        "new",
+        "feodo",
+        &whole(&[s(IndicatorType::Ipv4, "2.2.2.2", None)]),
+        false,
+        &SourceMeta::default(),
+        t(40 * 86_400),
+    )
+    .unwrap();
+    let dropped = c
+        .apply_retention(t(41 * 86_400), Duration::from_secs(30 * 86_400))
+        .unwrap();
+    assert_eq!(dropped, 1);
+    assert!(c.load_source("old").unwrap().is_empty());
+    assert_eq!(c.load_source("new").unwrap().len(), 1);
+    assert_eq!(c.metas().unwrap()["old"].count, 0);
+}
+
+#[test]
+fn history_keeps_the_last_500() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = open(dir.path());
+    for i in 0..520 {
+        let r = FetchRecord {
+            at: t(i),
+            outcome: if i % 10 == 0 {
+                Outcome::NetworkError
+            } else {
+                Outcome::Ok
+            },
+            count: i as usize,
+            bytes: 10,
+            duration: Duration::from_millis(5),
+        };
+        c.record("f", &r).unwrap();
+    }
+    let h = c.history("f").unwrap();
+    assert_eq!(h.len(), HISTORY_MAX);
+    assert_eq!(h[0].at, t(20));
+    assert_eq!(h.last().unwrap().count, 519);
+    assert_eq!(h[0].outcome, Outcome::NetworkError);
+    assert!(c.history("other").unwrap().is_empty());
+}
+
+#[test]
+fn migrates_from_schema_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    Cache::create_v1(&path).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO sources (name, kind, fetched_at, count) VALUES ('feodo', 'feodo', ?1, 1)",
+            params![t(0).as_second()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO sightings (source, kind, value, data) VALUES ('feodo', 0, '45.0.0.3', ?1)",
+            params![encode(
+                &s(IndicatorType::Ipv4, "45.0.0.3", Some("Dridex")).obs
+            )],
+        )
+        .unwrap();
+    }
+    let opened = Cache::open(&path).unwrap();
+    assert!(opened.warning.is_none());
+    let c = opened.cache;
+    let version: i64 = c
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let all = c.load_all().unwrap();
+    assert_eq!(all[0].sightings[0].obs.threat.as_deref(), Some("Dridex"));
+    assert_eq!(all[0].meta.fetched_at, Some(t(0)));
+    assert!(c.history("feodo").unwrap().is_empty(), "fetch_log exists");
+}
+
+#[test]
+fn a_corrupt_file_is_moved_aside_and_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    let garbage = b"this is not a database, it is a shopping list\n".repeat(200);
+    std::fs::write(&path, &garbage).unwrap();
+    let opened = Cache::open(&path).unwrap();
+    let warning = opened.warning.expect("a warning");
+    assert!(
+        warning.contains("moved it to") && warning.contains(".corrupt-"),
+        "{warning}"
+    );
+    assert!(!warning.contains('\n'));
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("cache.db.corrupt-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read(aside[0].path()).unwrap(),
+        garbage,
+        "nothing lost"
+    );
+    assert!(opened.cache.load_all().unwrap().is_empty());
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 7;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Cache::open(&path).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("newer IntelliSIEM (schema 7") && msg.contains("left untouched"),
+        "{msg}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn default_path_follows_xdg() {
+    let env = |k: &str| (k == "XDG_DATA_HOME").then(|| "/data".to_string());
+    assert_eq!(
+        default_path(&env),
+        Some(PathBuf::from("/data/intellisiem/cache.db"))
+    );
+    let env = |k: &str| (k == "HOME").then(|| "/home/a".to_string());
+    assert_eq!(
+        default_path(&env),
+        Some(PathBuf::from("/home/a/.local/share/intellisiem/cache.db"))
+    );
+}
