@@ -28,11 +28,12 @@ pub fn cache_path(config: &Config, no_cache: bool) -> Option<PathBuf> {
     }
 }
 
-/// Opens the cache and applies retention. Returns the cache (if usable) and lines to
-/// show the user (a file moved aside, a newer schema refused, an I/O problem).
+/// Opens the cache and applies `retention` (when given). Returns the cache (if usable)
+/// and lines to show the user (a file moved aside, a newer schema refused, an I/O
+/// problem).
 pub fn open_cache(
     path: Option<&std::path::Path>,
-    retention: Duration,
+    retention: Option<Duration>,
 ) -> (Option<SharedCache>, Vec<String>) {
     let Some(path) = path else {
         return (None, Vec::new());
@@ -41,7 +42,9 @@ pub fn open_cache(
         Ok(opened) => {
             let mut notes: Vec<String> = opened.warning.into_iter().collect();
             let mut cache = opened.cache;
-            if let Err(e) = cache.apply_retention(Timestamp::now(), retention) {
+            if let Some(r) = retention
+                && let Err(e) = cache.apply_retention(Timestamp::now(), r)
+            {
                 notes.push(e.to_string());
             }
             (

@@ -308,7 +308,9 @@ fn write_stix<'a, W: Write>(
 }
 
 /// Writes to `path` through a temporary file in the same folder, renamed into place,
-/// so a reader never sees half an export.
+/// so a reader never sees half an export. A path that names something other than a
+/// regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written straight through, and a
+/// symbolic link is followed, never replaced.
 pub fn write_file<'a>(
     path: &Path,
     format: Format,
@@ -316,11 +318,19 @@ pub fn write_file<'a>(
     entries: impl Iterator<Item = &'a Entry>,
     now: Timestamp,
 ) -> io::Result<usize> {
-    let dir = path
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
+        let f = std::fs::OpenOptions::new().write(true).open(&target)?;
+        return write(format, store, entries, f, now);
+    }
+    let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -329,7 +339,7 @@ pub fn write_file<'a>(
         let f = std::fs::File::create(&tmp)?;
         let n = write(format, store, entries, &f, now)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
+        std::fs::rename(&tmp, &target)?;
         Ok(n)
     })();
     if result.is_err() {
@@ -464,6 +474,58 @@ mod tests {
             render(Format::Txt),
             "45.0.0.3\nhttp://x.example/=cmd|' /C calc'!A0\nCVE-2021-44228\n"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_file_writes_through_fifos_and_follows_links() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let st = store();
+        // A FIFO (like /dev/stdout or /dev/null) is written to, not replaced.
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+            };
+            write_file(
+                &fifo,
+                Format::Txt,
+                &st,
+                st.iter().map(|(_, e)| e),
+                Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
+            assert_eq!(reader.join().unwrap().lines().count(), 3);
+            assert!(
+                std::fs::symlink_metadata(&fifo)
+                    .unwrap()
+                    .file_type()
+                    .is_fifo()
+            );
+        }
+        // A symlink stays a symlink; its target gets the export.
+        let real = dir.path().join("real.txt");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_file(
+            &link,
+            Format::Txt,
+            &st,
+            st.iter().map(|(_, e)| e),
+            Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap().lines().count(), 3);
     }
 
     #[test]

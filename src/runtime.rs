@@ -67,6 +67,7 @@ pub enum Source {
 }
 
 pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
+    let started = Instant::now();
     init_logging();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -74,7 +75,7 @@ pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
     let ctx = FetchContext::new(&config)?;
     install_panic_hook();
     let mut terminal = ratatui::try_init()?;
-    let result = rt.block_on(event_loop(&mut terminal, config, ctx, source));
+    let result = rt.block_on(event_loop(&mut terminal, config, ctx, source, started));
     ratatui::restore();
     // Background fetches may still be running: do not wait for them.
     rt.shutdown_background();
@@ -94,6 +95,7 @@ async fn event_loop(
     config: Config,
     ctx: FetchContext,
     source: Source,
+    started: Instant,
 ) -> Result<(), RuntimeError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut app = App::new(&config, Timestamp::now());
@@ -108,12 +110,13 @@ async fn event_loop(
     }
     let (cache, demo) = match source {
         Source::Live { cache: path } => {
-            let (cache, notes) = engine::open_cache(path.as_deref(), config.cache.retention);
+            // Retention runs with the background load, never before the first frame.
+            let (cache, notes) = engine::open_cache(path.as_deref(), None);
             for n in &notes {
                 tracing::warn!("{}", crate::model::sanitize::one_line(n, 400));
             }
             if let Some(c) = &cache {
-                start_cache_load(&mut app, c, &tx);
+                start_cache_load(&mut app, c, &tx, config.cache.retention);
             } else if let (Some(_), Some(n)) = (path, notes.last()) {
                 app.update(Msg::CacheFailed(n.clone()));
             }
@@ -134,6 +137,8 @@ async fn event_loop(
     let mut sigterm = terminate_signal();
     let mut effects = app.update(Msg::Tick(Timestamp::now()));
     let mut next_tick = tokio::time::Instant::now();
+    let mut first_frame = true;
+    let mut cache_pending = app.cache == crate::app::CacheState::Loading;
     loop {
         for fx in effects.drain(..) {
             exec.execute(fx);
@@ -141,9 +146,23 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
+        if cache_pending && app.cache != crate::app::CacheState::Loading && !app.filtering {
+            cache_pending = false;
+            tracing::info!(
+                "cached indicators on screen {} ms after start ({} rows)",
+                started.elapsed().as_millis(),
+                app.rows.len()
+            );
+        }
         if app.take_dirty() {
             tui_logger::move_events();
             terminal.draw(|f| crate::ui::view(&app, f))?;
+            if std::mem::take(&mut first_frame) {
+                tracing::info!(
+                    "first frame {} ms after start",
+                    started.elapsed().as_millis()
+                );
+            }
         }
         let tick = if app.busy() { BUSY_TICK } else { IDLE_TICK };
         if next_tick <= tokio::time::Instant::now() {
@@ -189,7 +208,12 @@ fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
 
 /// Reads what the cache knows of each source at once (small), then its snapshots and
 /// histories in the background.
-fn start_cache_load(app: &mut App, cache: &SharedCache, tx: &mpsc::UnboundedSender<Msg>) {
+fn start_cache_load(
+    app: &mut App,
+    cache: &SharedCache,
+    tx: &mpsc::UnboundedSender<Msg>,
+    retention: Duration,
+) {
     let metas = cache
         .lock()
         .map(|c| c.metas())
@@ -205,8 +229,24 @@ fn start_cache_load(app: &mut App, cache: &SharedCache, tx: &mpsc::UnboundedSend
     let tx = tx.clone();
     let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
     tokio::task::spawn_blocking(move || {
-        let c = cache.lock().unwrap_or_else(|p| p.into_inner());
-        let msg = match c.load_all() {
+        let started = Instant::now();
+        let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
+        match c.apply_retention(Timestamp::now(), retention) {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!("cache: dropped {n} indicators not seen for the retention period")
+            }
+            Err(e) => tracing::warn!("{e}"),
+        }
+        let loaded = c.load_all();
+        if let Ok(all) = &loaded {
+            let n: usize = all.iter().map(|s| s.sightings.len()).sum();
+            tracing::info!(
+                "cache: read {n} cached sightings in {} ms",
+                started.elapsed().as_millis()
+            );
+        }
+        let msg = match loaded {
             Ok(sources) => Msg::CacheLoaded {
                 sources,
                 histories: names

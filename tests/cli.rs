@@ -381,3 +381,139 @@ async fn help_is_everywhere() {
         assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_exports_the_cached_set_when_the_network_is_gone() {
+    // Outside the shared pool, so dropping it really stops it.
+    let server = MockServer::builder().start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = sample_config(&server.uri()).replace(
+        "cache: { path: none }\nhttp: { timeout: 5s, max_body: 10MiB }",
+        "http: { timeout: 2s, retries: 0 }",
+    );
+    let cfg = write_config(dir.path(), &yaml);
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--format", "txt", "--config"]).arg(&cfg);
+    let online = run(cmd).await;
+    assert_eq!(online.status.code(), Some(0), "{}", text(&online.stderr));
+    assert!(
+        dir.path()
+            .join(".local/share/intellisiem/cache.db")
+            .is_file(),
+        "default cache path"
+    );
+    let uri = server.uri();
+    drop(server);
+
+    // The services are gone: a live fetch fails...
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--source", "feodo", "--config"])
+        .arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(1), "{} {}", uri, text(&out.stderr));
+    // ...but the last good data is still there.
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--offline", "--format", "txt", "--config"])
+        .arg(&cfg);
+    let offline = run(cmd).await;
+    assert_eq!(offline.status.code(), Some(0), "{}", text(&offline.stderr));
+    let mut a: Vec<String> = text(&online.stdout).lines().map(String::from).collect();
+    let mut b: Vec<String> = text(&offline.stdout).lines().map(String::from).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "the cached set is what was fetched");
+    assert!(
+        text(&offline.stderr).contains("cached"),
+        "{}",
+        text(&offline.stderr)
+    );
+
+    // --no-cache turns it off.
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--offline", "--no-cache", "--config"])
+        .arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--offline needs the cache"));
+
+    // The history shows in `sources`.
+    let mut cmd = bin(dir.path());
+    cmd.args(["sources", "--config"]).arg(&cfg);
+    let listing = text(&run(cmd).await.stdout);
+    assert!(listing.contains("history (cache"), "{listing}");
+    let feodo = listing
+        .lines()
+        .filter(|l| l.starts_with("feodo"))
+        .nth(1)
+        .unwrap();
+    assert!(
+        feodo.contains("network_error") && feodo.contains("1/2"),
+        "{feodo}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_cache_is_moved_aside_with_one_line() {
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("my.db");
+    std::fs::write(
+        &db,
+        b"garbage garbage garbage garbage garbage garbage garbage".repeat(100),
+    )
+    .unwrap();
+    let yaml = format!(
+        "cache: {{ path: \"{}\" }}\nsources:\n  - {{ name: feodo, kind: feodo, url: \"{}/feodo/downloads/ipblocklist.json\" }}\n",
+        db.display(),
+        server.uri()
+    );
+    let cfg = write_config(dir.path(), &yaml);
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--config"]).arg(&cfg);
+    let out = run(cmd).await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let warning: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warning.len(), 1, "{err}");
+    assert!(
+        warning[0].contains("moved it to") && warning[0].contains("my.db.corrupt-"),
+        "{err}"
+    );
+    assert_eq!(text(&out.stdout).lines().count(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cache_from_a_newer_version_is_refused_not_overwritten() {
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch("CREATE TABLE x(y); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let yaml = format!(
+        "cache: {{ path: \"{}\" }}\nsources:\n  - {{ name: feodo, kind: feodo, url: \"{}/feodo/downloads/ipblocklist.json\" }}\n",
+        db.display(),
+        server.uri()
+    );
+    let cfg = write_config(dir.path(), &yaml);
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--config"]).arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the fetch still works without the cache"
+    );
+    assert!(
+        text(&out.stderr).contains("newer IntelliSIEM (schema 99"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

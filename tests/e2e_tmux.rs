@@ -92,12 +92,18 @@ fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
 
-/// Starts the dashboard in a fresh tmux server on `yaml`; returns the session, the
-/// temporary folder and the file the exit code lands in.
-fn launch(yaml: &str, tag: &str) -> (Tmux, tempfile::TempDir, PathBuf) {
+/// Starts the dashboard in a fresh tmux server on `yaml` (or `--demo` for `None`);
+/// returns the session, the temporary folder and the file the exit code lands in.
+fn launch(yaml: Option<&str>, tag: &str) -> (Tmux, tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config.yaml");
-    std::fs::write(&cfg, yaml).unwrap();
+    let args = match yaml {
+        Some(y) => {
+            std::fs::write(&cfg, y).unwrap();
+            format!("--config {}", shell_quote(&cfg))
+        }
+        None => "--demo".to_string(),
+    };
     let exit_file = dir.path().join("exit");
     let bin = binary();
     assert!(bin.exists(), "{}", bin.display());
@@ -106,10 +112,9 @@ fn launch(yaml: &str, tag: &str) -> (Tmux, tempfile::TempDir, PathBuf) {
     };
     let unset: String = ENV_TO_CLEAR.iter().map(|v| format!("-u {v} ")).collect();
     let script = format!(
-        "cd {dir} && env {unset} HOME={dir} TERM=xterm-256color {bin} --config {cfg}; echo $? > {exit}; sleep 30",
+        "cd {dir} && env {unset} HOME={dir} TERM=xterm-256color {bin} {args}; echo $? > {exit}; sleep 30",
         dir = shell_quote(dir.path()),
         bin = shell_quote(&bin),
-        cfg = shell_quote(&cfg),
         exit = shell_quote(&exit_file),
     );
     let out = tmux.cmd(&[
@@ -170,7 +175,7 @@ async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
         sample_config(&server.uri()),
         server.uri()
     );
-    let (tmux, _dir, exit_file) = launch(&yaml, "main");
+    let (tmux, _dir, exit_file) = launch(Some(&yaml), "main");
     let title_before = tmux.title();
 
     // Rows from every source, merged.
@@ -226,7 +231,7 @@ async fn sigterm_restores_the_terminal() {
     }
     let server = MockServer::start().await;
     mount_all(&server).await;
-    let (tmux, _dir, exit_file) = launch(&sample_config(&server.uri()), "term");
+    let (tmux, _dir, exit_file) = launch(Some(&sample_config(&server.uri())), "term");
     tmux.wait_for("45.0.0.3", Duration::from_secs(20));
     let out = tmux.cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
     let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
@@ -243,4 +248,36 @@ async fn sigterm_restores_the_terminal() {
         !after.contains("Indicators ("),
         "still on the dashboard screen:\n{after}"
     );
+}
+
+#[test]
+fn demo_mode_opens_a_populated_dashboard_without_network_or_keys() {
+    if !have_tmux() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let (tmux, dir, exit_file) = launch(None, "demo");
+    let screen = tmux.wait_for("✗ et_compromised", Duration::from_secs(15));
+    assert!(screen.contains("HTML page"), "{screen}");
+    for name in [
+        "otx",
+        "urlhaus",
+        "feodo",
+        "threatfox",
+        "cisa_kev",
+        "openphish",
+        "spamhaus_drop",
+    ] {
+        tmux.wait_for(&format!("✓ {name}"), Duration::from_secs(15));
+    }
+    // The disabled source is further down the pane.
+    tmux.keys(&["Tab", "G"]);
+    let screen = tmux.wait_for("virustotal", Duration::from_secs(5));
+    assert!(screen.contains("disabled: no API key"), "{screen}");
+    assert!(!screen.contains(" 0 indicators"), "{screen}");
+    tmux.keys(&["q"]);
+    assert_eq!(wait_exit(&exit_file), "0");
+    // No cache was written.
+    assert!(!dir.path().join(".local/share/intellisiem").exists());
 }

@@ -590,3 +590,116 @@ fn idle_ticks_within_a_minute_do_not_redraw() {
     a.update(Msg::Key(KeyEvent::new(KeyCode::F(12), KeyModifiers::NONE)));
     assert!(!a.take_dirty(), "unbound keys change nothing");
 }
+
+fn cached(name: &str, at: i64, values: &[&str]) -> CachedSource {
+    CachedSource {
+        name: name.into(),
+        meta: SourceMeta {
+            fetched_at: Some(t(at)),
+            count: values.len(),
+            ..Default::default()
+        },
+        sightings: values
+            .iter()
+            .map(|v| sighting(IndicatorType::Domain, v, Some("cached"), at))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_recent_cache_delays_the_first_fetch_and_shows_as_cached() {
+    let mut a = app();
+    let metas = [(
+        "feodo".to_string(),
+        SourceMeta {
+            fetched_at: Some(t(-120)),
+            ..Default::default()
+        },
+    )]
+    .into_iter()
+    .collect();
+    a.apply_cache_meta(&metas);
+    assert_eq!(a.cache, CacheState::Loading);
+    // feodo was fetched 2 minutes ago with a 10m refresh: due in 8 minutes.
+    assert_eq!(a.sources[0].schedule.next_due, Some(t(480)));
+    assert_eq!(fetches(&a.update(Msg::Tick(t(0)))), [1, 3]);
+    a.update(Msg::CacheLoaded {
+        sources: vec![cached("feodo", -120, &["a.example", "b.example"])],
+        histories: vec![("feodo".into(), vec![])],
+    });
+    assert_eq!(a.cache, CacheState::Ready);
+    assert_eq!(a.store.len(), 2);
+    assert_eq!(a.sources[0].count, 2);
+    assert!(!a.sources[0].live);
+    assert_eq!(a.sources[0].cached_at, Some(t(-120)));
+    assert_eq!(fetches(&a.update(Msg::Tick(t(480)))), [0]);
+}
+
+#[test]
+fn live_data_wins_over_a_late_cache() {
+    let mut a = app();
+    a.update(Msg::Tick(t(0)));
+    a.update(done(
+        0,
+        ok(vec![sighting(IndicatorType::Ipv4, "9.9.9.9", None, 0)]),
+        1,
+    ));
+    a.update(Msg::CacheLoaded {
+        sources: vec![
+            cached("feodo", -3600, &["stale.example"]),
+            cached("urlhaus", -60, &["u.example"]),
+        ],
+        histories: vec![],
+    });
+    let values = shown(&a);
+    assert!(values.contains(&"9.9.9.9".to_string()));
+    assert!(!values.contains(&"stale.example".to_string()), "{values:?}");
+    assert!(
+        values.contains(&"u.example".to_string()),
+        "urlhaus had no live data yet"
+    );
+}
+
+#[test]
+fn not_modified_keeps_the_cached_snapshot() {
+    let mut a = app();
+    a.update(Msg::Tick(t(0)));
+    a.update(Msg::CacheLoaded {
+        sources: vec![cached("feodo", -3600, &["a.example"])],
+        histories: vec![],
+    });
+    let out = FetchOutput {
+        not_modified: true,
+        ..Default::default()
+    };
+    a.update(done(0, Ok(out), 5));
+    assert_eq!(shown(&a), ["a.example"]);
+    let s = &a.sources[0];
+    assert!(s.live && s.last_ok == Some(t(5)) && s.last_error.is_none());
+    assert_eq!(
+        s.history.last().unwrap().outcome,
+        crate::store::health::Outcome::NotModified
+    );
+    assert_eq!(s.history.last().unwrap().count, 1);
+}
+
+#[test]
+fn the_history_collects_every_fetch_and_flags_a_collapse() {
+    let mut a = loaded();
+    a.update(ch('R'));
+    a.update(done(0, ok(vec![]), 30));
+    let h = &a.sources[0].history;
+    assert_eq!(h.len(), 2);
+    assert_eq!(
+        crate::store::health::anomaly(h),
+        Some(crate::store::health::Anomaly::Emptied { before: 3 })
+    );
+}
+
+#[test]
+fn cache_failures_show_and_log() {
+    let mut a = app();
+    let fx = a.update(Msg::CacheFailed("cache x: disk I/O error".into()));
+    assert!(matches!(a.cache, CacheState::Failed(_)));
+    assert!(matches!(&fx[..], [Effect::Log { level, .. }] if *level == tracing::Level::WARN));
+}

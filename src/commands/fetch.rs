@@ -47,7 +47,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     let started = Instant::now();
     let (cache, notes) = engine::open_cache(
         engine::cache_path(&config, no_cache).as_deref(),
-        config.cache.retention,
+        Some(config.cache.retention),
     );
     for n in notes {
         eprintln!("warning: {n}");

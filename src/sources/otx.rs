@@ -229,8 +229,9 @@ pub async fn fetch_since(
     }
     out.batch = b.finish();
     out.groups = pulses.groups;
-    // The next fetch asks from the newest change seen (server time), else from here.
-    out.cursor = Some(pulses.newest.map_or(since, |n| n.max(since)));
+    // The next fetch asks from the newest change seen (the server's clock), else from
+    // where this one asked.
+    out.cursor = Some(pulses.newest.unwrap_or(since));
     Ok(out)
 }
 

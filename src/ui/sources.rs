@@ -106,7 +106,7 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
         (false, Some(t), _) => ago(app.now, t),
         (false, None, _) => "never".to_string(),
     };
-    status.push_str(&format!("{when:<10} "));
+    status.push_str(&format!("{when:<14} "));
     let next = s
         .schedule
         .next_due
@@ -117,7 +117,7 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
         status.push_str(" [hidden]");
     }
     spans.push(Span::raw(status));
-    if !s.history.is_empty() && width >= 70 {
+    if !s.history.is_empty() && width >= 100 {
         spans.push(Span::styled(
             format!(" {:<8}", sparkline(&s.history, 8)),
             theme.dim(),

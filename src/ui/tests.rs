@@ -178,3 +178,34 @@ fn the_frame_builds_only_visible_rows() {
     let text = screen(&mut a, 80, 24);
     assert!(text.contains("h199999.example"), "{text}");
 }
+
+#[test]
+fn sources_pane_with_history_cache_and_anomaly() {
+    use crate::store::health::{FetchRecord, Outcome};
+    let mut a = loaded();
+    let rec = |count, outcome| FetchRecord {
+        at: t(0),
+        outcome,
+        count,
+        bytes: 0,
+        duration: std::time::Duration::ZERO,
+    };
+    a.sources[0].history = vec![
+        rec(100, Outcome::Ok),
+        rec(120, Outcome::Ok),
+        rec(120, Outcome::NetworkError),
+        rec(110, Outcome::NotModified),
+        rec(20, Outcome::Ok),
+    ];
+    a.sources[1].history = vec![rec(2, Outcome::Ok), rec(2, Outcome::AuthError)];
+    // urlhaus as it shows before its first live fetch of this run.
+    a.sources[1].cached_at = Some(t(-7_200));
+    a.sources[1].live = false;
+    a.sources[1].last_ok = None;
+    a.update(Msg::Tick(t(300)));
+    let text = screen(&mut a, 120, 40);
+    assert!(text.contains("⚠ dropped 84% (120 → 20)"), "{text}");
+    assert!(text.contains("⚠ key refused since last success"), "{text}");
+    assert!(text.contains("cached, 2h ago"), "{text}");
+    insta::assert_snapshot!("sources_history_120x40", text);
+}
