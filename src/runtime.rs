@@ -39,7 +39,7 @@ pub enum RuntimeError {
 fn init_logging() {
     use tracing_subscriber::prelude::*;
     let _ = tracing_subscriber::registry()
-        .with(crate::logging::filter())
+        .with(crate::logging::filter("warn,intellisiem=info"))
         .with(tui_logger::TuiTracingSubscriberLayer)
         .try_init();
     let _ = tui_logger::init_logger(tui_logger::LevelFilter::Debug);
