@@ -171,13 +171,13 @@ pub(crate) fn union_into<T: PartialEq>(into: &mut Vec<T>, extra: Vec<T>) {
 }
 
 /// Undoes the usual ways analysts "defang" indicators so they cannot be clicked:
-/// `hxxp://`, `[.]`, `(.)`, `[dot]`, `[:]`, `[@]`. Idempotent.
+/// `hxxp://`, `[.]`, `(.)`, `{.}`, `[dot]`, `[:]`, `[://]`, `[@]`, `[at]`.
+///
+/// One left-to-right pass that reduces a pattern as soon as it ends at the tail of the
+/// output, so nested defanging (`[[.]]`) is undone too and the result is a fixed point:
+/// `refang(refang(x)) == refang(x)`.
 pub fn refang(input: &str) -> String {
-    let mut s = input.trim().to_string();
-    if !s.contains(['[', '(', '{']) && !s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("hxxp")) {
-        return s;
-    }
-    for (from, to) in [
+    const PATTERNS: [(&str, &str); 9] = [
         ("[.]", "."),
         ("(.)", "."),
         ("{.}", "."),
@@ -187,10 +187,21 @@ pub fn refang(input: &str) -> String {
         ("[://]", "://"),
         ("[@]", "@"),
         ("[at]", "@"),
-    ] {
-        if s.contains(from) {
-            s = s.replace(from, to);
+    ];
+    let trimmed = input.trim();
+    let mut s = String::with_capacity(trimmed.len());
+    if trimmed.contains(['[', '(', '{']) {
+        for c in trimmed.chars() {
+            s.push(c);
+            if matches!(c, ']' | ')' | '}')
+                && let Some((from, to)) = PATTERNS.iter().find(|(p, _)| s.ends_with(p))
+            {
+                s.truncate(s.len() - from.len());
+                s.push_str(to);
+            }
         }
+    } else {
+        s.push_str(trimmed);
     }
     for (from, to) in [("hxxps", "https"), ("hxxp", "http")] {
         if s.get(..from.len())
@@ -211,6 +222,9 @@ pub struct InvalidValue {
     pub reason: &'static str,
 }
 
+/// Longest value kept, in bytes: longer ones (a hostile feed's 100 KB "URL") are skipped.
+pub const MAX_VALUE_LEN: usize = 4096;
+
 /// A normalised value, with the port split off an `ip:port` form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalised {
@@ -227,10 +241,19 @@ fn invalid(kind: IndicatorType, reason: &'static str) -> InvalidValue {
 /// hashes, canonicalises IP addresses, uppercases CVE ids, strips a domain's trailing dot,
 /// and splits `ip:port` into the address and its port.
 pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidValue> {
+    if raw.len() > MAX_VALUE_LEN * 2 {
+        return Err(invalid(kind, "too long"));
+    }
     let refanged = refang(raw);
     let s = refanged.as_str();
     if s.is_empty() {
         return Err(invalid(kind, "empty value"));
+    }
+    if s.len() > MAX_VALUE_LEN {
+        return Err(invalid(kind, "too long"));
+    }
+    if s.chars().any(super::sanitize::is_unsafe) {
+        return Err(invalid(kind, "control or invisible character"));
     }
     let plain = |value: String| Normalised {
         kind,
@@ -258,6 +281,9 @@ pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidVa
 
 /// Guesses the type of a bare value (for plain lists) and normalises it.
 pub fn detect(raw: &str) -> Option<Normalised> {
+    if raw.len() > MAX_VALUE_LEN * 2 {
+        return None;
+    }
     let refanged = refang(raw);
     let s = refanged.as_str();
     if s.is_empty() {
@@ -266,7 +292,7 @@ pub fn detect(raw: &str) -> Option<Normalised> {
     if s.contains("://") {
         return normalise(IndicatorType::Url, s).ok();
     }
-    if s.len() > 4 && s[..4].eq_ignore_ascii_case("cve-") {
+    if s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("cve-")) {
         return normalise(IndicatorType::Cve, s).ok();
     }
     if s.contains('/') {
@@ -481,7 +507,15 @@ mod tests {
 
     #[test]
     fn refang_is_idempotent() {
-        for s in ["hxxp://a[.]b", "x(.)y", "http://a.b/[c]", "hxxps[://]q[.]r"] {
+        for s in [
+            "hxxp://a[.]b",
+            "x(.)y",
+            "http://a.b/[c]",
+            "hxxps[://]q[.]r",
+            "[[.]]",
+            "a[[[.].].]b",
+            "(d[dot]ot)",
+        ] {
             let once = refang(s);
             assert_eq!(refang(&once), once, "{s}");
         }

@@ -144,6 +144,9 @@ pub struct Response {
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     pub url: Url,
+    /// The keys sent with the request, so text from the server that echoes one can be
+    /// scrubbed before it is shown or logged.
+    secrets: Vec<SecretString>,
 }
 
 impl Response {
@@ -155,9 +158,17 @@ impl Response {
             Err(NetError::Status {
                 url: redact_url(&self.url),
                 status: self.status.as_u16(),
-                detail: error_detail(&self.body),
+                // Scrub the whole body before it is shortened to a detail line.
+                detail: error_detail(self.scrub(&String::from_utf8_lossy(&self.body)).as_bytes()),
             })
         }
+    }
+
+    /// `text` (from this response) with any key sent in the request replaced.
+    pub fn scrub(&self, text: &str) -> String {
+        self.secrets.iter().fold(text.to_string(), |t, k| {
+            super::redact::scrub(&t, k.expose_secret())
+        })
     }
 }
 
@@ -353,6 +364,7 @@ impl HttpClient {
             headers,
             body,
             url: final_url,
+            secrets: req.secret_headers.iter().map(|(_, k)| k.clone()).collect(),
         })
     }
 

@@ -340,6 +340,8 @@ pub(crate) fn abusech_api_result(
 ) -> Result<(ParsedBatch, u64), FetchError> {
     let parsed = parse(&resp.body);
     if let Ok(Err(status)) = &parsed {
+        // Scrub before shortening, so no part of a key survives.
+        let status = crate::model::sanitize::one_line(&resp.scrub(status), 80);
         return Err(FetchError::Api(format!(
             "{service} API answered `{status}`"
         )));

@@ -134,7 +134,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
     match reply.query_status.as_deref() {
         Some("ok") => {}
         Some("no_result") | Some("no_results") => return Ok(Ok(ParsedBatch::default())),
-        Some(other) => return Ok(Err(crate::model::sanitize::one_line(other, 80))),
+        Some(other) => return Ok(Err(crate::model::sanitize::one_line(other, 2_000))),
         None => return Err(ParseError::Shape("no query_status".into())),
     }
     let items = match reply.data {

@@ -205,10 +205,11 @@ pub async fn lookup(
     }
     if !resp.status.is_success() {
         return Err(match parse_error(&resp.body) {
+            // Scrub before shortening, so no part of a key survives.
             Some((code, message)) => FetchError::Api(format!(
                 "VirusTotal {}: {}",
-                crate::model::sanitize::one_line(&code, 40),
-                crate::model::sanitize::one_line(&message, 160)
+                crate::model::sanitize::one_line(&resp.scrub(&code), 40),
+                crate::model::sanitize::one_line(&resp.scrub(&message), 160)
             )),
             None => resp.ok().err().map_or(
                 FetchError::Api("unexpected VirusTotal reply".into()),

@@ -1,0 +1,105 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Properties that must hold for any input: the sanitiser never lets a control, bidi or
+//! zero-width character through; refang and normalisation are idempotent; CSV exports
+//! read back to what was written.
+
+use intellisiem::export::{self, Format, csv_cell};
+use intellisiem::model::indicator::{detect, normalise, refang};
+use intellisiem::model::sanitize::{is_unsafe, one_line, sanitize, sanitize_truncated};
+use intellisiem::model::{IndicatorType, Observation, Sighting};
+use intellisiem::store::Store;
+use proptest::prelude::*;
+
+/// Strings rich in the characters that matter: controls, bidi, zero-width, brackets.
+fn nasty() -> impl Strategy<Value = String> {
+    let pieces = prop::collection::vec(
+        prop_oneof![
+            any::<char>().prop_map(|c| c.to_string()),
+            Just("\u{1b}]0;x\u{7}".to_string()),
+            Just("\u{202e}".to_string()),
+            Just("\u{200b}".to_string()),
+            Just("\u{9b}".to_string()),
+            Just("[.]".to_string()),
+            Just("[".to_string()),
+            Just("]".to_string()),
+            Just("hxxp".to_string()),
+            Just("=".to_string()),
+            Just("\r\n".to_string()),
+            "[a-z0-9.:/@-]{0,12}",
+        ],
+        0..24,
+    );
+    pieces.prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn sanitised_text_has_no_unsafe_character(s in nasty()) {
+        prop_assert!(!sanitize(&s).chars().any(is_unsafe));
+        prop_assert!(!sanitize_truncated(&s, 9).chars().any(is_unsafe));
+        prop_assert!(!one_line(&s, 30).chars().any(is_unsafe));
+        prop_assert!(!one_line(&s, 30).contains('\n'));
+    }
+
+    #[test]
+    fn sanitise_keeps_safe_text_unchanged(s in "[a-zA-Z0-9 ./:@_-]{0,64}") {
+        prop_assert_eq!(sanitize(&s), s.as_str());
+    }
+
+    #[test]
+    fn refang_is_idempotent(s in nasty()) {
+        let once = refang(&s);
+        prop_assert_eq!(refang(&once), once);
+    }
+
+    #[test]
+    fn normalisation_is_idempotent(s in nasty()) {
+        if let Some(n) = detect(&s) {
+            let again = normalise(n.kind, &n.value).expect("a normalised value stays valid");
+            prop_assert_eq!(&again.value, &n.value);
+            prop_assert_eq!(again.kind, n.kind);
+        }
+        for kind in IndicatorType::ALL {
+            if let Ok(n) = normalise(kind, &s) {
+                let again = normalise(n.kind, &n.value).expect("stays valid");
+                prop_assert_eq!(again.value, n.value);
+            }
+        }
+    }
+
+    #[test]
+    fn csv_export_round_trips(rows in prop::collection::vec((nasty(), nasty(), prop::collection::vec(nasty(), 0..3)), 1..8)) {
+        let mut store = Store::new();
+        let id = store.source_id("feed");
+        let sightings: Vec<Sighting> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (value, threat, tags))| Sighting {
+                kind: IndicatorType::Url,
+                // Keys must be unique; the value itself may be anything.
+                value: format!("{i}|{value}").into(),
+                obs: Observation {
+                    threat: Some(threat.as_str().into()),
+                    tags: tags.iter().map(|t| t.as_str().into()).collect(),
+                    ..Default::default()
+                },
+            })
+            .collect();
+        store.replace_source(id, sightings.clone());
+        let mut buf = Vec::new();
+        export::write(Format::Csv, &store, store.iter().map(|(_, e)| e), &mut buf, jiff::Timestamp::UNIX_EPOCH).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        prop_assert!(!text.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\r'), "raw control in CSV");
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let back: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        prop_assert_eq!(back.len(), sightings.len());
+        for (rec, s) in back.iter().zip(&sightings) {
+            prop_assert_eq!(&rec[1], csv_cell(&s.value));
+            prop_assert_eq!(&rec[5], csv_cell(s.obs.threat.as_deref().unwrap_or("")));
+        }
+    }
+}
