@@ -1,0 +1,154 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Engine costs: parse throughput per feed format, merging 1,000,000 indicators, and
+//! saving / loading 1,000,000 in the cache.
+//!
+//! `cargo bench --bench engine`
+
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use intellisiem::model::Sighting;
+use intellisiem::model::indicator::IndicatorType;
+use intellisiem::sources::{
+    ParsedBatch, cisa_kev, feodo, plain_list, spamhaus_drop, threatfox, urlhaus,
+};
+use intellisiem::store::Store;
+use intellisiem::store::cache::{Cache, Group, SourceMeta};
+
+mod feeds;
+
+const RECORDS: usize = 100_000;
+
+fn parsers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parse_100k");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(8));
+    type Parse = fn(&[u8]) -> ParsedBatch;
+    let cases: [(&str, String, Parse); 6] = [
+        ("feodo_json", feeds::feodo(RECORDS), |b| {
+            feodo::parse(b).expect("parses")
+        }),
+        ("threatfox_json", feeds::threatfox(RECORDS), |b| {
+            threatfox::parse_export(b).expect("parses")
+        }),
+        ("urlhaus_csv", feeds::urlhaus(RECORDS), |b| {
+            urlhaus::parse_csv(b).expect("parses")
+        }),
+        ("plain_list", feeds::plain(RECORDS), |b| {
+            plain_list::parse(b, Some(IndicatorType::Domain)).expect("parses")
+        }),
+        ("spamhaus_ndjson", feeds::drop_list(RECORDS), |b| {
+            spamhaus_drop::parse(b).expect("parses")
+        }),
+        ("cisa_kev_json", feeds::kev(RECORDS), |b| {
+            cisa_kev::parse(b).expect("parses")
+        }),
+    ];
+    for (name, body, parse) in &cases {
+        assert_eq!(parse(body.as_bytes()).sightings.len(), RECORDS, "{name}");
+        g.throughput(Throughput::Bytes(body.len() as u64));
+        g.bench_function(format!("{name}_bytes"), |b| {
+            b.iter(|| parse(body.as_bytes()))
+        });
+        g.throughput(Throughput::Elements(RECORDS as u64));
+        g.bench_function(format!("{name}_records"), |b| {
+            b.iter(|| parse(body.as_bytes()))
+        });
+    }
+    g.finish();
+}
+
+/// Six sources of about 166,667 indicators each, as the load generator serves them.
+fn batches() -> Vec<Vec<Sighting>> {
+    let per = 1_000_000 / 6 + 1;
+    vec![
+        feodo::parse(feeds::feodo(per).as_bytes())
+            .expect("feodo")
+            .sightings,
+        threatfox::parse_export(feeds::threatfox(per).as_bytes())
+            .expect("tf")
+            .sightings,
+        urlhaus::parse_csv(feeds::urlhaus(per).as_bytes())
+            .expect("urlhaus")
+            .sightings,
+        plain_list::parse(feeds::plain(per).as_bytes(), None)
+            .expect("list")
+            .sightings,
+        spamhaus_drop::parse(feeds::drop_list(per).as_bytes())
+            .expect("drop")
+            .sightings,
+        cisa_kev::parse(feeds::kev(per).as_bytes())
+            .expect("kev")
+            .sightings,
+    ]
+}
+
+fn merge(c: &mut Criterion) {
+    let input = batches();
+    let mut g = c.benchmark_group("merge_1m");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(
+        input.iter().map(Vec::len).sum::<usize>() as u64,
+    ));
+    g.bench_function("six_sources", |b| {
+        b.iter_batched(
+            || input.clone(),
+            |batches| {
+                let mut store = Store::new();
+                for (i, batch) in batches.into_iter().enumerate() {
+                    let id = store.source_id(&format!("s{i}"));
+                    store.replace_source(id, batch);
+                }
+                store
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn cache(c: &mut Criterion) {
+    let input = batches();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = jiff::Timestamp::now();
+    let mut g = c.benchmark_group("cache_1m");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    g.throughput(Throughput::Elements(
+        input.iter().map(Vec::len).sum::<usize>() as u64,
+    ));
+    let path = dir.path().join("bench.db");
+    g.bench_function("save", |b| {
+        b.iter(|| {
+            let mut cache = Cache::open(&path).expect("open").cache;
+            for (i, batch) in input.iter().enumerate() {
+                let groups = [Group {
+                    id: "",
+                    sightings: batch,
+                }];
+                cache
+                    .save(
+                        &format!("s{i}"),
+                        "feodo",
+                        &groups,
+                        false,
+                        &SourceMeta::default(),
+                        now,
+                    )
+                    .expect("save");
+            }
+        })
+    });
+    g.bench_function("load", |b| {
+        b.iter(|| {
+            let cache = Cache::open(&path).expect("open").cache;
+            cache.load_all().expect("load")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parsers, merge, cache);
+criterion_main!(benches);
