@@ -619,7 +619,7 @@ async fn virustotal_looks_up_each_watched_value_and_skips_unknown_ones() {
         .iter()
         .find(|s| &*s.value == "45.0.0.3")
         .unwrap();
-    let vt = ip.obs.virustotal.unwrap();
+    let vt = ip.obs.virustotal.as_deref().copied().unwrap();
     assert_eq!(
         (vt.malicious, vt.suspicious, vt.harmless, vt.undetected),
         (8, 1, 83, 7)

@@ -443,10 +443,10 @@ fn enrich_asks_virustotal_and_shows_the_result() {
         (3, IndicatorType::Ipv4, "45.0.0.3")
     );
     let mut s = sighting(IndicatorType::Ipv4, "45.0.0.3", None, 0);
-    s.obs.virustotal = Some(crate::model::VtStats {
+    s.obs.virustotal = Some(Box::new(crate::model::VtStats {
         malicious: 8,
         ..Default::default()
-    });
+    }));
     a.update(Msg::EnrichDone {
         source,
         kind,

@@ -113,7 +113,8 @@ pub struct Observation {
     pub confidence: Option<u8>,
     pub references: Vec<Arc<str>>,
     pub ports: Vec<u16>,
-    pub virustotal: Option<VtStats>,
+    /// Boxed: most indicators are never looked up, and this keeps every observation small.
+    pub virustotal: Option<Box<VtStats>>,
 }
 
 impl Observation {

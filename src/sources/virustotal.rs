@@ -166,7 +166,7 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
             .and_then(|t| b.strings.get(&t)),
         tags,
         references,
-        virustotal: stats,
+        virustotal: stats.map(Box::new),
         ..Default::default()
     };
     Ok(Sighting {

@@ -153,7 +153,7 @@ fn encode(o: &Observation) -> String {
         c: o.confidence,
         r: o.references.iter().map(|t| t.to_string()).collect(),
         p: o.ports.clone(),
-        v: o.virustotal,
+        v: o.virustotal.as_deref().copied(),
     };
     serde_json::to_string(&s).unwrap_or_else(|_| "{}".into())
 }
@@ -169,7 +169,7 @@ fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
         confidence: s.c,
         references: s.r.iter().filter_map(|t| strings.get(t)).collect(),
         ports: s.p,
-        virustotal: s.v,
+        virustotal: s.v.map(Box::new),
     })
 }
 

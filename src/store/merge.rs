@@ -90,7 +90,9 @@ impl Entry {
 
     /// The VirusTotal verdict, if any source carries one.
     pub fn virustotal(&self) -> Option<VtStats> {
-        self.sightings.iter().find_map(|(_, o)| o.virustotal)
+        self.sightings
+            .iter()
+            .find_map(|(_, o)| o.virustotal.as_deref().copied())
     }
 }
 

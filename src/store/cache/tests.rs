@@ -18,10 +18,10 @@ fn s(kind: IndicatorType, v: &str, threat: Option<&str>) -> Sighting {
             confidence: Some(80),
             references: vec!["https://ref.example/1".into()],
             ports: vec![443, 8080],
-            virustotal: Some(VtStats {
+            virustotal: Some(Box::new(VtStats {
                 malicious: 3,
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         },
     }
