@@ -5,8 +5,6 @@
 //! one-element array) or, with an abuse.ch key, the API's `get_iocs` query. The two use
 //! different field names.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
 use super::{
@@ -102,21 +100,29 @@ fn push_ioc(b: &mut BatchBuilder, ioc: Ioc) {
 }
 
 /// Parses the export: `{"<id>": [{ioc_value, ioc_type, ...}], ...}`.
+/// Streams the export's entries straight into the batch, in document order: no map of
+/// owned ids is built.
 pub fn parse_export(body: &[u8]) -> Result<ParsedBatch, ParseError> {
-    let map: HashMap<String, Vec<Ioc>> =
-        serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
-    let mut ids: Vec<(String, Vec<Ioc>)> = map.into_iter().collect();
-    // Stable order: newest id first, as the export lists them.
-    ids.sort_by(|a, b| {
-        let n = |s: &str| s.parse::<u64>().unwrap_or(0);
-        n(&b.0).cmp(&n(&a.0))
-    });
-    let mut b = BatchBuilder::new();
-    for (_, iocs) in ids {
-        for ioc in iocs {
-            push_ioc(&mut b, ioc);
+    struct Export<'b>(&'b mut BatchBuilder);
+    impl<'de> serde::de::Visitor<'de> for Export<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of IOC lists keyed by id")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some((_, iocs)) = map.next_entry::<serde::de::IgnoredAny, Vec<Ioc>>()? {
+                for ioc in iocs {
+                    push_ioc(self.0, ioc);
+                }
+            }
+            Ok(())
         }
     }
+    let mut b = BatchBuilder::new();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::Deserializer::deserialize_map(&mut de, Export(&mut b))
+        .map_err(|e| ParseError::json(&e))?;
+    de.end().map_err(|e| ParseError::json(&e))?;
     Ok(b.finish())
 }
 
