@@ -427,7 +427,7 @@ fn resolve_source(s: RawSource, warnings: &mut Vec<String>) -> SourceSpec {
     let url = s
         .url
         .or_else(|| default_url(kind.default_url()))
-        .unwrap_or_else(|| Url::parse("https://invalid.invalid/").expect("static URL"));
+        .unwrap_or_else(|| Url::parse("https://invalid.invalid/").expect("constant")); // ok: constant
     SourceSpec {
         name: s.name,
         kind,
