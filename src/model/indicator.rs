@@ -194,8 +194,15 @@ pub fn refang(input: &str) -> String {
     if trimmed.contains(['[', '(', '{']) {
         for c in trimmed.chars() {
             s.push(c);
+            // Case-insensitive: `[DOT]` and `[At]` are defanging too, and the host of a URL
+            // is lowercased later, which must not create a pattern a second pass would undo.
             if matches!(c, ']' | ')' | '}')
-                && let Some((from, to)) = PATTERNS.iter().find(|(p, _)| s.ends_with(p))
+                && let Some((from, to)) = PATTERNS.iter().find(|(p, _)| {
+                    s.len()
+                        .checked_sub(p.len())
+                        .and_then(|at| s.get(at..))
+                        .is_some_and(|tail| tail.eq_ignore_ascii_case(p))
+                })
             {
                 s.truncate(s.len() - from.len());
                 s.push_str(to);
@@ -503,6 +510,7 @@ mod tests {
         assert_eq!(refang("hXXps://x[dot]y"), "https://x.y");
         assert_eq!(refang("1.2.3[.]4"), "1.2.3.4");
         assert_eq!(refang("bob[@]mail[.]example"), "bob@mail.example");
+        assert_eq!(refang("x[DOT]y[At]z"), "x.y@z");
         assert_eq!(refang("  plain.example  "), "plain.example");
     }
 
@@ -595,6 +603,19 @@ mod tests {
             let once = norm(kind, s);
             assert_eq!(norm(kind, &once), once);
         }
+    }
+
+    #[test]
+    fn fuzz_found_refang_after_lowercasing() {
+        // A host with `[At]`: lowercasing must not leave a pattern for a second pass.
+        let raw = String::from_utf8_lossy(&[
+            104, 120, 120, 112, 58, 47, 47, 101, 118, 46, 57, 101, 120, 225, 91, 151, 91, 194, 162,
+            151, 104, 91, 65, 116, 93, 135, 97, 116, 95, 109, 158, 194, 162, 135, 112, 93, 158,
+            208, 48, 91, 97,
+        ])
+        .into_owned();
+        let n = detect(&raw).expect("a URL");
+        assert_eq!(normalise(n.kind, &n.value).unwrap().value, n.value);
     }
 
     #[test]
