@@ -403,10 +403,15 @@ fn error_chain(e: &reqwest::Error) -> String {
         if let Some(pos) = s.find(" for url (") {
             s.truncate(pos);
         }
-        if !parts.iter().any(|p| p.contains(&s)) {
+        // reqwest's and hyper's wrappers say nothing the cause does not.
+        let generic = s == "error sending request" || s.starts_with("client error (");
+        if !generic && !parts.iter().any(|p| p.contains(&s)) {
             parts.push(s);
         }
         cur = err.source();
+    }
+    if parts.is_empty() {
+        return e.to_string();
     }
     parts.join(": ")
 }
