@@ -13,18 +13,10 @@ use common::*;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// The binary with a clean environment: no keys, no config, no proxies from the host,
-/// and an empty home so no user config is found.
+/// The binary in a clean environment, without colour.
 fn bin(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("intellisiem").expect("binary");
-    for v in ENV_TO_CLEAR {
-        c.env_remove(v);
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("NO_COLOR", "1")
-        .current_dir(home);
+    let mut c = clean_bin(home);
+    c.env("NO_COLOR", "1");
     c
 }
 

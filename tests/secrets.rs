@@ -14,19 +14,13 @@ use common::*;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// The binary in a clean environment, with every key set and trace logging on.
 fn bin(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("intellisiem").expect("binary");
-    for v in ENV_TO_CLEAR {
-        c.env_remove(v);
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("INTELLISIEM_LOG", "trace")
+    let mut c = clean_bin(home);
+    c.env("INTELLISIEM_LOG", "trace")
         .env("INTELLISIEM_OTX_API_KEY", OTX_KEY)
         .env("INTELLISIEM_VT_API_KEY", VT_KEY)
-        .env("INTELLISIEM_ABUSECH_AUTH_KEY", ABUSE_KEY)
-        .current_dir(home);
+        .env("INTELLISIEM_ABUSECH_AUTH_KEY", ABUSE_KEY);
     c
 }
 

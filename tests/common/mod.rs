@@ -137,3 +137,17 @@ pub const ENV_TO_CLEAR: [&str; 7] = [
     "HTTPS_PROXY",
     "ALL_PROXY",
 ];
+
+/// The binary with a clean environment: no keys, no config, no proxies from the host,
+/// and `home` as its home, so no user config or cache is found.
+pub fn clean_bin(home: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("intellisiem").expect("binary");
+    for v in ENV_TO_CLEAR {
+        c.env_remove(v);
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .current_dir(home);
+    c
+}
