@@ -14,6 +14,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use intellisiem::app::{App, Effect, Msg};
 use intellisiem::config::Config;
+use intellisiem::model::time::Secs;
 use intellisiem::model::{IndicatorType, Observation, Sighting};
 use intellisiem::sources::{FetchOutput, ParsedBatch};
 use intellisiem::store::filter::{self, Query, Sort, SortKey};
@@ -66,9 +67,9 @@ fn batch(source: usize, n: usize) -> Vec<Sighting> {
                 value: value.into(),
                 obs: Observation {
                     threat: Some(Arc::clone(&threats[i % threats.len()])),
-                    tags: vec![Arc::clone(&tags[i % tags.len()])],
-                    last_seen: Timestamp::from_second(1_800_000_000 + (i as i64 % 86_400)).ok(),
-                    ports: vec![443],
+                    tags: thin_vec::thin_vec![Arc::clone(&tags[i % tags.len()])],
+                    last_seen: Secs::from_second(1_800_000_000 + (i as i64 % 86_400)),
+                    ports: thin_vec::thin_vec![443],
                     ..Default::default()
                 },
             }

@@ -331,9 +331,15 @@ pub fn run_offline(
 /// Merges the successful runs, in order, into one store. Takes the batches out of `runs`.
 pub fn merge(runs: &mut [SourceRun]) -> Store {
     let mut store = Store::new();
+    let mut total = 0;
     for r in runs.iter() {
         store.source_id(&r.name);
+        if let Outcome::Ok(out) = &r.outcome {
+            total += out.batch.sightings.len();
+        }
     }
+    // One allocation of the table and index instead of a rehash per source.
+    store.reserve(total);
     for r in runs.iter_mut() {
         if let Outcome::Ok(out) = &mut r.outcome {
             let id = store.source_id(&r.name);

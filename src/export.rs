@@ -368,9 +368,9 @@ mod tests {
                 IndicatorType::Ipv4,
                 "45.0.0.3",
                 Observation {
-                    first_seen: Timestamp::from_second(1_610_869_486).ok(),
+                    first_seen: crate::model::time::Secs::from_second(1_610_869_486),
                     threat: Some("Dridex".into()),
-                    ports: vec![443],
+                    ports: thin_vec::thin_vec![443],
                     confidence: Some(100),
                     ..Default::default()
                 },
@@ -385,7 +385,7 @@ mod tests {
                     "http://x.example/=cmd|' /C calc'!A0",
                     Observation {
                         threat: Some("=HYPERLINK(\"http://evil\")".into()),
-                        tags: vec!["a\x1b]0;PWNED\x07".into()],
+                        tags: thin_vec::thin_vec!["a\x1b]0;PWNED\x07".into()],
                         ..Default::default()
                     },
                 ),

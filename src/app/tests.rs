@@ -44,7 +44,7 @@ pub(crate) fn sighting(kind: IndicatorType, v: &str, threat: Option<&str>, last:
         value: v.into(),
         obs: Observation {
             threat: threat.map(Into::into),
-            last_seen: Some(t(last)),
+            last_seen: crate::model::time::Secs::new(t(last)),
             ..Default::default()
         },
     }

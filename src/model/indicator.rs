@@ -10,6 +10,9 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
+
+use crate::model::time::Secs;
 
 /// The kinds of indicator IntelliSIEM models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -104,15 +107,18 @@ pub struct VtStats {
 }
 
 /// What one source says about one indicator: everything except its key.
+///
+/// Kept compact, since the store holds one per source per indicator: second-resolution
+/// times and `ThinVec` lists (8 bytes each, no allocation while empty) make it 72 bytes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observation {
-    pub first_seen: Option<Timestamp>,
-    pub last_seen: Option<Timestamp>,
+    pub first_seen: Option<Secs>,
+    pub last_seen: Option<Secs>,
     pub threat: Option<Arc<str>>,
-    pub tags: Vec<Arc<str>>,
+    pub tags: ThinVec<Arc<str>>,
     pub confidence: Option<u8>,
-    pub references: Vec<Arc<str>>,
-    pub ports: Vec<u16>,
+    pub references: ThinVec<Arc<str>>,
+    pub ports: ThinVec<u16>,
     /// Boxed: most indicators are never looked up, and this keeps every observation small.
     pub virustotal: Option<Box<VtStats>>,
 }
@@ -148,14 +154,14 @@ pub struct Sighting {
     pub obs: Observation,
 }
 
-pub(crate) fn min_time(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+pub(crate) fn min_time<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
 }
 
-pub(crate) fn max_time(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+pub(crate) fn max_time<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -163,7 +169,7 @@ pub(crate) fn max_time(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Tim
 }
 
 /// Appends the items of `extra` not yet in `into`, keeping first-seen order.
-pub(crate) fn union_into<T: PartialEq>(into: &mut Vec<T>, extra: Vec<T>) {
+pub(crate) fn union_into<T: PartialEq>(into: &mut ThinVec<T>, extra: impl IntoIterator<Item = T>) {
     for item in extra {
         if !into.contains(&item) {
             into.push(item);
@@ -619,27 +625,33 @@ mod tests {
     }
 
     #[test]
+    fn observations_stay_compact() {
+        // The store holds one per source per indicator; growing this costs megabytes.
+        assert!(std::mem::size_of::<Observation>() <= 72);
+    }
+
+    #[test]
     fn observations_absorb_each_other() {
-        let t1 = Timestamp::from_second(100).unwrap();
-        let t2 = Timestamp::from_second(200).unwrap();
+        let t1 = Secs::from_second(100).unwrap();
+        let t2 = Secs::from_second(200).unwrap();
         let mut a = Observation {
             first_seen: Some(t2),
-            ports: vec![443],
-            tags: vec![Arc::from("a")],
+            ports: thin_vec::thin_vec![443],
+            tags: thin_vec::thin_vec![Arc::from("a")],
             ..Default::default()
         };
         a.absorb(Observation {
             first_seen: Some(t1),
             last_seen: Some(t2),
             threat: Some(Arc::from("Dridex")),
-            ports: vec![80, 443],
-            tags: vec![Arc::from("a"), Arc::from("b")],
+            ports: thin_vec::thin_vec![80, 443],
+            tags: thin_vec::thin_vec![Arc::from("a"), Arc::from("b")],
             confidence: Some(50),
             ..Default::default()
         });
         assert_eq!(a.first_seen, Some(t1));
         assert_eq!(a.last_seen, Some(t2));
-        assert_eq!(a.ports, vec![80, 443]);
+        assert_eq!(a.ports.as_slice(), [80, 443]);
         assert_eq!(a.tags.len(), 2);
         assert_eq!(a.threat.as_deref(), Some("Dridex"));
         assert_eq!(a.confidence, Some(50));

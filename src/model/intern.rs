@@ -4,8 +4,10 @@
 //! Shares repeated strings (threat names, tags, reference URLs) within a batch so a
 //! million indicators do not hold a million copies of "Dridex".
 
-use std::collections::HashSet;
 use std::sync::Arc;
+
+use hashbrown::HashSet;
+use thin_vec::ThinVec;
 
 #[derive(Debug, Default)]
 pub struct Interner {
@@ -32,8 +34,8 @@ impl Interner {
     }
 
     /// Interns each item of a comma-separated list, skipping empty items.
-    pub fn list(&mut self, csv: &str) -> Vec<Arc<str>> {
-        let mut out: Vec<Arc<str>> = Vec::new();
+    pub fn list(&mut self, csv: &str) -> ThinVec<Arc<str>> {
+        let mut out: ThinVec<Arc<str>> = ThinVec::new();
         for item in csv.split(',') {
             if let Some(a) = self.get(item)
                 && !out.contains(&a)

@@ -3,8 +3,50 @@
 
 //! Parsing of the many timestamp shapes feeds send, all read as UTC.
 
+use std::num::NonZeroI64;
+
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
+
+/// A UTC instant to the second, in 8 bytes (and `Option<Secs>` in 8 too): the store keeps
+/// two per sighting, a million times over, where `Option<Timestamp>` takes 24.
+///
+/// Sub-second parts are dropped. The Unix epoch itself has no `Secs`: feeds send `0` to
+/// mean "unknown", and [`epoch`] reads it so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Secs(NonZeroI64);
+
+impl Secs {
+    /// The instant `ts`, to the second; `None` for the Unix epoch.
+    pub fn new(ts: Timestamp) -> Option<Secs> {
+        NonZeroI64::new(ts.as_second()).map(Secs)
+    }
+
+    /// Unix seconds; `None` for `0` and for values outside jiff's range.
+    pub fn from_second(secs: i64) -> Option<Secs> {
+        Timestamp::from_second(secs).ok().and_then(Secs::new)
+    }
+
+    pub fn as_second(self) -> i64 {
+        self.0.get()
+    }
+
+    pub fn timestamp(self) -> Timestamp {
+        // Every `Secs` was made from a valid timestamp, so this cannot fall back.
+        Timestamp::from_second(self.0.get()).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+}
+
+impl From<Secs> for Timestamp {
+    fn from(s: Secs) -> Timestamp {
+        s.timestamp()
+    }
+}
+
+/// [`parse_time`], kept to the second.
+pub fn parse_secs(raw: &str) -> Option<Secs> {
+    parse_time(raw).and_then(Secs::new)
+}
 
 /// Parses a feed timestamp: RFC 3339, naive ISO (`2023-08-09T05:05:14.946000`),
 /// `2024-03-19 11:34:09`, `... UTC`, a bare date, or Unix epoch seconds as a string.
@@ -46,8 +88,8 @@ pub fn epoch(secs: i64) -> Option<Timestamp> {
 }
 
 /// Formats as RFC 3339 UTC with second precision, e.g. `2026-01-17T07:44:46Z`.
-pub fn rfc3339(ts: Timestamp) -> String {
-    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+pub fn rfc3339(ts: impl Into<Timestamp>) -> String {
+    ts.into().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]
@@ -91,5 +133,18 @@ mod tests {
             assert_eq!(parse_time(raw), None, "{raw}");
         }
         assert_eq!(epoch(-5), None);
+    }
+
+    #[test]
+    fn secs_are_compact_and_keep_the_second() {
+        assert_eq!(std::mem::size_of::<Option<Secs>>(), 8);
+        let s = parse_secs("2026-09-04T16:47:03.5197Z").unwrap();
+        assert_eq!(rfc3339(s.timestamp()), "2026-09-04T16:47:03Z");
+        assert_eq!(Secs::from_second(s.as_second()), Some(s));
+        assert_eq!(Secs::from_second(0), None);
+        assert_eq!(Secs::from_second(i64::MAX), None);
+        assert!(Secs::from_second(100) < Secs::from_second(200));
+        assert_eq!(parse_secs("1970-01-01T00:00:00Z"), None);
+        assert_eq!(parse_secs("nonsense"), None);
     }
 }

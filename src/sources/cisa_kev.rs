@@ -3,10 +3,11 @@
 
 //! CISA's Known Exploited Vulnerabilities catalogue: one `cve` indicator per entry.
 
+use thin_vec::ThinVec;
 use serde::Deserialize;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
-use crate::model::time::parse_time;
+use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 
 #[derive(Deserialize)]
@@ -43,7 +44,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             b.skip();
             continue;
         };
-        let mut tags = Vec::new();
+        let mut tags = ThinVec::new();
         for t in [&v.vendor_project, &v.product].into_iter().flatten() {
             tags.extend(b.strings.get(t));
         }
@@ -67,7 +68,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             .filter_map(|r| b.strings.get(r))
             .collect();
         let obs = Observation {
-            first_seen: v.date_added.as_deref().and_then(parse_time),
+            first_seen: v.date_added.as_deref().and_then(parse_secs),
             threat: v
                 .vulnerability_name
                 .as_deref()

@@ -4,11 +4,12 @@
 //! abuse.ch Feodo Tracker `ipblocklist.json`: botnet C2 servers with their port.
 //! `first_seen` may be missing, `hostname` may be null, `last_online` is a date only.
 
+use thin_vec::ThinVec;
 use serde::Deserialize;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::model::indicator::detect;
-use crate::model::time::parse_time;
+use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 
 #[derive(Deserialize)]
@@ -39,12 +40,12 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             b.skip();
             continue;
         };
-        let mut tags = Vec::new();
+        let mut tags = ThinVec::new();
         tags.extend(e.status.as_deref().and_then(|s| b.strings.get(s)));
         tags.extend(e.country.as_deref().and_then(|s| b.strings.get(s)));
         let obs = Observation {
-            first_seen: e.first_seen.as_deref().and_then(parse_time),
-            last_seen: e.last_online.as_deref().and_then(parse_time),
+            first_seen: e.first_seen.as_deref().and_then(parse_secs),
+            last_seen: e.last_online.as_deref().and_then(parse_secs),
             threat: e.malware.as_deref().and_then(|m| b.strings.get(m)),
             tags,
             ports: e

@@ -5,6 +5,7 @@
 //! Django-REST paging (`next` until null). The key (`X-OTX-API-KEY`) is only ever sent
 //! to the configured origin: a `next` link to any other origin fails the fetch.
 
+use thin_vec::ThinVec;
 use std::collections::HashSet;
 
 use jiff::Timestamp;
@@ -15,7 +16,7 @@ use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
 };
 use crate::config::SourceSpec;
-use crate::model::time::parse_time;
+use crate::model::time::{Secs, parse_secs, parse_time};
 use crate::model::{IndicatorType, Observation, Sighting};
 use crate::net::Request;
 use crate::net::redact::redact_url;
@@ -96,7 +97,7 @@ fn parse_page_into(
         let start = b.batch.sightings.len();
         let threat = pulse.name.as_deref().and_then(|n| b.strings.get(n));
         let modified = pulse.modified.as_deref().and_then(parse_time);
-        let mut tags = Vec::with_capacity(pulse.tags.len() + pulse.malware_families.len());
+        let mut tags = ThinVec::with_capacity(pulse.tags.len() + pulse.malware_families.len());
         for t in pulse
             .tags
             .iter()
@@ -109,7 +110,7 @@ fn parse_page_into(
                 tags.push(t);
             }
         }
-        let references: Vec<_> = pulse
+        let references: ThinVec<_> = pulse
             .references
             .iter()
             .filter_map(|r| b.strings.get(r))
@@ -121,8 +122,8 @@ fn parse_page_into(
                 continue;
             };
             let obs = Observation {
-                first_seen: ind.created.as_deref().and_then(parse_time),
-                last_seen: modified,
+                first_seen: ind.created.as_deref().and_then(parse_secs),
+                last_seen: modified.and_then(Secs::new),
                 threat: threat.clone(),
                 tags: tags.clone(),
                 references: references.clone(),
@@ -276,7 +277,7 @@ pub fn parse_general(
         .pulse_info
         .map(|p| (p.count.unwrap_or(p.pulses.len() as i64), p.pulses))
         .unwrap_or((0, Vec::new()));
-    let mut tags = vec![];
+    let mut tags = ThinVec::new();
     tags.extend(b.strings.get(&format!("otx pulses: {count}")));
     for p in pulses.iter().take(5) {
         for t in &p.tags {
@@ -294,7 +295,7 @@ pub fn parse_general(
             .and_then(|n| b.strings.get(n)),
         last_seen: pulses
             .iter()
-            .filter_map(|p| p.modified.as_deref().and_then(parse_time))
+            .filter_map(|p| p.modified.as_deref().and_then(parse_secs))
             .max(),
         tags,
         ..Default::default()

@@ -4,6 +4,7 @@
 //! Spamhaus DROP (`drop_v4.json`, `drop_v6.json`): NDJSON, one CIDR per line, closed by
 //! a `{"type": "metadata", ...}` line.
 
+use thin_vec::ThinVec;
 use serde::Deserialize;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
@@ -43,7 +44,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             b.skip();
             continue;
         };
-        let mut tags = Vec::new();
+        let mut tags = ThinVec::new();
         tags.extend(line.rir.as_deref().and_then(|r| b.strings.get(r)));
         let references = line
             .sblid

@@ -5,13 +5,14 @@
 //! one-element array) or, with an abuse.ch key, the API's `get_iocs` query. The two use
 //! different field names.
 
+use thin_vec::ThinVec;
 use serde::Deserialize;
 
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
 };
 use crate::config::SourceSpec;
-use crate::model::time::parse_time;
+use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 use crate::net::Request;
 use crate::sources::kind::KeyKind;
@@ -61,15 +62,15 @@ fn push_ioc(b: &mut BatchBuilder, ioc: Ioc) {
         b.skip();
         return;
     };
-    let mut tags: Vec<_> = ioc.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+    let mut tags: ThinVec<_> = ioc.tags.iter().filter_map(|t| b.strings.get(t)).collect();
     if let Some(t) = ioc.threat_type.as_deref().and_then(|t| b.strings.get(t))
         && !tags.contains(&t)
     {
         tags.push(t);
     }
     let obs = Observation {
-        first_seen: ioc.first_seen_utc.as_deref().and_then(parse_time),
-        last_seen: ioc.last_seen_utc.as_deref().and_then(parse_time),
+        first_seen: ioc.first_seen_utc.as_deref().and_then(parse_secs),
+        last_seen: ioc.last_seen_utc.as_deref().and_then(parse_secs),
         threat: ioc
             .malware_printable
             .as_deref()

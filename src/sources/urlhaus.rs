@@ -4,13 +4,14 @@
 //! abuse.ch URLhaus: the `csv_recent` dump (keyless; `#` banner lines, the header itself a
 //! comment, every field quoted) and, with an abuse.ch key, the v1 API `urls/recent/`.
 
+use thin_vec::ThinVec;
 use serde::Deserialize;
 
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
 };
 use crate::config::SourceSpec;
-use crate::model::time::parse_time;
+use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 use crate::net::Request;
 use crate::sources::kind::KeyKind;
@@ -50,8 +51,8 @@ pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             tags.push(status);
         }
         let obs = Observation {
-            first_seen: field(1).as_deref().and_then(parse_time),
-            last_seen: field(4).as_deref().and_then(parse_time),
+            first_seen: field(1).as_deref().and_then(parse_secs),
+            last_seen: field(4).as_deref().and_then(parse_secs),
             threat: field(5).and_then(|t| b.strings.get(&t)),
             tags,
             references: field(7)
@@ -105,10 +106,10 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
             b.skip();
             continue;
         };
-        let mut tags: Vec<_> = u.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+        let mut tags: ThinVec<_> = u.tags.iter().filter_map(|t| b.strings.get(t)).collect();
         tags.extend(u.url_status.as_deref().and_then(|s| b.strings.get(s)));
         let obs = Observation {
-            first_seen: u.date_added.as_deref().and_then(parse_time),
+            first_seen: u.date_added.as_deref().and_then(parse_secs),
             threat: u.threat.as_deref().and_then(|t| b.strings.get(t)),
             tags,
             references: u

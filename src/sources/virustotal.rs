@@ -5,6 +5,7 @@
 //! `/files/{hash}`, `/ip_addresses/{ip}`, `/domains/{d}`, `/urls/{base64url(url)}`, with
 //! `x-apikey`, under the key's token bucket (4/min and 500/day for a public key).
 
+use thin_vec::ThinVec;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use url::Url;
 use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, lenient};
 use crate::config::SourceSpec;
 use crate::model::indicator::detect;
-use crate::model::time::epoch;
+use crate::model::time::{Secs, epoch};
 use crate::model::{IndicatorType, Observation, Sighting, VtStats};
 use crate::net::Request;
 use crate::sources::kind::KeyKind;
@@ -136,7 +137,7 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
             .unwrap_or(0),
         last_analysis: a.last_analysis_date.and_then(epoch),
     });
-    let mut tags: Vec<_> = a.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+    let mut tags: ThinVec<_> = a.tags.iter().filter_map(|t| b.strings.get(t)).collect();
     for extra in [&a.meaningful_name, &a.as_owner, &a.country]
         .into_iter()
         .flatten()
@@ -158,8 +159,8 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
         .into_iter()
         .collect();
     let obs = Observation {
-        first_seen: a.first_submission_date.or(a.creation_date).and_then(epoch),
-        last_seen: a.last_analysis_date.and_then(epoch),
+        first_seen: a.first_submission_date.or(a.creation_date).and_then(epoch).and_then(Secs::new),
+        last_seen: a.last_analysis_date.and_then(epoch).and_then(Secs::new),
         threat: a
             .popular_threat_classification
             .and_then(|c| c.suggested_threat_label)

@@ -16,9 +16,11 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 use super::health::{FetchRecord, HISTORY_MAX, Outcome};
 use crate::model::intern::Interner;
+use crate::model::time::Secs;
 use crate::model::{IndicatorType, Observation, Sighting, VtStats};
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
@@ -152,7 +154,7 @@ fn encode(o: &Observation) -> String {
         g: o.tags.iter().map(|t| t.to_string()).collect(),
         c: o.confidence,
         r: o.references.iter().map(|t| t.to_string()).collect(),
-        p: o.ports.clone(),
+        p: o.ports.to_vec(),
         v: o.virustotal.as_deref().copied(),
     };
     serde_json::to_string(&s).unwrap_or_else(|_| "{}".into())
@@ -160,7 +162,7 @@ fn encode(o: &Observation) -> String {
 
 fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
     let s: Stored = serde_json::from_str(data).ok()?;
-    let ts = |v: Option<i64>| v.and_then(|v| Timestamp::from_second(v).ok());
+    let ts = |v: Option<i64>| v.and_then(Secs::from_second);
     Some(Observation {
         first_seen: ts(s.f),
         last_seen: ts(s.l),
@@ -168,7 +170,7 @@ fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
         tags: s.g.iter().filter_map(|t| strings.get(t)).collect(),
         confidence: s.c,
         references: s.r.iter().filter_map(|t| strings.get(t)).collect(),
-        ports: s.p,
+        ports: ThinVec::from(s.p),
         virustotal: s.v.map(Box::new),
     })
 }

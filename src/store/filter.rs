@@ -295,7 +295,7 @@ mod tests {
             obs: Observation {
                 threat: threat.map(Into::into),
                 tags: tags.iter().map(|t| (*t).into()).collect(),
-                last_seen: jiff::Timestamp::from_second(last).ok(),
+                last_seen: crate::model::time::Secs::from_second(last),
                 ..Default::default()
             },
         };

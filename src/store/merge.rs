@@ -12,6 +12,7 @@ use hashbrown::HashTable;
 use jiff::Timestamp;
 
 use crate::model::indicator::{max_time, min_time};
+use crate::model::time::Secs;
 use crate::model::{IndicatorType, Observation, Sighting, VtStats};
 
 /// What [`Store::replace_source`] did.
@@ -49,12 +50,14 @@ impl Entry {
         self.sightings
             .iter()
             .fold(None, |acc, (_, o)| min_time(acc, o.first_seen))
+            .map(Secs::timestamp)
     }
 
     pub fn last_seen(&self) -> Option<Timestamp> {
         self.sightings
             .iter()
             .fold(None, |acc, (_, o)| max_time(acc, o.last_seen))
+            .map(Secs::timestamp)
     }
 
     /// The first source's threat name that is known.
@@ -263,8 +266,10 @@ impl Store {
 
     /// Replaces everything source `id` said with `sightings`.
     pub fn replace_source(&mut self, id: SourceId, sightings: Vec<Sighting>) -> Replaced {
-        self.remove_source(id);
-        self.reserve(sightings.len());
+        let held = self.remove_source(id);
+        // A refresh mostly finds the keys it held before; reserve only for the growth, so
+        // a refreshed source does not double the table.
+        self.reserve(sightings.len().saturating_sub(held));
         let mut count = 0;
         for s in sightings {
             count += usize::from(self.add(id, s));
@@ -277,15 +282,19 @@ impl Store {
     }
 
     /// Drops every sighting by `id`; entries no other source holds become tombstones.
-    pub fn remove_source(&mut self, id: SourceId) {
+    /// Returns how many entries `id` held.
+    pub fn remove_source(&mut self, id: SourceId) -> usize {
+        let mut held = 0;
         for e in &mut self.entries {
             if let Ok(pos) = e.sightings.binary_search_by_key(&id, |(sid, _)| *sid) {
+                held += 1;
                 e.sightings.remove(pos);
                 if e.sightings.is_empty() {
                     self.dead += 1;
                 }
             }
         }
+        held
     }
 
     /// Removes tombstones; entry positions change.
@@ -297,7 +306,8 @@ impl Store {
         }
     }
 
-    fn reserve(&mut self, additional: usize) {
+    /// Room for `additional` more entries without growing the table or the index.
+    pub fn reserve(&mut self, additional: usize) {
         self.entries.reserve(additional);
         let hasher = &self.hasher;
         let entries = &self.entries;
@@ -325,6 +335,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::time::Secs;
 
     fn s(kind: IndicatorType, value: &str, obs: Observation) -> Sighting {
         Sighting {
@@ -334,8 +345,8 @@ mod tests {
         }
     }
 
-    fn ts(secs: i64) -> Option<Timestamp> {
-        Timestamp::from_second(secs).ok()
+    fn ts(secs: i64) -> Option<Secs> {
+        Secs::from_second(secs)
     }
 
     #[test]
@@ -351,7 +362,7 @@ mod tests {
                 Observation {
                     first_seen: ts(200),
                     threat: Some("Dridex".into()),
-                    ports: vec![443],
+                    ports: thin_vec::thin_vec![443],
                     ..Default::default()
                 },
             )],
@@ -366,8 +377,8 @@ mod tests {
                         first_seen: ts(100),
                         last_seen: ts(300),
                         threat: Some("QakBot".into()),
-                        ports: vec![8080, 443],
-                        tags: vec!["c2".into()],
+                        ports: thin_vec::thin_vec![8080, 443],
+                        tags: thin_vec::thin_vec!["c2".into()],
                         confidence: Some(90),
                         ..Default::default()
                     },
@@ -385,8 +396,8 @@ mod tests {
             .unwrap();
         let names: Vec<_> = e.source_ids().map(|i| st.source_name(i)).collect();
         assert_eq!(names, ["feodo", "threatfox"]);
-        assert_eq!(e.first_seen(), ts(100));
-        assert_eq!(e.last_seen(), ts(300));
+        assert_eq!(e.first_seen(), ts(100).map(Secs::timestamp));
+        assert_eq!(e.last_seen(), ts(300).map(Secs::timestamp));
         assert_eq!(e.threat().map(|t| &**t), Some("Dridex"));
         assert_eq!(e.ports(), [443, 8080]);
         assert_eq!(e.confidence(), Some(90));
@@ -446,7 +457,7 @@ mod tests {
                     IndicatorType::Md5,
                     "x",
                     Observation {
-                        ports: vec![1],
+                        ports: thin_vec::thin_vec![1],
                         ..Default::default()
                     },
                 ),

@@ -122,7 +122,7 @@ fn hostile_feed_strings_never_reach_the_screen_raw() {
         Some("\x1b]0;PWNED\x07x"),
         0,
     );
-    s.obs.tags = vec![
+    s.obs.tags = thin_vec::thin_vec![
         "\x1b]52;c;aGVsbG8=\x07".into(),
         "rtl\u{202e}gpj.exe".into(),
         "zw\u{200b}j".into(),

@@ -12,12 +12,12 @@ fn s(kind: IndicatorType, v: &str, threat: Option<&str>) -> Sighting {
         kind,
         value: v.into(),
         obs: Observation {
-            first_seen: Some(t(-100)),
+            first_seen: crate::model::time::Secs::new(t(-100)),
             threat: threat.map(Into::into),
-            tags: vec!["c2".into(), "elf".into()],
+            tags: thin_vec::thin_vec!["c2".into(), "elf".into()],
             confidence: Some(80),
-            references: vec!["https://ref.example/1".into()],
-            ports: vec![443, 8080],
+            references: thin_vec::thin_vec!["https://ref.example/1".into()],
+            ports: thin_vec::thin_vec![443, 8080],
             virustotal: Some(Box::new(VtStats {
                 malicious: 3,
                 ..Default::default()
