@@ -3,8 +3,8 @@
 
 //! CISA's Known Exploited Vulnerabilities catalogue: one `cve` indicator per entry.
 
-use thin_vec::ThinVec;
 use serde::Deserialize;
+use thin_vec::ThinVec;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::model::time::parse_secs;

@@ -4,8 +4,8 @@
 //! abuse.ch Feodo Tracker `ipblocklist.json`: botnet C2 servers with their port.
 //! `first_seen` may be missing, `hostname` may be null, `last_online` is a date only.
 
-use thin_vec::ThinVec;
 use serde::Deserialize;
+use thin_vec::ThinVec;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::model::indicator::detect;

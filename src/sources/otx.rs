@@ -5,8 +5,8 @@
 //! Django-REST paging (`next` until null). The key (`X-OTX-API-KEY`) is only ever sent
 //! to the configured origin: a `next` link to any other origin fails the fetch.
 
-use thin_vec::ThinVec;
 use std::collections::HashSet;
+use thin_vec::ThinVec;
 
 use jiff::Timestamp;
 use serde::Deserialize;

@@ -4,8 +4,8 @@
 //! Spamhaus DROP (`drop_v4.json`, `drop_v6.json`): NDJSON, one CIDR per line, closed by
 //! a `{"type": "metadata", ...}` line.
 
-use thin_vec::ThinVec;
 use serde::Deserialize;
+use thin_vec::ThinVec;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::model::{IndicatorType, Observation};

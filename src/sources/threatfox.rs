@@ -5,8 +5,8 @@
 //! one-element array) or, with an abuse.ch key, the API's `get_iocs` query. The two use
 //! different field names.
 
-use thin_vec::ThinVec;
 use serde::Deserialize;
+use thin_vec::ThinVec;
 
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,

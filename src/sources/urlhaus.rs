@@ -4,8 +4,8 @@
 //! abuse.ch URLhaus: the `csv_recent` dump (keyless; `#` banner lines, the header itself a
 //! comment, every field quoted) and, with an abuse.ch key, the v1 API `urls/recent/`.
 
-use thin_vec::ThinVec;
 use serde::Deserialize;
+use thin_vec::ThinVec;
 
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,

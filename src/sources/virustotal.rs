@@ -5,10 +5,10 @@
 //! `/files/{hash}`, `/ip_addresses/{ip}`, `/domains/{d}`, `/urls/{base64url(url)}`, with
 //! `x-apikey`, under the key's token bucket (4/min and 500/day for a public key).
 
-use thin_vec::ThinVec;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
+use thin_vec::ThinVec;
 use url::Url;
 
 use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, lenient};
@@ -159,7 +159,11 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
         .into_iter()
         .collect();
     let obs = Observation {
-        first_seen: a.first_submission_date.or(a.creation_date).and_then(epoch).and_then(Secs::new),
+        first_seen: a
+            .first_submission_date
+            .or(a.creation_date)
+            .and_then(epoch)
+            .and_then(Secs::new),
         last_seen: a.last_analysis_date.and_then(epoch).and_then(Secs::new),
         threat: a
             .popular_threat_classification

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use hashbrown::DefaultHashBuilder;
 use hashbrown::HashTable;
 use jiff::Timestamp;
+use smallvec::{SmallVec, smallvec};
 
 use crate::model::indicator::{max_time, min_time};
 use crate::model::time::Secs;
@@ -28,13 +29,16 @@ pub struct Replaced {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceId(pub u16);
 
+/// One observation per source, ordered by source id. Most indicators come from one
+/// source, and that one is kept inline: no allocation of its own.
+pub type Sightings = SmallVec<[(SourceId, Observation); 1]>;
+
 /// One merged indicator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub kind: IndicatorType,
     pub value: Box<str>,
-    /// One observation per source, ordered by source id.
-    pub sightings: Vec<(SourceId, Observation)>,
+    pub sightings: Sightings,
 }
 
 impl Entry {
@@ -251,7 +255,7 @@ impl Store {
                 self.entries.push(Entry {
                     kind: s.kind,
                     value: s.value,
-                    sightings: vec![(id, s.obs)],
+                    sightings: smallvec![(id, s.obs)],
                 });
                 let hasher = &self.hasher;
                 let entries = &self.entries;
@@ -308,7 +312,8 @@ impl Store {
 
     /// Room for `additional` more entries without growing the table or the index.
     pub fn reserve(&mut self, additional: usize) {
-        self.entries.reserve(additional);
+        // Exact: entries are large, and a doubled table would hold a third of them unused.
+        self.entries.reserve_exact(additional);
         let hasher = &self.hasher;
         let entries = &self.entries;
         self.index.reserve(additional, |&j| {
@@ -347,6 +352,18 @@ mod tests {
 
     fn ts(secs: i64) -> Option<Secs> {
         Secs::from_second(secs)
+    }
+
+    #[test]
+    fn entries_keep_one_sighting_inline() {
+        assert!(std::mem::size_of::<Entry>() <= 112);
+        let mut st = Store::new();
+        let id = st.source_id("feodo");
+        st.replace_source(
+            id,
+            vec![s(IndicatorType::Ipv4, "192.0.2.1", Observation::default())],
+        );
+        assert!(!st.slots()[0].sightings.spilled());
     }
 
     #[test]

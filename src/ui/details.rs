@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::model::time::Secs;
 use crate::app::App;
 use crate::model::sanitize::sanitize_truncated;
+use crate::model::time::Secs;
 use crate::model::time::rfc3339;
 use crate::model::{Observation, VtStats};
 use crate::store::Entry;
@@ -110,10 +110,14 @@ fn sighting<'a>(name: &str, o: &Observation, theme: &Theme, out: &mut Vec<Line<'
         format!("▸ {}", sanitize_truncated(name, 40)),
         theme.accent(),
     )));
-    out.push(field("  seen", times(
+    out.push(field(
+        "  seen",
+        times(
             o.first_seen.map(Secs::timestamp),
             o.last_seen.map(Secs::timestamp),
-        ), theme));
+        ),
+        theme,
+    ));
     if let Some(t) = &o.threat {
         out.push(field("  threat", sanitize_truncated(t, MAX), theme));
     }
