@@ -67,9 +67,9 @@ fn batch(source: usize, n: usize) -> Vec<Sighting> {
                 value: value.into(),
                 obs: Observation {
                     threat: Some(Arc::clone(&threats[i % threats.len()])),
-                    tags: thin_vec::thin_vec![Arc::clone(&tags[i % tags.len()])],
+                    tags: vec![Arc::clone(&tags[i % tags.len()])].into(),
                     last_seen: Secs::from_second(1_800_000_000 + (i as i64 % 86_400)),
-                    ports: thin_vec::thin_vec![443],
+                    ports: vec![443].into(),
                     ..Default::default()
                 },
             }

@@ -370,7 +370,7 @@ mod tests {
                 Observation {
                     first_seen: crate::model::time::Secs::from_second(1_610_869_486),
                     threat: Some("Dridex".into()),
-                    ports: thin_vec::thin_vec![443],
+                    ports: vec![443].into(),
                     confidence: Some(100),
                     ..Default::default()
                 },
@@ -385,7 +385,7 @@ mod tests {
                     "http://x.example/=cmd|' /C calc'!A0",
                     Observation {
                         threat: Some("=HYPERLINK(\"http://evil\")".into()),
-                        tags: thin_vec::thin_vec!["a\x1b]0;PWNED\x07".into()],
+                        tags: vec!["a\x1b]0;PWNED\x07".into()].into(),
                         ..Default::default()
                     },
                 ),

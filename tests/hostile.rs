@@ -162,7 +162,7 @@ fn numbers_and_objects_where_strings_belong() {
     let b = feodo::parse(doc.as_bytes()).unwrap();
     assert_eq!(b.sightings.len(), 1);
     assert_eq!(b.skipped, 1);
-    assert_eq!(b.sightings[0].obs.ports, [443]);
+    assert_eq!(b.sightings[0].obs.ports.as_slice(), [443]);
     assert!(
         b.sightings[0].obs.first_seen.is_some(),
         "epoch numbers are times"

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
 
+use crate::model::list::List;
 use crate::model::time::Secs;
 
 /// The kinds of indicator IntelliSIEM models.
@@ -115,10 +116,12 @@ pub struct Observation {
     pub first_seen: Option<Secs>,
     pub last_seen: Option<Secs>,
     pub threat: Option<Arc<str>>,
-    pub tags: ThinVec<Arc<str>>,
+    /// Shared with every sighting of the batch that has the same tags.
+    pub tags: List<Arc<str>>,
     pub confidence: Option<u8>,
     pub references: ThinVec<Arc<str>>,
-    pub ports: ThinVec<u16>,
+    /// Sorted; shared like `tags`.
+    pub ports: List<u16>,
     /// Boxed: most indicators are never looked up, and this keeps every observation small.
     pub virustotal: Option<Box<VtStats>>,
 }
@@ -131,15 +134,10 @@ impl Observation {
         if self.threat.is_none() {
             self.threat = other.threat;
         }
-        union_into(&mut self.tags, other.tags);
+        self.tags = self.tags.union(&other.tags);
         self.confidence = self.confidence.max(other.confidence);
         union_into(&mut self.references, other.references);
-        for p in other.ports {
-            if !self.ports.contains(&p) {
-                self.ports.push(p);
-            }
-        }
-        self.ports.sort_unstable();
+        self.ports = sorted_union(&self.ports, &other.ports);
         if other.virustotal.is_some() {
             self.virustotal = other.virustotal;
         }
@@ -166,6 +164,17 @@ pub(crate) fn max_time<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// `ports` and the ports of `extra` it lacks, sorted; `ports` again if none.
+pub(crate) fn sorted_union(ports: &List<u16>, extra: &[u16]) -> List<u16> {
+    let merged = ports.union(extra);
+    if merged.shares(ports) {
+        return merged;
+    }
+    let mut v = merged.to_vec();
+    v.sort_unstable();
+    List::from(v)
 }
 
 /// Appends the items of `extra` not yet in `into`, keeping first-seen order.
@@ -636,16 +645,16 @@ mod tests {
         let t2 = Secs::from_second(200).unwrap();
         let mut a = Observation {
             first_seen: Some(t2),
-            ports: thin_vec::thin_vec![443],
-            tags: thin_vec::thin_vec![Arc::from("a")],
+            ports: vec![443].into(),
+            tags: vec![Arc::from("a")].into(),
             ..Default::default()
         };
         a.absorb(Observation {
             first_seen: Some(t1),
             last_seen: Some(t2),
             threat: Some(Arc::from("Dridex")),
-            ports: thin_vec::thin_vec![80, 443],
-            tags: thin_vec::thin_vec![Arc::from("a"), Arc::from("b")],
+            ports: vec![80, 443].into(),
+            tags: vec![Arc::from("a"), Arc::from("b")].into(),
             confidence: Some(50),
             ..Default::default()
         });

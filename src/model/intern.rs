@@ -1,17 +1,32 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Shares repeated strings (threat names, tags, reference URLs) within a batch so a
-//! million indicators do not hold a million copies of "Dridex".
+//! Shares repeated strings (threat names, tags, reference URLs) and lists (tag and port
+//! lists) within a batch so a million indicators do not hold a million copies of "Dridex".
 
+use std::hash::Hash;
 use std::sync::Arc;
 
 use hashbrown::HashSet;
-use thin_vec::ThinVec;
+
+use crate::model::list::List;
 
 #[derive(Debug, Default)]
 pub struct Interner {
     set: HashSet<Arc<str>>,
+    tag_lists: HashSet<List<Arc<str>>>,
+    port_lists: HashSet<List<u16>>,
+}
+
+fn share<T: Hash + Eq>(set: &mut HashSet<List<T>>, list: List<T>) -> List<T> {
+    if list.is_empty() {
+        return list;
+    }
+    if let Some(existing) = set.get(list.as_slice()) {
+        return existing.clone();
+    }
+    set.insert(list.clone());
+    list
 }
 
 impl Interner {
@@ -33,9 +48,19 @@ impl Interner {
         Some(arc)
     }
 
+    /// The shared copy of a tag list.
+    pub fn tags(&mut self, list: List<Arc<str>>) -> List<Arc<str>> {
+        share(&mut self.tag_lists, list)
+    }
+
+    /// The shared copy of a port list.
+    pub fn ports(&mut self, list: List<u16>) -> List<u16> {
+        share(&mut self.port_lists, list)
+    }
+
     /// Interns each item of a comma-separated list, skipping empty items.
-    pub fn list(&mut self, csv: &str) -> ThinVec<Arc<str>> {
-        let mut out: ThinVec<Arc<str>> = ThinVec::new();
+    pub fn list(&mut self, csv: &str) -> Vec<Arc<str>> {
+        let mut out: Vec<Arc<str>> = Vec::new();
         for item in csv.split(',') {
             if let Some(a) = self.get(item)
                 && !out.contains(&a)
@@ -60,5 +85,11 @@ mod tests {
         assert_eq!(i.get("  "), None);
         let l = i.list("elf, Mozi,,elf");
         assert_eq!(l.iter().map(|s| &**s).collect::<Vec<_>>(), ["elf", "Mozi"]);
+        let t1 = i.tags(l.iter().cloned().collect());
+        let t2 = i.tags(l.iter().cloned().collect());
+        assert!(t1.shares(&t2));
+        let p1 = i.ports(vec![443].into());
+        assert!(p1.shares(&i.ports(vec![443].into())));
+        assert!(!p1.shares(&i.ports(vec![80].into())));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod indicator;
 pub mod intern;
+pub mod list;
 pub mod sanitize;
 pub mod time;
 

@@ -4,7 +4,6 @@
 //! CISA's Known Exploited Vulnerabilities catalogue: one `cve` indicator per entry.
 
 use serde::Deserialize;
-use thin_vec::ThinVec;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::model::time::parse_secs;
@@ -44,7 +43,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             b.skip();
             continue;
         };
-        let mut tags = ThinVec::new();
+        let mut tags = Vec::new();
         for t in [&v.vendor_project, &v.product].into_iter().flatten() {
             tags.extend(b.strings.get(t));
         }
@@ -73,7 +72,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
                 .vulnerability_name
                 .as_deref()
                 .and_then(|n| b.strings.get(n)),
-            tags,
+            tags: tags.into(),
             references,
             ..Default::default()
         };

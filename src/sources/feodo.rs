@@ -5,7 +5,6 @@
 //! `first_seen` may be missing, `hostname` may be null, `last_online` is a date only.
 
 use serde::Deserialize;
-use thin_vec::ThinVec;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::model::indicator::detect;
@@ -40,14 +39,14 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             b.skip();
             continue;
         };
-        let mut tags = ThinVec::new();
+        let mut tags = Vec::new();
         tags.extend(e.status.as_deref().and_then(|s| b.strings.get(s)));
         tags.extend(e.country.as_deref().and_then(|s| b.strings.get(s)));
         let obs = Observation {
             first_seen: e.first_seen.as_deref().and_then(parse_secs),
             last_seen: e.last_online.as_deref().and_then(parse_secs),
             threat: e.malware.as_deref().and_then(|m| b.strings.get(m)),
-            tags,
+            tags: tags.into(),
             ports: e
                 .port
                 .and_then(|p| u16::try_from(p).ok())
@@ -73,7 +72,7 @@ mod tests {
         assert_eq!(b.skipped, 1);
         let s = find(&b, "51.178.161.32");
         assert_eq!(s.kind, IndicatorType::Ipv4);
-        assert_eq!(s.obs.ports, [4643]);
+        assert_eq!(s.obs.ports.as_slice(), [4643]);
         assert_eq!(s.obs.threat.as_deref(), Some("Dridex"));
         assert_eq!(
             s.obs.first_seen.map(crate::model::time::rfc3339).as_deref(),
@@ -85,7 +84,7 @@ mod tests {
         );
         let missing_first_seen = find(&b, "45.0.0.3");
         assert_eq!(missing_first_seen.obs.first_seen, None);
-        assert_eq!(missing_first_seen.obs.ports, [443]);
+        assert_eq!(missing_first_seen.obs.ports.as_slice(), [443]);
     }
 
     #[test]

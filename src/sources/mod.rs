@@ -300,11 +300,11 @@ impl BatchBuilder {
     }
 
     pub fn push_normalised(&mut self, n: Normalised, mut obs: Observation) {
-        if let Some(p) = n.port
-            && !obs.ports.contains(&p)
-        {
-            obs.ports.push(p);
+        if let Some(p) = n.port {
+            obs.ports = crate::model::indicator::sorted_union(&obs.ports, &[p]);
         }
+        obs.ports = self.strings.ports(std::mem::take(&mut obs.ports));
+        obs.tags = self.strings.tags(std::mem::take(&mut obs.tags));
         self.batch.sightings.push(Sighting {
             kind: n.kind,
             value: n.value.into_boxed_str(),
@@ -365,5 +365,30 @@ pub(crate) mod test_util {
             .iter()
             .find(|s| &*s.value == value)
             .unwrap_or_else(|| panic!("no sighting {value} in {:#?}", b.sightings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builder_shares_equal_tag_and_port_lists() {
+        let mut b = BatchBuilder::new();
+        for host in ["192.0.2.1:443", "192.0.2.2:443", "192.0.2.3:80"] {
+            let tags = b.strings.list("c2,elf");
+            let obs = Observation {
+                tags: tags.into(),
+                ..Default::default()
+            };
+            b.push(IndicatorType::Ipv4, host, obs);
+        }
+        let s = b.finish().sightings;
+        assert_eq!(s.len(), 3);
+        assert!(s[0].obs.tags.shares(&s[1].obs.tags));
+        assert!(s[0].obs.tags.shares(&s[2].obs.tags));
+        assert_eq!(s[0].obs.ports.as_slice(), [443]);
+        assert!(s[0].obs.ports.shares(&s[1].obs.ports));
+        assert!(!s[0].obs.ports.shares(&s[2].obs.ports));
     }
 }

@@ -97,7 +97,7 @@ fn parse_page_into(
         let start = b.batch.sightings.len();
         let threat = pulse.name.as_deref().and_then(|n| b.strings.get(n));
         let modified = pulse.modified.as_deref().and_then(parse_time);
-        let mut tags = ThinVec::with_capacity(pulse.tags.len() + pulse.malware_families.len());
+        let mut tags = Vec::with_capacity(pulse.tags.len() + pulse.malware_families.len());
         for t in pulse
             .tags
             .iter()
@@ -110,6 +110,7 @@ fn parse_page_into(
                 tags.push(t);
             }
         }
+        let tags = b.strings.tags(tags.into());
         let references: ThinVec<_> = pulse
             .references
             .iter()
@@ -277,7 +278,7 @@ pub fn parse_general(
         .pulse_info
         .map(|p| (p.count.unwrap_or(p.pulses.len() as i64), p.pulses))
         .unwrap_or((0, Vec::new()));
-    let mut tags = ThinVec::new();
+    let mut tags = Vec::new();
     tags.extend(b.strings.get(&format!("otx pulses: {count}")));
     for p in pulses.iter().take(5) {
         for t in &p.tags {
@@ -297,7 +298,7 @@ pub fn parse_general(
             .iter()
             .filter_map(|p| p.modified.as_deref().and_then(parse_secs))
             .max(),
-        tags,
+        tags: tags.into(),
         ..Default::default()
     };
     Ok(Sighting {

@@ -84,7 +84,7 @@ mod tests {
                 IndicatorType::Ipv4
             ]
         );
-        assert_eq!(b.sightings[4].obs.ports, [8080]);
+        assert_eq!(b.sightings[4].obs.ports.as_slice(), [8080]);
         assert_eq!(b.skipped, 1);
     }
 

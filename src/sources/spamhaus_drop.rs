@@ -5,7 +5,6 @@
 //! a `{"type": "metadata", ...}` line.
 
 use serde::Deserialize;
-use thin_vec::ThinVec;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::model::{IndicatorType, Observation};
@@ -44,7 +43,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             b.skip();
             continue;
         };
-        let mut tags = ThinVec::new();
+        let mut tags = Vec::new();
         tags.extend(line.rir.as_deref().and_then(|r| b.strings.get(r)));
         let references = line
             .sblid
@@ -57,7 +56,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             .collect();
         let obs = Observation {
             threat: b.strings.get("Spamhaus DROP"),
-            tags,
+            tags: tags.into(),
             references,
             ..Default::default()
         };

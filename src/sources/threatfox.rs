@@ -6,7 +6,6 @@
 //! different field names.
 
 use serde::Deserialize;
-use thin_vec::ThinVec;
 
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
@@ -62,7 +61,7 @@ fn push_ioc(b: &mut BatchBuilder, ioc: Ioc) {
         b.skip();
         return;
     };
-    let mut tags: ThinVec<_> = ioc.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+    let mut tags: Vec<_> = ioc.tags.iter().filter_map(|t| b.strings.get(t)).collect();
     if let Some(t) = ioc.threat_type.as_deref().and_then(|t| b.strings.get(t))
         && !tags.contains(&t)
     {
@@ -75,7 +74,7 @@ fn push_ioc(b: &mut BatchBuilder, ioc: Ioc) {
             .malware_printable
             .as_deref()
             .and_then(|m| b.strings.get(m)),
-        tags,
+        tags: tags.into(),
         confidence: ioc
             .confidence_level
             .and_then(|c| u8::try_from(c.clamp(0, 100)).ok()),
@@ -197,7 +196,7 @@ mod tests {
         assert_eq!(b.skipped, 1, "the unmodelled type");
         let s = find(&b, "94.228.166.168");
         assert_eq!(s.kind, IndicatorType::Ipv4);
-        assert_eq!(s.obs.ports, [56003]);
+        assert_eq!(s.obs.ports.as_slice(), [56003]);
         assert_eq!(s.obs.threat.as_deref(), Some("PureRAT"));
         assert_eq!(s.obs.confidence, Some(100));
         let tags: Vec<&str> = s.obs.tags.iter().map(|t| &**t).collect();

@@ -5,7 +5,6 @@
 //! comment, every field quoted) and, with an abuse.ch key, the v1 API `urls/recent/`.
 
 use serde::Deserialize;
-use thin_vec::ThinVec;
 
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
@@ -54,7 +53,7 @@ pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             first_seen: field(1).as_deref().and_then(parse_secs),
             last_seen: field(4).as_deref().and_then(parse_secs),
             threat: field(5).and_then(|t| b.strings.get(&t)),
-            tags,
+            tags: tags.into(),
             references: field(7)
                 .and_then(|r| b.strings.get(&r))
                 .into_iter()
@@ -106,12 +105,12 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
             b.skip();
             continue;
         };
-        let mut tags: ThinVec<_> = u.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+        let mut tags: Vec<_> = u.tags.iter().filter_map(|t| b.strings.get(t)).collect();
         tags.extend(u.url_status.as_deref().and_then(|s| b.strings.get(s)));
         let obs = Observation {
             first_seen: u.date_added.as_deref().and_then(parse_secs),
             threat: u.threat.as_deref().and_then(|t| b.strings.get(t)),
-            tags,
+            tags: tags.into(),
             references: u
                 .urlhaus_reference
                 .as_deref()

@@ -8,7 +8,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use thin_vec::ThinVec;
 use url::Url;
 
 use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, lenient};
@@ -137,7 +136,7 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
             .unwrap_or(0),
         last_analysis: a.last_analysis_date.and_then(epoch),
     });
-    let mut tags: ThinVec<_> = a.tags.iter().filter_map(|t| b.strings.get(t)).collect();
+    let mut tags: Vec<_> = a.tags.iter().filter_map(|t| b.strings.get(t)).collect();
     for extra in [&a.meaningful_name, &a.as_owner, &a.country]
         .into_iter()
         .flatten()
@@ -169,7 +168,7 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
             .popular_threat_classification
             .and_then(|c| c.suggested_threat_label)
             .and_then(|t| b.strings.get(&t)),
-        tags,
+        tags: tags.into(),
         references,
         virustotal: stats.map(Box::new),
         ..Default::default()

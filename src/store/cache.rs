@@ -16,7 +16,6 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 use serde::{Deserialize, Serialize};
-use thin_vec::ThinVec;
 
 use super::health::{FetchRecord, HISTORY_MAX, Outcome};
 use crate::model::intern::Interner;
@@ -163,14 +162,15 @@ fn encode(o: &Observation) -> String {
 fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
     let s: Stored = serde_json::from_str(data).ok()?;
     let ts = |v: Option<i64>| v.and_then(Secs::from_second);
+    let tags = s.g.iter().filter_map(|t| strings.get(t)).collect();
     Some(Observation {
         first_seen: ts(s.f),
         last_seen: ts(s.l),
         threat: s.t.as_deref().and_then(|t| strings.get(t)),
-        tags: s.g.iter().filter_map(|t| strings.get(t)).collect(),
+        tags: strings.tags(tags),
         confidence: s.c,
         references: s.r.iter().filter_map(|t| strings.get(t)).collect(),
-        ports: ThinVec::from(s.p),
+        ports: strings.ports(s.p.into()),
         virustotal: s.v.map(Box::new),
     })
 }

@@ -379,7 +379,7 @@ mod tests {
                 Observation {
                     first_seen: ts(200),
                     threat: Some("Dridex".into()),
-                    ports: thin_vec::thin_vec![443],
+                    ports: vec![443].into(),
                     ..Default::default()
                 },
             )],
@@ -394,8 +394,8 @@ mod tests {
                         first_seen: ts(100),
                         last_seen: ts(300),
                         threat: Some("QakBot".into()),
-                        ports: thin_vec::thin_vec![8080, 443],
-                        tags: thin_vec::thin_vec!["c2".into()],
+                        ports: vec![8080, 443].into(),
+                        tags: vec!["c2".into()].into(),
                         confidence: Some(90),
                         ..Default::default()
                     },
@@ -474,7 +474,7 @@ mod tests {
                     IndicatorType::Md5,
                     "x",
                     Observation {
-                        ports: thin_vec::thin_vec![1],
+                        ports: vec![1].into(),
                         ..Default::default()
                     },
                 ),

@@ -122,11 +122,12 @@ fn hostile_feed_strings_never_reach_the_screen_raw() {
         Some("\x1b]0;PWNED\x07x"),
         0,
     );
-    s.obs.tags = thin_vec::thin_vec![
+    s.obs.tags = vec![
         "\x1b]52;c;aGVsbG8=\x07".into(),
         "rtl\u{202e}gpj.exe".into(),
         "zw\u{200b}j".into(),
-    ];
+    ]
+    .into();
     a.update(done(0, ok(vec![s]), 1));
     a.update(done(
         1,

@@ -14,10 +14,10 @@ fn s(kind: IndicatorType, v: &str, threat: Option<&str>) -> Sighting {
         obs: Observation {
             first_seen: crate::model::time::Secs::new(t(-100)),
             threat: threat.map(Into::into),
-            tags: thin_vec::thin_vec!["c2".into(), "elf".into()],
+            tags: vec!["c2".into(), "elf".into()].into(),
             confidence: Some(80),
             references: thin_vec::thin_vec!["https://ref.example/1".into()],
-            ports: thin_vec::thin_vec![443, 8080],
+            ports: vec![443, 8080].into(),
             virustotal: Some(Box::new(VtStats {
                 malicious: 3,
                 ..Default::default()
