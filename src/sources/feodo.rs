@@ -29,35 +29,36 @@ struct Entry {
     country: Option<String>,
 }
 
+/// Streams the array: entries go into the batch one at a time.
 pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
-    let entries: Vec<Entry> = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
     let mut b = BatchBuilder::new();
-    for e in entries {
-        let ip = e.ip_address.as_deref().and_then(detect);
-        let Some(n) = ip.filter(|n| matches!(n.kind, IndicatorType::Ipv4 | IndicatorType::Ipv6))
-        else {
-            b.skip();
-            continue;
-        };
-        let mut tags = Vec::new();
-        tags.extend(e.status.as_deref().and_then(|s| b.strings.get(s)));
-        tags.extend(e.country.as_deref().and_then(|s| b.strings.get(s)));
-        let obs = Observation {
-            first_seen: e.first_seen.as_deref().and_then(parse_secs),
-            last_seen: e.last_online.as_deref().and_then(parse_secs),
-            threat: e.malware.as_deref().and_then(|m| b.strings.get(m)),
-            tags: tags.into(),
-            ports: e
-                .port
-                .and_then(|p| u16::try_from(p).ok())
-                .filter(|p| *p != 0)
-                .into_iter()
-                .collect(),
-            ..Default::default()
-        };
-        b.push_normalised(n, obs);
-    }
+    super::for_each_in_array(body, |e: Entry| push(&mut b, e))?;
     Ok(b.finish())
+}
+
+fn push(b: &mut BatchBuilder, e: Entry) {
+    let ip = e.ip_address.as_deref().and_then(detect);
+    let Some(n) = ip.filter(|n| matches!(n.kind, IndicatorType::Ipv4 | IndicatorType::Ipv6)) else {
+        b.skip();
+        return;
+    };
+    let mut tags = Vec::new();
+    tags.extend(e.status.as_deref().and_then(|s| b.strings.get(s)));
+    tags.extend(e.country.as_deref().and_then(|s| b.strings.get(s)));
+    let obs = Observation {
+        first_seen: e.first_seen.as_deref().and_then(parse_secs),
+        last_seen: e.last_online.as_deref().and_then(parse_secs),
+        threat: e.malware.as_deref().and_then(|m| b.strings.get(m)),
+        tags: tags.into(),
+        ports: e
+            .port
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|p| *p != 0)
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    };
+    b.push_normalised(n, obs);
 }
 
 #[cfg(test)]

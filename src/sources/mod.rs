@@ -291,6 +291,16 @@ impl BatchBuilder {
         Self::default()
     }
 
+    /// A builder with room for the records of a line-per-record `body`, so the batch is
+    /// not regrown (and copied) as it fills. The estimate is bounded by the body's size,
+    /// so a body of empty lines cannot reserve much.
+    pub fn for_lines(body: &[u8]) -> Self {
+        let lines = memchr::memchr_iter(b'\n', body).count() + 1;
+        let mut b = Self::default();
+        b.batch.sightings.reserve(lines.min(body.len() / 16 + 1));
+        b
+    }
+
     /// Adds `raw` as type `kind`; a value that does not normalise is counted as skipped.
     pub fn push(&mut self, kind: IndicatorType, raw: &str, obs: Observation) {
         match normalise(kind, raw) {
@@ -316,9 +326,36 @@ impl BatchBuilder {
         self.batch.skipped += 1;
     }
 
-    pub fn finish(self) -> ParsedBatch {
+    /// The batch, holding no spare capacity: it may wait a while for the other sources.
+    pub fn finish(mut self) -> ParsedBatch {
+        self.batch.sightings.shrink_to_fit();
         self.batch
     }
+}
+
+/// Calls `f` on each element of the JSON array `body`, one at a time, instead of
+/// collecting the whole array first.
+pub(crate) fn for_each_in_array<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    f: impl FnMut(T),
+) -> Result<(), ParseError> {
+    struct Each<F, T>(F, std::marker::PhantomData<T>);
+    impl<'de, T: serde::de::DeserializeOwned, F: FnMut(T)> serde::de::Visitor<'de> for Each<F, T> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(item) = seq.next_element::<T>()? {
+                (self.0)(item);
+            }
+            Ok(())
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::Deserializer::deserialize_seq(&mut de, Each(f, std::marker::PhantomData))
+        .map_err(|e| ParseError::json(&e))?;
+    de.end().map_err(|e| ParseError::json(&e))
 }
 
 /// `base` + `path`, treating `base` as a directory whether or not it ends in `/`.
@@ -371,6 +408,24 @@ pub(crate) mod test_util {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrays_stream_element_by_element_and_reject_what_is_not_one() {
+        let mut seen = Vec::new();
+        for_each_in_array(b" [1, 2 ,3] ", |n: u32| seen.push(n)).unwrap();
+        assert_eq!(seen, [1, 2, 3]);
+        for bad in [&b"{}"[..], b"[1, 2] x", b"[1, \"a\"]", b"[1,"] {
+            assert!(for_each_in_array(bad, |_: u32| {}).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn line_builders_reserve_within_the_body_size() {
+        let b = BatchBuilder::for_lines(&[b'\n'; 1600]);
+        assert!(b.batch.sightings.capacity() <= 101);
+        let b = BatchBuilder::for_lines(b"192.0.2.1 one-record-per-line\n192.0.2.2 second\n");
+        assert!(b.batch.sightings.capacity() >= 3);
+    }
 
     #[test]
     fn the_builder_shares_equal_tag_and_port_lists() {

@@ -14,7 +14,7 @@ pub fn parse(body: &[u8], fixed: Option<IndicatorType>) -> Result<ParsedBatch, P
     if head.starts_with('<') && head.to_ascii_lowercase().contains("html") {
         return Err(ParseError::Shape("got an HTML page, not a list".into()));
     }
-    let mut b = BatchBuilder::new();
+    let mut b = BatchBuilder::for_lines(body);
     for line in text.lines() {
         // Strip comments and inline comments; ET lists also end lines with `\r`.
         let value = line.split('#').next().unwrap_or("").trim();

@@ -22,7 +22,7 @@ struct Line {
 }
 
 pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
-    let mut b = BatchBuilder::new();
+    let mut b = BatchBuilder::for_lines(body);
     let mut lines_seen = 0usize;
     let mut metadata = false;
     for raw in body.split(|&c| c == b'\n') {

@@ -26,7 +26,7 @@ pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
         .comment(Some(b'#'))
         .flexible(true)
         .from_reader(body);
-    let mut b = BatchBuilder::new();
+    let mut b = BatchBuilder::for_lines(body);
     let mut record = csv::ByteRecord::new();
     loop {
         match rdr.read_byte_record(&mut record) {
