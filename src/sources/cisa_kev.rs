@@ -10,11 +10,6 @@ use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 
 #[derive(Deserialize)]
-struct Catalogue {
-    vulnerabilities: Vec<Vuln>,
-}
-
-#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Vuln {
     #[serde(default, rename = "cveID", deserialize_with = "lenient::opt_string")]
@@ -35,50 +30,52 @@ struct Vuln {
     cwes: Vec<String>,
 }
 
+/// Streams `vulnerabilities` into the batch one entry at a time.
 pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
-    let cat: Catalogue = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
     let mut b = BatchBuilder::new();
-    for v in cat.vulnerabilities {
-        let Some(id) = v.cve_id else {
-            b.skip();
-            continue;
-        };
-        let mut tags = Vec::new();
-        for t in [&v.vendor_project, &v.product].into_iter().flatten() {
-            tags.extend(b.strings.get(t));
-        }
-        if v.known_ransomware_campaign_use
-            .as_deref()
-            .is_some_and(|k| k.eq_ignore_ascii_case("known"))
-        {
-            tags.extend(b.strings.get("ransomware"));
-        }
-        for c in &v.cwes {
-            tags.extend(b.strings.get(c));
-        }
-        // `notes` holds reference URLs separated by " ; ".
-        let references = v
-            .notes
-            .as_deref()
-            .unwrap_or("")
-            .split(';')
-            .map(str::trim)
-            .filter(|r| r.starts_with("https://") || r.starts_with("http://"))
-            .filter_map(|r| b.strings.get(r))
-            .collect();
-        let obs = Observation {
-            first_seen: v.date_added.as_deref().and_then(parse_secs),
-            threat: v
-                .vulnerability_name
-                .as_deref()
-                .and_then(|n| b.strings.get(n)),
-            tags: tags.into(),
-            references,
-            ..Default::default()
-        };
-        b.push(IndicatorType::Cve, &id, obs);
-    }
+    super::for_each_in_field(body, "vulnerabilities", |v: Vuln| push(&mut b, v))?;
     Ok(b.finish())
+}
+
+fn push(b: &mut BatchBuilder, v: Vuln) {
+    let Some(id) = v.cve_id else {
+        b.skip();
+        return;
+    };
+    let mut tags = Vec::new();
+    for t in [&v.vendor_project, &v.product].into_iter().flatten() {
+        tags.extend(b.strings.get(t));
+    }
+    if v.known_ransomware_campaign_use
+        .as_deref()
+        .is_some_and(|k| k.eq_ignore_ascii_case("known"))
+    {
+        tags.extend(b.strings.get("ransomware"));
+    }
+    for c in &v.cwes {
+        tags.extend(b.strings.get(c));
+    }
+    // `notes` holds reference URLs separated by " ; ".
+    let references = v
+        .notes
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .map(str::trim)
+        .filter(|r| r.starts_with("https://") || r.starts_with("http://"))
+        .filter_map(|r| b.strings.get(r))
+        .collect();
+    let obs = Observation {
+        first_seen: v.date_added.as_deref().and_then(parse_secs),
+        threat: v
+            .vulnerability_name
+            .as_deref()
+            .and_then(|n| b.strings.get(n)),
+        tags: tags.into(),
+        references,
+        ..Default::default()
+    };
+    b.push(IndicatorType::Cve, &id, obs);
 }
 
 #[cfg(test)]

@@ -333,27 +333,80 @@ impl BatchBuilder {
     }
 }
 
+/// Feeds the elements of a JSON array to a callback one at a time: a visitor for the
+/// array itself, and a seed for an array that is the value of an object's field.
+struct Each<'f, F, T>(&'f mut F, std::marker::PhantomData<T>);
+
+impl<'de, T: serde::de::DeserializeOwned, F: FnMut(T)> serde::de::Visitor<'de> for Each<'_, F, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<T>()? {
+            (self.0)(item);
+        }
+        Ok(())
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned, F: FnMut(T)> serde::de::DeserializeSeed<'de>
+    for Each<'_, F, T>
+{
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
 /// Calls `f` on each element of the JSON array `body`, one at a time, instead of
 /// collecting the whole array first.
 pub(crate) fn for_each_in_array<T: serde::de::DeserializeOwned>(
     body: &[u8],
-    f: impl FnMut(T),
+    mut f: impl FnMut(T),
 ) -> Result<(), ParseError> {
-    struct Each<F, T>(F, std::marker::PhantomData<T>);
-    impl<'de, T: serde::de::DeserializeOwned, F: FnMut(T)> serde::de::Visitor<'de> for Each<F, T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::Deserializer::deserialize_seq(&mut de, Each(&mut f, std::marker::PhantomData))
+        .map_err(|e| ParseError::json(&e))?;
+    de.end().map_err(|e| ParseError::json(&e))
+}
+
+/// Like [`for_each_in_array`], for the array under `field` of the JSON object `body`;
+/// other fields are skipped, and a missing `field` is an error.
+pub(crate) fn for_each_in_field<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    field: &'static str,
+    mut f: impl FnMut(T),
+) -> Result<(), ParseError> {
+    struct Object<'f, F, T>(&'static str, Each<'f, F, T>);
+    impl<'de, T: serde::de::DeserializeOwned, F: FnMut(T)> serde::de::Visitor<'de>
+        for Object<'_, F, T>
+    {
         type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an array")
+            write!(f, "an object with `{}`", self.0)
         }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-            while let Some(item) = seq.next_element::<T>()? {
-                (self.0)(item);
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let Object(field, each) = self;
+            let mut found = false;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == field && !found {
+                    found = true;
+                    map.next_value_seed(Each(&mut *each.0, std::marker::PhantomData))?;
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
-            Ok(())
+            if found {
+                Ok(())
+            } else {
+                Err(serde::de::Error::missing_field(field))
+            }
         }
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    serde::Deserializer::deserialize_seq(&mut de, Each(f, std::marker::PhantomData))
+    let each = Each(&mut f, std::marker::PhantomData);
+    serde::Deserializer::deserialize_map(&mut de, Object(field, each))
         .map_err(|e| ParseError::json(&e))?;
     de.end().map_err(|e| ParseError::json(&e))
 }
@@ -416,6 +469,21 @@ mod tests {
         assert_eq!(seen, [1, 2, 3]);
         for bad in [&b"{}"[..], b"[1, 2] x", b"[1, \"a\"]", b"[1,"] {
             assert!(for_each_in_array(bad, |_: u32| {}).is_err(), "{bad:?}");
+        }
+        let mut seen = Vec::new();
+        let doc = br#"{"title": "x", "items": [4, 5], "more": {"items": [9]}}"#;
+        for_each_in_field(doc, "items", |n: u32| seen.push(n)).unwrap();
+        assert_eq!(seen, [4, 5]);
+        for bad in [
+            &br#"{"title": 1}"#[..],
+            br#"{"items": {}}"#,
+            br#"[]"#,
+            br#"{"items": []} x"#,
+        ] {
+            assert!(
+                for_each_in_field(bad, "items", |_: u32| {}).is_err(),
+                "{bad:?}"
+            );
         }
     }
 
