@@ -31,10 +31,50 @@ pub fn sanitize(input: &str) -> Cow<'_, str> {
         return Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        push_escaped(&mut out, c);
-    }
+    pieces(input, |p| out.push_str(p));
     Cow::Owned(out)
+}
+
+/// The sanitised form of `input` in pieces, without allocating: runs of safe text as
+/// slices of `input`, and each unsafe character as its escape. Concatenated, the pieces
+/// are [`sanitize`]`(input)`.
+pub fn pieces(input: &str, mut f: impl FnMut(&str)) {
+    let mut rest = input;
+    while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_unsafe(c)) {
+        if i > 0 {
+            f(&rest[..i]);
+        }
+        let mut esc = Escape::default();
+        push_escaped(&mut esc, c);
+        f(esc.as_str());
+        rest = &rest[i + c.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        f(rest);
+    }
+}
+
+/// Room for one escape: `\u{10ffff}` is the longest.
+#[derive(Default)]
+struct Escape {
+    buf: [u8; 12],
+    len: usize,
+}
+
+impl Escape {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for Escape {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// Like [`sanitize`], then cut to at most `max_chars` characters with a trailing `…`.
@@ -55,10 +95,9 @@ pub fn one_line(input: &str, max_chars: usize) -> String {
     sanitize_truncated(&folded, max_chars)
 }
 
-fn push_escaped(out: &mut String, c: char) {
-    use std::fmt::Write;
+fn push_escaped(out: &mut impl std::fmt::Write, c: char) {
     if !is_unsafe(c) {
-        out.push(c);
+        let _ = out.write_char(c);
     } else if (c as u32) < 0x100 {
         let _ = write!(out, "\\x{:02x}", c as u32);
     } else {
@@ -86,6 +125,24 @@ mod tests {
             sanitize("a\u{200b}b\u{2066}c\u{feff}"),
             "a\\u{200b}b\\u{2066}c\\u{feff}"
         );
+    }
+
+    #[test]
+    fn pieces_join_to_the_sanitised_text() {
+        for input in [
+            "",
+            "plain",
+            "\x1b]0;t\x07",
+            "a\u{10ffff}\u{202e}b\u{9b}",
+            "\u{feff}",
+        ] {
+            let mut joined = String::new();
+            pieces(input, |p| {
+                assert!(!p.is_empty());
+                joined.push_str(p);
+            });
+            assert_eq!(joined, sanitize(input), "{input:?}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Drawing. [`view`] reads the [`App`] and draws a frame; it changes nothing. Every
 //! string from outside passes through [`crate::model::sanitize`] before it is drawn.
 
+pub mod cell;
 pub mod details;
 pub mod format;
 pub mod help;

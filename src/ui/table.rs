@@ -1,20 +1,22 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The indicator table, virtualised: only the rows on screen are built, so a frame costs
-//! the same with a hundred indicators or a million.
+//! The indicator table, virtualised: only the rows on screen are drawn, so a frame costs
+//! the same with a hundred indicators or a million. Rows are written straight into the
+//! frame's buffer, with no allocation per row.
+
+use std::fmt::Write;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Margin, Rect};
+use ratatui::layout::{Margin, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Cell, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState,
-};
+use ratatui::widgets::{Block, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use super::format::{ago, date};
+use super::cell::{Fixed, put};
+use super::format::{write_ago, write_date};
 use super::theme::Theme;
 use crate::app::{App, Focus};
-use crate::model::sanitize::sanitize_truncated;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Focus::Table;
@@ -33,66 +35,76 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .width
         .saturating_sub(2 + 6 + src_w + threat_w + 10 + 4 + 1)
         .max(8);
-    let widths = [
-        Constraint::Length(6),
-        Constraint::Length(value_w),
-        Constraint::Length(src_w),
-        Constraint::Length(threat_w),
-        Constraint::Length(10),
-    ];
-    let page = usize::from(area.height.saturating_sub(3));
+    let widths = [6, value_w, src_w, threat_w, 10];
+    frame.render_widget(&block, area);
+    let inner = block.inner(area);
+    let buf = frame.buffer_mut();
+    // Column `i` of line `y`: the columns sit side by side with one-column gaps, cut at
+    // the inner edge.
+    let column = |i: usize, y: u16| {
+        let x = inner.x + widths[..i].iter().map(|w| w + 1).sum::<u16>();
+        let w = widths[i].min(inner.right().saturating_sub(x));
+        Rect::new(x.min(inner.right()), y, w, 1)
+    };
+    if inner.height > 0 {
+        let header = ["TYPE", "VALUE", "SOURCES", "THREAT", "LAST SEEN"];
+        buf.set_style(
+            Rect::new(inner.x, inner.y, inner.width, 1),
+            theme.header_row(),
+        );
+        for (i, h) in header.iter().enumerate() {
+            put(buf, column(i, inner.y), &[(h, Style::default())]);
+        }
+    }
+    let page = usize::from(inner.height.saturating_sub(1));
     let end = (app.offset + page).min(app.rows.len());
     let visible = app.rows.get(app.offset..end).unwrap_or(&[]);
-    let rows = visible.iter().filter_map(|&i| {
-        let e = app.store.get(i as usize)?;
-        let sources: Vec<&str> = e.source_ids().map(|id| app.store.source_name(id)).collect();
-        let seen = e
-            .last_seen()
-            .or_else(|| e.first_seen())
-            .map(|t| {
-                if app.now.as_second() - t.as_second() < 86_400 {
-                    ago(app.now, t)
-                } else {
-                    date(t)
-                }
-            })
-            .unwrap_or_default();
-        let vt = e.virustotal().filter(|v| v.malicious > 0);
-        let mut value = vec![Span::raw(sanitize_truncated(
-            &e.value,
-            usize::from(value_w),
-        ))];
-        if let Some(v) = vt {
-            value.insert(
-                0,
-                Span::styled(format!("⚠{} ", v.malicious), theme.malicious()),
-            );
+    let plain = Style::default();
+    for (n, &i) in visible.iter().enumerate() {
+        let Some(e) = app.store.get(i as usize) else {
+            continue;
+        };
+        let y = inner.y + 1 + n as u16;
+        put(buf, column(0, y), &[(e.kind.as_str(), plain)]);
+        let mut flag = Fixed::<16>::new();
+        if let Some(v) = e.virustotal().filter(|v| v.malicious > 0) {
+            let _ = write!(flag, "⚠{} ", v.malicious);
         }
-        Some(Row::new([
-            Cell::from(e.kind.as_str()),
-            Cell::from(Line::from(value)),
-            Cell::from(sanitize_truncated(&sources.join(","), usize::from(src_w))),
-            Cell::from(sanitize_truncated(
-                e.threat().map_or("", |t| t),
-                usize::from(threat_w),
-            )),
-            Cell::from(seen),
-        ]))
-    });
-    let header =
-        Row::new(["TYPE", "VALUE", "SOURCES", "THREAT", "LAST SEEN"]).style(theme.header_row());
-    let empty = app.rows.is_empty();
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .column_spacing(1)
-        .row_highlight_style(theme.selected())
-        .highlight_symbol("");
-    let mut state = TableState::default();
-    if !empty {
-        state.select(Some(app.selected.saturating_sub(app.offset)));
+        put(
+            buf,
+            column(1, y),
+            &[(flag.as_str(), theme.malicious()), (&e.value, plain)],
+        );
+        // Sources joined by commas, as at most this many parts.
+        let mut parts = [("", plain); 16];
+        let mut k = 0;
+        for id in e.source_ids() {
+            if k + 2 > parts.len() {
+                break;
+            }
+            if k > 0 {
+                parts[k] = (",", plain);
+                k += 1;
+            }
+            parts[k] = (app.store.source_name(id), plain);
+            k += 1;
+        }
+        put(buf, column(2, y), &parts[..k]);
+        put(buf, column(3, y), &[(e.threat().map_or("", |t| t), plain)]);
+        let mut seen = Fixed::<16>::new();
+        if let Some(t) = e.last_seen().or_else(|| e.first_seen()) {
+            let _ = if app.now.as_second() - t.as_second() < 86_400 {
+                write_ago(&mut seen, app.now, t)
+            } else {
+                write_date(&mut seen, t)
+            };
+        }
+        put(buf, column(4, y), &[(seen.as_str(), plain)]);
+        if app.offset + n == app.selected {
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme.selected());
+        }
     }
-    frame.render_stateful_widget(table, area, &mut state);
+    let empty = app.rows.is_empty();
     if empty {
         let msg = if app.store.is_empty() {
             if app.sources.iter().any(|s| s.fetching()) {
