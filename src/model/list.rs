@@ -23,6 +23,14 @@ impl<T> List<T> {
         self.0.as_deref().map_or(&[], |b| b)
     }
 
+    /// The address of the shared list, `0` when empty: an identity for caches, valid
+    /// while the list lives.
+    pub fn addr(&self) -> usize {
+        self.0
+            .as_ref()
+            .map_or(0, |a| Arc::as_ptr(a) as *const () as usize)
+    }
+
     /// Whether both are the same allocation (both empty counts).
     pub fn shares(&self, other: &List<T>) -> bool {
         match (&self.0, &other.0) {

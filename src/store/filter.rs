@@ -8,6 +8,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::IndicatorType;
+use crate::model::list::List;
 use crate::store::merge::{Entry, SourceId, Store};
 
 /// What the analyst asked to see.
@@ -111,15 +112,57 @@ impl Needle {
     }
 }
 
-/// Per-thread matcher that remembers verdicts on shared strings (threat names and tags
-/// are interned, so each distinct one is searched once).
+/// Verdicts on shared values (interned threat names and tags, shared tag lists), keyed
+/// by address: a direct-mapped table answers the common case in one comparison, and a
+/// bounded map keeps the rest.
+struct Verdicts {
+    slots: Box<[(usize, bool); Verdicts::SLOTS]>,
+    map: hashbrown::HashMap<usize, bool>,
+}
+
+impl Verdicts {
+    const SLOTS: usize = 256;
+    /// Past this many distinct values (unique per-row tags), verdicts are recomputed.
+    const MAP_MAX: usize = 65_536;
+
+    fn new() -> Self {
+        Verdicts {
+            slots: Box::new([(0, false); Verdicts::SLOTS]),
+            map: hashbrown::HashMap::new(),
+        }
+    }
+
+    fn slot(key: usize) -> usize {
+        ((key >> 4) ^ (key >> 12)) % Verdicts::SLOTS
+    }
+
+    /// The verdict on the value at `key` (never 0), computed by `compute` when unknown.
+    fn get(&mut self, key: usize, compute: impl FnOnce() -> bool) -> bool {
+        let i = Verdicts::slot(key);
+        if self.slots[i].0 == key {
+            return self.slots[i].1;
+        }
+        let v = match self.map.get(&key) {
+            Some(&v) => v,
+            None => {
+                let v = compute();
+                if self.map.len() < Verdicts::MAP_MAX {
+                    self.map.insert(key, v);
+                }
+                v
+            }
+        };
+        self.slots[i] = (key, v);
+        v
+    }
+}
+
+/// Per-thread matcher that remembers verdicts on shared values, so each distinct threat
+/// name, tag and tag list is searched once.
 struct Matcher<'q> {
     query: &'q Query,
     needle: Needle,
-    /// Verdicts by string address: a short list first (feeds use few distinct threat
-    /// names and tags), then a map.
-    recent: Vec<(usize, bool)>,
-    shared: hashbrown::HashMap<usize, bool>,
+    seen: Verdicts,
 }
 
 impl<'q> Matcher<'q> {
@@ -127,25 +170,27 @@ impl<'q> Matcher<'q> {
         Matcher {
             query,
             needle: Needle::new(query.text.trim()),
-            recent: Vec::with_capacity(32),
-            shared: hashbrown::HashMap::new(),
+            seen: Verdicts::new(),
         }
     }
 
     fn shared_match(&mut self, s: &std::sync::Arc<str>) -> bool {
-        let key = s.as_ptr() as usize;
-        if let Some(&(_, v)) = self.recent.iter().find(|(k, _)| *k == key) {
-            return v;
+        let needle = &self.needle;
+        self.seen.get(s.as_ptr() as usize, || needle.is_match(s))
+    }
+
+    /// A tag list's verdict from its tags' verdicts. Lists are only remembered in the
+    /// table: shared lists stay there, and lists unique to one row pass through it.
+    fn list_match(&mut self, tags: &List<std::sync::Arc<str>>) -> bool {
+        if tags.is_empty() {
+            return false;
         }
-        if let Some(&v) = self.shared.get(&key) {
-            return v;
+        let i = Verdicts::slot(tags.addr());
+        if self.seen.slots[i].0 == tags.addr() {
+            return self.seen.slots[i].1;
         }
-        let v = self.needle.is_match(s);
-        if self.recent.len() < 32 {
-            self.recent.push((key, v));
-        } else {
-            self.shared.insert(key, v);
-        }
+        let v = tags.iter().any(|t| self.shared_match(t));
+        self.seen.slots[i] = (tags.addr(), v);
         v
     }
 
@@ -169,10 +214,8 @@ impl<'q> Matcher<'q> {
             {
                 return true;
             }
-            for t in &o.tags {
-                if self.shared_match(t) {
-                    return true;
-                }
+            if self.list_match(&o.tags) {
+                return true;
             }
         }
         false
@@ -326,6 +369,45 @@ mod tests {
             ],
         );
         st
+    }
+
+    #[test]
+    fn verdicts_stay_right_past_the_cache_bounds() {
+        // More distinct tags than the verdict map keeps, some lists shared, some not.
+        let mut st = Store::new();
+        let id = st.source_id("drop");
+        let mut strings = crate::model::intern::Interner::new();
+        let shared = strings.tags(vec!["c2".into(), "shared-tag".into()].into());
+        let batch = (0..Verdicts::MAP_MAX + 5_000)
+            .map(|i| Sighting {
+                kind: IndicatorType::Cidr,
+                value: format!("10.{}.{}.0/24", i / 256, i % 256).into(),
+                obs: Observation {
+                    tags: if i % 2 == 0 {
+                        shared.clone()
+                    } else {
+                        vec![std::sync::Arc::from(format!("SBL{i}"))].into()
+                    },
+                    ..Default::default()
+                },
+            })
+            .collect();
+        st.replace_source(id, batch);
+        let no = AtomicBool::new(false);
+        let count = |text: &str| {
+            let q = Query {
+                text: text.into(),
+                ..Default::default()
+            };
+            filter(&st, &q, &no).expect("rows").len()
+        };
+        assert_eq!(count("sbl70001"), 1);
+        let starting_with_1 = (0..Verdicts::MAP_MAX + 5_000)
+            .filter(|i| i % 2 == 1 && i.to_string().starts_with('1'))
+            .count();
+        assert_eq!(count("sbl1"), starting_with_1);
+        assert_eq!(count("shared-tag"), (Verdicts::MAP_MAX + 5_000) / 2);
+        assert_eq!(count("nothing"), 0);
     }
 
     fn values(st: &Store, rows: &[u32]) -> Vec<String> {
