@@ -340,33 +340,45 @@ impl Cache {
             tx.execute("DELETE FROM sightings WHERE source = ?1", params![source])
                 .map_err(e)?;
         }
+        // In key order, so each row is appended at the edge of the table's B-tree
+        // instead of splitting pages all over it.
+        let mut rows: Vec<(&str, i64, &Sighting)> = groups
+            .iter()
+            .flat_map(|g| g.sightings.iter().map(|s| (g.id, kind_code(s.kind), s)))
+            .collect();
+        rows.sort_unstable_by(|a, b| (a.0, a.1, &*a.2.value).cmp(&(b.0, b.1, &*b.2.value)));
         {
             let mut ins = tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO sightings (source, grp, kind, value, seen_at, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(e)?;
-            for g in groups {
-                for s in g.sightings {
-                    ins.execute(params![
-                        source,
-                        g.id,
-                        kind_code(s.kind),
-                        &*s.value,
-                        now.as_second(),
-                        encode(&s.obs)
-                    ])
-                    .map_err(e)?;
-                }
+            for (grp, kind, s) in &rows {
+                ins.execute(params![
+                    source,
+                    grp,
+                    kind,
+                    &*s.value,
+                    now.as_second(),
+                    encode(&s.obs)
+                ])
+                .map_err(e)?;
             }
         }
-        let count: i64 = tx
-            .query_row(
+        let count: i64 = if incremental {
+            // Other groups of the source stay in the table; count them there.
+            tx.query_row(
                 "SELECT COUNT(DISTINCT kind || ':' || value) FROM sightings WHERE source = ?1",
                 params![source],
                 |r| r.get(0),
             )
-            .map_err(e)?;
+            .map_err(e)?
+        } else {
+            let mut keys: Vec<(i64, &str)> = rows.iter().map(|(_, k, s)| (*k, &*s.value)).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.len() as i64
+        };
         tx.execute(
             "INSERT INTO sources (name, kind, fetched_at, etag, last_modified, cursor, count)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)

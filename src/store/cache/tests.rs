@@ -322,3 +322,38 @@ fn default_path_follows_xdg() {
         Some(PathBuf::from("/home/a/.local/share/intellisiem/cache.db"))
     );
 }
+
+#[test]
+fn a_key_in_two_groups_counts_once_and_rows_come_back_whatever_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = open(dir.path());
+    let a = [
+        s(IndicatorType::Url, "http://z.example/", Some("pulse A")),
+        s(IndicatorType::Domain, "shared.example", Some("pulse A")),
+        s(IndicatorType::Domain, "a.example", Some("pulse A")),
+    ];
+    let b = [s(IndicatorType::Domain, "shared.example", Some("pulse B"))];
+    let groups = [
+        Group {
+            id: "pB",
+            sightings: &b,
+        },
+        Group {
+            id: "pA",
+            sightings: &a,
+        },
+    ];
+    let n = c
+        .save("otx", "otx", &groups, false, &SourceMeta::default(), t(0))
+        .unwrap();
+    assert_eq!(n, 3);
+    let mut got: Vec<(IndicatorType, String)> = c
+        .load_source("otx")
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.kind, s.value.to_string()))
+        .collect();
+    got.sort();
+    got.dedup();
+    assert_eq!(got.len(), 3);
+}
