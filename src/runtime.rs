@@ -138,6 +138,7 @@ async fn event_loop(
     let mut effects = app.update(Msg::Tick(Timestamp::now()));
     let mut next_tick = tokio::time::Instant::now();
     let mut first_frame = true;
+    let mut trim_due = false;
     let mut cache_pending = app.cache == crate::app::CacheState::Loading;
     loop {
         for fx in effects.drain(..) {
@@ -184,7 +185,38 @@ async fn event_loop(
             _ = sigterm.recv() => return Ok(()),
             _ = tokio::signal::ctrl_c() => return Ok(()),
         };
+        // A big batch leaves the allocator holding the memory its download, parse and
+        // merge used; once the dashboard settles, hand that back to the system.
+        trim_due |= match &msg {
+            Msg::FetchDone {
+                result: Ok(out), ..
+            } => out.batch.sightings.len() >= TRIM_AFTER,
+            Msg::CacheLoaded { sources, .. } => {
+                sources.iter().map(|s| s.sightings.len()).sum::<usize>() >= TRIM_AFTER
+            }
+            _ => false,
+        };
         effects = app.update(msg);
+        if trim_due && !app.busy() {
+            trim_due = false;
+            tokio::task::spawn_blocking(release_free_memory);
+        }
+    }
+}
+
+/// Batches at least this big are followed by [`release_free_memory`].
+const TRIM_AFTER: usize = 50_000;
+
+/// Returns the allocator's free pages to the system. With glibc, memory freed after a
+/// peak stays resident otherwise: a million-indicator fetch left the dashboard at
+/// 394 MB RSS where 312 MB was in use.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: `malloc_trim` only releases memory the allocator holds free; it has no
+        // preconditions and may run on any thread.
+        let released = unsafe { libc::malloc_trim(0) };
+        tracing::debug!("malloc_trim released memory: {}", released != 0);
     }
 }
 
