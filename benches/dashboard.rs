@@ -14,6 +14,8 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use intellisiem::app::{App, Effect, Msg};
 use intellisiem::config::Config;
+use intellisiem::model::intern::Interner;
+use intellisiem::model::list::List;
 use intellisiem::model::time::Secs;
 use intellisiem::model::{IndicatorType, Observation, Sighting};
 use intellisiem::sources::{FetchOutput, ParsedBatch};
@@ -43,12 +45,19 @@ const THREATS: [&str; 6] = [
     "Lumma",
 ];
 
+/// Sightings as the parsers make them: threat names, tags and tag and port lists shared
+/// through one interner per batch.
 fn batch(source: usize, n: usize) -> Vec<Sighting> {
-    let threats: Vec<Arc<str>> = THREATS.iter().map(|t| Arc::from(*t)).collect();
-    let tags: Vec<Arc<str>> = ["c2", "elf", "phishing"]
+    let mut strings = Interner::new();
+    let threats: Vec<Arc<str>> = THREATS.iter().filter_map(|t| strings.get(t)).collect();
+    let tags: Vec<List<Arc<str>>> = ["c2", "elf", "phishing"]
         .iter()
-        .map(|t| Arc::from(*t))
+        .map(|t| {
+            let list = strings.list(t).into();
+            strings.tags(list)
+        })
         .collect();
+    let ports = strings.ports(vec![443].into());
     (0..n)
         .map(|i| {
             let (kind, value) = match (i + source) % 3 {
@@ -67,9 +76,9 @@ fn batch(source: usize, n: usize) -> Vec<Sighting> {
                 value: value.into(),
                 obs: Observation {
                     threat: Some(Arc::clone(&threats[i % threats.len()])),
-                    tags: vec![Arc::clone(&tags[i % tags.len()])].into(),
+                    tags: tags[i % tags.len()].clone(),
                     last_seen: Secs::from_second(1_800_000_000 + (i as i64 % 86_400)),
-                    ports: vec![443].into(),
+                    ports: ports.clone(),
                     ..Default::default()
                 },
             }

@@ -7,10 +7,14 @@
 
 use intellisiem::export::{self, Format, csv_cell};
 use intellisiem::model::indicator::{detect, normalise, refang};
-use intellisiem::model::sanitize::{is_unsafe, one_line, sanitize, sanitize_truncated};
+use intellisiem::model::sanitize::{is_unsafe, one_line, pieces, sanitize, sanitize_truncated};
 use intellisiem::model::{IndicatorType, Observation, Sighting};
 use intellisiem::store::Store;
+use intellisiem::ui::cell::put;
 use proptest::prelude::*;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 
 /// Strings rich in the characters that matter: controls, bidi, zero-width, brackets.
 fn nasty() -> impl Strategy<Value = String> {
@@ -43,6 +47,25 @@ proptest! {
         prop_assert!(!sanitize_truncated(&s, 9).chars().any(is_unsafe));
         prop_assert!(!one_line(&s, 30).chars().any(is_unsafe));
         prop_assert!(!one_line(&s, 30).contains('\n'));
+    }
+
+    #[test]
+    fn a_table_cell_shows_the_sanitised_text_or_a_cut_of_it(s in nasty(), width in 0u16..40) {
+        let mut joined = String::new();
+        pieces(&s, |p| joined.push_str(p));
+        prop_assert_eq!(&joined, &sanitize(&s));
+        let area = Rect::new(0, 0, width + 2, 1);
+        let mut buf = Buffer::empty(area);
+        put(&mut buf, Rect::new(1, 0, width, 1), &[(&s, Style::default())]);
+        let shown: String = (1..=width).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        prop_assert!(!shown.chars().any(is_unsafe));
+        prop_assert_eq!(buf[(0, 0)].symbol(), " ");
+        prop_assert_eq!(buf[(width + 1, 0)].symbol(), " ");
+        // Whatever is shown, before any ellipsis, starts the sanitised text (wide
+        // characters leave a blank symbol in the column they cover).
+        let kept: String = shown.trim_end().trim_end_matches('…').chars().filter(|c| *c != ' ').collect();
+        let want: String = joined.chars().filter(|c| *c != ' ').collect();
+        prop_assert!(want.starts_with(&kept), "{:?} is not a start of {:?}", kept, want);
     }
 
     #[test]

@@ -91,6 +91,14 @@ impl Needle {
             return false;
         }
         let last_start = hay.len() - n.len();
+        if last_start < 48 {
+            // Most values are short: a plain loop beats setting up a vector search, and
+            // more so when the first byte recurs ("http://…" for "h").
+            let fold = if first.is_ascii_lowercase() { 0x20 } else { 0 };
+            return (0..=last_start).any(|at| {
+                hay[at] | fold == first && hay[at..at + n.len()].eq_ignore_ascii_case(n)
+            });
+        }
         let up = first.to_ascii_uppercase();
         let mut from = 0;
         while from <= last_start {
@@ -137,6 +145,7 @@ impl Verdicts {
     }
 
     /// The verdict on the value at `key` (never 0), computed by `compute` when unknown.
+    #[inline]
     fn get(&mut self, key: usize, compute: impl FnOnce() -> bool) -> bool {
         let i = Verdicts::slot(key);
         if self.slots[i].0 == key {
@@ -163,6 +172,9 @@ struct Matcher<'q> {
     query: &'q Query,
     needle: Needle,
     seen: Verdicts,
+    /// Tag lists, apart from strings: lists unique to a row would evict the verdicts on
+    /// the few strings every row shares.
+    lists: Box<[(usize, bool); Verdicts::SLOTS]>,
 }
 
 impl<'q> Matcher<'q> {
@@ -171,26 +183,28 @@ impl<'q> Matcher<'q> {
             query,
             needle: Needle::new(query.text.trim()),
             seen: Verdicts::new(),
+            lists: Box::new([(0, false); Verdicts::SLOTS]),
         }
     }
 
+    #[inline]
     fn shared_match(&mut self, s: &std::sync::Arc<str>) -> bool {
         let needle = &self.needle;
         self.seen.get(s.as_ptr() as usize, || needle.is_match(s))
     }
 
-    /// A tag list's verdict from its tags' verdicts. Lists are only remembered in the
-    /// table: shared lists stay there, and lists unique to one row pass through it.
+    /// A tag list's verdict from its tags' verdicts. Lists are only remembered in their
+    /// own table: shared lists stay there, and lists unique to one row pass through it.
     fn list_match(&mut self, tags: &List<std::sync::Arc<str>>) -> bool {
         if tags.is_empty() {
             return false;
         }
         let i = Verdicts::slot(tags.addr());
-        if self.seen.slots[i].0 == tags.addr() {
-            return self.seen.slots[i].1;
+        if self.lists[i].0 == tags.addr() {
+            return self.lists[i].1;
         }
         let v = tags.iter().any(|t| self.shared_match(t));
-        self.seen.slots[i] = (tags.addr(), v);
+        self.lists[i] = (tags.addr(), v);
         v
     }
 
