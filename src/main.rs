@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    intellisiem::memory::tune_allocator();
     let cli = intellisiem::cli::Cli::parse();
     intellisiem::commands::run(cli)
 }

@@ -199,26 +199,13 @@ async fn event_loop(
         effects = app.update(msg);
         if trim_due && !app.busy() {
             trim_due = false;
-            tokio::task::spawn_blocking(release_free_memory);
+            tokio::task::spawn_blocking(crate::memory::release_free_memory);
         }
     }
 }
 
-/// Batches at least this big are followed by [`release_free_memory`].
+/// Batches at least this big are followed by [`crate::memory::release_free_memory`].
 const TRIM_AFTER: usize = 50_000;
-
-/// Returns the allocator's free pages to the system. With glibc, memory freed after a
-/// peak stays resident otherwise: a million-indicator fetch left the dashboard at
-/// 394 MB RSS where 312 MB was in use.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: `malloc_trim` only releases memory the allocator holds free; it has no
-        // preconditions and may run on any thread.
-        let released = unsafe { libc::malloc_trim(0) };
-        tracing::debug!("malloc_trim released memory: {}", released != 0);
-    }
-}
 
 #[cfg(unix)]
 fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
