@@ -9,20 +9,22 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use intellisiem::app::{App, Effect, Msg};
+use intellisiem::app::{App, Msg};
 use intellisiem::config::Config;
 use intellisiem::model::intern::Interner;
 use intellisiem::model::list::List;
 use intellisiem::model::time::Secs;
 use intellisiem::model::{IndicatorType, Observation, Sighting};
-use intellisiem::sources::{FetchOutput, ParsedBatch};
 use intellisiem::store::filter::{self, Query, Sort, SortKey};
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+#[path = "deliver.rs"]
+mod deliver;
+use deliver::deliver;
 
 const N: usize = 1_000_000;
 
@@ -93,38 +95,7 @@ fn loaded_app() -> App {
     app.update(Msg::Tick(now));
     let per = N / 3 + 1;
     for source in 0..3 {
-        let fx = app.update(Msg::FetchDone {
-            source,
-            result: Ok(FetchOutput {
-                batch: ParsedBatch {
-                    sightings: batch(source, per),
-                    skipped: 0,
-                },
-                bytes: 0,
-                requests: 1,
-                ..Default::default()
-            }),
-            at: now,
-            elapsed: Duration::from_millis(1),
-        });
-        // Run the filter jobs the runtime would run on a worker.
-        for f in fx {
-            if let Effect::Filter {
-                generation,
-                store,
-                query,
-                sort,
-                cancel,
-            } = f
-            {
-                let rows = filter::view(&store, &query, sort, &cancel);
-                app.update(Msg::FilterDone {
-                    generation,
-                    rows,
-                    store,
-                });
-            }
-        }
+        deliver(&mut app, source, batch(source, per), now);
     }
     assert!(app.store.len() >= N, "{}", app.store.len());
     assert_eq!(app.rows.len(), app.store.len());

@@ -9,19 +9,20 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
-use intellisiem::app::{App, Effect, Msg};
+use intellisiem::app::{App, Msg};
 use intellisiem::config::Config;
 use intellisiem::model::time::Secs;
 use intellisiem::model::{IndicatorType, Observation, Sighting, VtStats};
-use intellisiem::sources::{FetchOutput, ParsedBatch};
-use intellisiem::store::filter;
 use intellisiem::ui::theme::Theme;
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
+
+#[path = "../benches/deliver.rs"]
+mod deliver;
+use deliver::deliver;
 
 struct Counting;
 
@@ -100,36 +101,7 @@ fn app() -> App {
     let mut app = App::new(&config(), now);
     app.update(Msg::Tick(now));
     for source in 0..2 {
-        let fx = app.update(Msg::FetchDone {
-            source,
-            result: Ok(FetchOutput {
-                batch: ParsedBatch {
-                    sightings: batch(source, now.as_second()),
-                    skipped: 0,
-                },
-                requests: 1,
-                ..Default::default()
-            }),
-            at: now,
-            elapsed: Duration::from_millis(1),
-        });
-        for f in fx {
-            if let Effect::Filter {
-                generation,
-                store,
-                query,
-                sort,
-                cancel,
-            } = f
-            {
-                let rows = filter::view(&store, &query, sort, &cancel);
-                app.update(Msg::FilterDone {
-                    generation,
-                    rows,
-                    store,
-                });
-            }
-        }
+        deliver(&mut app, source, batch(source, now.as_second()), now);
     }
     assert_eq!(app.rows.len(), 200);
     app
