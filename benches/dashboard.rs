@@ -164,6 +164,32 @@ fn filters(c: &mut Criterion) {
     for (name, q) in &cases {
         g.bench_function(*name, |b| b.iter(|| filter::filter(store, q, &no)));
     }
+    // Typing one more character: only the rows the shorter query shows are searched.
+    let shorter = Query {
+        text: "host-42".into(),
+        ..Default::default()
+    };
+    let shown = filter::filter(store, &shorter, &no).expect("rows");
+    let longer = Query {
+        text: "host-424".into(),
+        ..Default::default()
+    };
+    assert!(filter::narrows(&shorter, &longer));
+    g.bench_function("text_typed", |b| {
+        b.iter(|| filter::narrow(store, &longer, &shown, &no))
+    });
+    let wide = Query {
+        text: "h".into(),
+        ..Default::default()
+    };
+    let shown = filter::filter(store, &wide, &no).expect("rows");
+    let longer = Query {
+        text: "ho".into(),
+        ..Default::default()
+    };
+    g.bench_function("text_typed_second_key", |b| {
+        b.iter(|| filter::narrow(store, &longer, &shown, &no))
+    });
     let all = filter::filter(store, &Query::default(), &no).expect("rows");
     for key in [SortKey::LastSeen, SortKey::Value] {
         g.bench_function(format!("sort_{}", key.label().replace(' ', "_")), |b| {

@@ -35,6 +35,7 @@ pub fn deliver(app: &mut App, source: usize, sightings: Vec<Sighting>, now: Time
             query,
             sort,
             cancel,
+            ..
         } = f
         {
             let rows = filter::view(&store, &query, sort, &cancel);

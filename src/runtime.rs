@@ -318,11 +318,15 @@ impl Executor {
                 store,
                 query,
                 sort,
+                within,
                 cancel,
             } => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let rows = filter::view(&store, &query, sort, &cancel);
+                    let rows = match within {
+                        Some(shown) => filter::narrow(&store, &query, &shown, &cancel),
+                        None => filter::view(&store, &query, sort, &cancel),
+                    };
                     let rows = if cancel.load(Ordering::Relaxed) {
                         None
                     } else {

@@ -134,6 +134,15 @@ pub enum Msg {
     CacheFailed(String),
 }
 
+/// A complete result's inputs: the rows for `query` in `sort` order, on the store as it
+/// was at `store_version`.
+#[derive(Debug, Clone, PartialEq)]
+struct View {
+    query: Query,
+    sort: Sort,
+    store_version: u64,
+}
+
 /// Where the local cache stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum CacheState {
@@ -151,11 +160,14 @@ pub enum Effect {
         source: usize,
         spec: SourceSpec,
     },
+    /// Filter and sort the store; with `within`, only narrow those rows (a complete,
+    /// sorted result of a query that [`filter::narrows`] to `query`).
     Filter {
         generation: u64,
         store: Arc<Store>,
         query: Query,
         sort: Sort,
+        within: Option<Arc<[u32]>>,
         cancel: Arc<AtomicBool>,
     },
     Enrich {
@@ -222,6 +234,12 @@ pub struct App {
     job: Option<Arc<AtomicBool>>,
     job_again: bool,
     leases: usize,
+    /// Bumped by every change to the store.
+    store_version: u64,
+    /// What `rows` is the complete result of: query, sort and store version.
+    shown: Option<View>,
+    /// What the running filter job computes.
+    job_view: Option<View>,
     pending: Vec<Mutation>,
     enrichments: Vec<(usize, Sighting)>,
     last_minute: i64,
@@ -288,6 +306,9 @@ impl App {
             job: None,
             job_again: false,
             leases: 0,
+            store_version: 0,
+            shown: None,
+            job_view: None,
             pending: Vec::new(),
             enrichments: Vec::new(),
             last_minute: now.as_second().div_euclid(60),
@@ -398,10 +419,12 @@ impl App {
                 drop(store);
                 self.leases = self.leases.saturating_sub(1);
                 self.job = None;
+                let view = self.job_view.take();
                 if let Some(rows) = rows
                     && generation == self.generation
                 {
                     self.install_rows(rows);
+                    self.shown = view;
                 }
                 self.after_release(&mut fx);
             }
@@ -611,6 +634,7 @@ impl App {
     }
 
     fn apply(&mut self, m: Mutation) {
+        self.store_version += 1;
         let store = Arc::make_mut(&mut self.store);
         match m {
             Mutation::Cached(i, _) if self.sources[i].live_data => {}
@@ -658,15 +682,16 @@ impl App {
     fn refilter(&mut self, fx: &mut Vec<Effect>) {
         self.generation += 1;
         self.dirty = true;
+        let view = View {
+            query: self.query(),
+            sort: self.sort,
+            store_version: self.store_version,
+        };
         if self.store.slots().len() <= INLINE_FILTER_MAX {
-            let rows = filter::view(
-                &self.store,
-                &self.query(),
-                self.sort,
-                &AtomicBool::new(false),
-            )
-            .unwrap_or_default();
+            let rows = filter::view(&self.store, &view.query, self.sort, &AtomicBool::new(false))
+                .unwrap_or_default();
             self.install_rows(rows);
+            self.shown = Some(view);
             return;
         }
         if let Some(cancel) = &self.job {
@@ -678,13 +703,25 @@ impl App {
         self.job = Some(Arc::clone(&cancel));
         self.leases += 1;
         self.filtering = true;
+        // Typing more of the query: only the rows shown now can still match.
+        let within = self
+            .shown
+            .as_ref()
+            .filter(|s| {
+                s.store_version == view.store_version
+                    && s.sort == view.sort
+                    && filter::narrows(&s.query, &view.query)
+            })
+            .map(|_| Arc::from(self.rows.as_slice()));
         fx.push(Effect::Filter {
             generation: self.generation,
             store: Arc::clone(&self.store),
-            query: self.query(),
+            query: view.query.clone(),
             sort: self.sort,
+            within,
             cancel,
         });
+        self.job_view = Some(view);
     }
 
     fn install_rows(&mut self, rows: Vec<u32>) {

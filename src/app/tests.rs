@@ -202,7 +202,7 @@ fn a_failed_fetch_keeps_the_last_good_data_and_shows_the_error() {
     a.update(ch('R'));
     a.update(done(
         0,
-        ok(vec![sighting(IndicatorType::Ipv4, "1.2.3.4", None, 0)]),
+        ok(vec![sighting(IndicatorType::Ipv4, "12.0.0.1", None, 0)]),
         30,
     ));
     assert!(a.sources[0].last_error.is_none());
@@ -511,6 +511,7 @@ fn large_stores_filter_on_a_worker_and_changes_wait_for_it() {
         query,
         sort,
         cancel,
+        ..
     }) = fx.into_iter().find(|f| matches!(f, Effect::Filter { .. }))
     else {
         panic!("no filter job");
@@ -562,6 +563,97 @@ fn large_stores_filter_on_a_worker_and_changes_wait_for_it() {
     assert!(!a.filtering);
     assert!(shown(&a).iter().all(|v| v.contains('9')));
     assert!(shown(&a).contains(&"9.9.9.9".to_string()));
+}
+
+/// Runs the filter job among `fx` as the runtime would; returns how many rows it was
+/// told to narrow (`None`: a full filter), and checks it matches a full filter.
+fn run_filter_job(a: &mut App, fx: Vec<Effect>) -> Option<usize> {
+    let Some(Effect::Filter {
+        generation,
+        store,
+        query,
+        sort,
+        within,
+        cancel,
+    }) = fx.into_iter().find(|f| matches!(f, Effect::Filter { .. }))
+    else {
+        panic!("no filter job");
+    };
+    let full = filter::view(&store, &query, sort, &cancel);
+    let rows = match &within {
+        Some(shown) => filter::narrow(&store, &query, shown, &cancel),
+        None => full.clone(),
+    };
+    assert_eq!(
+        rows, full,
+        "narrowing {query:?} gave other rows than filtering"
+    );
+    a.update(Msg::FilterDone {
+        generation,
+        rows,
+        store,
+    });
+    within.map(|w| w.len())
+}
+
+#[test]
+fn typing_more_of_a_query_narrows_the_rows_shown() {
+    let mut a = app();
+    a.update(Msg::Tick(t(0)));
+    let n = INLINE_FILTER_MAX as u32 + 500;
+    let big: Vec<Sighting> = (0..n)
+        .map(|i| sighting(IndicatorType::Domain, &format!("h{i}.example"), None, 0))
+        .collect();
+    let fx = a.update(done(0, ok(big), 1));
+    assert_eq!(run_filter_job(&mut a, fx), None);
+    a.update(ch('/'));
+    let fx = a.update(ch('1'));
+    assert_eq!(
+        run_filter_job(&mut a, fx),
+        Some(n as usize),
+        "from all rows"
+    );
+    let ones = a.rows.len();
+    let fx = a.update(ch('2'));
+    assert_eq!(
+        run_filter_job(&mut a, fx),
+        Some(ones),
+        "from the rows of `1`"
+    );
+    assert!(shown(&a).iter().all(|v| v.contains("12")));
+    // Deleting widens the query: a full filter.
+    let fx = a.update(key(KeyCode::Backspace));
+    assert_eq!(run_filter_job(&mut a, fx), None);
+    assert_eq!(a.rows.len(), ones);
+    // After the store changed, the rows shown are no base either.
+    let fx = a.update(done(
+        1,
+        ok(vec![sighting(IndicatorType::Ipv4, "12.0.0.1", None, 0)]),
+        2,
+    ));
+    assert_eq!(run_filter_job(&mut a, fx), None);
+    let fx = a.update(ch('2'));
+    let narrowed = run_filter_job(&mut a, fx);
+    assert_eq!(narrowed, Some(ones + 1));
+    assert!(shown(&a).contains(&"12.0.0.1".to_string()));
+}
+
+#[test]
+fn a_query_narrows_only_a_query_it_contains() {
+    let q = |text: &str| Query {
+        text: text.into(),
+        ..Default::default()
+    };
+    assert!(filter::narrows(&q(""), &q("x")));
+    assert!(filter::narrows(&q("Ev"), &q(" evil ")));
+    assert!(filter::narrows(&q("vil"), &q("evil")));
+    assert!(!filter::narrows(&q("evil"), &q("evi")));
+    assert!(!filter::narrows(&q("a"), &q("b")));
+    let typed = Query {
+        kind: Some(IndicatorType::Url),
+        ..q("a")
+    };
+    assert!(!filter::narrows(&q(""), &typed));
 }
 
 #[test]

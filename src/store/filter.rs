@@ -242,19 +242,31 @@ const PARALLEL_MIN: usize = 50_000;
 /// The positions of the live entries that match `query`, in store order. Returns `None`
 /// if `cancel` was set while it ran.
 pub fn filter(store: &Store, query: &Query, cancel: &AtomicBool) -> Option<Vec<u32>> {
-    let slots = store.slots();
+    split(store.slots(), |base, part| {
+        filter_range(part, base, query, cancel)
+    })
+}
+
+/// Runs `work` on consecutive parts of `items` (with the offset of each part), on up to
+/// one thread per core when there are many, and joins the results in order. `None` from
+/// any part is `None`.
+fn split<T: Sync>(
+    items: &[T],
+    work: impl Fn(usize, &[T]) -> Option<Vec<u32>> + Sync,
+) -> Option<Vec<u32>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if slots.len() < PARALLEL_MIN || threads < 2 {
-        return filter_range(slots, 0, query, cancel);
+    if items.len() < PARALLEL_MIN || threads < 2 {
+        return work(0, items);
     }
-    let chunk = slots.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
+    let work = &work;
     let parts: Vec<Option<Vec<u32>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = slots
+        let handles: Vec<_> = items
             .chunks(chunk)
             .enumerate()
-            .map(|(i, part)| s.spawn(move || filter_range(part, i * chunk, query, cancel)))
+            .map(|(i, part)| s.spawn(move || work(i * chunk, part)))
             .collect();
         handles
             .into_iter()
@@ -328,6 +340,45 @@ pub fn sort(store: &Store, rows: &mut [u32], sort: Sort) {
 }
 
 /// Filter then sort: the rows to show.
+/// Whether every row `new` matches is among the rows `old` matches: same type and hidden
+/// sources, and `new`'s text contains `old`'s (as the search compares it, ASCII case
+/// folded). Typing more of a query narrows it.
+pub fn narrows(old: &Query, new: &Query) -> bool {
+    old.kind == new.kind
+        && old.hidden == new.hidden
+        && memchr::memmem::find(
+            &new.text.trim().as_bytes().to_ascii_lowercase(),
+            &old.text.trim().as_bytes().to_ascii_lowercase(),
+        )
+        .is_some()
+}
+
+/// The rows of `shown` that `query` matches, in the order of `shown`. `shown` must be a
+/// complete result of a query that [`narrows`] to `query`; then this equals
+/// [`view`] with the same sort, without scanning the rest of the store or sorting again.
+pub fn narrow(
+    store: &Store,
+    query: &Query,
+    shown: &[u32],
+    cancel: &AtomicBool,
+) -> Option<Vec<u32>> {
+    let slots = store.slots();
+    let keep = |part: &[u32]| -> Option<Vec<u32>> {
+        let mut m = Matcher::new(query);
+        let mut out = Vec::new();
+        for (i, &row) in part.iter().enumerate() {
+            if i % 16_384 == 0 && cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            if slots.get(row as usize).is_some_and(|e| m.matches(e)) {
+                out.push(row);
+            }
+        }
+        Some(out)
+    };
+    split(shown, |_, part| keep(part))
+}
+
 pub fn view(store: &Store, query: &Query, s: Sort, cancel: &AtomicBool) -> Option<Vec<u32>> {
     let mut rows = filter(store, query, cancel)?;
     if cancel.load(Ordering::Relaxed) {
