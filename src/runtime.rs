@@ -42,8 +42,12 @@ fn init_logging() {
         .with(crate::logging::filter("warn,intellisiem=info"))
         .with(tui_logger::TuiTracingSubscriberLayer)
         .try_init();
-    let _ = tui_logger::init_logger(tui_logger::LevelFilter::Debug);
+    // No `init_logger`: its thread wakes every 10 ms to move events, which is most of
+    // what an idle dashboard would cost. Events wait in the hot buffer instead, and the
+    // event loop moves them before each frame; the buffer holds what a busy spell logs.
     tui_logger::set_default_level(tui_logger::LevelFilter::Info);
+    tui_logger::set_hot_buffer_depth(10_000);
+    tui_logger::move_events();
 }
 
 /// Restores the terminal and ends the process on any panic, in any task, so a broken
