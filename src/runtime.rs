@@ -327,10 +327,7 @@ impl Executor {
             } => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let rows = match within {
-                        Some(shown) => filter::narrow(&store, &query, &shown, &cancel),
-                        None => filter::view(&store, &query, sort, &cancel),
-                    };
+                    let rows = filter::job(&store, &query, sort, within.as_deref(), &cancel);
                     let rows = if cancel.load(Ordering::Relaxed) {
                         None
                     } else {

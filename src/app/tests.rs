@@ -580,10 +580,7 @@ fn run_filter_job(a: &mut App, fx: Vec<Effect>) -> Option<usize> {
         panic!("no filter job");
     };
     let full = filter::view(&store, &query, sort, &cancel);
-    let rows = match &within {
-        Some(shown) => filter::narrow(&store, &query, shown, &cancel),
-        None => full.clone(),
-    };
+    let rows = filter::job(&store, &query, sort, within.as_deref(), &cancel);
     assert_eq!(
         rows, full,
         "narrowing {query:?} gave other rows than filtering"

@@ -124,32 +124,51 @@ impl Needle {
 /// by address: a direct-mapped table answers the common case in one comparison, and a
 /// bounded map keeps the rest.
 struct Verdicts {
-    slots: Box<[(usize, bool); Verdicts::SLOTS]>,
+    slots: Slots,
     map: hashbrown::HashMap<usize, bool>,
 }
 
+/// A direct-mapped table of verdicts by address (never 0): one comparison to answer, and
+/// a newer key simply replaces an older one in its slot.
+struct Slots(Box<[(usize, bool); 256]>);
+
+impl Slots {
+    fn new() -> Self {
+        Slots(Box::new([(0, false); 256]))
+    }
+
+    fn index(key: usize) -> usize {
+        ((key >> 4) ^ (key >> 12)) % 256
+    }
+
+    #[inline]
+    fn get(&self, key: usize) -> Option<bool> {
+        let (k, v) = self.0[Slots::index(key)];
+        (k == key).then_some(v)
+    }
+
+    #[inline]
+    fn set(&mut self, key: usize, v: bool) {
+        self.0[Slots::index(key)] = (key, v);
+    }
+}
+
 impl Verdicts {
-    const SLOTS: usize = 256;
     /// Past this many distinct values (unique per-row tags), verdicts are recomputed.
     const MAP_MAX: usize = 65_536;
 
     fn new() -> Self {
         Verdicts {
-            slots: Box::new([(0, false); Verdicts::SLOTS]),
+            slots: Slots::new(),
             map: hashbrown::HashMap::new(),
         }
-    }
-
-    fn slot(key: usize) -> usize {
-        ((key >> 4) ^ (key >> 12)) % Verdicts::SLOTS
     }
 
     /// The verdict on the value at `key` (never 0), computed by `compute` when unknown.
     #[inline]
     fn get(&mut self, key: usize, compute: impl FnOnce() -> bool) -> bool {
-        let i = Verdicts::slot(key);
-        if self.slots[i].0 == key {
-            return self.slots[i].1;
+        if let Some(v) = self.slots.get(key) {
+            return v;
         }
         let v = match self.map.get(&key) {
             Some(&v) => v,
@@ -161,7 +180,7 @@ impl Verdicts {
                 v
             }
         };
-        self.slots[i] = (key, v);
+        self.slots.set(key, v);
         v
     }
 }
@@ -174,7 +193,7 @@ struct Matcher<'q> {
     seen: Verdicts,
     /// Tag lists, apart from strings: lists unique to a row would evict the verdicts on
     /// the few strings every row shares.
-    lists: Box<[(usize, bool); Verdicts::SLOTS]>,
+    lists: Slots,
 }
 
 impl<'q> Matcher<'q> {
@@ -183,7 +202,7 @@ impl<'q> Matcher<'q> {
             query,
             needle: Needle::new(query.text.trim()),
             seen: Verdicts::new(),
-            lists: Box::new([(0, false); Verdicts::SLOTS]),
+            lists: Slots::new(),
         }
     }
 
@@ -199,12 +218,11 @@ impl<'q> Matcher<'q> {
         if tags.is_empty() {
             return false;
         }
-        let i = Verdicts::slot(tags.addr());
-        if self.lists[i].0 == tags.addr() {
-            return self.lists[i].1;
+        if let Some(v) = self.lists.get(tags.addr()) {
+            return v;
         }
         let v = tags.iter().any(|t| self.shared_match(t));
-        self.lists[i] = (tags.addr(), v);
+        self.lists.set(tags.addr(), v);
         v
     }
 
@@ -377,6 +395,20 @@ pub fn narrow(
         Some(out)
     };
     split(shown, |_, part| keep(part))
+}
+
+/// What a filter job computes: [`narrow`] `within` when given, else [`view`].
+pub fn job(
+    store: &Store,
+    query: &Query,
+    s: Sort,
+    within: Option<&[u32]>,
+    cancel: &AtomicBool,
+) -> Option<Vec<u32>> {
+    match within {
+        Some(shown) => narrow(store, query, shown, cancel),
+        None => view(store, query, s, cancel),
+    }
 }
 
 pub fn view(store: &Store, query: &Query, s: Sort, cancel: &AtomicBool) -> Option<Vec<u32>> {
