@@ -33,9 +33,14 @@ fn config() -> Config {
         - { name: feodo, kind: feodo, url: \"http://127.0.0.1:9/a\" }\n\
         - { name: threatfox, kind: threatfox, url: \"http://127.0.0.1:9/b\" }\n\
         - { name: urlhaus, kind: urlhaus, url: \"http://127.0.0.1:9/c\" }\n";
-    Config::from_yaml(yaml, Path::new("bench.yaml"), &|_| None)
-        .expect("config")
-        .config
+    Config::from_yaml(
+        yaml,
+        Path::new("bench.yaml"),
+        &|_| None,
+        &intellisiem::sources::registry::kinds(),
+    )
+    .expect("config")
+    .config
 }
 
 const THREATS: [&str; 6] = [

@@ -12,7 +12,6 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::config::{Config, ConfigOrigin, SourceSpec};
-use crate::sources::kind::SourceKind;
 use crate::sources::{self, FetchError, FetchOutput};
 
 /// The bundled documents, by source name.
@@ -52,7 +51,7 @@ const ASSETS: [(&str, &[u8]); 8] = [
 /// The built-in source set, with OTX shown as keyed (its sample stands in for the API)
 /// and VirusTotal left without a key (a disabled source).
 pub fn config() -> Config {
-    let mut c = Config::builtin(&|_| None);
+    let mut c = Config::builtin(&|_| None, &crate::sources::registry::kinds());
     c.origin = ConfigOrigin::Demo;
     c.keys.otx = Some(SecretString::from("demo"));
     c.keys.virustotal = None;
@@ -83,10 +82,8 @@ pub async fn fetch(
 pub fn parse(spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
     let body =
         asset(spec).ok_or_else(|| FetchError::Refused("no demo data for this source".into()))?;
-    let batch = match spec.kind {
-        SourceKind::Otx => sources::otx::parse_page(body)?.0,
-        _ => sources::parse_document(spec, body)?,
-    };
+    // The kind's own parser, through the registry, as a live fetch would.
+    let batch = sources::parse_document(spec, body)?;
     Ok(FetchOutput {
         batch,
         bytes: body.len() as u64,

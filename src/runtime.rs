@@ -18,7 +18,6 @@ use tokio::sync::mpsc;
 use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::engine;
-use crate::sources::kind::SourceKind;
 use crate::sources::{self, FetchContext};
 use crate::store::cache::SharedCache;
 use crate::store::filter;
@@ -349,17 +348,18 @@ impl Executor {
                 let ctx = ctx.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let result = match spec.kind {
-                        SourceKind::Virustotal => {
-                            sources::virustotal::lookup(&ctx, &spec, kind, &value, false).await
-                        }
-                        _ => sources::otx::lookup(&ctx, &spec, kind, &value).await,
+                    let result = match sources::registry::lookup(spec.kind) {
+                        Some(l) => l.lookup(&ctx, &spec, kind, &value, false).await,
+                        None => Err(sources::FetchError::Refused(format!(
+                            "{} cannot look values up",
+                            spec.kind
+                        ))),
                     };
                     let _ = tx.send(Msg::EnrichDone {
                         source,
                         kind,
                         value,
-                        result: result.map(|r| r.map(|(s, _)| s)),
+                        result,
                     });
                 });
             }

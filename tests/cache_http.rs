@@ -20,9 +20,14 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn config(yaml: &str) -> Config {
-    Config::from_yaml(yaml, Path::new("t.yaml"), &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .config
+    Config::from_yaml(
+        yaml,
+        Path::new("t.yaml"),
+        &|_| None,
+        &intellisiem::sources::registry::kinds(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .config
 }
 
 fn cache(dir: &Path) -> SharedCache {

@@ -111,9 +111,14 @@ async fn sources_keep_their_last_good_data_through_chaos() {
            - {{ name: list, kind: plain_list, url: \"http://{addr}/list.txt\" }}\n\
            - {{ name: tf, kind: threatfox, url: \"http://{addr}/tf.json\" }}\n"
     );
-    let config = Config::from_yaml(&yaml, Path::new("chaos.yaml"), &|_| None)
-        .unwrap()
-        .config;
+    let config = Config::from_yaml(
+        &yaml,
+        Path::new("chaos.yaml"),
+        &|_| None,
+        &intellisiem::sources::registry::kinds(),
+    )
+    .unwrap()
+    .config;
     let ctx = FetchContext::new(&config).unwrap();
     let cache = Arc::new(Mutex::new(Cache::open(&db).unwrap().cache));
     let mut outcomes = (0, 0);

@@ -59,9 +59,14 @@ fn config() -> Config {
     let yaml = "sources:\n\
         - { name: feodo, kind: feodo, url: \"http://127.0.0.1:9/a\" }\n\
         - { name: threatfox, kind: threatfox, url: \"http://127.0.0.1:9/b\" }\n";
-    Config::from_yaml(yaml, Path::new("t.yaml"), &|_| None)
-        .expect("config")
-        .config
+    Config::from_yaml(
+        yaml,
+        Path::new("t.yaml"),
+        &|_| None,
+        &intellisiem::sources::registry::kinds(),
+    )
+    .expect("config")
+    .config
 }
 
 /// Rows of every shape the table draws: cut values, escapes, wide characters, a

@@ -24,9 +24,14 @@ fn no_env(_: &str) -> Option<String> {
 }
 
 fn config(yaml: &str) -> Config {
-    Config::from_yaml(yaml, Path::new("test.yaml"), &no_env)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .config
+    Config::from_yaml(
+        yaml,
+        Path::new("test.yaml"),
+        &no_env,
+        &intellisiem::sources::registry::kinds(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .config
 }
 
 /// A one-source config with fast retries, for `kind` at `url`.

@@ -20,7 +20,6 @@ use crate::config::{Availability, Config, SourceSpec};
 use crate::export::Format;
 use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, Sighting};
-use crate::sources::kind::SourceKind;
 use crate::sources::{FetchError, FetchOutput};
 use crate::store::cache::{CachedSource, SourceMeta};
 use crate::store::filter::{self, Query, Sort};
@@ -243,8 +242,8 @@ pub struct App {
     pending: Vec<Mutation>,
     enrichments: Vec<(usize, Sighting)>,
     last_minute: i64,
-    vt_source: Option<usize>,
-    otx_source: Option<usize>,
+    /// The first enabled source of each kind that can look values up, in config order.
+    lookup_sources: Vec<usize>,
 }
 
 impl App {
@@ -312,20 +311,22 @@ impl App {
             pending: Vec::new(),
             enrichments: Vec::new(),
             last_minute: now.as_second().div_euclid(60),
-            vt_source: None,
-            otx_source: None,
+            lookup_sources: Vec::new(),
         }
-        .with_lookup_sources(config)
+        .with_lookup_sources()
     }
 
-    fn with_lookup_sources(mut self, _config: &Config) -> App {
-        let first_enabled = |kind| {
-            self.sources
-                .iter()
-                .position(|s| s.spec.kind == kind && s.enabled())
-        };
-        self.vt_source = first_enabled(SourceKind::Virustotal);
-        self.otx_source = first_enabled(SourceKind::Otx);
+    fn with_lookup_sources(mut self) -> App {
+        let mut kinds = Vec::new();
+        for (i, s) in self.sources.iter().enumerate() {
+            if s.enabled()
+                && crate::sources::registry::lookup(s.spec.kind).is_some()
+                && !kinds.contains(&s.spec.kind)
+            {
+                kinds.push(s.spec.kind);
+                self.lookup_sources.push(i);
+            }
+        }
         self
     }
 
@@ -916,14 +917,10 @@ impl App {
         };
         let (kind, value) = (e.kind, e.value.clone());
         let mut asked = Vec::new();
-        for src in [self.vt_source, self.otx_source].into_iter().flatten() {
+        for &src in &self.lookup_sources {
             let spec = self.sources[src].spec.clone();
-            let supported = match spec.kind {
-                SourceKind::Virustotal => {
-                    crate::sources::virustotal::lookup_path(kind, &value).is_some()
-                }
-                _ => crate::sources::otx::general_path(kind, &value).is_some(),
-            };
+            let supported = crate::sources::registry::lookup(spec.kind)
+                .is_some_and(|l| l.supports(kind, &value));
             if supported {
                 asked.push(spec.name.clone());
                 fx.push(Effect::Enrich {
@@ -935,7 +932,7 @@ impl App {
             }
         }
         self.notice = Some(if asked.is_empty() {
-            if self.vt_source.is_none() && self.otx_source.is_none() {
+            if self.lookup_sources.is_empty() {
                 "enrichment needs a VirusTotal or OTX key".to_string()
             } else {
                 format!("no lookup service takes a {kind}")

@@ -24,9 +24,14 @@ pub(crate) fn t(s: i64) -> Timestamp {
 }
 
 pub(crate) fn app() -> App {
-    let cfg = Config::from_yaml(YAML, Path::new("t.yaml"), &|_| None)
-        .unwrap()
-        .config;
+    let cfg = Config::from_yaml(
+        YAML,
+        Path::new("t.yaml"),
+        &|_| None,
+        &crate::sources::registry::kinds(),
+    )
+    .unwrap()
+    .config;
     App::new(&cfg, t(0))
 }
 

@@ -44,7 +44,7 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
     let loaded = if demo {
         Ok(crate::demo::config())
     } else {
-        config::load(path, &config::process_env)
+        crate::sources::registry::load_config(path, &config::process_env)
     };
     let config = match loaded {
         Ok(c) => c,
@@ -75,7 +75,7 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
 
 /// Loads the config, printing warnings; on error prints it and gives the exit code.
 pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, u8> {
-    match config::load(path, &config::process_env) {
+    match crate::sources::registry::load_config(path, &config::process_env) {
         Ok(c) => {
             for w in &c.warnings {
                 eprintln!("warning: {w}");

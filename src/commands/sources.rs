@@ -7,10 +7,10 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{EXIT_OK, load_config};
+use crate::config::KeyUse;
 use crate::config::units::format_duration;
 use crate::config::{Availability, Config};
 use crate::net::redact::redact_url;
-use crate::sources::kind::KeyUse;
 use crate::store::health::{FetchRecord, anomaly, sparkline};
 
 pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {

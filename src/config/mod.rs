@@ -4,7 +4,9 @@
 //! Config: YAML file (or built-in defaults) + environment overrides -> one validated
 //! [`Config`]. Precedence: command line > environment > file > defaults.
 
+pub mod defaults;
 mod hint;
+pub mod kind;
 pub mod schema;
 pub mod units;
 
@@ -20,7 +22,7 @@ use schema::{RawConfig, RawKeys, RawSource};
 use units::ByteSize;
 
 use crate::model::IndicatorType;
-use crate::sources::kind::{KeyKind, KeyUse, SourceKind};
+pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
 
 /// The seed-compatible template written by `config init`.
 pub const TEMPLATE: &str = include_str!("../../config/config_template.yaml");
@@ -120,20 +122,6 @@ pub struct HttpConfig {
     pub max_retry_wait: Duration,
 }
 
-impl Default for HttpConfig {
-    fn default() -> Self {
-        HttpConfig {
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            max_body: 256 << 20,
-            proxy: None,
-            retries: 3,
-            backoff: Duration::from_secs(1),
-            max_retry_wait: Duration::from_secs(60),
-        }
-    }
-}
-
 /// One configured source, with every default filled in.
 #[derive(Debug, Clone)]
 pub struct SourceSpec {
@@ -188,22 +176,24 @@ impl Config {
 
     /// The built-in config: every keyless feed at its real URL, plus OTX and VirusTotal
     /// (which stay disabled until their keys are set).
-    pub fn builtin(env: &dyn Fn(&str) -> Option<String>) -> Config {
+    /// `kinds` are the source kinds known (the source registry's list).
+    pub fn builtin(env: &dyn Fn(&str) -> Option<String>, kinds: &[SourceKind]) -> Config {
         let raw = RawConfig::default();
         // Built from fixed, valid values: cannot fail.
-        build(raw, ConfigOrigin::Builtin, env)
+        build(raw, ConfigOrigin::Builtin, env, kinds)
     }
 
     /// Reads and validates a config file.
     pub fn from_file(
         path: &Path,
         env: &dyn Fn(&str) -> Option<String>,
+        kinds: &[SourceKind],
     ) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let mut cfg = Config::from_yaml(&text, path, env)?;
+        let mut cfg = Config::from_yaml(&text, path, env, kinds)?;
         if cfg.keys_in_file
             && let Some(w) = permission_warning(path)
         {
@@ -212,16 +202,20 @@ impl Config {
         Ok(cfg.config)
     }
 
-    /// Parses YAML text; `path` is used in messages only.
+    /// Parses YAML text; `path` is used in messages only. A leading byte-order mark is
+    /// accepted.
     pub fn from_yaml(
         text: &str,
         path: &Path,
         env: &dyn Fn(&str) -> Option<String>,
+        kinds: &[SourceKind],
     ) -> Result<Parsed, ConfigError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
-            serde_norway::from_str(text).map_err(|e| yaml_error(path, text, &e))?
+            schema::with_kinds(kinds, || serde_norway::from_str(text))
+                .map_err(|e| yaml_error(path, text, &e))?
         };
         let keys_in_file = [
             &raw.api_keys.alien_vault,
@@ -232,7 +226,7 @@ impl Config {
         .into_iter()
         .any(|k| k.as_deref().is_some_and(|v| !v.trim().is_empty()));
         let cache_path = raw.cache.path.clone();
-        let config = build(raw, ConfigOrigin::File(path.to_path_buf()), env);
+        let config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
         if let Some(p) = cache_path
             && p.trim().is_empty()
         {
@@ -281,14 +275,16 @@ pub fn locate(
     Ok(None)
 }
 
-/// Locates and loads the config.
+/// Locates and loads the config; `kinds` are the source kinds known (the source
+/// registry's list).
 pub fn load(
     cli: Option<&Path>,
     env: &dyn Fn(&str) -> Option<String>,
+    kinds: &[SourceKind],
 ) -> Result<Config, ConfigError> {
     match locate(cli, env)? {
-        Some(path) => Config::from_file(&path, env),
-        None => Ok(Config::builtin(env)),
+        Some(path) => Config::from_file(&path, env, kinds),
+        None => Ok(Config::builtin(env, kinds)),
     }
 }
 
@@ -342,7 +338,12 @@ fn secret(v: Option<String>) -> Option<SecretString> {
         .map(SecretString::from)
 }
 
-fn build(raw: RawConfig, origin: ConfigOrigin, env: &dyn Fn(&str) -> Option<String>) -> Config {
+fn build(
+    raw: RawConfig,
+    origin: ConfigOrigin,
+    env: &dyn Fn(&str) -> Option<String>,
+    kinds: &[SourceKind],
+) -> Config {
     let mut warnings = Vec::new();
     let RawKeys {
         alien_vault,
@@ -359,12 +360,16 @@ fn build(raw: RawConfig, origin: ConfigOrigin, env: &dyn Fn(&str) -> Option<Stri
                 .into(),
         );
     }
-    let from_env = |k: KeyKind| secret(env(k.env_var()));
+    let key = |k: KeyKind, file: Option<SecretString>| {
+        defaults::first(None, secret(env(k.env_var())), file)
+    };
     let keys = ApiKeys {
-        otx: from_env(KeyKind::Otx)
-            .or_else(|| secret(alien_vault).or_else(|| secret(alient_vault))),
-        virustotal: from_env(KeyKind::VirusTotal).or_else(|| secret(virus_total)),
-        abuse_ch: from_env(KeyKind::AbuseCh).or_else(|| secret(abuse_ch)),
+        otx: key(
+            KeyKind::Otx,
+            secret(alien_vault).or_else(|| secret(alient_vault)),
+        ),
+        virustotal: key(KeyKind::VirusTotal, secret(virus_total)),
+        abuse_ch: key(KeyKind::AbuseCh, secret(abuse_ch)),
     };
 
     let cache = CacheConfig {
@@ -373,26 +378,27 @@ fn build(raw: RawConfig, origin: ConfigOrigin, env: &dyn Fn(&str) -> Option<Stri
             Some("none") | Some("off") => CachePath::Off,
             Some(p) => CachePath::File(PathBuf::from(p)),
         },
-        retention: raw
-            .cache
-            .retention
-            .map_or(Duration::from_secs(30 * 86_400), |d| d.0),
+        retention: raw.cache.retention.map_or(defaults::RETENTION, |d| d.0),
     };
 
     let d = HttpConfig::default();
+    let h = raw.http;
+    let file = |v: Option<units::HumanDuration>, default| {
+        defaults::layer(None, None, v.map(|v| v.0), default)
+    };
     let http = HttpConfig {
-        timeout: raw.http.timeout.map_or(d.timeout, |t| t.0),
-        connect_timeout: raw.http.connect_timeout.map_or(d.connect_timeout, |t| t.0),
-        max_body: raw.http.max_body.map_or(d.max_body, |ByteSize(b)| b),
-        proxy: raw.http.proxy.map(|p| p.0),
-        retries: raw.http.retries.map_or(d.retries, |r| r.min(10)),
-        backoff: raw.http.backoff.map_or(d.backoff, |b| b.0),
-        max_retry_wait: raw.http.max_retry_wait.map_or(d.max_retry_wait, |b| b.0),
+        timeout: file(h.timeout, d.timeout),
+        connect_timeout: file(h.connect_timeout, d.connect_timeout),
+        max_body: defaults::layer(None, None, h.max_body.map(|ByteSize(b)| b), d.max_body),
+        proxy: h.proxy.map(|p| p.0),
+        retries: defaults::layer(None, None, h.retries, d.retries).min(defaults::MAX_RETRIES),
+        backoff: file(h.backoff, d.backoff),
+        max_retry_wait: file(h.max_retry_wait, d.max_retry_wait),
     };
 
     let raw_sources = match raw.sources {
         Some(s) => s.0,
-        None => default_sources(),
+        None => builtin_sources(kinds),
     };
     let sources = raw_sources
         .into_iter()
@@ -423,7 +429,7 @@ fn resolve_source(s: RawSource, warnings: &mut Vec<String>) -> SourceSpec {
         refresh = kind.min_refresh();
     }
     let default_url = |u: Option<&'static str>| u.and_then(|u| Url::parse(u).ok());
-    // `plain_list` without url is rejected while parsing; every other kind has a default.
+    // A kind without a default URL needs one, and that is checked while parsing.
     let url = s
         .url
         .or_else(|| default_url(kind.default_url()))
@@ -438,54 +444,32 @@ fn resolve_source(s: RawSource, warnings: &mut Vec<String>) -> SourceSpec {
         value_type: s.value_type,
         watch: s.watch,
         rate_limit: s.rate_limit.unwrap_or_default(),
-        lookback: s.lookback.map_or(
-            Duration::from_secs(if kind == SourceKind::Otx {
-                7 * 86_400
-            } else {
-                86_400
-            }),
-            |l| l.0,
-        ),
-        page_size: s.page_size.unwrap_or(50),
+        lookback: s.lookback.map_or(kind.info().default_lookback, |l| l.0),
+        page_size: s.page_size.unwrap_or(kind.info().default_page_size),
     }
 }
 
-/// The keyless feeds at their real URLs, plus OTX and VirusTotal for when keys are set.
-fn default_sources() -> Vec<RawSource> {
-    let src = |name: &str, kind: SourceKind, url: Option<&str>, value_type| RawSource {
-        name: name.into(),
-        kind,
-        url: url.and_then(|u| Url::parse(u).ok()),
-        api_url: None,
-        refresh: None,
-        enabled: true,
-        value_type,
-        watch: Vec::new(),
-        rate_limit: None,
-        lookback: None,
-        page_size: None,
-    };
-    vec![
-        src("urlhaus", SourceKind::Urlhaus, None, None),
-        src("feodo", SourceKind::Feodo, None, None),
-        src("threatfox", SourceKind::Threatfox, None, None),
-        src("cisa_kev", SourceKind::CisaKev, None, None),
-        src(
-            "openphish",
-            SourceKind::PlainList,
-            Some("https://openphish.com/feed.txt"),
-            Some(IndicatorType::Url),
-        ),
-        src(
-            "et_compromised",
-            SourceKind::PlainList,
-            Some("https://rules.emergingthreats.net/blockrules/compromised-ips.txt"),
-            Some(IndicatorType::Ipv4),
-        ),
-        src("spamhaus_drop", SourceKind::SpamhausDrop, None, None),
-        src("otx", SourceKind::Otx, None, None),
-        src("virustotal", SourceKind::Virustotal, None, None),
-    ]
+/// [`defaults::BUILTIN_SOURCES`] whose kind is known.
+fn builtin_sources(kinds: &[SourceKind]) -> Vec<RawSource> {
+    defaults::BUILTIN_SOURCES
+        .iter()
+        .filter_map(|b| {
+            let kind = *kinds.iter().find(|k| k.as_str() == b.kind)?;
+            Some(RawSource {
+                name: b.name.into(),
+                kind,
+                url: b.url.and_then(|u| Url::parse(u).ok()),
+                api_url: None,
+                refresh: None,
+                enabled: true,
+                value_type: b.value_type,
+                watch: Vec::new(),
+                rate_limit: None,
+                lookback: None,
+                page_size: None,
+            })
+        })
+        .collect()
 }
 
 /// A warning when a config file holding keys can be read by other users.
@@ -507,6 +491,3 @@ fn permission_warning(path: &Path) -> Option<String> {
 fn permission_warning(_path: &Path) -> Option<String> {
     None
 }
-
-#[cfg(test)]
-mod tests;

@@ -12,9 +12,44 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use url::Url;
 
 use super::hint;
+use super::kind::{Field, SourceKind};
 use super::units::{ByteSize, HumanDuration};
 use crate::model::IndicatorType;
-use crate::sources::kind::SourceKind;
+
+thread_local! {
+    /// The kinds `sources:` entries are checked against while one file is read
+    /// ([`with_kinds`]); the reader's derived code cannot carry it as an argument.
+    static KINDS: std::cell::RefCell<Vec<SourceKind>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `read` with `kinds` as the known source kinds.
+pub(super) fn with_kinds<R>(kinds: &[SourceKind], read: impl FnOnce() -> R) -> R {
+    let previous = KINDS.with(|k| std::mem::replace(&mut *k.borrow_mut(), kinds.to_vec()));
+    let out = read();
+    KINDS.with(|k| *k.borrow_mut() = previous);
+    out
+}
+
+fn find_kind(name: &str) -> Result<SourceKind, String> {
+    KINDS.with(|k| {
+        let kinds = k.borrow();
+        kinds
+            .iter()
+            .find(|k| k.as_str() == name)
+            .copied()
+            .ok_or_else(|| {
+                let known: Vec<String> = kinds.iter().map(|k| format!("`{k}`")).collect();
+                hint::at_key(
+                    "kind",
+                    &format!(
+                        "unknown variant `{}`, expected one of {}",
+                        crate::model::sanitize::one_line(name, 40),
+                        known.join(", ")
+                    ),
+                )
+            })
+    })
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,16 +106,6 @@ pub struct RateLimitConfig {
     pub per_day: u32,
 }
 
-impl Default for RateLimitConfig {
-    /// VirusTotal's public API allowance.
-    fn default() -> Self {
-        RateLimitConfig {
-            per_minute: 4,
-            per_day: 500,
-        }
-    }
-}
-
 /// One `sources:` entry after its fields were checked against its kind.
 #[derive(Debug, Clone)]
 pub struct RawSource {
@@ -101,7 +126,7 @@ pub struct RawSource {
 #[serde(deny_unknown_fields)]
 struct SourceFields {
     name: String,
-    kind: SourceKind,
+    kind: String,
     url: Option<HttpUrl>,
     api_url: Option<HttpUrl>,
     refresh: Option<HumanDuration>,
@@ -142,36 +167,30 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
             ),
         ));
     }
-    let kind = f.kind;
+    let kind = find_kind(f.kind.trim())?;
     let not_for = |field: &str| {
         hint::at_key(
             field,
             &format!("source `{name}`: field `{field}` does not apply to kind `{kind}`"),
         )
     };
-    if f.value_type.is_some() && kind != SourceKind::PlainList {
-        return Err(not_for("type"));
+    let optional = [
+        (f.value_type.is_some(), Field::Type),
+        (f.watch.is_some(), Field::Watch),
+        (f.rate_limit.is_some(), Field::RateLimit),
+        (f.api_url.is_some(), Field::ApiUrl),
+        (f.lookback.is_some(), Field::Lookback),
+        (f.page_size.is_some(), Field::PageSize),
+    ];
+    for (set, field) in optional {
+        if set && !kind.info().accepts(field) {
+            return Err(not_for(field.key()));
+        }
     }
-    if (f.watch.is_some() || f.rate_limit.is_some()) && kind != SourceKind::Virustotal {
-        return Err(not_for(if f.watch.is_some() {
-            "watch"
-        } else {
-            "rate_limit"
-        }));
-    }
-    if f.api_url.is_some() && kind.default_api_url().is_none() {
-        return Err(not_for("api_url"));
-    }
-    if f.lookback.is_some() && !matches!(kind, SourceKind::Otx | SourceKind::Threatfox) {
-        return Err(not_for("lookback"));
-    }
-    if f.page_size.is_some() && kind != SourceKind::Otx {
-        return Err(not_for("page_size"));
-    }
-    if kind == SourceKind::PlainList && f.url.is_none() {
+    if kind.default_url().is_none() && f.url.is_none() {
         return Err(hint::at_key(
             "kind",
-            &format!("source `{name}`: kind `plain_list` needs a `url`"),
+            &format!("source `{name}`: kind `{kind}` needs a `url`"),
         ));
     }
     if let Some(r) = f.refresh

@@ -60,25 +60,7 @@ impl fmt::Display for HumanDuration {
     }
 }
 
-/// Formats a duration compactly, largest units first: `1h30m`, `45s`, `250ms`.
-pub fn format_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms == 0 {
-        return "0s".into();
-    }
-    if ms < 1_000 {
-        return format!("{ms}ms");
-    }
-    let mut secs = d.as_secs();
-    let mut out = String::new();
-    for (unit, len) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
-        if secs >= len {
-            out.push_str(&format!("{}{unit}", secs / len));
-            secs %= len;
-        }
-    }
-    out
-}
+pub use crate::model::time::format_duration;
 
 impl<'de> Deserialize<'de> for HumanDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

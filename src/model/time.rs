@@ -4,6 +4,7 @@
 //! Parsing of the many timestamp shapes feeds send, all read as UTC.
 
 use std::num::NonZeroI64;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -90,6 +91,26 @@ pub fn epoch(secs: i64) -> Option<Timestamp> {
 /// Formats as RFC 3339 UTC with second precision, e.g. `2026-01-17T07:44:46Z`.
 pub fn rfc3339(ts: impl Into<Timestamp>) -> String {
     ts.into().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Formats a duration compactly, largest units first: `1h30m`, `45s`, `250ms`.
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms == 0 {
+        return "0s".into();
+    }
+    if ms < 1_000 {
+        return format!("{ms}ms");
+    }
+    let mut secs = d.as_secs();
+    let mut out = String::new();
+    for (unit, len) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if secs >= len {
+            out.push_str(&format!("{}{unit}", secs / len));
+            secs %= len;
+        }
+    }
+    out
 }
 
 #[cfg(test)]

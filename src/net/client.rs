@@ -43,7 +43,7 @@ pub enum NetError {
         status: u16,
         detail: String,
     },
-    #[error("{url}: timed out after {}", crate::config::units::format_duration(*after))]
+    #[error("{url}: timed out after {}", crate::model::time::format_duration(*after))]
     Timeout { url: String, after: Duration },
     #[error("{url}: connection failed: {reason}")]
     Connect { url: String, reason: String },
@@ -66,7 +66,7 @@ fn auth_text(status: u16, keyed: bool) -> String {
 }
 
 fn retry_text(d: Option<Duration>) -> String {
-    d.map(|d| format!("; retry after {}", crate::config::units::format_duration(d)))
+    d.map(|d| format!("; retry after {}", crate::model::time::format_duration(d)))
         .unwrap_or_default()
 }
 
@@ -279,7 +279,7 @@ impl HttpClient {
                 url = %redact_url(&req.url),
                 attempt = attempt + 1,
                 "retrying in {} after {shown}",
-                crate::config::units::format_duration(retry_in)
+                crate::model::time::format_duration(retry_in)
             );
             tokio::time::sleep(retry_in).await;
             attempt += 1;

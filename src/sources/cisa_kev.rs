@@ -6,6 +6,8 @@
 use serde::Deserialize;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
+use crate::config::SourceSpec;
+use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 
@@ -76,6 +78,34 @@ fn push(b: &mut BatchBuilder, v: Vuln) {
         ..Default::default()
     };
     b.push(IndicatorType::Cve, &id, obs);
+}
+
+/// The `cisa_kev` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "cisa_kev",
+    key_use: KeyUse::None,
+    default_url: Some(
+        "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+    ),
+    default_api_url: None,
+    default_refresh: minutes(6 * 60),
+    min_refresh: minutes(15),
+    default_lookback: std::time::Duration::from_secs(86_400),
+    default_page_size: 50,
+    fields: &[],
+};
+
+/// The `cisa_kev` kind's driver.
+pub struct CisaKev;
+
+impl super::registry::Driver for CisaKev {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        parse(body)
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 use serde::Deserialize;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
+use crate::config::SourceSpec;
+use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::indicator::detect;
 use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
@@ -59,6 +61,32 @@ fn push(b: &mut BatchBuilder, e: Entry) {
         ..Default::default()
     };
     b.push_normalised(n, obs);
+}
+
+/// The `feodo` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "feodo",
+    key_use: KeyUse::None,
+    default_url: Some("https://feodotracker.abuse.ch/downloads/ipblocklist.json"),
+    default_api_url: None,
+    default_refresh: minutes(10),
+    min_refresh: minutes(5),
+    default_lookback: std::time::Duration::from_secs(86_400),
+    default_page_size: 50,
+    fields: &[],
+};
+
+/// The `feodo` kind's driver.
+pub struct Feodo;
+
+impl super::registry::Driver for Feodo {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        parse(body)
+    }
 }
 
 #[cfg(test)]

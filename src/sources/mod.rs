@@ -6,10 +6,11 @@
 
 pub mod cisa_kev;
 pub mod feodo;
-pub mod kind;
+
 pub mod lenient;
 pub mod otx;
 pub mod plain_list;
+pub mod registry;
 pub mod spamhaus_drop;
 pub mod threatfox;
 pub mod urlhaus;
@@ -25,7 +26,6 @@ use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Observation, Sighting};
 use crate::net::ratelimit::{Denied, RateLimiter};
 use crate::net::{HttpClient, NetError};
-use kind::SourceKind;
 
 /// What a parser made of a document.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -70,7 +70,7 @@ pub enum FetchError {
     Api(String),
     #[error("{0}")]
     Refused(String),
-    #[error("VirusTotal daily quota of {limit} lookups is used up; resets in {}", crate::config::units::format_duration(*resets_in))]
+    #[error("VirusTotal daily quota of {limit} lookups is used up; resets in {}", crate::model::time::format_duration(*resets_in))]
     Quota {
         limit: u32,
         resets_in: std::time::Duration,
@@ -121,7 +121,7 @@ impl From<Denied> for FetchError {
             Denied::DailyQuota { limit, resets_in } => FetchError::Quota { limit, resets_in },
             Denied::Wait(w) => FetchError::Refused(format!(
                 "rate limit: next lookup allowed in {}",
-                crate::config::units::format_duration(w)
+                crate::model::time::format_duration(w)
             )),
         }
     }
@@ -169,7 +169,7 @@ impl FetchContext {
         let limiters = config
             .sources
             .iter()
-            .filter(|s| s.kind == SourceKind::Virustotal)
+            .filter(|s| registry::driver(s.kind).is_some_and(|d| d.rate_limited()))
             .map(|s| (s.name.clone(), Arc::new(RateLimiter::new(s.rate_limit))))
             .collect();
         Ok(FetchContext {
@@ -179,26 +179,18 @@ impl FetchContext {
         })
     }
 
-    /// The rate limiter of a rate-limited source (VirusTotal).
+    /// The rate limiter of a rate-limited source (one whose driver asks for one).
     pub fn limiter(&self, source: &str) -> Option<Arc<RateLimiter>> {
         self.limiters.get(source).cloned()
     }
 }
 
-/// Parses a whole document of a dump kind (everything but the OTX and VirusTotal APIs):
-/// the one entry point shared by live fetches and the bundled demo data.
+/// Parses a whole document of `spec`'s kind through its driver: the one entry point
+/// shared by live fetches and the bundled demo data.
 pub fn parse_document(spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
-    match spec.kind {
-        SourceKind::Urlhaus => urlhaus::parse_csv(body),
-        SourceKind::Feodo => feodo::parse(body),
-        SourceKind::Threatfox => threatfox::parse_export(body),
-        SourceKind::CisaKev => cisa_kev::parse(body),
-        SourceKind::PlainList => plain_list::parse(body, spec.value_type),
-        SourceKind::SpamhausDrop => spamhaus_drop::parse(body),
-        SourceKind::Otx => otx::parse_page(body).map(|(b, _)| b),
-        SourceKind::Virustotal => Err(ParseError::Shape(
-            "VirusTotal answers lookups, not documents".into(),
-        )),
+    match registry::driver(spec.kind) {
+        Some(d) => d.parse(spec, body),
+        None => Err(ParseError::Shape(format!("unknown kind `{}`", spec.kind))),
     }
 }
 
@@ -209,15 +201,9 @@ pub async fn fetch(
     prior: &Prior,
 ) -> Result<FetchOutput, FetchError> {
     let started = Instant::now();
-    let result = match spec.kind {
-        SourceKind::Otx => otx::fetch(ctx, spec, prior).await,
-        SourceKind::Virustotal => virustotal::fetch(ctx, spec).await,
-        SourceKind::Urlhaus => urlhaus::fetch(ctx, spec, prior).await,
-        SourceKind::Threatfox => threatfox::fetch(ctx, spec, prior).await,
-        SourceKind::Feodo
-        | SourceKind::CisaKev
-        | SourceKind::PlainList
-        | SourceKind::SpamhausDrop => dump_fetch(ctx, spec, prior, None).await,
+    let result = match registry::driver(spec.kind) {
+        Some(d) => d.fetch(ctx, spec, prior).await,
+        None => Err(FetchError::Refused(format!("unknown kind `{}`", spec.kind))),
     };
     match &result {
         Ok(out) => tracing::debug!(
@@ -233,12 +219,13 @@ pub async fn fetch(
 }
 
 /// Downloads a dump (conditionally, with the stored `ETag` / `Last-Modified`) and parses
-/// it. A `304 Not Modified` costs no parsing.
+/// it with `parse`. A `304 Not Modified` costs no parsing.
 pub(crate) async fn dump_fetch(
     ctx: &FetchContext,
     spec: &SourceSpec,
     prior: &Prior,
     key: Option<&secrecy::SecretString>,
+    parse: impl FnOnce(&[u8]) -> Result<ParsedBatch, ParseError>,
 ) -> Result<FetchOutput, FetchError> {
     use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
     let mut req = crate::net::Request::get(spec.url.clone()).with_secret("auth-key", key);
@@ -268,7 +255,7 @@ pub(crate) async fn dump_fetch(
         });
     }
     let resp = resp.ok()?;
-    let batch = parse_document(spec, &resp.body)?;
+    let batch = parse(&resp.body)?;
     Ok(FetchOutput {
         bytes: resp.body.len() as u64,
         batch,

@@ -12,15 +12,18 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use url::Url;
 
+use super::registry::Lookup;
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
 };
+use crate::config::KeyKind;
 use crate::config::SourceSpec;
+use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
 use crate::model::time::{Secs, parse_secs, parse_time};
 use crate::model::{IndicatorType, Observation, Sighting};
 use crate::net::Request;
 use crate::net::redact::redact_url;
-use crate::sources::kind::KeyKind;
+use futures_util::future::BoxFuture;
 
 /// Most pages followed in one fetch (50 pulses each by default).
 pub const MAX_PAGES: usize = 2_000;
@@ -336,6 +339,62 @@ pub async fn lookup(
     )))
 }
 
+/// The `otx` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "otx",
+    key_use: KeyUse::Required(KeyKind::Otx),
+    default_url: Some("https://otx.alienvault.com/api/v1"),
+    default_api_url: None,
+    default_refresh: minutes(15),
+    min_refresh: minutes(1),
+    default_lookback: std::time::Duration::from_secs(7 * 86_400),
+    default_page_size: 50,
+    fields: &[Field::Lookback, Field::PageSize],
+};
+
+/// The `otx` kind's driver.
+pub struct Otx;
+
+impl super::registry::Driver for Otx {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        parse_page(body).map(|(b, _)| b)
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        ctx: &'a FetchContext,
+        spec: &'a SourceSpec,
+        prior: &'a super::Prior,
+    ) -> BoxFuture<'a, Result<FetchOutput, FetchError>> {
+        Box::pin(fetch(ctx, spec, prior))
+    }
+
+    fn lookup(&self) -> Option<&dyn Lookup> {
+        Some(self)
+    }
+}
+
+impl Lookup for Otx {
+    fn supports(&self, kind: IndicatorType, value: &str) -> bool {
+        general_path(kind, value).is_some()
+    }
+
+    fn lookup<'a>(
+        &'a self,
+        ctx: &'a FetchContext,
+        spec: &'a SourceSpec,
+        kind: IndicatorType,
+        value: &'a str,
+        _wait: bool,
+    ) -> BoxFuture<'a, Result<Option<Sighting>, FetchError>> {
+        Box::pin(async move { Ok(lookup(ctx, spec, kind, value).await?.map(|(s, _)| s)) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,10 +428,11 @@ mod tests {
 
     #[test]
     fn next_links_stay_on_the_configured_origin() {
-        let mut spec = crate::config::Config::builtin(&|_| None)
-            .source("otx")
-            .cloned()
-            .unwrap();
+        let mut spec =
+            crate::config::Config::builtin(&|_| None, &crate::sources::registry::kinds())
+                .source("otx")
+                .cloned()
+                .unwrap();
         spec.url = Url::parse("http://127.0.0.1:8080/otx/api/v1").unwrap();
         let cur = first_page_url(&spec, Timestamp::UNIX_EPOCH).unwrap();
         assert_eq!(cur.path(), "/otx/api/v1/pulses/subscribed");

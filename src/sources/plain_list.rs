@@ -5,6 +5,8 @@
 //! `;` comments. The type comes from config, or is detected per line.
 
 use super::{BatchBuilder, ParseError, ParsedBatch};
+use crate::config::SourceSpec;
+use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
 use crate::model::indicator::{detect, normalise};
 use crate::model::{IndicatorType, Observation};
 
@@ -36,6 +38,32 @@ pub fn parse(body: &[u8], fixed: Option<IndicatorType>) -> Result<ParsedBatch, P
         }
     }
     Ok(b.finish())
+}
+
+/// The `plain_list` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "plain_list",
+    key_use: KeyUse::None,
+    default_url: None,
+    default_api_url: None,
+    default_refresh: minutes(60),
+    min_refresh: minutes(5),
+    default_lookback: std::time::Duration::from_secs(86_400),
+    default_page_size: 50,
+    fields: &[Field::Type],
+};
+
+/// The `plain_list` kind's driver.
+pub struct PlainList;
+
+impl super::registry::Driver for PlainList {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        parse(body, spec.value_type)
+    }
 }
 
 #[cfg(test)]

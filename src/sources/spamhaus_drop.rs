@@ -7,6 +7,8 @@
 use serde::Deserialize;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
+use crate::config::SourceSpec;
+use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::{IndicatorType, Observation};
 
 #[derive(Deserialize)]
@@ -69,6 +71,32 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
         ));
     }
     Ok(batch)
+}
+
+/// The `spamhaus_drop` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "spamhaus_drop",
+    key_use: KeyUse::None,
+    default_url: Some("https://www.spamhaus.org/drop/drop_v4.json"),
+    default_api_url: None,
+    default_refresh: minutes(2 * 60),
+    min_refresh: minutes(60),
+    default_lookback: std::time::Duration::from_secs(86_400),
+    default_page_size: 50,
+    fields: &[],
+};
+
+/// The `spamhaus_drop` kind's driver.
+pub struct SpamhausDrop;
+
+impl super::registry::Driver for SpamhausDrop {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        parse(body)
+    }
 }
 
 #[cfg(test)]

@@ -10,11 +10,13 @@ use serde::Deserialize;
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
 };
+use crate::config::KeyKind;
 use crate::config::SourceSpec;
+use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
 use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 use crate::net::Request;
-use crate::sources::kind::KeyKind;
+use futures_util::future::BoxFuture;
 
 /// One IOC in either shape (export names first, API names as aliases).
 #[derive(Deserialize)]
@@ -181,7 +183,42 @@ pub async fn fetch(
             ..Default::default()
         });
     }
-    super::dump_fetch(ctx, spec, prior, None).await
+    super::dump_fetch(ctx, spec, prior, None, parse_export).await
+}
+
+/// The `threatfox` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "threatfox",
+    key_use: KeyUse::Optional(KeyKind::AbuseCh),
+    default_url: Some("https://threatfox.abuse.ch/export/json/recent/"),
+    default_api_url: Some("https://threatfox-api.abuse.ch/api/v1/"),
+    default_refresh: minutes(10),
+    min_refresh: minutes(5),
+    default_lookback: std::time::Duration::from_secs(86_400),
+    default_page_size: 50,
+    fields: &[Field::ApiUrl, Field::Lookback],
+};
+
+/// The `threatfox` kind's driver.
+pub struct Threatfox;
+
+impl super::registry::Driver for Threatfox {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        parse_export(body)
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        ctx: &'a FetchContext,
+        spec: &'a SourceSpec,
+        prior: &'a super::Prior,
+    ) -> BoxFuture<'a, Result<FetchOutput, FetchError>> {
+        Box::pin(fetch(ctx, spec, prior))
+    }
 }
 
 #[cfg(test)]

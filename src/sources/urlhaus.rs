@@ -9,11 +9,13 @@ use serde::Deserialize;
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
 };
+use crate::config::KeyKind;
 use crate::config::SourceSpec;
+use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
 use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
 use crate::net::Request;
-use crate::sources::kind::KeyKind;
+use futures_util::future::BoxFuture;
 
 /// Parses the CSV dump: `id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter`.
 pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
@@ -142,7 +144,8 @@ pub async fn fetch(
     // conditional only when it is the whole snapshot (no API part to merge in).
     let no_prior = super::Prior::default();
     let prior = if api.is_some() { &no_prior } else { prior };
-    let mut out = super::dump_fetch(ctx, spec, prior, ctx.keys.get(KeyKind::AbuseCh)).await?;
+    let key = ctx.keys.get(KeyKind::AbuseCh);
+    let mut out = super::dump_fetch(ctx, spec, prior, key, parse_csv).await?;
     if let Some(req) = api {
         let resp = ctx.http.send(&req).await?;
         let (batch, bytes) = super::abusech_api_result("URLhaus", resp, parse_api)?;
@@ -151,6 +154,41 @@ pub async fn fetch(
         out.batch.extend(batch);
     }
     Ok(out)
+}
+
+/// The `urlhaus` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "urlhaus",
+    key_use: KeyUse::Optional(KeyKind::AbuseCh),
+    default_url: Some("https://urlhaus.abuse.ch/downloads/csv_recent/"),
+    default_api_url: Some("https://urlhaus-api.abuse.ch/v1"),
+    default_refresh: minutes(10),
+    min_refresh: minutes(5),
+    default_lookback: std::time::Duration::from_secs(86_400),
+    default_page_size: 50,
+    fields: &[Field::ApiUrl],
+};
+
+/// The `urlhaus` kind's driver.
+pub struct Urlhaus;
+
+impl super::registry::Driver for Urlhaus {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        parse_csv(body)
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        ctx: &'a FetchContext,
+        spec: &'a SourceSpec,
+        prior: &'a super::Prior,
+    ) -> BoxFuture<'a, Result<FetchOutput, FetchError>> {
+        Box::pin(fetch(ctx, spec, prior))
+    }
 }
 
 #[cfg(test)]

@@ -10,13 +10,17 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use url::Url;
 
+use super::ParsedBatch;
+use super::registry::Lookup;
 use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, lenient};
+use crate::config::KeyKind;
 use crate::config::SourceSpec;
+use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
 use crate::model::indicator::detect;
 use crate::model::time::{Secs, epoch};
 use crate::model::{IndicatorType, Observation, Sighting, VtStats};
 use crate::net::Request;
-use crate::sources::kind::KeyKind;
+use futures_util::future::BoxFuture;
 
 /// The API path for a lookup of `value`; `None` for types VirusTotal does not look up.
 pub fn lookup_path(kind: IndicatorType, value: &str) -> Option<String> {
@@ -245,6 +249,68 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
     }
     out.batch = b.finish();
     Ok(out)
+}
+
+/// The `virustotal` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "virustotal",
+    key_use: KeyUse::Required(KeyKind::VirusTotal),
+    default_url: Some("https://www.virustotal.com/api/v3"),
+    default_api_url: None,
+    default_refresh: minutes(60),
+    min_refresh: minutes(1),
+    default_lookback: std::time::Duration::from_secs(86_400),
+    default_page_size: 50,
+    fields: &[Field::Watch, Field::RateLimit],
+};
+
+/// The `virustotal` kind's driver.
+pub struct VirusTotal;
+
+impl super::registry::Driver for VirusTotal {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    fn parse(&self, _spec: &SourceSpec, _body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        Err(ParseError::Shape(
+            "VirusTotal answers lookups, not documents".into(),
+        ))
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        ctx: &'a FetchContext,
+        spec: &'a SourceSpec,
+        _prior: &'a super::Prior,
+    ) -> BoxFuture<'a, Result<FetchOutput, FetchError>> {
+        Box::pin(fetch(ctx, spec))
+    }
+
+    fn rate_limited(&self) -> bool {
+        true
+    }
+
+    fn lookup(&self) -> Option<&dyn Lookup> {
+        Some(self)
+    }
+}
+
+impl Lookup for VirusTotal {
+    fn supports(&self, kind: IndicatorType, value: &str) -> bool {
+        lookup_path(kind, value).is_some()
+    }
+
+    fn lookup<'a>(
+        &'a self,
+        ctx: &'a FetchContext,
+        spec: &'a SourceSpec,
+        kind: IndicatorType,
+        value: &'a str,
+        wait: bool,
+    ) -> BoxFuture<'a, Result<Option<Sighting>, FetchError>> {
+        Box::pin(async move { Ok(lookup(ctx, spec, kind, value, wait).await?.map(|(s, _)| s)) })
+    }
 }
 
 #[cfg(test)]

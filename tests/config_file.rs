@@ -1,7 +1,15 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-use super::*;
+//! The config loader with every registered source kind: file, line and field in
+//! every error, defaults, environment overrides.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use intellisiem::config::*;
+use intellisiem::model::IndicatorType;
+use intellisiem::sources::registry::kinds;
 use secrecy::ExposeSecret;
 
 fn no_env(_: &str) -> Option<String> {
@@ -9,7 +17,7 @@ fn no_env(_: &str) -> Option<String> {
 }
 
 fn parse(yaml: &str) -> Result<Config, ConfigError> {
-    Config::from_yaml(yaml, Path::new("cfg.yaml"), &no_env).map(|p| p.config)
+    Config::from_yaml(yaml, Path::new("cfg.yaml"), &no_env, &kinds()).map(|p| p.config)
 }
 
 fn err(yaml: &str) -> String {
@@ -66,16 +74,17 @@ fn template_parses_and_every_source_is_known() {
 
 #[test]
 fn builtin_defaults_are_keyless_feeds_with_real_urls() {
-    let c = Config::builtin(&no_env);
+    let c = Config::builtin(&no_env, &kinds());
     let enabled: Vec<_> = c
         .sources
         .iter()
         .filter(|s| c.availability(s) == Availability::Enabled)
         .map(|s| s.kind)
         .collect();
-    assert!(!enabled.contains(&SourceKind::Otx));
-    assert!(!enabled.contains(&SourceKind::Virustotal));
-    assert!(enabled.contains(&SourceKind::Feodo));
+    let names: Vec<&str> = enabled.iter().map(|k| k.as_str()).collect();
+    assert!(!names.contains(&"otx"));
+    assert!(!names.contains(&"virustotal"));
+    assert!(names.contains(&"feodo"));
     for s in &c.sources {
         assert_eq!(s.url.scheme(), "https", "{}", s.name);
         assert!(s.refresh >= s.kind.min_refresh());
@@ -95,6 +104,7 @@ fn env_keys_override_the_file_and_enable_sources() {
         "api_keys: { alien_vault: file-key }\n",
         Path::new("c"),
         &env,
+        &kinds(),
     )
     .unwrap()
     .config;
@@ -225,7 +235,7 @@ fn world_readable_file_with_keys_warns() {
     let p = dir.path().join("c.yaml");
     std::fs::write(&p, "api_keys: { virus_total: secret }\n").unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let c = Config::from_file(&p, &no_env).unwrap();
+    let c = Config::from_file(&p, &no_env, &kinds()).unwrap();
     assert!(
         c.warnings.iter().any(|w| w.contains("chmod 600")),
         "{:?}",
@@ -233,5 +243,10 @@ fn world_readable_file_with_keys_warns() {
     );
     assert!(!c.warnings.iter().any(|w| w.contains("secret")));
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
-    assert!(Config::from_file(&p, &no_env).unwrap().warnings.is_empty());
+    assert!(
+        Config::from_file(&p, &no_env, &kinds())
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
 }
