@@ -97,7 +97,7 @@ fn batch(source: usize, n: usize) -> Vec<Sighting> {
 fn loaded_app() -> App {
     let now = Timestamp::from_second(1_800_090_000).expect("time");
     let mut app = App::new(&config(), now);
-    app.update(Msg::Tick(now));
+    let _ = app.update(Msg::Tick(now));
     let per = N / 3 + 1;
     for source in 0..3 {
         deliver(&mut app, source, batch(source, per), now);
@@ -111,12 +111,12 @@ fn frames(c: &mut Criterion) {
     let mut app = loaded_app();
     let mut g = c.benchmark_group("frame_1m");
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        app.update(Msg::Resize {
+        let _ = app.update(Msg::Resize {
             width: w,
             height: h,
         });
         // Somewhere in the middle of the table.
-        app.update(Msg::Key(crossterm::event::KeyEvent::from(
+        let _ = app.update(Msg::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::End,
         )));
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");

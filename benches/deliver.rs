@@ -39,7 +39,7 @@ pub fn deliver(app: &mut App, source: usize, sightings: Vec<Sighting>, now: Time
         } = f
         {
             let rows = filter::view(&store, &query, sort, &cancel);
-            app.update(Msg::FilterDone {
+            let _ = app.update(Msg::FilterDone {
                 generation,
                 rows,
                 store,

@@ -15,7 +15,8 @@ use intellisiem::sources::{
     ParsedBatch, cisa_kev, feodo, plain_list, spamhaus_drop, threatfox, urlhaus,
 };
 use intellisiem::store::Store;
-use intellisiem::store::cache::{Cache, Group, SourceMeta};
+use intellisiem::store::persist::sqlite::Group;
+use intellisiem::store::persist::{SourceMeta, Sqlite};
 
 mod feeds;
 
@@ -122,7 +123,7 @@ fn cache(c: &mut Criterion) {
     let path = dir.path().join("bench.db");
     g.bench_function("save", |b| {
         b.iter(|| {
-            let mut cache = Cache::open(&path).expect("open").cache;
+            let mut cache = Sqlite::open(&path).expect("open").db;
             for (i, batch) in input.iter().enumerate() {
                 let groups = [Group {
                     id: "",
@@ -143,7 +144,7 @@ fn cache(c: &mut Criterion) {
     });
     g.bench_function("load", |b| {
         b.iter(|| {
-            let cache = Cache::open(&path).expect("open").cache;
+            let cache = Sqlite::open(&path).expect("open").db;
             cache.load_all().expect("load")
         })
     });

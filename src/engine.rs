@@ -4,60 +4,30 @@
 //! Runs sources once, concurrently, and merges what they return: the core of
 //! `intellisiem fetch`, and the same per-source fetch the dashboard schedules.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use tokio::task::JoinSet;
 
-use crate::config::{Availability, CachePath, Config, SourceSpec};
+use crate::config::{Availability, Config, SourceSpec};
 use crate::sources::{self, FetchContext, FetchError, FetchOutput, Prior};
 use crate::store::Store;
-use crate::store::cache::{self, Cache, CacheError, Group, SharedCache, SourceMeta};
 use crate::store::health::FetchRecord;
+use crate::store::persist::{self, PersistError, SharedStore, Snapshot, SourceMeta};
 
-/// Where the cache lives for this config, if anywhere (`no_cache` is `--no-cache`).
-pub fn cache_path(config: &Config, no_cache: bool) -> Option<PathBuf> {
-    if no_cache {
-        return None;
-    }
-    match &config.cache.path {
-        CachePath::Off => None,
-        CachePath::File(p) => Some(p.clone()),
-        CachePath::Default => cache::default_path(&crate::config::process_env),
-    }
-}
-
-/// Opens the cache and applies `retention` (when given). Returns the cache (if usable)
-/// and lines to show the user (a file moved aside, a newer schema refused, an I/O
-/// problem).
-pub fn open_cache(
+/// Opens the store at `path` (none: no store) and, when given, applies `retention`.
+/// Returns the store (if usable) and lines to show the user.
+pub async fn open_store(
     path: Option<&std::path::Path>,
     retention: Option<Duration>,
-) -> (Option<SharedCache>, Vec<String>) {
-    let Some(path) = path else {
-        return (None, Vec::new());
-    };
-    match Cache::open(path) {
-        Ok(opened) => {
-            let mut notes: Vec<String> = opened.warning.into_iter().collect();
-            let mut cache = opened.cache;
-            if let Some(r) = retention
-                && let Err(e) = cache.apply_retention(Timestamp::now(), r)
-            {
-                notes.push(e.to_string());
-            }
-            (
-                Some(std::sync::Arc::new(std::sync::Mutex::new(cache))),
-                notes,
-            )
-        }
-        Err(e) => (None, vec![e.to_string()]),
+) -> (Option<SharedStore>, Vec<String>) {
+    let (store, mut notes) = persist::open(path);
+    if let (Some(s), Some(r)) = (&store, retention)
+        && let Err(e) = s.apply_retention(Timestamp::now(), r).await
+    {
+        notes.push(e.to_string());
     }
-}
-
-fn lock(cache: &SharedCache) -> std::sync::MutexGuard<'_, Cache> {
-    cache.lock().unwrap_or_else(|p| p.into_inner())
+    (store, notes)
 }
 
 /// The stored state of `spec` for a conditional or incremental fetch.
@@ -70,116 +40,84 @@ pub fn prior(meta: Option<&SourceMeta>) -> Prior {
     .unwrap_or_default()
 }
 
-/// One fetch of a source with its cache: conditional or incremental from the stored
-/// state, then the result saved (snapshot, validators, cursor, history) in one
-/// transaction before it is returned. An incremental result comes back as the source's
-/// whole merged snapshot; a `304` as the stored snapshot when `reload_unchanged`.
-/// Cache failures never fail the fetch: they come back as notes.
+/// One fetch of a source with its store: conditional or incremental from the stored
+/// state, then the result saved (snapshot, validators, cursor, history) before it is
+/// returned. An incremental result comes back as the source's whole merged snapshot; a
+/// `304` as the stored snapshot when `reload_unchanged`. Store failures never fail the
+/// fetch: they come back as notes.
 pub async fn fetch_cached(
     ctx: &FetchContext,
     spec: &SourceSpec,
-    cache: Option<&SharedCache>,
+    store: Option<&SharedStore>,
     reload_unchanged: bool,
 ) -> (Result<FetchOutput, FetchError>, Vec<String>) {
     let mut notes = Vec::new();
-    let meta = match cache {
-        Some(c) => {
-            let c = c.clone();
-            let name = spec.name.clone();
-            match tokio::task::spawn_blocking(move || lock(&c).metas().map(|mut m| m.remove(&name)))
-                .await
-            {
-                Ok(Ok(m)) => m,
-                Ok(Err(e)) => {
-                    notes.push(e.to_string());
-                    None
-                }
-                Err(_) => None,
+    let meta = match store {
+        Some(s) => match s.metas().await {
+            Ok(mut m) => m.remove(&spec.name),
+            Err(e) => {
+                notes.push(e.to_string());
+                None
             }
-        }
+        },
         None => None,
     };
     let started = Instant::now();
-    let result = sources::fetch(ctx, spec, &prior(meta.as_ref())).await;
-    let Some(c) = cache.cloned() else {
+    let mut result = sources::fetch(ctx, spec, &prior(meta.as_ref())).await;
+    let Some(store) = store else {
         return (result, notes);
     };
     let elapsed = started.elapsed();
-    let spec = spec.clone();
-    let held = meta.map_or(0, |m| m.count);
-    let joined = tokio::task::spawn_blocking(move || {
-        let mut result = result;
-        let mut c = lock(&c);
-        let now = Timestamp::now();
-        let saved = store_result(&mut c, &spec, &mut result, now, reload_unchanged);
-        let record = FetchRecord::from_result(&result, now, elapsed, held);
-        let recorded = c.record(&spec.name, &record);
-        let notes: Vec<String> = [saved.err(), recorded.err()]
-            .into_iter()
-            .flatten()
-            .map(|e| e.to_string())
-            .collect();
-        (result, notes)
-    })
-    .await;
-    match joined {
-        Ok((result, more)) => {
-            notes.extend(more);
-            (result, notes)
-        }
-        Err(_) => (
-            Err(FetchError::Refused("the cache task crashed".into())),
-            notes,
-        ),
+    let now = Timestamp::now();
+    if let Err(e) = store_result(store, spec, &mut result, now, reload_unchanged).await {
+        notes.push(e.to_string());
     }
+    let held = meta.map_or(0, |m| m.count);
+    let record = FetchRecord::from_result(&result, now, elapsed, held);
+    if let Err(e) = store.record(spec.name.clone(), record).await {
+        notes.push(e.to_string());
+    }
+    (result, notes)
 }
 
-fn store_result(
-    c: &mut Cache,
+async fn store_result(
+    store: &SharedStore,
     spec: &SourceSpec,
     result: &mut Result<FetchOutput, FetchError>,
     now: Timestamp,
     reload_unchanged: bool,
-) -> Result<(), CacheError> {
+) -> Result<(), PersistError> {
     let Ok(out) = result else {
         return Ok(());
     };
     if out.not_modified {
-        c.confirm(&spec.name, now)?;
+        store.confirm(spec.name.clone(), now).await?;
         if reload_unchanged {
-            out.batch.sightings = c.load_source(&spec.name)?;
+            out.batch.sightings = store.load_source(spec.name.clone()).await?;
         }
         return Ok(());
     }
-    let all = &out.batch.sightings;
-    let groups: Vec<Group<'_>> = if out.groups.is_empty() {
-        vec![Group {
-            id: "",
-            sightings: all,
-        }]
-    } else {
-        out.groups
-            .iter()
-            .filter_map(|(id, r)| all.get(r.clone()).map(|s| Group { id, sightings: s }))
-            .collect()
-    };
-    let meta = SourceMeta {
-        fetched_at: Some(now),
-        etag: out.etag.clone(),
-        last_modified: out.last_modified.clone(),
-        cursor: out.cursor,
-        count: 0,
-    };
-    c.save(
-        &spec.name,
-        spec.kind.as_str(),
-        &groups,
-        out.incremental,
-        &meta,
+    let snapshot = Snapshot {
+        source: spec.name.clone(),
+        kind: spec.kind.as_str(),
+        sightings: std::mem::take(&mut out.batch.sightings),
+        groups: std::mem::take(&mut out.groups),
+        incremental: out.incremental,
+        meta: SourceMeta {
+            fetched_at: Some(now),
+            etag: out.etag.clone(),
+            last_modified: out.last_modified.clone(),
+            cursor: out.cursor,
+            count: 0,
+        },
         now,
-    )?;
+    };
+    let (snapshot, saved) = store.save(snapshot).await;
+    out.batch.sightings = snapshot.sightings;
+    out.groups = snapshot.groups;
+    saved?;
     if out.incremental {
-        out.batch.sightings = c.load_source(&spec.name)?;
+        out.batch.sightings = store.load_source(spec.name.clone()).await?;
     }
     Ok(())
 }
@@ -213,7 +151,7 @@ pub enum Progress {
 pub async fn run(
     config: &Config,
     ctx: &FetchContext,
-    cache: Option<&SharedCache>,
+    store: Option<&SharedStore>,
     specs: &[SourceSpec],
     mut progress: impl FnMut(Progress),
 ) -> (Vec<SourceRun>, Vec<String>) {
@@ -233,10 +171,10 @@ pub async fn run(
                 progress(Progress::Started(spec.name.clone()));
                 let ctx = ctx.clone();
                 let spec = spec.clone();
-                let cache = cache.cloned();
+                let store = store.cloned();
                 set.spawn(async move {
                     let started = Instant::now();
-                    let (result, notes) = fetch_cached(&ctx, &spec, cache.as_ref(), true).await;
+                    let (result, notes) = fetch_cached(&ctx, &spec, store.as_ref(), true).await;
                     (i, spec.name, result, started.elapsed(), notes)
                 });
             }
@@ -277,19 +215,19 @@ pub async fn run(
     (runs, notes)
 }
 
-/// The cached snapshots of `specs`, as runs (`--offline`). A source with nothing cached
+/// The stored snapshots of `specs`, as runs (`--offline`). A source with nothing stored
 /// is a failed run.
-pub fn run_offline(
+pub async fn run_offline(
     config: &Config,
-    cache: Option<&SharedCache>,
+    store: Option<&SharedStore>,
     specs: &[SourceSpec],
 ) -> Result<Vec<SourceRun>, String> {
-    let Some(cache) = cache else {
+    let Some(store) = store else {
         return Err(
             "--offline needs the cache, and it is off (cache.path: none or --no-cache)".into(),
         );
     };
-    let all = lock(cache).load_all().map_err(|e| e.to_string())?;
+    let all = store.load_all().await.map_err(|e| e.to_string())?;
     Ok(specs
         .iter()
         .map(|spec| {

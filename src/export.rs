@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::model::sanitize::sanitize;
 use crate::model::time::rfc3339;
 use crate::model::{IndicatorType, VtStats};
-use crate::store::merge::{Entry, Store};
+use crate::store::set::{Entry, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

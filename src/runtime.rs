@@ -19,8 +19,8 @@ use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::engine;
 use crate::sources::{self, FetchContext};
-use crate::store::cache::SharedCache;
 use crate::store::filter;
+use crate::store::persist::{self, SharedStore};
 
 /// Tick while something animates, and while idle.
 const BUSY_TICK: Duration = Duration::from_millis(200);
@@ -88,7 +88,7 @@ pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
 /// What the effect executor needs besides the app.
 struct Executor {
     ctx: FetchContext,
-    cache: Option<SharedCache>,
+    store: Option<SharedStore>,
     demo: bool,
     tx: mpsc::UnboundedSender<Msg>,
 }
@@ -104,26 +104,36 @@ async fn event_loop(
     let mut app = App::new(&config, Timestamp::now());
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let size = terminal.size()?;
-    app.update(Msg::Resize {
+    // Every effect `update` returns is carried out, these first ones too.
+    let mut effects = app.update(Msg::Resize {
         width: size.width,
         height: size.height,
     });
     for w in &config.warnings {
         tracing::warn!("{}", crate::model::sanitize::one_line(w, 400));
     }
-    let (cache, demo) = match source {
+    let (store, demo) = match source {
         Source::Live { cache: path } => {
             // Retention runs with the background load, never before the first frame.
-            let (cache, notes) = engine::open_cache(path.as_deref(), None);
+            let (store, notes) = persist::open(path.as_deref());
             for n in &notes {
                 tracing::warn!("{}", crate::model::sanitize::one_line(n, 400));
             }
-            if let Some(c) = &cache {
-                start_cache_load(&mut app, c, &tx, config.cache.retention);
+            if let Some(s) = &store {
+                // What the store knows of each source is small: read it before the first
+                // frame, so a source fetched recently waits for its next refresh.
+                let msg = match s.metas().await {
+                    Ok(metas) => {
+                        start_store_load(&app, s, &tx, config.cache.retention);
+                        Msg::CacheMeta(metas)
+                    }
+                    Err(e) => Msg::CacheFailed(e.to_string()),
+                };
+                effects.extend(app.update(msg));
             } else if let (Some(_), Some(n)) = (path, notes.last()) {
-                app.update(Msg::CacheFailed(n.clone()));
+                effects.extend(app.update(Msg::CacheFailed(n.clone())));
             }
-            (cache, false)
+            (store, false)
         }
         Source::Demo => {
             tracing::info!("demo mode: bundled sample data, no network");
@@ -132,13 +142,13 @@ async fn event_loop(
     };
     let exec = Executor {
         ctx,
-        cache,
+        store,
         demo,
         tx: tx.clone(),
     };
     let mut events = EventStream::new();
     let mut sigterm = terminate_signal();
-    let mut effects = app.update(Msg::Tick(Timestamp::now()));
+    effects.extend(app.update(Msg::Tick(Timestamp::now())));
     let mut next_tick = tokio::time::Instant::now();
     let mut first_frame = true;
     let mut trim_due = false;
@@ -228,54 +238,41 @@ fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
     tokio::sync::mpsc::channel(1).1
 }
 
-/// Reads what the cache knows of each source at once (small), then its snapshots and
-/// histories in the background.
-fn start_cache_load(
-    app: &mut App,
-    cache: &SharedCache,
+/// Reads the stored snapshots and histories in the background, after applying the
+/// retention period.
+fn start_store_load(
+    app: &App,
+    store: &SharedStore,
     tx: &mpsc::UnboundedSender<Msg>,
     retention: Duration,
 ) {
-    let metas = cache
-        .lock()
-        .map(|c| c.metas())
-        .unwrap_or_else(|p| p.into_inner().metas());
-    match metas {
-        Ok(m) => app.apply_cache_meta(&m),
-        Err(e) => {
-            app.update(Msg::CacheFailed(e.to_string()));
-            return;
-        }
-    }
-    let cache = cache.clone();
+    let store = store.clone();
     let tx = tx.clone();
     let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
-    tokio::task::spawn_blocking(move || {
+    tokio::spawn(async move {
         let started = Instant::now();
-        let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
-        match c.apply_retention(Timestamp::now(), retention) {
+        match store.apply_retention(Timestamp::now(), retention).await {
             Ok(0) => {}
             Ok(n) => {
                 tracing::info!("cache: dropped {n} indicators not seen for the retention period")
             }
             Err(e) => tracing::warn!("{e}"),
         }
-        let loaded = c.load_all();
-        if let Ok(all) = &loaded {
-            let n: usize = all.iter().map(|s| s.sightings.len()).sum();
-            tracing::info!(
-                "cache: read {n} cached sightings in {} ms",
-                started.elapsed().as_millis()
-            );
-        }
-        let msg = match loaded {
-            Ok(sources) => Msg::CacheLoaded {
-                sources,
-                histories: names
-                    .into_iter()
-                    .filter_map(|n| c.history(&n).ok().map(|h| (n, h)))
-                    .collect(),
-            },
+        let msg = match store.load_all().await {
+            Ok(sources) => {
+                let n: usize = sources.iter().map(|s| s.sightings.len()).sum();
+                tracing::info!(
+                    "cache: read {n} cached sightings in {} ms",
+                    started.elapsed().as_millis()
+                );
+                let mut histories = Vec::new();
+                for n in names {
+                    if let Ok(h) = store.history(n.clone()).await {
+                        histories.push((n, h));
+                    }
+                }
+                Msg::CacheLoaded { sources, histories }
+            }
             Err(e) => Msg::CacheFailed(e.to_string()),
         };
         let _ = tx.send(msg);
@@ -290,7 +287,7 @@ impl Executor {
             Effect::Fetch { source, spec } => {
                 let ctx = ctx.clone();
                 let tx = tx.clone();
-                let cache = self.cache.clone();
+                let store = self.store.clone();
                 let demo = self.demo;
                 tokio::spawn(async move {
                     let started = Instant::now();
@@ -298,7 +295,7 @@ impl Executor {
                         crate::demo::fetch(&ctx, &spec).await
                     } else {
                         let (result, notes) =
-                            engine::fetch_cached(&ctx, &spec, cache.as_ref(), false).await;
+                            engine::fetch_cached(&ctx, &spec, store.as_ref(), false).await;
                         for n in notes {
                             tracing::warn!(
                                 "{}: cache: {}",

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::ENV_TO_CLEAR;
-use intellisiem::store::cache::Cache;
+use intellisiem::store::persist::Sqlite;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -25,7 +25,7 @@ fn list(generation: u32, n: usize) -> String {
 
 /// The generations present in the cached snapshot of `feed`, and its size.
 fn snapshot(db: &Path) -> (Vec<String>, usize) {
-    let c = Cache::open(db).expect("the cache reopens").cache;
+    let c = Sqlite::open(db).expect("the cache reopens").db;
     let rows = c.load_source("feed").expect("readable");
     let mut gens: Vec<String> = rows
         .iter()

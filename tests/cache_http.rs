@@ -8,14 +8,14 @@
 mod common;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use common::*;
 use intellisiem::config::Config;
 use intellisiem::engine;
 use intellisiem::sources::FetchContext;
-use intellisiem::store::cache::{Cache, SharedCache};
 use intellisiem::store::health::Outcome;
+use intellisiem::store::persist::{SharedStore, Sqlite, SqliteStore};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -30,9 +30,9 @@ fn config(yaml: &str) -> Config {
     .config
 }
 
-fn cache(dir: &Path) -> SharedCache {
-    Arc::new(Mutex::new(
-        Cache::open(&dir.join("cache.db")).unwrap().cache,
+fn cache(dir: &Path) -> SharedStore {
+    Arc::new(SqliteStore::new(
+        Sqlite::open(&dir.join("cache.db")).unwrap().db,
     ))
 }
 
@@ -117,15 +117,15 @@ async fn otx_second_fetch_asks_since_the_cursor_and_merges_changed_pulses() {
         "2026-11-20T08:00:00",
         "the second asks since the newest pulse seen"
     );
-    let c = cache.lock().unwrap();
+    let c = &cache;
     assert_eq!(
-        c.metas().unwrap()["otx"]
+        c.metas().await.unwrap()["otx"]
             .cursor
             .map(|t| t.to_string())
             .as_deref(),
         Some("2026-11-26T10:00:00Z")
     );
-    assert_eq!(c.history("otx").unwrap().len(), 2);
+    assert_eq!(c.history("otx".into()).await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -175,9 +175,10 @@ async fn dumps_revalidate_and_a_304_keeps_the_snapshot() {
         reqs[1].headers.get("if-modified-since").unwrap(),
         "Fri, 27 Nov 2026 10:00:00 GMT"
     );
-    let c = cache.lock().unwrap();
+    let c = &cache;
     let outcomes: Vec<Outcome> = c
-        .history("feodo")
+        .history("feodo".into())
+        .await
         .unwrap()
         .iter()
         .map(|r| r.outcome)
@@ -187,7 +188,7 @@ async fn dumps_revalidate_and_a_304_keeps_the_snapshot() {
         [Outcome::Ok, Outcome::NotModified, Outcome::NotModified]
     );
     assert_eq!(
-        c.history("feodo").unwrap()[1].count,
+        c.history("feodo".into()).await.unwrap()[1].count,
         3,
         "a 304 keeps the count"
     );
@@ -222,12 +223,12 @@ async fn a_failed_fetch_writes_nothing_to_the_snapshot() {
     );
     let (bad, _) = engine::fetch_cached(&ctx, spec, Some(&cache), false).await;
     assert!(bad.is_err());
-    let c = cache.lock().unwrap();
+    let c = &cache;
     assert_eq!(
-        c.load_source("feodo").unwrap().len(),
+        c.load_source("feodo".into()).await.unwrap().len(),
         3,
         "the good snapshot stays"
     );
-    let h = c.history("feodo").unwrap();
+    let h = c.history("feodo".into()).await.unwrap();
     assert_eq!(h.last().unwrap().outcome, Outcome::ParseError);
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use intellisiem::config::Config;
 use intellisiem::engine;
 use intellisiem::sources::FetchContext;
-use intellisiem::store::cache::Cache;
+use intellisiem::store::persist::{SharedStore, Sqlite, SqliteStore};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The good document of round `n` for a source: values carry the round number.
@@ -120,7 +120,7 @@ async fn sources_keep_their_last_good_data_through_chaos() {
     .unwrap()
     .config;
     let ctx = FetchContext::new(&config).unwrap();
-    let cache = Arc::new(Mutex::new(Cache::open(&db).unwrap().cache));
+    let cache: SharedStore = Arc::new(SqliteStore::new(Sqlite::open(&db).unwrap().db));
     let mut outcomes = (0, 0);
     // Sequential rounds, so each request's fate is known from the counter.
     for _ in 0..40 {
@@ -139,7 +139,7 @@ async fn sources_keep_their_last_good_data_through_chaos() {
     drop(cache);
 
     // Every source holds exactly its last good document.
-    let reopened = Cache::open(&db).expect("the cache opens cleanly").cache;
+    let reopened = Sqlite::open(&db).expect("the cache opens cleanly").db;
     let served = served.lock().unwrap().clone();
     for (name, p) in ["feodo", "list", "tf"].into_iter().zip(PATHS) {
         let last = served

@@ -104,7 +104,7 @@ fn batch(source: usize, now: i64) -> Vec<Sighting> {
 fn app() -> App {
     let now = Timestamp::from_second(1_800_090_000).expect("time");
     let mut app = App::new(&config(), now);
-    app.update(Msg::Tick(now));
+    let _ = app.update(Msg::Tick(now));
     for source in 0..2 {
         deliver(&mut app, source, batch(source, now.as_second()), now);
     }
@@ -114,7 +114,7 @@ fn app() -> App {
 
 /// Allocations made while drawing the table into a `height`-line area.
 fn table_allocations(app: &mut App, width: u16, height: u16) -> (usize, String) {
-    app.update(Msg::Resize { width, height });
+    let _ = app.update(Msg::Resize { width, height });
     let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::new(false);
     let mut counted = 0;

@@ -21,9 +21,9 @@ use crate::export::Format;
 use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, Sighting};
 use crate::sources::{FetchError, FetchOutput};
-use crate::store::cache::{CachedSource, SourceMeta};
 use crate::store::filter::{self, Query, Sort};
 use crate::store::health::{FetchRecord, HISTORY_MAX};
+use crate::store::persist::{CachedSource, SourceMeta};
 use crate::store::{SourceId, Store};
 pub use keymap::{Action, Mode};
 use schedule::Schedule;
@@ -124,6 +124,10 @@ pub enum Msg {
         store: Arc<Store>,
         result: Result<(PathBuf, usize), String>,
     },
+    /// What the store knows of each source's last fetch, read before the first frame:
+    /// a source fetched recently waits for its next refresh instead of fetching at once,
+    /// and shows as cached until then. The snapshots follow ([`Msg::CacheLoaded`]).
+    CacheMeta(std::collections::HashMap<String, SourceMeta>),
     /// The cached snapshots and fetch histories, read in the background at start-up.
     CacheLoaded {
         sources: Vec<CachedSource>,
@@ -330,11 +334,7 @@ impl App {
         self
     }
 
-    /// What the cache knows of each source's last fetch, read before the first frame:
-    /// a source fetched recently waits for its next refresh instead of fetching at once,
-    /// and shows as cached until then. The snapshots themselves follow
-    /// ([`Msg::CacheLoaded`]).
-    pub fn apply_cache_meta(&mut self, metas: &std::collections::HashMap<String, SourceMeta>) {
+    fn on_cache_meta(&mut self, metas: &std::collections::HashMap<String, SourceMeta>) {
         self.cache = CacheState::Loading;
         for s in &mut self.sources {
             let Some(at) = metas.get(&s.spec.name).and_then(|m| m.fetched_at) else {
@@ -389,6 +389,8 @@ impl App {
         crate::ui::layout::table_rows(self).max(1)
     }
 
+    /// Applies `msg`; the returned effects must all be carried out.
+    #[must_use = "every effect `update` returns must be carried out"]
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut fx = Vec::new();
         match msg {
@@ -435,6 +437,7 @@ impl App {
                 value,
                 result,
             } => self.on_enrich_done(source, kind, value, result, &mut fx),
+            Msg::CacheMeta(metas) => self.on_cache_meta(&metas),
             Msg::CacheLoaded { sources, histories } => {
                 self.cache = CacheState::Ready;
                 for (name, h) in histories {

@@ -88,8 +88,8 @@ fn fetches(fx: &[Effect]) -> Vec<usize> {
 /// The app with feodo and urlhaus loaded.
 pub(crate) fn loaded() -> App {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
-    a.update(done(
+    let _ = a.update(Msg::Tick(t(0)));
+    let _ = a.update(done(
         0,
         ok(vec![
             sighting(IndicatorType::Ipv4, "45.0.0.3", Some("Dridex"), 50),
@@ -98,7 +98,7 @@ pub(crate) fn loaded() -> App {
         ]),
         1,
     ));
-    a.update(done(
+    let _ = a.update(done(
         1,
         ok(vec![
             sighting(
@@ -146,8 +146,8 @@ fn starts_every_enabled_source_at_once_and_skips_disabled_ones() {
 #[test]
 fn refetches_every_refresh_after_the_last_fetch_ended() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
-    a.update(done(0, ok(vec![]), 10));
+    let _ = a.update(Msg::Tick(t(0)));
+    let _ = a.update(done(0, ok(vec![]), 10));
     assert_eq!(a.sources[0].schedule.next_due, Some(t(610)));
     assert!(fetches(&a.update(Msg::Tick(t(609)))).is_empty());
     assert_eq!(fetches(&a.update(Msg::Tick(t(610)))), [0]);
@@ -156,7 +156,7 @@ fn refetches_every_refresh_after_the_last_fetch_ended() {
 #[test]
 fn refresh_during_a_fetch_is_coalesced_into_one_more() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::Tick(t(0)));
     a.source_cursor = 0;
     assert!(fetches(&a.update(ch('r'))).is_empty());
     assert!(fetches(&a.update(ch('r'))).is_empty());
@@ -167,16 +167,16 @@ fn refresh_during_a_fetch_is_coalesced_into_one_more() {
     assert!(fetches(&fx).is_empty());
     // Idle: r starts at once; R starts every enabled idle source.
     assert_eq!(fetches(&a.update(ch('r'))), [0]);
-    a.update(done(1, ok(vec![]), 5));
-    a.update(done(3, ok(vec![]), 5));
-    a.update(done(0, ok(vec![]), 5));
+    let _ = a.update(done(1, ok(vec![]), 5));
+    let _ = a.update(done(3, ok(vec![]), 5));
+    let _ = a.update(done(0, ok(vec![]), 5));
     assert_eq!(fetches(&a.update(ch('R'))), [0, 1, 3]);
 }
 
 #[test]
 fn refreshing_a_disabled_source_explains_why() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::Tick(t(0)));
     a.source_cursor = 2;
     assert!(fetches(&a.update(ch('r'))).is_empty());
     assert!(
@@ -191,7 +191,7 @@ fn refreshing_a_disabled_source_explains_why() {
 fn a_failed_fetch_keeps_the_last_good_data_and_shows_the_error() {
     let mut a = loaded();
     let before = a.store.len();
-    a.update(ch('R'));
+    let _ = a.update(ch('R'));
     let err = FetchError::Net(NetError::Status {
         url: "http://127.0.0.1:9/f".into(),
         status: 500,
@@ -204,8 +204,8 @@ fn a_failed_fetch_keeps_the_last_good_data_and_shows_the_error() {
     assert!(e.contains("HTTP 500") && !e.contains('\x1b'), "{e}");
     assert!(fx.iter().any(|f| matches!(f, Effect::Log { level, text } if *level == tracing::Level::WARN && text.starts_with("feodo: "))));
     // The next success clears it.
-    a.update(ch('R'));
-    a.update(done(
+    let _ = a.update(ch('R'));
+    let _ = a.update(done(
         0,
         ok(vec![sighting(IndicatorType::Ipv4, "12.0.0.1", None, 0)]),
         30,
@@ -226,19 +226,19 @@ fn merges_sources_and_counts_them() {
 #[test]
 fn live_text_filter_keep_and_clear() {
     let mut a = loaded();
-    a.update(ch('/'));
+    let _ = a.update(ch('/'));
     assert_eq!(a.mode, Mode::Filter);
     for c in "dridex".chars() {
-        a.update(ch(c));
+        let _ = a.update(ch(c));
     }
     assert_eq!(shown(&a), ["45.0.0.3"]);
-    a.update(key(KeyCode::Backspace));
+    let _ = a.update(key(KeyCode::Backspace));
     assert_eq!(a.filter_text, "dride");
-    a.update(key(KeyCode::Enter));
+    let _ = a.update(key(KeyCode::Enter));
     assert_eq!(a.mode, Mode::Normal);
     assert_eq!(shown(&a), ["45.0.0.3"], "Enter keeps the filter");
-    a.update(ch('/'));
-    a.update(key(KeyCode::Esc));
+    let _ = a.update(ch('/'));
+    let _ = a.update(key(KeyCode::Esc));
     assert_eq!(a.filter_text, "");
     assert_eq!(a.rows.len(), 4);
 }
@@ -246,34 +246,34 @@ fn live_text_filter_keep_and_clear() {
 #[test]
 fn selection_clamps_when_rows_shrink() {
     let mut a = loaded();
-    a.update(ch('G'));
+    let _ = a.update(ch('G'));
     assert_eq!(a.selected, 3);
-    a.update(ch('/'));
-    a.update(ch('4'));
-    a.update(ch('5'));
+    let _ = a.update(ch('/'));
+    let _ = a.update(ch('4'));
+    let _ = a.update(ch('5'));
     assert_eq!(a.rows.len(), 1);
     assert_eq!(a.selected, 0);
-    a.update(ch('z'));
+    let _ = a.update(ch('z'));
     assert!(a.rows.is_empty());
     assert_eq!(a.selected_entry(), None);
-    a.update(key(KeyCode::Down));
+    let _ = a.update(key(KeyCode::Down));
     assert_eq!(a.selected, 0);
 }
 
 #[test]
 fn selection_follows_the_indicator_across_refreshes_and_sorts() {
     let mut a = loaded();
-    a.update(ch('j'));
+    let _ = a.update(ch('j'));
     let picked = selected_value(&a).unwrap();
     // Re-sort by value, reverse, then by last seen.
-    a.update(ch('s'));
-    a.update(ch('s'));
+    let _ = a.update(ch('s'));
+    let _ = a.update(ch('s'));
     assert_eq!(selected_value(&a).as_deref(), Some(picked.as_str()));
-    a.update(ch('S'));
+    let _ = a.update(ch('S'));
     assert_eq!(selected_value(&a).as_deref(), Some(picked.as_str()));
     // A refresh that adds rows before it.
-    a.update(ch('R'));
-    a.update(done(
+    let _ = a.update(ch('R'));
+    let _ = a.update(done(
         0,
         ok(vec![
             sighting(IndicatorType::Ipv4, "0.0.0.1", None, 1),
@@ -291,104 +291,104 @@ fn type_filter_cycles_through_every_type_and_back() {
     let mut a = loaded();
     let mut seen = vec![];
     for _ in 0..=IndicatorType::ALL.len() {
-        a.update(ch('t'));
+        let _ = a.update(ch('t'));
         seen.push(a.type_filter);
     }
     assert_eq!(seen[0], Some(IndicatorType::Ipv4));
     assert_eq!(seen[IndicatorType::ALL.len()], None);
     a.type_filter = None;
-    a.update(ch('t'));
+    let _ = a.update(ch('t'));
     assert_eq!(shown(&a), ["45.0.0.3", "51.178.161.32"]);
 }
 
 #[test]
 fn space_hides_and_shows_a_sources_rows() {
     let mut a = loaded();
-    a.update(key(KeyCode::Tab));
+    let _ = a.update(key(KeyCode::Tab));
     assert_eq!(a.focus, Focus::Sources);
-    a.update(ch(' '));
+    let _ = a.update(ch(' '));
     assert!(a.sources[0].hidden);
     // 45.0.0.3 stays: urlhaus also has it.
     assert_eq!(shown(&a), ["45.0.0.3", "http://x.example/a"]);
-    a.update(ch(' '));
+    let _ = a.update(ch(' '));
     assert_eq!(a.rows.len(), 4);
-    a.update(key(KeyCode::BackTab));
+    let _ = a.update(key(KeyCode::BackTab));
     assert_eq!(a.focus, Focus::Table);
 }
 
 #[test]
 fn movement_keys_in_table_and_sources() {
     let mut a = loaded();
-    a.update(Msg::Resize {
+    let _ = a.update(Msg::Resize {
         width: 80,
         height: 24,
     });
-    a.update(ch('j'));
-    a.update(key(KeyCode::Down));
+    let _ = a.update(ch('j'));
+    let _ = a.update(key(KeyCode::Down));
     assert_eq!(a.selected, 2);
-    a.update(ch('k'));
+    let _ = a.update(ch('k'));
     assert_eq!(a.selected, 1);
-    a.update(key(KeyCode::Up));
-    a.update(key(KeyCode::Up));
+    let _ = a.update(key(KeyCode::Up));
+    let _ = a.update(key(KeyCode::Up));
     assert_eq!(a.selected, 0);
-    a.update(key(KeyCode::End));
+    let _ = a.update(key(KeyCode::End));
     assert_eq!(a.selected, 3);
-    a.update(key(KeyCode::Home));
+    let _ = a.update(key(KeyCode::Home));
     assert_eq!(a.selected, 0);
-    a.update(key(KeyCode::PageDown));
+    let _ = a.update(key(KeyCode::PageDown));
     assert_eq!(a.selected, 3);
-    a.update(key(KeyCode::PageUp));
+    let _ = a.update(key(KeyCode::PageUp));
     assert_eq!(a.selected, 0);
-    a.update(key(KeyCode::Tab));
-    a.update(ch('j'));
-    a.update(ch('j'));
+    let _ = a.update(key(KeyCode::Tab));
+    let _ = a.update(ch('j'));
+    let _ = a.update(ch('j'));
     assert_eq!((a.source_cursor, a.selected), (2, 0));
-    a.update(ch('G'));
+    let _ = a.update(ch('G'));
     assert_eq!(a.source_cursor, 3);
 }
 
 #[test]
 fn scrolling_keeps_the_selection_on_screen() {
     let mut a = app();
-    a.update(Msg::Resize {
+    let _ = a.update(Msg::Resize {
         width: 80,
         height: 24,
     });
-    a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::Tick(t(0)));
     let many = (0..500)
         .map(|i| sighting(IndicatorType::Domain, &format!("h{i}.example"), None, 0))
         .collect();
-    a.update(done(0, ok(many), 1));
+    let _ = a.update(done(0, ok(many), 1));
     let page = a.page_rows();
     assert!((3..20).contains(&page), "{page}");
-    a.update(key(KeyCode::PageDown));
-    a.update(key(KeyCode::PageDown));
+    let _ = a.update(key(KeyCode::PageDown));
+    let _ = a.update(key(KeyCode::PageDown));
     assert_eq!(a.selected, 2 * page);
     assert!(a.selected >= a.offset && a.selected < a.offset + page);
-    a.update(ch('G'));
+    let _ = a.update(ch('G'));
     assert_eq!(a.offset, 500 - page);
-    a.update(ch('g'));
+    let _ = a.update(ch('g'));
     assert_eq!(a.offset, 0);
 }
 
 #[test]
 fn details_help_and_quit() {
     let mut a = loaded();
-    a.update(key(KeyCode::Enter));
+    let _ = a.update(key(KeyCode::Enter));
     assert_eq!(a.mode, Mode::Details);
-    a.update(ch('j'));
+    let _ = a.update(ch('j'));
     assert_eq!(a.details_scroll, 1);
-    a.update(key(KeyCode::Esc));
+    let _ = a.update(key(KeyCode::Esc));
     assert_eq!(a.mode, Mode::Normal);
-    a.update(ch('?'));
+    let _ = a.update(ch('?'));
     assert_eq!(a.mode, Mode::Help);
-    a.update(ch('x'));
+    let _ = a.update(ch('x'));
     assert_eq!(a.mode, Mode::Normal, "any key closes help");
     assert!(!a.quit);
-    a.update(ch('q'));
+    let _ = a.update(ch('q'));
     assert!(a.quit);
     let mut b = loaded();
-    b.update(Msg::Key(KeyEvent::new(
+    let _ = b.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::CONTROL,
     )));
@@ -398,7 +398,7 @@ fn details_help_and_quit() {
 #[test]
 fn details_need_a_selection() {
     let mut a = app();
-    a.update(key(KeyCode::Enter));
+    let _ = a.update(key(KeyCode::Enter));
     assert_eq!(a.mode, Mode::Normal);
 }
 
@@ -422,11 +422,11 @@ fn copy_export_and_log_size() {
     });
     assert!(matches!(&fx[..], [Effect::Log { text, .. }] if text.contains("exported 4 rows")));
     assert_eq!(a.log_size, LogSize::Small);
-    a.update(ch('l'));
+    let _ = a.update(ch('l'));
     assert_eq!(a.log_size, LogSize::Large);
-    a.update(ch('l'));
+    let _ = a.update(ch('l'));
     assert_eq!(a.log_size, LogSize::Hidden);
-    a.update(ch('l'));
+    let _ = a.update(ch('l'));
     assert_eq!(a.log_size, LogSize::Small);
 }
 
@@ -452,7 +452,7 @@ fn enrich_asks_virustotal_and_shows_the_result() {
         malicious: 8,
         ..Default::default()
     }));
-    a.update(Msg::EnrichDone {
+    let _ = a.update(Msg::EnrichDone {
         source,
         kind,
         value: value.clone(),
@@ -461,13 +461,13 @@ fn enrich_asks_virustotal_and_shows_the_result() {
     let e = a.store.get(a.selected_entry().unwrap()).unwrap();
     assert_eq!(e.virustotal().unwrap().malicious, 8);
     // A watch-list refresh of vt keeps the enrichment.
-    a.update(done(3, ok(vec![]), 30));
+    let _ = a.update(done(3, ok(vec![]), 30));
     let e = a.store.get(a.selected_entry().unwrap()).unwrap();
     assert_eq!(e.virustotal().unwrap().malicious, 8);
     // CVEs cannot be looked up.
     let mut b = app();
-    b.update(Msg::Tick(t(0)));
-    b.update(done(
+    let _ = b.update(Msg::Tick(t(0)));
+    let _ = b.update(done(
         0,
         ok(vec![sighting(
             IndicatorType::Cve,
@@ -505,7 +505,7 @@ fn enrich_errors_show_in_the_footer_and_log() {
 #[test]
 fn large_stores_filter_on_a_worker_and_changes_wait_for_it() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::Tick(t(0)));
     let big: Vec<Sighting> = (0..(INLINE_FILTER_MAX as u32 + 10))
         .map(|i| sighting(IndicatorType::Domain, &format!("h{i}.example"), None, 0))
         .collect();
@@ -523,7 +523,7 @@ fn large_stores_filter_on_a_worker_and_changes_wait_for_it() {
     };
     assert!(a.filtering);
     // Typing while the worker runs cancels it and queues one more run.
-    a.update(ch('/'));
+    let _ = a.update(ch('/'));
     let fx = a.update(ch('9'));
     assert!(fx.is_empty(), "one job at a time");
     assert!(cancel.load(Ordering::Relaxed));
@@ -560,7 +560,7 @@ fn large_stores_filter_on_a_worker_and_changes_wait_for_it() {
     };
     assert_eq!(query.text, "9");
     let rows = filter::view(&store, &query, sort, &AtomicBool::new(false));
-    a.update(Msg::FilterDone {
+    let _ = a.update(Msg::FilterDone {
         generation,
         rows,
         store,
@@ -590,7 +590,7 @@ fn run_filter_job(a: &mut App, fx: Vec<Effect>) -> Option<usize> {
         rows, full,
         "narrowing {query:?} gave other rows than filtering"
     );
-    a.update(Msg::FilterDone {
+    let _ = a.update(Msg::FilterDone {
         generation,
         rows,
         store,
@@ -601,14 +601,14 @@ fn run_filter_job(a: &mut App, fx: Vec<Effect>) -> Option<usize> {
 #[test]
 fn typing_more_of_a_query_narrows_the_rows_shown() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::Tick(t(0)));
     let n = INLINE_FILTER_MAX as u32 + 500;
     let big: Vec<Sighting> = (0..n)
         .map(|i| sighting(IndicatorType::Domain, &format!("h{i}.example"), None, 0))
         .collect();
     let fx = a.update(done(0, ok(big), 1));
     assert_eq!(run_filter_job(&mut a, fx), None);
-    a.update(ch('/'));
+    let _ = a.update(ch('/'));
     let fx = a.update(ch('1'));
     assert_eq!(
         run_filter_job(&mut a, fx),
@@ -662,7 +662,7 @@ fn a_query_narrows_only_a_query_it_contains() {
 fn stale_filter_results_are_dropped() {
     let mut a = loaded();
     let before = a.rows.clone();
-    a.update(Msg::FilterDone {
+    let _ = a.update(Msg::FilterDone {
         generation: 0,
         rows: Some(vec![]),
         store: Arc::clone(&a.store),
@@ -674,14 +674,14 @@ fn stale_filter_results_are_dropped() {
 fn idle_ticks_within_a_minute_do_not_redraw() {
     let mut a = loaded();
     for i in 0..4 {
-        a.update(done(i, ok(vec![]), 3));
+        let _ = a.update(done(i, ok(vec![]), 3));
     }
     a.take_dirty();
-    a.update(Msg::Tick(t(10)));
+    let _ = a.update(Msg::Tick(t(10)));
     assert!(!a.take_dirty(), "nothing changed");
-    a.update(Msg::Tick(t(65)));
+    let _ = a.update(Msg::Tick(t(65)));
     assert!(a.take_dirty(), "'1m ago' changed");
-    a.update(Msg::Key(KeyEvent::new(KeyCode::F(12), KeyModifiers::NONE)));
+    let _ = a.update(Msg::Key(KeyEvent::new(KeyCode::F(12), KeyModifiers::NONE)));
     assert!(!a.take_dirty(), "unbound keys change nothing");
 }
 
@@ -712,12 +712,12 @@ fn a_recent_cache_delays_the_first_fetch_and_shows_as_cached() {
     )]
     .into_iter()
     .collect();
-    a.apply_cache_meta(&metas);
+    let _ = a.update(Msg::CacheMeta(metas));
     assert_eq!(a.cache, CacheState::Loading);
     // feodo was fetched 2 minutes ago with a 10m refresh: due in 8 minutes.
     assert_eq!(a.sources[0].schedule.next_due, Some(t(480)));
     assert_eq!(fetches(&a.update(Msg::Tick(t(0)))), [1, 3]);
-    a.update(Msg::CacheLoaded {
+    let _ = a.update(Msg::CacheLoaded {
         sources: vec![cached("feodo", -120, &["a.example", "b.example"])],
         histories: vec![("feodo".into(), vec![])],
     });
@@ -732,13 +732,13 @@ fn a_recent_cache_delays_the_first_fetch_and_shows_as_cached() {
 #[test]
 fn live_data_wins_over_a_late_cache() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
-    a.update(done(
+    let _ = a.update(Msg::Tick(t(0)));
+    let _ = a.update(done(
         0,
         ok(vec![sighting(IndicatorType::Ipv4, "9.9.9.9", None, 0)]),
         1,
     ));
-    a.update(Msg::CacheLoaded {
+    let _ = a.update(Msg::CacheLoaded {
         sources: vec![
             cached("feodo", -3600, &["stale.example"]),
             cached("urlhaus", -60, &["u.example"]),
@@ -757,8 +757,8 @@ fn live_data_wins_over_a_late_cache() {
 #[test]
 fn not_modified_keeps_the_cached_snapshot() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
-    a.update(Msg::CacheLoaded {
+    let _ = a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::CacheLoaded {
         sources: vec![cached("feodo", -3600, &["a.example"])],
         histories: vec![],
     });
@@ -766,7 +766,7 @@ fn not_modified_keeps_the_cached_snapshot() {
         not_modified: true,
         ..Default::default()
     };
-    a.update(done(0, Ok(out), 5));
+    let _ = a.update(done(0, Ok(out), 5));
     assert_eq!(shown(&a), ["a.example"]);
     let s = &a.sources[0];
     assert!(s.live && s.last_ok == Some(t(5)) && s.last_error.is_none());
@@ -780,8 +780,8 @@ fn not_modified_keeps_the_cached_snapshot() {
 #[test]
 fn the_history_collects_every_fetch_and_flags_a_collapse() {
     let mut a = loaded();
-    a.update(ch('R'));
-    a.update(done(0, ok(vec![]), 30));
+    let _ = a.update(ch('R'));
+    let _ = a.update(done(0, ok(vec![]), 30));
     let h = &a.sources[0].history;
     assert_eq!(h.len(), 2);
     assert_eq!(

@@ -45,15 +45,16 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         }
     };
     let started = Instant::now();
-    let (cache, notes) = engine::open_cache(
-        engine::cache_path(&config, no_cache).as_deref(),
+    let location = crate::store::persist::location(&config, no_cache);
+    let (cache, notes) = rt.block_on(engine::open_store(
+        location.as_deref(),
         Some(config.cache.retention),
-    );
+    ));
     for n in notes {
         eprintln!("warning: {n}");
     }
     let mut runs = if args.offline {
-        match engine::run_offline(&config, cache.as_ref(), &specs) {
+        match rt.block_on(engine::run_offline(&config, cache.as_ref(), &specs)) {
             Ok(runs) => runs,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -20,27 +20,33 @@ pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
     };
     let mut text = render(&config);
     // The fetch history, from an existing cache only (never create one just to list).
-    if let Some(path) = crate::engine::cache_path(&config, no_cache).filter(|p| p.is_file()) {
-        match crate::store::cache::Cache::open(&path) {
-            Ok(opened) => {
-                let histories: Vec<(String, Vec<FetchRecord>)> = config
-                    .sources
-                    .iter()
-                    .map(|s| {
-                        (
-                            s.name.clone(),
-                            opened.cache.history(&s.name).unwrap_or_default(),
-                        )
-                    })
-                    .collect();
-                text.push_str(&render_history(&path, &histories));
-            }
+    if let Some(path) = crate::store::persist::location(&config, no_cache).filter(|p| p.is_file()) {
+        match histories(&config, &path) {
+            Ok(h) => text.push_str(&render_history(&path, &h)),
             Err(e) => eprintln!("warning: {e}"),
         }
     }
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     EXIT_OK
+}
+
+/// Each configured source's fetch history from the store at `path`.
+fn histories(config: &Config, path: &Path) -> Result<Vec<(String, Vec<FetchRecord>)>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let (store, notes) = crate::store::persist::open(Some(path));
+    let store = store.ok_or_else(|| notes.join("; "))?;
+    Ok(rt.block_on(async {
+        let mut out = Vec::new();
+        for s in &config.sources {
+            let h = store.history(s.name.clone()).await.unwrap_or_default();
+            out.push((s.name.clone(), h));
+        }
+        out
+    }))
 }
 
 /// The fetch history summary: last fetch, its outcome, success rate, a sparkline of

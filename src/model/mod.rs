@@ -7,6 +7,8 @@ pub mod indicator;
 pub mod intern;
 pub mod list;
 pub mod sanitize;
+pub mod sync;
 pub mod time;
 
 pub use indicator::{IndicatorType, Observation, Sighting, VtStats};
+pub use sync::lock;

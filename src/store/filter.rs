@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::IndicatorType;
 use crate::model::list::List;
-use crate::store::merge::{Entry, SourceId, Store};
+use crate::store::set::{Entry, SourceId, Store};
 
 /// What the analyst asked to see.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,11 +1,12 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The indicator store: the merged set across sources.
+//! The indicator store: the merged set across sources ([`set`]), its filter, each
+//! source's fetch health, and persistence ([`persist`]).
 
-pub mod cache;
 pub mod filter;
 pub mod health;
-pub mod merge;
+pub mod persist;
+pub mod set;
 
-pub use merge::{Entry, Replaced, SourceId, Store};
+pub use set::{Entry, Replaced, SourceId, Store};

@@ -14,7 +14,7 @@ use crate::net::NetError;
 use crate::sources::FetchError;
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {
-    app.update(Msg::Resize {
+    let _ = app.update(Msg::Resize {
         width: w,
         height: h,
     });
@@ -25,7 +25,7 @@ fn screen(app: &mut App, w: u16, h: u16) -> String {
 
 /// Draws without reading the buffer back (a zero-width `TestBackend` cannot print).
 fn draw(app: &mut App, w: u16, h: u16) {
-    app.update(Msg::Resize {
+    let _ = app.update(Msg::Resize {
         width: w,
         height: h,
     });
@@ -34,21 +34,21 @@ fn draw(app: &mut App, w: u16, h: u16) {
 }
 
 fn key(app: &mut App, c: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    let _ = app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
 }
 
 fn at_five_minutes(mut a: App) -> App {
-    a.update(Msg::Tick(t(300)));
+    let _ = a.update(Msg::Tick(t(300)));
     a
 }
 
 fn with_error() -> App {
     let mut a = loaded();
-    a.update(Msg::Key(KeyEvent::new(
+    let _ = a.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('R'),
         KeyModifiers::NONE,
     )));
-    a.update(done(
+    let _ = a.update(done(
         0,
         Err(FetchError::Net(NetError::Status {
             url: "https://feodotracker.abuse.ch/downloads/ipblocklist.json".into(),
@@ -64,7 +64,7 @@ fn with_error() -> App {
 fn snapshots_at_80x24_and_120x40() {
     for (w, h) in [(80u16, 24u16), (120, 40)] {
         let mut start = app();
-        start.update(Msg::Tick(t(0)));
+        let _ = start.update(Msg::Tick(t(0)));
         insta::assert_snapshot!(format!("empty_start_{w}x{h}"), screen(&mut start, w, h));
 
         let mut a = at_five_minutes(loaded());
@@ -115,7 +115,7 @@ fn no_size_panics() {
 #[test]
 fn hostile_feed_strings_never_reach_the_screen_raw() {
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::Tick(t(0)));
     let mut s = sighting(
         IndicatorType::Domain,
         "evil.example",
@@ -128,8 +128,8 @@ fn hostile_feed_strings_never_reach_the_screen_raw() {
         "zw\u{200b}j".into(),
     ]
     .into();
-    a.update(done(0, ok(vec![s]), 1));
-    a.update(done(
+    let _ = a.update(done(0, ok(vec![s]), 1));
+    let _ = a.update(done(
         1,
         Err(FetchError::Api("bad \x1b[2J\x1b[31mred\u{9b}".into())),
         1,
@@ -151,7 +151,7 @@ fn hostile_feed_strings_never_reach_the_screen_raw() {
 fn no_color_screens_carry_no_colour() {
     let mut a = at_five_minutes(with_error());
     a.no_color = true;
-    a.update(Msg::Resize {
+    let _ = a.update(Msg::Resize {
         width: 80,
         height: 24,
     });
@@ -169,11 +169,11 @@ fn no_color_screens_carry_no_colour() {
 fn the_frame_builds_only_visible_rows() {
     // A million rows in the store: drawing touches only one screenful.
     let mut a = app();
-    a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::Tick(t(0)));
     let many = (0..200_000)
         .map(|i| sighting(IndicatorType::Domain, &format!("h{i}.example"), None, 0))
         .collect();
-    a.update(done(0, ok(many), 1));
+    let _ = a.update(done(0, ok(many), 1));
     a.rows = (0..200_000).collect();
     key(&mut a, KeyCode::Char('G'));
     let text = screen(&mut a, 80, 24);
@@ -203,7 +203,7 @@ fn sources_pane_with_history_cache_and_anomaly() {
     a.sources[1].cached_at = Some(t(-7_200));
     a.sources[1].live = false;
     a.sources[1].last_ok = None;
-    a.update(Msg::Tick(t(300)));
+    let _ = a.update(Msg::Tick(t(300)));
     let text = screen(&mut a, 120, 40);
     assert!(text.contains("⚠ dropped 84% (120 → 20)"), "{text}");
     assert!(text.contains("⚠ key refused since last success"), "{text}");

@@ -1,8 +1,10 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The local store: one SQLite file (WAL) with each source's last good snapshot, the
-//! validators and cursors for incremental fetches, and the fetch history.
+//! The embedded store: one SQLite file (WAL) with each source's last good snapshot, the
+//! validators and cursors for incremental fetches, and the fetch history. [`Sqlite`] is
+//! the blocking connection; [`SqliteStore`] runs it on tokio's blocking pool behind
+//! [`super::SnapshotStore`].
 //!
 //! Every snapshot is written in one transaction, so a crash at any point leaves the
 //! previous snapshot readable. A file that is not a readable database is moved aside and
@@ -10,49 +12,21 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
-use serde::{Deserialize, Serialize};
 
-use super::health::{FetchRecord, HISTORY_MAX, Outcome};
+use super::codec::{TYPE_CODES, decode, encode, type_code, type_of};
+use super::{CachedSource, PersistError, SourceMeta};
+use crate::model::Sighting;
 use crate::model::intern::Interner;
-use crate::model::time::Secs;
-use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+use crate::store::health::{FetchRecord, HISTORY_MAX, Outcome};
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
-/// pulse groups, `seen_at`, and the fetch log.
-pub const SCHEMA_VERSION: i64 = 2;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CacheError {
-    #[error(
-        "cache {path} was written by a newer IntelliSIEM (schema {found}, this build reads up to {SCHEMA_VERSION}); it is left untouched and not used"
-    )]
-    Newer { path: PathBuf, found: i64 },
-    #[error("cache {path}: {reason}")]
-    Sqlite { path: PathBuf, reason: String },
-}
-
-/// What a source's last good fetch left for the next one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SourceMeta {
-    pub fetched_at: Option<Timestamp>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub cursor: Option<Timestamp>,
-    pub count: usize,
-}
-
-/// A source's cached snapshot.
-#[derive(Debug, Clone)]
-pub struct CachedSource {
-    pub name: String,
-    pub meta: SourceMeta,
-    pub sightings: Vec<Sighting>,
-}
+/// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
+/// code of each indicator type.
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
@@ -60,42 +34,30 @@ pub struct Group<'a> {
     pub sightings: &'a [Sighting],
 }
 
-pub struct Cache {
+/// A blocking connection to one SQLite store file.
+pub struct Sqlite {
     conn: Connection,
     path: PathBuf,
 }
 
-/// The cache, and a line to show if the old file had to be moved aside.
+/// The store, and a line to show if the old file had to be moved aside.
 #[derive(Debug)]
 pub struct Opened {
-    pub cache: Cache,
+    pub db: Sqlite,
     pub warning: Option<String>,
 }
 
-impl std::fmt::Debug for Cache {
+impl std::fmt::Debug for Sqlite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cache").field("path", &self.path).finish()
+        f.debug_struct("Sqlite").field("path", &self.path).finish()
     }
 }
 
-fn sql_err(path: &Path, e: impl std::fmt::Display) -> CacheError {
-    CacheError::Sqlite {
+fn sql_err(path: &Path, e: impl std::fmt::Display) -> PersistError {
+    PersistError::Sqlite {
         path: path.to_path_buf(),
         reason: crate::model::sanitize::one_line(&e.to_string(), 200),
     }
-}
-
-/// `$XDG_DATA_HOME/intellisiem/cache.db` (else `~/.local/share/...`).
-pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    env("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            env("HOME")
-                .filter(|h| !h.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/share"))
-        })
-        .map(|d| d.join("intellisiem").join("cache.db"))
 }
 
 const SCHEMA_V1: &str = "
@@ -124,66 +86,12 @@ CREATE INDEX fetch_log_source ON fetch_log (source, at);
 PRAGMA user_version = 2;
 ";
 
-/// An observation as stored: compact JSON, short keys.
-#[derive(Serialize, Deserialize, Default)]
-struct Stored {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    f: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    l: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    t: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    g: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    c: Option<u8>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    r: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    p: Vec<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    v: Option<VtStats>,
-}
-
-fn encode(o: &Observation) -> String {
-    let s = Stored {
-        f: o.first_seen.map(|t| t.as_second()),
-        l: o.last_seen.map(|t| t.as_second()),
-        t: o.threat.as_deref().map(String::from),
-        g: o.tags.iter().map(|t| t.to_string()).collect(),
-        c: o.confidence,
-        r: o.references.iter().map(|t| t.to_string()).collect(),
-        p: o.ports.to_vec(),
-        v: o.virustotal.as_deref().copied(),
-    };
-    serde_json::to_string(&s).unwrap_or_else(|_| "{}".into())
-}
-
-fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
-    let s: Stored = serde_json::from_str(data).ok()?;
-    let ts = |v: Option<i64>| v.and_then(Secs::from_second);
-    let tags = s.g.iter().filter_map(|t| strings.get(t)).collect();
-    Some(Observation {
-        first_seen: ts(s.f),
-        last_seen: ts(s.l),
-        threat: s.t.as_deref().and_then(|t| strings.get(t)),
-        tags: strings.tags(tags),
-        confidence: s.c,
-        references: s.r.iter().filter_map(|t| strings.get(t)).collect(),
-        ports: strings.ports(s.p.into()),
-        virustotal: s.v.map(Box::new),
-    })
-}
-
-fn kind_code(k: IndicatorType) -> i64 {
-    IndicatorType::ALL.iter().position(|x| *x == k).unwrap_or(0) as i64
-}
-
-fn kind_of(code: i64) -> Option<IndicatorType> {
-    usize::try_from(code)
-        .ok()
-        .and_then(|i| IndicatorType::ALL.get(i).copied())
-}
+/// Version 3: the type codes written out, so a row's type never depends on an order in
+/// the code. Filled by [`Sqlite::migrate`] from [`TYPE_CODES`].
+const MIGRATE_V2_V3: &str = "
+CREATE TABLE indicator_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+PRAGMA user_version = 3;
+";
 
 fn is_corruption(e: &rusqlite::Error) -> bool {
     matches!(
@@ -192,19 +100,16 @@ fn is_corruption(e: &rusqlite::Error) -> bool {
     )
 }
 
-impl Cache {
+impl Sqlite {
     /// Opens (creating) the cache at `path`: migrates an older schema, refuses a newer
     /// one, and moves an unreadable file aside (`cache.db.corrupt-<time>`).
-    pub fn open(path: &Path) -> Result<Opened, CacheError> {
+    pub fn open(path: &Path) -> Result<Opened, PersistError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| sql_err(path, e))?;
         }
-        match Cache::try_open(path) {
-            Ok(cache) => Ok(Opened {
-                cache,
-                warning: None,
-            }),
-            Err(TryOpen::Newer(found)) => Err(CacheError::Newer {
+        match Sqlite::try_open(path) {
+            Ok(db) => Ok(Opened { db, warning: None }),
+            Err(TryOpen::Newer(found)) => Err(PersistError::Newer {
                 path: path.to_path_buf(),
                 found,
             }),
@@ -218,15 +123,15 @@ impl Cache {
                         let _ = std::fs::rename(&side, format!("{}{ext}", aside.display()));
                     }
                 }
-                let cache = Cache::try_open(path).map_err(|e| match e {
-                    TryOpen::Newer(found) => CacheError::Newer {
+                let db = Sqlite::try_open(path).map_err(|e| match e {
+                    TryOpen::Newer(found) => PersistError::Newer {
                         path: path.to_path_buf(),
                         found,
                     },
                     TryOpen::Corrupt(r) | TryOpen::Other(r) => sql_err(path, r),
                 })?;
                 Ok(Opened {
-                    cache,
+                    db,
                     warning: Some(format!(
                         "cache {} could not be read ({reason}); moved it to {} and started a new one",
                         path.display(),
@@ -238,7 +143,7 @@ impl Cache {
         }
     }
 
-    fn try_open(path: &Path) -> Result<Cache, TryOpen> {
+    fn try_open(path: &Path) -> Result<Sqlite, TryOpen> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -256,12 +161,13 @@ impl Cache {
             .map_err(TryOpen::from)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(TryOpen::from)?;
-        let mut cache = Cache {
+        let mut db = Sqlite {
             conn,
             path: path.to_path_buf(),
         };
-        cache.migrate(version).map_err(TryOpen::from)?;
-        Ok(cache)
+        db.migrate(version).map_err(TryOpen::from)?;
+        db.check_type_codes()?;
+        Ok(db)
     }
 
     fn migrate(&mut self, from: i64) -> rusqlite::Result<()> {
@@ -272,26 +178,63 @@ impl Cache {
         if from < 2 {
             tx.execute_batch(MIGRATE_V1_V2)?;
         }
+        if from < 3 {
+            tx.execute_batch(MIGRATE_V2_V3)?;
+            let mut ins = tx.prepare("INSERT INTO indicator_types (code, name) VALUES (?1, ?2)")?;
+            for (t, code) in TYPE_CODES {
+                ins.execute(params![code, t.as_str()])?;
+            }
+        }
         tx.commit()
     }
 
-    /// Creates a cache with the old (version 1) schema, for migration tests.
+    /// Every code the file names must mean the same type here: a file whose codes
+    /// disagree is refused rather than read as other types.
+    fn check_type_codes(&self) -> Result<(), TryOpen> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT code, name FROM indicator_types")
+            .map_err(TryOpen::from)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(TryOpen::from)?;
+        for row in rows {
+            let (code, name) = row.map_err(TryOpen::from)?;
+            if let Some(t) = type_of(code)
+                && t.as_str() != name
+            {
+                return Err(TryOpen::Other(format!(
+                    "indicator type code {code} means `{}` in this file but `{t}` here",
+                    crate::model::sanitize::one_line(&name, 20)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates a store with an old schema (1 or 2), for migration tests.
     #[doc(hidden)]
-    pub fn create_v1(path: &Path) -> Result<(), CacheError> {
+    pub fn create_old(path: &Path, version: i64) -> Result<(), PersistError> {
         let conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
-        conn.execute_batch(SCHEMA_V1).map_err(|e| sql_err(path, e))
+        conn.execute_batch(SCHEMA_V1)
+            .map_err(|e| sql_err(path, e))?;
+        if version >= 2 {
+            conn.execute_batch(MIGRATE_V1_V2)
+                .map_err(|e| sql_err(path, e))?;
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn err(&self, e: impl std::fmt::Display) -> CacheError {
+    fn err(&self, e: impl std::fmt::Display) -> PersistError {
         sql_err(&self.path, e)
     }
 
     /// What each cached source's last good fetch left.
-    pub fn metas(&self) -> Result<HashMap<String, SourceMeta>, CacheError> {
+    pub fn metas(&self) -> Result<HashMap<String, SourceMeta>, PersistError> {
         let mut stmt = self
             .conn
             .prepare("SELECT name, fetched_at, etag, last_modified, cursor, count FROM sources")
@@ -324,7 +267,7 @@ impl Cache {
         incremental: bool,
         meta: &SourceMeta,
         now: Timestamp,
-    ) -> Result<usize, CacheError> {
+    ) -> Result<usize, PersistError> {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
@@ -344,7 +287,7 @@ impl Cache {
         // instead of splitting pages all over it.
         let mut rows: Vec<(&str, i64, &Sighting)> = groups
             .iter()
-            .flat_map(|g| g.sightings.iter().map(|s| (g.id, kind_code(s.kind), s)))
+            .flat_map(|g| g.sightings.iter().map(|s| (g.id, type_code(s.kind), s)))
             .collect();
         rows.sort_unstable_by(|a, b| (a.0, a.1, &*a.2.value).cmp(&(b.0, b.1, &*b.2.value)));
         {
@@ -400,7 +343,7 @@ impl Cache {
     }
 
     /// A `304 Not Modified`: the snapshot is still current.
-    pub fn confirm(&mut self, source: &str, now: Timestamp) -> Result<(), CacheError> {
+    pub fn confirm(&mut self, source: &str, now: Timestamp) -> Result<(), PersistError> {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
@@ -418,7 +361,7 @@ impl Cache {
     }
 
     /// Remembers a fetch; keeps the last [`HISTORY_MAX`] per source.
-    pub fn record(&mut self, source: &str, r: &FetchRecord) -> Result<(), CacheError> {
+    pub fn record(&mut self, source: &str, r: &FetchRecord) -> Result<(), PersistError> {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
@@ -444,7 +387,7 @@ impl Cache {
     }
 
     /// The fetch history of `source`, oldest first.
-    pub fn history(&self, source: &str) -> Result<Vec<FetchRecord>, CacheError> {
+    pub fn history(&self, source: &str) -> Result<Vec<FetchRecord>, PersistError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -468,7 +411,7 @@ impl Cache {
     }
 
     /// Every cached source's snapshot.
-    pub fn load_all(&self) -> Result<Vec<CachedSource>, CacheError> {
+    pub fn load_all(&self) -> Result<Vec<CachedSource>, PersistError> {
         let metas = self.metas()?;
         let mut strings = Interner::new();
         let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
@@ -479,7 +422,7 @@ impl Cache {
         let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let source: String = r.get(0).map_err(|e| self.err(e))?;
-            let Some(kind) = kind_of(r.get(1).map_err(|e| self.err(e))?) else {
+            let Some(kind) = type_of(r.get(1).map_err(|e| self.err(e))?) else {
                 continue;
             };
             let value: String = r.get(2).map_err(|e| self.err(e))?;
@@ -506,7 +449,7 @@ impl Cache {
     }
 
     /// One source's snapshot (all its groups).
-    pub fn load_source(&self, source: &str) -> Result<Vec<Sighting>, CacheError> {
+    pub fn load_source(&self, source: &str) -> Result<Vec<Sighting>, PersistError> {
         let mut strings = Interner::new();
         let mut stmt = self
             .conn
@@ -524,7 +467,7 @@ impl Cache {
         let mut out = Vec::new();
         for row in rows {
             let (kind, value, data) = row.map_err(|e| self.err(e))?;
-            if let (Some(kind), Some(obs)) = (kind_of(kind), decode(&data, &mut strings)) {
+            if let (Some(kind), Some(obs)) = (type_of(kind), decode(&data, &mut strings)) {
                 out.push(Sighting {
                     kind,
                     value: value.into_boxed_str(),
@@ -540,7 +483,7 @@ impl Cache {
         &mut self,
         now: Timestamp,
         retention: Duration,
-    ) -> Result<usize, CacheError> {
+    ) -> Result<usize, PersistError> {
         let cutoff = now.as_second() - i64::try_from(retention.as_secs()).unwrap_or(i64::MAX / 2);
         let n = self
             .conn
@@ -574,9 +517,6 @@ impl From<rusqlite::Error> for TryOpen {
         }
     }
 }
-
-/// A cache shared by background tasks.
-pub type SharedCache = Arc<std::sync::Mutex<Cache>>;
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 use super::*;
+use crate::model::{IndicatorType, Observation, VtStats};
+use crate::store::persist::codec::encode;
+use crate::store::persist::default_path;
 
 fn t(s: i64) -> Timestamp {
     Timestamp::from_second(1_800_000_000 + s).unwrap()
@@ -27,8 +30,8 @@ fn s(kind: IndicatorType, v: &str, threat: Option<&str>) -> Sighting {
     }
 }
 
-fn open(dir: &Path) -> Cache {
-    Cache::open(&dir.join("cache.db")).unwrap().cache
+fn open(dir: &Path) -> Sqlite {
+    Sqlite::open(&dir.join("cache.db")).unwrap().db
 }
 
 fn whole<'a>(sightings: &'a [Sighting]) -> [Group<'a>; 1] {
@@ -229,7 +232,7 @@ fn history_keeps_the_last_500() {
 fn migrates_from_schema_1() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cache.db");
-    Cache::create_v1(&path).unwrap();
+    Sqlite::create_old(&path, 1).unwrap();
     {
         let conn = Connection::open(&path).unwrap();
         conn.execute(
@@ -245,9 +248,9 @@ fn migrates_from_schema_1() {
         )
         .unwrap();
     }
-    let opened = Cache::open(&path).unwrap();
+    let opened = Sqlite::open(&path).unwrap();
     assert!(opened.warning.is_none());
-    let c = opened.cache;
+    let c = opened.db;
     let version: i64 = c
         .conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -265,7 +268,7 @@ fn a_corrupt_file_is_moved_aside_and_replaced() {
     let path = dir.path().join("cache.db");
     let garbage = b"this is not a database, it is a shopping list\n".repeat(200);
     std::fs::write(&path, &garbage).unwrap();
-    let opened = Cache::open(&path).unwrap();
+    let opened = Sqlite::open(&path).unwrap();
     let warning = opened.warning.expect("a warning");
     assert!(
         warning.contains("moved it to") && warning.contains(".corrupt-"),
@@ -287,7 +290,7 @@ fn a_corrupt_file_is_moved_aside_and_replaced() {
         garbage,
         "nothing lost"
     );
-    assert!(opened.cache.load_all().unwrap().is_empty());
+    assert!(opened.db.load_all().unwrap().is_empty());
 }
 
 #[test]
@@ -300,7 +303,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
             .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = Cache::open(&path).unwrap_err();
+    let err = Sqlite::open(&path).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("newer IntelliSIEM (schema 7") && msg.contains("left untouched"),
@@ -356,4 +359,69 @@ fn a_key_in_two_groups_counts_once_and_rows_come_back_whatever_their_order() {
     got.sort();
     got.dedup();
     assert_eq!(got.len(), 3);
+}
+
+#[test]
+fn migrates_from_schema_2_with_explicit_type_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    Sqlite::create_old(&path, 2).unwrap();
+    {
+        // Rows as the schema-2 build wrote them: the code was the type's position.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO sources (name, kind, fetched_at, count) VALUES ('kev', 'cisa_kev', ?1, 2)",
+            params![t(0).as_second()],
+        )
+        .unwrap();
+        for (code, value) in [(9, "CVE-2021-44228"), (7, &*"ab".repeat(32))] {
+            conn.execute(
+                "INSERT INTO sightings (source, grp, kind, value, seen_at, data) VALUES ('kev', '', ?1, ?2, ?3, '{}')",
+                params![code, value, t(0).as_second()],
+            )
+            .unwrap();
+        }
+    }
+    let c = Sqlite::open(&path).unwrap().db;
+    let version: i64 = c
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    let mut kinds: Vec<IndicatorType> = c
+        .load_source("kev")
+        .unwrap()
+        .iter()
+        .map(|s| s.kind)
+        .collect();
+    kinds.sort_by_key(|k| k.as_str());
+    assert_eq!(kinds, [IndicatorType::Cve, IndicatorType::Sha256]);
+    let names: Vec<(i64, String)> = c
+        .conn
+        .prepare("SELECT code, name FROM indicator_types ORDER BY code")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names.len(), IndicatorType::ALL.len());
+    assert_eq!(names[0], (0, "ipv4".to_string()));
+    assert_eq!(names[9], (9, "cve".to_string()));
+}
+
+#[test]
+fn a_file_whose_type_codes_disagree_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    drop(Sqlite::open(&path).unwrap());
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE indicator_types SET name = 'sha512' WHERE code = 7",
+            [],
+        )
+        .unwrap();
+    }
+    let err = Sqlite::open(&path).unwrap_err().to_string();
+    assert!(err.contains("type code 7 means `sha512`"), "{err}");
 }

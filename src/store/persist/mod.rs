@@ -1,0 +1,165 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Persistence behind one trait, [`SnapshotStore`]: each source's last good snapshot,
+//! the validators and cursors for its next conditional or incremental fetch, and its
+//! fetch history.
+//!
+//! The engine and the dashboard's runtime see only the trait. Every call is async and
+//! may fail; a failure never fails a fetch, it comes back as a note to show. SQLite
+//! ([`sqlite`]) is the embedded default; a server-backed store implements the same trait.
+//! Where the store lives, or whether there is one (`cache.path`, `--no-cache`), is
+//! decided here too ([`location`], [`open`]).
+
+mod codec;
+pub mod sqlite;
+mod sqlite_store;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use jiff::Timestamp;
+
+use super::health::FetchRecord;
+use crate::config::{CachePath, Config};
+use crate::model::Sighting;
+
+pub use codec::{type_code, type_of};
+pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
+pub use sqlite_store::SqliteStore;
+
+/// Why the store could not do what was asked. One line; never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PersistError {
+    #[error(
+        "cache {path} was written by a newer IntelliSIEM (schema {found}, this build reads up to {SCHEMA_VERSION}); it is left untouched and not used"
+    )]
+    Newer { path: PathBuf, found: i64 },
+    #[error("cache {path}: {reason}")]
+    Sqlite { path: PathBuf, reason: String },
+    /// The store's worker went away (a panic in a blocking task, or shutdown).
+    #[error("cache: {0}")]
+    Unavailable(String),
+}
+
+/// What a source's last good fetch left for the next one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMeta {
+    pub fetched_at: Option<Timestamp>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub cursor: Option<Timestamp>,
+    /// Distinct indicators in the stored snapshot.
+    pub count: usize,
+}
+
+/// A source's stored snapshot.
+#[derive(Debug, Clone)]
+pub struct CachedSource {
+    pub name: String,
+    pub meta: SourceMeta,
+    pub sightings: Vec<Sighting>,
+}
+
+/// A snapshot to save: the whole snapshot of `source`, or with `incremental` only the
+/// `groups` it names (an OTX pulse is one group, replaced as a whole).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub source: String,
+    /// The source's kind name, kept for listings.
+    pub kind: &'static str,
+    pub sightings: Vec<Sighting>,
+    /// Group ids with their range in `sightings`; empty: one unnamed group of all.
+    pub groups: Vec<(String, Range<usize>)>,
+    pub incremental: bool,
+    pub meta: SourceMeta,
+    pub now: Timestamp,
+}
+
+/// Where snapshots persist. Async and fallible at every call, so a networked backend fits
+/// behind it; implementations are shared across tasks (`Arc<dyn SnapshotStore>`).
+pub trait SnapshotStore: Send + Sync {
+    /// Where the store is, for messages (a path, or a URL without credentials).
+    fn describe(&self) -> String;
+
+    /// What each stored source's last good fetch left, by source name.
+    fn metas(&self) -> BoxFuture<'_, Result<HashMap<String, SourceMeta>, PersistError>>;
+
+    /// Saves `snapshot` in one transaction and hands it back (its sightings are often
+    /// still needed) with the source's stored indicator count.
+    fn save(&self, snapshot: Snapshot) -> BoxFuture<'_, (Snapshot, Result<usize, PersistError>)>;
+
+    /// A `304 Not Modified` at `now`: the stored snapshot is still current.
+    fn confirm(&self, source: String, now: Timestamp) -> BoxFuture<'_, Result<(), PersistError>>;
+
+    /// Remembers one fetch in the source's history.
+    fn record(
+        &self,
+        source: String,
+        record: FetchRecord,
+    ) -> BoxFuture<'_, Result<(), PersistError>>;
+
+    /// The fetch history of `source`, oldest first.
+    fn history(&self, source: String) -> BoxFuture<'_, Result<Vec<FetchRecord>, PersistError>>;
+
+    /// Every stored source's snapshot.
+    fn load_all(&self) -> BoxFuture<'_, Result<Vec<CachedSource>, PersistError>>;
+
+    /// One source's snapshot (all its groups).
+    fn load_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Sighting>, PersistError>>;
+
+    /// Drops sightings no source delivered within `keep` of `now`; returns how many.
+    fn apply_retention(
+        &self,
+        now: Timestamp,
+        keep: Duration,
+    ) -> BoxFuture<'_, Result<usize, PersistError>>;
+}
+
+/// A store shared by background tasks.
+pub type SharedStore = Arc<dyn SnapshotStore>;
+
+/// `$XDG_DATA_HOME/intellisiem/cache.db` (else `~/.local/share/...`).
+pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    env("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/share"))
+        })
+        .map(|d| d.join("intellisiem").join("cache.db"))
+}
+
+/// Where the store lives for this config, if anywhere (`no_cache` is `--no-cache`,
+/// which wins over the file).
+pub fn location(config: &Config, no_cache: bool) -> Option<PathBuf> {
+    if no_cache {
+        return None;
+    }
+    match &config.cache.path {
+        CachePath::Off => None,
+        CachePath::File(p) => Some(p.clone()),
+        CachePath::Default => default_path(&crate::config::process_env),
+    }
+}
+
+/// Opens the store at `path` (none: no store). Returns it, if usable, and lines to show
+/// the user (a file moved aside, a newer schema refused, an I/O problem).
+pub fn open(path: Option<&std::path::Path>) -> (Option<SharedStore>, Vec<String>) {
+    let Some(path) = path else {
+        return (None, Vec::new());
+    };
+    match Sqlite::open(path) {
+        Ok(opened) => {
+            let notes = opened.warning.into_iter().collect();
+            (Some(Arc::new(SqliteStore::new(opened.db))), notes)
+        }
+        Err(e) => (None, vec![e.to_string()]),
+    }
+}

@@ -1,0 +1,131 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! [`SnapshotStore`] over the blocking [`Sqlite`] connection: each call runs on tokio's
+//! blocking pool, one at a time (the connection sits behind a mutex), so the async
+//! callers never block a runtime thread.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use jiff::Timestamp;
+
+use super::sqlite::{Group, Sqlite};
+use super::{CachedSource, PersistError, Snapshot, SnapshotStore, SourceMeta};
+use crate::model::{Sighting, lock};
+use crate::store::health::FetchRecord;
+
+/// The SQLite store, shareable across tasks.
+#[derive(Clone)]
+pub struct SqliteStore {
+    db: Arc<Mutex<Sqlite>>,
+    path: String,
+}
+
+impl SqliteStore {
+    pub fn new(db: Sqlite) -> SqliteStore {
+        let path = db.path().display().to_string();
+        SqliteStore {
+            db: Arc::new(Mutex::new(db)),
+            path,
+        }
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Sqlite) -> Result<T, PersistError> + Send + 'static,
+    ) -> BoxFuture<'static, Result<T, PersistError>> {
+        let db = Arc::clone(&self.db);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || f(&mut lock(&db)))
+                .await
+                .unwrap_or_else(|e| Err(PersistError::Unavailable(e.to_string())))
+        })
+    }
+}
+
+impl SnapshotStore for SqliteStore {
+    fn describe(&self) -> String {
+        self.path.clone()
+    }
+
+    fn metas(&self) -> BoxFuture<'_, Result<HashMap<String, SourceMeta>, PersistError>> {
+        self.run(|db| db.metas())
+    }
+
+    fn save(&self, snapshot: Snapshot) -> BoxFuture<'_, (Snapshot, Result<usize, PersistError>)> {
+        let db = Arc::clone(&self.db);
+        Box::pin(async move {
+            let joined = tokio::task::spawn_blocking(move || {
+                let result = save(&mut lock(&db), &snapshot);
+                (snapshot, result)
+            })
+            .await;
+            joined.unwrap_or_else(|e| {
+                // The task panicked and took the snapshot with it.
+                let lost = Snapshot {
+                    source: String::new(),
+                    kind: "",
+                    sightings: Vec::new(),
+                    groups: Vec::new(),
+                    incremental: false,
+                    meta: SourceMeta::default(),
+                    now: Timestamp::UNIX_EPOCH,
+                };
+                (lost, Err(PersistError::Unavailable(e.to_string())))
+            })
+        })
+    }
+
+    fn confirm(&self, source: String, now: Timestamp) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.run(move |db| db.confirm(&source, now))
+    }
+
+    fn record(
+        &self,
+        source: String,
+        record: FetchRecord,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.run(move |db| db.record(&source, &record))
+    }
+
+    fn history(&self, source: String) -> BoxFuture<'_, Result<Vec<FetchRecord>, PersistError>> {
+        self.run(move |db| db.history(&source))
+    }
+
+    fn load_all(&self) -> BoxFuture<'_, Result<Vec<CachedSource>, PersistError>> {
+        self.run(|db| db.load_all())
+    }
+
+    fn load_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Sighting>, PersistError>> {
+        self.run(move |db| db.load_source(&source))
+    }
+
+    fn apply_retention(
+        &self,
+        now: Timestamp,
+        keep: Duration,
+    ) -> BoxFuture<'_, Result<usize, PersistError>> {
+        self.run(move |db| db.apply_retention(now, keep))
+    }
+}
+
+/// Writes `s` with its groups as [`Sqlite::save`] takes them.
+fn save(db: &mut Sqlite, s: &Snapshot) -> Result<usize, PersistError> {
+    let all = &s.sightings;
+    let groups: Vec<Group<'_>> = if s.groups.is_empty() {
+        vec![Group {
+            id: "",
+            sightings: all,
+        }]
+    } else {
+        s.groups
+            .iter()
+            .filter_map(|(id, r)| all.get(r.clone()).map(|sightings| Group { id, sightings }))
+            .collect()
+    };
+    db.save(&s.source, s.kind, &groups, s.incremental, &s.meta, s.now)
+}
