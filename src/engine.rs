@@ -124,7 +124,7 @@ async fn store_result(
 
 /// How one source's run ended.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum RunOutcome {
     Ok(FetchOutput),
     Failed(FetchError),
     Disabled(String),
@@ -135,7 +135,7 @@ pub struct SourceRun {
     pub name: String,
     /// Indicators the source returned (before merging).
     pub count: usize,
-    pub outcome: Outcome,
+    pub outcome: RunOutcome,
     pub elapsed: Duration,
 }
 
@@ -163,7 +163,7 @@ pub async fn run(
             Availability::Disabled(reason) => runs.push(Some(SourceRun {
                 name: spec.name.clone(),
                 count: 0,
-                outcome: Outcome::Disabled(reason),
+                outcome: RunOutcome::Disabled(reason),
                 elapsed: Duration::ZERO,
             })),
             Availability::Enabled => {
@@ -194,8 +194,8 @@ pub async fn run(
             name,
             count: result.as_ref().map_or(0, |o| o.batch.sightings.len()),
             outcome: match result {
-                Ok(out) => Outcome::Ok(out),
-                Err(e) => Outcome::Failed(e),
+                Ok(out) => RunOutcome::Ok(out),
+                Err(e) => RunOutcome::Failed(e),
             },
             elapsed,
         });
@@ -207,7 +207,7 @@ pub async fn run(
             r.unwrap_or_else(|| SourceRun {
                 name: spec.name.clone(),
                 count: 0,
-                outcome: Outcome::Failed(FetchError::Refused("the fetch task crashed".into())),
+                outcome: RunOutcome::Failed(FetchError::Refused("the fetch task crashed".into())),
                 elapsed: Duration::ZERO,
             })
         })
@@ -238,13 +238,13 @@ pub async fn run_offline(
                 (None, Availability::Disabled(reason)) => SourceRun {
                     name: spec.name.clone(),
                     count: 0,
-                    outcome: Outcome::Disabled(reason),
+                    outcome: RunOutcome::Disabled(reason),
                     elapsed: Duration::ZERO,
                 },
                 (Some(c), _) => SourceRun {
                     name: spec.name.clone(),
                     count: c.sightings.len(),
-                    outcome: Outcome::Ok(FetchOutput {
+                    outcome: RunOutcome::Ok(FetchOutput {
                         batch: sources::ParsedBatch {
                             sightings: c.sightings.clone(),
                             skipped: 0,
@@ -256,7 +256,7 @@ pub async fn run_offline(
                 (None, Availability::Enabled) => SourceRun {
                     name: spec.name.clone(),
                     count: 0,
-                    outcome: Outcome::Failed(FetchError::Refused(
+                    outcome: RunOutcome::Failed(FetchError::Refused(
                         "nothing cached for this source".into(),
                     )),
                     elapsed: Duration::ZERO,
@@ -272,14 +272,14 @@ pub fn merge(runs: &mut [SourceRun]) -> Store {
     let mut total = 0;
     for r in runs.iter() {
         store.source_id(&r.name);
-        if let Outcome::Ok(out) = &r.outcome {
+        if let RunOutcome::Ok(out) = &r.outcome {
             total += out.batch.sightings.len();
         }
     }
     // One allocation of the table and index instead of a rehash per source.
     store.reserve(total);
     for r in runs.iter_mut() {
-        if let Outcome::Ok(out) = &mut r.outcome {
+        if let RunOutcome::Ok(out) = &mut r.outcome {
             let id = store.source_id(&r.name);
             let sightings = std::mem::take(&mut out.batch.sightings);
             store.replace_source(id, sightings);

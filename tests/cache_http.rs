@@ -14,7 +14,7 @@ use common::*;
 use intellisiem::config::Config;
 use intellisiem::engine;
 use intellisiem::sources::FetchContext;
-use intellisiem::store::health::Outcome;
+use intellisiem::store::health::FetchOutcome;
 use intellisiem::store::persist::{SharedStore, Sqlite, SqliteStore};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -176,7 +176,7 @@ async fn dumps_revalidate_and_a_304_keeps_the_snapshot() {
         "Fri, 27 Nov 2026 10:00:00 GMT"
     );
     let c = &cache;
-    let outcomes: Vec<Outcome> = c
+    let outcomes: Vec<FetchOutcome> = c
         .history("feodo".into())
         .await
         .unwrap()
@@ -185,7 +185,11 @@ async fn dumps_revalidate_and_a_304_keeps_the_snapshot() {
         .collect();
     assert_eq!(
         outcomes,
-        [Outcome::Ok, Outcome::NotModified, Outcome::NotModified]
+        [
+            FetchOutcome::Ok,
+            FetchOutcome::NotModified,
+            FetchOutcome::NotModified
+        ]
     );
     assert_eq!(
         c.history("feodo".into()).await.unwrap()[1].count,
@@ -230,5 +234,5 @@ async fn a_failed_fetch_writes_nothing_to_the_snapshot() {
         "the good snapshot stays"
     );
     let h = c.history("feodo".into()).await.unwrap();
-    assert_eq!(h.last().unwrap().outcome, Outcome::ParseError);
+    assert_eq!(h.last().unwrap().outcome, FetchOutcome::ParseError);
 }

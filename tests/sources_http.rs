@@ -93,7 +93,7 @@ async fn the_sample_config_yields_every_source_merged() {
     assert!(notes.is_empty());
     for r in &runs {
         assert!(
-            matches!(r.outcome, engine::Outcome::Ok(_)),
+            matches!(r.outcome, engine::RunOutcome::Ok(_)),
             "{}: {:?}",
             r.name,
             r.outcome

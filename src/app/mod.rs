@@ -6,6 +6,7 @@
 //! should happen outside comes back as [`Effect`]s for the runtime to carry out.
 
 pub mod keymap;
+pub mod layout;
 pub mod schedule;
 
 use std::path::PathBuf;
@@ -386,7 +387,7 @@ impl App {
 
     /// Rows that fit in the table at the current size.
     pub fn page_rows(&self) -> usize {
-        crate::ui::layout::table_rows(self).max(1)
+        layout::table_rows(self).max(1)
     }
 
     /// Applies `msg`; the returned effects must all be carried out.

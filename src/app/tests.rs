@@ -772,7 +772,7 @@ fn not_modified_keeps_the_cached_snapshot() {
     assert!(s.live && s.last_ok == Some(t(5)) && s.last_error.is_none());
     assert_eq!(
         s.history.last().unwrap().outcome,
-        crate::store::health::Outcome::NotModified
+        crate::store::health::FetchOutcome::NotModified
     );
     assert_eq!(s.history.last().unwrap().count, 1);
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use super::{EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, load_config};
 use crate::cli::FetchArgs;
 use crate::config::{Availability, Config, SourceSpec};
-use crate::engine::{self, Outcome, Progress, SourceRun};
+use crate::engine::{self, Progress, RunOutcome, SourceRun};
 use crate::export;
 use crate::model::sanitize::one_line;
 use crate::sources::FetchContext;
@@ -91,7 +91,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         ),
     };
     print_summary(&runs, store.len(), started.elapsed().as_secs_f64(), args);
-    let failed = runs.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)));
+    let failed = runs
+        .iter()
+        .any(|r| matches!(r.outcome, RunOutcome::Failed(_)));
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
@@ -199,7 +201,7 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
     for r in runs {
         let time = format!("{:.2}s", r.elapsed.as_secs_f64());
         let _ = match &r.outcome {
-            Outcome::Ok(out) => writeln!(
+            RunOutcome::Ok(out) => writeln!(
                 err,
                 "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}",
                 r.name,
@@ -214,7 +216,7 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
                 out.batch.skipped,
                 time
             ),
-            Outcome::Failed(e) => writeln!(
+            RunOutcome::Failed(e) => writeln!(
                 err,
                 "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
                 r.name,
@@ -224,7 +226,7 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
                 time,
                 one_line(&e.to_string(), 300)
             ),
-            Outcome::Disabled(why) => writeln!(
+            RunOutcome::Disabled(why) => writeln!(
                 err,
                 "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
                 r.name, "disabled", "-", "-", "-", why
@@ -233,7 +235,7 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
     }
     let ok = runs
         .iter()
-        .filter(|r| matches!(r.outcome, Outcome::Ok(_)))
+        .filter(|r| matches!(r.outcome, RunOutcome::Ok(_)))
         .count();
     let target = args
         .output

@@ -11,7 +11,8 @@ use crate::config::KeyUse;
 use crate::config::units::format_duration;
 use crate::config::{Availability, Config};
 use crate::net::redact::redact_url;
-use crate::store::health::{FetchRecord, anomaly, sparkline};
+use crate::store::health::{FetchRecord, anomaly};
+use crate::ui::sparkline::sparkline;
 
 pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
     let config = match load_config(config_path) {

@@ -97,7 +97,7 @@ impl RateLimiter {
 
     /// Takes a token now, or says how long to wait.
     pub fn try_acquire(&self) -> Result<(), Denied> {
-        let mut b = self.bucket.lock().unwrap_or_else(|p| p.into_inner());
+        let mut b = crate::model::lock(&self.bucket);
         b.try_take(Instant::now())
     }
 
@@ -113,10 +113,7 @@ impl RateLimiter {
     }
 
     pub fn remaining_today(&self) -> u32 {
-        self.bucket
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remaining_today()
+        crate::model::lock(&self.bucket).remaining_today()
     }
 }
 

@@ -1,7 +1,7 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Feed health: a record of every fetch, a sparkline of recent counts, and anomaly flags
+//! Feed health: a record of every fetch and anomaly flags
 //! (a source that suddenly returns nothing, halves, or starts failing auth).
 
 use std::time::Duration;
@@ -14,7 +14,7 @@ use crate::sources::{FetchError, FetchOutput, ParseError};
 pub const HISTORY_MAX: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum FetchOutcome {
     Ok,
     NotModified,
     AuthError,
@@ -24,33 +24,33 @@ pub enum Outcome {
     Error,
 }
 
-impl Outcome {
+impl FetchOutcome {
     pub fn as_str(self) -> &'static str {
         match self {
-            Outcome::Ok => "ok",
-            Outcome::NotModified => "not_modified",
-            Outcome::AuthError => "auth_error",
-            Outcome::RateLimited => "rate_limited",
-            Outcome::NetworkError => "network_error",
-            Outcome::ParseError => "parse_error",
-            Outcome::Error => "error",
+            FetchOutcome::Ok => "ok",
+            FetchOutcome::NotModified => "not_modified",
+            FetchOutcome::AuthError => "auth_error",
+            FetchOutcome::RateLimited => "rate_limited",
+            FetchOutcome::NetworkError => "network_error",
+            FetchOutcome::ParseError => "parse_error",
+            FetchOutcome::Error => "error",
         }
     }
 
-    pub fn parse(s: &str) -> Outcome {
+    pub fn parse(s: &str) -> FetchOutcome {
         match s {
-            "ok" => Outcome::Ok,
-            "not_modified" => Outcome::NotModified,
-            "auth_error" => Outcome::AuthError,
-            "rate_limited" => Outcome::RateLimited,
-            "network_error" => Outcome::NetworkError,
-            "parse_error" => Outcome::ParseError,
-            _ => Outcome::Error,
+            "ok" => FetchOutcome::Ok,
+            "not_modified" => FetchOutcome::NotModified,
+            "auth_error" => FetchOutcome::AuthError,
+            "rate_limited" => FetchOutcome::RateLimited,
+            "network_error" => FetchOutcome::NetworkError,
+            "parse_error" => FetchOutcome::ParseError,
+            _ => FetchOutcome::Error,
         }
     }
 
     pub fn is_success(self) -> bool {
-        matches!(self, Outcome::Ok | Outcome::NotModified)
+        matches!(self, FetchOutcome::Ok | FetchOutcome::NotModified)
     }
 }
 
@@ -58,7 +58,7 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FetchRecord {
     pub at: Timestamp,
-    pub outcome: Outcome,
+    pub outcome: FetchOutcome,
     /// Indicators the source held after this fetch (unchanged for `NotModified`).
     pub count: usize,
     pub bytes: u64,
@@ -75,8 +75,8 @@ impl FetchRecord {
         held: usize,
     ) -> FetchRecord {
         let (outcome, count, bytes) = match result {
-            Ok(out) if out.not_modified => (Outcome::NotModified, held, out.bytes),
-            Ok(out) => (Outcome::Ok, out.batch.sightings.len(), out.bytes),
+            Ok(out) if out.not_modified => (FetchOutcome::NotModified, held, out.bytes),
+            Ok(out) => (FetchOutcome::Ok, out.batch.sightings.len(), out.bytes),
             Err(e) => (classify(e), held, 0),
         };
         FetchRecord {
@@ -89,41 +89,20 @@ impl FetchRecord {
     }
 }
 
-pub fn classify(e: &FetchError) -> Outcome {
+pub fn classify(e: &FetchError) -> FetchOutcome {
     if e.is_auth() {
-        Outcome::AuthError
+        FetchOutcome::AuthError
     } else if e.is_rate_limited() {
-        Outcome::RateLimited
+        FetchOutcome::RateLimited
     } else {
         match e {
             FetchError::Parse(ParseError::Json(_) | ParseError::Csv(_) | ParseError::Shape(_)) => {
-                Outcome::ParseError
+                FetchOutcome::ParseError
             }
-            FetchError::Net(_) => Outcome::NetworkError,
-            _ => Outcome::Error,
+            FetchError::Net(_) => FetchOutcome::NetworkError,
+            _ => FetchOutcome::Error,
         }
     }
-}
-
-/// Block characters for a sparkline of counts, lowest to highest.
-const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-/// The counts of the last `width` fetches as bars; failed fetches as `╳`.
-pub fn sparkline(history: &[FetchRecord], width: usize) -> String {
-    let recent = &history[history.len().saturating_sub(width)..];
-    let max = recent.iter().map(|r| r.count).max().unwrap_or(0).max(1);
-    recent
-        .iter()
-        .map(|r| {
-            if r.outcome.is_success() {
-                BARS[(r.count * (BARS.len() - 1))
-                    .div_ceil(max)
-                    .min(BARS.len() - 1)]
-            } else {
-                '╳'
-            }
-        })
-        .collect()
 }
 
 /// Something an analyst should look at, from the history (oldest first).
@@ -152,20 +131,20 @@ impl Anomaly {
 
 pub fn anomaly(history: &[FetchRecord]) -> Option<Anomaly> {
     let last = history.last()?;
-    if last.outcome == Outcome::AuthError {
+    if last.outcome == FetchOutcome::AuthError {
         let earlier = history[..history.len() - 1]
             .iter()
             .rev()
-            .find(|r| r.outcome != Outcome::AuthError)?;
+            .find(|r| r.outcome != FetchOutcome::AuthError)?;
         return earlier.outcome.is_success().then_some(Anomaly::AuthFailing);
     }
-    if last.outcome != Outcome::Ok {
+    if last.outcome != FetchOutcome::Ok {
         return None;
     }
     let prev = history[..history.len() - 1]
         .iter()
         .rev()
-        .find(|r| r.outcome == Outcome::Ok)?;
+        .find(|r| r.outcome == FetchOutcome::Ok)?;
     if prev.count > 0 && last.count == 0 {
         Some(Anomaly::Emptied { before: prev.count })
     } else if prev.count >= 10 && last.count * 2 < prev.count {
@@ -182,7 +161,7 @@ pub fn anomaly(history: &[FetchRecord]) -> Option<Anomaly> {
 mod tests {
     use super::*;
 
-    fn r(outcome: Outcome, count: usize) -> FetchRecord {
+    fn r(outcome: FetchOutcome, count: usize) -> FetchRecord {
         FetchRecord {
             at: Timestamp::UNIX_EPOCH,
             outcome,
@@ -194,7 +173,7 @@ mod tests {
 
     #[test]
     fn anomalies() {
-        use Outcome::*;
+        use FetchOutcome::*;
         assert_eq!(anomaly(&[]), None);
         assert_eq!(anomaly(&[r(Ok, 100), r(Ok, 90)]), None);
         assert_eq!(
@@ -230,20 +209,5 @@ mod tests {
             .text(),
             "⚠ dropped 73% (100 → 27)"
         );
-    }
-
-    #[test]
-    fn sparklines() {
-        use Outcome::*;
-        let h = [
-            r(Ok, 0),
-            r(Ok, 50),
-            r(Ok, 100),
-            r(NetworkError, 100),
-            r(NotModified, 100),
-        ];
-        assert_eq!(sparkline(&h, 10), "▁▅█╳█");
-        assert_eq!(sparkline(&h, 2), "╳█");
-        assert_eq!(sparkline(&[], 5), "");
     }
 }

@@ -8,9 +8,9 @@ pub mod cell;
 pub mod details;
 pub mod format;
 pub mod help;
-pub mod layout;
 pub mod log;
 pub mod sources;
+pub mod sparkline;
 pub mod table;
 pub mod theme;
 
@@ -22,6 +22,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use crate::app::layout;
 use crate::app::{App, Mode};
 use crate::model::sanitize::sanitize_truncated;
 use format::count;

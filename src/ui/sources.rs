@@ -10,11 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState};
 
 use super::format::{ago, count, until};
+use super::sparkline::sparkline;
 use super::theme::Theme;
 use crate::app::{App, Focus, SourceState};
 use crate::config::Availability;
 use crate::model::sanitize::sanitize_truncated;
-use crate::store::health::{anomaly, sparkline};
+use crate::store::health::anomaly;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 

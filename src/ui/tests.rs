@@ -182,7 +182,7 @@ fn the_frame_builds_only_visible_rows() {
 
 #[test]
 fn sources_pane_with_history_cache_and_anomaly() {
-    use crate::store::health::{FetchRecord, Outcome};
+    use crate::store::health::{FetchOutcome, FetchRecord};
     let mut a = loaded();
     let rec = |count, outcome| FetchRecord {
         at: t(0),
@@ -192,13 +192,13 @@ fn sources_pane_with_history_cache_and_anomaly() {
         duration: std::time::Duration::ZERO,
     };
     a.sources[0].history = vec![
-        rec(100, Outcome::Ok),
-        rec(120, Outcome::Ok),
-        rec(120, Outcome::NetworkError),
-        rec(110, Outcome::NotModified),
-        rec(20, Outcome::Ok),
+        rec(100, FetchOutcome::Ok),
+        rec(120, FetchOutcome::Ok),
+        rec(120, FetchOutcome::NetworkError),
+        rec(110, FetchOutcome::NotModified),
+        rec(20, FetchOutcome::Ok),
     ];
-    a.sources[1].history = vec![rec(2, Outcome::Ok), rec(2, Outcome::AuthError)];
+    a.sources[1].history = vec![rec(2, FetchOutcome::Ok), rec(2, FetchOutcome::AuthError)];
     // urlhaus as it shows before its first live fetch of this run.
     a.sources[1].cached_at = Some(t(-7_200));
     a.sources[1].live = false;

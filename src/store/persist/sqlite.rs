@@ -21,7 +21,7 @@ use super::codec::{TYPE_CODES, decode, encode, type_code, type_of};
 use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::Sighting;
 use crate::model::intern::Interner;
-use crate::store::health::{FetchRecord, HISTORY_MAX, Outcome};
+use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
@@ -400,7 +400,7 @@ impl Sqlite {
             .query_map(params![source, HISTORY_MAX as i64], |r| {
                 Ok(FetchRecord {
                     at: Timestamp::from_millisecond(r.get(0)?).unwrap_or(Timestamp::UNIX_EPOCH),
-                    outcome: Outcome::parse(&r.get::<_, String>(1)?),
+                    outcome: FetchOutcome::parse(&r.get::<_, String>(1)?),
                     count: r.get::<_, i64>(2)?.max(0) as usize,
                     bytes: r.get::<_, i64>(3)?.max(0) as u64,
                     duration: Duration::from_millis(r.get::<_, i64>(4)?.max(0) as u64),

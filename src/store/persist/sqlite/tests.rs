@@ -210,9 +210,9 @@ fn history_keeps_the_last_500() {
         let r = FetchRecord {
             at: t(i),
             outcome: if i % 10 == 0 {
-                Outcome::NetworkError
+                FetchOutcome::NetworkError
             } else {
-                Outcome::Ok
+                FetchOutcome::Ok
             },
             count: i as usize,
             bytes: 10,
@@ -224,7 +224,7 @@ fn history_keeps_the_last_500() {
     assert_eq!(h.len(), HISTORY_MAX);
     assert_eq!(h[0].at, t(20));
     assert_eq!(h.last().unwrap().count, 519);
-    assert_eq!(h[0].outcome, Outcome::NetworkError);
+    assert_eq!(h[0].outcome, FetchOutcome::NetworkError);
     assert!(c.history("other").unwrap().is_empty());
 }
 

@@ -1,11 +1,12 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Where each pane goes. Shared by drawing and by the app (to page by a screenful).
+//! Where each pane goes, from the terminal size and the app's state: the app pages by a
+//! screenful with it, and the drawing code in `ui/` draws into its areas.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::app::{App, LogSize};
+use super::{App, LogSize};
 
 /// Below this size the dashboard shows a one-line notice instead.
 pub const MIN_WIDTH: u16 = 60;

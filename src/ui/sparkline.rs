@@ -1,0 +1,58 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! A source's recent fetch counts as a one-line sparkline.
+
+use crate::store::health::FetchRecord;
+
+/// Block characters for a sparkline of counts, lowest to highest.
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// The counts of the last `width` fetches as bars; failed fetches as `╳`.
+pub fn sparkline(history: &[FetchRecord], width: usize) -> String {
+    let recent = &history[history.len().saturating_sub(width)..];
+    let max = recent.iter().map(|r| r.count).max().unwrap_or(0).max(1);
+    recent
+        .iter()
+        .map(|r| {
+            if r.outcome.is_success() {
+                BARS[(r.count * (BARS.len() - 1))
+                    .div_ceil(max)
+                    .min(BARS.len() - 1)]
+            } else {
+                '╳'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::health::FetchOutcome;
+
+    fn r(outcome: FetchOutcome, count: usize) -> FetchRecord {
+        FetchRecord {
+            at: jiff::Timestamp::UNIX_EPOCH,
+            outcome,
+            count,
+            bytes: 0,
+            duration: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn sparklines() {
+        use FetchOutcome::*;
+        let h = [
+            r(Ok, 0),
+            r(Ok, 50),
+            r(Ok, 100),
+            r(NetworkError, 100),
+            r(NotModified, 100),
+        ];
+        assert_eq!(sparkline(&h, 10), "▁▅█╳█");
+        assert_eq!(sparkline(&h, 2), "╳█");
+        assert_eq!(sparkline(&[], 5), "");
+    }
+}
