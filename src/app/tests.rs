@@ -9,6 +9,8 @@ use super::*;
 use crate::model::Observation;
 use crate::net::NetError;
 use crate::sources::ParsedBatch;
+use crate::store::filter;
+use std::sync::atomic::Ordering;
 
 pub(crate) const YAML: &str = r#"
 api_keys: { virus_total: "vt-key" }

@@ -1,0 +1,149 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! What each key action does to the UI state.
+
+use super::{Action, App, Effect, Focus, Mode};
+use crate::config::Availability;
+use crate::model::IndicatorType;
+use crate::model::sanitize::one_line;
+
+impl App {
+    pub(super) fn move_selection(&mut self, delta: isize) {
+        match (self.mode, self.focus) {
+            (Mode::Details, _) => {
+                self.details_scroll = self
+                    .details_scroll
+                    .saturating_add_signed(delta.clamp(-1000, 1000) as i16);
+            }
+            (_, Focus::Sources) if self.mode == Mode::Normal => {
+                let n = self.sources.len();
+                if n > 0 {
+                    self.source_cursor =
+                        (self.source_cursor as isize + delta).clamp(0, n as isize - 1) as usize;
+                }
+            }
+            _ => {
+                if self.rows.is_empty() {
+                    self.selected = 0;
+                } else {
+                    self.selected = (self.selected as isize + delta)
+                        .clamp(0, self.rows.len() as isize - 1)
+                        as usize;
+                }
+                self.remember_selection();
+                self.keep_visible();
+            }
+        }
+    }
+
+    pub(super) fn on_action(&mut self, a: Action, fx: &mut Vec<Effect>) {
+        let page = self.page_rows() as isize;
+        match a {
+            Action::Quit => self.quit = true,
+            Action::Help => self.mode = Mode::Help,
+            Action::Close => {
+                if matches!(self.mode, Mode::Help | Mode::Details) {
+                    self.mode = Mode::Normal;
+                    self.details_scroll = 0;
+                }
+            }
+            Action::FilterStart => self.mode = Mode::Filter,
+            Action::FilterChar(c) => {
+                if !c.is_control() && self.filter_text.chars().count() < 200 {
+                    self.filter_text.push(c);
+                    self.refilter(fx);
+                }
+            }
+            Action::FilterBackspace => {
+                if self.filter_text.pop().is_some() {
+                    self.refilter(fx);
+                }
+            }
+            Action::FilterKeep => self.mode = Mode::Normal,
+            Action::FilterClear => {
+                self.mode = Mode::Normal;
+                if !self.filter_text.is_empty() {
+                    self.filter_text.clear();
+                    self.refilter(fx);
+                }
+            }
+            Action::FocusNext | Action::FocusPrev => {
+                self.focus = match self.focus {
+                    Focus::Table => Focus::Sources,
+                    Focus::Sources => Focus::Table,
+                };
+            }
+            Action::RefreshSelected => {
+                let i = self.source_cursor;
+                match self.sources.get(i) {
+                    Some(s) if !s.enabled() => {
+                        self.notice = Some(format!(
+                            "{} is disabled: {}",
+                            s.spec.name,
+                            match &s.availability {
+                                Availability::Disabled(why) => why.as_str(),
+                                Availability::Enabled => "",
+                            }
+                        ));
+                    }
+                    Some(_) => self.refresh(i, fx),
+                    None => {}
+                }
+            }
+            Action::RefreshAll => {
+                for i in 0..self.sources.len() {
+                    self.refresh(i, fx);
+                }
+            }
+            Action::ToggleSource => {
+                if let Some(s) = self.sources.get_mut(self.source_cursor) {
+                    s.hidden = !s.hidden;
+                    self.refilter(fx);
+                }
+            }
+            Action::CycleType => {
+                self.type_filter = match self.type_filter {
+                    None => Some(IndicatorType::ALL[0]),
+                    Some(t) => IndicatorType::ALL
+                        .iter()
+                        .position(|x| *x == t)
+                        .and_then(|p| IndicatorType::ALL.get(p + 1).copied()),
+                };
+                self.refilter(fx);
+            }
+            Action::CycleSort => {
+                self.sort.key = self.sort.key.next();
+                self.refilter(fx);
+            }
+            Action::ReverseSort => {
+                self.sort.reverse = !self.sort.reverse;
+                self.refilter(fx);
+            }
+            Action::Details => {
+                if self.selected_entry().is_some() {
+                    self.mode = Mode::Details;
+                    self.details_scroll = 0;
+                }
+            }
+            Action::Enrich => self.enrich(fx),
+            Action::Copy => {
+                if let Some(e) = self.selected_entry().and_then(|i| self.store.get(i)) {
+                    self.notice = Some(format!("copied {}", one_line(&e.value, 60)));
+                    fx.push(Effect::Copy(e.value.to_string()));
+                }
+            }
+            Action::Export => self.export(fx),
+            Action::LogSize => {
+                self.log_size = self.log_size.next();
+                self.keep_visible();
+            }
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-page),
+            Action::PageDown => self.move_selection(page),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+        }
+    }
+}

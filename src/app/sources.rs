@@ -1,0 +1,162 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Source scheduling and status: when each source is due, what its last fetch did, and
+//! what the store remembered of it at start-up.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::rows::Mutation;
+use super::{App, CacheState, Effect, SourceState};
+use crate::model::sanitize::one_line;
+use crate::sources::{FetchError, FetchOutput};
+use crate::store::health::{FetchRecord, HISTORY_MAX};
+use crate::store::persist::{CachedSource, SourceMeta};
+
+impl App {
+    pub(super) fn on_cache_meta(&mut self, metas: &std::collections::HashMap<String, SourceMeta>) {
+        self.cache = CacheState::Loading;
+        for s in &mut self.sources {
+            let Some(at) = metas.get(&s.spec.name).and_then(|m| m.fetched_at) else {
+                continue;
+            };
+            s.cached_at = Some(at);
+            if s.enabled()
+                && let Some(due) = s.schedule.next_due
+            {
+                let next = at
+                    .checked_add(jiff::SignedDuration::try_from(s.spec.refresh).unwrap_or_default())
+                    .unwrap_or(due);
+                s.schedule.next_due = Some(next.max(due));
+            }
+        }
+        self.dirty = true;
+    }
+
+    pub(super) fn on_tick(&mut self, now: Timestamp, fx: &mut Vec<Effect>) {
+        self.now = now;
+        for i in 0..self.sources.len() {
+            if self.sources[i].schedule.is_due(now) {
+                self.start_fetch(i, fx);
+            }
+        }
+        // Relative times ("3m ago", "next 5m") change once a minute; a spinner every tick.
+        let minute = now.as_second().div_euclid(60);
+        if minute != self.last_minute || self.busy() {
+            self.last_minute = minute;
+            self.dirty = true;
+        }
+    }
+
+    pub(super) fn start_fetch(&mut self, i: usize, fx: &mut Vec<Effect>) {
+        let s = &mut self.sources[i];
+        if !s.enabled() {
+            return;
+        }
+        s.schedule.start();
+        s.started = Some(self.now);
+        fx.push(Effect::Fetch {
+            source: i,
+            spec: s.spec.clone(),
+        });
+        self.dirty = true;
+    }
+
+    pub(super) fn refresh(&mut self, i: usize, fx: &mut Vec<Effect>) {
+        if !self.sources.get(i).is_some_and(SourceState::enabled) {
+            return;
+        }
+        if self.sources[i].schedule.request() {
+            self.start_fetch(i, fx);
+        }
+    }
+
+    pub(super) fn on_fetch_done(
+        &mut self,
+        i: usize,
+        result: Result<FetchOutput, FetchError>,
+        at: Timestamp,
+        elapsed: Duration,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(s) = self.sources.get_mut(i) else {
+            return;
+        };
+        let again = s.schedule.finish(at, s.spec.refresh);
+        s.last_duration = Some(elapsed);
+        s.history
+            .push(FetchRecord::from_result(&result, at, elapsed, s.count));
+        if s.history.len() > HISTORY_MAX {
+            s.history.remove(0);
+        }
+        s.live = true;
+        match result {
+            Ok(out) if out.not_modified => {
+                // The cached snapshot is current: nothing to parse or replace.
+                s.last_ok = Some(at);
+                s.last_error = None;
+            }
+            Ok(out) => {
+                s.last_ok = Some(at);
+                s.last_error = None;
+                s.live_data = true;
+                if out.batch.skipped > 0 {
+                    fx.push(Effect::Log {
+                        level: tracing::Level::INFO,
+                        text: format!(
+                            "{}: skipped {} malformed or unmodelled records",
+                            s.spec.name, out.batch.skipped
+                        ),
+                    });
+                }
+                self.mutate(Mutation::Replace(i, out.batch.sightings), fx);
+            }
+            Err(e) => {
+                // The previous indicators stay; the error shows in the pane and the log.
+                fx.push(Effect::Log {
+                    level: tracing::Level::WARN,
+                    text: format!("{}: {}", s.spec.name, one_line(&e.to_string(), 600)),
+                });
+                s.last_error = Some(one_line(&e.short(), 300));
+            }
+        }
+        if again {
+            self.start_fetch(i, fx);
+        }
+        self.dirty = true;
+    }
+
+    /// The stored snapshots and histories arrived: merge each history under this run's,
+    /// and show each snapshot unless live data of this run came first.
+    pub(super) fn on_cache_loaded(
+        &mut self,
+        sources: Vec<CachedSource>,
+        histories: Vec<(String, Vec<FetchRecord>)>,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.cache = CacheState::Ready;
+        for (name, h) in histories {
+            if let Some(s) = self.sources.iter_mut().find(|s| s.spec.name == name) {
+                let mut h = h;
+                h.append(&mut s.history);
+                let excess = h.len().saturating_sub(HISTORY_MAX);
+                h.drain(..excess);
+                s.history = h;
+            }
+        }
+        for c in sources {
+            let Some(i) = self.sources.iter().position(|s| s.spec.name == c.name) else {
+                continue;
+            };
+            let s = &mut self.sources[i];
+            s.cached_at = c.meta.fetched_at;
+            // Live data of this run is newer than anything cached.
+            if !s.live_data {
+                self.mutate(Mutation::Cached(i, c.sightings), fx);
+            }
+        }
+        self.dirty = true;
+    }
+}
