@@ -13,6 +13,7 @@ pub mod otx;
 pub mod plain_list;
 pub mod registry;
 pub mod spamhaus_drop;
+pub mod sslbl;
 pub mod threatfox;
 pub mod urlhaus;
 pub mod virustotal;

@@ -77,6 +77,7 @@ pub static DRIVERS: &[&dyn Driver] = &[
     &super::cisa_kev::CisaKev,
     &super::plain_list::PlainList,
     &super::spamhaus_drop::SpamhausDrop,
+    &super::sslbl::Sslbl,
 ];
 
 /// Every kind, for the config loader.
