@@ -210,3 +210,16 @@ fn sources_pane_with_history_cache_and_anomaly() {
     assert!(text.contains("cached, 2h ago"), "{text}");
     insta::assert_snapshot!("sources_history_120x40", text);
 }
+
+#[test]
+fn the_filter_prompt_shows_its_keys_from_the_binding_table() {
+    let mut a = at_five_minutes(loaded());
+    key(&mut a, KeyCode::Char('/'));
+    key(&mut a, KeyCode::Char('4'));
+    let text = screen(&mut a, 80, 24);
+    let footer = text.lines().last().unwrap_or_default();
+    assert!(
+        footer.starts_with("\"/4▏  Enter keep · Esc clear "),
+        "{footer}"
+    );
+}
