@@ -4,6 +4,7 @@
 //! The indicator store: the merged set across sources.
 
 pub mod cache;
+pub mod columns;
 pub mod filter;
 pub mod health;
 pub mod merge;

@@ -5,6 +5,7 @@
 //! string from outside passes through [`crate::model::sanitize`] before it is drawn.
 
 pub mod cell;
+pub mod columns;
 pub mod details;
 pub mod format;
 pub mod help;
