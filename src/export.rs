@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::model::sanitize::sanitize;
 use crate::model::time::rfc3339;
 use crate::model::{IndicatorType, VtStats};
+use crate::store::columns::{self, Field};
 use crate::store::set::{Entry, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -123,22 +124,10 @@ fn write_jsonl<'a, W: Write>(
     Ok(n)
 }
 
-pub const CSV_HEADER: [&str; 14] = [
-    "type",
-    "value",
-    "sources",
-    "first_seen",
-    "last_seen",
-    "threat",
-    "tags",
-    "confidence",
-    "references",
-    "ports",
-    "vt_malicious",
-    "vt_suspicious",
-    "vt_harmless",
-    "vt_undetected",
-];
+/// The CSV header: the export names of the column table's columns, in order.
+pub fn csv_header() -> impl Iterator<Item = &'static str> {
+    columns::exported().map(|(_, name)| name)
+}
 
 /// A cell safe to open in a spreadsheet: no raw control characters, and a leading
 /// `= + - @` (or tab/CR) is prefixed with `'` so it is not taken as a formula.
@@ -157,41 +146,54 @@ fn write_csv<'a, W: Write>(
     out: W,
 ) -> io::Result<usize> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(CSV_HEADER).map_err(io::Error::other)?;
+    w.write_record(csv_header()).map_err(io::Error::other)?;
     let mut n = 0;
     for e in entries {
         let r = Record::new(store, e);
-        let vt = |f: fn(&VtStats) -> u32| {
-            r.virustotal
-                .as_ref()
-                .map(|v| f(v).to_string())
-                .unwrap_or_default()
-        };
-        let row = [
-            r.kind.as_str().to_string(),
-            csv_cell(r.value),
-            csv_cell(&r.sources.join(";")),
-            r.first_seen.clone().unwrap_or_default(),
-            r.last_seen.clone().unwrap_or_default(),
-            csv_cell(r.threat.unwrap_or("")),
-            csv_cell(&r.tags.join(";")),
-            r.confidence.map(|c| c.to_string()).unwrap_or_default(),
-            csv_cell(&r.references.join(";")),
-            r.ports
-                .iter()
-                .map(u16::to_string)
-                .collect::<Vec<_>>()
-                .join(";"),
-            vt(|v| v.malicious),
-            vt(|v| v.suspicious),
-            vt(|v| v.harmless),
-            vt(|v| v.undetected),
-        ];
-        w.write_record(&row).map_err(io::Error::other)?;
+        let row = columns::exported().map(|(c, _)| csv_field(&r, c.field));
+        w.write_record(row).map_err(io::Error::other)?;
         n += 1;
     }
     w.flush()?;
     Ok(n)
+}
+
+/// The CSV cell of `r` for the column holding `field`.
+fn csv_field(r: &Record<'_>, field: Field) -> String {
+    let vt = |f: fn(&VtStats) -> u32| {
+        r.virustotal
+            .as_ref()
+            .map(|v| f(v).to_string())
+            .unwrap_or_default()
+    };
+    match field {
+        Field::Type => r.kind.as_str().to_string(),
+        Field::Value => csv_cell(r.value),
+        Field::Sources => csv_cell(&r.sources.join(";")),
+        Field::FirstSeen => r.first_seen.clone().unwrap_or_default(),
+        Field::LastSeen => r.last_seen.clone().unwrap_or_default(),
+        Field::Threat => csv_cell(r.threat.unwrap_or("")),
+        Field::Tags => csv_cell(&r.tags.join(";")),
+        Field::Confidence => r.confidence.map(|c| c.to_string()).unwrap_or_default(),
+        Field::References => csv_cell(&r.references.join(";")),
+        Field::Ports => r
+            .ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(";"),
+        Field::VtMalicious => vt(|v| v.malicious),
+        Field::VtSuspicious => vt(|v| v.suspicious),
+        Field::VtHarmless => vt(|v| v.harmless),
+        Field::VtUndetected => vt(|v| v.undetected),
+        // The dashboard's time column; exports keep both times apart instead.
+        Field::Seen => r
+            .last_seen
+            .as_ref()
+            .or(r.first_seen.as_ref())
+            .cloned()
+            .unwrap_or_default(),
+    }
 }
 
 fn write_txt<'a, W: Write>(entries: impl Iterator<Item = &'a Entry>, out: W) -> io::Result<usize> {
@@ -432,6 +434,55 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(&rows[0][2], "feodo;threatfox");
         assert_eq!(&rows[1][1], "http://x.example/=cmd|' /C calc'!A0");
+    }
+
+    #[test]
+    fn csv_header_and_cells_follow_the_column_table() {
+        let mut st = store();
+        let otx = st.source_id("otx");
+        let obs = Observation {
+            first_seen: crate::model::time::Secs::from_second(1_610_000_000),
+            last_seen: crate::model::time::Secs::from_second(1_620_000_000),
+            threat: Some("Emotet".into()),
+            tags: vec!["botnet".into(), "epoch5".into()].into(),
+            confidence: Some(75),
+            references: vec!["https://r.example/1".into(), "https://r.example/2".into()].into(),
+            ports: vec![80, 8080].into(),
+            virustotal: Some(Box::new(VtStats {
+                malicious: 12,
+                suspicious: 3,
+                harmless: 50,
+                undetected: 7,
+                ..Default::default()
+            })),
+        };
+        st.replace_source(
+            otx,
+            vec![Sighting {
+                kind: IndicatorType::Domain,
+                value: "emotet.example".into(),
+                obs,
+            }],
+        );
+        let mut buf = Vec::new();
+        let entries = st.iter().map(|(_, e)| e);
+        write(Format::Csv, &st, entries, &mut buf, Timestamp::UNIX_EPOCH).unwrap();
+        let out = String::from_utf8(buf).unwrap();
+        let header = csv_header().collect::<Vec<_>>().join(",");
+        assert_eq!(out.lines().next(), Some(header.as_str()));
+        // Exactly as before the column table: scripts read these names and places.
+        assert_eq!(
+            header,
+            "type,value,sources,first_seen,last_seen,threat,tags,confidence,references,\
+             ports,vt_malicious,vt_suspicious,vt_harmless,vt_undetected"
+        );
+        assert_eq!(
+            out.lines().last(),
+            Some(
+                "domain,emotet.example,otx,2021-01-07T06:13:20Z,2021-05-03T00:00:00Z,Emotet,\
+                 botnet;epoch5,75,https://r.example/1;https://r.example/2,80;8080,12,3,50,7"
+            )
+        );
     }
 
     #[test]

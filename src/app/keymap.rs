@@ -1,231 +1,363 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Keys to actions, per mode. The one table of bindings, also shown by the help overlay.
+//! Keys to actions, per mode: the one table of bindings, [`BINDINGS`]. Key handling
+//! ([`action`]), the help overlay ([`help_lines`]) and the key hints on screen ([`hints`]:
+//! the footer, the filter prompt, the details title, the log title) all read it.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use Action as A;
+use Binding as B;
+use KeyCode as K;
 
 /// What the analyst asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Leave the dashboard.
     Quit,
+    /// Open the help overlay.
     Help,
+    /// Close the details or help overlay.
     Close,
+    /// Start typing a filter.
     FilterStart,
+    /// A character typed into the filter.
     FilterChar(char),
+    /// Delete the filter's last character.
     FilterBackspace,
+    /// Stop typing and keep the filter.
     FilterKeep,
+    /// Stop typing and clear the filter.
     FilterClear,
+    /// Focus the next pane.
     FocusNext,
+    /// Focus the previous pane.
     FocusPrev,
+    /// Fetch the selected source now.
     RefreshSelected,
+    /// Fetch every source now.
     RefreshAll,
+    /// Show or hide the selected source's rows.
     ToggleSource,
+    /// Cycle the type filter.
     CycleType,
+    /// Sort by the next column.
     CycleSort,
+    /// Reverse the sort.
     ReverseSort,
+    /// Open the details of the selected indicator.
     Details,
+    /// Look the selected indicator up (VirusTotal, OTX).
     Enrich,
+    /// Copy the selected value to the clipboard.
     Copy,
+    /// Export the rows shown.
     Export,
+    /// Cycle the log pane's size.
     LogSize,
+    /// Move the selection (or scroll the details) up one line.
     Up,
+    /// Move the selection (or scroll the details) down one line.
     Down,
+    /// Move up a page.
     PageUp,
+    /// Move down a page.
     PageDown,
+    /// Go to the first row.
     Top,
+    /// Go to the last row.
     Bottom,
 }
 
 /// Which input the keys go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
+    /// Browsing the sources and the table.
     #[default]
     Normal,
     /// Typing a `/` filter.
     Filter,
+    /// The details overlay is open.
     Details,
+    /// The help overlay is open.
     Help,
 }
 
-/// Every binding with its description, for the help overlay.
-pub const BINDINGS: [(&str, &str); 19] = [
-    ("q  Ctrl-C", "quit"),
-    ("?", "this help"),
-    ("/", "filter as you type (Enter keeps it, Esc clears it)"),
-    (
-        "Tab  Shift-Tab",
-        "move focus between sources and indicators",
+impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 4] = [Mode::Normal, Mode::Filter, Mode::Details, Mode::Help];
+}
+
+/// One key: a code and the modifiers it needs. A key event matches when its code is the
+/// same and it holds at least these modifiers; others it holds are ignored (capitals and
+/// `Shift-Tab` arrive with Shift, and `Ctrl-S` still sorts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key itself.
+    pub code: KeyCode,
+    /// Modifiers that must be held.
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+
+    /// Whether `event` is this key.
+    pub fn matches(self, event: &KeyEvent) -> bool {
+        event.code == self.code && event.modifiers.contains(self.mods)
+    }
+}
+
+/// How the help overlay shows a binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// A line of its own: the keys as shown, and what they do.
+    Line(&'static str, &'static str),
+    /// On the line whose keys read so: its keys are among that line's keys.
+    Under(&'static str),
+    /// Not in the overlay (the filter's own keys, told on the `/` line and in its prompt;
+    /// the other keys that close the details).
+    Unlisted,
+}
+
+/// Where on screen a key hint shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The footer, with the keys of [`Mode::Normal`] (it stays under the overlays).
+    Footer,
+    /// After the filter being typed, in place of the footer.
+    FilterPrompt,
+    /// The title of the details overlay.
+    DetailsTitle,
+    /// The title of the log pane.
+    LogTitle,
+}
+
+impl Place {
+    /// The mode whose keys a hint here names.
+    pub fn mode(self) -> Mode {
+        match self {
+            Place::Footer | Place::LogTitle => Mode::Normal,
+            Place::FilterPrompt => Mode::Filter,
+            Place::DetailsTitle => Mode::Details,
+        }
+    }
+}
+
+/// A short key hint on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    /// Where it shows.
+    pub at: &'static [Place],
+    /// The keys as shown (`⏎`, `r/R`).
+    pub keys: &'static str,
+    /// One or two words.
+    pub text: &'static str,
+}
+
+/// One row of the binding table: these keys, in these modes, ask for this action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    /// The keys, any of which will do.
+    pub keys: &'static [Key],
+    /// The modes they apply in.
+    pub modes: &'static [Mode],
+    /// What they ask for.
+    pub action: Action,
+    /// How the help overlay shows them.
+    pub help: Listing,
+    /// The key hint on screen, if any.
+    pub hint: Option<Hint>,
+}
+
+impl Binding {
+    /// These keys in these modes ask for this action; not in the help overlay until
+    /// [`Binding::line`] or [`Binding::under`] says how.
+    const fn new(action: Action, modes: &'static [Mode], keys: &'static [Key]) -> Self {
+        Binding {
+            keys,
+            modes,
+            action,
+            help: Listing::Unlisted,
+            hint: None,
+        }
+    }
+
+    const fn line(mut self, keys: &'static str, text: &'static str) -> Self {
+        self.help = Listing::Line(keys, text);
+        self
+    }
+
+    const fn under(mut self, line: &'static str) -> Self {
+        self.help = Listing::Under(line);
+        self
+    }
+
+    const fn hint(mut self, at: &'static [Place], keys: &'static str, text: &'static str) -> Self {
+        self.hint = Some(Hint { at, keys, text });
+        self
+    }
+
+    /// Whether this row binds `event` in `mode`.
+    pub fn binds(&self, mode: Mode, event: &KeyEvent) -> bool {
+        self.modes.contains(&mode) && self.keys.iter().any(|k| k.matches(event))
+    }
+}
+
+const EVERY: &[Mode] = &Mode::ALL;
+const NORMAL: &[Mode] = &[Mode::Normal];
+const FILTER: &[Mode] = &[Mode::Filter];
+const DETAILS: &[Mode] = &[Mode::Details];
+/// Where letters are keys (not typed into the filter).
+const LETTERS: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Help];
+/// Browsing a list or the details.
+const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details];
+/// Wherever the selection (or the details) moves, the filter prompt included.
+const MOVE: &[Mode] = &[Mode::Normal, Mode::Filter, Mode::Details];
+const NORMAL_HELP: &[Mode] = &[Mode::Normal, Mode::Help];
+
+const FOOTER: &[Place] = &[Place::Footer];
+const PROMPT: &[Place] = &[Place::FilterPrompt];
+const TITLE: &[Place] = &[Place::DetailsTitle];
+
+/// Every key binding, in the order of the help overlay. Hints show in this order too,
+/// which is why the details' `Esc` comes first.
+///
+/// A key no row binds falls back: in the filter prompt a character typed without Ctrl is
+/// added to the filter ([`Action::FilterChar`]); in help any key closes it; elsewhere it
+/// does nothing. See [`action`].
+pub const BINDINGS: &[Binding] = &[
+    B::new(A::Close, DETAILS, &[Key::plain(K::Esc)])
+        .under("Esc")
+        .hint(TITLE, "Esc", "closes"),
+    B::new(A::Quit, LETTERS, &[Key::ch('q')])
+        .line("q  Ctrl-C", "quit")
+        .hint(FOOTER, "q", "quit"),
+    B::new(A::Quit, EVERY, &[Key::ctrl('c'), Key::ctrl('C')]).under("q  Ctrl-C"),
+    B::new(A::Help, BROWSE, &[Key::ch('?')])
+        .line("?", "this help")
+        .hint(FOOTER, "?", "help"),
+    B::new(A::FilterStart, NORMAL, &[Key::ch('/')])
+        .line("/", "filter as you type (Enter keeps it, Esc clears it)")
+        .hint(FOOTER, "/", "filter"),
+    B::new(A::FilterKeep, FILTER, &[Key::plain(K::Enter)]).hint(PROMPT, "Enter", "keep"),
+    B::new(A::FilterBackspace, FILTER, &[Key::plain(K::Backspace)]),
+    B::new(A::FocusNext, NORMAL, &[Key::plain(K::Tab)])
+        .line(
+            "Tab  Shift-Tab",
+            "move focus between sources and indicators",
+        )
+        .hint(FOOTER, "Tab", "focus"),
+    B::new(A::FocusPrev, NORMAL, &[Key::plain(K::BackTab)]).under("Tab  Shift-Tab"),
+    B::new(A::RefreshSelected, NORMAL, &[Key::ch('r')])
+        .line("r", "refresh the selected source now")
+        .hint(FOOTER, "r/R", "refresh"),
+    B::new(A::RefreshAll, NORMAL, &[Key::ch('R')]).line("R", "refresh every source now"),
+    B::new(A::ToggleSource, NORMAL, &[Key::ch(' ')])
+        .line("Space", "show / hide the selected source's rows"),
+    B::new(A::CycleType, NORMAL, &[Key::ch('t')])
+        .line("t", "cycle the type filter (all, ipv4, ipv6, domain, ...)")
+        .hint(FOOTER, "t", "type"),
+    B::new(A::CycleSort, NORMAL, &[Key::ch('s')])
+        .line("s", "sort by the next column")
+        .hint(FOOTER, "s", "sort"),
+    B::new(A::ReverseSort, NORMAL, &[Key::ch('S')]).line("S", "reverse the sort"),
+    B::new(A::Details, NORMAL, &[Key::plain(K::Enter)])
+        .line("Enter", "details of the selected indicator")
+        .hint(FOOTER, "⏎", "details"),
+    B::new(
+        A::Close,
+        DETAILS,
+        &[Key::plain(K::Enter), Key::plain(K::Backspace)],
     ),
-    ("r", "refresh the selected source now"),
-    ("R", "refresh every source now"),
-    ("Space", "show / hide the selected source's rows"),
-    ("t", "cycle the type filter (all, ipv4, ipv6, domain, ...)"),
-    ("s", "sort by the next column"),
-    ("S", "reverse the sort"),
-    ("Enter", "details of the selected indicator"),
-    ("e", "enrich the selected indicator (VirusTotal, OTX)"),
-    (
-        "y",
-        "copy the value to the clipboard (OSC 52, works over SSH)",
-    ),
-    ("x", "export the rows shown to a file (path in the log)"),
-    ("l", "log pane size: small, large, hidden"),
-    ("j  k  ↑  ↓", "move the selection"),
-    ("PgUp  PgDn", "move a page"),
-    ("g Home  G End", "first / last row"),
-    ("Esc", "close details, help or the filter"),
+    B::new(A::Enrich, BROWSE, &[Key::ch('e')])
+        .line("e", "enrich the selected indicator (VirusTotal, OTX)")
+        .hint(&[Place::Footer, Place::DetailsTitle], "e", "enrich"),
+    B::new(A::Copy, BROWSE, &[Key::ch('y')])
+        .line(
+            "y",
+            "copy the value to the clipboard (OSC 52, works over SSH)",
+        )
+        .hint(TITLE, "y", "copy"),
+    B::new(A::Export, NORMAL, &[Key::ch('x')])
+        .line("x", "export the rows shown to a file (path in the log)")
+        .hint(FOOTER, "x", "export"),
+    B::new(A::LogSize, NORMAL, &[Key::ch('l')])
+        .line("l", "log pane size: small, large, hidden")
+        .hint(&[Place::LogTitle], "l", "size"),
+    B::new(A::Down, BROWSE, &[Key::ch('j')]).line("j  k  ↑  ↓", "move the selection"),
+    B::new(A::Up, BROWSE, &[Key::ch('k')]).under("j  k  ↑  ↓"),
+    B::new(A::Up, MOVE, &[Key::plain(K::Up)]).under("j  k  ↑  ↓"),
+    B::new(A::Down, MOVE, &[Key::plain(K::Down)]).under("j  k  ↑  ↓"),
+    B::new(A::PageUp, MOVE, &[Key::plain(K::PageUp)]).line("PgUp  PgDn", "move a page"),
+    B::new(A::PageDown, MOVE, &[Key::plain(K::PageDown)]).under("PgUp  PgDn"),
+    B::new(A::Top, BROWSE, &[Key::ch('g'), Key::plain(K::Home)])
+        .line("g Home  G End", "first / last row"),
+    B::new(A::Bottom, NORMAL, &[Key::ch('G'), Key::plain(K::End)]).under("g Home  G End"),
+    B::new(A::Close, NORMAL_HELP, &[Key::plain(K::Esc)])
+        .line("Esc", "close details, help or the filter"),
+    B::new(A::FilterClear, FILTER, &[Key::plain(K::Esc)])
+        .under("Esc")
+        .hint(PROMPT, "Esc", "clear"),
 ];
 
+/// The action `key` asks for in `mode`: the [`BINDINGS`] row that binds it there, else
+/// the mode's fallback (typing into the filter, closing help). Key releases ask nothing.
 pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')) {
-        return Some(Action::Quit);
+    BINDINGS
+        .iter()
+        .find(|b| b.binds(mode, &key))
+        .map(|b| b.action)
+        .or_else(|| fallback(mode, &key))
+}
+
+/// What a key no row binds does in `mode`.
+fn fallback(mode: Mode, key: &KeyEvent) -> Option<Action> {
+    match (mode, key.code) {
+        (Mode::Filter, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::FilterChar(c))
+        }
+        (Mode::Help, _) => Some(Action::Close),
+        _ => None,
     }
-    match mode {
-        Mode::Filter => match key.code {
-            KeyCode::Enter => Some(Action::FilterKeep),
-            KeyCode::Esc => Some(Action::FilterClear),
-            KeyCode::Backspace => Some(Action::FilterBackspace),
-            KeyCode::Up => Some(Action::Up),
-            KeyCode::Down => Some(Action::Down),
-            KeyCode::PageUp => Some(Action::PageUp),
-            KeyCode::PageDown => Some(Action::PageDown),
-            KeyCode::Char(c) if !ctrl => Some(Action::FilterChar(c)),
-            _ => None,
-        },
-        Mode::Help => match key.code {
-            KeyCode::Char('q') => Some(Action::Quit),
-            _ => Some(Action::Close),
-        },
-        Mode::Details => match key.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace => Some(Action::Close),
-            KeyCode::Char('q') => Some(Action::Quit),
-            KeyCode::Char('?') => Some(Action::Help),
-            KeyCode::Char('e') => Some(Action::Enrich),
-            KeyCode::Char('y') => Some(Action::Copy),
-            KeyCode::Char('j') | KeyCode::Down => Some(Action::Down),
-            KeyCode::Char('k') | KeyCode::Up => Some(Action::Up),
-            KeyCode::PageDown => Some(Action::PageDown),
-            KeyCode::PageUp => Some(Action::PageUp),
-            KeyCode::Char('g') | KeyCode::Home => Some(Action::Top),
-            _ => None,
-        },
-        Mode::Normal => Some(match key.code {
-            KeyCode::Char('q') => Action::Quit,
-            KeyCode::Char('?') => Action::Help,
-            KeyCode::Char('/') => Action::FilterStart,
-            KeyCode::Tab => Action::FocusNext,
-            KeyCode::BackTab => Action::FocusPrev,
-            KeyCode::Char('r') => Action::RefreshSelected,
-            KeyCode::Char('R') => Action::RefreshAll,
-            KeyCode::Char(' ') => Action::ToggleSource,
-            KeyCode::Char('t') => Action::CycleType,
-            KeyCode::Char('s') => Action::CycleSort,
-            KeyCode::Char('S') => Action::ReverseSort,
-            KeyCode::Enter => Action::Details,
-            KeyCode::Char('e') => Action::Enrich,
-            KeyCode::Char('y') => Action::Copy,
-            KeyCode::Char('x') => Action::Export,
-            KeyCode::Char('l') => Action::LogSize,
-            KeyCode::Char('j') | KeyCode::Down => Action::Down,
-            KeyCode::Char('k') | KeyCode::Up => Action::Up,
-            KeyCode::PageDown => Action::PageDown,
-            KeyCode::PageUp => Action::PageUp,
-            KeyCode::Char('g') | KeyCode::Home => Action::Top,
-            KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-            KeyCode::Esc => Action::Close,
-            _ => return None,
-        }),
-    }
+}
+
+/// The help overlay's lines, in order: the keys as shown, and what they do.
+pub fn help_lines() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BINDINGS.iter().filter_map(|b| match b.help {
+        Listing::Line(keys, text) => Some((keys, text)),
+        _ => None,
+    })
+}
+
+/// The key hints shown at `place`, in order: the keys as shown, and a word or two.
+pub fn hints(place: Place) -> impl Iterator<Item = (&'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter_map(|b| b.hint)
+        .filter(move |h| h.at.contains(&place))
+        .map(|h| (h.keys, h.text))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn k(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    #[test]
-    fn every_design_key_is_bound_in_normal_mode() {
-        let expect = [
-            (KeyCode::Char('q'), Action::Quit),
-            (KeyCode::Char('?'), Action::Help),
-            (KeyCode::Char('/'), Action::FilterStart),
-            (KeyCode::Tab, Action::FocusNext),
-            (KeyCode::BackTab, Action::FocusPrev),
-            (KeyCode::Char('r'), Action::RefreshSelected),
-            (KeyCode::Char('R'), Action::RefreshAll),
-            (KeyCode::Char(' '), Action::ToggleSource),
-            (KeyCode::Char('t'), Action::CycleType),
-            (KeyCode::Char('s'), Action::CycleSort),
-            (KeyCode::Char('S'), Action::ReverseSort),
-            (KeyCode::Enter, Action::Details),
-            (KeyCode::Char('e'), Action::Enrich),
-            (KeyCode::Char('y'), Action::Copy),
-            (KeyCode::Char('x'), Action::Export),
-            (KeyCode::Char('l'), Action::LogSize),
-            (KeyCode::Char('j'), Action::Down),
-            (KeyCode::Char('k'), Action::Up),
-            (KeyCode::Down, Action::Down),
-            (KeyCode::Up, Action::Up),
-            (KeyCode::PageUp, Action::PageUp),
-            (KeyCode::PageDown, Action::PageDown),
-            (KeyCode::Char('g'), Action::Top),
-            (KeyCode::Char('G'), Action::Bottom),
-            (KeyCode::Home, Action::Top),
-            (KeyCode::End, Action::Bottom),
-        ];
-        for (code, want) in expect {
-            assert_eq!(action(Mode::Normal, k(code)), Some(want), "{code:?}");
-        }
-        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for mode in [Mode::Normal, Mode::Filter, Mode::Details, Mode::Help] {
-            assert_eq!(action(mode, ctrl_c), Some(Action::Quit), "{mode:?}");
-        }
-    }
-
-    #[test]
-    fn filter_mode_types_letters() {
-        assert_eq!(
-            action(Mode::Filter, k(KeyCode::Char('q'))),
-            Some(Action::FilterChar('q'))
-        );
-        assert_eq!(
-            action(Mode::Filter, k(KeyCode::Char('/'))),
-            Some(Action::FilterChar('/'))
-        );
-        assert_eq!(
-            action(Mode::Filter, k(KeyCode::Enter)),
-            Some(Action::FilterKeep)
-        );
-        assert_eq!(
-            action(Mode::Filter, k(KeyCode::Esc)),
-            Some(Action::FilterClear)
-        );
-    }
-
-    #[test]
-    fn no_key_is_bound_twice_in_normal_mode() {
-        let codes: Vec<KeyCode> = (0u8..128)
-            .map(|c| KeyCode::Char(c as char))
-            .chain([KeyCode::Enter, KeyCode::Tab, KeyCode::BackTab, KeyCode::Esc])
-            .collect();
-        // Each action other than movement/top/bottom has exactly one key.
-        let mut seen = std::collections::HashMap::new();
-        for c in codes {
-            if let Some(a) = action(Mode::Normal, k(c)) {
-                *seen.entry(format!("{a:?}")).or_insert(0) += 1;
-            }
-        }
-        for (a, n) in seen {
-            let multi = ["Up", "Down", "Top", "Bottom"].contains(&a.as_str());
-            assert!(n == 1 || multi, "{a} bound {n} times");
-        }
-    }
-}
+mod tests;

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::IndicatorType;
 use crate::model::list::List;
+use crate::store::columns;
 use crate::store::set::{Entry, SourceId, Store};
 
 /// What the analyst asked to see.
@@ -27,39 +28,37 @@ impl Query {
     }
 }
 
+/// What rows are ordered by: arrival, or the column of [`columns::COLUMNS`] that names
+/// the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
     /// The order the sources delivered.
     #[default]
     Arrival,
+    /// Indicator type.
     Type,
+    /// Value, bytewise.
     Value,
+    /// Most sources first.
     Sources,
+    /// Known threats first, by name regardless of case.
     Threat,
+    /// Newest first (last seen, else first seen); undated last.
     LastSeen,
 }
 
 impl SortKey {
+    /// The key after this one, in the order of the column table
+    /// ([`columns::sort_cycle`]), back to arrival after the last.
     pub fn next(self) -> SortKey {
-        match self {
-            SortKey::Arrival => SortKey::Type,
-            SortKey::Type => SortKey::Value,
-            SortKey::Value => SortKey::Sources,
-            SortKey::Sources => SortKey::Threat,
-            SortKey::Threat => SortKey::LastSeen,
-            SortKey::LastSeen => SortKey::Arrival,
-        }
+        let mut cycle = columns::sort_cycle().skip_while(|&k| k != self);
+        cycle.next();
+        cycle.next().unwrap_or(SortKey::Arrival)
     }
 
+    /// What the header calls it: the label of the column it sorts.
     pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Arrival => "arrival",
-            SortKey::Type => "type",
-            SortKey::Value => "value",
-            SortKey::Sources => "sources",
-            SortKey::Threat => "threat",
-            SortKey::LastSeen => "last seen",
-        }
+        columns::sorted_by(self).map_or("arrival", |c| c.label)
     }
 }
 

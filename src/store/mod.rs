@@ -4,6 +4,7 @@
 //! The indicator store: the merged set across sources ([`set`]), its filter, each
 //! source's fetch health, and persistence ([`persist`]).
 
+pub mod columns;
 pub mod filter;
 pub mod health;
 pub mod persist;

@@ -184,19 +184,23 @@ impl Store {
 
     /// Every slot, tombstones (entries without sightings) included.
     pub fn slots(&self) -> &[Entry] {
+        #[cfg(test)]
+        reads::add(self.entries.len());
         &self.entries
     }
 
     /// Live entries with their positions.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &Entry)> + '_ {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| !e.sightings.is_empty())
+        let slots = self.entries.iter();
+        #[cfg(test)]
+        let slots = slots.inspect(|_| reads::add(1));
+        slots.enumerate().filter(|(_, e)| !e.sightings.is_empty())
     }
 
     /// The live entry at `idx`.
     pub fn get(&self, idx: usize) -> Option<&Entry> {
+        #[cfg(test)]
+        reads::add(1);
         self.entries.get(idx).filter(|e| !e.sightings.is_empty())
     }
 
@@ -213,6 +217,8 @@ impl Store {
 
     /// How many entries `id` contributes to.
     pub fn count_for(&self, id: SourceId) -> usize {
+        #[cfg(test)]
+        reads::add(self.entries.len());
         self.entries.iter().filter(|e| e.has_source(id)).count()
     }
 
@@ -334,6 +340,27 @@ impl Store {
             });
         }
         self.index = index;
+    }
+}
+
+/// Entries read on this thread through [`Store::get`], [`Store::iter`], [`Store::slots`]
+/// and [`Store::count_for`] (the last two count every slot), in unit tests only: a test
+/// can prove that a frame reads the rows on screen and no others.
+#[cfg(test)]
+pub(crate) mod reads {
+    use std::cell::Cell;
+
+    thread_local! {
+        static READS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub(crate) fn add(n: usize) {
+        READS.with(|r| r.set(r.get().saturating_add(n)));
+    }
+
+    /// Entries read since the last call.
+    pub(crate) fn take() -> usize {
+        READS.with(|r| r.replace(0))
     }
 }
 

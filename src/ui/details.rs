@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::App;
+use crate::app::keymap::Place;
 use crate::model::sanitize::sanitize_truncated;
 use crate::model::time::Secs;
 use crate::model::time::rfc3339;
@@ -148,7 +149,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     let block = Block::bordered()
         .title(Line::from(Span::styled(
-            " Details (Esc closes · e enrich · y copy) ",
+            format!(" Details ({}) ", super::joined_hints(Place::DetailsTitle)),
             theme.title(),
         )))
         .border_style(theme.focused_border());

@@ -1,7 +1,7 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `?` overlay: every key binding.
+//! The `?` overlay: every key binding, from the binding table.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,20 +9,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::keymap::BINDINGS;
+use crate::app::keymap::help_lines;
 
 pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let key_w = BINDINGS
-        .iter()
+    let key_w = help_lines()
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(8);
-    let lines: Vec<Line> = BINDINGS
-        .iter()
+    let lines: Vec<Line> = help_lines()
         .map(|(k, d)| {
             Line::from(vec![
                 Span::styled(format!(" {k:<key_w$}  "), theme.accent()),
-                Span::raw(*d),
+                Span::raw(d),
             ])
         })
         .collect();

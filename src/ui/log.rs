@@ -12,10 +12,19 @@ use tui_logger::{TuiLoggerLevelOutput, TuiLoggerWidget};
 
 use super::theme::Theme;
 use crate::app::App;
+use crate::app::keymap::{Place, hints};
+
+/// ` Log (l: size) `, from the binding table.
+fn title() -> String {
+    let keys: Vec<String> = hints(Place::LogTitle)
+        .map(|(k, d)| format!("{k}: {d}"))
+        .collect();
+    format!(" Log ({}) ", keys.join(" · "))
+}
 
 pub fn render(_app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let block = Block::bordered()
-        .title(Line::from(Span::styled(" Log (l: size) ", theme.title())))
+        .title(Line::from(Span::styled(title(), theme.title())))
         .border_style(theme.border());
     let widget = TuiLoggerWidget::default()
         .block(block)

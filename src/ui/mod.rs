@@ -5,6 +5,7 @@
 //! string from outside passes through [`crate::model::sanitize`] before it is drawn.
 
 pub mod cell;
+pub mod columns;
 pub mod details;
 pub mod format;
 pub mod help;
@@ -22,6 +23,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use crate::app::keymap::{Place, hints};
 use crate::app::layout;
 use crate::app::{App, Mode};
 use crate::model::sanitize::sanitize_truncated;
@@ -132,7 +134,10 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 usize::from(area.width).saturating_sub(30),
             )),
             Span::styled("▏", theme.accent()),
-            Span::styled("  Enter keep · Esc clear", theme.dim()),
+            Span::styled(
+                format!("  {}", joined_hints(Place::FilterPrompt)),
+                theme.dim(),
+            ),
         ])
     } else if let Some(n) = &app.notice {
         Line::from(Span::styled(
@@ -140,20 +145,8 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.accent(),
         ))
     } else {
-        let keys = [
-            ("q", "quit"),
-            ("?", "help"),
-            ("/", "filter"),
-            ("Tab", "focus"),
-            ("r/R", "refresh"),
-            ("t", "type"),
-            ("s", "sort"),
-            ("⏎", "details"),
-            ("e", "enrich"),
-            ("x", "export"),
-        ];
         let mut spans = Vec::new();
-        for (k, d) in keys {
+        for (k, d) in hints(Place::Footer) {
             spans.push(Span::styled(format!(" {k}"), theme.accent()));
             spans.push(Span::raw(format!(" {d}")));
         }
@@ -161,4 +154,12 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The key hints at `place` as one string: `Enter keep · Esc clear`.
+pub(crate) fn joined_hints(place: Place) -> String {
+    hints(place)
+        .map(|(k, d)| format!("{k} {d}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

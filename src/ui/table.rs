@@ -8,16 +8,20 @@
 use std::fmt::Write;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use super::cell::{Fixed, put};
+use super::columns::{self, Field};
 use super::format::{write_ago, write_date};
 use super::theme::Theme;
 use crate::app::{App, Focus};
+use crate::store::Entry;
 
+/// Draws the indicator table into `area`: a heading row, then the rows on screen.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Focus::Table;
     let title = format!(" Indicators ({}) ", super::format::count(app.rows.len()));
@@ -28,14 +32,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         } else {
             theme.border()
         });
-    let wide = area.width >= 110;
-    let (src_w, threat_w) = if wide { (24u16, 26u16) } else { (14, 16) };
-    // type, value (fills), sources, threat, last seen; 1-column gaps.
-    let value_w = area
-        .width
-        .saturating_sub(2 + 6 + src_w + threat_w + 10 + 4 + 1)
-        .max(8);
-    let widths = [6, value_w, src_w, threat_w, 10];
+    let widths = columns::widths(area.width);
     frame.render_widget(&block, area);
     let inner = block.inner(area);
     let buf = frame.buffer_mut();
@@ -47,59 +44,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Rect::new(x.min(inner.right()), y, w, 1)
     };
     if inner.height > 0 {
-        let header = ["TYPE", "VALUE", "SOURCES", "THREAT", "LAST SEEN"];
         buf.set_style(
             Rect::new(inner.x, inner.y, inner.width, 1),
             theme.header_row(),
         );
-        for (i, h) in header.iter().enumerate() {
-            put(buf, column(i, inner.y), &[(h, Style::default())]);
+        for (i, c) in columns::shown().enumerate() {
+            let h = columns::heading(c);
+            put(buf, column(i, inner.y), &[(h.as_str(), Style::default())]);
         }
     }
     let page = usize::from(inner.height.saturating_sub(1));
     let end = (app.offset + page).min(app.rows.len());
     let visible = app.rows.get(app.offset..end).unwrap_or(&[]);
-    let plain = Style::default();
     for (n, &i) in visible.iter().enumerate() {
         let Some(e) = app.store.get(i as usize) else {
             continue;
         };
         let y = inner.y + 1 + n as u16;
-        put(buf, column(0, y), &[(e.kind.as_str(), plain)]);
-        let mut flag = Fixed::<16>::new();
-        if let Some(v) = e.virustotal().filter(|v| v.malicious > 0) {
-            let _ = write!(flag, "⚠{} ", v.malicious);
+        for (k, c) in columns::shown().enumerate() {
+            cell(app, e, c.field, buf, column(k, y), theme);
         }
-        put(
-            buf,
-            column(1, y),
-            &[(flag.as_str(), theme.malicious()), (&e.value, plain)],
-        );
-        // Sources joined by commas, as at most this many parts.
-        let mut parts = [("", plain); 16];
-        let mut k = 0;
-        for id in e.source_ids() {
-            if k + 2 > parts.len() {
-                break;
-            }
-            if k > 0 {
-                parts[k] = (",", plain);
-                k += 1;
-            }
-            parts[k] = (app.store.source_name(id), plain);
-            k += 1;
-        }
-        put(buf, column(2, y), &parts[..k]);
-        put(buf, column(3, y), &[(e.threat().map_or("", |t| t), plain)]);
-        let mut seen = Fixed::<16>::new();
-        if let Some(t) = e.last_seen().or_else(|| e.first_seen()) {
-            let _ = if app.now.as_second() - t.as_second() < 86_400 {
-                write_ago(&mut seen, app.now, t)
-            } else {
-                write_date(&mut seen, t)
-            };
-        }
-        put(buf, column(4, y), &[(seen.as_str(), plain)]);
         if app.offset + n == app.selected {
             buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme.selected());
         }
@@ -130,5 +94,64 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             area.inner(Margin::new(0, 1)),
             &mut sb,
         );
+    }
+}
+
+/// Writes `e`'s `field` into `area`, allocating nothing.
+fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme: &Theme) {
+    let plain = Style::default();
+    match field {
+        Field::Type => put(buf, area, &[(e.kind.as_str(), plain)]),
+        Field::Value => {
+            let mut flag = Fixed::<16>::new();
+            if let Some(v) = e.virustotal().filter(|v| v.malicious > 0) {
+                let _ = write!(flag, "⚠{} ", v.malicious);
+            }
+            put(
+                buf,
+                area,
+                &[(flag.as_str(), theme.malicious()), (&e.value, plain)],
+            );
+        }
+        Field::Sources => {
+            // Sources joined by commas, as at most this many parts.
+            let mut parts = [("", plain); 16];
+            let mut k = 0;
+            for id in e.source_ids() {
+                if k + 2 > parts.len() {
+                    break;
+                }
+                if k > 0 {
+                    parts[k] = (",", plain);
+                    k += 1;
+                }
+                parts[k] = (app.store.source_name(id), plain);
+                k += 1;
+            }
+            put(buf, area, &parts[..k]);
+        }
+        Field::Threat => put(buf, area, &[(e.threat().map_or("", |t| t), plain)]),
+        Field::Seen => {
+            let mut seen = Fixed::<16>::new();
+            if let Some(t) = e.last_seen().or_else(|| e.first_seen()) {
+                let _ = if app.now.as_second() - t.as_second() < 86_400 {
+                    write_ago(&mut seen, app.now, t)
+                } else {
+                    write_date(&mut seen, t)
+                };
+            }
+            put(buf, area, &[(seen.as_str(), plain)]);
+        }
+        // Columns only exports carry; the dashboard shows none of them.
+        Field::FirstSeen
+        | Field::LastSeen
+        | Field::Tags
+        | Field::Confidence
+        | Field::References
+        | Field::Ports
+        | Field::VtMalicious
+        | Field::VtSuspicious
+        | Field::VtHarmless
+        | Field::VtUndetected => {}
     }
 }
