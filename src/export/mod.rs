@@ -1,0 +1,160 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Writing indicators out: JSON Lines, CSV, a STIX 2.1 bundle, or a plain value list,
+//! one file per format; [`write_file`] replaces a file only when the whole export is
+//! written.
+
+mod csv;
+mod jsonl;
+mod stix;
+mod txt;
+
+pub use self::csv::{csv_cell, csv_header};
+pub use stix::stix_pattern;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::model::time::rfc3339;
+use crate::model::{IndicatorType, VtStats};
+use crate::store::set::{Entry, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// Spreadsheet-safe CSV with a header row.
+    Csv,
+    /// A STIX 2.1 bundle of indicator (and vulnerability) objects.
+    Stix,
+    /// Values only, one per line (a blocklist).
+    Txt,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Stix => "stix",
+            Format::Txt => "txt",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Stix => "json",
+            Format::Txt => "txt",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <Format as clap::ValueEnum>::from_str(s, true)
+    }
+}
+
+/// One indicator as exported: the merged view of every source's sighting.
+#[derive(Serialize)]
+pub struct Record<'a> {
+    #[serde(rename = "type")]
+    pub kind: IndicatorType,
+    pub value: &'a str,
+    pub sources: Vec<&'a str>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub threat: Option<&'a str>,
+    pub tags: Vec<&'a str>,
+    pub confidence: Option<u8>,
+    pub references: Vec<&'a str>,
+    pub ports: Vec<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub virustotal: Option<VtStats>,
+}
+
+impl<'a> Record<'a> {
+    pub fn new(store: &'a Store, e: &'a Entry) -> Self {
+        Record {
+            kind: e.kind,
+            value: &e.value,
+            sources: e.source_ids().map(|id| store.source_name(id)).collect(),
+            first_seen: e.first_seen().map(rfc3339),
+            last_seen: e.last_seen().map(rfc3339),
+            threat: e.threat().map(|t| &**t),
+            tags: e.tags().into_iter().map(|t| &**t).collect(),
+            confidence: e.confidence(),
+            references: e.references().into_iter().map(|t| &**t).collect(),
+            ports: e.ports(),
+            virustotal: e.virustotal(),
+        }
+    }
+}
+
+/// Writes `entries` of `store` in `format`; returns how many were written.
+pub fn write<'a, W: Write>(
+    format: Format,
+    store: &'a Store,
+    entries: impl Iterator<Item = &'a Entry>,
+    out: W,
+    now: Timestamp,
+) -> io::Result<usize> {
+    match format {
+        Format::Jsonl => jsonl::write_jsonl(store, entries, out),
+        Format::Csv => self::csv::write_csv(store, entries, out),
+        Format::Stix => stix::write_stix(store, entries, out, now),
+        Format::Txt => txt::write_txt(entries, out),
+    }
+}
+
+/// Writes to `path` through a temporary file in the same folder, renamed into place,
+/// so a reader never sees half an export. A path that names something other than a
+/// regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written straight through, and a
+/// symbolic link is followed, never replaced.
+pub fn write_file<'a>(
+    path: &Path,
+    format: Format,
+    store: &'a Store,
+    entries: impl Iterator<Item = &'a Entry>,
+    now: Timestamp,
+) -> io::Result<usize> {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
+        let f = std::fs::OpenOptions::new().write(true).open(&target)?;
+        return write(format, store, entries, f, now);
+    }
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let f = std::fs::File::create(&tmp)?;
+        let n = write(format, store, entries, &f, now)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)?;
+        Ok(n)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests;
