@@ -20,7 +20,7 @@ pub fn deliver(app: &mut App, source: usize, sightings: Vec<Sighting>, now: Time
         result: Ok(FetchOutput {
             batch: ParsedBatch {
                 sightings,
-                skipped: 0,
+                skipped: Default::default(),
             },
             requests: 1,
             ..Default::default()

@@ -247,7 +247,7 @@ pub async fn run_offline(
                     outcome: RunOutcome::Ok(FetchOutput {
                         batch: sources::ParsedBatch {
                             sightings: c.sightings.clone(),
-                            skipped: 0,
+                            skipped: Default::default(),
                         },
                         ..Default::default()
                     }),

@@ -112,7 +112,7 @@ fn huge_values_are_skipped_not_kept() {
     let list = format!("http://x.example/{big}\n{big}.example\n192.0.2.1\n");
     let b = plain_list::parse(list.as_bytes(), None).unwrap();
     assert_eq!(b.sightings.len(), 1);
-    assert_eq!(b.skipped, 2);
+    assert_eq!(b.skipped.total(), 2);
     let doc = format!(r#"[{{"ip_address":"192.0.2.1","malware":"{big}"}}]"#);
     let b = feodo::parse(doc.as_bytes()).unwrap();
     assert_eq!(b.sightings.len(), 1, "a long threat name is data, kept");
@@ -126,7 +126,7 @@ fn a_million_line_record_is_parsed_in_bounded_time() {
     doc.push_str("\",\"online\",\"\",\"malware_download\",\"\",\"\",\"\"\n\"2\",\"2024-01-01 00:00:00\",\"http://ok.example/\",\"online\",\"\",\"m\",\"\",\"\",\"\"\n");
     let b = urlhaus::parse_csv(doc.as_bytes()).unwrap();
     assert_eq!(b.sightings.len(), 1);
-    assert_eq!(b.skipped, 1);
+    assert_eq!(b.skipped.total(), 1);
     let lines = "\n".repeat(1_000_000) + "192.0.2.1\n";
     let b = plain_list::parse(lines.as_bytes(), None).unwrap();
     assert_eq!(b.sightings.len(), 1);
@@ -161,7 +161,7 @@ fn numbers_and_objects_where_strings_belong() {
                  {"ip_address":12345,"port":[1]}]"#;
     let b = feodo::parse(doc.as_bytes()).unwrap();
     assert_eq!(b.sightings.len(), 1);
-    assert_eq!(b.skipped, 1);
+    assert_eq!(b.skipped.total(), 1);
     assert_eq!(b.sightings[0].obs.ports.as_slice(), [443]);
     assert!(
         b.sightings[0].obs.first_seen.is_some(),

@@ -617,7 +617,7 @@ async fn virustotal_looks_up_each_watched_value_and_skips_unknown_ones() {
     );
     let out = fetch(&c, &spec).await.unwrap();
     assert_eq!(out.batch.sightings.len(), 2);
-    assert_eq!(out.batch.skipped, 1, "404 NotFoundError");
+    assert_eq!(out.batch.skipped.total(), 1, "404 NotFoundError");
     let ip = out
         .batch
         .sightings

@@ -102,12 +102,14 @@ impl App {
                 s.last_ok = Some(at);
                 s.last_error = None;
                 s.live_data = true;
-                if out.batch.skipped > 0 {
+                if !out.batch.skipped.is_empty() {
                     fx.push(Effect::Log {
                         level: tracing::Level::INFO,
                         text: format!(
-                            "{}: skipped {} malformed or unmodelled records",
-                            s.spec.name, out.batch.skipped
+                            "{}: skipped {} records: {}",
+                            s.spec.name,
+                            out.batch.skipped.total(),
+                            out.batch.skipped.summary()
                         ),
                     });
                 }

@@ -61,7 +61,7 @@ pub(crate) fn ok(sightings: Vec<Sighting>) -> Result<FetchOutput, FetchError> {
     Ok(FetchOutput {
         batch: ParsedBatch {
             sightings,
-            skipped: 0,
+            skipped: Default::default(),
         },
         bytes: 100,
         requests: 1,

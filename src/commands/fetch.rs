@@ -213,7 +213,7 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
                     "ok"
                 },
                 r.count,
-                out.batch.skipped,
+                out.batch.skipped.total(),
                 time
             ),
             RunOutcome::Failed(e) => writeln!(

@@ -12,14 +12,138 @@ use crate::model::{IndicatorType, Observation, Sighting};
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ParsedBatch {
     pub sightings: Vec<Sighting>,
-    /// Records that were malformed or of a type not modelled.
-    pub skipped: usize,
+    /// Records that were not taken, counted by reason.
+    pub skipped: Skips,
 }
 
 impl ParsedBatch {
     pub fn extend(&mut self, other: ParsedBatch) {
         self.sightings.extend(other.sightings);
-        self.skipped += other.skipped;
+        self.skipped.merge(other.skipped);
+    }
+}
+
+/// Why a record of a document was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// A type of indicator that is not modelled (an OTX `Mutex`, a MISP `regkey`).
+    UnsupportedType,
+    /// A value that does not normalise as its type (a bad address, an over-long URL).
+    InvalidValue,
+    /// A record without a field it needs (no value, no type).
+    MissingField,
+    /// A record that could not be read at all (a bad CSV row, a JSON line that is not).
+    Malformed,
+    /// Something the format allows but this reader does not take, named (e.g. a STIX
+    /// pattern joined by `AND`).
+    Unsupported(&'static str),
+}
+
+impl SkipReason {
+    /// A short label for counts and logs.
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipReason::UnsupportedType => "unsupported type",
+            SkipReason::InvalidValue => "invalid value",
+            SkipReason::MissingField => "missing field",
+            SkipReason::Malformed => "malformed record",
+            SkipReason::Unsupported(what) => what,
+        }
+    }
+}
+
+/// How many raw values are kept per reason, as examples for the log.
+pub const SKIP_SAMPLES: usize = 3;
+
+/// Skipped records counted by reason, with the first few raw values of each (sanitised,
+/// shortened) as examples.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Skips {
+    by_reason: Vec<SkipCount>,
+}
+
+/// One reason's count and examples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipCount {
+    pub reason: SkipReason,
+    pub count: usize,
+    pub samples: Vec<String>,
+}
+
+impl Skips {
+    /// Counts one record skipped for `reason`; `raw` (may be empty) becomes an example.
+    pub fn add(&mut self, reason: SkipReason, raw: &str) {
+        let i = match self.by_reason.iter().position(|c| c.reason == reason) {
+            Some(i) => i,
+            None => {
+                self.by_reason.push(SkipCount {
+                    reason,
+                    count: 0,
+                    samples: Vec::new(),
+                });
+                self.by_reason.len() - 1
+            }
+        };
+        let c = &mut self.by_reason[i];
+        c.count += 1;
+        if c.samples.len() < SKIP_SAMPLES && !raw.trim().is_empty() {
+            c.samples
+                .push(crate::model::sanitize::one_line(raw.trim(), 80));
+        }
+    }
+
+    /// Adds `other`'s counts and (up to the limit) its examples.
+    pub fn merge(&mut self, other: Skips) {
+        for o in other.by_reason {
+            match self.by_reason.iter_mut().find(|c| c.reason == o.reason) {
+                Some(c) => {
+                    c.count += o.count;
+                    let room = SKIP_SAMPLES.saturating_sub(c.samples.len());
+                    c.samples.extend(o.samples.into_iter().take(room));
+                }
+                None => self.by_reason.push(o),
+            }
+        }
+    }
+
+    /// Records skipped in all.
+    pub fn total(&self) -> usize {
+        self.by_reason.iter().map(|c| c.count).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total() == 0
+    }
+
+    /// The count of one reason.
+    pub fn count(&self, reason: SkipReason) -> usize {
+        self.by_reason
+            .iter()
+            .find(|c| c.reason == reason)
+            .map_or(0, |c| c.count)
+    }
+
+    /// Each reason with its count and examples, most frequent first.
+    pub fn reasons(&self) -> Vec<&SkipCount> {
+        let mut v: Vec<&SkipCount> = self.by_reason.iter().collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
+        v
+    }
+
+    /// One line: `12 invalid value (e.g. `x`, `y`), 3 unsupported type`.
+    pub fn summary(&self) -> String {
+        self.reasons()
+            .iter()
+            .map(|c| {
+                if c.samples.is_empty() {
+                    format!("{} {}", c.count, c.reason.label())
+                } else {
+                    let eg: Vec<String> = c.samples.iter().map(|s| format!("`{s}`")).collect();
+                    format!("{} {} (e.g. {})", c.count, c.reason.label(), eg.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -66,7 +190,7 @@ impl BatchBuilder {
     pub fn push(&mut self, kind: IndicatorType, raw: &str, obs: Observation) {
         match normalise(kind, raw) {
             Ok(n) => self.push_normalised(n, obs),
-            Err(_) => self.batch.skipped += 1,
+            Err(_) => self.skip(SkipReason::InvalidValue, raw),
         }
     }
 
@@ -83,8 +207,9 @@ impl BatchBuilder {
         });
     }
 
-    pub fn skip(&mut self) {
-        self.batch.skipped += 1;
+    /// Counts a record not taken, with its raw value (or `""`) as an example.
+    pub fn skip(&mut self, reason: SkipReason, raw: &str) {
+        self.batch.skipped.add(reason, raw);
     }
 
     /// The batch, holding no spare capacity: it may wait a while for the other sources.
@@ -199,6 +324,26 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn skips_count_by_reason_and_keep_a_few_sanitised_examples() {
+        let mut s = Skips::default();
+        for v in ["a\u{1b}[31m", "b", "c", "d"] {
+            s.add(SkipReason::InvalidValue, v);
+        }
+        s.add(SkipReason::UnsupportedType, "Mutex");
+        let mut other = Skips::default();
+        other.add(SkipReason::UnsupportedType, "FilePath");
+        other.add(SkipReason::MissingField, "");
+        s.merge(other);
+        assert_eq!(s.total(), 7);
+        assert_eq!(s.count(SkipReason::UnsupportedType), 2);
+        assert_eq!(
+            s.summary(),
+            "4 invalid value (e.g. `a\\x1b[31m`, `b`, `c`), 2 unsupported type (e.g. `Mutex`, `FilePath`), 1 missing field"
+        );
+        assert!(Skips::default().is_empty());
     }
 
     #[test]

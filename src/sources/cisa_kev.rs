@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use super::SkipReason;
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
@@ -41,7 +42,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
 
 fn push(b: &mut BatchBuilder, v: Vuln) {
     let Some(id) = v.cve_id else {
-        b.skip();
+        b.skip(SkipReason::MissingField, "cveID");
         return;
     };
     let mut tags = Vec::new();
@@ -117,7 +118,7 @@ mod tests {
     fn parses_the_catalogue() {
         let b = parse(&fixture("cisa_kev/known_exploited_vulnerabilities.json")).unwrap();
         assert_eq!(b.sightings.len(), 2);
-        assert_eq!(b.skipped, 1);
+        assert_eq!(b.skipped.total(), 1);
         let s = find(&b, "CVE-2021-44228");
         assert_eq!(
             s.obs.threat.as_deref(),

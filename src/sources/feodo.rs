@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
+use super::{BatchBuilder, ParseError, ParsedBatch, SkipReason, lenient};
 use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::indicator::detect;
@@ -41,7 +41,10 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
 fn push(b: &mut BatchBuilder, e: Entry) {
     let ip = e.ip_address.as_deref().and_then(detect);
     let Some(n) = ip.filter(|n| matches!(n.kind, IndicatorType::Ipv4 | IndicatorType::Ipv6)) else {
-        b.skip();
+        match e.ip_address.as_deref() {
+            Some(raw) => b.skip(SkipReason::InvalidValue, raw),
+            None => b.skip(SkipReason::MissingField, "ip_address"),
+        }
         return;
     };
     let mut tags = Vec::new();
@@ -98,7 +101,7 @@ mod tests {
     fn parses_the_blocklist_with_its_quirks() {
         let b = parse(&fixture("feodo/ipblocklist.json")).unwrap();
         assert_eq!(b.sightings.len(), 3);
-        assert_eq!(b.skipped, 1);
+        assert_eq!(b.skipped.total(), 1);
         let s = find(&b, "51.178.161.32");
         assert_eq!(s.kind, IndicatorType::Ipv4);
         assert_eq!(s.obs.ports.as_slice(), [4643]);

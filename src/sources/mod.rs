@@ -25,7 +25,7 @@ use std::time::Instant;
 use crate::config::{ApiKeys, Config, SourceSpec};
 use crate::net::ratelimit::{Denied, RateLimiter};
 use crate::net::{HttpClient, NetError};
-pub use batch::{BatchBuilder, ParseError, ParsedBatch};
+pub use batch::{BatchBuilder, ParseError, ParsedBatch, SkipCount, SkipReason, Skips};
 pub(crate) use batch::{for_each_in_array, for_each_in_field};
 
 /// Why one fetch of one source failed. One line, no keys.
@@ -178,7 +178,7 @@ pub async fn fetch(
         Ok(out) => tracing::debug!(
             source = %spec.name,
             count = out.batch.sightings.len(),
-            skipped = out.batch.skipped,
+            skipped = out.batch.skipped.total(),
             ms = started.elapsed().as_millis() as u64,
             "fetched"
         ),

@@ -14,7 +14,8 @@ use url::Url;
 
 use super::registry::Lookup;
 use super::{
-    BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
+    BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, SkipReason,
+    lenient,
 };
 use crate::config::KeyKind;
 use crate::config::SourceSpec;
@@ -122,7 +123,10 @@ fn parse_page_into(
         for ind in pulse.indicators {
             let (Some(value), Some(kind)) = (ind.indicator, ind.kind.as_deref().and_then(map_type))
             else {
-                b.skip();
+                match ind.kind.as_deref() {
+                    Some(t) if map_type(t).is_none() => b.skip(SkipReason::UnsupportedType, t),
+                    _ => b.skip(SkipReason::MissingField, "indicator or type"),
+                }
                 continue;
             };
             let obs = Observation {
@@ -407,7 +411,11 @@ mod tests {
             next.as_deref(),
             Some("https://otx.alienvault.com/api/v1/pulses/subscribed?page=2&limit=50")
         );
-        assert_eq!(b.skipped, 2, "FilePath and Mutex are not modelled");
+        assert_eq!(b.skipped.total(), 2, "FilePath and Mutex are not modelled");
+        assert_eq!(
+            b.skipped.count(crate::sources::SkipReason::UnsupportedType),
+            2
+        );
         let d = find(&b, "1woat.top");
         assert_eq!(d.kind, IndicatorType::Domain);
         assert_eq!(d.obs.threat.as_deref(), Some("Phishing kit infrastructure"));

@@ -4,6 +4,7 @@
 //! Plain lists (OpenPhish, blocklist.de, Emerging Threats): one value per line, `#` or
 //! `;` comments. The type comes from config, or is detected per line.
 
+use super::SkipReason;
 use super::{BatchBuilder, ParseError, ParsedBatch};
 use crate::config::SourceSpec;
 use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
@@ -34,7 +35,7 @@ pub fn parse(body: &[u8], fixed: Option<IndicatorType>) -> Result<ParsedBatch, P
         };
         match n {
             Some(n) => b.push_normalised(n, Observation::default()),
-            None => b.skip(),
+            None => b.skip(SkipReason::InvalidValue, value),
         }
     }
     Ok(b.finish())
@@ -79,7 +80,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(b.sightings.len(), 3);
-        assert_eq!(b.skipped, 1);
+        assert_eq!(b.skipped.total(), 1);
         find(&b, "https://login.example-bank.test/secure/");
     }
 
@@ -113,7 +114,7 @@ mod tests {
             ]
         );
         assert_eq!(b.sightings[4].obs.ports.as_slice(), [8080]);
-        assert_eq!(b.skipped, 1);
+        assert_eq!(b.skipped.total(), 1);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 
+use super::SkipReason;
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
 use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
@@ -34,7 +35,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
         }
         lines_seen += 1;
         let Ok(line) = serde_json::from_slice::<Line>(raw) else {
-            b.skip();
+            b.skip(SkipReason::Malformed, &String::from_utf8_lossy(raw));
             continue;
         };
         if line.kind.as_deref() == Some("metadata") {
@@ -42,7 +43,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             continue;
         }
         let Some(cidr) = line.cidr else {
-            b.skip();
+            b.skip(SkipReason::MissingField, "cidr");
             continue;
         };
         let mut tags = Vec::new();
@@ -108,7 +109,7 @@ mod tests {
     fn parses_ndjson_and_skips_metadata() {
         let b = parse(&fixture("spamhaus_drop/drop_v4.json")).unwrap();
         assert_eq!(b.sightings.len(), 2);
-        assert_eq!(b.skipped, 1, "the garbage line");
+        assert_eq!(b.skipped.total(), 1, "the garbage line");
         let s = find(&b, "1.10.16.0/20");
         assert_eq!(s.kind, IndicatorType::Cidr);
         assert!(s.obs.references[0].ends_with("SBL256894"));

@@ -6,7 +6,7 @@
 //! is a comment, `# Firstseen,DstIP,DstPort`; one C2 server (IP and port, first seen
 //! in UTC) per line. Columns are taken by the header's names when it is there.
 
-use super::{BatchBuilder, ParseError, ParsedBatch};
+use super::{BatchBuilder, ParseError, ParsedBatch, SkipReason};
 use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::indicator::detect;
@@ -82,7 +82,10 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
         let ip = field(Some(cols.ip)).and_then(detect);
         let Some(n) = ip.filter(|n| matches!(n.kind, IndicatorType::Ipv4 | IndicatorType::Ipv6))
         else {
-            b.skip();
+            b.skip(
+                SkipReason::InvalidValue,
+                field(Some(cols.ip)).unwrap_or(line),
+            );
             continue;
         };
         let port = match field(cols.port).filter(|p| !p.is_empty()) {
@@ -90,7 +93,7 @@ pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             Some(p) => match p.parse::<u16>() {
                 Ok(p) if p != 0 => Some(p),
                 _ => {
-                    b.skip();
+                    b.skip(SkipReason::InvalidValue, line);
                     continue;
                 }
             },
@@ -143,7 +146,7 @@ mod tests {
     fn the_blacklist_gives_each_c2_with_its_ports() {
         let b = parse(&fixture("sslbl/sslipblacklist.csv")).unwrap();
         // `not-an-ip` and port 99999 are skipped and counted.
-        assert_eq!(b.skipped, 2);
+        assert_eq!(b.skipped.total(), 2);
         assert_eq!(b.sightings.len(), 5);
         let s = find(&b, "192.0.2.17");
         assert_eq!(s.kind, IndicatorType::Ipv4);
@@ -186,6 +189,6 @@ mod tests {
         assert!(parse(b"<html>maintenance</html>").is_err());
         let b = parse(b"\xef\xbb\xbf2026-11-01 10:00:00,192.0.2.9,443\r\n\xff\xfe,,\n").unwrap();
         assert_eq!(b.sightings.len(), 1);
-        assert_eq!(b.skipped, 1);
+        assert_eq!(b.skipped.total(), 1);
     }
 }

@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 
+use super::SkipReason;
 use super::{
     BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
 };
@@ -60,7 +61,10 @@ fn ioc_kind(t: &str) -> Option<IndicatorType> {
 fn push_ioc(b: &mut BatchBuilder, ioc: Ioc) {
     let (Some(value), Some(kind)) = (ioc.ioc_value, ioc.ioc_type.as_deref().and_then(ioc_kind))
     else {
-        b.skip();
+        match ioc.ioc_type.as_deref() {
+            Some(t) if ioc_kind(t).is_none() => b.skip(SkipReason::UnsupportedType, t),
+            _ => b.skip(SkipReason::MissingField, "ioc or ioc_type"),
+        }
         return;
     };
     let mut tags: Vec<_> = ioc.tags.iter().filter_map(|t| b.strings.get(t)).collect();
@@ -94,7 +98,7 @@ fn push_ioc(b: &mut BatchBuilder, ioc: Ioc) {
             Some(n) if matches!(n.kind, IndicatorType::Ipv4 | IndicatorType::Ipv6) => {
                 b.push_normalised(n, obs)
             }
-            _ => b.skip(),
+            _ => b.skip(SkipReason::InvalidValue, &value),
         }
     } else {
         b.push(kind, &value, obs);
@@ -153,7 +157,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
     for item in items {
         match serde_json::from_value::<Ioc>(item) {
             Ok(ioc) => push_ioc(&mut b, ioc),
-            Err(_) => b.skip(),
+            Err(_) => b.skip(SkipReason::Malformed, ""),
         }
     }
     Ok(Ok(b.finish()))
@@ -230,7 +234,7 @@ mod tests {
     fn parses_the_export() {
         let b = parse_export(&fixture("threatfox/recent.json")).unwrap();
         assert_eq!(b.sightings.len(), 4, "{:#?}", b.sightings);
-        assert_eq!(b.skipped, 1, "the unmodelled type");
+        assert_eq!(b.skipped.total(), 1, "the unmodelled type");
         let s = find(&b, "94.228.166.168");
         assert_eq!(s.kind, IndicatorType::Ipv4);
         assert_eq!(s.obs.ports.as_slice(), [56003]);

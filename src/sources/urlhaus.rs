@@ -7,7 +7,8 @@
 use serde::Deserialize;
 
 use super::{
-    BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, lenient,
+    BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, SkipReason,
+    lenient,
 };
 use crate::config::KeyKind;
 use crate::config::SourceSpec;
@@ -36,13 +37,13 @@ pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             Ok(true) => {}
             Err(e) if e.is_io_error() => return Err(ParseError::Csv(e.to_string())),
             Err(_) => {
-                b.skip();
+                b.skip(SkipReason::Malformed, "");
                 continue;
             }
         }
         let field = |i: usize| record.get(i).map(String::from_utf8_lossy);
         let Some(url) = field(2) else {
-            b.skip();
+            b.skip(SkipReason::MissingField, "url");
             continue;
         };
         let mut tags = field(6).map(|t| b.strings.list(&t)).unwrap_or_default();
@@ -104,7 +105,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
     let mut b = BatchBuilder::new();
     for u in reply.urls.unwrap_or_default() {
         let Some(url) = u.url else {
-            b.skip();
+            b.skip(SkipReason::MissingField, "url");
             continue;
         };
         let mut tags: Vec<_> = u.tags.iter().filter_map(|t| b.strings.get(t)).collect();
@@ -200,7 +201,7 @@ mod tests {
     fn parses_the_csv_dump() {
         let b = parse_csv(&fixture("urlhaus/csv_recent.csv")).unwrap();
         assert_eq!(b.sightings.len(), 3, "{:#?}", b.sightings);
-        assert_eq!(b.skipped, 1);
+        assert_eq!(b.skipped.total(), 1);
         let s = find(&b, "http://115.55.244.160:41619/Mozi.m");
         assert_eq!(s.obs.threat.as_deref(), Some("malware_download"));
         let tags: Vec<&str> = s.obs.tags.iter().map(|t| &**t).collect();

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::ParsedBatch;
+use super::SkipReason;
 use super::registry::Lookup;
 use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, lenient};
 use crate::config::KeyKind;
@@ -235,7 +236,7 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
     let mut out = FetchOutput::default();
     for w in &spec.watch {
         let Some(n) = detect(w) else {
-            b.skip();
+            b.skip(SkipReason::InvalidValue, w);
             continue;
         };
         match lookup(ctx, spec, n.kind, &n.value, true).await? {
@@ -243,7 +244,7 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
                 out.bytes += bytes;
                 b.batch.sightings.push(s);
             }
-            None => b.skip(),
+            None => b.skip(SkipReason::Unsupported("not known to VirusTotal"), w),
         }
         out.requests += 1;
     }
