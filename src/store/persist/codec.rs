@@ -40,9 +40,12 @@ struct Row<'a> {
     #[serde(borrow)]
     references: Vec<&'a str>,
     ports: Vec<u16>,
-    /// malicious, suspicious, harmless, undetected, timeout, reputation, last analysis.
-    virustotal: Option<(u32, u32, u32, u32, u32, i32, Option<i64>)>,
+    virustotal: Option<StoredVt>,
 }
+
+/// VirusTotal's stats as stored: malicious, suspicious, harmless, undetected, timeout,
+/// reputation, last analysis (Unix seconds).
+type StoredVt = (u32, u32, u32, u32, u32, i32, Option<i64>);
 
 /// Encodes `sightings` as one chunk.
 pub fn encode_chunk(sightings: &[Sighting]) -> Vec<u8> {
