@@ -140,6 +140,12 @@ pub enum Msg {
     },
     /// The cache could not be used (shown in the header; details in the log).
     CacheFailed(String),
+    /// Another process sharing the store saved a new snapshot of `source`.
+    SharedSnapshot {
+        source: String,
+        sightings: Vec<Sighting>,
+        meta: Option<SourceMeta>,
+    },
 }
 
 /// Where the local cache stands.
@@ -363,6 +369,11 @@ impl App {
                 result,
             } => self.on_enrich_done(source, kind, value, result, &mut fx),
             Msg::CacheMeta(metas) => self.on_cache_meta(&metas),
+            Msg::SharedSnapshot {
+                source,
+                sightings,
+                meta,
+            } => self.on_shared_snapshot(&source, sightings, meta, &mut fx),
             Msg::CacheLoaded { sources, histories } => {
                 self.on_cache_loaded(sources, histories, &mut fx)
             }

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::rows::Mutation;
 use super::{App, CacheState, Effect, SourceState};
+use crate::model::Sighting;
 use crate::model::sanitize::one_line;
 use crate::sources::{FetchError, FetchOutput};
 use crate::store::health::{FetchRecord, HISTORY_MAX};
@@ -32,6 +33,45 @@ impl App {
                 s.schedule.next_due = Some(next.max(due));
             }
         }
+        self.dirty = true;
+    }
+
+    /// Another process saved a snapshot of a source this dashboard shows: show it, and
+    /// wait a whole refresh from when it was fetched before fetching it here.
+    pub(super) fn on_shared_snapshot(
+        &mut self,
+        name: &str,
+        sightings: Vec<Sighting>,
+        meta: Option<SourceMeta>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(i) = self.sources.iter().position(|s| s.spec.name == name) else {
+            return;
+        };
+        let s = &mut self.sources[i];
+        let at = meta.as_ref().and_then(|m| m.fetched_at).unwrap_or(self.now);
+        s.cached_at = Some(at);
+        s.last_ok = Some(at);
+        s.last_error = None;
+        s.live_data = true;
+        if s.enabled() && !s.schedule.in_flight {
+            let next = at
+                .checked_add(jiff::SignedDuration::try_from(s.spec.refresh).unwrap_or_default())
+                .unwrap_or(at);
+            s.schedule.next_due = Some(next.max(self.now));
+        }
+        let by = meta
+            .and_then(|m| m.fetched_by)
+            .map(|b| format!(" (fetched by {})", one_line(&b, 60)))
+            .unwrap_or_default();
+        fx.push(Effect::Log {
+            level: tracing::Level::INFO,
+            text: format!(
+                "{name}: {} indicators from the shared store{by}",
+                sightings.len()
+            ),
+        });
+        self.mutate(Mutation::Replace(i, sightings), fx);
         self.dirty = true;
     }
 

@@ -269,6 +269,7 @@ impl Sqlite {
                         last_modified: r.get(3)?,
                         cursor: ts(r.get(4)?),
                         count: r.get::<_, i64>(5)?.max(0) as usize,
+                        fetched_by: None,
                     },
                 ))
             })
