@@ -51,8 +51,20 @@ pub async fn fetch_cached(
     store: Option<&SharedStore>,
     reload_unchanged: bool,
 ) -> (Result<FetchOutput, FetchError>, Vec<String>) {
+    fetch_cached_with(ctx, spec, store, reload_unchanged, false).await
+}
+
+/// [`fetch_cached`]; `forced` (the analyst asked for this fetch) fetches from a store
+/// shared by a team even when another process fetched within the refresh interval.
+pub async fn fetch_cached_with(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    store: Option<&SharedStore>,
+    reload_unchanged: bool,
+    forced: bool,
+) -> (Result<FetchOutput, FetchError>, Vec<String>) {
     if let Some(s) = store.filter(|s| s.is_shared()) {
-        return fetch_shared(ctx, spec, s, reload_unchanged).await;
+        return fetch_shared(ctx, spec, s, reload_unchanged, forced).await;
     }
     fetch_and_save(ctx, spec, store, reload_unchanged).await
 }
@@ -66,11 +78,15 @@ async fn fetch_shared(
     spec: &SourceSpec,
     store: &SharedStore,
     reload_unchanged: bool,
+    forced: bool,
 ) -> (Result<FetchOutput, FetchError>, Vec<String>) {
     let mut notes = Vec::new();
     let give_up = Instant::now() + ctx.http.timeout();
     let ttl = ctx.http.timeout() * 4 + Duration::from_secs(60);
     let fresh = |meta: Option<&SourceMeta>| {
+        if forced {
+            return false;
+        }
         let refresh = jiff::SignedDuration::try_from(spec.refresh).unwrap_or_default();
         meta.and_then(|m| m.fetched_at)
             .and_then(|at| at.checked_add(refresh).ok())

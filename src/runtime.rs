@@ -131,9 +131,13 @@ async fn event_loop(
                         Msg::CacheMeta(metas)
                     }
                     Ok(Err(e)) if !e.is_transient() => Msg::CacheFailed(e.to_string()),
-                    Ok(Err(_)) | Err(_) => {
+                    Ok(Err(e)) => {
                         retry_store_load(&app, s, &tx, config.cache.retention);
-                        Msg::CacheFailed("store unreachable, retrying".into())
+                        Msg::StoreUnreachable(e.to_string())
+                    }
+                    Err(_) => {
+                        retry_store_load(&app, s, &tx, config.cache.retention);
+                        Msg::StoreUnreachable(format!("store {} does not answer", s.describe()))
                     }
                 };
                 effects.extend(app.update(msg));
@@ -365,7 +369,11 @@ impl Executor {
     fn execute(&self, fx: Effect) {
         let (ctx, tx) = (&self.ctx, &self.tx);
         match fx {
-            Effect::Fetch { source, spec } => {
+            Effect::Fetch {
+                source,
+                spec,
+                forced,
+            } => {
                 let ctx = ctx.clone();
                 let tx = tx.clone();
                 let store = self.store.clone();
@@ -376,7 +384,8 @@ impl Executor {
                         crate::demo::fetch(&ctx, &spec).await
                     } else {
                         let (result, notes) =
-                            engine::fetch_cached(&ctx, &spec, store.as_ref(), false).await;
+                            engine::fetch_cached_with(&ctx, &spec, store.as_ref(), false, forced)
+                                .await;
                         for n in notes {
                             tracing::warn!(
                                 "{}: cache: {}",

@@ -140,6 +140,8 @@ pub enum Msg {
     },
     /// The cache could not be used (shown in the header; details in the log).
     CacheFailed(String),
+    /// A server-backed store does not answer now; the runtime keeps trying.
+    StoreUnreachable(String),
     /// Another process sharing the store saved a new snapshot of `source`.
     SharedSnapshot {
         source: String,
@@ -156,6 +158,8 @@ pub enum CacheState {
     Loading,
     Ready,
     Failed(String),
+    /// A server-backed store does not answer; it is retried in the background.
+    Retrying,
 }
 
 /// Work for the runtime.
@@ -164,6 +168,8 @@ pub enum Effect {
     Fetch {
         source: usize,
         spec: SourceSpec,
+        /// Asked for by the analyst, not by the schedule.
+        forced: bool,
     },
     /// Filter and sort the store; with `within`, only narrow those rows (a complete,
     /// sorted result of a query that [`filter::narrows`] to `query`).
@@ -190,10 +196,7 @@ pub enum Effect {
         path: PathBuf,
     },
     /// Write a line to the log pane (warnings carry the source name).
-    Log {
-        level: tracing::Level,
-        text: String,
-    },
+    Log { level: tracing::Level, text: String },
 }
 
 pub struct App {
@@ -383,6 +386,14 @@ impl App {
                     text: why.clone(),
                 });
                 self.cache = CacheState::Failed(why);
+                self.dirty = true;
+            }
+            Msg::StoreUnreachable(why) => {
+                fx.push(Effect::Log {
+                    level: tracing::Level::WARN,
+                    text: format!("{why}; retrying in the background"),
+                });
+                self.cache = CacheState::Retrying;
                 self.dirty = true;
             }
             Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),

@@ -79,7 +79,7 @@ impl App {
         self.now = now;
         for i in 0..self.sources.len() {
             if self.sources[i].schedule.is_due(now) {
-                self.start_fetch(i, fx);
+                self.start_fetch(i, false, fx);
             }
         }
         // Relative times ("3m ago", "next 5m") change once a minute; a spinner every tick.
@@ -90,7 +90,9 @@ impl App {
         }
     }
 
-    pub(super) fn start_fetch(&mut self, i: usize, fx: &mut Vec<Effect>) {
+    /// Starts a fetch of source `i`; `forced` when the analyst asked for it (`r`, `R`),
+    /// which a store shared by a team honours even within the refresh interval.
+    pub(super) fn start_fetch(&mut self, i: usize, forced: bool, fx: &mut Vec<Effect>) {
         let s = &mut self.sources[i];
         if !s.enabled() {
             return;
@@ -100,6 +102,7 @@ impl App {
         fx.push(Effect::Fetch {
             source: i,
             spec: s.spec.clone(),
+            forced,
         });
         self.dirty = true;
     }
@@ -109,7 +112,7 @@ impl App {
             return;
         }
         if self.sources[i].schedule.request() {
-            self.start_fetch(i, fx);
+            self.start_fetch(i, true, fx);
         }
     }
 
@@ -165,7 +168,8 @@ impl App {
             }
         }
         if again {
-            self.start_fetch(i, fx);
+            // A refresh asked for while the fetch ran.
+            self.start_fetch(i, true, fx);
         }
         self.dirty = true;
     }

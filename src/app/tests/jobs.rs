@@ -300,3 +300,48 @@ fn cache_failures_show_and_log() {
     assert!(matches!(a.cache, CacheState::Failed(_)));
     assert!(matches!(&fx[..], [Effect::Log { level, .. }] if *level == tracing::Level::WARN));
 }
+
+#[test]
+fn an_unreachable_store_says_so_and_loads_when_it_answers() {
+    let mut a = app();
+    let fx = a.update(Msg::StoreUnreachable("store db.example unreachable".into()));
+    assert_eq!(a.cache, CacheState::Retrying);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Log { text, .. } if text.contains("retrying")))
+    );
+    let _ = a.update(Msg::CacheMeta(Default::default()));
+    assert_eq!(a.cache, CacheState::Loading);
+    let _ = a.update(Msg::CacheLoaded {
+        sources: vec![cached("feodo", -60, &["a.example"])],
+        histories: vec![],
+    });
+    assert_eq!(a.cache, CacheState::Ready);
+    assert_eq!(a.store.len(), 1);
+}
+
+#[test]
+fn a_snapshot_another_process_saved_replaces_the_rows_and_delays_the_fetch() {
+    let mut a = app();
+    let _ = a.update(Msg::Tick(t(0)));
+    let meta = SourceMeta {
+        fetched_at: Some(t(30)),
+        fetched_by: Some("ana@soc-1 pid 7".into()),
+        ..Default::default()
+    };
+    let fx = a.update(Msg::SharedSnapshot {
+        source: "feodo".into(),
+        sightings: vec![
+            sighting(IndicatorType::Domain, "a.example", None, 0),
+            sighting(IndicatorType::Domain, "b.example", None, 0),
+        ],
+        meta: Some(meta),
+    });
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::Log { text, .. } if text.contains("fetched by ana@soc-1"))
+        )
+    );
+    assert_eq!(a.sources[0].count, 2);
+    assert_eq!(a.sources[0].last_ok, Some(t(30)));
+}
