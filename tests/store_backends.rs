@@ -310,3 +310,59 @@ async fn a_newer_schema_is_refused_and_a_wrong_password_never_shows() {
     assert!(e.contains("unreachable"), "{e}");
     assert!(!e.contains(&format!(":{secret}")), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_saved_while_the_server_is_away_is_written_when_it_is_back() {
+    let Some((_, url)) = common::pg::fresh("server_away").await else {
+        return;
+    };
+    let flaky = common::pg::Flaky::start(&url).await;
+    let options = url
+        .split(['?', '&'])
+        .find(|kv| kv.starts_with("options="))
+        .unwrap_or_default()
+        .to_string();
+    let db = url
+        .split('?')
+        .next()
+        .and_then(|u| u.rsplit('/').next())
+        .unwrap_or("intellisiem_test")
+        .to_string();
+    let cfg = intellisiem::config::PostgresConfig {
+        url: secrecy::SecretString::from(format!(
+            "postgresql://127.0.0.1:{}/{db}?{options}&connect_timeout=2",
+            flaky.port
+        )),
+        password: None,
+    };
+    let store = PgStore::new(&cfg).unwrap();
+    let v1 = vec![s(IndicatorType::Ipv4, "192.0.2.1", "x")];
+    store.save(snapshot("feodo", v1, t(0))).await.1.unwrap();
+    flaky.down();
+    let v2 = vec![
+        s(IndicatorType::Ipv4, "192.0.2.1", "x"),
+        s(IndicatorType::Ipv4, "192.0.2.2", "x"),
+    ];
+    let e = store
+        .save(snapshot("feodo", v2, t(60)))
+        .await
+        .1
+        .unwrap_err();
+    assert!(e.is_transient(), "{e}");
+    assert!(
+        e.to_string().contains("saved when the store is back"),
+        "{e}"
+    );
+    flaky.up();
+    // The next call that reaches the server writes the kept snapshot first.
+    let mut back = Vec::new();
+    for _ in 0..20 {
+        if let Ok(m) = store.metas().await {
+            back = store.load_source("feodo".into()).await.unwrap();
+            assert_eq!(m["feodo"].fetched_at, Some(t(60)));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(values(&back), ["192.0.2.1", "192.0.2.2"]);
+}

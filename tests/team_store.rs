@@ -102,3 +102,125 @@ async fn four_fetches_at_once_hit_each_feed_once_and_export_the_same() {
         assert_eq!(n, 1, "{p} was fetched {n} times by four processes");
     }
 }
+
+/// `kill -9` a `fetch` while it writes its snapshot into the shared store: the previous
+/// snapshot stays whole, never a mix of the two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_killed_mid_transaction_leaves_the_previous_snapshot_whole() {
+    let Some((pg, url)) = common::pg::fresh("killed_writer").await else {
+        return;
+    };
+    const OLD: usize = 20_000;
+    const NEW: usize = 300_000;
+    let list = |generation: u32, n: usize| {
+        (0..n)
+            .map(|i| format!("gen{generation}-host{i}.example\n"))
+            .collect::<String>()
+    };
+    let server = MockServer::start().await;
+    Mock::given(path("/list.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(list(1, OLD)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/list.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(list(2, NEW)))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "cache: {{ url: \"{url}\" }}\nsources:\n  - {{ name: feed, kind: plain_list, url: \"{}/list.txt\", type: domain, refresh: 5m }}\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let run = || {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("intellisiem"));
+        c.env("HOME", dir.path())
+            .env_remove("INTELLISIEM_CONFIG")
+            // Every run fetches: the stored snapshot counts as older than the refresh.
+            .args(["fetch", "-o", "/dev/null", "--config"])
+            .arg(&cfg)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    let status = run().status().unwrap();
+    assert!(status.success());
+    let store = intellisiem::store::persist::PgStore::new(&pg).unwrap();
+    use intellisiem::store::persist::SnapshotStore;
+    let generations = |rows: &[intellisiem::model::Sighting]| {
+        let mut g: Vec<String> = rows
+            .iter()
+            .filter_map(|s| s.value.split('-').next().map(String::from))
+            .collect();
+        g.sort();
+        g.dedup();
+        g
+    };
+    assert_eq!(
+        generations(&store.load_source("feed".into()).await.unwrap()),
+        ["gen1"]
+    );
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let mut killed_mid_write = 0;
+    for attempt in 0..4 {
+        // Make the stored snapshot old, so the next fetch writes a new one, and let the
+        // lease of the process killed last time run out (tested on its own elsewhere).
+        client
+            .batch_execute("UPDATE sources SET fetched_at = 0; DELETE FROM leases")
+            .await
+            .unwrap();
+        let mut child = run().spawn().unwrap();
+        let start = std::time::Instant::now();
+        let writing = loop {
+            // A backend of this database holding a transaction id, on the snapshot's
+            // table, has begun writing it.
+            let n: i64 = client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                       AND application_name = 'intellisiem' AND backend_xid IS NOT NULL
+                       AND query ILIKE '%chunks%'",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            if n > 0 {
+                break true;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(60)
+                || child.try_wait().unwrap().is_some()
+            {
+                break false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        };
+        let still_running = child.try_wait().unwrap().is_none();
+        let _ = child.kill();
+        let _ = child.wait();
+        // The server notices the dead client and rolls its transaction back.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let rows = store.load_source("feed".into()).await.unwrap();
+        let g = generations(&rows);
+        assert_eq!(g.len(), 1, "attempt {attempt}: a mixed snapshot {g:?}");
+        match g[0].as_str() {
+            "gen1" => assert_eq!(rows.len(), OLD, "attempt {attempt}"),
+            "gen2" => assert_eq!(rows.len(), NEW, "attempt {attempt}"),
+            other => panic!("{other}"),
+        }
+        if writing && still_running && g[0] == "gen1" {
+            killed_mid_write += 1;
+        }
+        if g[0] == "gen2" {
+            break;
+        }
+    }
+    assert!(killed_mid_write > 0, "no kill landed during a write");
+}

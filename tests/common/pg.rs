@@ -51,3 +51,57 @@ pub async fn fresh(test: &str) -> Option<(PostgresConfig, String)> {
         url,
     ))
 }
+
+/// A TCP front for the test server's Unix socket that can be switched off and on, to
+/// play a server that goes away and comes back. Connections through it are still
+/// local socket connections to the server, so the same role works.
+pub struct Flaky {
+    pub port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    conns: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Flaky {
+    /// Fronts the server of `base` (`...?host=/var/run/postgresql`), on 127.0.0.1.
+    pub async fn start(base: &str) -> Flaky {
+        use std::sync::atomic::Ordering;
+        let dir = base
+            .split(['?', '&'])
+            .find_map(|kv| kv.strip_prefix("host="))
+            .unwrap_or("/var/run/postgresql")
+            .to_string();
+        let socket = format!("{dir}/.s.PGSQL.5432");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let conns = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (u, c) = (up.clone(), conns.clone());
+        tokio::spawn(async move {
+            while let Ok((mut tcp, _)) = listener.accept().await {
+                if !u.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let socket = socket.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut unix) = tokio::net::UnixStream::connect(&socket).await {
+                        let _ = tokio::io::copy_bidirectional(&mut tcp, &mut unix).await;
+                    }
+                });
+                c.lock().unwrap().push(task);
+            }
+        });
+        Flaky { port, up, conns }
+    }
+
+    /// Drops every connection and refuses new ones.
+    pub fn down(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for t in self.conns.lock().unwrap().drain(..) {
+            t.abort();
+        }
+    }
+
+    pub fn up(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}

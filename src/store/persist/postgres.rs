@@ -67,6 +67,8 @@ pub struct PgStore {
     /// `user@host pid N #random`.
     holder: String,
     schema: OnceCell<()>,
+    /// Snapshots that could not be written while the server was away, by source.
+    pending: std::sync::Mutex<HashMap<String, Prepared>>,
 }
 
 /// TLS when the connection string asks for it (`sslmode=require`), else none.
@@ -130,6 +132,7 @@ impl PgStore {
             shown,
             holder: holder_id(),
             schema: OnceCell::new(),
+            pending: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -138,8 +141,16 @@ impl PgStore {
         &self.holder
     }
 
-    /// A pooled connection with the schema in place.
+    /// A pooled connection with the schema in place, after writing any snapshots kept
+    /// while the server was away.
     async fn client(&self) -> Result<deadpool_postgres::Object, PersistError> {
+        let client = self.raw_client().await?;
+        self.flush_pending().await;
+        Ok(client)
+    }
+
+    /// A pooled connection with the schema in place.
+    async fn raw_client(&self) -> Result<deadpool_postgres::Object, PersistError> {
         let client = self.pool.get().await.map_err(|e| {
             PersistError::Unavailable(format!(
                 "store {} unreachable: {}",
@@ -570,28 +581,53 @@ impl SnapshotStore for PgStore {
 
 impl PgStore {
     async fn save_inner(&self, s: &Snapshot) -> Result<usize, PersistError> {
-        // Encode before taking a connection: the transaction is only the writes.
-        let groups: Vec<(&str, &[Sighting])> = if s.groups.is_empty() {
-            vec![("", &s.sightings[..])]
-        } else {
-            s.groups
-                .iter()
-                .filter_map(|(id, r)| s.sightings.get(r.clone()).map(|v| (id.as_str(), v)))
-                .collect()
+        let prepared = Prepared::new(s);
+        match self.write(&prepared).await {
+            Err(e) if e.is_transient() => {
+                // Kept, encoded, and written when the server answers again; a newer
+                // snapshot of the same source replaces it.
+                crate::model::lock(&self.pending).insert(prepared.source.clone(), prepared);
+                Err(PersistError::Unavailable(format!(
+                    "{e}; the snapshot is kept and saved when the store is back"
+                )))
+            }
+            other => other,
+        }
+    }
+
+    /// Writes snapshots kept while the server was away; those that still fail for a
+    /// transient reason stay kept.
+    async fn flush_pending(&self) {
+        let pending: Vec<Prepared> = {
+            let mut p = crate::model::lock(&self.pending);
+            if p.is_empty() {
+                return;
+            }
+            p.drain().map(|(_, v)| v).collect()
         };
-        let encoded: Vec<(&str, i32, i32, Vec<u8>)> = groups
-            .iter()
-            .flat_map(|(id, v)| {
-                v.chunks(CHUNK_ROWS)
-                    .enumerate()
-                    .map(move |(seq, c)| (*id, seq as i32, c.len() as i32, encode_chunk(c)))
-            })
-            .collect();
-        let mut client = self.client().await?;
+        for prepared in pending {
+            match self.write(&prepared).await {
+                Ok(_) => tracing::info!(
+                    "store {}: saved the kept snapshot of `{}`",
+                    self.shown,
+                    crate::model::sanitize::one_line(&prepared.source, 40)
+                ),
+                Err(e) if e.is_transient() => {
+                    let mut p = crate::model::lock(&self.pending);
+                    p.entry(prepared.source.clone()).or_insert(prepared);
+                }
+                Err(e) => tracing::warn!("{e}"),
+            }
+        }
+    }
+
+    /// Writes one prepared snapshot in one transaction.
+    async fn write(&self, s: &Prepared) -> Result<usize, PersistError> {
+        let mut client = self.raw_client().await?;
         let c = |e| classify(&self.shown, e);
         let tx = client.transaction().await.map_err(c)?;
         if s.incremental {
-            for (id, _) in &groups {
+            for id in &s.group_ids {
                 tx.execute(
                     "DELETE FROM chunks WHERE source = $1 AND grp = $2",
                     &[&s.source, id],
@@ -610,24 +646,25 @@ impl PgStore {
             )
             .await
             .map_err(c)?;
-        for (grp, seq, rows, data) in &encoded {
-            tx.execute(&ins, &[&s.source, grp, seq, &s.now.as_second(), rows, data])
+        for (grp, seq, rows, data) in &s.chunks {
+            tx.execute(&ins, &[&s.source, grp, seq, &s.now, rows, data])
                 .await
                 .map_err(c)?;
         }
-        let count = if s.incremental {
-            let rows = tx
-                .query("SELECT data FROM chunks WHERE source = $1", &[&s.source])
-                .await
-                .map_err(c)?;
-            let mut all = Vec::new();
-            let mut strings = Interner::new();
-            for r in rows {
-                decode_logged(&s.source, r.get(0), &mut strings, &mut all);
+        let count = match s.count {
+            Some(n) => n,
+            None => {
+                let rows = tx
+                    .query("SELECT data FROM chunks WHERE source = $1", &[&s.source])
+                    .await
+                    .map_err(c)?;
+                let mut all = Vec::new();
+                let mut strings = Interner::new();
+                for r in rows {
+                    decode_logged(&s.source, r.get(0), &mut strings, &mut all);
+                }
+                distinct_keys(all.iter())
             }
-            distinct_keys(all.iter())
-        } else {
-            distinct_keys(s.sightings.iter())
         };
         tx.execute(
             "INSERT INTO sources (name, kind, fetched_at, etag, last_modified, cursor, count, fetched_by)
@@ -637,10 +674,10 @@ impl PgStore {
             &[
                 &s.source,
                 &s.kind,
-                &s.now.as_second(),
-                &s.meta.etag,
-                &s.meta.last_modified,
-                &s.meta.cursor.map(|t| t.as_second()),
+                &s.now,
+                &s.etag,
+                &s.last_modified,
+                &s.cursor,
                 &(count as i64),
                 &self.holder,
             ],
@@ -656,6 +693,57 @@ impl PgStore {
         .map_err(c)?;
         tx.commit().await.map_err(c)?;
         Ok(count)
+    }
+}
+
+/// A snapshot encoded for writing, owning everything it needs, so it can wait for a
+/// server that is away.
+struct Prepared {
+    source: String,
+    kind: String,
+    group_ids: Vec<String>,
+    /// Group, sequence number, rows, encoded chunk.
+    chunks: Vec<(String, i32, i32, Vec<u8>)>,
+    incremental: bool,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    cursor: Option<i64>,
+    now: i64,
+    /// The distinct keys of a whole snapshot; `None` for an incremental one (counted
+    /// in the store, across its groups).
+    count: Option<usize>,
+}
+
+impl Prepared {
+    fn new(s: &Snapshot) -> Prepared {
+        let groups: Vec<(&str, &[Sighting])> = if s.groups.is_empty() {
+            vec![("", &s.sightings[..])]
+        } else {
+            s.groups
+                .iter()
+                .filter_map(|(id, r)| s.sightings.get(r.clone()).map(|v| (id.as_str(), v)))
+                .collect()
+        };
+        let chunks = groups
+            .iter()
+            .flat_map(|(id, v)| {
+                v.chunks(CHUNK_ROWS).enumerate().map(move |(seq, c)| {
+                    (id.to_string(), seq as i32, c.len() as i32, encode_chunk(c))
+                })
+            })
+            .collect();
+        Prepared {
+            source: s.source.clone(),
+            kind: s.kind.to_string(),
+            group_ids: groups.iter().map(|(id, _)| id.to_string()).collect(),
+            chunks,
+            incremental: s.incremental,
+            etag: s.meta.etag.clone(),
+            last_modified: s.meta.last_modified.clone(),
+            cursor: s.meta.cursor.map(|t| t.as_second()),
+            now: s.now.as_second(),
+            count: (!s.incremental).then(|| distinct_keys(s.sightings.iter())),
+        }
     }
 }
 
