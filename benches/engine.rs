@@ -151,5 +151,69 @@ fn cache(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parsers, merge, cache);
+/// The same snapshots saved to and loaded from PostgreSQL over the local socket, when
+/// `INTELLISIEM_TEST_PG` names a database (each run in a fresh schema).
+fn cache_postgres(c: &mut Criterion) {
+    let Ok(base) = std::env::var("INTELLISIEM_TEST_PG") else {
+        eprintln!("cache_1m_postgres: skipped (set INTELLISIEM_TEST_PG)");
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let schema = format!("bench_{}", std::process::id());
+    rt.block_on(async {
+        let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        tokio::spawn(conn);
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+            .await
+            .expect("schema");
+    });
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let pg = intellisiem::config::PostgresConfig {
+        url: secrecy::SecretString::from(format!(
+            "{base}{sep}options=-c%20search_path%3D{schema}"
+        )),
+        password: None,
+    };
+    let store = intellisiem::store::persist::PgStore::new(&pg).expect("store");
+    use intellisiem::store::persist::{Snapshot, SnapshotStore};
+    let input = batches();
+    let now = jiff::Timestamp::now();
+    let mut g = c.benchmark_group("cache_1m_postgres");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    g.throughput(Throughput::Elements(
+        input.iter().map(Vec::len).sum::<usize>() as u64,
+    ));
+    g.bench_function("save", |b| {
+        b.iter_batched(
+            || input.clone(),
+            |batches| {
+                rt.block_on(async {
+                    for (i, sightings) in batches.into_iter().enumerate() {
+                        let snap = Snapshot {
+                            source: format!("s{i}"),
+                            kind: "feodo",
+                            sightings,
+                            groups: Vec::new(),
+                            incremental: false,
+                            meta: SourceMeta::default(),
+                            now,
+                        };
+                        store.save(snap).await.1.expect("save");
+                    }
+                })
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("load", |b| {
+        b.iter(|| rt.block_on(store.load_all()).expect("load"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parsers, merge, cache, cache_postgres);
 criterion_main!(benches);
