@@ -8,6 +8,12 @@ use crate::model::indicator::{Normalised, normalise};
 use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Observation, Sighting};
 
+/// `body` without a leading UTF-8 byte-order mark (`EF BB BF`), which some servers and
+/// editors put before text and JSON alike.
+pub fn strip_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
 /// What a parser made of a document.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ParsedBatch {

@@ -25,7 +25,7 @@ use std::time::Instant;
 use crate::config::{ApiKeys, Config, SourceSpec};
 use crate::net::ratelimit::{Denied, RateLimiter};
 use crate::net::{HttpClient, NetError};
-pub use batch::{BatchBuilder, ParseError, ParsedBatch, SkipCount, SkipReason, Skips};
+pub use batch::{BatchBuilder, ParseError, ParsedBatch, SkipCount, SkipReason, Skips, strip_bom};
 pub(crate) use batch::{for_each_in_array, for_each_in_field};
 
 /// Why one fetch of one source failed. One line, no keys.
@@ -158,7 +158,7 @@ impl FetchContext {
 /// shared by live fetches and the bundled demo data.
 pub fn parse_document(spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
     match registry::driver(spec.kind) {
-        Some(d) => d.parse(spec, body),
+        Some(d) => d.parse(spec, strip_bom(body)),
         None => Err(ParseError::Shape(format!("unknown kind `{}`", spec.kind))),
     }
 }
@@ -224,7 +224,7 @@ pub(crate) async fn dump_fetch(
         });
     }
     let resp = resp.ok()?;
-    let batch = parse(&resp.body)?;
+    let batch = parse(strip_bom(&resp.body))?;
     Ok(FetchOutput {
         bytes: resp.body.len() as u64,
         batch,
@@ -252,7 +252,7 @@ pub(crate) fn abusech_api_result(
     resp: crate::net::Response,
     parse: impl Fn(&[u8]) -> Result<Result<ParsedBatch, String>, ParseError>,
 ) -> Result<(ParsedBatch, u64), FetchError> {
-    let parsed = parse(&resp.body);
+    let parsed = parse(strip_bom(&resp.body));
     if let Ok(Err(status)) = &parsed {
         // Scrub before shortening, so no part of a key survives.
         let status = crate::model::sanitize::one_line(&resp.scrub(status), 80);
