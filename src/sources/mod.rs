@@ -46,6 +46,21 @@ pub enum FetchError {
     },
     #[error("source is disabled: {0}")]
     Disabled(String),
+    /// The service needs a key that is not set (abuse.ch's `auth_key_required`).
+    #[error("{0}")]
+    KeyRequired(String),
+}
+
+/// The line for abuse.ch's `auth_key_required`: what is missing and how to set it.
+/// Distinct from a key that was set and refused (`unknown_auth_key`).
+pub fn abusech_key_required() -> FetchError {
+    use crate::config::KeyKind;
+    FetchError::KeyRequired(format!(
+        "abuse.ch requires an Auth-Key for this feed (the server answered `auth_key_required`): \
+         get a free key at https://auth.abuse.ch/ and set {} (or api_keys.{} in the config)",
+        KeyKind::AbuseCh.env_var(),
+        KeyKind::AbuseCh.config_field()
+    ))
 }
 
 impl FetchError {
@@ -74,6 +89,7 @@ impl FetchError {
 
     pub fn is_auth(&self) -> bool {
         matches!(self, FetchError::Net(e) if e.is_auth())
+            || matches!(self, FetchError::KeyRequired(_))
     }
 
     pub fn is_rate_limited(&self) -> bool {
@@ -174,6 +190,12 @@ pub async fn fetch(
         Some(d) => d.fetch(ctx, spec, prior).await,
         None => Err(FetchError::Refused(format!("unknown kind `{}`", spec.kind))),
     };
+    let result = result.map_err(|e| match e {
+        FetchError::Net(NetError::Auth { ref detail, .. }) if detail == "auth_key_required" => {
+            abusech_key_required()
+        }
+        e => e,
+    });
     match &result {
         Ok(out) => tracing::debug!(
             source = %spec.name,
@@ -255,6 +277,9 @@ pub(crate) fn abusech_api_result(
     let parsed = parse(strip_bom(&resp.body));
     if let Ok(Err(status)) = &parsed {
         // Scrub before shortening, so no part of a key survives.
+        if status == "auth_key_required" {
+            return Err(abusech_key_required());
+        }
         let status = crate::model::sanitize::one_line(&resp.scrub(status), 80);
         return Err(FetchError::Api(format!(
             "{service} API answered `{status}`"
