@@ -233,6 +233,24 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
             ),
         };
     }
+    for r in runs {
+        if let RunOutcome::Ok(out) = &r.outcome
+            && !out.batch.skipped.is_empty()
+        {
+            let skipped = out.batch.skipped.total();
+            let _ = writeln!(
+                err,
+                "{}: skipped {skipped}: {}{}",
+                r.name,
+                out.batch.skipped.counts(),
+                if skipped > r.count {
+                    " (⚠ more than half of its records)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     let ok = runs
         .iter()
         .filter(|r| matches!(r.outcome, RunOutcome::Ok(_)))

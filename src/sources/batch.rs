@@ -136,6 +136,15 @@ impl Skips {
         v
     }
 
+    /// One line of counts only: `12 invalid value, 3 unsupported type`.
+    pub fn counts(&self) -> String {
+        self.reasons()
+            .iter()
+            .map(|c| format!("{} {}", c.count, c.reason.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// One line: `12 invalid value (e.g. `x`, `y`), 3 unsupported type`.
     pub fn summary(&self) -> String {
         self.reasons()

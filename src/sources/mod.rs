@@ -196,6 +196,17 @@ pub async fn fetch(
         }
         e => e,
     });
+    if let Ok(out) = &result
+        && !out.batch.skipped.is_empty()
+    {
+        // The first few raw values per reason, sanitised, for whoever reads the log.
+        tracing::info!(
+            source = %spec.name,
+            skipped = out.batch.skipped.total(),
+            "skipped records: {}",
+            out.batch.skipped.summary()
+        );
+    }
     match &result {
         Ok(out) => tracing::debug!(
             source = %spec.name,

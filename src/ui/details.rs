@@ -99,7 +99,25 @@ pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
         theme.title(),
     )));
     for (id, o) in &e.sightings {
-        sighting(app.store.source_name(*id), o, theme, &mut out);
+        let name = app.store.source_name(*id);
+        sighting(name, o, theme, &mut out);
+        // What the source's last document could not give: counts by reason.
+        if let Some(s) = app.sources.iter().find(|s| s.spec.name == name)
+            && !s.skipped.is_empty()
+        {
+            out.push(field(
+                "  skipped",
+                sanitize_truncated(
+                    &format!(
+                        "{} records of its last document: {}",
+                        s.skipped.total(),
+                        s.skipped.counts()
+                    ),
+                    MAX,
+                ),
+                theme,
+            ));
+        }
     }
     let refs = e.references();
     if !refs.is_empty() {
