@@ -240,3 +240,42 @@ fn internationalised_names_have_one_key_in_every_parser() {
         }
     }
 }
+
+/// Field drift in JSON: added fields are ignored; a document none of whose records has a
+/// required field fails the source, naming the field, instead of exporting nothing in
+/// silence or shifted values.
+#[test]
+fn json_parsers_tolerate_added_fields_and_name_missing_required_ones() {
+    let added = json!([{"ip_address": "192.0.2.7", "port": 443, "status": "online", "new_field": {"a": [1]}, "as_number": 64496}]);
+    let b = feodo::parse(added.to_string().as_bytes()).unwrap();
+    assert_eq!(one(&b, "feodo").value.as_ref(), "192.0.2.7");
+
+    let renamed = json!([{"ip": "192.0.2.7", "port": 443}, {"ip": "192.0.2.8", "port": 80}]);
+    let e = feodo::parse(renamed.to_string().as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`ip_address`") && e.contains("2 records"), "{e}");
+
+    let api = json!({"query_status": "ok", "data": [{"id": "1", "value": "192.0.2.7:80", "ioc_type": "ip:port"}]});
+    let e = threatfox::parse_api(api.to_string().as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`ioc`"), "{e}");
+    let export = json!({"1": [{"value": "192.0.2.7:80", "type": "ip:port"}]});
+    let e = threatfox::parse_export(export.to_string().as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`ioc_value`"), "{e}");
+
+    let kev = json!({"title": "t", "count": 1, "vulnerabilities": [{"cve": "CVE-2021-44228"}]});
+    let e = intellisiem::sources::cisa_kev::parse(kev.to_string().as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`cveID`"), "{e}");
+
+    // One good record among bad ones is a document with bad records, not a new shape.
+    let mixed = json!([{"ip_address": "192.0.2.7"}, {"ip": "192.0.2.8"}]);
+    let b = feodo::parse(mixed.to_string().as_bytes()).unwrap();
+    assert_eq!(b.sightings.len(), 1);
+    assert_eq!(b.skipped.total(), 1);
+}

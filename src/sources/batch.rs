@@ -227,6 +227,24 @@ impl BatchBuilder {
         self.batch.skipped.add(reason, raw);
     }
 
+    /// Like [`BatchBuilder::finish`], but a document whose every record lacks a required
+    /// field (and that gave nothing) is not a list of bad records: its shape has changed.
+    ///
+    /// # Errors
+    /// [`ParseError::Shape`] naming the required fields (`required`, e.g.
+    /// "`ip_address`") and how many records lacked them.
+    pub fn finish_requiring(self, required: &str) -> Result<ParsedBatch, ParseError> {
+        let skipped = &self.batch.skipped;
+        let missing = skipped.count(SkipReason::MissingField);
+        if self.batch.sightings.is_empty() && missing > 0 && missing == skipped.total() {
+            return Err(ParseError::Shape(format!(
+                "no record has the required {required} ({missing} record{} without; the format may have changed)",
+                if missing == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(self.finish())
+    }
+
     /// The batch, holding no spare capacity: it may wait a while for the other sources.
     pub fn finish(mut self) -> ParsedBatch {
         self.batch.sightings.shrink_to_fit();

@@ -127,7 +127,7 @@ pub fn parse_export(body: &[u8]) -> Result<ParsedBatch, ParseError> {
     serde::Deserializer::deserialize_map(&mut de, Export(&mut b))
         .map_err(|e| ParseError::json(&e))?;
     de.end().map_err(|e| ParseError::json(&e))?;
-    Ok(b.finish())
+    b.finish_requiring("`ioc_value` and `ioc_type`")
 }
 
 #[derive(Deserialize)]
@@ -158,7 +158,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
             Err(_) => b.skip(SkipReason::Malformed, ""),
         }
     }
-    Ok(Ok(b.finish()))
+    b.finish_requiring("`ioc` and `ioc_type`").map(Ok)
 }
 
 /// The API request: `POST {"query": "get_iocs", "days": N}` with `Auth-Key`.

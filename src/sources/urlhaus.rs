@@ -229,7 +229,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
         };
         b.push(IndicatorType::Url, &url, obs);
     }
-    Ok(Ok(b.finish()))
+    b.finish_requiring("`url`").map(Ok)
 }
 
 /// The API request, when an abuse.ch key is set.
