@@ -15,13 +15,13 @@ use crate::store::Store;
 use crate::store::health::FetchRecord;
 use crate::store::persist::{self, PersistError, SharedStore, Snapshot, SourceMeta};
 
-/// Opens the store at `path` (none: no store) and, when given, applies `retention`.
-/// Returns the store (if usable) and lines to show the user.
+/// Opens the store at `location` and, when given, applies `retention`. Returns the
+/// store (if usable) and lines to show the user.
 pub async fn open_store(
-    path: Option<&std::path::Path>,
+    location: &persist::Location,
     retention: Option<Duration>,
 ) -> (Option<SharedStore>, Vec<String>) {
-    let (store, mut notes) = persist::open(path);
+    let (store, mut notes) = persist::open_location(location);
     if let (Some(s), Some(r)) = (&store, retention)
         && let Err(e) = s.apply_retention(Timestamp::now(), r).await
     {
@@ -46,6 +46,137 @@ pub fn prior(meta: Option<&SourceMeta>) -> Prior {
 /// `304` as the stored snapshot when `reload_unchanged`. Store failures never fail the
 /// fetch: they come back as notes.
 pub async fn fetch_cached(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    store: Option<&SharedStore>,
+    reload_unchanged: bool,
+) -> (Result<FetchOutput, FetchError>, Vec<String>) {
+    fetch_cached_with(ctx, spec, store, reload_unchanged, false).await
+}
+
+/// [`fetch_cached`]; `forced` (the analyst asked for this fetch) fetches from a store
+/// shared by a team even when another process fetched within the refresh interval.
+pub async fn fetch_cached_with(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    store: Option<&SharedStore>,
+    reload_unchanged: bool,
+    forced: bool,
+) -> (Result<FetchOutput, FetchError>, Vec<String>) {
+    if let Some(s) = store.filter(|s| s.is_shared()) {
+        return fetch_shared(ctx, spec, s, reload_unchanged, forced).await;
+    }
+    fetch_and_save(ctx, spec, store, reload_unchanged).await
+}
+
+/// A fetch of a source in a store shared by a team: at most one process fetches it per
+/// refresh interval. This process fetches only while it holds the source's lease and the
+/// stored snapshot is older than the refresh; otherwise it takes the stored snapshot,
+/// waiting (up to the HTTP timeout) for a holder to finish first.
+async fn fetch_shared(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    store: &SharedStore,
+    reload_unchanged: bool,
+    forced: bool,
+) -> (Result<FetchOutput, FetchError>, Vec<String>) {
+    let mut notes = Vec::new();
+    let give_up = Instant::now() + ctx.http.timeout();
+    let ttl = ctx.http.timeout() * 4 + Duration::from_secs(60);
+    let fresh = |meta: Option<&SourceMeta>| {
+        if forced {
+            return false;
+        }
+        let refresh = jiff::SignedDuration::try_from(spec.refresh).unwrap_or_default();
+        meta.and_then(|m| m.fetched_at)
+            .and_then(|at| at.checked_add(refresh).ok())
+            .is_some_and(|due| due > Timestamp::now())
+    };
+    loop {
+        let meta = match store.metas().await {
+            Ok(mut m) => m.remove(&spec.name),
+            Err(e) => {
+                // The team's store is out of reach: fetch alone, keep the data in memory.
+                notes.push(e.to_string());
+                let (r, more) = fetch_and_save(ctx, spec, None, reload_unchanged).await;
+                notes.extend(more);
+                return (r, notes);
+            }
+        };
+        if fresh(meta.as_ref()) {
+            return (stored(store, spec, meta.as_ref()).await, notes);
+        }
+        match store.lease(spec.name.clone(), ttl).await {
+            Ok(persist::LeaseState::Granted) => {
+                // Someone may have saved between our look and the lease.
+                let again = store
+                    .metas()
+                    .await
+                    .ok()
+                    .and_then(|mut m| m.remove(&spec.name));
+                let result = if fresh(again.as_ref()) {
+                    (stored(store, spec, again.as_ref()).await, Vec::new())
+                } else {
+                    fetch_and_save(ctx, spec, Some(store), reload_unchanged).await
+                };
+                notes.extend(result.1);
+                if let Err(e) = store.release(spec.name.clone()).await {
+                    notes.push(e.to_string());
+                }
+                return (result.0, notes);
+            }
+            Ok(persist::LeaseState::HeldBy { holder, .. }) => {
+                if Instant::now() >= give_up {
+                    notes.push(format!(
+                        "{}: {} is still fetching it; using the stored snapshot (stale)",
+                        spec.name,
+                        if holder.is_empty() {
+                            "another process"
+                        } else {
+                            &holder
+                        }
+                    ));
+                    return (stored(store, spec, meta.as_ref()).await, notes);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => {
+                notes.push(e.to_string());
+                let (r, more) = fetch_and_save(ctx, spec, None, reload_unchanged).await;
+                notes.extend(more);
+                return (r, notes);
+            }
+        }
+    }
+}
+
+/// The stored snapshot of `spec`, as a fetch result (no request was made).
+async fn stored(
+    store: &SharedStore,
+    spec: &SourceSpec,
+    meta: Option<&SourceMeta>,
+) -> Result<FetchOutput, FetchError> {
+    let sightings = store
+        .load_source(spec.name.clone())
+        .await
+        .map_err(|e| FetchError::Refused(format!("the shared store: {e}")))?;
+    if sightings.is_empty() && meta.is_none_or(|m| m.fetched_at.is_none()) {
+        return Err(FetchError::Refused(
+            "nothing stored for this source yet".into(),
+        ));
+    }
+    Ok(FetchOutput {
+        batch: sources::ParsedBatch {
+            sightings,
+            skipped: Default::default(),
+        },
+        from_store: true,
+        ..Default::default()
+    })
+}
+
+/// One fetch, then the result saved to `store` (if any).
+async fn fetch_and_save(
     ctx: &FetchContext,
     spec: &SourceSpec,
     store: Option<&SharedStore>,
@@ -109,6 +240,7 @@ async fn store_result(
             last_modified: out.last_modified.clone(),
             cursor: out.cursor,
             count: 0,
+            fetched_by: None,
         },
         now,
     };

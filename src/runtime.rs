@@ -63,8 +63,9 @@ fn install_panic_hook() {
 /// Where the dashboard's data comes from.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// The configured services, with the local cache unless it is off.
-    Live { cache: Option<std::path::PathBuf> },
+    /// The configured services, with the store (a SQLite file, a team's PostgreSQL, or
+    /// none).
+    Live { cache: persist::Location },
     /// The bundled sample data (`--demo`): no network, no cache.
     Demo,
 }
@@ -113,24 +114,37 @@ async fn event_loop(
         tracing::warn!("{}", crate::model::sanitize::one_line(w, 400));
     }
     let (store, demo) = match source {
-        Source::Live { cache: path } => {
+        Source::Live { cache: location } => {
             // Retention runs with the background load, never before the first frame.
-            let (store, notes) = persist::open(path.as_deref());
+            let (store, notes) = persist::open_location(&location);
             for n in &notes {
                 tracing::warn!("{}", crate::model::sanitize::one_line(n, 400));
             }
             if let Some(s) = &store {
                 // What the store knows of each source is small: read it before the first
-                // frame, so a source fetched recently waits for its next refresh.
-                let msg = match s.metas().await {
-                    Ok(metas) => {
+                // frame (a server that does not answer at once is retried in the
+                // background), so a source fetched recently waits for its next refresh.
+                let first = tokio::time::timeout(Duration::from_millis(500), s.metas()).await;
+                let msg = match first {
+                    Ok(Ok(metas)) => {
                         start_store_load(&app, s, &tx, config.cache.retention);
                         Msg::CacheMeta(metas)
                     }
-                    Err(e) => Msg::CacheFailed(e.to_string()),
+                    Ok(Err(e)) if !e.is_transient() => Msg::CacheFailed(e.to_string()),
+                    Ok(Err(e)) => {
+                        retry_store_load(&app, s, &tx, config.cache.retention);
+                        Msg::StoreUnreachable(e.to_string())
+                    }
+                    Err(_) => {
+                        retry_store_load(&app, s, &tx, config.cache.retention);
+                        Msg::StoreUnreachable(format!("store {} does not answer", s.describe()))
+                    }
                 };
                 effects.extend(app.update(msg));
-            } else if let (Some(_), Some(n)) = (path, notes.last()) {
+                follow_changes(s, &tx);
+            } else if let (false, Some(n)) =
+                (matches!(location, persist::Location::None), notes.last())
+            {
                 effects.extend(app.update(Msg::CacheFailed(n.clone())));
             }
             (store, false)
@@ -238,6 +252,68 @@ fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
     tokio::sync::mpsc::channel(1).1
 }
 
+/// Tries the store every few seconds until it answers, then loads it as at start-up.
+fn retry_store_load(
+    app: &App,
+    store: &SharedStore,
+    tx: &mpsc::UnboundedSender<Msg>,
+    retention: Duration,
+) {
+    let store = store.clone();
+    let tx = tx.clone();
+    let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
+    tokio::spawn(async move {
+        let mut wait = Duration::from_secs(2);
+        loop {
+            tokio::time::sleep(wait).await;
+            match store.metas().await {
+                Ok(metas) => {
+                    tracing::info!("store {} is back", store.describe());
+                    if tx.send(Msg::CacheMeta(metas)).is_err() {
+                        return;
+                    }
+                    load_store(store, tx, retention, names).await;
+                    return;
+                }
+                Err(e) if e.is_transient() => {
+                    wait = (wait * 2).min(Duration::from_secs(30));
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::CacheFailed(e.to_string()));
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// Loads each snapshot another process saves, as it is saved.
+fn follow_changes(store: &SharedStore, tx: &mpsc::UnboundedSender<Msg>) {
+    let Some(mut changes) = store.changes() else {
+        return;
+    };
+    let store = store.clone();
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        while let Some(source) = changes.recv().await {
+            let meta = store.metas().await.ok().and_then(|mut m| m.remove(&source));
+            match store.load_source(source.clone()).await {
+                Ok(sightings) => {
+                    let msg = Msg::SharedSnapshot {
+                        source,
+                        sightings,
+                        meta,
+                    };
+                    if tx.send(msg).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => tracing::warn!("{source}: {e}"),
+            }
+        }
+    });
+}
+
 /// Reads the stored snapshots and histories in the background, after applying the
 /// retention period.
 fn start_store_load(
@@ -249,7 +325,16 @@ fn start_store_load(
     let store = store.clone();
     let tx = tx.clone();
     let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
-    tokio::spawn(async move {
+    tokio::spawn(load_store(store, tx, retention, names));
+}
+
+async fn load_store(
+    store: SharedStore,
+    tx: mpsc::UnboundedSender<Msg>,
+    retention: Duration,
+    names: Vec<String>,
+) {
+    {
         let started = Instant::now();
         match store.apply_retention(Timestamp::now(), retention).await {
             Ok(0) => {}
@@ -276,7 +361,7 @@ fn start_store_load(
             Err(e) => Msg::CacheFailed(e.to_string()),
         };
         let _ = tx.send(msg);
-    });
+    }
 }
 
 impl Executor {
@@ -284,7 +369,11 @@ impl Executor {
     fn execute(&self, fx: Effect) {
         let (ctx, tx) = (&self.ctx, &self.tx);
         match fx {
-            Effect::Fetch { source, spec } => {
+            Effect::Fetch {
+                source,
+                spec,
+                forced,
+            } => {
                 let ctx = ctx.clone();
                 let tx = tx.clone();
                 let store = self.store.clone();
@@ -295,7 +384,8 @@ impl Executor {
                         crate::demo::fetch(&ctx, &spec).await
                     } else {
                         let (result, notes) =
-                            engine::fetch_cached(&ctx, &spec, store.as_ref(), false).await;
+                            engine::fetch_cached_with(&ctx, &spec, store.as_ref(), false, forced)
+                                .await;
                         for n in notes {
                             tracing::warn!(
                                 "{}: cache: {}",

@@ -297,3 +297,72 @@ fn demo_mode_opens_a_populated_dashboard_without_network_or_keys() {
     // No cache was written.
     assert!(!dir.path().join(".local/share/intellisiem").exists());
 }
+
+/// Two analysts' dashboards on one PostgreSQL store: what the first fetches shows in the
+/// second within 2 s, and the second never asks the feed itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_dashboards_share_one_postgres_store() {
+    if !tmux_or_skip("two_dashboards_share_one_postgres_store") {
+        return;
+    }
+    let Some((_, url)) = common::pg::fresh("two_dashboards").await else {
+        return;
+    };
+    let server = MockServer::start().await;
+    let feed = |ips: &[&str]| {
+        serde_json::Value::Array(
+            ips.iter()
+                .map(|ip| serde_json::json!({"ip_address": ip, "port": 443, "status": "online", "malware": "Dridex"}))
+                .collect(),
+        )
+    };
+    Mock::given(path("/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(feed(&["192.0.2.10", "192.0.2.11"])))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(feed(&[
+            "192.0.2.10",
+            "192.0.2.11",
+            "198.51.100.99",
+        ])))
+        .mount(&server)
+        .await;
+    let yaml = format!(
+        "cache: {{ url: \"{url}\" }}\nsources:\n  - {{ name: feodo, kind: feodo, url: \"{}/feodo.json\", refresh: 1h }}\n",
+        server.uri()
+    );
+    let (first, _d1, _e1) = launch(Some(&yaml), "team-a");
+    first.wait_for("192.0.2.11", Duration::from_secs(20));
+    let hits = || async {
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.url.path() == "/feodo.json")
+            .count()
+    };
+    let before = hits().await;
+    assert_eq!(before, 1);
+    // The second dashboard starts on what the first fetched, without fetching.
+    let (second, _d2, _e2) = launch(Some(&yaml), "team-b");
+    second.wait_for("192.0.2.11", Duration::from_secs(20));
+    assert_eq!(
+        hits().await,
+        1,
+        "the second dashboard fetched the feed itself"
+    );
+    // A refresh in the first shows in the second.
+    first.keys(&["R"]);
+    first.wait_for("198.51.100.99", Duration::from_secs(10));
+    second.wait_for("198.51.100.99", Duration::from_secs(2));
+    assert_eq!(
+        hits().await,
+        2,
+        "only the first dashboard's refresh reached the feed"
+    );
+    first.keys(&["q"]);
+    second.keys(&["q"]);
+}

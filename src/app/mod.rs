@@ -142,6 +142,14 @@ pub enum Msg {
     },
     /// The cache could not be used (shown in the header; details in the log).
     CacheFailed(String),
+    /// A server-backed store does not answer now; the runtime keeps trying.
+    StoreUnreachable(String),
+    /// Another process sharing the store saved a new snapshot of `source`.
+    SharedSnapshot {
+        source: String,
+        sightings: Vec<Sighting>,
+        meta: Option<SourceMeta>,
+    },
 }
 
 /// Where the local cache stands.
@@ -152,6 +160,8 @@ pub enum CacheState {
     Loading,
     Ready,
     Failed(String),
+    /// A server-backed store does not answer; it is retried in the background.
+    Retrying,
 }
 
 /// Work for the runtime.
@@ -160,6 +170,8 @@ pub enum Effect {
     Fetch {
         source: usize,
         spec: SourceSpec,
+        /// Asked for by the analyst, not by the schedule.
+        forced: bool,
     },
     /// Filter and sort the store; with `within`, only narrow those rows (a complete,
     /// sorted result of a query that [`filter::narrows`] to `query`).
@@ -186,10 +198,7 @@ pub enum Effect {
         path: PathBuf,
     },
     /// Write a line to the log pane (warnings carry the source name).
-    Log {
-        level: tracing::Level,
-        text: String,
-    },
+    Log { level: tracing::Level, text: String },
 }
 
 pub struct App {
@@ -366,6 +375,11 @@ impl App {
                 result,
             } => self.on_enrich_done(source, kind, value, result, &mut fx),
             Msg::CacheMeta(metas) => self.on_cache_meta(&metas),
+            Msg::SharedSnapshot {
+                source,
+                sightings,
+                meta,
+            } => self.on_shared_snapshot(&source, sightings, meta, &mut fx),
             Msg::CacheLoaded { sources, histories } => {
                 self.on_cache_loaded(sources, histories, &mut fx)
             }
@@ -375,6 +389,14 @@ impl App {
                     text: why.clone(),
                 });
                 self.cache = CacheState::Failed(why);
+                self.dirty = true;
+            }
+            Msg::StoreUnreachable(why) => {
+                fx.push(Effect::Log {
+                    level: tracing::Level::WARN,
+                    text: format!("{why}; retrying in the background"),
+                });
+                self.cache = CacheState::Retrying;
                 self.dirty = true;
             }
             Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::rows::Mutation;
 use super::{App, CacheState, Effect, SourceState};
+use crate::model::Sighting;
 use crate::model::sanitize::one_line;
 use crate::sources::{FetchError, FetchOutput};
 use crate::store::health::{FetchRecord, HISTORY_MAX};
@@ -35,11 +36,50 @@ impl App {
         self.dirty = true;
     }
 
+    /// Another process saved a snapshot of a source this dashboard shows: show it, and
+    /// wait a whole refresh from when it was fetched before fetching it here.
+    pub(super) fn on_shared_snapshot(
+        &mut self,
+        name: &str,
+        sightings: Vec<Sighting>,
+        meta: Option<SourceMeta>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(i) = self.sources.iter().position(|s| s.spec.name == name) else {
+            return;
+        };
+        let s = &mut self.sources[i];
+        let at = meta.as_ref().and_then(|m| m.fetched_at).unwrap_or(self.now);
+        s.cached_at = Some(at);
+        s.last_ok = Some(at);
+        s.last_error = None;
+        s.live_data = true;
+        if s.enabled() && !s.schedule.in_flight {
+            let next = at
+                .checked_add(jiff::SignedDuration::try_from(s.spec.refresh).unwrap_or_default())
+                .unwrap_or(at);
+            s.schedule.next_due = Some(next.max(self.now));
+        }
+        let by = meta
+            .and_then(|m| m.fetched_by)
+            .map(|b| format!(" (fetched by {})", one_line(&b, 60)))
+            .unwrap_or_default();
+        fx.push(Effect::Log {
+            level: tracing::Level::INFO,
+            text: format!(
+                "{name}: {} indicators from the shared store{by}",
+                sightings.len()
+            ),
+        });
+        self.mutate(Mutation::Replace(i, sightings), fx);
+        self.dirty = true;
+    }
+
     pub(super) fn on_tick(&mut self, now: Timestamp, fx: &mut Vec<Effect>) {
         self.now = now;
         for i in 0..self.sources.len() {
             if self.sources[i].schedule.is_due(now) {
-                self.start_fetch(i, fx);
+                self.start_fetch(i, false, fx);
             }
         }
         // Relative times ("3m ago", "next 5m") change once a minute; a spinner every tick.
@@ -50,7 +90,9 @@ impl App {
         }
     }
 
-    pub(super) fn start_fetch(&mut self, i: usize, fx: &mut Vec<Effect>) {
+    /// Starts a fetch of source `i`; `forced` when the analyst asked for it (`r`, `R`),
+    /// which a store shared by a team honours even within the refresh interval.
+    pub(super) fn start_fetch(&mut self, i: usize, forced: bool, fx: &mut Vec<Effect>) {
         let s = &mut self.sources[i];
         if !s.enabled() {
             return;
@@ -60,6 +102,7 @@ impl App {
         fx.push(Effect::Fetch {
             source: i,
             spec: s.spec.clone(),
+            forced,
         });
         self.dirty = true;
     }
@@ -69,7 +112,7 @@ impl App {
             return;
         }
         if self.sources[i].schedule.request() {
-            self.start_fetch(i, fx);
+            self.start_fetch(i, true, fx);
         }
     }
 
@@ -126,7 +169,8 @@ impl App {
             }
         }
         if again {
-            self.start_fetch(i, fx);
+            // A refresh asked for while the fetch ran.
+            self.start_fetch(i, true, fx);
         }
         self.dirty = true;
     }

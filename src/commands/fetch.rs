@@ -45,11 +45,8 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         }
     };
     let started = Instant::now();
-    let location = crate::store::persist::location(&config, no_cache);
-    let (cache, notes) = rt.block_on(engine::open_store(
-        location.as_deref(),
-        Some(config.cache.retention),
-    ));
+    let location = crate::store::persist::Location::of(&config, no_cache);
+    let (cache, notes) = rt.block_on(engine::open_store(&location, Some(config.cache.retention)));
     for n in notes {
         eprintln!("warning: {n}");
     }

@@ -61,7 +61,7 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
         crate::runtime::Source::Demo
     } else {
         crate::runtime::Source::Live {
-            cache: crate::store::persist::location(&config, no_cache),
+            cache: crate::store::persist::Location::of(&config, no_cache),
         }
     };
     match crate::runtime::run(config, source) {

@@ -20,10 +20,17 @@ pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
         Err(code) => return code,
     };
     let mut text = render(&config);
-    // The fetch history, from an existing cache only (never create one just to list).
-    if let Some(path) = crate::store::persist::location(&config, no_cache).filter(|p| p.is_file()) {
-        match histories(&config, &path) {
-            Ok(h) => text.push_str(&render_history(&path, &h)),
+    use crate::store::persist::Location;
+    // The fetch history, from an existing store only (never create one just to list).
+    let location = Location::of(&config, no_cache);
+    let label = match &location {
+        Location::File(p) if p.is_file() => Some(format!("cache {}", p.display())),
+        Location::Postgres(pg) => Some(format!("shared store {}", pg.redacted())),
+        _ => None,
+    };
+    if let Some(label) = label {
+        match histories(&config, &location) {
+            Ok((h, by)) => text.push_str(&render_history(&label, &h, &by)),
             Err(e) => eprintln!("warning: {e}"),
         }
     }
@@ -32,28 +39,43 @@ pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
     EXIT_OK
 }
 
-/// Each configured source's fetch history from the store at `path`.
-fn histories(config: &Config, path: &Path) -> Result<Vec<(String, Vec<FetchRecord>)>, String> {
+type Histories = Vec<(String, Vec<FetchRecord>)>;
+
+/// Each configured source's fetch history from the store, and who saved each source's
+/// snapshot last (a shared store only).
+fn histories(
+    config: &Config,
+    location: &crate::store::persist::Location,
+) -> Result<(Histories, std::collections::HashMap<String, String>), String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let (store, notes) = crate::store::persist::open(Some(path));
+    let (store, notes) = crate::store::persist::open_location(location);
     let store = store.ok_or_else(|| notes.join("; "))?;
-    Ok(rt.block_on(async {
+    rt.block_on(async {
+        let metas = store.metas().await.map_err(|e| e.to_string())?;
+        let by = metas
+            .into_iter()
+            .filter_map(|(name, m)| m.fetched_by.map(|b| (name, b)))
+            .collect();
         let mut out = Vec::new();
         for s in &config.sources {
             let h = store.history(s.name.clone()).await.unwrap_or_default();
             out.push((s.name.clone(), h));
         }
-        out
-    }))
+        Ok((out, by))
+    })
 }
 
 /// The fetch history summary: last fetch, its outcome, success rate, a sparkline of
 /// counts and any anomaly.
-pub fn render_history(path: &Path, histories: &[(String, Vec<FetchRecord>)]) -> String {
-    let mut s = format!("\nhistory (cache {}):\n", path.display());
+pub fn render_history(
+    label: &str,
+    histories: &[(String, Vec<FetchRecord>)],
+    fetched_by: &std::collections::HashMap<String, String>,
+) -> String {
+    let mut s = format!("\nhistory ({label}):\n");
     let width = histories
         .iter()
         .map(|(n, _)| n.len())
@@ -80,6 +102,13 @@ pub fn render_history(path: &Path, histories: &[(String, Vec<FetchRecord>)]) -> 
             sparkline(h, 16),
             anomaly(h).map(|a| a.text()).unwrap_or_default()
         ));
+        if let Some(by) = fetched_by.get(name) {
+            s.push_str(&format!(
+                "{:<width$}  last saved by {}\n",
+                "",
+                crate::model::sanitize::one_line(by, 80)
+            ));
+        }
     }
     s
 }

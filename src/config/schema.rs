@@ -80,11 +80,26 @@ impl fmt::Debug for RawKeys {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCache {
     pub path: Option<String>,
     pub retention: Option<HumanDuration>,
+    /// A PostgreSQL connection string (URL or `key=value` form); may hold a password.
+    pub url: Option<String>,
+    /// The PostgreSQL password, or `env:VARNAME`.
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for RawCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawCache")
+            .field("path", &self.path)
+            .field("retention", &self.retention)
+            .field("url", &self.url.as_ref().map(|_| "set"))
+            .field("password", &self.password.as_ref().map(|_| "set"))
+            .finish()
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -218,6 +218,11 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
+    /// The longest one request may take (`http.timeout`).
+    pub fn timeout(&self) -> std::time::Duration {
+        self.cfg.timeout
+    }
+
     pub fn new(cfg: &HttpConfig) -> Result<HttpClient, NetError> {
         let build = |same_origin: bool| -> Result<reqwest::Client, NetError> {
             let mut b = reqwest::Client::builder()

@@ -131,6 +131,9 @@ pub struct FetchOutput {
     pub incremental: bool,
     /// Groups replaced as a whole (OTX pulses): ids with their range in `batch.sightings`.
     pub groups: Vec<(String, std::ops::Range<usize>)>,
+    /// No request was made: `batch` is the snapshot another process sharing the store
+    /// fetched within the refresh interval.
+    pub from_store: bool,
 }
 
 /// What the last good fetch of a source left, for conditional and incremental requests.

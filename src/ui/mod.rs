@@ -93,6 +93,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         crate::app::CacheState::Failed(_) => {
             spans.push(Span::styled(" · cache unavailable (see log)", theme.warn()))
         }
+        crate::app::CacheState::Retrying => {
+            spans.push(Span::styled(" · store unreachable, retrying", theme.warn()))
+        }
         _ => {}
     }
     let mut filters = Vec::new();

@@ -15,6 +15,8 @@ pub const OTX_KEY: &str = "otx-test-key-6f1e2d";
 pub const VT_KEY: &str = "vt-test-key-93ab7c";
 pub const ABUSE_KEY: &str = "abusech-test-key-55d0";
 
+pub mod pg;
+
 pub fn fixture(rel: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

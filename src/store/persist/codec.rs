@@ -1,17 +1,167 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! How an indicator is written into a store, whatever the backend: its type as a stable
-//! code, its observation as compact JSON with short keys. Values read back go through
-//! the same constructors as parsed ones, so odd rows are skipped, never trusted.
+//! How indicators are written into a store, whatever the backend: each type as a stable
+//! code, and a snapshot as chunks of [`CHUNK_ROWS`] sightings, each chunk one compact
+//! binary blob (postcard rows, LZ4-compressed) so a million indicators are a few hundred
+//! rows to write and read. Rows read back are checked like parsed ones: a chunk that
+//! does not decode, an unknown type code or an over-long value is skipped, never trusted.
+//! The older per-row JSON form ([`encode`], [`decode`]) is kept to migrate old files.
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::indicator::MAX_VALUE_LEN;
 use crate::model::intern::Interner;
 use crate::model::time::Secs;
-use crate::model::{IndicatorType, Observation, VtStats};
+use crate::model::{IndicatorType, Observation, Sighting, VtStats};
 
-/// An observation as stored: compact JSON, short keys.
+/// Sightings per stored chunk.
+pub const CHUNK_ROWS: usize = 8192;
+
+/// The chunk format written: a leading byte, so a later format can be told apart.
+const CHUNK_FORMAT: u8 = 1;
+
+/// The largest decompressed chunk accepted, in bytes (a hostile header must not make us
+/// allocate gigabytes).
+const MAX_CHUNK_BYTES: usize = 64 << 20;
+
+/// One sighting in a chunk. Positional (postcard): never reorder or drop a field; add
+/// new ones only with a new [`CHUNK_FORMAT`].
+#[derive(Serialize, Deserialize)]
+struct Row<'a> {
+    kind: u8,
+    value: &'a str,
+    first_seen: Option<i64>,
+    last_seen: Option<i64>,
+    threat: Option<&'a str>,
+    #[serde(borrow)]
+    tags: Vec<&'a str>,
+    confidence: Option<u8>,
+    #[serde(borrow)]
+    references: Vec<&'a str>,
+    ports: Vec<u16>,
+    virustotal: Option<StoredVt>,
+}
+
+/// VirusTotal's stats as stored: malicious, suspicious, harmless, undetected, timeout,
+/// reputation, last analysis (Unix seconds).
+type StoredVt = (u32, u32, u32, u32, u32, i32, Option<i64>);
+
+/// Encodes `sightings` as one chunk.
+pub fn encode_chunk(sightings: &[Sighting]) -> Vec<u8> {
+    let rows: Vec<Row<'_>> = sightings
+        .iter()
+        .map(|s| {
+            let o = &s.obs;
+            Row {
+                kind: type_code(s.kind) as u8,
+                value: &s.value,
+                first_seen: o.first_seen.map(|t| t.as_second()),
+                last_seen: o.last_seen.map(|t| t.as_second()),
+                threat: o.threat.as_deref(),
+                tags: o.tags.iter().map(|t| &**t).collect(),
+                confidence: o.confidence,
+                references: o.references.iter().map(|t| &**t).collect(),
+                ports: o.ports.to_vec(),
+                virustotal: o.virustotal.as_deref().map(|v| {
+                    (
+                        v.malicious,
+                        v.suspicious,
+                        v.harmless,
+                        v.undetected,
+                        v.timeout,
+                        v.reputation,
+                        v.last_analysis.map(|t| t.as_second()),
+                    )
+                }),
+            }
+        })
+        .collect();
+    // Serialising borrowed strings and integers into a Vec cannot fail.
+    let plain = postcard::to_allocvec(&rows).unwrap_or_default();
+    let mut out = Vec::with_capacity(plain.len() / 2 + 8);
+    out.push(CHUNK_FORMAT);
+    out.extend_from_slice(&(plain.len() as u32).to_le_bytes());
+    out.extend_from_slice(&lz4_flex::block::compress(&plain));
+    out
+}
+
+/// Why a stored chunk could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChunkError {
+    #[error("unknown chunk format {0}")]
+    Format(u8),
+    #[error("chunk too short")]
+    Short,
+    #[error("chunk claims {0} bytes, more than allowed")]
+    TooLarge(usize),
+    #[error("chunk does not decompress: {0}")]
+    Compressed(String),
+    #[error("chunk rows do not decode: {0}")]
+    Rows(String),
+}
+
+/// Decodes one chunk into `out`, sharing strings through `strings`; returns how many
+/// rows were skipped (unknown type code, over-long or empty value).
+pub fn decode_chunk(
+    data: &[u8],
+    strings: &mut Interner,
+    out: &mut Vec<Sighting>,
+) -> Result<usize, ChunkError> {
+    let (&format, rest) = data.split_first().ok_or(ChunkError::Short)?;
+    if format != CHUNK_FORMAT {
+        return Err(ChunkError::Format(format));
+    }
+    let (len, packed) = rest.split_first_chunk::<4>().ok_or(ChunkError::Short)?;
+    let len = u32::from_le_bytes(*len) as usize;
+    if len > MAX_CHUNK_BYTES {
+        return Err(ChunkError::TooLarge(len));
+    }
+    let plain = lz4_flex::block::decompress(packed, len)
+        .map_err(|e| ChunkError::Compressed(e.to_string()))?;
+    let rows: Vec<Row<'_>> =
+        postcard::from_bytes(&plain).map_err(|e| ChunkError::Rows(e.to_string()))?;
+    let mut skipped = 0;
+    out.reserve(rows.len());
+    for r in rows {
+        let kind = type_of(i64::from(r.kind));
+        let Some(kind) = kind.filter(|_| !r.value.is_empty() && r.value.len() <= MAX_VALUE_LEN)
+        else {
+            skipped += 1;
+            continue;
+        };
+        let ts = |v: Option<i64>| v.and_then(Secs::from_second);
+        let tags = r.tags.iter().filter_map(|t| strings.get(t)).collect();
+        let obs = Observation {
+            first_seen: ts(r.first_seen),
+            last_seen: ts(r.last_seen),
+            threat: r.threat.and_then(|t| strings.get(t)),
+            tags: strings.tags(tags),
+            confidence: r.confidence,
+            references: r.references.iter().filter_map(|t| strings.get(t)).collect(),
+            ports: strings.ports(r.ports.into()),
+            virustotal: r.virustotal.map(|(m, s, h, u, t, rep, at)| {
+                Box::new(VtStats {
+                    malicious: m,
+                    suspicious: s,
+                    harmless: h,
+                    undetected: u,
+                    timeout: t,
+                    reputation: rep,
+                    last_analysis: at.and_then(|a| jiff::Timestamp::from_second(a).ok()),
+                })
+            }),
+        };
+        out.push(Sighting {
+            kind,
+            value: r.value.into(),
+            obs,
+        });
+    }
+    Ok(skipped)
+}
+
+/// An observation as the per-row JSON form stored it (schema 2 and 3).
 #[derive(Serialize, Deserialize, Default)]
 pub(super) struct Stored {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +182,8 @@ pub(super) struct Stored {
     v: Option<VtStats>,
 }
 
+/// The per-row JSON form of `o` (schema 2 and 3), for migration tests.
+#[cfg(test)]
 pub fn encode(o: &Observation) -> String {
     let s = Stored {
         f: o.first_seen.map(|t| t.as_second()),
@@ -46,6 +198,7 @@ pub fn encode(o: &Observation) -> String {
     serde_json::to_string(&s).unwrap_or_else(|_| "{}".into())
 }
 
+/// Reads the per-row JSON form (schema 2 and 3), when migrating.
 pub fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
     let s: Stored = serde_json::from_str(data).ok()?;
     let ts = |v: Option<i64>| v.and_then(Secs::from_second);
@@ -101,6 +254,88 @@ pub fn type_of(code: i64) -> Option<IndicatorType> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sighting(kind: IndicatorType, v: &str) -> Sighting {
+        Sighting {
+            kind,
+            value: v.into(),
+            obs: Observation {
+                first_seen: Secs::from_second(1_800_000_000),
+                threat: Some("Dridex".into()),
+                tags: vec!["c2".into(), "elf".into()].into(),
+                confidence: Some(80),
+                references: thin_vec::thin_vec!["https://ref.example/1".into()],
+                ports: vec![443, 8080].into(),
+                virustotal: Some(Box::new(VtStats {
+                    malicious: 3,
+                    reputation: -7,
+                    last_analysis: jiff::Timestamp::from_second(1_800_000_100).ok(),
+                    ..Default::default()
+                })),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn chunks_round_trip_every_field() {
+        let all = vec![
+            sighting(IndicatorType::Ipv4, "192.0.2.1"),
+            sighting(IndicatorType::Domain, "evil.example"),
+            Sighting {
+                kind: IndicatorType::Cve,
+                value: "CVE-2021-44228".into(),
+                obs: Observation::default(),
+            },
+        ];
+        let data = encode_chunk(&all);
+        let mut back = Vec::new();
+        let skipped = decode_chunk(&data, &mut Interner::new(), &mut back).unwrap();
+        assert_eq!(skipped, 0);
+        assert_eq!(back, all);
+        assert!(
+            back[0].obs.tags.shares(&back[1].obs.tags),
+            "strings are shared"
+        );
+    }
+
+    #[test]
+    fn hostile_chunks_are_refused_or_skipped_never_trusted() {
+        let mut out = Vec::new();
+        let mut s = Interner::new();
+        assert_eq!(decode_chunk(&[], &mut s, &mut out), Err(ChunkError::Short));
+        assert_eq!(
+            decode_chunk(&[9, 0], &mut s, &mut out),
+            Err(ChunkError::Format(9))
+        );
+        let huge = [1, 0xff, 0xff, 0xff, 0x7f, 0];
+        assert!(matches!(
+            decode_chunk(&huge, &mut s, &mut out),
+            Err(ChunkError::TooLarge(_))
+        ));
+        let mut bad = encode_chunk(&[sighting(IndicatorType::Ipv4, "192.0.2.1")]);
+        bad.truncate(bad.len() - 3);
+        assert!(decode_chunk(&bad, &mut s, &mut out).is_err());
+        // An unknown type code and an over-long value are skipped.
+        let mut odd = vec![
+            sighting(IndicatorType::Ipv4, "192.0.2.1"),
+            sighting(IndicatorType::Url, &"a".repeat(MAX_VALUE_LEN + 1)),
+        ];
+        odd[0].value = "x".into();
+        let mut data = encode_chunk(&odd);
+        // Patch the first row's type code (after the header, the row count and then the
+        // code itself) to one no build knows.
+        let plain_len = u32::from_le_bytes([data[1], data[2], data[3], data[4]]) as usize;
+        let mut plain = lz4_flex::block::decompress(&data[5..], plain_len).unwrap();
+        plain[1] = 99;
+        data.truncate(5);
+        data.extend_from_slice(&lz4_flex::block::compress(&plain));
+        assert_eq!(decode_chunk(&data, &mut s, &mut out), Ok(2));
+        assert!(out.is_empty());
+        for garbage in [&b"\x01\x00\x00\x00\x00"[..], b"\x01abcdefgh"] {
+            let _ = decode_chunk(garbage, &mut s, &mut out);
+        }
+    }
 
     #[test]
     fn type_codes_are_explicit_unique_and_cover_every_type() {

@@ -12,6 +12,7 @@
 //! decided here too ([`location`], [`open`]).
 
 mod codec;
+pub mod postgres;
 pub mod sqlite;
 mod sqlite_store;
 
@@ -29,6 +30,7 @@ use crate::config::{CachePath, Config};
 use crate::model::Sighting;
 
 pub use codec::{type_code, type_of};
+pub use postgres::PgStore;
 pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
 pub use sqlite_store::SqliteStore;
 
@@ -41,9 +43,29 @@ pub enum PersistError {
     Newer { path: PathBuf, found: i64 },
     #[error("cache {path}: {reason}")]
     Sqlite { path: PathBuf, reason: String },
-    /// The store's worker went away (a panic in a blocking task, or shutdown).
+    /// The store cannot be reached now (a server down, a worker gone); calls may
+    /// succeed later.
     #[error("cache: {0}")]
     Unavailable(String),
+    /// The role may read the store but not write it.
+    #[error("store {0} is read-only for this role: snapshots are not saved")]
+    ReadOnly(String),
+}
+
+impl PersistError {
+    /// Whether a later call may succeed (the server is down, not the data wrong).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, PersistError::Unavailable(_))
+    }
+}
+
+/// Who may fetch a source now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseState {
+    /// This process holds the source's fetch until it releases it or the lease expires.
+    Granted,
+    /// Another process is fetching it.
+    HeldBy { holder: String, until: Timestamp },
 }
 
 /// What a source's last good fetch left for the next one.
@@ -55,6 +77,8 @@ pub struct SourceMeta {
     pub cursor: Option<Timestamp>,
     /// Distinct indicators in the stored snapshot.
     pub count: usize,
+    /// Who saved it (`user@host pid N`), on a shared store.
+    pub fetched_by: Option<String>,
 }
 
 /// A source's stored snapshot.
@@ -118,6 +142,31 @@ pub trait SnapshotStore: Send + Sync {
         now: Timestamp,
         keep: Duration,
     ) -> BoxFuture<'_, Result<usize, PersistError>>;
+
+    /// Whether other processes share this store (and so its leases and changes).
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// Asks to fetch `source` for up to `ttl`. A store used by one process always grants.
+    fn lease(
+        &self,
+        _source: String,
+        _ttl: Duration,
+    ) -> BoxFuture<'_, Result<LeaseState, PersistError>> {
+        Box::pin(async { Ok(LeaseState::Granted) })
+    }
+
+    /// Gives a granted lease back.
+    fn release(&self, _source: String) -> BoxFuture<'_, Result<(), PersistError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// The names of sources whose snapshot another process saved, as they are saved;
+    /// `None` for a store no one else writes.
+    fn changes(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
+        None
+    }
 }
 
 /// A store shared by background tasks.
@@ -149,8 +198,43 @@ pub fn location(config: &Config, no_cache: bool) -> Option<PathBuf> {
     }
 }
 
-/// Opens the store at `path` (none: no store). Returns it, if usable, and lines to show
-/// the user (a file moved aside, a newer schema refused, an I/O problem).
+/// Where the store is: a team's PostgreSQL database, a SQLite file, or none.
+#[derive(Debug, Clone)]
+pub enum Location {
+    Postgres(crate::config::PostgresConfig),
+    File(PathBuf),
+    None,
+}
+
+impl Location {
+    /// The store for this config (`no_cache` is `--no-cache`, which wins over the file).
+    pub fn of(config: &Config, no_cache: bool) -> Location {
+        if no_cache {
+            return Location::None;
+        }
+        if let Some(pg) = &config.cache.postgres {
+            return Location::Postgres(pg.clone());
+        }
+        location(config, false).map_or(Location::None, Location::File)
+    }
+}
+
+/// Opens the store at `location`. Returns it, if usable, and lines to show the user (a
+/// file moved aside, a newer schema refused, an I/O problem). A PostgreSQL store
+/// connects on first use, so a server that is down now is not an error here.
+pub fn open_location(location: &Location) -> (Option<SharedStore>, Vec<String>) {
+    match location {
+        Location::None => (None, Vec::new()),
+        Location::File(p) => open(Some(p)),
+        Location::Postgres(pg) => match PgStore::new(pg) {
+            Ok(s) => (Some(Arc::new(s)), Vec::new()),
+            Err(e) => (None, vec![e.to_string()]),
+        },
+    }
+}
+
+/// Opens the SQLite store at `path` (none: no store). Returns it, if usable, and lines to
+/// show the user (a file moved aside, a newer schema refused, an I/O problem).
 pub fn open(path: Option<&std::path::Path>) -> (Option<SharedStore>, Vec<String>) {
     let Some(path) = path else {
         return (None, Vec::new());

@@ -17,16 +17,17 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::codec::{TYPE_CODES, decode, encode, type_code, type_of};
+use super::codec::{CHUNK_ROWS, TYPE_CODES, decode, decode_chunk, encode_chunk, type_of};
 use super::{CachedSource, PersistError, SourceMeta};
-use crate::model::Sighting;
 use crate::model::intern::Interner;
+use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
-/// code of each indicator type.
-pub const SCHEMA_VERSION: i64 = 3;
+/// code of each indicator type; 4 = snapshots as compact chunks (`chunks`) instead of
+/// one JSON row per sighting.
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
@@ -91,6 +92,15 @@ PRAGMA user_version = 2;
 const MIGRATE_V2_V3: &str = "
 CREATE TABLE indicator_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 PRAGMA user_version = 3;
+";
+
+/// Version 4: a snapshot is a few rows of chunks (see `codec`), each group's chunks
+/// numbered from 0; `rows` is the number of sightings in the chunk.
+const MIGRATE_V3_V4: &str = "
+CREATE TABLE chunks (source TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', seq INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL, rows INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE UNIQUE INDEX chunks_key ON chunks (source, grp, seq);
+CREATE INDEX chunks_seen ON chunks (seen_at);
 ";
 
 fn is_corruption(e: &rusqlite::Error) -> bool {
@@ -165,6 +175,10 @@ impl Sqlite {
             conn,
             path: path.to_path_buf(),
         };
+        if version >= 3 {
+            // Before any row is converted by these codes.
+            db.check_type_codes()?;
+        }
         db.migrate(version).map_err(TryOpen::from)?;
         db.check_type_codes()?;
         Ok(db)
@@ -184,6 +198,11 @@ impl Sqlite {
             for (t, code) in TYPE_CODES {
                 ins.execute(params![code, t.as_str()])?;
             }
+        }
+        if from < 4 {
+            tx.execute_batch(MIGRATE_V3_V4)?;
+            rows_to_chunks(&tx)?;
+            tx.execute_batch("DROP TABLE sightings; PRAGMA user_version = 4;")?;
         }
         tx.commit()
     }
@@ -250,6 +269,7 @@ impl Sqlite {
                         last_modified: r.get(3)?,
                         cursor: ts(r.get(4)?),
                         count: r.get::<_, i64>(5)?.max(0) as usize,
+                        fetched_by: None,
                     },
                 ))
             })
@@ -258,7 +278,8 @@ impl Sqlite {
     }
 
     /// Replaces a source's whole snapshot (`groups` together are the new snapshot), or
-    /// with `incremental`, only the groups given. One transaction.
+    /// with `incremental`, only the groups given. One transaction. Returns the number
+    /// of distinct indicators the source now holds.
     pub fn save(
         &mut self,
         source: &str,
@@ -270,57 +291,57 @@ impl Sqlite {
     ) -> Result<usize, PersistError> {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| sql_err(&path, e);
+        // Encode before the transaction: the write lock is held only for the writes.
+        let encoded: Vec<(&str, usize, usize, Vec<u8>)> = groups
+            .iter()
+            .flat_map(|g| {
+                g.sightings
+                    .chunks(CHUNK_ROWS)
+                    .enumerate()
+                    .map(move |(seq, c)| (g.id, seq, c.len(), encode_chunk(c)))
+            })
+            .collect();
         let tx = self.conn.transaction().map_err(e)?;
         if incremental {
             for g in groups {
                 tx.execute(
-                    "DELETE FROM sightings WHERE source = ?1 AND grp = ?2",
+                    "DELETE FROM chunks WHERE source = ?1 AND grp = ?2",
                     params![source, g.id],
                 )
                 .map_err(e)?;
             }
         } else {
-            tx.execute("DELETE FROM sightings WHERE source = ?1", params![source])
+            tx.execute("DELETE FROM chunks WHERE source = ?1", params![source])
                 .map_err(e)?;
         }
-        // In key order, so each row is appended at the edge of the table's B-tree
-        // instead of splitting pages all over it.
-        let mut rows: Vec<(&str, i64, &Sighting)> = groups
-            .iter()
-            .flat_map(|g| g.sightings.iter().map(|s| (g.id, type_code(s.kind), s)))
-            .collect();
-        rows.sort_unstable_by(|a, b| (a.0, a.1, &*a.2.value).cmp(&(b.0, b.1, &*b.2.value)));
         {
             let mut ins = tx
                 .prepare_cached(
-                    "INSERT OR REPLACE INTO sightings (source, grp, kind, value, seen_at, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT OR REPLACE INTO chunks (source, grp, seq, seen_at, rows, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(e)?;
-            for (grp, kind, s) in &rows {
+            for (grp, seq, rows, data) in &encoded {
                 ins.execute(params![
                     source,
                     grp,
-                    kind,
-                    &*s.value,
+                    *seq as i64,
                     now.as_second(),
-                    encode(&s.obs)
+                    *rows as i64,
+                    data
                 ])
                 .map_err(e)?;
             }
         }
-        let count: i64 = if incremental {
-            // Other groups of the source stay in the table; count them there.
-            tx.query_row(
-                "SELECT COUNT(DISTINCT kind || ':' || value) FROM sightings WHERE source = ?1",
-                params![source],
-                |r| r.get(0),
-            )
-            .map_err(e)?
+        let count = if incremental {
+            // Other groups of the source stay stored; count every key once.
+            let mut all = Vec::new();
+            read_chunks(&tx, Some(source), &mut Interner::new(), &mut |_, s| {
+                all.push(s)
+            })
+            .map_err(e)?;
+            distinct_keys(all.iter())
         } else {
-            let mut keys: Vec<(i64, &str)> = rows.iter().map(|(_, k, s)| (*k, &*s.value)).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            keys.len() as i64
+            distinct_keys(groups.iter().flat_map(|g| g.sightings.iter()))
         };
         tx.execute(
             "INSERT INTO sources (name, kind, fetched_at, etag, last_modified, cursor, count)
@@ -334,12 +355,12 @@ impl Sqlite {
                 meta.etag,
                 meta.last_modified,
                 meta.cursor.map(|c| c.as_second()),
-                count
+                count as i64
             ],
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;
-        Ok(count.max(0) as usize)
+        Ok(count)
     }
 
     /// A `304 Not Modified`: the snapshot is still current.
@@ -353,7 +374,7 @@ impl Sqlite {
         )
         .map_err(e)?;
         tx.execute(
-            "UPDATE sightings SET seen_at = ?2 WHERE source = ?1",
+            "UPDATE chunks SET seen_at = ?2 WHERE source = ?1",
             params![source, now.as_second()],
         )
         .map_err(e)?;
@@ -412,32 +433,23 @@ impl Sqlite {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Every cached source's snapshot.
+    /// Every stored source's snapshot.
     pub fn load_all(&self) -> Result<Vec<CachedSource>, PersistError> {
         let metas = self.metas()?;
         let mut strings = Interner::new();
         let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT source, kind, value, data FROM sightings")
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let source: String = r.get(0).map_err(|e| self.err(e))?;
-            let Some(kind) = type_of(r.get(1).map_err(|e| self.err(e))?) else {
-                continue;
-            };
-            let value: String = r.get(2).map_err(|e| self.err(e))?;
-            let data: String = r.get(3).map_err(|e| self.err(e))?;
-            let Some(obs) = decode(&data, &mut strings) else {
-                continue;
-            };
-            by_source.entry(source).or_default().push(Sighting {
-                kind,
-                value: value.into_boxed_str(),
-                obs,
-            });
-        }
+        read_chunks(
+            &self.conn,
+            None,
+            &mut strings,
+            &mut |source, s| match by_source.get_mut(source) {
+                Some(v) => v.push(s),
+                None => {
+                    by_source.insert(source.to_string(), vec![s]);
+                }
+            },
+        )
+        .map_err(|e| self.err(e))?;
         let mut out: Vec<CachedSource> = metas
             .into_iter()
             .map(|(name, meta)| CachedSource {
@@ -452,55 +464,158 @@ impl Sqlite {
 
     /// One source's snapshot (all its groups).
     pub fn load_source(&self, source: &str) -> Result<Vec<Sighting>, PersistError> {
-        let mut strings = Interner::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT kind, value, data FROM sightings WHERE source = ?1")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![source], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (kind, value, data) = row.map_err(|e| self.err(e))?;
-            if let (Some(kind), Some(obs)) = (type_of(kind), decode(&data, &mut strings)) {
-                out.push(Sighting {
-                    kind,
-                    value: value.into_boxed_str(),
-                    obs,
-                });
-            }
-        }
+        read_chunks(
+            &self.conn,
+            Some(source),
+            &mut Interner::new(),
+            &mut |_, s| out.push(s),
+        )
+        .map_err(|e| self.err(e))?;
         Ok(out)
     }
 
-    /// Drops sightings no source has delivered for `retention`; returns how many.
+    /// Drops the groups no source has delivered for `retention`; returns how many
+    /// sightings went.
     pub fn apply_retention(
         &mut self,
         now: Timestamp,
         retention: Duration,
     ) -> Result<usize, PersistError> {
         let cutoff = now.as_second() - i64::try_from(retention.as_secs()).unwrap_or(i64::MAX / 2);
-        let n = self
-            .conn
-            .execute("DELETE FROM sightings WHERE seen_at < ?1", params![cutoff])
-            .map_err(|e| self.err(e))?;
+        let path = self.path.clone();
+        let e = |e: rusqlite::Error| sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(e)?;
+        let n: i64 = tx
+            .query_row(
+                "SELECT COALESCE(SUM(rows), 0) FROM chunks WHERE seen_at < ?1",
+                params![cutoff],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
         if n > 0 {
-            self.conn
-                .execute(
-                    "UPDATE sources SET count = (SELECT COUNT(*) FROM sightings WHERE sightings.source = sources.name)",
-                    [],
-                )
-                .map_err(|e| self.err(e))?;
+            tx.execute("DELETE FROM chunks WHERE seen_at < ?1", params![cutoff])
+                .map_err(e)?;
+            tx.execute(
+                "UPDATE sources SET count = (SELECT COALESCE(SUM(rows), 0) FROM chunks WHERE chunks.source = sources.name)",
+                [],
+            )
+            .map_err(e)?;
         }
-        Ok(n)
+        tx.commit().map_err(e)?;
+        Ok(n.max(0) as usize)
     }
+}
+
+/// Distinct (type, value) keys among `sightings`.
+fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -> usize {
+    let mut keys: Vec<(IndicatorType, &str)> = sightings.map(|s| (s.kind, &*s.value)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len()
+}
+
+/// Reads the chunks of `source` (or of every source), in order, handing each sighting
+/// with its source to `each`. A chunk that does not decode is skipped with a warning:
+/// the rest of the store stays readable.
+fn read_chunks(
+    conn: &Connection,
+    source: Option<&str>,
+    strings: &mut Interner,
+    each: &mut dyn FnMut(&str, Sighting),
+) -> rusqlite::Result<()> {
+    let sql = match source {
+        Some(_) => "SELECT source, data FROM chunks WHERE source = ?1 ORDER BY grp, seq",
+        None => "SELECT source, data FROM chunks ORDER BY source, grp, seq",
+    };
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = match source {
+        Some(s) => stmt.query(params![s])?,
+        None => stmt.query([])?,
+    };
+    let mut batch = Vec::new();
+    while let Some(r) = rows.next()? {
+        let name: String = r.get(0)?;
+        let data = r.get_ref(1)?.as_blob().unwrap_or_default();
+        match decode_chunk(data, strings, &mut batch) {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                "cache: skipped {n} unreadable rows of `{}`",
+                crate::model::sanitize::one_line(&name, 40)
+            ),
+            Err(e) => tracing::warn!(
+                "cache: a chunk of `{}` is unreadable: {e}",
+                crate::model::sanitize::one_line(&name, 40)
+            ),
+        }
+        for s in batch.drain(..) {
+            each(&name, s);
+        }
+    }
+    Ok(())
+}
+
+/// Schema 3 -> 4: each (source, group)'s JSON rows become chunks.
+fn rows_to_chunks(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let mut strings = Interner::new();
+    let mut stmt = tx.prepare(
+        "SELECT source, grp, kind, value, seen_at, data FROM sightings ORDER BY source, grp",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut ins = tx.prepare(
+        "INSERT INTO chunks (source, grp, seq, seen_at, rows, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut current: Option<(String, String, i64)> = None;
+    let mut pending: Vec<Sighting> = Vec::new();
+    let mut flush =
+        |key: &(String, String, i64), pending: &mut Vec<Sighting>| -> rusqlite::Result<()> {
+            for (seq, c) in pending.chunks(CHUNK_ROWS).enumerate() {
+                ins.execute(params![
+                    key.0,
+                    key.1,
+                    seq as i64,
+                    key.2,
+                    c.len() as i64,
+                    encode_chunk(c)
+                ])?;
+            }
+            pending.clear();
+            Ok(())
+        };
+    while let Some(r) = rows.next()? {
+        let (source, grp): (String, String) = (r.get(0)?, r.get(1)?);
+        let seen_at: i64 = r.get(4)?;
+        if current
+            .as_ref()
+            .is_none_or(|(s, g, _)| *s != source || *g != grp)
+        {
+            if let Some(key) = current.take() {
+                flush(&key, &mut pending)?;
+            }
+            current = Some((source, grp, seen_at));
+        }
+        if let Some(key) = current.as_mut() {
+            key.2 = key.2.min(seen_at);
+        }
+        let (Some(kind), Ok(value), Ok(data)) = (
+            type_of(r.get(2)?),
+            r.get::<_, String>(3),
+            r.get::<_, String>(5),
+        ) else {
+            continue;
+        };
+        if let Some(obs) = decode(&data, &mut strings) {
+            pending.push(Sighting {
+                kind,
+                value: value.into_boxed_str(),
+                obs,
+            });
+        }
+    }
+    if let Some(key) = current.take() {
+        flush(&key, &mut pending)?;
+    }
+    Ok(())
 }
 
 enum TryOpen {

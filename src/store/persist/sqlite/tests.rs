@@ -388,7 +388,7 @@ fn migrates_from_schema_2_with_explicit_type_codes() {
         .conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, SCHEMA_VERSION);
     let mut kinds: Vec<IndicatorType> = c
         .load_source("kev")
         .unwrap()

@@ -1,0 +1,202 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+use super::*;
+use crate::model::{Observation, Sighting};
+
+fn store() -> Store {
+    let mut st = Store::new();
+    let a = st.source_id("feodo");
+    let b = st.source_id("urlhaus");
+    let mk = |kind, v: &str, threat: Option<&str>, tags: &[&str], last: i64| Sighting {
+        kind,
+        value: v.into(),
+        obs: Observation {
+            threat: threat.map(Into::into),
+            tags: tags.iter().map(|t| (*t).into()).collect(),
+            last_seen: crate::model::time::Secs::from_second(last),
+            ..Default::default()
+        },
+    };
+    st.replace_source(
+        a,
+        vec![
+            mk(IndicatorType::Ipv4, "45.0.0.3", Some("Dridex"), &[], 300),
+            mk(
+                IndicatorType::Ipv4,
+                "51.178.161.32",
+                Some("QakBot"),
+                &["c2"],
+                100,
+            ),
+        ],
+    );
+    st.replace_source(
+        b,
+        vec![
+            mk(
+                IndicatorType::Url,
+                "http://Evil.example/Mozi.m",
+                None,
+                &["elf", "Mozi"],
+                200,
+            ),
+            mk(IndicatorType::Ipv4, "45.0.0.3", None, &[], 0),
+        ],
+    );
+    st
+}
+
+#[test]
+fn verdicts_stay_right_past_the_cache_bounds() {
+    // More distinct tags than the verdict map keeps, some lists shared, some not.
+    let mut st = Store::new();
+    let id = st.source_id("drop");
+    let mut strings = crate::model::intern::Interner::new();
+    let shared = strings.tags(vec!["c2".into(), "shared-tag".into()].into());
+    let batch = (0..Verdicts::MAP_MAX + 5_000)
+        .map(|i| Sighting {
+            kind: IndicatorType::Cidr,
+            value: format!("10.{}.{}.0/24", i / 256, i % 256).into(),
+            obs: Observation {
+                tags: if i % 2 == 0 {
+                    shared.clone()
+                } else {
+                    vec![std::sync::Arc::from(format!("SBL{i}"))].into()
+                },
+                ..Default::default()
+            },
+        })
+        .collect();
+    st.replace_source(id, batch);
+    let no = AtomicBool::new(false);
+    let count = |text: &str| {
+        let q = Query {
+            text: text.into(),
+            ..Default::default()
+        };
+        filter(&st, &q, &no).expect("rows").len()
+    };
+    assert_eq!(count("sbl70001"), 1);
+    let starting_with_1 = (0..Verdicts::MAP_MAX + 5_000)
+        .filter(|i| i % 2 == 1 && i.to_string().starts_with('1'))
+        .count();
+    assert_eq!(count("sbl1"), starting_with_1);
+    assert_eq!(count("shared-tag"), (Verdicts::MAP_MAX + 5_000) / 2);
+    assert_eq!(count("nothing"), 0);
+}
+
+fn values(st: &Store, rows: &[u32]) -> Vec<String> {
+    rows.iter()
+        .map(|&i| st.slots()[i as usize].value.to_string())
+        .collect()
+}
+
+fn run(st: &Store, q: &Query, s: Sort) -> Vec<String> {
+    values(st, &view(st, q, s, &AtomicBool::new(false)).unwrap())
+}
+
+#[test]
+fn text_matches_value_threat_and_tags_case_insensitively() {
+    let st = store();
+    let q = |t: &str| Query {
+        text: t.into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&st, &q("MOZI"), Sort::default()),
+        ["http://Evil.example/Mozi.m"]
+    );
+    assert_eq!(run(&st, &q("dridex"), Sort::default()), ["45.0.0.3"]);
+    assert_eq!(run(&st, &q("C2"), Sort::default()), ["51.178.161.32"]);
+    assert_eq!(run(&st, &q("45.0"), Sort::default()), ["45.0.0.3"]);
+    assert_eq!(run(&st, &q(""), Sort::default()).len(), 3);
+    assert!(run(&st, &q("nothing-like-this"), Sort::default()).is_empty());
+}
+
+#[test]
+fn type_and_hidden_sources() {
+    let st = store();
+    let feodo = st.find_source("feodo").unwrap();
+    let urlhaus = st.find_source("urlhaus").unwrap();
+    let q = Query {
+        kind: Some(IndicatorType::Url),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&st, &q, Sort::default()),
+        ["http://Evil.example/Mozi.m"]
+    );
+    let q = Query {
+        hidden: vec![feodo],
+        ..Default::default()
+    };
+    // 45.0.0.3 is also in urlhaus, so it stays.
+    assert_eq!(
+        run(&st, &q, Sort::default()),
+        ["45.0.0.3", "http://Evil.example/Mozi.m"]
+    );
+    let q = Query {
+        hidden: vec![feodo, urlhaus],
+        ..Default::default()
+    };
+    assert!(run(&st, &q, Sort::default()).is_empty());
+}
+
+#[test]
+fn sorting() {
+    let st = store();
+    let q = Query::default();
+    let s = |key, reverse| Sort { key, reverse };
+    assert_eq!(
+        run(&st, &q, s(SortKey::LastSeen, false)),
+        ["45.0.0.3", "http://Evil.example/Mozi.m", "51.178.161.32"]
+    );
+    assert_eq!(
+        run(&st, &q, s(SortKey::Value, true)),
+        ["http://Evil.example/Mozi.m", "51.178.161.32", "45.0.0.3"]
+    );
+    assert_eq!(run(&st, &q, s(SortKey::Sources, false))[0], "45.0.0.3");
+    assert_eq!(
+        run(&st, &q, s(SortKey::Threat, false)),
+        ["45.0.0.3", "51.178.161.32", "http://Evil.example/Mozi.m"]
+    );
+}
+
+#[test]
+fn cancellation_stops_early() {
+    let st = store();
+    assert!(filter(&st, &Query::default(), &AtomicBool::new(true)).is_none());
+}
+
+#[test]
+fn parallel_and_serial_agree() {
+    let mut st = Store::new();
+    let a = st.source_id("a");
+    let batch: Vec<Sighting> = (0..120_000u32)
+        .map(|i| Sighting {
+            kind: IndicatorType::Domain,
+            value: format!("host{i}.example").into(),
+            obs: Observation::default(),
+        })
+        .collect();
+    st.replace_source(a, batch);
+    let q = Query {
+        text: "99".into(),
+        ..Default::default()
+    };
+    let par = filter(&st, &q, &AtomicBool::new(false)).unwrap();
+    let ser = filter_range(st.slots(), 0, &q, &AtomicBool::new(false)).unwrap();
+    assert_eq!(par, ser);
+    assert!(par.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn needle_edge_cases() {
+    let n = Needle::new("aB");
+    assert!(n.is_match("xxAbyy"));
+    assert!(n.is_match("ab"));
+    assert!(!n.is_match("a"));
+    assert!(!n.is_match("ba"));
+    assert!(Needle::new("é").is_match("café"));
+}

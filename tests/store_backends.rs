@@ -1,0 +1,313 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! One suite, two backends: every test here runs through the `SnapshotStore` trait
+//! against the SQLite file and against PostgreSQL (when `INTELLISIEM_TEST_PG` names a
+//! server; see tests/common/pg.rs), plus what only a shared store does: leases and the
+//! change feed.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use intellisiem::model::time::Secs;
+use intellisiem::model::{IndicatorType, Observation, Sighting};
+use intellisiem::store::health::{FetchOutcome, FetchRecord};
+use intellisiem::store::persist::{
+    LeaseState, PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta, Sqlite, SqliteStore,
+};
+use jiff::Timestamp;
+
+fn t(s: i64) -> Timestamp {
+    Timestamp::from_second(1_800_000_000 + s).unwrap()
+}
+
+fn s(kind: IndicatorType, v: &str, threat: &str) -> Sighting {
+    Sighting {
+        kind,
+        value: v.into(),
+        obs: Observation {
+            first_seen: Secs::from_second(1_799_999_000),
+            threat: Some(threat.into()),
+            tags: vec!["c2".into()].into(),
+            ports: vec![443].into(),
+            ..Default::default()
+        },
+    }
+}
+
+fn snapshot(source: &str, sightings: Vec<Sighting>, now: Timestamp) -> Snapshot {
+    Snapshot {
+        source: source.into(),
+        kind: "feodo",
+        sightings,
+        groups: Vec::new(),
+        incremental: false,
+        meta: SourceMeta {
+            fetched_at: Some(now),
+            etag: Some("\"v1\"".into()),
+            ..Default::default()
+        },
+        now,
+    }
+}
+
+/// The two backends, each fresh: (name, store, the temp dir that holds the file).
+async fn backends(test: &str) -> Vec<(&'static str, SharedStore, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
+    let mut out: Vec<(&'static str, SharedStore, Option<tempfile::TempDir>)> =
+        vec![("sqlite", Arc::new(SqliteStore::new(sqlite)), Some(dir))];
+    if let Some((pg, _)) = common::pg::fresh(test).await {
+        out.push(("postgres", Arc::new(PgStore::new(&pg).unwrap()), None));
+    }
+    out
+}
+
+fn values(v: &[Sighting]) -> Vec<String> {
+    let mut out: Vec<String> = v.iter().map(|s| s.value.to_string()).collect();
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshots_round_trip_on_both_backends() {
+    for (name, store, _dir) in backends("snapshots_round_trip_on_both_backends").await {
+        let a = vec![
+            s(IndicatorType::Ipv4, "192.0.2.1", "Dridex"),
+            s(IndicatorType::Domain, "evil.example", "Emotet"),
+        ];
+        // More than one chunk.
+        let many: Vec<Sighting> = (0..20_000)
+            .map(|i| s(IndicatorType::Domain, &format!("h{i}.example"), "bulk"))
+            .collect();
+        let (back, saved) = store.save(snapshot("feodo", a.clone(), t(0))).await;
+        assert_eq!(saved.unwrap(), 2, "{name}");
+        assert_eq!(back.sightings.len(), 2, "{name}: the snapshot comes back");
+        store
+            .save(snapshot("bulk", many.clone(), t(0)))
+            .await
+            .1
+            .unwrap();
+        let metas = store.metas().await.unwrap();
+        assert_eq!(metas["feodo"].fetched_at, Some(t(0)), "{name}");
+        assert_eq!(metas["feodo"].etag.as_deref(), Some("\"v1\""), "{name}");
+        assert_eq!(metas["bulk"].count, 20_000, "{name}");
+        let feodo = store.load_source("feodo".into()).await.unwrap();
+        assert_eq!(feodo.len(), 2, "{name}");
+        let ip = feodo.iter().find(|s| &*s.value == "192.0.2.1").unwrap();
+        assert_eq!(ip.obs, a[0].obs, "{name}: every field survives");
+        let all = store.load_all().await.unwrap();
+        assert_eq!(all.len(), 2, "{name}");
+        assert_eq!(values(&all[0].sightings), values(&many), "{name}");
+        // A new snapshot replaces the old whole.
+        store
+            .save(snapshot("feodo", vec![a[1].clone()], t(60)))
+            .await
+            .1
+            .unwrap();
+        assert_eq!(
+            values(&store.load_source("feodo".into()).await.unwrap()),
+            ["evil.example"],
+            "{name}"
+        );
+        // History.
+        for (i, outcome) in [FetchOutcome::Ok, FetchOutcome::NetworkError]
+            .into_iter()
+            .enumerate()
+        {
+            let r = FetchRecord {
+                at: t(i as i64),
+                outcome,
+                count: 2,
+                bytes: 10,
+                duration: Duration::from_millis(5),
+                skipped: 0,
+            };
+            store.record("feodo".into(), r).await.unwrap();
+        }
+        let h = store.history("feodo".into()).await.unwrap();
+        assert_eq!(
+            h.iter().map(|r| r.outcome).collect::<Vec<_>>(),
+            [FetchOutcome::Ok, FetchOutcome::NetworkError],
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_merge_incrementally_and_304_confirms_on_both_backends() {
+    for (name, store, _dir) in backends("groups_merge_incrementally").await {
+        let mut first = snapshot(
+            "otx",
+            vec![
+                s(IndicatorType::Domain, "a.example", "pulse A"),
+                s(IndicatorType::Domain, "b.example", "pulse B"),
+            ],
+            t(0),
+        );
+        first.groups = vec![("A".into(), 0..1), ("B".into(), 1..2)];
+        store.save(first).await.1.unwrap();
+        let mut second = snapshot(
+            "otx",
+            vec![
+                s(IndicatorType::Domain, "b2.example", "pulse B"),
+                s(IndicatorType::Domain, "a.example", "pulse B"),
+            ],
+            t(60),
+        );
+        second.groups = vec![("B".into(), 0..2)];
+        second.incremental = true;
+        let (_, count) = store.save(second).await;
+        assert_eq!(count.unwrap(), 2, "{name}: a.example counts once");
+        assert_eq!(
+            values(&store.load_source("otx".into()).await.unwrap()),
+            ["a.example", "a.example", "b2.example"],
+            "{name}: pulse A stays, pulse B is replaced"
+        );
+        store.confirm("otx".into(), t(120)).await.unwrap();
+        assert_eq!(
+            store.metas().await.unwrap()["otx"].fetched_at,
+            Some(t(120)),
+            "{name}"
+        );
+        // Retention: nothing is older than a day after the confirmation...
+        let gone = store
+            .apply_retention(t(120 + 3600), Duration::from_secs(86_400))
+            .await
+            .unwrap();
+        assert_eq!(gone, 0, "{name}");
+        // ...and everything is a year on.
+        let gone = store
+            .apply_retention(t(400 * 86_400), Duration::from_secs(86_400))
+            .await
+            .unwrap();
+        assert_eq!(gone, 3, "{name}");
+        assert!(store.load_source("otx".into()).await.unwrap().is_empty());
+        assert_eq!(store.metas().await.unwrap()["otx"].count, 0, "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_one_process_holds_a_sources_lease_and_a_dead_holders_lease_expires() {
+    let Some((pg, _)) = common::pg::fresh("leases").await else {
+        return;
+    };
+    let a = PgStore::new(&pg).unwrap();
+    let b = PgStore::new(&pg).unwrap();
+    assert_eq!(
+        a.lease("feodo".into(), Duration::from_secs(60))
+            .await
+            .unwrap(),
+        LeaseState::Granted
+    );
+    match b
+        .lease("feodo".into(), Duration::from_secs(60))
+        .await
+        .unwrap()
+    {
+        LeaseState::HeldBy { holder, .. } => assert_eq!(holder, a.holder()),
+        LeaseState::Granted => panic!("two holders"),
+    }
+    assert_eq!(
+        b.lease("urlhaus".into(), Duration::from_secs(60))
+            .await
+            .unwrap(),
+        LeaseState::Granted,
+        "leases are per source"
+    );
+    a.release("feodo".into()).await.unwrap();
+    assert_eq!(
+        b.lease("feodo".into(), Duration::from_secs(1))
+            .await
+            .unwrap(),
+        LeaseState::Granted
+    );
+    // b dies holding it: the lease runs out and a takes it over.
+    drop(b);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(
+        a.lease("feodo".into(), Duration::from_secs(60))
+            .await
+            .unwrap(),
+        LeaseState::Granted
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_process_hears_of_each_saved_snapshot() {
+    let Some((pg, _)) = common::pg::fresh("changes").await else {
+        return;
+    };
+    let writer = PgStore::new(&pg).unwrap();
+    let reader: SharedStore = Arc::new(PgStore::new(&pg).unwrap());
+    // Create the schema before listening.
+    reader.metas().await.unwrap();
+    let mut changes = reader.changes().expect("a shared store has a change feed");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    writer
+        .save(snapshot(
+            "feodo",
+            vec![s(IndicatorType::Ipv4, "192.0.2.9", "x")],
+            t(0),
+        ))
+        .await
+        .1
+        .unwrap();
+    let heard = tokio::time::timeout(Duration::from_secs(2), changes.recv())
+        .await
+        .expect("heard within 2 s");
+    assert_eq!(heard.as_deref(), Some("feodo"));
+    assert_eq!(
+        reader.metas().await.unwrap()["feodo"].fetched_by.as_deref(),
+        Some(writer.holder())
+    );
+    // The reader's own saves are not echoed back to it.
+    let me: &dyn SnapshotStore = &*reader;
+    me.save(snapshot("own", vec![], t(1))).await.1.unwrap();
+    let echo = tokio::time::timeout(Duration::from_millis(500), changes.recv()).await;
+    assert!(echo.is_err(), "{echo:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_schema_is_refused_and_a_wrong_password_never_shows() {
+    let Some((pg, url)) = common::pg::fresh("newer_schema").await else {
+        return;
+    };
+    let store = PgStore::new(&pg).unwrap();
+    store.metas().await.unwrap();
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+        .batch_execute("INSERT INTO intellisiem_schema (version) VALUES (99)")
+        .await
+        .unwrap();
+    let fresh = PgStore::new(&pg).unwrap();
+    let e = fresh.metas().await.unwrap_err().to_string();
+    assert!(e.contains("newer IntelliSIEM (schema 99"), "{e}");
+    // Nothing was changed by the refused open.
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM intellisiem_schema", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 2);
+
+    // A password that the server refuses (or never asks for) appears in no message.
+    let secret = "hunter2-Z9q";
+    let bad = intellisiem::config::PostgresConfig {
+        url: secrecy::SecretString::from(format!(
+            "postgresql://nobody:{secret}@127.0.0.1:1/db?connect_timeout=1"
+        )),
+        password: Some(secrecy::SecretString::from(secret.to_string())),
+    };
+    assert!(!format!("{bad:?}").contains(secret));
+    assert!(!bad.redacted().contains(&format!(":{secret}@")));
+    let store = PgStore::new(&bad).unwrap();
+    let e = store.metas().await.unwrap_err().to_string();
+    assert!(e.contains("unreachable"), "{e}");
+    assert!(!e.contains(&format!(":{secret}")), "{e}");
+}
