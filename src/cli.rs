@@ -56,6 +56,10 @@ pub struct FetchArgs {
     /// Do not fetch: export what the cache holds
     #[arg(long)]
     pub offline: bool,
+    /// Export only what was fetched now: a failed source contributes nothing (not its
+    /// last good snapshot), and the output is written even if every source failed
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Subcommand)]

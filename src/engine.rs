@@ -262,6 +262,7 @@ pub enum RunOutcome {
     Disabled(String),
 }
 
+/// One source's run.
 #[derive(Debug)]
 pub struct SourceRun {
     pub name: String,
@@ -269,6 +270,70 @@ pub struct SourceRun {
     pub count: usize,
     pub outcome: RunOutcome,
     pub elapsed: Duration,
+    /// For a failed run: the source's last good snapshot, exported in its place.
+    pub stale: Option<Stale>,
+}
+
+/// A failed source's last good snapshot (from the cache, within `cache.retention`).
+#[derive(Debug)]
+pub struct Stale {
+    /// When the snapshot was fetched.
+    pub fetched_at: Timestamp,
+    /// Indicators in the snapshot (still known after [`merge`] takes `sightings`).
+    pub count: usize,
+    pub sightings: Vec<crate::model::Sighting>,
+}
+
+/// Gives every failed run in `runs` its source's last good snapshot from `store`, if one
+/// was fetched within `retention` before `now`, so an export keeps what the source last
+/// said instead of losing it. Returns lines for the user (store errors).
+pub async fn fill_stale(
+    store: &SharedStore,
+    runs: &mut [SourceRun],
+    retention: Duration,
+    now: Timestamp,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !runs
+        .iter()
+        .any(|r| matches!(r.outcome, RunOutcome::Failed(_)))
+    {
+        return notes;
+    }
+    let metas = match store.metas().await {
+        Ok(m) => m,
+        Err(e) => {
+            notes.push(e.to_string());
+            return notes;
+        }
+    };
+    let oldest = now
+        .checked_sub(jiff::SignedDuration::try_from(retention).unwrap_or(jiff::SignedDuration::MAX))
+        .unwrap_or(Timestamp::MIN);
+    for run in runs.iter_mut() {
+        if !matches!(run.outcome, RunOutcome::Failed(_)) {
+            continue;
+        }
+        let Some(fetched_at) = metas
+            .get(&run.name)
+            .and_then(|m| m.fetched_at)
+            .filter(|t| *t >= oldest)
+        else {
+            continue;
+        };
+        match store.load_source(run.name.clone()).await {
+            Ok(sightings) if !sightings.is_empty() => {
+                run.stale = Some(Stale {
+                    fetched_at,
+                    count: sightings.len(),
+                    sightings,
+                })
+            }
+            Ok(_) => {}
+            Err(e) => notes.push(e.to_string()),
+        }
+    }
+    notes
 }
 
 /// Progress of a run, for a progress line.
@@ -297,6 +362,7 @@ pub async fn run(
                 count: 0,
                 outcome: RunOutcome::Disabled(reason),
                 elapsed: Duration::ZERO,
+                stale: None,
             })),
             Availability::Enabled => {
                 runs.push(None);
@@ -330,6 +396,7 @@ pub async fn run(
                 Err(e) => RunOutcome::Failed(e),
             },
             elapsed,
+            stale: None,
         });
     }
     let runs = runs
@@ -341,6 +408,7 @@ pub async fn run(
                 count: 0,
                 outcome: RunOutcome::Failed(FetchError::Refused("the fetch task crashed".into())),
                 elapsed: Duration::ZERO,
+                stale: None,
             })
         })
         .collect();
@@ -372,6 +440,7 @@ pub async fn run_offline(
                     count: 0,
                     outcome: RunOutcome::Disabled(reason),
                     elapsed: Duration::ZERO,
+                    stale: None,
                 },
                 (Some(c), _) => SourceRun {
                     name: spec.name.clone(),
@@ -384,6 +453,7 @@ pub async fn run_offline(
                         ..Default::default()
                     }),
                     elapsed: Duration::ZERO,
+                    stale: None,
                 },
                 (None, Availability::Enabled) => SourceRun {
                     name: spec.name.clone(),
@@ -392,13 +462,15 @@ pub async fn run_offline(
                         "nothing cached for this source".into(),
                     )),
                     elapsed: Duration::ZERO,
+                    stale: None,
                 },
             }
         })
         .collect())
 }
 
-/// Merges the successful runs, in order, into one store. Takes the batches out of `runs`.
+/// Merges the successful runs, and the stale snapshots of failed ones, in order, into one
+/// store. Takes the batches out of `runs`.
 pub fn merge(runs: &mut [SourceRun]) -> Store {
     let mut store = Store::new();
     let mut total = 0;
@@ -407,15 +479,18 @@ pub fn merge(runs: &mut [SourceRun]) -> Store {
         if let RunOutcome::Ok(out) = &r.outcome {
             total += out.batch.sightings.len();
         }
+        total += r.stale.as_ref().map_or(0, |s| s.sightings.len());
     }
     // One allocation of the table and index instead of a rehash per source.
     store.reserve(total);
     for r in runs.iter_mut() {
-        if let RunOutcome::Ok(out) = &mut r.outcome {
-            let id = store.source_id(&r.name);
-            let sightings = std::mem::take(&mut out.batch.sightings);
-            store.replace_source(id, sightings);
-        }
+        let sightings = match (&mut r.outcome, &mut r.stale) {
+            (RunOutcome::Ok(out), _) => std::mem::take(&mut out.batch.sightings),
+            (_, Some(stale)) => std::mem::take(&mut stale.sightings),
+            _ => continue,
+        };
+        let id = store.source_id(&r.name);
+        store.replace_source(id, sightings);
     }
     store
 }

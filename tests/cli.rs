@@ -92,6 +92,23 @@ async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
         stderr.contains("unique indicators from 7 sources"),
         "{stderr}"
     );
+    // Skipped records, counted per reason for each source that skipped any.
+    let skips: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(": skipped "))
+        .collect();
+    assert_eq!(
+        skips,
+        [
+            "otx: skipped 2: 2 unsupported type",
+            "urlhaus: skipped 1: 1 invalid value",
+            "feodo: skipped 1: 1 invalid value",
+            "threatfox: skipped 1: 1 unsupported type",
+            "kev: skipped 1: 1 invalid value",
+            "phish: skipped 1: 1 invalid value",
+        ],
+        "{stderr}"
+    );
     for key in [OTX_KEY, VT_KEY] {
         assert!(!stderr.contains(key) && !text(&out.stdout).contains(key));
     }

@@ -250,3 +250,42 @@ fn world_readable_file_with_keys_warns() {
             .is_empty()
     );
 }
+
+/// Text forms of the config file: a byte-order mark, CRLF, no final newline and stray
+/// blanks change nothing, and an error after a BOM names the right line and field (not
+/// "more than one document").
+#[test]
+fn bom_crlf_and_missing_final_newline_change_nothing() {
+    let shape = |c: &Config| -> Vec<(String, String)> {
+        c.sources
+            .iter()
+            .map(|s| (s.name.clone(), s.url.to_string()))
+            .collect()
+    };
+    let plain = parse(SAMPLE).unwrap();
+    let crlf = SAMPLE.replace('\n', "\r\n");
+    for text in [
+        format!("\u{feff}{SAMPLE}"),
+        format!("\u{feff}{crlf}"),
+        SAMPLE.trim_end().to_string(),
+        format!("\u{feff}{}", crlf.trim_end()),
+        SAMPLE.replace("\n", "   \n"),
+    ] {
+        let c = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text:?}"));
+        assert_eq!(shape(&c), shape(&plain), "{text:?}");
+        assert_eq!(c.http.timeout, plain.http.timeout);
+    }
+    let bad = "\u{feff}cache: { path: none }\r\nhttp: { timeout: 5 parsecs }\r\n";
+    let e = err(bad);
+    assert!(e.contains("cfg.yaml, line 2"), "{e}");
+    assert!(e.contains("timeout"), "{e}");
+    assert!(!e.contains("more than one document"), "{e}");
+    // From a file, too.
+    let dir = std::env::temp_dir().join(format!("intellisiem-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p: PathBuf = dir.join("config.yaml");
+    std::fs::write(&p, format!("\u{feff}{crlf}")).unwrap();
+    let c = Config::from_file(&p, &no_env, &kinds()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(shape(&c), shape(&plain));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -26,6 +26,13 @@ fn nasty() -> impl Strategy<Value = String> {
             Just("\u{202e}".to_string()),
             Just("\u{200b}".to_string()),
             Just("\u{9b}".to_string()),
+            Just("\u{2028}".to_string()),
+            Just("\u{ad}".to_string()),
+            Just("\u{34f}".to_string()),
+            Just("\u{fff9}".to_string()),
+            Just("\u{e0041}".to_string()),
+            Just("\u{fe0f}".to_string()),
+            prop::sample::select(invisible()).prop_map(|c| c.to_string()),
             Just("[.]".to_string()),
             Just("[".to_string()),
             Just("]".to_string()),
@@ -37,6 +44,65 @@ fn nasty() -> impl Strategy<Value = String> {
         0..24,
     );
     pieces.prop_map(|v| v.concat())
+}
+
+/// Every character of Unicode's `Default_Ignorable_Code_Point` and `Bidi_Control` sets,
+/// the format characters (`General_Category=Cf`) and the line and paragraph separators,
+/// read from the Unicode data `icu_properties` compiles in.
+fn invisible() -> Vec<char> {
+    use icu_properties::props::{BidiControl, DefaultIgnorableCodePoint, GeneralCategory};
+    use icu_properties::{CodePointMapData, CodePointSetData};
+    let sets = [
+        CodePointSetData::new::<DefaultIgnorableCodePoint>(),
+        CodePointSetData::new::<BidiControl>(),
+    ];
+    let mut out: Vec<char> = sets
+        .iter()
+        .flat_map(|s| s.iter_ranges())
+        .flat_map(|r| r.filter_map(char::from_u32))
+        .collect();
+    let gc = CodePointMapData::<GeneralCategory>::new();
+    for cat in [
+        GeneralCategory::Format,
+        GeneralCategory::LineSeparator,
+        GeneralCategory::ParagraphSeparator,
+    ] {
+        out.extend(
+            gc.iter_ranges_for_value(cat)
+                .flat_map(|r| r.filter_map(char::from_u32)),
+        );
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[test]
+fn every_invisible_or_line_breaking_character_is_escaped() {
+    let all = invisible();
+    // Spot checks that the sets are the ones meant (and not empty).
+    for c in [
+        '\u{2028}',
+        '\u{2029}',
+        '\u{ad}',
+        '\u{34f}',
+        '\u{fff9}',
+        '\u{fffb}',
+        '\u{e0000}',
+        '\u{e007f}',
+        '\u{fe00}',
+        '\u{e01ef}',
+        '\u{202e}',
+    ] {
+        assert!(all.binary_search(&c).is_ok(), "{c:?}");
+    }
+    for c in all {
+        assert!(is_unsafe(c), "{c:?}");
+        let s = format!("a{c}b");
+        let shown = sanitize(&s);
+        assert!(!shown.contains(c), "{c:?}");
+        assert!(!one_line(&s, 20).contains(c), "{c:?}");
+    }
 }
 
 proptest! {

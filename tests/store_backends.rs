@@ -123,6 +123,7 @@ async fn snapshots_round_trip_on_both_backends() {
                 count: 2,
                 bytes: 10,
                 duration: Duration::from_millis(5),
+                skipped: 0,
             };
             store.record("feodo".into(), r).await.unwrap();
         }

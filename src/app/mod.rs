@@ -85,6 +85,8 @@ pub struct SourceState {
     live_data: bool,
     /// Recent fetches, oldest first (at most [`HISTORY_MAX`]).
     pub history: Vec<FetchRecord>,
+    /// What the last document of this run could not give, counted by reason.
+    pub skipped: crate::sources::Skips,
 }
 
 impl SourceState {
@@ -264,6 +266,7 @@ impl App {
                     live: false,
                     live_data: false,
                     history: Vec::new(),
+                    skipped: Default::default(),
                 }
             })
             .collect();
@@ -404,3 +407,5 @@ impl App {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_feeds;

@@ -145,6 +145,7 @@ impl App {
                 s.last_ok = Some(at);
                 s.last_error = None;
                 s.live_data = true;
+                s.skipped = out.batch.skipped.clone();
                 if !out.batch.skipped.is_empty() {
                     fx.push(Effect::Log {
                         level: tracing::Level::INFO,

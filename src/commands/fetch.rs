@@ -73,9 +73,43 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         }
         runs
     };
-    let store = engine::merge(&mut runs);
     let now = jiff::Timestamp::now();
+    if !args.strict
+        && !args.offline
+        && let Some(cache) = &cache
+    {
+        let notes = rt.block_on(engine::fill_stale(
+            cache,
+            &mut runs,
+            config.cache.retention,
+            now,
+        ));
+        for n in notes {
+            eprintln!("warning: cache: {n}");
+        }
+    }
+    for r in &runs {
+        if let Some(stale) = &r.stale {
+            eprintln!(
+                "warning: {} failed; exporting its last good snapshot ({} indicators, fetched {}), marked stale",
+                one_line(&r.name, 60),
+                stale.count,
+                crate::model::time::rfc3339(stale.fetched_at)
+            );
+        }
+    }
+    let nothing_fresh = !runs
+        .iter()
+        .any(|r| matches!(r.outcome, RunOutcome::Ok(_)) || r.stale.is_some());
+    let store = engine::merge(&mut runs);
     let written = match &args.output {
+        Some(path) if nothing_fresh && !args.strict => {
+            eprintln!(
+                "error: no source succeeded and none has a cached snapshot: {} left as it was (--strict writes it anyway)",
+                path.display()
+            );
+            Ok(0)
+        }
         Some(path) => {
             export::write_file(path, args.format, &store, store.iter().map(|(_, e)| e), now)
         }
@@ -213,22 +247,52 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
                 out.batch.skipped.total(),
                 time
             ),
-            RunOutcome::Failed(e) => writeln!(
-                err,
-                "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
-                r.name,
-                "FAILED",
-                "-",
-                "-",
-                time,
-                one_line(&e.to_string(), 300)
-            ),
+            RunOutcome::Failed(e) => match &r.stale {
+                Some(stale) => writeln!(
+                    err,
+                    "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {} (exported its last good snapshot)",
+                    r.name,
+                    "STALE",
+                    stale.count,
+                    "-",
+                    time,
+                    one_line(&e.to_string(), 300)
+                ),
+                None => writeln!(
+                    err,
+                    "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
+                    r.name,
+                    "FAILED",
+                    "-",
+                    "-",
+                    time,
+                    one_line(&e.to_string(), 300)
+                ),
+            },
             RunOutcome::Disabled(why) => writeln!(
                 err,
                 "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
                 r.name, "disabled", "-", "-", "-", why
             ),
         };
+    }
+    for r in runs {
+        if let RunOutcome::Ok(out) = &r.outcome
+            && !out.batch.skipped.is_empty()
+        {
+            let skipped = out.batch.skipped.total();
+            let _ = writeln!(
+                err,
+                "{}: skipped {skipped}: {}{}",
+                r.name,
+                out.batch.skipped.counts(),
+                if skipped > r.count {
+                    " (⚠ more than half of its records)"
+                } else {
+                    ""
+                }
+            );
+        }
     }
     let ok = runs
         .iter()

@@ -4,7 +4,6 @@
 //! Indicator types and the normalisation every value goes through before it is merged.
 
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -264,20 +263,8 @@ fn invalid(kind: IndicatorType, reason: &'static str) -> InvalidValue {
 /// hashes, canonicalises IP addresses, uppercases CVE ids, strips a domain's trailing dot,
 /// and splits `ip:port` into the address and its port.
 pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidValue> {
-    if raw.len() > MAX_VALUE_LEN * 2 {
-        return Err(invalid(kind, "too long"));
-    }
-    let refanged = refang(raw);
+    let refanged = prepare(kind, raw)?;
     let s = refanged.as_str();
-    if s.is_empty() {
-        return Err(invalid(kind, "empty value"));
-    }
-    if s.len() > MAX_VALUE_LEN {
-        return Err(invalid(kind, "too long"));
-    }
-    if s.chars().any(super::sanitize::is_unsafe) {
-        return Err(invalid(kind, "control or invisible character"));
-    }
     let plain = |value: String| Normalised {
         kind,
         value,
@@ -285,7 +272,11 @@ pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidVa
     };
     match kind {
         IndicatorType::Ipv4 | IndicatorType::Ipv6 => normalise_ip(s).and_then(|n| {
-            if n.kind == kind {
+            // An IPv4-mapped IPv6 address (two colons or more, read as IPv4) is the IPv4
+            // address, whichever family the feed declared.
+            let mapped =
+                n.kind == IndicatorType::Ipv4 && s.bytes().filter(|&b| b == b':').count() >= 2;
+            if n.kind == kind || mapped {
                 Ok(n)
             } else {
                 Err(invalid(kind, "wrong address family"))
@@ -302,12 +293,32 @@ pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidVa
     }
 }
 
+/// The checks and clean-up every value gets first: bounded length, refanged, trimmed
+/// (also of a stray byte-order mark), no control or invisible character left.
+fn prepare(kind: IndicatorType, raw: &str) -> Result<String, InvalidValue> {
+    if raw.len() > MAX_VALUE_LEN * 2 {
+        return Err(invalid(kind, "too long"));
+    }
+    let raw = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let s = refang(raw);
+    if s.is_empty() {
+        return Err(invalid(kind, "empty value"));
+    }
+    if s.len() > MAX_VALUE_LEN {
+        return Err(invalid(kind, "too long"));
+    }
+    if s.chars().any(super::sanitize::is_unsafe) {
+        return Err(invalid(kind, "control or invisible character"));
+    }
+    Ok(s)
+}
+
 /// Guesses the type of a bare value (for plain lists) and normalises it.
 pub fn detect(raw: &str) -> Option<Normalised> {
     if raw.len() > MAX_VALUE_LEN * 2 {
         return None;
     }
-    let refanged = refang(raw);
+    let refanged = refang(raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'));
     let s = refanged.as_str();
     if s.is_empty() {
         return None;
@@ -337,98 +348,6 @@ pub fn detect(raw: &str) -> Option<Normalised> {
         return normalise(IndicatorType::Email, s).ok();
     }
     normalise(IndicatorType::Domain, s).ok()
-}
-
-fn normalise_ip(s: &str) -> Result<Normalised, InvalidValue> {
-    if let Ok(ip) = IpAddr::from_str(s) {
-        return Ok(ip_normalised(ip, None));
-    }
-    // `[v6]:port` or `v4:port`
-    if let Some(rest) = s.strip_prefix('[') {
-        if let Some((addr, port)) = rest.split_once("]:") {
-            let ip = Ipv6Addr::from_str(addr)
-                .map_err(|_| invalid(IndicatorType::Ipv6, "bad address"))?;
-            let port = parse_port(IndicatorType::Ipv6, port)?;
-            return Ok(ip_normalised(IpAddr::V6(ip), Some(port)));
-        }
-        return Err(invalid(IndicatorType::Ipv6, "bad address"));
-    }
-    if let Some((addr, port)) = s.rsplit_once(':')
-        && let Ok(ip) = Ipv4Addr::from_str(addr)
-    {
-        let port = parse_port(IndicatorType::Ipv4, port)?;
-        return Ok(ip_normalised(IpAddr::V4(ip), Some(port)));
-    }
-    Err(invalid(IndicatorType::Ipv4, "bad address"))
-}
-
-fn ip_normalised(ip: IpAddr, port: Option<u16>) -> Normalised {
-    match ip {
-        IpAddr::V4(v4) => Normalised {
-            kind: IndicatorType::Ipv4,
-            value: v4.to_string(),
-            port,
-        },
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => Normalised {
-                kind: IndicatorType::Ipv4,
-                value: v4.to_string(),
-                port,
-            },
-            None => Normalised {
-                kind: IndicatorType::Ipv6,
-                value: v6.to_string(),
-                port,
-            },
-        },
-    }
-}
-
-fn parse_port(kind: IndicatorType, s: &str) -> Result<u16, InvalidValue> {
-    s.parse::<u16>()
-        .ok()
-        .filter(|p| *p != 0)
-        .ok_or_else(|| invalid(kind, "bad port"))
-}
-
-fn normalise_cidr(s: &str) -> Result<String, InvalidValue> {
-    let kind = IndicatorType::Cidr;
-    let (addr, prefix) = s
-        .split_once('/')
-        .ok_or_else(|| invalid(kind, "no prefix"))?;
-    let ip = IpAddr::from_str(addr).map_err(|_| invalid(kind, "bad address"))?;
-    let prefix: u8 = prefix.parse().map_err(|_| invalid(kind, "bad prefix"))?;
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    if prefix > max {
-        return Err(invalid(kind, "prefix too long"));
-    }
-    Ok(format!("{ip}/{prefix}"))
-}
-
-fn normalise_domain(s: &str) -> Result<String, InvalidValue> {
-    let kind = IndicatorType::Domain;
-    let d = s.strip_suffix('.').unwrap_or(s).to_lowercase();
-    if d.len() > 253 {
-        return Err(invalid(kind, "too long"));
-    }
-    if !d.contains('.') {
-        return Err(invalid(kind, "no dot"));
-    }
-    for label in d.split('.') {
-        if label.is_empty() || label.len() > 63 {
-            return Err(invalid(kind, "bad label"));
-        }
-        let ok = label
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-        if !ok {
-            return Err(invalid(kind, "bad character"));
-        }
-    }
-    if d.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(invalid(kind, "looks like an address"));
-    }
-    Ok(d)
 }
 
 fn normalise_url(s: &str) -> Result<String, InvalidValue> {
@@ -463,7 +382,7 @@ fn normalise_url(s: &str) -> Result<String, InvalidValue> {
         out.push_str(u);
         out.push('@');
     }
-    out.push_str(&host.to_lowercase());
+    forms::push_url_host(&mut out, host)?;
     out.push_str(tail);
     Ok(out)
 }
@@ -505,6 +424,11 @@ fn normalise_cve(s: &str) -> Result<String, InvalidValue> {
         Err(invalid(kind, "not CVE-YYYY-NNNN"))
     }
 }
+
+mod forms;
+
+pub use forms::{display_value, normalise_ip_port};
+use forms::{normalise_cidr, normalise_domain, normalise_ip};
 
 #[cfg(test)]
 mod tests;

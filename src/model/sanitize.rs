@@ -10,17 +10,29 @@
 
 use std::borrow::Cow;
 
-/// True for characters that must never reach a terminal or a text export raw.
+use icu_properties::props::{BidiControl, DefaultIgnorableCodePoint, GeneralCategory};
+use icu_properties::{CodePointMapData, CodePointSetData};
+
+/// True for characters that must never reach a terminal or a text export raw: controls
+/// (C0, DEL, C1), and from the Unicode Character Database (through `icu_properties`'
+/// compiled data, so the sets follow Unicode rather than a hand-kept list) every
+/// `Default_Ignorable_Code_Point` (zero-width characters, soft hyphen, the combining
+/// grapheme joiner, variation selectors, tag characters U+E0000–E007F, ...), every
+/// `Bidi_Control`, every format character (`General_Category=Cf`, which adds the
+/// interlinear annotation characters U+FFF9–FFFB), and the line and paragraph separators
+/// U+2028/U+2029. Plain ASCII takes a fast path that does not consult the tables.
 pub fn is_unsafe(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
-        || matches!(c,
-            '\u{200B}'..='\u{200F}'   // zero-width space/joiners, LRM/RLM
-            | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // bidi isolates
-            | '\u{FEFF}'              // zero-width no-break space / BOM
-            | '\u{061C}'              // Arabic letter mark
-            | '\u{180E}'              // Mongolian vowel separator
+        || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+        || CodePointSetData::new::<BidiControl>().contains(c)
+        || matches!(
+            CodePointMapData::<GeneralCategory>::new().get(c),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
         )
 }
 
@@ -125,6 +137,40 @@ mod tests {
             sanitize("a\u{200b}b\u{2066}c\u{feff}"),
             "a\\u{200b}b\\u{2066}c\\u{feff}"
         );
+    }
+
+    #[test]
+    fn escapes_every_invisible_or_line_breaking_character() {
+        for c in [
+            '\u{2028}',  // line separator
+            '\u{2029}',  // paragraph separator
+            '\u{ad}',    // soft hyphen
+            '\u{34f}',   // combining grapheme joiner
+            '\u{fff9}',  // interlinear annotation anchor
+            '\u{fffb}',  // interlinear annotation terminator
+            '\u{e0001}', // language tag
+            '\u{e0041}', // tag latin capital a
+            '\u{e007f}', // cancel tag
+            '\u{fe0f}',  // variation selector-16
+            '\u{e0100}', // variation selector-17
+            '\u{115f}',  // hangul choseong filler
+            '\u{3164}',  // hangul filler
+            '\u{200e}',  // left-to-right mark
+            '\u{2067}',  // right-to-left isolate
+            '\u{61c}',   // arabic letter mark
+        ] {
+            assert!(is_unsafe(c), "{c:?}");
+            let shown = sanitize(&format!("a{c}b")).into_owned();
+            let escape = if (c as u32) < 0x100 {
+                format!("\\x{:02x}", c as u32)
+            } else {
+                format!("\\u{{{:04x}}}", c as u32)
+            };
+            assert_eq!(shown, format!("a{escape}b"));
+        }
+        for c in ['a', 'é', 'ß', '✓', '日', 'Ж', '\u{1f600}', ' '] {
+            assert!(!is_unsafe(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -26,11 +26,14 @@ pub fn user_agent() -> String {
 /// A transport failure, as one line fit for a user. Never holds a key; URLs are redacted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NetError {
-    #[error("{url}: {}", auth_text(*status, *keyed))]
+    #[error("{url}: {}", auth_text(*status, *keyed, detail))]
     Auth {
         url: String,
         status: u16,
         keyed: bool,
+        /// The server's own reason (a JSON `query_status`, `error.code`, `detail`, ...),
+        /// scrubbed of the key, sanitised and shortened; empty when it gave none.
+        detail: String,
     },
     #[error("{url}: rate limited (HTTP 429){}", retry_text(*retry_after))]
     RateLimited {
@@ -57,11 +60,18 @@ pub enum NetError {
     Other { url: String, reason: String },
 }
 
-fn auth_text(status: u16, keyed: bool) -> String {
-    if keyed {
-        format!("the API key was refused (HTTP {status}); check that it is correct and active")
+fn auth_text(status: u16, keyed: bool, detail: &str) -> String {
+    let said = if detail.is_empty() {
+        String::new()
     } else {
-        format!("access denied (HTTP {status})")
+        format!(": {detail}")
+    };
+    if keyed {
+        format!(
+            "the API key was refused (HTTP {status}{said}); check that it is correct and active"
+        )
+    } else {
+        format!("access denied (HTTP {status}{said})")
     }
 }
 
@@ -176,6 +186,11 @@ impl Response {
 /// `query_status` when there is one, else the start of the text. Sanitised, one line.
 pub fn error_detail(body: &[u8]) -> String {
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        // VirusTotal: `{"error": {"code": "WrongCredentialsError", "message": "..."}}`.
+        let text = |p: &str| v.pointer(p).and_then(serde_json::Value::as_str);
+        if let (Some(code), Some(msg)) = (text("/error/code"), text("/error/message")) {
+            return one_line(&format!("{code}: {msg}"), 200);
+        }
         let found = [
             "/error/message",
             "/error/code",
@@ -266,10 +281,17 @@ impl HttpClient {
                     if resp.status == StatusCode::UNAUTHORIZED
                         || resp.status == StatusCode::FORBIDDEN =>
                 {
+                    let body = resp.scrub(&String::from_utf8_lossy(&resp.body));
+                    let detail = if body.trim().is_empty() {
+                        String::new()
+                    } else {
+                        one_line(&error_detail(body.as_bytes()), 120)
+                    };
                     return Err(NetError::Auth {
                         url: redact_url(&req.url),
                         status: resp.status.as_u16(),
                         keyed: req.keyed(),
+                        detail,
                     });
                 }
                 Ok(_) => return result,
@@ -475,7 +497,7 @@ mod tests {
     fn error_detail_prefers_json_messages() {
         assert_eq!(
             error_detail(br#"{"error":{"code":"NotFoundError","message":"not found"}}"#),
-            "not found"
+            "NotFoundError: not found"
         );
         assert_eq!(
             error_detail(br#"{"detail":"Authentication required"}"#),

@@ -8,6 +8,12 @@ use crate::model::indicator::{Normalised, normalise};
 use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Observation, Sighting};
 
+/// `body` without a leading UTF-8 byte-order mark (`EF BB BF`), which some servers and
+/// editors put before text and JSON alike.
+pub fn strip_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
 /// What a parser made of a document.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ParsedBatch {
@@ -130,6 +136,15 @@ impl Skips {
         v
     }
 
+    /// One line of counts only: `12 invalid value, 3 unsupported type`.
+    pub fn counts(&self) -> String {
+        self.reasons()
+            .iter()
+            .map(|c| format!("{} {}", c.count, c.reason.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// One line: `12 invalid value (e.g. `x`, `y`), 3 unsupported type`.
     pub fn summary(&self) -> String {
         self.reasons()
@@ -210,6 +225,24 @@ impl BatchBuilder {
     /// Counts a record not taken, with its raw value (or `""`) as an example.
     pub fn skip(&mut self, reason: SkipReason, raw: &str) {
         self.batch.skipped.add(reason, raw);
+    }
+
+    /// Like [`BatchBuilder::finish`], but a document whose every record lacks a required
+    /// field (and that gave nothing) is not a list of bad records: its shape has changed.
+    ///
+    /// # Errors
+    /// [`ParseError::Shape`] naming the required fields (`required`, e.g.
+    /// "`ip_address`") and how many records lacked them.
+    pub fn finish_requiring(self, required: &str) -> Result<ParsedBatch, ParseError> {
+        let skipped = &self.batch.skipped;
+        let missing = skipped.count(SkipReason::MissingField);
+        if self.batch.sightings.is_empty() && missing > 0 && missing == skipped.total() {
+            return Err(ParseError::Shape(format!(
+                "no record has the required {required} ({missing} record{} without; the format may have changed)",
+                if missing == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(self.finish())
     }
 
     /// The batch, holding no spare capacity: it may wait a while for the other sources.

@@ -37,7 +37,7 @@ struct Vuln {
 pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
     let mut b = BatchBuilder::new();
     super::for_each_in_field(body, "vulnerabilities", |v: Vuln| push(&mut b, v))?;
-    Ok(b.finish())
+    b.finish_requiring("`cveID`")
 }
 
 fn push(b: &mut BatchBuilder, v: Vuln) {

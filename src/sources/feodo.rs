@@ -35,7 +35,7 @@ struct Entry {
 pub fn parse(body: &[u8]) -> Result<ParsedBatch, ParseError> {
     let mut b = BatchBuilder::new();
     super::for_each_in_array(body, |e: Entry| push(&mut b, e))?;
-    Ok(b.finish())
+    b.finish_requiring("`ip_address`")
 }
 
 fn push(b: &mut BatchBuilder, e: Entry) {

@@ -25,7 +25,7 @@ use std::time::Instant;
 use crate::config::{ApiKeys, Config, SourceSpec};
 use crate::net::ratelimit::{Denied, RateLimiter};
 use crate::net::{HttpClient, NetError};
-pub use batch::{BatchBuilder, ParseError, ParsedBatch, SkipCount, SkipReason, Skips};
+pub use batch::{BatchBuilder, ParseError, ParsedBatch, SkipCount, SkipReason, Skips, strip_bom};
 pub(crate) use batch::{for_each_in_array, for_each_in_field};
 
 /// Why one fetch of one source failed. One line, no keys.
@@ -46,6 +46,21 @@ pub enum FetchError {
     },
     #[error("source is disabled: {0}")]
     Disabled(String),
+    /// The service needs a key that is not set (abuse.ch's `auth_key_required`).
+    #[error("{0}")]
+    KeyRequired(String),
+}
+
+/// The line for abuse.ch's `auth_key_required`: what is missing and how to set it.
+/// Distinct from a key that was set and refused (`unknown_auth_key`).
+pub fn abusech_key_required() -> FetchError {
+    use crate::config::KeyKind;
+    FetchError::KeyRequired(format!(
+        "abuse.ch requires an Auth-Key for this feed (the server answered `auth_key_required`): \
+         get a free key at https://auth.abuse.ch/ and set {} (or api_keys.{} in the config)",
+        KeyKind::AbuseCh.env_var(),
+        KeyKind::AbuseCh.config_field()
+    ))
 }
 
 impl FetchError {
@@ -74,6 +89,7 @@ impl FetchError {
 
     pub fn is_auth(&self) -> bool {
         matches!(self, FetchError::Net(e) if e.is_auth())
+            || matches!(self, FetchError::KeyRequired(_))
     }
 
     pub fn is_rate_limited(&self) -> bool {
@@ -161,7 +177,7 @@ impl FetchContext {
 /// shared by live fetches and the bundled demo data.
 pub fn parse_document(spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
     match registry::driver(spec.kind) {
-        Some(d) => d.parse(spec, body),
+        Some(d) => d.parse(spec, strip_bom(body)),
         None => Err(ParseError::Shape(format!("unknown kind `{}`", spec.kind))),
     }
 }
@@ -177,6 +193,23 @@ pub async fn fetch(
         Some(d) => d.fetch(ctx, spec, prior).await,
         None => Err(FetchError::Refused(format!("unknown kind `{}`", spec.kind))),
     };
+    let result = result.map_err(|e| match e {
+        FetchError::Net(NetError::Auth { ref detail, .. }) if detail == "auth_key_required" => {
+            abusech_key_required()
+        }
+        e => e,
+    });
+    if let Ok(out) = &result
+        && !out.batch.skipped.is_empty()
+    {
+        // The first few raw values per reason, sanitised, for whoever reads the log.
+        tracing::info!(
+            source = %spec.name,
+            skipped = out.batch.skipped.total(),
+            "skipped records: {}",
+            out.batch.skipped.summary()
+        );
+    }
     match &result {
         Ok(out) => tracing::debug!(
             source = %spec.name,
@@ -227,7 +260,7 @@ pub(crate) async fn dump_fetch(
         });
     }
     let resp = resp.ok()?;
-    let batch = parse(&resp.body)?;
+    let batch = parse(strip_bom(&resp.body))?;
     Ok(FetchOutput {
         bytes: resp.body.len() as u64,
         batch,
@@ -255,9 +288,12 @@ pub(crate) fn abusech_api_result(
     resp: crate::net::Response,
     parse: impl Fn(&[u8]) -> Result<Result<ParsedBatch, String>, ParseError>,
 ) -> Result<(ParsedBatch, u64), FetchError> {
-    let parsed = parse(&resp.body);
+    let parsed = parse(strip_bom(&resp.body));
     if let Ok(Err(status)) = &parsed {
         // Scrub before shortening, so no part of a key survives.
+        if status == "auth_key_required" {
+            return Err(abusech_key_required());
+        }
         let status = crate::model::sanitize::one_line(&resp.scrub(status), 80);
         return Err(FetchError::Api(format!(
             "{service} API answered `{status}`"

@@ -150,7 +150,7 @@ fn parse_page_into(
 pub fn parse_page(body: &[u8]) -> Result<(ParsedBatch, Option<String>), ParseError> {
     let mut b = BatchBuilder::new();
     let next = parse_page_into(body, &mut b, &mut Pulses::default())?;
-    Ok((b.finish(), next))
+    Ok((b.finish_requiring("`indicator` and `type`")?, next))
 }
 
 /// The first page: `{url}/pulses/subscribed?limit=N&modified_since=...`.

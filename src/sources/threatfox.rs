@@ -93,12 +93,10 @@ fn push_ioc(b: &mut BatchBuilder, ioc: Ioc) {
         ..Default::default()
     };
     if kind == IndicatorType::Ipv4 {
-        // `ip:port` may also carry an IPv6 address.
-        match crate::model::indicator::detect(&value) {
-            Some(n) if matches!(n.kind, IndicatorType::Ipv4 | IndicatorType::Ipv6) => {
-                b.push_normalised(n, obs)
-            }
-            _ => b.skip(SkipReason::InvalidValue, &value),
+        // `ip:port`, IPv4 or IPv6: the port is after the last colon.
+        match crate::model::indicator::normalise_ip_port(&value) {
+            Ok(n) => b.push_normalised(n, obs),
+            Err(_) => b.skip(SkipReason::InvalidValue, &value),
         }
     } else {
         b.push(kind, &value, obs);
@@ -129,7 +127,7 @@ pub fn parse_export(body: &[u8]) -> Result<ParsedBatch, ParseError> {
     serde::Deserializer::deserialize_map(&mut de, Export(&mut b))
         .map_err(|e| ParseError::json(&e))?;
     de.end().map_err(|e| ParseError::json(&e))?;
-    Ok(b.finish())
+    b.finish_requiring("`ioc_value` and `ioc_type`")
 }
 
 #[derive(Deserialize)]
@@ -160,7 +158,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
             Err(_) => b.skip(SkipReason::Malformed, ""),
         }
     }
-    Ok(Ok(b.finish()))
+    b.finish_requiring("`ioc` and `ioc_type`").map(Ok)
 }
 
 /// The API request: `POST {"query": "get_iocs", "days": N}` with `Auth-Key`.
@@ -265,6 +263,25 @@ mod tests {
             parse_api(br#"{"query_status":"unknown_auth_key"}"#).unwrap(),
             Err("unknown_auth_key".into())
         );
+    }
+
+    #[test]
+    fn ip_port_with_ipv6_takes_the_port_after_the_last_colon() {
+        // Issue 10, example 1 (the API reply and the keyless export).
+        let b = parse_api(&fixture("threatfox/get_iocs_ipv6.json"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.skipped.total(), 0, "{:?}", b.skipped);
+        let s = find(&b, "2001:db8:1::5");
+        assert_eq!(s.kind, IndicatorType::Ipv6);
+        assert_eq!(s.obs.ports.as_slice(), [40669]);
+        let s = find(&b, "2001:db8:1::6");
+        assert_eq!(s.obs.ports.as_slice(), [443]);
+        let b = parse_export(&fixture("threatfox/recent_ipv6.json")).unwrap();
+        assert_eq!(b.skipped.total(), 0, "{:?}", b.skipped);
+        assert_eq!(find(&b, "2001:db8:1::6").obs.ports.as_slice(), [443]);
+        assert_eq!(find(&b, "2001:db8::7").obs.ports.as_slice(), [8080]);
+        assert_eq!(find(&b, "198.51.100.23").obs.ports.as_slice(), [80]);
     }
 
     #[test]

@@ -18,12 +18,93 @@ use crate::model::{IndicatorType, Observation};
 use crate::net::Request;
 use futures_util::future::BoxFuture;
 
-/// Parses the CSV dump: `id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter`.
+/// Where each column of the CSV dump is, by the names in its header comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    url: usize,
+    dateadded: Option<usize>,
+    url_status: Option<usize>,
+    last_online: Option<usize>,
+    threat: Option<usize>,
+    tags: Option<usize>,
+    urlhaus_link: Option<usize>,
+}
+
+impl Columns {
+    /// The layout abuse.ch documents today, for a dump without a header comment:
+    /// `id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter`.
+    const CURRENT: Columns = Columns {
+        url: 2,
+        dateadded: Some(1),
+        url_status: Some(3),
+        last_online: Some(4),
+        threat: Some(5),
+        tags: Some(6),
+        urlhaus_link: Some(7),
+    };
+
+    /// The columns a header comment names; an error naming them when `url` is not one.
+    fn from_names(names: &[String]) -> Result<Columns, ParseError> {
+        let find = |n: &str| names.iter().position(|x| x == n);
+        let url = find("url").ok_or_else(|| {
+            ParseError::Shape(format!(
+                "URLhaus CSV header has no `url` column (found: {})",
+                crate::model::sanitize::one_line(&names.join(", "), 200)
+            ))
+        })?;
+        Ok(Columns {
+            url,
+            dateadded: find("dateadded"),
+            url_status: find("url_status"),
+            last_online: find("last_online"),
+            threat: find("threat"),
+            tags: find("tags"),
+            urlhaus_link: find("urlhaus_link"),
+        })
+    }
+
+    /// The layout named by the header comment among the leading `#` lines (a comment of
+    /// two or more comma-separated names such as `# id,dateadded,url,...`), else
+    /// [`Columns::CURRENT`].
+    fn of(body: &[u8]) -> Result<Columns, ParseError> {
+        for line in body.split(|&b| b == b'\n') {
+            let line = line.trim_ascii();
+            let Some(comment) = line.strip_prefix(b"#") else {
+                if line.is_empty() {
+                    continue;
+                }
+                break;
+            };
+            let names: Vec<String> = String::from_utf8_lossy(comment)
+                .split(',')
+                .map(|n| n.trim().to_ascii_lowercase())
+                .collect();
+            let is_header = names.len() >= 2
+                && names.iter().all(|n| {
+                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                });
+            if is_header {
+                return Columns::from_names(&names);
+            }
+        }
+        Ok(Columns::CURRENT)
+    }
+}
+
+/// Parses the CSV dump. Columns are taken by the names in the header comment (the layout
+/// has changed over the years: `last_online` was added, for one), or by today's layout
+/// when there is none: `id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter`.
+///
+/// # Errors
+/// [`ParseError::Shape`] for an HTML or JSON body, or a header without a `url` column
+/// (naming the columns found); [`ParseError::Csv`] when the body cannot be read.
 pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
+    let body = super::strip_bom(body);
     let head = body.trim_ascii_start();
     if head.starts_with(b"<") || head.starts_with(b"{") {
         return Err(ParseError::Shape("expected the URLhaus CSV dump".into()));
     }
+    let cols = Columns::of(body)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .comment(Some(b'#'))
@@ -41,23 +122,47 @@ pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
                 continue;
             }
         }
-        let field = |i: usize| record.get(i).map(String::from_utf8_lossy);
-        let Some(url) = field(2) else {
-            b.skip(SkipReason::MissingField, "url");
+        // A comment line indented by stray blanks, which the reader does not see as one.
+        if record
+            .get(0)
+            .is_some_and(|f| f.trim_ascii_start().starts_with(b"#"))
+        {
+            continue;
+        }
+        // Stray blanks around a field change nothing (the URL is trimmed by `normalise`,
+        // after its length is checked).
+        let field = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .map(<[u8]>::trim_ascii)
+                .filter(|f| !f.is_empty())
+                .map(String::from_utf8_lossy)
+        };
+        let url = record
+            .get(cols.url)
+            .filter(|f| !f.trim_ascii().is_empty())
+            .map(String::from_utf8_lossy);
+        let Some(url) = url else {
+            let raw = record
+                .iter()
+                .map(String::from_utf8_lossy)
+                .collect::<Vec<_>>();
+            b.skip(SkipReason::MissingField, &format!("url: {}", raw.join(",")));
             continue;
         };
-        let mut tags = field(6).map(|t| b.strings.list(&t)).unwrap_or_default();
-        if let Some(status) = field(3).and_then(|s| b.strings.get(&s))
+        let mut tags = field(cols.tags)
+            .map(|t| b.strings.list(&t))
+            .unwrap_or_default();
+        if let Some(status) = field(cols.url_status).and_then(|s| b.strings.get(&s))
             && !tags.contains(&status)
         {
             tags.push(status);
         }
         let obs = Observation {
-            first_seen: field(1).as_deref().and_then(parse_secs),
-            last_seen: field(4).as_deref().and_then(parse_secs),
-            threat: field(5).and_then(|t| b.strings.get(&t)),
+            first_seen: field(cols.dateadded).as_deref().and_then(parse_secs),
+            last_seen: field(cols.last_online).as_deref().and_then(parse_secs),
+            threat: field(cols.threat).and_then(|t| b.strings.get(&t)),
             tags: tags.into(),
-            references: field(7)
+            references: field(cols.urlhaus_link)
                 .and_then(|r| b.strings.get(&r))
                 .into_iter()
                 .collect(),
@@ -124,7 +229,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
         };
         b.push(IndicatorType::Url, &url, obs);
     }
-    Ok(Ok(b.finish()))
+    b.finish_requiring("`url`").map(Ok)
 }
 
 /// The API request, when an abuse.ch key is set.
@@ -241,6 +346,53 @@ mod tests {
                 .unwrap()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn columns_are_mapped_by_the_header_comment() {
+        // Issue 10, example 2: an earlier layout, without `last_online`.
+        let b = parse_csv(&fixture("urlhaus/csv_earlier_layout.csv")).unwrap();
+        assert!(b.skipped.is_empty(), "{:?}", b.skipped);
+        let s = find(&b, "http://198.51.100.9:41619/Mozi.m");
+        assert_eq!(s.obs.threat.as_deref(), Some("malware_download"));
+        let tags: Vec<&str> = s.obs.tags.iter().map(|t| &**t).collect();
+        assert_eq!(tags, ["elf", "Mozi", "online"]);
+        let refs: Vec<&str> = s.obs.references.iter().map(|r| &**r).collect();
+        assert_eq!(refs, ["https://urlhaus.abuse.ch/url/1/"]);
+        assert_eq!(s.obs.last_seen, None);
+        assert_eq!(
+            s.obs.first_seen.map(crate::model::time::rfc3339).as_deref(),
+            Some("2026-11-01T10:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_layout_without_a_url_column_fails_naming_what_it_found() {
+        let body = b"# URLhaus Database Dump (CSV - recent URLs)\n# id,dateadded,link,threat\n\"1\",\"2026-11-01 10:00:00\",\"http://198.51.100.9/a\",\"malware_download\"\n";
+        let e = parse_csv(body).unwrap_err().to_string();
+        assert!(e.contains("no `url` column"), "{e}");
+        assert!(e.contains("id, dateadded, link, threat"), "{e}");
+    }
+
+    #[test]
+    fn text_forms_change_nothing() {
+        let header = "# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter";
+        let row = r#""7","2026-11-01 10:00:00","http://198.51.100.9/a#frag;x","online","2026-11-01 10:00:00","malware_download","elf","https://urlhaus.abuse.ch/url/7/","someone""#;
+        for body in [
+            format!("{header}\n{row}\n"),
+            format!("\u{feff}{header}\r\n{row}\r\n"),
+            format!("{header}\n{row}"),
+            format!("  {header}  \n\n{row}  \r\n"),
+        ] {
+            let b = parse_csv(body.as_bytes()).unwrap();
+            assert!(b.skipped.is_empty(), "{body:?}: {:?}", b.skipped);
+            let s = find(&b, "http://198.51.100.9/a#frag;x");
+            assert_eq!(
+                s.obs.threat.as_deref(),
+                Some("malware_download"),
+                "{body:?}"
+            );
+        }
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct FetchRecord {
     pub count: usize,
     pub bytes: u64,
     pub duration: Duration,
+    /// Records of the document that were skipped (0 when not known, e.g. read back
+    /// from a cache that does not keep it).
+    pub skipped: usize,
 }
 
 impl FetchRecord {
@@ -79,12 +82,17 @@ impl FetchRecord {
             Ok(out) => (FetchOutcome::Ok, out.batch.sightings.len(), out.bytes),
             Err(e) => (classify(e), held, 0),
         };
+        let skipped = match result {
+            Ok(out) if !out.not_modified => out.batch.skipped.total(),
+            _ => 0,
+        };
         FetchRecord {
             at,
             outcome,
             count,
             bytes,
             duration,
+            skipped,
         }
     }
 }
@@ -114,6 +122,8 @@ pub enum Anomaly {
     Dropped { before: usize, now: usize },
     /// Started failing authentication after succeeding.
     AuthFailing,
+    /// Skipped more than half of the records of its last document.
+    MostlySkipped { skipped: usize, taken: usize },
 }
 
 impl Anomaly {
@@ -125,6 +135,9 @@ impl Anomaly {
                 format!("⚠ dropped {pct}% ({before} → {now})")
             }
             Anomaly::AuthFailing => "⚠ key refused since last success".into(),
+            Anomaly::MostlySkipped { skipped, taken } => {
+                format!("⚠ skipped {skipped} of {} records", skipped + taken)
+            }
         }
     }
 }
@@ -140,6 +153,12 @@ pub fn anomaly(history: &[FetchRecord]) -> Option<Anomaly> {
     }
     if last.outcome != FetchOutcome::Ok {
         return None;
+    }
+    if last.skipped > last.count {
+        return Some(Anomaly::MostlySkipped {
+            skipped: last.skipped,
+            taken: last.count,
+        });
     }
     let prev = history[..history.len() - 1]
         .iter()
@@ -168,6 +187,7 @@ mod tests {
             count,
             bytes: 0,
             duration: Duration::ZERO,
+            skipped: 0,
         }
     }
 
@@ -200,6 +220,30 @@ mod tests {
         assert_eq!(
             anomaly(&[r(NotModified, 5), r(AuthError, 5), r(AuthError, 5)]),
             Some(Anomaly::AuthFailing)
+        );
+        let skipping = FetchRecord {
+            skipped: 6,
+            ..r(Ok, 5)
+        };
+        assert_eq!(
+            anomaly(&[r(Ok, 5), skipping]),
+            Some(Anomaly::MostlySkipped {
+                skipped: 6,
+                taken: 5
+            })
+        );
+        assert_eq!(
+            anomaly(&[r(Ok, 0), skipping]).map(|a| a.text()).as_deref(),
+            Some("⚠ skipped 6 of 11 records")
+        );
+        let half = FetchRecord {
+            skipped: 5,
+            ..r(Ok, 5)
+        };
+        assert_eq!(
+            anomaly(&[r(Ok, 5), half]),
+            None,
+            "half is not more than half"
         );
         assert_eq!(
             Anomaly::Dropped {

@@ -59,11 +59,17 @@ fn times(o_first: Option<jiff::Timestamp>, o_last: Option<jiff::Timestamp>) -> S
 }
 
 pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
-    let mut out = vec![
-        Line::from(vec![
-            Span::styled(format!("{} ", e.kind), theme.accent()),
-            Span::styled(sanitize_truncated(&e.value, 2_000), theme.title()),
-        ]),
+    let mut out = vec![Line::from(vec![
+        Span::styled(format!("{} ", e.kind), theme.accent()),
+        Span::styled(sanitize_truncated(&e.value, 2_000), theme.title()),
+    ])];
+    // An internationalised name is keyed (and listed) in its ASCII form; its Unicode form
+    // is derived here, shown beside it so a look-alike cannot pass for the real name.
+    let shown = crate::model::indicator::display_value(e.kind, &e.value);
+    if shown != *e.value {
+        out.push(field("unicode", sanitize_truncated(&shown, 2_000), theme));
+    }
+    out.extend([
         Line::from(""),
         field("seen", times(e.first_seen(), e.last_seen()), theme),
         field(
@@ -82,7 +88,7 @@ pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
             theme,
         ),
         field("tags", list(&e.tags()), theme),
-    ];
+    ]);
     match e.virustotal() {
         Some(v) => out.push(vt_line(&v, theme)),
         None => out.push(field("VirusTotal", "not looked up (press e)".into(), theme)),
@@ -93,7 +99,25 @@ pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
         theme.title(),
     )));
     for (id, o) in &e.sightings {
-        sighting(app.store.source_name(*id), o, theme, &mut out);
+        let name = app.store.source_name(*id);
+        sighting(name, o, theme, &mut out);
+        // What the source's last document could not give: counts by reason.
+        if let Some(s) = app.sources.iter().find(|s| s.spec.name == name)
+            && !s.skipped.is_empty()
+        {
+            out.push(field(
+                "  skipped",
+                sanitize_truncated(
+                    &format!(
+                        "{} records of its last document: {}",
+                        s.skipped.total(),
+                        s.skipped.counts()
+                    ),
+                    MAX,
+                ),
+                theme,
+            ));
+        }
     }
     let refs = e.references();
     if !refs.is_empty() {

@@ -124,6 +124,12 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
             theme.dim(),
         ));
     }
+    if !s.skipped.is_empty() {
+        spans.push(Span::styled(
+            format!(" skipped {} ", count(s.skipped.total())),
+            theme.warn(),
+        ));
+    }
     if let Some(a) = anomaly(&s.history) {
         spans.push(Span::styled(format!("{} ", a.text()), theme.warn()));
     }

@@ -38,6 +38,7 @@ mod tests {
             count,
             bytes: 0,
             duration: std::time::Duration::ZERO,
+            skipped: 0,
         }
     }
 

@@ -214,6 +214,7 @@ fn sources_pane_with_history_cache_and_anomaly() {
         count,
         bytes: 0,
         duration: std::time::Duration::ZERO,
+        skipped: 0,
     };
     a.sources[0].history = vec![
         rec(100, FetchOutcome::Ok),
@@ -245,5 +246,32 @@ fn the_filter_prompt_shows_its_keys_from_the_binding_table() {
     assert!(
         footer.starts_with("\"/4▏  Enter keep · Esc clear "),
         "{footer}"
+    );
+}
+
+#[test]
+fn the_sources_pane_shows_skipped_counts_and_the_details_their_reasons() {
+    use crate::sources::SkipReason;
+    let mut a = loaded();
+    for raw in ["192.0.2.300", "2001:db8::g"] {
+        a.sources[0].skipped.add(SkipReason::InvalidValue, raw);
+    }
+    a.sources[0]
+        .skipped
+        .add(SkipReason::UnsupportedType, "Mutex");
+    let _ = a.update(Msg::Tick(t(300)));
+    let text = screen(&mut a, 120, 40);
+    assert!(text.contains("skipped 3"), "{text}");
+    // feodo's indicator, in the details: the reasons of feodo's last document.
+    key(&mut a, KeyCode::Char('/'));
+    for c in "51.178".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Enter);
+    let text = screen(&mut a, 120, 40);
+    assert!(
+        text.contains("3 records of its last document: 2 invalid value, 1 unsupported type"),
+        "{text}"
     );
 }

@@ -420,6 +420,8 @@ impl SnapshotStore for PgStore {
                     count: r.get::<_, i64>(2).max(0) as usize,
                     bytes: r.get::<_, i64>(3).max(0) as u64,
                     duration: Duration::from_millis(r.get::<_, i64>(4).max(0) as u64),
+                    // Not kept in the fetch log: only the live fetch's count is known.
+                    skipped: 0,
                 })
                 .collect())
         })

@@ -217,6 +217,7 @@ fn history_keeps_the_last_500() {
             count: i as usize,
             bytes: 10,
             duration: Duration::from_millis(5),
+            skipped: 0,
         };
         c.record("f", &r).unwrap();
     }
