@@ -14,6 +14,8 @@ pub mod plain_list;
 pub mod registry;
 pub mod spamhaus_drop;
 pub mod sslbl;
+pub mod stix;
+pub mod taxii;
 pub mod threatfox;
 pub mod urlhaus;
 pub mod virustotal;

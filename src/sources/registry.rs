@@ -78,6 +78,7 @@ pub static DRIVERS: &[&dyn Driver] = &[
     &super::plain_list::PlainList,
     &super::spamhaus_drop::SpamhausDrop,
     &super::sslbl::Sslbl,
+    &super::taxii::Taxii,
 ];
 
 /// Every kind, for the config loader.
