@@ -146,9 +146,6 @@ pub async fn fetch(
             .and_then(crate::model::time::parse_time);
         newest = newest.max(last);
         let n = parse_page_into(&resp.body, &mut b, &mut acc, now)?;
-        if n.is_some() && n == next {
-            return Err(ParseError::Shape("TAXII paging repeats the same `next`".into()).into());
-        }
         match n {
             Some(n) => next = Some(n),
             None => break,
