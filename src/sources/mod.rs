@@ -9,6 +9,8 @@ pub mod cisa_kev;
 pub mod feodo;
 
 pub mod lenient;
+pub mod misp;
+pub mod misp_feed;
 pub mod otx;
 pub mod plain_list;
 pub mod registry;

@@ -79,6 +79,8 @@ pub static DRIVERS: &[&dyn Driver] = &[
     &super::spamhaus_drop::SpamhausDrop,
     &super::sslbl::Sslbl,
     &super::taxii::Taxii,
+    &super::misp_feed::MispFeed,
+    &super::misp::Misp,
 ];
 
 /// Every kind, for the config loader.
