@@ -16,6 +16,13 @@ use crate::model::sanitize::one_line;
 use crate::sources::FetchContext;
 
 pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
+    if args.defang && !args.format.can_defang() {
+        eprintln!(
+            "error: --defang applies to txt, csv and jsonl, not {}",
+            args.format.as_str()
+        );
+        return EXIT_USAGE;
+    }
     let config = match load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -78,12 +85,14 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     };
     let store = engine::merge(&mut runs);
     let now = jiff::Timestamp::now();
+    let opts = export::Options {
+        format: args.format,
+        defang: args.defang,
+    };
     let written = match &args.output {
-        Some(path) => {
-            export::write_file(path, args.format, &store, store.iter().map(|(_, e)| e), now)
-        }
+        Some(path) => export::write_file(path, opts, &store, store.iter().map(|(_, e)| e), now),
         None => export::write(
-            args.format,
+            opts,
             &store,
             store.iter().map(|(_, e)| e),
             std::io::stdout().lock(),
