@@ -309,4 +309,18 @@ mod tests {
             assert_eq!(parse(bad), Err(Refused::Syntax), "{bad}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn exported_patterns_read_back_and_nothing_panics(
+            value in "[ -~\u{e9}\u{202e}]{1,40}",
+            noise in "[\\[\\]()' =:a-zA-Z.\\-]{0,60}",
+            k in 0usize..8,
+        ) {
+            let kinds = [Ipv4, Ipv6, Domain, Url, Md5, Sha1, Sha256, Email];
+            let written = crate::export::stix_pattern(kinds[k], &value).unwrap();
+            proptest::prop_assert_eq!(parse(&written), Ok(vec![(kinds[k], value.clone())]));
+            let _ = parse(&noise);
+        }
+    }
 }
