@@ -33,7 +33,8 @@ pub const MAX_PAGES: usize = 10_000;
 /// The header naming the newest `date_added` of a page (TAXII 2.1 §3.3.2).
 pub const DATE_ADDED_LAST: &str = "x-taxii-date-added-last";
 
-/// The objects URL of the first page: `{url}/collections/{id}/objects/?limit=N[&added_after=T]`.
+/// The objects URL of the first page:
+/// `{url}/collections/{id}/objects/?limit=N&match[type]=...&match[spec_version]=2.1[&added_after=T]`.
 pub fn objects_url(spec: &SourceSpec, added_after: Option<Timestamp>) -> Option<Url> {
     let id = spec.collection.as_deref()?;
     let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
@@ -42,6 +43,9 @@ pub fn objects_url(spec: &SourceSpec, added_after: Option<Timestamp>) -> Option<
         let mut q = url.query_pairs_mut();
         q.append_pair("limit", &spec.page_size.to_string());
         q.append_pair("match[type]", objects::TYPES);
+        // Only STIX 2.1 is read; saying so also spares servers a comparison of every
+        // object's spec_version with every other's (medallion's memory backend).
+        q.append_pair("match[spec_version]", "2.1");
         if let Some(t) = added_after {
             q.append_pair(
                 "added_after",
@@ -87,7 +91,8 @@ pub fn parse_page_into(
 fn auth_error(e: NetError, spec: &SourceSpec) -> FetchError {
     match e {
         NetError::Auth { url, status, .. } => FetchError::Api(format!(
-            "{url}: the TAXII server refused {} (HTTP {status}); check `auth` of source `{}`",
+            "{}: the TAXII server refused {} (HTTP {status}); check `auth` of source `{}`",
+            url.split('?').next().unwrap_or_default(),
             if spec.auth.is_some() {
                 "the credentials"
             } else {
