@@ -264,6 +264,7 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
         out.requests += 1;
         out.bytes += resp.body.len() as u64;
         let n = parse_page_into(&resp.body, spec.to_ids_only, &mut b)?;
+        tracing::debug!(source = %spec.name, page, attributes = n, "MISP restSearch page read");
         if n < spec.page_size as usize {
             out.batch = b.finish();
             return Ok(out);

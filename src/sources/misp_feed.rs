@@ -122,6 +122,12 @@ pub async fn fetch(
         ))
         .into());
     }
+    tracing::debug!(
+        source = %spec.name,
+        events = entries.len(),
+        changed = wanted.len(),
+        "MISP feed manifest read"
+    );
     let mut b = BatchBuilder::new();
     for _ in 0..bad {
         b.skip(super::SkipReason::Malformed, "manifest entry");

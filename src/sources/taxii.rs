@@ -87,9 +87,29 @@ pub fn parse_page_into(
     }
 }
 
-/// A refusal of the credentials, said plainly (never with them).
-fn auth_error(e: NetError, spec: &SourceSpec) -> FetchError {
+/// A transport error as shown: a refusal of the credentials said plainly, and any text
+/// from the server scrubbed of the configured secrets (a server may echo them).
+fn net_error(e: NetError, spec: &SourceSpec) -> FetchError {
+    use secrecy::ExposeSecret;
+    let scrub = |text: String| {
+        spec.auth
+            .iter()
+            .flat_map(|a| a.secrets())
+            .fold(text, |t, s| {
+                crate::net::redact::scrub(&t, s.expose_secret())
+            })
+    };
     match e {
+        NetError::Status {
+            url,
+            status,
+            detail,
+        } => NetError::Status {
+            url,
+            status,
+            detail: scrub(detail),
+        }
+        .into(),
         NetError::Auth { url, status, .. } => FetchError::Api(format!(
             "{}: the TAXII server refused {} (HTTP {status}); check `auth` of source `{}`",
             url.split('?').next().unwrap_or_default(),
@@ -140,8 +160,8 @@ pub async fn fetch(
             .http
             .send(&req)
             .await
-            .map_err(|e| auth_error(e, spec))?
-            .ok()?;
+            .and_then(crate::net::Response::ok)
+            .map_err(|e| net_error(e, spec))?;
         out.requests += 1;
         out.bytes += resp.body.len() as u64;
         let last = resp
@@ -151,6 +171,12 @@ pub async fn fetch(
             .and_then(crate::model::time::parse_time);
         newest = newest.max(last);
         let n = parse_page_into(&resp.body, &mut b, &mut acc, now)?;
+        tracing::debug!(
+            source = %spec.name,
+            page = out.requests,
+            more = n.is_some(),
+            "TAXII page read"
+        );
         match n {
             Some(n) => next = Some(n),
             None => break,
@@ -283,5 +309,28 @@ mod tests {
         assert!(parse_page_into(br#"{"more":true}"#, &mut b, &mut acc, now).is_err());
         assert_eq!(parse_page_into(b"{}", &mut b, &mut acc, now).unwrap(), None);
         assert!(parse_page_into(b"[]", &mut b, &mut acc, now).is_err());
+    }
+
+    #[test]
+    fn server_text_is_scrubbed_of_the_password() {
+        let c = crate::config::Config::from_yaml(
+            "sources:\n  - { name: t, kind: taxii, url: \"https://t.example/api1/\", collection: c, auth: { user: u, password: \"Pw-echoed-123\" } }\n",
+            std::path::Path::new("t.yaml"),
+            &|_| None,
+            &crate::sources::registry::kinds(),
+        )
+        .unwrap()
+        .config;
+        let e = net_error(
+            NetError::Status {
+                url: "https://t.example/api1/".into(),
+                status: 400,
+                detail: "bad password Pw-echoed-123 for u".into(),
+            },
+            &c.sources[0],
+        )
+        .to_string();
+        assert!(!e.contains("Pw-echoed-123"), "{e}");
+        assert!(e.contains("HTTP 400"), "{e}");
     }
 }
