@@ -166,15 +166,15 @@ fn cache_postgres(c: &mut Criterion) {
             .expect("connect");
         tokio::spawn(conn);
         client
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            ))
             .await
             .expect("schema");
     });
     let sep = if base.contains('?') { '&' } else { '?' };
     let pg = intellisiem::config::PostgresConfig {
-        url: secrecy::SecretString::from(format!(
-            "{base}{sep}options=-c%20search_path%3D{schema}"
-        )),
+        url: secrecy::SecretString::from(format!("{base}{sep}options=-c%20search_path%3D{schema}")),
         password: None,
     };
     let store = intellisiem::store::persist::PgStore::new(&pg).expect("store");

@@ -50,6 +50,9 @@ pub struct FetchArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
+    /// Write values defanged (`hxxp://evil[.]example`); txt, csv and jsonl only
+    #[arg(long)]
+    pub defang: bool,
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -15,7 +15,7 @@ use crate::config::{Config, ConfigOrigin, SourceSpec};
 use crate::sources::{self, FetchError, FetchOutput};
 
 /// The bundled documents, by source name.
-const ASSETS: [(&str, &[u8]); 8] = [
+const ASSETS: [(&str, &[u8]); 11] = [
     (
         "otx",
         include_bytes!("../assets/demo/otx_pulses_subscribed.json"),
@@ -46,7 +46,40 @@ const ASSETS: [(&str, &[u8]); 8] = [
         "spamhaus_drop",
         include_bytes!("../assets/demo/spamhaus_drop_v4.json"),
     ),
+    // One page of a TAXII 2.1 collection (an envelope of STIX 2.1 objects).
+    (
+        "sector_taxii",
+        include_bytes!("../assets/demo/taxii_objects_envelope.json"),
+    ),
+    // One event of a MISP feed (`<uuid>.json`).
+    (
+        "misp_osint",
+        include_bytes!("../assets/demo/misp_feed_event.json"),
+    ),
+    // A MISP `attributes/restSearch` reply.
+    (
+        "misp",
+        include_bytes!("../assets/demo/misp_restsearch.json"),
+    ),
 ];
+
+/// The sharing-community sources the demo adds to the built-in set: they need the
+/// user's own server (a TAXII collection, a MISP instance), so they are not built in.
+/// A real config lists them the same way.
+pub const CTI_SOURCES: &str = "api_keys:
+  misp: demo
+sources:
+  - name: sector_taxii
+    kind: taxii
+    url: https://taxii.example/api1/
+    collection: 91a7b528-80eb-42ed-a74d-c6fbd5a26116
+  - name: misp_osint
+    kind: misp_feed
+    url: https://misp-feed.example/feed/
+  - name: misp
+    kind: misp
+    url: https://misp.example/
+";
 
 /// The built-in source set, with OTX shown as keyed (its sample stands in for the API)
 /// and VirusTotal left without a key (a disabled source).
@@ -57,6 +90,16 @@ pub fn config() -> Config {
     c.keys.virustotal = None;
     c.keys.abuse_ch = None;
     c.cache.path = crate::config::CachePath::Off;
+    // Built from a constant that the tests parse: cannot fail.
+    if let Ok(extra) = Config::from_yaml(
+        CTI_SOURCES,
+        std::path::Path::new("demo"),
+        &|_| None,
+        &crate::sources::registry::kinds(),
+    ) {
+        c.sources.extend(extra.config.sources);
+        c.keys.misp = extra.config.keys.misp;
+    }
     c
 }
 
@@ -119,7 +162,7 @@ mod tests {
                 },
             }
         }
-        assert_eq!((ok, failed, disabled), (7, 1, 1));
+        assert_eq!((ok, failed, disabled), (10, 1, 1));
     }
 
     #[test]

@@ -16,6 +16,13 @@ use crate::model::sanitize::one_line;
 use crate::sources::FetchContext;
 
 pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
+    if args.defang && !args.format.can_defang() {
+        eprintln!(
+            "error: --defang applies to txt, csv and jsonl, not {}",
+            args.format.as_str()
+        );
+        return EXIT_USAGE;
+    }
     let config = match load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -102,6 +109,10 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         .iter()
         .any(|r| matches!(r.outcome, RunOutcome::Ok(_)) || r.stale.is_some());
     let store = engine::merge(&mut runs);
+    let opts = export::Options {
+        format: args.format,
+        defang: args.defang,
+    };
     let written = match &args.output {
         Some(path) if nothing_fresh && !args.strict => {
             eprintln!(
@@ -110,11 +121,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             );
             Ok(0)
         }
-        Some(path) => {
-            export::write_file(path, args.format, &store, store.iter().map(|(_, e)| e), now)
-        }
+        Some(path) => export::write_file(path, opts, &store, store.iter().map(|(_, e)| e), now),
         None => export::write(
-            args.format,
+            opts,
             &store,
             store.iter().map(|(_, e)| e),
             std::io::stdout().lock(),

@@ -129,7 +129,11 @@ pub fn render(config: &Config) -> String {
     ));
     for spec in &config.sources {
         let key = match spec.kind.key_use() {
-            KeyUse::None => "-".to_string(),
+            KeyUse::None => match &spec.auth {
+                Some(crate::config::SourceAuth::Basic { .. }) => "auth: basic".to_string(),
+                Some(crate::config::SourceAuth::Bearer(_)) => "auth: bearer".to_string(),
+                None => "-".to_string(),
+            },
             KeyUse::Required(k) | KeyUse::Optional(k) => {
                 let set = if config.keys.get(k).is_some() {
                     "set"
@@ -148,14 +152,20 @@ pub fn render(config: &Config) -> String {
             Availability::Enabled => ("enabled", String::new()),
             Availability::Disabled(why) => ("disabled", format!("  ({why})")),
         };
+        let collection = spec
+            .collection
+            .as_deref()
+            .map(|c| format!(" collection {}", crate::model::sanitize::one_line(c, 60)))
+            .unwrap_or_default();
         s.push_str(&format!(
-            "{:<width$}  {:<13}  {:<8}  {:<7}  {:<20}  {}{}\n",
+            "{:<width$}  {:<13}  {:<8}  {:<7}  {:<20}  {}{}{}\n",
             spec.name,
             spec.kind.as_str(),
             state,
             format_duration(spec.refresh),
             key,
             redact_url(&spec.url),
+            collection,
             why
         ));
     }

@@ -17,6 +17,8 @@ pub enum KeyKind {
     Otx,
     VirusTotal,
     AbuseCh,
+    /// A MISP instance's automation key (`Authorization` header).
+    Misp,
 }
 
 impl KeyKind {
@@ -26,6 +28,7 @@ impl KeyKind {
             KeyKind::Otx => "INTELLISIEM_OTX_API_KEY",
             KeyKind::VirusTotal => "INTELLISIEM_VT_API_KEY",
             KeyKind::AbuseCh => "INTELLISIEM_ABUSECH_AUTH_KEY",
+            KeyKind::Misp => "INTELLISIEM_MISP_API_KEY",
         }
     }
 
@@ -35,6 +38,7 @@ impl KeyKind {
             KeyKind::Otx => "alien_vault",
             KeyKind::VirusTotal => "virus_total",
             KeyKind::AbuseCh => "abuse_ch",
+            KeyKind::Misp => "misp",
         }
     }
 }
@@ -63,6 +67,12 @@ pub enum Field {
     Lookback,
     /// `page_size`: records per page of a paged API.
     PageSize,
+    /// `collection`: the TAXII collection id.
+    Collection,
+    /// `auth`: `{ user, password }` or `{ bearer }` credentials sent to the server.
+    Auth,
+    /// `to_ids_only`: take only MISP attributes flagged `to_ids` (default true).
+    ToIdsOnly,
 }
 
 impl Field {
@@ -75,6 +85,9 @@ impl Field {
             Field::RateLimit => "rate_limit",
             Field::Lookback => "lookback",
             Field::PageSize => "page_size",
+            Field::Collection => "collection",
+            Field::Auth => "auth",
+            Field::ToIdsOnly => "to_ids_only",
         }
     }
 }

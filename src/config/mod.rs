@@ -8,6 +8,7 @@ pub mod defaults;
 mod hint;
 pub mod kind;
 pub mod schema;
+pub mod secret;
 pub mod units;
 
 use std::fmt;
@@ -23,6 +24,7 @@ use units::ByteSize;
 
 use crate::model::IndicatorType;
 pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
+pub use secret::SourceAuth;
 
 /// The seed-compatible template written by `config init`.
 pub const TEMPLATE: &str = include_str!("../../config/config_template.yaml");
@@ -68,6 +70,7 @@ pub struct ApiKeys {
     pub otx: Option<SecretString>,
     pub virustotal: Option<SecretString>,
     pub abuse_ch: Option<SecretString>,
+    pub misp: Option<SecretString>,
 }
 
 impl ApiKeys {
@@ -76,11 +79,15 @@ impl ApiKeys {
             KeyKind::Otx => self.otx.as_ref(),
             KeyKind::VirusTotal => self.virustotal.as_ref(),
             KeyKind::AbuseCh => self.abuse_ch.as_ref(),
+            KeyKind::Misp => self.misp.as_ref(),
         }
     }
 
     pub fn any(&self) -> bool {
-        self.otx.is_some() || self.virustotal.is_some() || self.abuse_ch.is_some()
+        self.otx.is_some()
+            || self.virustotal.is_some()
+            || self.abuse_ch.is_some()
+            || self.misp.is_some()
     }
 }
 
@@ -91,6 +98,7 @@ impl fmt::Debug for ApiKeys {
             .field("otx", &s(&self.otx))
             .field("virustotal", &s(&self.virustotal))
             .field("abuse_ch", &s(&self.abuse_ch))
+            .field("misp", &s(&self.misp))
             .finish()
     }
 }
@@ -201,6 +209,14 @@ pub struct SourceSpec {
     pub rate_limit: RateLimitConfig,
     pub lookback: Duration,
     pub page_size: u32,
+    /// TAXII: the collection id.
+    pub collection: Option<String>,
+    /// Credentials for the source's server, resolved (never printed).
+    pub auth: Option<SourceAuth>,
+    /// MISP: take only attributes flagged `to_ids`.
+    pub to_ids_only: bool,
+    /// Why the source cannot run although enabled (an `env:` secret that is not set).
+    pub unavailable: Option<String>,
 }
 
 /// Whether a source runs, and if not, why.
@@ -226,6 +242,9 @@ impl Config {
     pub fn availability(&self, spec: &SourceSpec) -> Availability {
         if !spec.enabled {
             return Availability::Disabled("disabled in config".into());
+        }
+        if let Some(why) = &spec.unavailable {
+            return Availability::Disabled(why.clone());
         }
         if let KeyUse::Required(k) = spec.kind.key_use()
             && self.keys.get(k).is_none()
@@ -287,9 +306,13 @@ impl Config {
             &raw.api_keys.alient_vault,
             &raw.api_keys.virus_total,
             &raw.api_keys.abuse_ch,
+            &raw.api_keys.misp,
         ]
         .into_iter()
-        .any(|k| k.as_deref().is_some_and(|v| !v.trim().is_empty()));
+        .any(|k| {
+            k.as_deref()
+                .is_some_and(|v| !v.trim().is_empty() && !v.trim().starts_with(secret::ENV_PREFIX))
+        });
         let cache_path = raw.cache.path.clone();
         let postgres =
             postgres_config(&raw.cache, env).map_err(|(field, message)| ConfigError::Invalid {
@@ -485,10 +508,18 @@ fn find_line(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
-fn secret(v: Option<String>) -> Option<SecretString> {
-    v.map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .map(SecretString::from)
+/// A secret as written (a literal or `env:NAME`); an unresolvable one becomes a
+/// warning naming `field`, and the secret stays unset.
+fn secret_or_warn(
+    v: Option<String>,
+    field: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> Option<SecretString> {
+    secret::resolve(v.as_deref(), env).unwrap_or_else(|e| {
+        warnings.push(format!("{field}: {e}; the key is not used"));
+        None
+    })
 }
 
 fn build(
@@ -503,6 +534,7 @@ fn build(
         alient_vault,
         virus_total,
         abuse_ch,
+        misp,
     } = raw.api_keys;
     if alient_vault
         .as_deref()
@@ -513,16 +545,22 @@ fn build(
                 .into(),
         );
     }
-    let key = |k: KeyKind, file: Option<SecretString>| {
-        defaults::first(None, secret(env(k.env_var())), file)
+    let mut key = |k: KeyKind, file: Option<String>| {
+        let from_env = secret::resolve(env(k.env_var()).as_deref(), &|_| None)
+            .ok()
+            .flatten();
+        let field = format!("api_keys.{}", k.config_field());
+        let from_file = secret_or_warn(file, &field, env, &mut warnings);
+        defaults::first(None, from_env, from_file)
     };
+    let alien = alien_vault
+        .filter(|v| !v.trim().is_empty())
+        .or(alient_vault);
     let keys = ApiKeys {
-        otx: key(
-            KeyKind::Otx,
-            secret(alien_vault).or_else(|| secret(alient_vault)),
-        ),
-        virustotal: key(KeyKind::VirusTotal, secret(virus_total)),
-        abuse_ch: key(KeyKind::AbuseCh, secret(abuse_ch)),
+        otx: key(KeyKind::Otx, alien),
+        virustotal: key(KeyKind::VirusTotal, virus_total),
+        abuse_ch: key(KeyKind::AbuseCh, abuse_ch),
+        misp: key(KeyKind::Misp, misp),
     };
 
     let cache = CacheConfig {
@@ -556,7 +594,7 @@ fn build(
     };
     let sources = raw_sources
         .into_iter()
-        .map(|s| resolve_source(s, &mut warnings))
+        .map(|s| resolve_source(s, env, &mut warnings))
         .collect();
 
     Config {
@@ -569,8 +607,21 @@ fn build(
     }
 }
 
-fn resolve_source(s: RawSource, warnings: &mut Vec<String>) -> SourceSpec {
+fn resolve_source(
+    s: RawSource,
+    env: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> SourceSpec {
     let kind = s.kind;
+    let (auth, unavailable) = match s.auth.as_ref().map(|a| resolve_auth(a, env)) {
+        None => (None, None),
+        Some(Ok(a)) => (Some(a), None),
+        Some(Err(e)) => {
+            let why = format!("auth: {e}");
+            warnings.push(format!("source `{}`: {why}", s.name));
+            (None, Some(why))
+        }
+    };
     let mut refresh = s.refresh.map_or(kind.default_refresh(), |r| r.0);
     if refresh < kind.min_refresh() {
         warnings.push(format!(
@@ -600,6 +651,27 @@ fn resolve_source(s: RawSource, warnings: &mut Vec<String>) -> SourceSpec {
         rate_limit: s.rate_limit.unwrap_or_default(),
         lookback: s.lookback.map_or(kind.info().default_lookback, |l| l.0),
         page_size: s.page_size.unwrap_or(kind.info().default_page_size),
+        collection: s.collection,
+        auth,
+        to_ids_only: s.to_ids_only.unwrap_or(true),
+        unavailable,
+    }
+}
+
+/// Resolves `auth:` (shape already checked by the schema).
+fn resolve_auth(
+    a: &schema::RawAuth,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<SourceAuth, secret::SecretError> {
+    let missing = || secret::SecretError::Empty;
+    match (&a.user, &a.bearer) {
+        (Some(user), _) => Ok(SourceAuth::Basic {
+            user: user.trim().to_string(),
+            password: secret::resolve(a.password.as_deref(), env)?.ok_or_else(missing)?,
+        }),
+        (None, b) => Ok(SourceAuth::Bearer(
+            secret::resolve(b.as_deref(), env)?.ok_or_else(missing)?,
+        )),
     }
 }
 
@@ -621,6 +693,9 @@ fn builtin_sources(kinds: &[SourceKind]) -> Vec<RawSource> {
                 rate_limit: None,
                 lookback: None,
                 page_size: None,
+                collection: None,
+                auth: None,
+                to_ids_only: None,
             })
         })
         .collect()

@@ -72,6 +72,7 @@ pub struct RawKeys {
     pub alient_vault: Option<String>,
     pub virus_total: Option<String>,
     pub abuse_ch: Option<String>,
+    pub misp: Option<String>,
 }
 
 impl fmt::Debug for RawKeys {
@@ -135,6 +136,25 @@ pub struct RawSource {
     pub rate_limit: Option<RateLimitConfig>,
     pub lookback: Option<HumanDuration>,
     pub page_size: Option<u32>,
+    pub collection: Option<String>,
+    pub auth: Option<RawAuth>,
+    pub to_ids_only: Option<bool>,
+}
+
+/// `auth:` as written: `{ user, password }` or `{ bearer }`; each secret may be
+/// `env:VARNAME`. Resolved when the config is built.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuth {
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub bearer: Option<String>,
+}
+
+impl fmt::Debug for RawAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RawAuth { .. }")
+    }
 }
 
 #[derive(Deserialize)]
@@ -153,6 +173,9 @@ struct SourceFields {
     rate_limit: Option<RateLimitConfig>,
     lookback: Option<HumanDuration>,
     page_size: Option<u32>,
+    collection: Option<String>,
+    auth: Option<RawAuth>,
+    to_ids_only: Option<bool>,
 }
 
 fn yes() -> bool {
@@ -196,6 +219,9 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
         (f.api_url.is_some(), Field::ApiUrl),
         (f.lookback.is_some(), Field::Lookback),
         (f.page_size.is_some(), Field::PageSize),
+        (f.collection.is_some(), Field::Collection),
+        (f.auth.is_some(), Field::Auth),
+        (f.to_ids_only.is_some(), Field::ToIdsOnly),
     ];
     for (set, field) in optional {
         if set && !kind.info().accepts(field) {
@@ -232,6 +258,38 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
             &format!("source `{name}`: `page_size` must be 1 to 500"),
         ));
     }
+    if kind.info().accepts(Field::Collection) {
+        match f.collection.as_deref().map(str::trim) {
+            None | Some("") => {
+                return Err(hint::at_key(
+                    "kind",
+                    &format!("source `{name}`: kind `{kind}` needs a `collection` (its id)"),
+                ));
+            }
+            Some(c) if c.len() > 200 || !c.bytes().all(|b| b.is_ascii_graphic()) => {
+                return Err(hint::at_key(
+                    "collection",
+                    &format!("source `{name}`: `collection` must be an id without spaces"),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(a) = &f.auth {
+        let ok = match (&a.user, &a.password, &a.bearer) {
+            (Some(u), Some(_), None) => !u.trim().is_empty() && !u.contains(':'),
+            (None, None, Some(_)) => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(hint::at_key(
+                "auth",
+                &format!(
+                    "source `{name}`: `auth` takes either `user` and `password` (a user without `:`) or `bearer`"
+                ),
+            ));
+        }
+    }
     let watch = f.watch.unwrap_or_default();
     for w in &watch {
         if crate::model::indicator::detect(w).is_none() {
@@ -256,6 +314,9 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
         rate_limit: f.rate_limit,
         lookback: f.lookback,
         page_size: f.page_size,
+        collection: f.collection.map(|c| c.trim().to_string()),
+        auth: f.auth,
+        to_ids_only: f.to_ids_only,
     })
 }
 

@@ -31,12 +31,18 @@ pub(super) fn write_csv<'a, W: Write>(
     store: &'a Store,
     entries: impl Iterator<Item = &'a Entry>,
     out: W,
+    defang: bool,
 ) -> io::Result<usize> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(csv_header()).map_err(io::Error::other)?;
     let mut n = 0;
     for e in entries {
-        let r = Record::new(store, e);
+        let mut r = Record::new(store, e);
+        let defanged;
+        if defang {
+            defanged = super::defang::defang(e.kind, r.value);
+            r.value = &defanged;
+        }
         let row = columns::exported().map(|(c, _)| csv_field(&r, c.field));
         w.write_record(row).map_err(io::Error::other)?;
         n += 1;

@@ -12,11 +12,18 @@ pub(super) fn write_jsonl<'a, W: Write>(
     store: &'a Store,
     entries: impl Iterator<Item = &'a Entry>,
     out: W,
+    defang: bool,
 ) -> io::Result<usize> {
     let mut w = io::BufWriter::new(out);
     let mut n = 0;
     for e in entries {
-        serde_json::to_writer(&mut w, &Record::new(store, e))?;
+        let mut r = Record::new(store, e);
+        let defanged;
+        if defang {
+            defanged = super::defang::defang(e.kind, r.value);
+            r.value = &defanged;
+        }
+        serde_json::to_writer(&mut w, &r)?;
         w.write_all(b"\n")?;
         n += 1;
     }

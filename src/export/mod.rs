@@ -1,14 +1,18 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Writing indicators out: JSON Lines, CSV, a STIX 2.1 bundle, or a plain value list,
-//! one file per format; [`write_file`] replaces a file only when the whole export is
-//! written.
+//! Writing indicators out: JSON Lines, CSV, a STIX 2.1 bundle, a plain value list, ECS
+//! threat-indicator documents or a Zeek Intel file, one file per format; [`write_file`]
+//! replaces a file only when the whole export is written. `txt`, `csv` and `jsonl` can
+//! write values defanged ([`Options::defang`]).
 
 mod csv;
+pub mod defang;
+pub mod ecs;
 mod jsonl;
 mod stix;
 mod txt;
+pub mod zeek_intel;
 
 pub use self::csv::{csv_cell, csv_header};
 pub use stix::stix_pattern;
@@ -34,6 +38,10 @@ pub enum Format {
     Stix,
     /// Values only, one per line (a blocklist).
     Txt,
+    /// Elastic Common Schema threat-indicator documents, one per line (for `_bulk`).
+    Ecs,
+    /// A Zeek Intel framework input file (tab-separated, `#fields` header).
+    ZeekIntel,
 }
 
 impl Format {
@@ -43,7 +51,14 @@ impl Format {
             Format::Csv => "csv",
             Format::Stix => "stix",
             Format::Txt => "txt",
+            Format::Ecs => "ecs",
+            Format::ZeekIntel => "zeek-intel",
         }
+    }
+
+    /// Whether `--defang` applies to this format.
+    pub fn can_defang(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Csv | Format::Txt)
     }
 
     pub fn extension(self) -> &'static str {
@@ -52,6 +67,26 @@ impl Format {
             Format::Csv => "csv",
             Format::Stix => "json",
             Format::Txt => "txt",
+            Format::Ecs => "ndjson",
+            Format::ZeekIntel => "dat",
+        }
+    }
+}
+
+/// How to write an export: the format, and whether values are defanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub format: Format,
+    /// Write values as `hxxp://evil[.]example` (only `txt`, `csv`, `jsonl`; ignored
+    /// by the other formats, whose readers need the real value).
+    pub defang: bool,
+}
+
+impl From<Format> for Options {
+    fn from(format: Format) -> Self {
+        Options {
+            format,
+            defang: false,
         }
     }
 }
@@ -99,19 +134,24 @@ impl<'a> Record<'a> {
     }
 }
 
-/// Writes `entries` of `store` in `format`; returns how many were written.
+/// Writes `entries` of `store` in `opts.format` (defanged with `opts.defang` where
+/// that applies); returns how many were written.
 pub fn write<'a, W: Write>(
-    format: Format,
+    opts: impl Into<Options>,
     store: &'a Store,
     entries: impl Iterator<Item = &'a Entry>,
     out: W,
     now: Timestamp,
 ) -> io::Result<usize> {
-    match format {
-        Format::Jsonl => jsonl::write_jsonl(store, entries, out),
-        Format::Csv => self::csv::write_csv(store, entries, out),
+    let opts = opts.into();
+    let defang = opts.defang && opts.format.can_defang();
+    match opts.format {
+        Format::Jsonl => jsonl::write_jsonl(store, entries, out, defang),
+        Format::Csv => self::csv::write_csv(store, entries, out, defang),
         Format::Stix => stix::write_stix(store, entries, out, now),
-        Format::Txt => txt::write_txt(entries, out),
+        Format::Txt => txt::write_txt(entries, out, defang),
+        Format::Ecs => ecs::write_ecs(store, entries, out, now),
+        Format::ZeekIntel => zeek_intel::write_zeek_intel(store, entries, out),
     }
 }
 
@@ -121,11 +161,12 @@ pub fn write<'a, W: Write>(
 /// symbolic link is followed, never replaced.
 pub fn write_file<'a>(
     path: &Path,
-    format: Format,
+    format: impl Into<Options>,
     store: &'a Store,
     entries: impl Iterator<Item = &'a Entry>,
     now: Timestamp,
 ) -> io::Result<usize> {
+    let format = format.into();
     let target = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
         _ => path.to_path_buf(),
@@ -156,5 +197,7 @@ pub fn write_file<'a>(
     result
 }
 
+#[cfg(test)]
+mod cti_tests;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Values only, one per line (a blocklist), sanitised.
+//! Values only, one per line (a blocklist), sanitised; defanged on request.
 
 use std::io::{self, Write};
 
@@ -11,11 +11,17 @@ use crate::store::set::Entry;
 pub(super) fn write_txt<'a, W: Write>(
     entries: impl Iterator<Item = &'a Entry>,
     out: W,
+    defang: bool,
 ) -> io::Result<usize> {
     let mut w = io::BufWriter::new(out);
     let mut n = 0;
     for e in entries {
-        w.write_all(sanitize(&e.value).as_bytes())?;
+        if defang {
+            let d = super::defang::defang(e.kind, &e.value);
+            w.write_all(sanitize(&d).as_bytes())?;
+        } else {
+            w.write_all(sanitize(&e.value).as_bytes())?;
+        }
         w.write_all(b"\n")?;
         n += 1;
     }

@@ -9,11 +9,15 @@ pub mod cisa_kev;
 pub mod feodo;
 
 pub mod lenient;
+pub mod misp;
+pub mod misp_feed;
 pub mod otx;
 pub mod plain_list;
 pub mod registry;
 pub mod spamhaus_drop;
 pub mod sslbl;
+pub mod stix;
+pub mod taxii;
 pub mod threatfox;
 pub mod urlhaus;
 pub mod virustotal;

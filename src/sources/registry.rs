@@ -78,6 +78,9 @@ pub static DRIVERS: &[&dyn Driver] = &[
     &super::plain_list::PlainList,
     &super::spamhaus_drop::SpamhausDrop,
     &super::sslbl::Sslbl,
+    &super::taxii::Taxii,
+    &super::misp_feed::MispFeed,
+    &super::misp::Misp,
 ];
 
 /// Every kind, for the config loader.

@@ -124,10 +124,30 @@ pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
         out.push(Line::from(""));
         out.push(Line::from(Span::styled("References", theme.title())));
         for r in refs {
-            out.push(Line::from(format!("  {}", sanitize_truncated(r, MAX))));
+            out.push(Line::from(format!(
+                "  {:<10} {}",
+                reference_label(r),
+                sanitize_truncated(r, MAX)
+            )));
         }
     }
     out
+}
+
+/// What a reference is: a STIX object id (`indicator--<uuid>`, from TAXII), a MISP
+/// event uuid (a bare uuid), or a link.
+pub fn reference_label(r: &str) -> &'static str {
+    let is_uuid = |u: &str| {
+        u.len() == 36
+            && u.bytes().enumerate().all(|(i, b)| {
+                matches!(i, 8 | 13 | 18 | 23) == (b == b'-') && (b == b'-' || b.is_ascii_hexdigit())
+            })
+    };
+    match r.split_once("--") {
+        Some((ty, id)) if is_uuid(id) && !ty.is_empty() && !ty.contains('/') => "STIX id",
+        _ if is_uuid(r) => "MISP event",
+        _ => "link",
+    }
 }
 
 fn sighting<'a>(name: &str, o: &Observation, theme: &Theme, out: &mut Vec<Line<'a>>) {
@@ -185,4 +205,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             .scroll((app.details_scroll, 0)),
         area,
     );
+}
+
+#[cfg(test)]
+mod reference_tests {
+    #[test]
+    fn references_are_named_by_shape() {
+        use super::reference_label as l;
+        assert_eq!(
+            l("indicator--0b0e0c9a-1c2d-4e5f-8a9b-000000000001"),
+            "STIX id"
+        );
+        assert_eq!(l("5f0c3e1a-7b2d-4c8e-9a11-2b3c4d5e6f70"), "MISP event");
+        assert_eq!(
+            l("https://x.example/a--0b0e0c9a-1c2d-4e5f-8a9b-000000000001"),
+            "link"
+        );
+        assert_eq!(l("https://urlhaus.abuse.ch/url/1/"), "link");
+    }
 }

@@ -1,0 +1,130 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Secrets written in the config: a literal, or `env:VARNAME` to read the value from
+//! the environment when the config is loaded. A secret's value is never part of a
+//! message; only the variable's name is.
+
+use std::fmt;
+
+use secrecy::SecretString;
+
+/// The prefix that makes a secret a reference to an environment variable.
+pub const ENV_PREFIX: &str = "env:";
+
+/// Why a secret could not be resolved. Names the variable, never a value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// `env:NAME` where `NAME` is not set (or empty).
+    #[error("environment variable `{0}` is not set")]
+    Unset(String),
+    /// `env:` with no usable variable name.
+    #[error("`env:` needs a variable name of letters, digits and `_`")]
+    BadName,
+    /// A required secret written empty.
+    #[error("the secret is empty")]
+    Empty,
+}
+
+/// Resolves a secret as written: trimmed; empty means unset (`Ok(None)`); `env:NAME`
+/// reads `NAME` through `env`.
+pub fn resolve(
+    raw: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<SecretString>, SecretError> {
+    let Some(v) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let Some(name) = v.strip_prefix(ENV_PREFIX) else {
+        return Ok(Some(SecretString::from(v.to_string())));
+    };
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(SecretError::BadName);
+    }
+    env(name)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .map(|v| Some(SecretString::from(v)))
+        .ok_or_else(|| SecretError::Unset(name.to_string()))
+}
+
+/// Credentials a source sends to its server (TAXII `auth:`).
+#[derive(Clone)]
+pub enum SourceAuth {
+    /// HTTP Basic (RFC 7617).
+    Basic {
+        user: String,
+        password: SecretString,
+    },
+    /// `Authorization: Bearer <token>` (RFC 6750).
+    Bearer(SecretString),
+}
+
+impl SourceAuth {
+    /// The `Authorization` header value. Contains the secret: only for a request's
+    /// secret headers.
+    pub fn header_value(&self) -> SecretString {
+        use base64::Engine;
+        use secrecy::ExposeSecret;
+        match self {
+            SourceAuth::Basic { user, password } => {
+                let pair = format!("{user}:{}", password.expose_secret());
+                let enc = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
+                SecretString::from(format!("Basic {enc}"))
+            }
+            SourceAuth::Bearer(t) => SecretString::from(format!("Bearer {}", t.expose_secret())),
+        }
+    }
+
+    /// The secret values, so that text echoed by a server can be scrubbed of them.
+    pub fn secrets(&self) -> Vec<&SecretString> {
+        match self {
+            SourceAuth::Basic { password, .. } => vec![password],
+            SourceAuth::Bearer(t) => vec![t],
+        }
+    }
+}
+
+impl fmt::Debug for SourceAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceAuth::Basic { user, .. } => write!(f, "Basic({user:?}, password: set)"),
+            SourceAuth::Bearer(_) => f.write_str("Bearer(set)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn env(name: &str) -> Option<String> {
+        (name == "TAXII_PW").then(|| " s3cret ".to_string())
+    }
+
+    #[test]
+    fn literals_env_references_and_their_errors() {
+        let get =
+            |v: &str| resolve(Some(v), &env).map(|s| s.map(|s| s.expose_secret().to_string()));
+        assert_eq!(get("plain").unwrap().as_deref(), Some("plain"));
+        assert_eq!(get("env:TAXII_PW").unwrap().as_deref(), Some("s3cret"));
+        assert_eq!(get("  ").unwrap(), None);
+        let e = get("env:NOPE").unwrap_err().to_string();
+        assert_eq!(e, "environment variable `NOPE` is not set");
+        assert_eq!(get("env: bad name").unwrap_err(), SecretError::BadName);
+    }
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let a = SourceAuth::Basic {
+            user: "u".into(),
+            password: SecretString::from("hunter2".to_string()),
+        };
+        assert!(!format!("{a:?}").contains("hunter2"));
+        assert_eq!(a.header_value().expose_secret(), "Basic dTpodW50ZXIy");
+        let b = SourceAuth::Bearer(SecretString::from("tok".to_string()));
+        assert!(!format!("{b:?}").contains("tok"));
+    }
+}

@@ -1,0 +1,336 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! A TAXII 2.1 collection (TAXII 2.1 §5.4 "Get Objects"):
+//! `GET {url}/collections/{collection}/objects/` with `Accept:
+//! application/taxii+json;version=2.1`, paged with `limit` and the envelope's
+//! `more`/`next`, incremental with `added_after` = the last `X-TAXII-Date-Added-Last`
+//! seen (the stored cursor). The payload is read by [`super::stix::objects`]: each
+//! STIX object is one group, so an incremental fetch replaces the objects that changed
+//! and a revoked or expired indicator is removed.
+//!
+//! Credentials (`auth:`) are sent only to the configured origin; a refusal is reported
+//! without them.
+
+use jiff::Timestamp;
+use reqwest::header::{ACCEPT, HeaderValue};
+use serde_json::Value;
+use url::Url;
+
+use super::stix::objects::{self, Objects};
+use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, Prior};
+use crate::config::SourceSpec;
+use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
+use crate::net::{NetError, Request};
+use futures_util::future::BoxFuture;
+
+/// The TAXII 2.1 media type (TAXII 2.1 §1.6.8.1).
+pub const MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
+
+/// Most pages followed in one fetch.
+pub const MAX_PAGES: usize = 10_000;
+
+/// The header naming the newest `date_added` of a page (TAXII 2.1 §3.3.2).
+pub const DATE_ADDED_LAST: &str = "x-taxii-date-added-last";
+
+/// The objects URL of the first page:
+/// `{url}/collections/{id}/objects/?limit=N&match[type]=...&match[spec_version]=2.1[&added_after=T]`.
+pub fn objects_url(spec: &SourceSpec, added_after: Option<Timestamp>) -> Option<Url> {
+    let id = spec.collection.as_deref()?;
+    let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    let mut url = super::join(&spec.url, &format!("collections/{enc}/objects/"))?;
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("limit", &spec.page_size.to_string());
+        q.append_pair("match[type]", objects::TYPES);
+        // Only STIX 2.1 is read; saying so also spares servers a comparison of every
+        // object's spec_version with every other's (medallion's memory backend).
+        q.append_pair("match[spec_version]", "2.1");
+        if let Some(t) = added_after {
+            q.append_pair(
+                "added_after",
+                &t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+            );
+        }
+    }
+    Some(url)
+}
+
+/// One page of the envelope (TAXII 2.1 §3.7): its objects read into `acc`; returns the
+/// `next` token when `more` is true.
+pub fn parse_page_into(
+    body: &[u8],
+    b: &mut BatchBuilder,
+    acc: &mut Objects,
+    now: Timestamp,
+) -> Result<Option<String>, ParseError> {
+    let env: Value = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
+    if !env.is_object() {
+        return Err(ParseError::Shape("expected a TAXII envelope".into()));
+    }
+    for o in env
+        .get("objects")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        acc.take(o, b, now);
+    }
+    let more = env.get("more").and_then(Value::as_bool) == Some(true);
+    let next = env.get("next").and_then(Value::as_str).map(str::trim);
+    match (more, next) {
+        (true, Some(n)) if !n.is_empty() => Ok(Some(n.to_string())),
+        (true, _) => Err(ParseError::Shape(
+            "TAXII envelope says `more` but gives no `next`".into(),
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// A transport error as shown: a refusal of the credentials said plainly, and any text
+/// from the server scrubbed of the configured secrets (a server may echo them).
+fn net_error(e: NetError, spec: &SourceSpec) -> FetchError {
+    use secrecy::ExposeSecret;
+    let scrub = |text: String| {
+        spec.auth
+            .iter()
+            .flat_map(|a| a.secrets())
+            .fold(text, |t, s| {
+                crate::net::redact::scrub(&t, s.expose_secret())
+            })
+    };
+    match e {
+        NetError::Status {
+            url,
+            status,
+            detail,
+        } => NetError::Status {
+            url,
+            status,
+            detail: scrub(detail),
+        }
+        .into(),
+        NetError::Auth { url, status, .. } => FetchError::Api(format!(
+            "{}: the TAXII server refused {} (HTTP {status}); check `auth` of source `{}`",
+            url.split('?').next().unwrap_or_default(),
+            if spec.auth.is_some() {
+                "the credentials"
+            } else {
+                "access without credentials"
+            },
+            spec.name
+        )),
+        e => e.into(),
+    }
+}
+
+/// Fetches every page from `prior.cursor` (or the whole collection without one).
+pub async fn fetch(
+    ctx: &FetchContext,
+    spec: &SourceSpec,
+    prior: &Prior,
+) -> Result<FetchOutput, FetchError> {
+    let first = objects_url(spec, prior.cursor).ok_or_else(|| {
+        FetchError::Refused("the TAXII URL or collection cannot form a path".into())
+    })?;
+    let auth = spec
+        .auth
+        .as_ref()
+        .map(crate::config::SourceAuth::header_value);
+    let now = Timestamp::now();
+    let mut b = BatchBuilder::new();
+    let mut acc = Objects::default();
+    let mut out = FetchOutput::default();
+    let mut newest: Option<Timestamp> = None;
+    let mut next: Option<String> = None;
+    loop {
+        if out.requests as usize >= MAX_PAGES {
+            return Err(
+                ParseError::Shape(format!("TAXII paging goes past {MAX_PAGES} pages")).into(),
+            );
+        }
+        let mut url = first.clone();
+        if let Some(n) = &next {
+            url.query_pairs_mut().append_pair("next", n);
+        }
+        let req = Request::get(url)
+            .with_header(ACCEPT, HeaderValue::from_static(MEDIA_TYPE))
+            .with_secret("authorization", auth.as_ref());
+        let resp = ctx
+            .http
+            .send(&req)
+            .await
+            .and_then(crate::net::Response::ok)
+            .map_err(|e| net_error(e, spec))?;
+        out.requests += 1;
+        out.bytes += resp.body.len() as u64;
+        let last = resp
+            .headers
+            .get(DATE_ADDED_LAST)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::model::time::parse_time);
+        newest = newest.max(last);
+        let n = parse_page_into(&resp.body, &mut b, &mut acc, now)?;
+        tracing::debug!(
+            source = %spec.name,
+            page = out.requests,
+            more = n.is_some(),
+            "TAXII page read"
+        );
+        match n {
+            Some(n) => next = Some(n),
+            None => break,
+        }
+    }
+    let (batch, groups) = acc.finish(b);
+    out.batch = batch;
+    out.groups = groups;
+    out.incremental = prior.cursor.is_some();
+    out.cursor = newest.or(prior.cursor);
+    Ok(out)
+}
+
+/// The `taxii` kind.
+pub static KIND: KindInfo = KindInfo {
+    name: "taxii",
+    key_use: KeyUse::None,
+    default_url: None,
+    default_api_url: None,
+    default_refresh: minutes(60),
+    min_refresh: minutes(5),
+    default_lookback: std::time::Duration::from_secs(30 * 86_400),
+    default_page_size: 100,
+    fields: &[Field::Collection, Field::Auth, Field::PageSize],
+};
+
+/// The `taxii` kind's driver.
+pub struct Taxii;
+
+impl super::registry::Driver for Taxii {
+    fn info(&self) -> &'static KindInfo {
+        &KIND
+    }
+
+    /// A STIX bundle or one TAXII envelope, as a whole document.
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        objects::parse_document(body, Timestamp::now()).map(|(b, _)| b)
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        ctx: &'a FetchContext,
+        spec: &'a SourceSpec,
+        prior: &'a Prior,
+    ) -> BoxFuture<'a, Result<FetchOutput, FetchError>> {
+        Box::pin(fetch(ctx, spec, prior))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::IndicatorType;
+    use crate::sources::test_util::{find, fixture};
+
+    fn page(name: &str) -> (ParsedBatch, Vec<(String, std::ops::Range<usize>)>) {
+        let now = "2026-11-29T00:00:00Z".parse().unwrap();
+        objects::parse_document(&fixture(&format!("taxii/{name}")), now).unwrap()
+    }
+
+    #[test]
+    fn the_bundle_gives_each_pattern_form_scos_and_cves() {
+        let (b, groups) = page("bundle.json");
+        let s = find(&b, "192.0.2.10");
+        assert_eq!(s.kind, IndicatorType::Ipv4);
+        assert_eq!(s.obs.threat.as_deref(), Some("C2 server"));
+        assert_eq!(s.obs.confidence, Some(80));
+        assert_eq!(
+            s.obs.references.iter().map(|r| &**r).collect::<Vec<_>>(),
+            ["indicator--0b0e0c9a-1c2d-4e5f-8a9b-000000000001"]
+        );
+        assert!(s.obs.tags.iter().any(|t| &**t == "malicious-activity"));
+        for v in [
+            "2001:db8::bad",
+            "evil.example",
+            "http://evil.example/payload",
+            "phish@evil.example",
+            "or-one.example",
+            "or-two.example",
+            "198.51.100.7",
+            "sco.example",
+            "CVE-2026-1234",
+        ] {
+            find(&b, v);
+        }
+        assert_eq!(find(&b, &"d".repeat(64)).kind, IndicatorType::Sha256);
+        assert_eq!(find(&b, &"a".repeat(32)).kind, IndicatorType::Md5);
+        assert_eq!(find(&b, &"b".repeat(40)).kind, IndicatorType::Sha1);
+        // Revoked and expired indicators give empty groups, so a merge removes them.
+        assert!(!b.sightings.iter().any(|s| &*s.value == "revoked.example"));
+        assert!(!b.sightings.iter().any(|s| &*s.value == "expired.example"));
+        let revoked = groups
+            .iter()
+            .find(|(id, _)| id.ends_with("0000000000a1"))
+            .unwrap();
+        assert!(revoked.1.is_empty());
+        assert_eq!(
+            b.skipped.count(crate::sources::SkipReason::Unsupported(
+                "STIX pattern with AND"
+            )),
+            1
+        );
+        assert_eq!(
+            b.skipped.count(crate::sources::SkipReason::Unsupported(
+                "STIX pattern with a qualifier"
+            )),
+            1
+        );
+        assert_eq!(
+            b.skipped.count(crate::sources::SkipReason::Unsupported(
+                "STIX indicator with another pattern_type"
+            )),
+            1
+        );
+    }
+
+    #[test]
+    fn the_envelope_pages_and_urls() {
+        let mut b = BatchBuilder::new();
+        let mut acc = Objects::default();
+        let now = Timestamp::now();
+        let next = parse_page_into(
+            br#"{"more":true,"next":"2","objects":[]}"#,
+            &mut b,
+            &mut acc,
+            now,
+        )
+        .unwrap();
+        assert_eq!(next.as_deref(), Some("2"));
+        assert!(parse_page_into(br#"{"more":true}"#, &mut b, &mut acc, now).is_err());
+        assert_eq!(parse_page_into(b"{}", &mut b, &mut acc, now).unwrap(), None);
+        assert!(parse_page_into(b"[]", &mut b, &mut acc, now).is_err());
+    }
+
+    #[test]
+    fn server_text_is_scrubbed_of_the_password() {
+        let c = crate::config::Config::from_yaml(
+            "sources:\n  - { name: t, kind: taxii, url: \"https://t.example/api1/\", collection: c, auth: { user: u, password: \"Pw-echoed-123\" } }\n",
+            std::path::Path::new("t.yaml"),
+            &|_| None,
+            &crate::sources::registry::kinds(),
+        )
+        .unwrap()
+        .config;
+        let e = net_error(
+            NetError::Status {
+                url: "https://t.example/api1/".into(),
+                status: 400,
+                detail: "bad password Pw-echoed-123 for u".into(),
+            },
+            &c.sources[0],
+        )
+        .to_string();
+        assert!(!e.contains("Pw-echoed-123"), "{e}");
+        assert!(e.contains("HTTP 400"), "{e}");
+    }
+}
