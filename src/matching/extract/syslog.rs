@@ -53,11 +53,10 @@ pub fn extract(line: &str) -> Event<'_> {
     let (time, rest) = if let Some(r5424) = body.strip_prefix("1 ").filter(|_| had_pri) {
         let (t, r) = r5424.split_once(' ').unwrap_or((r5424, ""));
         (Some(EventTime::Iso(Cow::Borrowed(t))), r)
-    } else if is_bsd_time(body.as_bytes()) {
-        (
-            Some(EventTime::Bsd(Cow::Borrowed(&body[..15]))),
-            body.get(15..).unwrap_or(""),
-        )
+    } else if is_bsd_time(body.as_bytes())
+        && let (Some(t), Some(r)) = (body.get(..15), body.get(15..))
+    {
+        (Some(EventTime::Bsd(Cow::Borrowed(t))), r)
     } else if is_iso_time(body.as_bytes()) {
         let (t, r) = body.split_once(' ').unwrap_or((body, ""));
         (Some(EventTime::Iso(Cow::Borrowed(t))), r)

@@ -94,8 +94,10 @@ pub fn scan<'a>(text: &'a str, mut f: impl FnMut(&'static str, &'a str, ValueKin
     for token in text.split(is_sep).filter(|t| !t.is_empty()) {
         if let Some(at) = token.find("://") {
             let start = token[..at]
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let url = token[start..].trim_end_matches(|c: char| {
                 matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}')
             });
