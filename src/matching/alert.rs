@@ -161,10 +161,7 @@ pub fn write_jsonl(
         .as_ref()
         .and_then(event_time)
         .unwrap_or_else(Timestamp::now);
-    doc.insert(
-        "@timestamp".into(),
-        Value::String(crate::model::time::rfc3339(ts)),
-    );
+    doc.insert("@timestamp".into(), Value::String(ts.to_string()));
     insert(
         &mut doc,
         "log.file.path",
