@@ -180,8 +180,11 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         let mut refresh = store_watch(&config, no_cache, args, &lists);
         let res = follow::follow(
             &args.paths,
-            args.log_format,
-            args.format,
+            scan::Settings {
+                log: args.log_format,
+                format: args.format,
+                threads: 1,
+            },
             matcher.clone(),
             &mut refresh,
             &mut out,
@@ -220,9 +223,11 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
                 &matcher,
                 input,
                 &shown,
-                args.log_format,
-                args.format,
-                threads,
+                scan::Settings {
+                    log: args.log_format,
+                    format: args.format,
+                    threads,
+                },
                 &mut out,
                 &mut stats,
             );
@@ -271,7 +276,13 @@ fn store_watch<'a>(
     } else {
         crate::store::persist::location(config, no_cache)
     };
-    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    // SQLite in WAL mode writes the `-wal` file first: watch both.
+    let mtime = |p: &Path| {
+        let one = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let mut wal = p.as_os_str().to_owned();
+        wal.push("-wal");
+        one(p).max(one(Path::new(&wal)))
+    };
     let mut last: Option<SystemTime> = location.as_deref().and_then(mtime);
     let mut checked = Instant::now();
     move || {

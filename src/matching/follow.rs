@@ -18,7 +18,7 @@ use std::time::Duration;
 use super::alert::AlertFormat;
 use super::extract::{Extractor, LogFormat, Skip};
 use super::matcher::Matcher;
-use super::scan::{LineMatcher, MAX_LINE, ScanStats};
+use super::scan::{LineMatcher, MAX_LINE, ScanStats, Settings};
 
 /// How often files are checked for new bytes.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -171,14 +171,14 @@ impl Followed {
 /// matcher (`None`: keep the current one).
 pub fn follow(
     paths: &[PathBuf],
-    log: LogFormat,
-    format: AlertFormat,
+    settings: Settings,
     mut matcher: Arc<Matcher>,
     mut refresh: impl FnMut() -> Option<Arc<Matcher>>,
     out: &mut dyn Write,
     stats: &mut ScanStats,
     stop: &AtomicBool,
 ) -> io::Result<()> {
+    let Settings { log, format, .. } = settings;
     let mut files: Vec<Followed> = paths.iter().map(|p| Followed::new(p, log)).collect();
     let mut buf = Vec::new();
     while !stop.load(Ordering::Relaxed) {

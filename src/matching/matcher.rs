@@ -100,8 +100,14 @@ impl MatcherBuilder {
         self.metas.reserve(n);
     }
 
-    /// Adds one indicator whose value is already normalised ([`crate::model::normalise`]).
+    /// Adds one indicator whose value is already normalised
+    /// ([`crate::model::indicator::normalise`]).
     pub fn add(&mut self, kind: IndicatorType, value: &str, ind: NewIndicator<'_>) {
+        self.add_owned(kind, Box::from(value), ind);
+    }
+
+    /// [`MatcherBuilder::add`] with the value handed over.
+    pub fn add_owned(&mut self, kind: IndicatorType, value: Box<str>, ind: NewIndicator<'_>) {
         let threat = ind.threat.map(|t| match self.threats.get(t) {
             Some(a) => a.clone(),
             None => {
@@ -112,7 +118,7 @@ impl MatcherBuilder {
         });
         self.metas.push(Meta {
             kind,
-            name: Box::from(value),
+            name: value,
             sources: Box::from(ind.sources),
             confidence: ind.confidence,
             first_seen: ind.first_seen,
@@ -154,6 +160,18 @@ impl MatcherBuilder {
             ..Matcher::default()
         };
         m.metas.reserve(self.metas.len());
+        let count = |f: fn(IndicatorType) -> bool| self.metas.iter().filter(|x| f(x.kind)).count();
+        m.v4.reserve(count(|k| k == IndicatorType::Ipv4));
+        m.v6.reserve(count(|k| k == IndicatorType::Ipv6));
+        m.md5.reserve(count(|k| k == IndicatorType::Md5));
+        m.sha1.reserve(count(|k| k == IndicatorType::Sha1));
+        m.sha256.reserve(count(|k| k == IndicatorType::Sha256));
+        // The tables are empty: reserving rehashes nothing.
+        m.domains
+            .reserve(count(|k| k == IndicatorType::Domain), |_| 0);
+        m.urls.reserve(count(|k| k == IndicatorType::Url), |_| 0);
+        m.emails
+            .reserve(count(|k| k == IndicatorType::Email), |_| 0);
         for mut meta in self.metas {
             if let Some(list) = lists.suppresses(meta.kind, &meta.name) {
                 if let Some(n) = m.suppressed.get_mut(list) {

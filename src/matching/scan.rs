@@ -184,15 +184,23 @@ fn fill(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> 
     Ok(total)
 }
 
-/// Scans a whole stream: `log` (`Auto` decides from the first block), alerts to `out`,
-/// counts into `stats`, up to `threads` threads per block. Returns the format used.
+/// How a stream is read and its alerts written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// The log format; `Auto` decides from the first block.
+    pub log: LogFormat,
+    pub format: AlertFormat,
+    /// Threads per block (1: all on the calling thread).
+    pub threads: usize,
+}
+
+/// Scans a whole stream: alerts to `out`, counts into `stats`. Returns the log format
+/// used.
 pub fn scan(
     matcher: &Matcher,
     mut input: impl Read,
     path: &str,
-    log: LogFormat,
-    format: AlertFormat,
-    threads: usize,
+    settings: Settings,
     out: &mut dyn Write,
     stats: &mut ScanStats,
 ) -> io::Result<LogFormat> {
@@ -200,6 +208,11 @@ pub fn scan(
     let mut base: u64 = 0;
     let mut discarding = false;
     let mut lm: Option<LineMatcher<'_>> = None;
+    let Settings {
+        log,
+        format,
+        threads,
+    } = settings;
     let mut used = log;
     loop {
         let n = fill(&mut input, &mut buf, BLOCK)?;

@@ -241,14 +241,12 @@ fn ip_of(kind: IndicatorType, value: &str) -> Option<Ip> {
     }
 }
 
-fn host_of(kind: IndicatorType, value: &str) -> Option<String> {
+fn host_of(kind: IndicatorType, value: &str) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
     match kind {
-        IndicatorType::Domain => keys::domain(value).map(|d| d.into_owned()),
-        IndicatorType::Url => keys::url(value).map(|u| u.host),
-        IndicatorType::Email => value
-            .rsplit_once('@')
-            .and_then(|(_, d)| keys::domain(d))
-            .map(|d| d.into_owned()),
+        IndicatorType::Domain => keys::domain(value),
+        IndicatorType::Url => keys::url(value).map(|u| Cow::Owned(u.host)),
+        IndicatorType::Email => value.rsplit_once('@').and_then(|(_, d)| keys::domain(d)),
         _ => None,
     }
 }

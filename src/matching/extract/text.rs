@@ -188,7 +188,7 @@ fn is_ipv6(s: &str) -> bool {
         return false;
     }
     // MAC-like colon-hex runs (serials, fingerprints) parse as 8 two-digit groups.
-    !(!s.contains("::") && groups.iter().all(|g| g.len() == 2))
+    s.contains("::") || !groups.iter().all(|g| g.len() == 2)
 }
 
 /// A host name with at least two labels and an alphabetic top-level label that is not
