@@ -39,6 +39,15 @@ fn pair(a: &str, b: &str) -> (String, String) {
     (a.to_owned(), b.to_owned())
 }
 
+/// What, which matcher, kind, logged value, expected (indicator, atomic) pairs.
+type Row<'a> = (
+    &'a str,
+    &'a Matcher,
+    ValueKind,
+    &'a str,
+    Vec<(String, String)>,
+);
+
 #[test]
 fn the_semantics_table() {
     let none = Warninglists::none();
@@ -59,7 +68,7 @@ fn the_semantics_table() {
     let sub = matcher(&set, MatchOptions { subdomains: true }, &none);
     use ValueKind::*;
     let upper = "AB".repeat(32);
-    let rows: Vec<(&str, &Matcher, ValueKind, &str, Vec<(String, String)>)> = vec![
+    let rows: Vec<Row<'_>> = vec![
         (
             "exact IP and every covering v4 CIDR",
             &m,
