@@ -27,8 +27,8 @@ pub struct Meta {
     pub kind: IndicatorType,
     /// The indicator in its canonical form (a CIDR as `net/len`, a domain in IDNA ASCII).
     pub name: Box<str>,
-    /// Indices into [`Matcher::source_names`].
-    pub sources: Box<[u16]>,
+    /// Indices into [`Matcher::source_names`] (one or two kept inline).
+    pub sources: smallvec::SmallVec<[u16; 2]>,
     /// 0–100, the highest any source gave.
     pub confidence: Option<u8>,
     /// Unix seconds.
@@ -119,7 +119,7 @@ impl MatcherBuilder {
         self.metas.push(Meta {
             kind,
             name: value,
-            sources: Box::from(ind.sources),
+            sources: smallvec::SmallVec::from_slice(ind.sources),
             confidence: ind.confidence,
             first_seen: ind.first_seen,
             last_seen: ind.last_seen,
@@ -280,25 +280,27 @@ impl Matcher {
     /// Inserts `key` for `idx` unless present; whether it was inserted.
     fn insert_str(&mut self, t: Table, idx: u32, key: &str) -> bool {
         let h = self.hasher.hash_one(key);
-        if self.find_str(t, h, key).is_some() {
-            return false;
-        }
         // The key lives in the meta pushed right after this call; it is read back from
         // there on lookup, so only the index is stored.
         let metas = &self.metas;
-        let pending = key;
         let hasher = &self.hasher;
         let rehash = |&i: &u32| match metas.get(i as usize) {
             Some(m) => hasher.hash_one(&*m.name),
-            None => hasher.hash_one(pending),
+            None => hasher.hash_one(key),
         };
+        let eq = |&i: &u32| metas.get(i as usize).is_some_and(|m| *m.name == *key);
         let table = match t {
             Table::Domain => &mut self.domains,
             Table::Url => &mut self.urls,
             Table::Email => &mut self.emails,
         };
-        table.insert_unique(h, idx, rehash);
-        true
+        match table.entry(h, eq, rehash) {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(idx);
+                true
+            }
+        }
     }
 
     fn find_str(&self, t: Table, h: u64, key: &str) -> Option<u32> {
