@@ -99,11 +99,10 @@ impl Tsv {
             self.header_line(h);
             return Ok(None);
         }
-        let header = self.header.clone();
-        if header.columns.is_empty() {
+        if self.header.columns.is_empty() {
             return Err(Skip::BadLine);
         }
-        Ok(Some(row(&header, text)))
+        Ok(Some(row(&self.header, text)))
     }
 
     fn header_line(&mut self, h: &str) {
