@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::Format;
+use crate::matching::alert::AlertFormat;
+use crate::matching::extract::LogFormat;
 
 /// Threat-intelligence indicators from many sources, merged into one live dashboard
 /// or one export.
@@ -35,6 +37,8 @@ pub struct Cli {
 pub enum Command {
     /// Fetch every enabled source once, merge, and write the indicators out
     Fetch(FetchArgs),
+    /// Hunt for the indicators in log files (exit 0 matched, 1 nothing, 2 error)
+    Match(MatchArgs),
     /// List the configured sources, their URLs, and whether their key is set
     Sources,
     /// Check or create the config file
@@ -63,6 +67,38 @@ pub struct FetchArgs {
     /// last good snapshot), and the output is written even if every source failed
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// Read the indicators from FILE (a `fetch --format jsonl` export, or one value per
+    /// line) instead of the local store
+    #[arg(long, value_name = "FILE")]
+    pub indicators: Option<PathBuf>,
+    /// Fetch every enabled source first (else the store's last snapshots are used)
+    #[arg(long, conflicts_with = "indicators")]
+    pub fetch: bool,
+    /// Log format; `auto` decides per file from its first lines
+    #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
+    pub log_format: LogFormat,
+    /// Also match subdomains of listed domains
+    #[arg(long)]
+    pub subdomains: bool,
+    /// Alert on warninglisted indicators too (special-purpose addresses, listed names)
+    #[arg(long)]
+    pub no_warninglists: bool,
+    /// Alert format
+    #[arg(long, value_enum, default_value_t = AlertFormat::Jsonl)]
+    pub format: AlertFormat,
+    /// Write the alerts to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Keep reading what is appended, across rotation and truncation (like `tail -F`)
+    #[arg(long)]
+    pub follow: bool,
+    /// Log files (`.gz` read transparently); `-` or none for standard input
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

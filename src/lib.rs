@@ -12,6 +12,7 @@ pub mod demo;
 pub mod engine;
 pub mod export;
 pub mod logging;
+pub mod matching;
 pub mod memory;
 pub mod model;
 pub mod net;

@@ -23,6 +23,11 @@ pub fn first<T>(cli: Option<T>, env: Option<T>, file: Option<T>) -> Option<T> {
 /// How long indicators not seen again stay in the cache.
 pub const RETENTION: Duration = Duration::from_secs(30 * 86_400);
 
+/// Warninglist paths used when the config names none: only the built-in list applies.
+pub fn warninglists() -> Vec<String> {
+    Vec::new()
+}
+
 /// The most `http.retries` may be set to.
 pub const MAX_RETRIES: u32 = 10;
 

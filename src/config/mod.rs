@@ -233,6 +233,9 @@ pub struct Config {
     pub cache: CacheConfig,
     pub http: HttpConfig,
     pub sources: Vec<SourceSpec>,
+    /// MISP-format warninglist files or folders `match` filters indicators through, on top
+    /// of the built-in list (config key `warninglists:`; default none).
+    pub warninglists: Vec<PathBuf>,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -597,12 +600,21 @@ fn build(
         .map(|s| resolve_source(s, env, &mut warnings))
         .collect();
 
+    let warninglists = raw
+        .warninglists
+        .unwrap_or_else(defaults::warninglists)
+        .into_iter()
+        .map(|p| PathBuf::from(p.trim()))
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+
     Config {
         origin,
         keys,
         cache,
         http,
         sources,
+        warninglists,
         warnings,
     }
 }

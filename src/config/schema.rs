@@ -62,6 +62,9 @@ pub struct RawConfig {
     pub http: RawHttp,
     #[serde(default)]
     pub sources: Option<RawSources>,
+    /// MISP-format warninglist files or folders (`warninglists: [paths]`).
+    #[serde(default)]
+    pub warninglists: Option<Vec<String>>,
 }
 
 #[derive(Default, Deserialize)]

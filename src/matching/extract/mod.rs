@@ -1,0 +1,363 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Extractors: one log line in, the event's indicator-bearing values out, each named by
+//! its ECS field (FORMATS-LOGS.md §6 table). Values borrow from the line where they can.
+//! A line that cannot be read is skipped with a [`Skip`] reason; nothing here panics on
+//! outside data.
+
+pub mod combined;
+pub mod eve;
+pub mod syslog;
+pub mod text;
+pub mod zeek;
+
+use std::borrow::Cow;
+
+/// How a value is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// An IP address (IPv4, IPv6 expanded or compressed, `[v6]`).
+    Ip,
+    /// A host name, `host:port`, or an address in a host slot.
+    Host,
+    /// An absolute URL.
+    Url,
+    /// An MD5, SHA-1 or SHA-256 hex digest.
+    Hash,
+    /// An e-mail address, possibly with a display name.
+    Email,
+    /// Unknown: the matcher guesses (DNS answers, free text).
+    Any,
+}
+
+/// One extracted value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field<'a> {
+    /// ECS field name (`source.ip`, `dns.question.name`, ...).
+    pub name: &'static str,
+    pub value: Cow<'a, str>,
+    pub kind: ValueKind,
+}
+
+/// The event time as written, and how to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventTime<'a> {
+    /// RFC 3339, also with a `±HHMM` offset (Suricata).
+    Iso(Cow<'a, str>),
+    /// Epoch seconds with a fraction (Zeek).
+    Epoch(Cow<'a, str>),
+    /// `29/Nov/2026:10:20:31 +0000` (access logs).
+    Clf(Cow<'a, str>),
+    /// `Nov 29 10:22:05` (RFC 3164; no year).
+    Bsd(Cow<'a, str>),
+}
+
+/// One log event's values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Event<'a> {
+    pub time: Option<EventTime<'a>>,
+    /// `event.module`: suricata, zeek, nginx, apache, syslog, text.
+    pub module: &'static str,
+    pub fields: Vec<Field<'a>>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(module: &'static str) -> Self {
+        Event {
+            time: None,
+            module,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Adds a value unless it is empty or unset (`-`).
+    pub fn push(&mut self, name: &'static str, value: impl Into<Cow<'a, str>>, kind: ValueKind) {
+        let value = value.into();
+        let t = value.trim();
+        if t.is_empty() || t == "-" {
+            return;
+        }
+        self.fields.push(Field { name, value, kind });
+    }
+}
+
+/// Why a line was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Skip {
+    /// Bytes that are not UTF-8.
+    InvalidUtf8,
+    /// Not a JSON object, or cut off.
+    BadJson,
+    /// Longer than the line limit.
+    TooLong,
+    /// A line the format does not recognise (a Zeek row before its `#fields`, ...).
+    BadLine,
+}
+
+impl Skip {
+    pub const ALL: [Skip; 4] = [
+        Skip::InvalidUtf8,
+        Skip::BadJson,
+        Skip::TooLong,
+        Skip::BadLine,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Skip::InvalidUtf8 => "invalid UTF-8",
+            Skip::BadJson => "bad JSON",
+            Skip::TooLong => "line too long",
+            Skip::BadLine => "unrecognised line",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The log formats `--log-format` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Decide per file from its first lines.
+    Auto,
+    /// Suricata eve.json.
+    Eve,
+    /// Zeek TSV (ASCII writer, header driven).
+    Zeek,
+    /// Zeek JSON (`LogAscii::use_json=T`).
+    ZeekJson,
+    /// nginx / Apache `combined`, `common`, `vhost_combined`.
+    Combined,
+    /// syslog, RFC 3164 and RFC 5424.
+    Syslog,
+    /// Any text: the generic extractor.
+    Text,
+}
+
+impl LogFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Auto => "auto",
+            LogFormat::Eve => "eve",
+            LogFormat::Zeek => "zeek",
+            LogFormat::ZeekJson => "zeek-json",
+            LogFormat::Combined => "combined",
+            LogFormat::Syslog => "syslog",
+            LogFormat::Text => "text",
+        }
+    }
+
+    /// Guesses the format from the first lines of a file (`head`: up to a few KB).
+    pub fn detect(head: &[u8]) -> LogFormat {
+        let mut lines = head
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .filter(|l| !l.is_empty());
+        let Some(first) = lines.next() else {
+            return LogFormat::Text;
+        };
+        if first.starts_with(b"#separator") || first.starts_with(b"#fields") {
+            return LogFormat::Zeek;
+        }
+        let json_start = first.iter().position(|&b| b == b'{');
+        if first.first() == Some(&b'{') || first.starts_with(b"@cee:") {
+            let body = &first[json_start.unwrap_or(0)..];
+            let has = |k: &[u8]| memchr::memmem::find(body, k).is_some();
+            if has(b"\"event_type\"") {
+                return LogFormat::Eve;
+            }
+            if has(b"\"id.orig_h\"") || has(b"\"ts\"") || has(b"\"uid\"") || has(b"\"fuid\"") {
+                return LogFormat::ZeekJson;
+            }
+            return LogFormat::Eve;
+        }
+        if combined::looks_like(first) {
+            return LogFormat::Combined;
+        }
+        if syslog::looks_like(first) {
+            return LogFormat::Syslog;
+        }
+        LogFormat::Text
+    }
+}
+
+/// A format's extractor, with the state it carries between lines (Zeek headers).
+#[derive(Debug, Clone)]
+pub enum Extractor {
+    Eve,
+    Zeek(zeek::Tsv),
+    ZeekJson,
+    Combined,
+    Syslog,
+    Text,
+}
+
+impl Extractor {
+    /// The extractor for a (detected) format; `Auto` reads as text.
+    pub fn new(format: LogFormat) -> Self {
+        match format {
+            LogFormat::Eve => Extractor::Eve,
+            LogFormat::Zeek => Extractor::Zeek(zeek::Tsv::default()),
+            LogFormat::ZeekJson => Extractor::ZeekJson,
+            LogFormat::Combined => Extractor::Combined,
+            LogFormat::Syslog => Extractor::Syslog,
+            LogFormat::Auto | LogFormat::Text => Extractor::Text,
+        }
+    }
+
+    /// Whether `line` changes the extractor's state (a Zeek header): such lines are read
+    /// in order, never in parallel.
+    pub fn is_header(&self, line: &[u8]) -> bool {
+        matches!(self, Extractor::Zeek(_)) && line.first() == Some(&b'#')
+    }
+
+    /// The event of one line (no newline). `Ok(None)`: a line with no event (a header,
+    /// an empty line).
+    pub fn extract<'a>(&mut self, line: &'a [u8]) -> Result<Option<Event<'a>>, Skip> {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return Ok(None);
+        }
+        match self {
+            Extractor::Eve => eve::extract(line).map(Some),
+            Extractor::Zeek(tsv) => tsv.extract(line),
+            Extractor::ZeekJson => zeek::extract_json(line).map(Some),
+            Extractor::Combined => {
+                let s = std::str::from_utf8(line).map_err(|_| Skip::InvalidUtf8)?;
+                Ok(Some(combined::extract(s)))
+            }
+            Extractor::Syslog => {
+                let s = std::str::from_utf8(line).map_err(|_| Skip::InvalidUtf8)?;
+                Ok(Some(syslog::extract(s)))
+            }
+            Extractor::Text => {
+                let s = std::str::from_utf8(line).map_err(|_| Skip::InvalidUtf8)?;
+                let mut ev = Event::new("text");
+                text::extract_into(s, &mut ev);
+                Ok(Some(ev))
+            }
+        }
+    }
+}
+
+/// A JSON string or nothing: any other JSON value (number, object, ...) reads as `None`
+/// instead of failing the line. Borrows from the line when the string has no escapes.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Str<'a>(pub Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Str<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Str<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Some(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Some(Cow::Owned(v))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Str(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Str(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Str(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Str(None))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Str(None))
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(Str(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Str(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                while a
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Str(None))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A list of strings, or one string; other values read as empty.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Strs<'a>(pub Vec<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Strs<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Strs<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("strings")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Strs(vec![Cow::Borrowed(v)]))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Strs(vec![Cow::Owned(v.to_owned())]))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Strs::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Strs::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Strs::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Strs::default())
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Strs::default())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Str(s)) = a.next_element::<Str<'a>>()? {
+                    out.extend(s);
+                }
+                Ok(Strs(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                while a
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Strs::default())
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}

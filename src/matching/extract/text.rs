@@ -1,0 +1,269 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The generic extractor for free text (FORMATS-LOGS.md §5): URLs, IPv4 and IPv6
+//! addresses (an `ip:port` gives the address), domains with an alphabetic top-level
+//! label that is not a common file extension, MD5/SHA-1/SHA-256 hex runs, and e-mail
+//! addresses. Defanged text (`hxxp`, `[.]`, `(.)`, `{.}`, `[dot]`, `[:]`, `[://]`, `[@]`,
+//! `[at]`) is refanged first. It does not fire on version strings (`1.2.3.4.5`,
+//! `nginx/1.24.0.1`), file names (`update.exe`), MAC addresses, certificate serials,
+//! times or `::` in code. Every value is a slice of the refanged line.
+
+use std::borrow::Cow;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
+
+use super::{Event, ValueKind};
+
+/// Top-level labels that are far more often file extensions than domains in logs.
+const FILE_EXTENSIONS: &[&str] = &[
+    "exe", "dll", "sys", "bat", "cmd", "ps1", "vbs", "js", "jar", "zip", "rar", "gz", "tgz", "bz2",
+    "xz", "7z", "tar", "iso", "img", "bin", "dat", "tmp", "log", "txt", "md", "json", "xml", "yml",
+    "yaml", "ini", "cfg", "conf", "sh", "py", "pl", "rb", "php", "asp", "aspx", "jsp", "html",
+    "htm", "css", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "csv", "png", "jpg", "jpeg",
+    "gif", "svg", "mov", "mp4", "mp3", "so", "rs", "go", "java", "class", "lock", "pid", "sock",
+    "service", "socket", "timer", "mount", "deb", "rpm", "msi", "lnk", "db", "sqlite", "bak",
+    "old", "swp", "err", "out",
+];
+
+/// The line with defanging undone; borrowed when there was none.
+pub fn refang_text(line: &str) -> Cow<'_, str> {
+    let has_bracket = memchr::memchr3(b'[', b'(', b'{', line.as_bytes()).is_some();
+    let has_hxxp = line
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"hxxp"));
+    if !has_bracket && !has_hxxp {
+        return Cow::Borrowed(line);
+    }
+    const PATTERNS: [(&str, &str); 10] = [
+        ("[://]", "://"),
+        ("[dot]", "."),
+        ("(dot)", "."),
+        ("[at]", "@"),
+        ("[.]", "."),
+        ("(.)", "."),
+        ("{.}", "."),
+        ("[:]", ":"),
+        ("[@]", "@"),
+        ("hxxp", "http"),
+    ];
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    'outer: while !rest.is_empty() {
+        for (from, to) in PATTERNS {
+            if rest
+                .get(..from.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(from))
+            {
+                out.push_str(to);
+                rest = &rest[from.len()..];
+                continue 'outer;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    Cow::Owned(out)
+}
+
+fn is_sep(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '|' | '`' | ',' | ';')
+}
+
+fn is_sub_sep(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '(' | ')' | '[' | ']' | '{' | '}' | '/' | '\\' | '*' | '!' | '?' | '&' | '+'
+    )
+}
+
+fn trim_punct(s: &str) -> &str {
+    let s = s.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | '!' | '?' | '-' | '_'));
+    match s.strip_suffix(':') {
+        Some(t) if !t.ends_with(':') => t,
+        _ => s,
+    }
+}
+
+/// Calls `f` with each value found in `text` (already refanged), its kind and ECS field.
+pub fn scan<'a>(text: &'a str, mut f: impl FnMut(&'static str, &'a str, ValueKind)) {
+    for token in text.split(is_sep).filter(|t| !t.is_empty()) {
+        if let Some(at) = token.find("://") {
+            let start = token[..at]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let url = token[start..].trim_end_matches(|c: char| {
+                matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}')
+            });
+            if start < at && url.len() > at - start + 3 {
+                f("url.original", url, ValueKind::Url);
+            }
+            continue;
+        }
+        let mut prev_word = false;
+        for sub in token.split(is_sub_sep) {
+            let after_word = prev_word;
+            prev_word = !sub.is_empty() && sub.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+            let sub = trim_punct(sub);
+            if sub.len() < 3 {
+                continue;
+            }
+            classify(sub, after_word, &mut f);
+        }
+    }
+}
+
+fn classify<'a>(
+    s: &'a str,
+    after_word: bool,
+    f: &mut impl FnMut(&'static str, &'a str, ValueKind),
+) {
+    let b = s.as_bytes();
+    if let Some(at) = s.rfind('@') {
+        let s2 = s.strip_prefix("mailto:").unwrap_or(s);
+        let at2 = at - (s.len() - s2.len());
+        let (local, dom) = (&s2[..at2], &s2[at2 + 1..]);
+        if !local.is_empty()
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "._%+-".contains(c))
+            && is_domain(dom)
+        {
+            f("user.email", s2, ValueKind::Email);
+        }
+        return;
+    }
+    if matches!(b.len(), 32 | 40 | 64) && b.iter().all(u8::is_ascii_hexdigit) {
+        f("related.hash", s, ValueKind::Hash);
+        return;
+    }
+    if s.contains(':') {
+        if is_ipv6(s) {
+            f("related.ip", s, ValueKind::Ip);
+            return;
+        }
+        if let Some((host, port)) = s.rsplit_once(':')
+            && !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|c| c.is_ascii_digit())
+        {
+            if is_ipv4(host) {
+                f("related.ip", host, ValueKind::Ip);
+            } else if is_domain(host) {
+                f("related.hosts", host, ValueKind::Host);
+            }
+        }
+        return;
+    }
+    if b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
+        if !after_word && is_ipv4(s) {
+            f("related.ip", s, ValueKind::Ip);
+        }
+        return;
+    }
+    if is_domain(s) {
+        f("related.hosts", s, ValueKind::Host);
+    }
+}
+
+fn is_ipv4(s: &str) -> bool {
+    s.split('.').count() == 4
+        && s.split('.')
+            .all(|o| !o.is_empty() && o.len() <= 3 && (o == "0" || !o.starts_with('0')))
+        && Ipv4Addr::from_str(s).is_ok()
+}
+
+fn is_ipv6(s: &str) -> bool {
+    if Ipv6Addr::from_str(s).is_err() {
+        return false;
+    }
+    let groups: Vec<&str> = s.split(':').filter(|g| !g.is_empty()).collect();
+    if groups.len() < 2 {
+        return false;
+    }
+    // MAC-like colon-hex runs (serials, fingerprints) parse as 8 two-digit groups.
+    s.contains("::") || !groups.iter().all(|g| g.len() == 2)
+}
+
+/// A host name with at least two labels and an alphabetic top-level label that is not
+/// a common file extension.
+pub fn is_domain(s: &str) -> bool {
+    let s = s.strip_suffix('.').unwrap_or(s);
+    if s.len() > 253 || !s.contains('.') {
+        return false;
+    }
+    let labels_ok = s.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
+    if !labels_ok {
+        return false;
+    }
+    let tld = s.rsplit('.').next().unwrap_or("");
+    let alpha = tld.len() >= 2 && tld.chars().all(char::is_alphabetic);
+    let puny = tld.starts_with("xn--");
+    (alpha || puny) && !FILE_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e))
+}
+
+/// Adds every value of `line` to `ev` (refanged; borrowed when nothing was defanged).
+pub fn extract_into<'a>(line: &'a str, ev: &mut Event<'a>) {
+    match refang_text(line) {
+        Cow::Borrowed(b) => scan(b, |name, v, kind| ev.push(name, v, kind)),
+        Cow::Owned(o) => scan(&o, |name, v, kind| ev.push(name, v.to_owned(), kind)),
+    }
+}
+
+/// The values of `line`, owned (for tests and tools).
+pub fn values(line: &str) -> Vec<String> {
+    let text = refang_text(line);
+    let mut out = Vec::new();
+    scan(&text, |_, v, _| out.push(v.to_owned()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_what_is_there_and_nothing_else() {
+        let v = values("Failed password for root from 203.0.113.77 port 50122 ssh2");
+        assert_eq!(v, ["203.0.113.77"]);
+        let v =
+            values("see hxxp://dl[.]bad[.]example/x and evil[.]example, mail phish[@]bad.example");
+        assert_eq!(
+            v,
+            [
+                "http://dl.bad.example/x",
+                "evil.example",
+                "phish@bad.example"
+            ]
+        );
+        for quiet in [
+            "version 1.2.3.4.5 of update.exe",
+            "nginx/1.24.0.1 a1.2.3.4 1.3.6.1.4.1.2021.10",
+            "mac 00:1a:2b:3c:4d:5e serial 0f:e9:73:75:20:22:a6:06 at 10:22:05",
+            "std::string Errno::ENOENT org.apache.log4j 010.1.1.1",
+        ] {
+            assert!(values(quiet).is_empty(), "{quiet}: {:?}", values(quiet));
+        }
+        assert_eq!(
+            values("conn 198.51.100.7:443 -> [2001:db8::5]:80"),
+            ["198.51.100.7", "2001:db8::5"]
+        );
+        assert_eq!(
+            values(&format!("sha256={}", "A".repeat(64))),
+            ["A".repeat(64)]
+        );
+    }
+}

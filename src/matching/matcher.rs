@@ -1,0 +1,498 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The index of the indicator set, built once and then only read (shared by every scan
+//! thread): randomly seeded hash sets of binary keys for addresses and digests, a prefix
+//! trie per address family that returns every covering range, a label-boundary suffix
+//! walk for domains in IDNA form, and normalised URL and e-mail keys. Warninglisted
+//! indicators are left out while it is built (and counted per list).
+
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use prefix_trie::PrefixMap;
+
+use super::extract::ValueKind;
+use super::keys::{self, HashKey};
+use super::warninglist::Warninglists;
+use crate::model::IndicatorType;
+use crate::store::Store;
+
+/// What an alert tells about one indicator (the merged view of its sources).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub kind: IndicatorType,
+    /// The indicator in its canonical form (a CIDR as `net/len`, a domain in IDNA ASCII).
+    pub name: Box<str>,
+    /// Indices into [`Matcher::source_names`] (one or two kept inline).
+    pub sources: smallvec::SmallVec<[u16; 2]>,
+    /// 0–100, the highest any source gave.
+    pub confidence: Option<u8>,
+    /// Unix seconds.
+    pub first_seen: Option<i64>,
+    /// Unix seconds.
+    pub last_seen: Option<i64>,
+    /// The threat (malware family, campaign) a source names.
+    pub threat: Option<Arc<str>>,
+}
+
+/// Matching switches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// A subdomain of a listed domain matches (`a.evil.example` hits `evil.example`).
+    pub subdomains: bool,
+}
+
+/// One indicator a value hit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the indicator ([`Matcher::meta`]).
+    pub meta: u32,
+    /// The value as in the log, in canonical form (the subdomain, the address, ...).
+    pub atomic: String,
+}
+
+/// Collects indicators, then builds the [`Matcher`].
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    sources: Vec<Arc<str>>,
+    threats: HashMap<Box<str>, Arc<str>>,
+    metas: Vec<Meta>,
+}
+
+/// Fields of one indicator for [`MatcherBuilder::add`].
+#[derive(Debug, Clone, Default)]
+pub struct NewIndicator<'a> {
+    pub sources: &'a [u16],
+    pub confidence: Option<u8>,
+    pub first_seen: Option<i64>,
+    pub last_seen: Option<i64>,
+    pub threat: Option<&'a str>,
+}
+
+impl MatcherBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The id of source `name`, registering it on first use.
+    pub fn source(&mut self, name: &str) -> u16 {
+        if let Some(i) = self.sources.iter().position(|s| &**s == name) {
+            return i as u16;
+        }
+        self.sources.push(Arc::from(name));
+        (self.sources.len() - 1).min(u16::MAX as usize) as u16
+    }
+
+    /// Indicators added so far.
+    pub fn len(&self) -> usize {
+        self.metas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.metas.is_empty()
+    }
+
+    pub fn reserve(&mut self, n: usize) {
+        self.metas.reserve(n);
+    }
+
+    /// Adds one indicator whose value is already normalised
+    /// ([`crate::model::indicator::normalise`]).
+    pub fn add(&mut self, kind: IndicatorType, value: &str, ind: NewIndicator<'_>) {
+        self.add_owned(kind, Box::from(value), ind);
+    }
+
+    /// [`MatcherBuilder::add`] with the value handed over.
+    pub fn add_owned(&mut self, kind: IndicatorType, value: Box<str>, ind: NewIndicator<'_>) {
+        let threat = ind.threat.map(|t| match self.threats.get(t) {
+            Some(a) => a.clone(),
+            None => {
+                let a: Arc<str> = Arc::from(t);
+                self.threats.insert(Box::from(t), a.clone());
+                a
+            }
+        });
+        self.metas.push(Meta {
+            kind,
+            name: value,
+            sources: smallvec::SmallVec::from_slice(ind.sources),
+            confidence: ind.confidence,
+            first_seen: ind.first_seen,
+            last_seen: ind.last_seen,
+            threat,
+        });
+    }
+
+    /// Every live entry of a merged store.
+    pub fn from_store(store: &Store) -> Self {
+        let mut b = MatcherBuilder::new();
+        for name in store.source_names() {
+            b.source(name);
+        }
+        b.reserve(store.len());
+        for (_, e) in store.iter() {
+            let ids: Vec<u16> = e.source_ids().map(|s| s.0).collect();
+            b.add(
+                e.kind,
+                &e.value,
+                NewIndicator {
+                    sources: &ids,
+                    confidence: e.confidence(),
+                    first_seen: e.first_seen().map(|t| t.as_second()),
+                    last_seen: e.last_seen().map(|t| t.as_second()),
+                    threat: e.threat().map(|t| &**t),
+                },
+            );
+        }
+        b
+    }
+
+    /// Builds the index; indicators a list in `lists` holds are left out and counted.
+    pub fn build(self, lists: &Warninglists, options: MatchOptions) -> Matcher {
+        let mut m = Matcher {
+            options,
+            sources: self.sources,
+            suppressed: vec![0; lists.len()],
+            ..Matcher::default()
+        };
+        m.metas.reserve(self.metas.len());
+        let count = |f: fn(IndicatorType) -> bool| self.metas.iter().filter(|x| f(x.kind)).count();
+        m.v4.reserve(count(|k| k == IndicatorType::Ipv4));
+        m.v6.reserve(count(|k| k == IndicatorType::Ipv6));
+        m.md5.reserve(count(|k| k == IndicatorType::Md5));
+        m.sha1.reserve(count(|k| k == IndicatorType::Sha1));
+        m.sha256.reserve(count(|k| k == IndicatorType::Sha256));
+        // The tables are empty: reserving rehashes nothing.
+        m.domains
+            .reserve(count(|k| k == IndicatorType::Domain), |_| 0);
+        m.urls.reserve(count(|k| k == IndicatorType::Url), |_| 0);
+        m.emails
+            .reserve(count(|k| k == IndicatorType::Email), |_| 0);
+        for mut meta in self.metas {
+            if let Some(list) = lists.suppresses(meta.kind, &meta.name) {
+                if let Some(n) = m.suppressed.get_mut(list) {
+                    *n += 1;
+                }
+                continue;
+            }
+            let idx = m.metas.len() as u32;
+            let indexed = match meta.kind {
+                IndicatorType::Ipv4 | IndicatorType::Ipv6 => match keys::ip(&meta.name) {
+                    Some(IpAddr::V4(v4)) => m.v4.try_insert(u32::from(v4), idx).is_ok(),
+                    Some(IpAddr::V6(v6)) => m.v6.try_insert(u128::from(v6), idx).is_ok(),
+                    None => false,
+                },
+                IndicatorType::Cidr => match meta.name.parse::<IpNet>().map(|n| n.trunc()) {
+                    Ok(IpNet::V4(n)) => m.cidr4.insert(n, idx).is_none(),
+                    Ok(IpNet::V6(n)) => m.cidr6.insert(n, idx).is_none(),
+                    Err(_) => false,
+                },
+                IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => {
+                    match keys::hash(&meta.name) {
+                        Some(HashKey::Md5(k)) => m.md5.try_insert(k, idx).is_ok(),
+                        Some(HashKey::Sha1(k)) => m.sha1.try_insert(k, idx).is_ok(),
+                        Some(HashKey::Sha256(k)) => m.sha256.try_insert(k, idx).is_ok(),
+                        None => false,
+                    }
+                }
+                IndicatorType::Domain => match keys::domain(&meta.name) {
+                    Some(k) => {
+                        if *k != *meta.name {
+                            meta.name = Box::from(&*k);
+                        }
+                        m.insert_str(Table::Domain, idx, &meta.name)
+                    }
+                    None => false,
+                },
+                IndicatorType::Url => match keys::url(&meta.name) {
+                    Some(k) => {
+                        meta.name = k.key.into_boxed_str();
+                        m.insert_str(Table::Url, idx, &meta.name)
+                    }
+                    None => false,
+                },
+                IndicatorType::Email => match keys::email(&meta.name) {
+                    Some(k) => {
+                        meta.name = k.into_boxed_str();
+                        m.insert_str(Table::Email, idx, &meta.name)
+                    }
+                    None => false,
+                },
+                IndicatorType::Cve => false,
+            };
+            if indexed {
+                m.metas.push(meta);
+            }
+        }
+        m
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Table {
+    Domain,
+    Url,
+    Email,
+}
+
+/// The built index. Read-only, `Send + Sync`: scan threads share one behind an `Arc`.
+#[derive(Default)]
+pub struct Matcher {
+    options: MatchOptions,
+    sources: Vec<Arc<str>>,
+    metas: Vec<Meta>,
+    suppressed: Vec<usize>,
+    hasher: DefaultHashBuilder,
+    v4: HashMap<u32, u32>,
+    v6: HashMap<u128, u32>,
+    cidr4: PrefixMap<Ipv4Net, u32>,
+    cidr6: PrefixMap<Ipv6Net, u32>,
+    md5: HashMap<[u8; 16], u32>,
+    sha1: HashMap<[u8; 20], u32>,
+    sha256: HashMap<[u8; 32], u32>,
+    domains: HashTable<u32>,
+    urls: HashTable<u32>,
+    emails: HashTable<u32>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("indicators", &self.metas.len())
+            .field("suppressed", &self.suppressed)
+            .finish()
+    }
+}
+
+impl Matcher {
+    fn table(&self, t: Table) -> &HashTable<u32> {
+        match t {
+            Table::Domain => &self.domains,
+            Table::Url => &self.urls,
+            Table::Email => &self.emails,
+        }
+    }
+
+    /// Inserts `key` for `idx` unless present; whether it was inserted.
+    fn insert_str(&mut self, t: Table, idx: u32, key: &str) -> bool {
+        let h = self.hasher.hash_one(key);
+        // The key lives in the meta pushed right after this call; it is read back from
+        // there on lookup, so only the index is stored.
+        let metas = &self.metas;
+        let hasher = &self.hasher;
+        let rehash = |&i: &u32| match metas.get(i as usize) {
+            Some(m) => hasher.hash_one(&*m.name),
+            None => hasher.hash_one(key),
+        };
+        let eq = |&i: &u32| metas.get(i as usize).is_some_and(|m| *m.name == *key);
+        let table = match t {
+            Table::Domain => &mut self.domains,
+            Table::Url => &mut self.urls,
+            Table::Email => &mut self.emails,
+        };
+        match table.entry(h, eq, rehash) {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(idx);
+                true
+            }
+        }
+    }
+
+    fn find_str(&self, t: Table, h: u64, key: &str) -> Option<u32> {
+        self.table(t)
+            .find(h, |&i| {
+                self.metas.get(i as usize).is_some_and(|m| *m.name == *key)
+            })
+            .copied()
+    }
+
+    fn get_str(&self, t: Table, key: &str) -> Option<u32> {
+        self.find_str(t, self.hasher.hash_one(key), key)
+    }
+
+    /// Indicators indexed.
+    pub fn len(&self) -> usize {
+        self.metas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.metas.is_empty()
+    }
+
+    pub fn options(&self) -> MatchOptions {
+        self.options
+    }
+
+    pub fn meta(&self, idx: u32) -> Option<&Meta> {
+        self.metas.get(idx as usize)
+    }
+
+    pub fn source_names(&self) -> &[Arc<str>] {
+        &self.sources
+    }
+
+    /// The names of `meta`'s sources.
+    pub fn sources_of<'a>(&'a self, meta: &'a Meta) -> impl Iterator<Item = &'a str> + 'a {
+        meta.sources
+            .iter()
+            .map(|&s| self.sources.get(usize::from(s)).map_or("?", |n| &**n))
+    }
+
+    /// Indicators each warninglist left out, in the order of the lists.
+    pub fn suppressed(&self) -> &[usize] {
+        &self.suppressed
+    }
+
+    /// Looks up one logged value of the given kind and appends every indicator it hits:
+    /// an address hits its exact indicator and every listed range that covers it; a host
+    /// name hits on whole labels (and its parent domains with `subdomains`); a URL hits
+    /// its normalised form, and its host as a name or address; a digest hits in any case;
+    /// an e-mail address on its lower-cased `addr-spec`. `Any` guesses the kind first.
+    pub fn lookup(&self, kind: ValueKind, raw: &str, out: &mut Vec<Hit>) {
+        let raw = raw.trim();
+        if raw.is_empty() || raw.len() > crate::model::indicator::MAX_VALUE_LEN {
+            return;
+        }
+        match kind {
+            ValueKind::Ip => {
+                if let Some(ip) = keys::ip(raw) {
+                    self.lookup_ip(ip, out);
+                }
+            }
+            ValueKind::Host => self.lookup_host(raw, out),
+            ValueKind::Url => self.lookup_url(raw, out),
+            ValueKind::Hash => self.lookup_hash(raw, out),
+            ValueKind::Email => self.lookup_email(raw, out),
+            ValueKind::Any => {
+                if raw.contains("://") {
+                    self.lookup_url(raw, out);
+                } else if raw.contains('@') {
+                    self.lookup_email(raw, out);
+                } else if matches!(raw.len(), 32 | 40 | 64)
+                    && raw.bytes().all(|b| b.is_ascii_hexdigit())
+                {
+                    self.lookup_hash(raw, out);
+                } else {
+                    self.lookup_host(raw, out);
+                }
+            }
+        }
+    }
+
+    /// Exact address, then every covering range (shortest prefix first).
+    pub fn lookup_ip(&self, ip: IpAddr, out: &mut Vec<Hit>) {
+        let atomic = |out: &mut Vec<Hit>, meta| {
+            out.push(Hit {
+                meta,
+                atomic: ip.to_string(),
+            })
+        };
+        match ip {
+            IpAddr::V4(v4) => {
+                if let Some(&i) = self.v4.get(&u32::from(v4)) {
+                    atomic(out, i);
+                }
+                if !self.cidr4.is_empty() {
+                    let host = Ipv4Net::from(v4);
+                    for (_, &i) in self.cidr4.cover(&host) {
+                        atomic(out, i);
+                    }
+                }
+            }
+            IpAddr::V6(v6) => {
+                if let Some(&i) = self.v6.get(&u128::from(v6)) {
+                    atomic(out, i);
+                }
+                if !self.cidr6.is_empty() {
+                    let host = Ipv6Net::from(v6);
+                    for (_, &i) in self.cidr6.cover(&host) {
+                        atomic(out, i);
+                    }
+                }
+            }
+        }
+    }
+
+    fn lookup_host(&self, raw: &str, out: &mut Vec<Hit>) {
+        if let Some(ip) = keys::ip(raw) {
+            return self.lookup_ip(ip, out);
+        }
+        let (host, _) = keys::split_host_port(raw);
+        if host.len() != raw.len()
+            && let Some(ip) = keys::ip(host)
+        {
+            return self.lookup_ip(ip, out);
+        }
+        if self.domains.is_empty() {
+            return;
+        }
+        let Some(name) = keys::domain(host) else {
+            return;
+        };
+        if let Some(i) = self.get_str(Table::Domain, &name) {
+            out.push(Hit {
+                meta: i,
+                atomic: name.to_string(),
+            });
+        }
+        if self.options.subdomains {
+            let mut rest: &str = &name;
+            while let Some(dot) = rest.find('.') {
+                rest = &rest[dot + 1..];
+                if !rest.contains('.') {
+                    break;
+                }
+                if let Some(i) = self.get_str(Table::Domain, rest) {
+                    out.push(Hit {
+                        meta: i,
+                        atomic: name.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn lookup_url(&self, raw: &str, out: &mut Vec<Hit>) {
+        let Some(k) = keys::url(raw) else {
+            return;
+        };
+        if let Some(i) = self.get_str(Table::Url, &k.key) {
+            out.push(Hit {
+                meta: i,
+                atomic: k.key.clone(),
+            });
+        }
+        self.lookup_host(&k.host, out);
+    }
+
+    fn lookup_hash(&self, raw: &str, out: &mut Vec<Hit>) {
+        let hit = match keys::hash(raw) {
+            Some(HashKey::Md5(k)) => self.md5.get(&k),
+            Some(HashKey::Sha1(k)) => self.sha1.get(&k),
+            Some(HashKey::Sha256(k)) => self.sha256.get(&k),
+            None => None,
+        };
+        if let Some(&i) = hit {
+            out.push(Hit {
+                meta: i,
+                atomic: raw.to_ascii_lowercase(),
+            });
+        }
+    }
+
+    fn lookup_email(&self, raw: &str, out: &mut Vec<Hit>) {
+        if self.emails.is_empty() {
+            return;
+        }
+        if let Some(k) = keys::email(raw)
+            && let Some(i) = self.get_str(Table::Email, &k)
+        {
+            out.push(Hit { meta: i, atomic: k });
+        }
+    }
+}

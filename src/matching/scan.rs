@@ -1,0 +1,321 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Scanning a stream of log lines against the [`Matcher`]: reads blocks (4 MiB) without
+//! buffering whole files, splits each block at line boundaries across threads, and
+//! writes the alerts in input order. A line longer than [`MAX_LINE`] is counted and
+//! skipped while memory stays bounded (the block is discarded up to the next newline).
+
+use std::io::{self, Read, Write};
+
+use super::alert::{self, AlertFormat, FieldHits};
+use super::extract::{Event, Extractor, LogFormat, Skip};
+use super::matcher::{Hit, Matcher};
+
+/// Longest line read, in bytes; longer ones are skipped as [`Skip::TooLong`].
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Bytes read per block.
+pub const BLOCK: usize = 4 << 20;
+
+/// What a scan saw.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    pub lines: u64,
+    pub bytes: u64,
+    pub events: u64,
+    /// Events that matched (one alert each).
+    pub alerts: u64,
+    /// Hits per indicator source (indexed like [`Matcher::source_names`]).
+    pub per_source: Vec<u64>,
+    /// Skipped lines per [`Skip`] reason (indexed by [`Skip::index`]).
+    pub skipped: [u64; 4],
+}
+
+impl ScanStats {
+    pub fn add(&mut self, o: &ScanStats) {
+        self.lines += o.lines;
+        self.bytes += o.bytes;
+        self.events += o.events;
+        self.alerts += o.alerts;
+        if self.per_source.len() < o.per_source.len() {
+            self.per_source.resize(o.per_source.len(), 0);
+        }
+        for (a, b) in self.per_source.iter_mut().zip(&o.per_source) {
+            *a += b;
+        }
+        for (a, b) in self.skipped.iter_mut().zip(o.skipped) {
+            *a += b;
+        }
+    }
+
+    fn skip(&mut self, s: Skip) {
+        self.skipped[s.index()] += 1;
+    }
+}
+
+/// Matches lines and formats alerts; one per stream (it holds the extractor's state).
+#[derive(Debug, Clone)]
+pub struct LineMatcher<'m> {
+    matcher: &'m Matcher,
+    format: AlertFormat,
+    path: String,
+    pub extractor: Extractor,
+    hits: FieldHits,
+    scratch: Vec<Hit>,
+}
+
+impl<'m> LineMatcher<'m> {
+    pub fn new(matcher: &'m Matcher, format: AlertFormat, path: &str, log: LogFormat) -> Self {
+        LineMatcher {
+            matcher,
+            format,
+            path: path.to_owned(),
+            extractor: Extractor::new(log),
+            hits: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The hits of one event, deduplicated on (field name, indicator, value).
+    pub fn event_hits(&mut self, ev: &Event<'_>) -> &FieldHits {
+        self.hits.clear();
+        for (i, f) in ev.fields.iter().enumerate() {
+            self.matcher.lookup(f.kind, &f.value, &mut self.scratch);
+            for h in self.scratch.drain(..) {
+                let dup = self.hits.iter().any(|(j, g)| {
+                    g.meta == h.meta && g.atomic == h.atomic && ev.fields[*j].name == f.name
+                });
+                if !dup {
+                    self.hits.push((i, h));
+                }
+            }
+        }
+        &self.hits
+    }
+
+    /// Reads every complete line of `region` (which starts at byte `base` of the
+    /// stream), appending alerts to `out`.
+    pub fn lines(&mut self, region: &[u8], base: u64, out: &mut Vec<u8>, st: &mut ScanStats) {
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', region).chain(std::iter::once(region.len())) {
+            if nl == region.len() && start == region.len() {
+                break;
+            }
+            let line = &region[start..nl];
+            let offset = base + start as u64;
+            start = nl + 1;
+            self.line(line, offset, out, st);
+        }
+    }
+
+    /// Reads one line (without its newline) found at `offset`.
+    pub fn line(&mut self, line: &[u8], offset: u64, out: &mut Vec<u8>, st: &mut ScanStats) {
+        st.lines += 1;
+        if line.len() > MAX_LINE {
+            st.skip(Skip::TooLong);
+            return;
+        }
+        let mut ext = std::mem::replace(&mut self.extractor, Extractor::Text);
+        let result = ext.extract(line);
+        let ev = match result {
+            Ok(Some(ev)) => ev,
+            Ok(None) => {
+                self.extractor = ext;
+                return;
+            }
+            Err(s) => {
+                self.extractor = ext;
+                st.skip(s);
+                return;
+            }
+        };
+        st.events += 1;
+        self.event_hits(&ev);
+        if !self.hits.is_empty() {
+            st.alerts += 1;
+            let n = self.matcher.source_names().len();
+            if st.per_source.len() < n {
+                st.per_source.resize(n, 0);
+            }
+            for (_, h) in &self.hits {
+                if let Some(meta) = self.matcher.meta(h.meta) {
+                    for &s in meta.sources.iter() {
+                        if let Some(c) = st.per_source.get_mut(usize::from(s)) {
+                            *c += 1;
+                        }
+                    }
+                }
+            }
+            match self.format {
+                AlertFormat::Jsonl => {
+                    alert::write_jsonl(out, self.matcher, &self.path, offset, &ev, &self.hits)
+                }
+                AlertFormat::ZeekIntel => alert::write_zeek(out, self.matcher, &ev, &self.hits),
+            }
+        }
+        drop(ev);
+        self.extractor = ext;
+    }
+}
+
+/// Reads until `buf` holds `want` bytes or the stream ends; returns bytes read.
+fn fill(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+    let mut total = 0;
+    while buf.len() < want {
+        let old = buf.len();
+        buf.resize(want, 0);
+        match r.read(&mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                break;
+            }
+            Ok(n) => {
+                buf.truncate(old + n);
+                total += n;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// How a stream is read and its alerts written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// The log format; `Auto` decides from the first block.
+    pub log: LogFormat,
+    pub format: AlertFormat,
+    /// Threads per block (1: all on the calling thread).
+    pub threads: usize,
+}
+
+/// Scans a whole stream: alerts to `out`, counts into `stats`. Returns the log format
+/// used.
+pub fn scan(
+    matcher: &Matcher,
+    mut input: impl Read,
+    path: &str,
+    settings: Settings,
+    out: &mut dyn Write,
+    stats: &mut ScanStats,
+) -> io::Result<LogFormat> {
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 1);
+    let mut base: u64 = 0;
+    let mut discarding = false;
+    let mut lm: Option<LineMatcher<'_>> = None;
+    let Settings {
+        log,
+        format,
+        threads,
+    } = settings;
+    let mut used = log;
+    loop {
+        let n = fill(&mut input, &mut buf, BLOCK)?;
+        stats.bytes += n as u64;
+        let eof = buf.len() < BLOCK;
+        if buf.is_empty() {
+            break;
+        }
+        let end = match memchr::memrchr(b'\n', &buf) {
+            Some(i) => i + 1,
+            None if eof => buf.len(),
+            None => {
+                // A block without a newline: a line over the limit. Drop it.
+                if !discarding {
+                    stats.lines += 1;
+                    stats.skipped[Skip::TooLong.index()] += 1;
+                    discarding = true;
+                }
+                base += buf.len() as u64;
+                buf.clear();
+                continue;
+            }
+        };
+        let mut start = 0;
+        if discarding {
+            // The rest of the long line, up to its newline.
+            start = memchr::memchr(b'\n', &buf[..end]).map_or(end, |i| i + 1);
+            discarding = false;
+        }
+        let lm = lm.get_or_insert_with(|| {
+            if used == LogFormat::Auto {
+                used = LogFormat::detect(&buf[start..end.min(start + 8192)]);
+            }
+            LineMatcher::new(matcher, format, path, used)
+        });
+        let mut block_out = Vec::new();
+        process(
+            lm,
+            &buf[start..end],
+            base + start as u64,
+            threads,
+            &mut block_out,
+            stats,
+        );
+        out.write_all(&block_out)?;
+        base += end as u64;
+        buf.drain(..end);
+        if eof && buf.is_empty() {
+            break;
+        }
+    }
+    out.flush()?;
+    Ok(used)
+}
+
+/// One block of complete lines, split across up to `threads` threads (sequential when
+/// it holds a header line that changes the extractor).
+fn process(
+    lm: &mut LineMatcher<'_>,
+    region: &[u8],
+    base: u64,
+    threads: usize,
+    out: &mut Vec<u8>,
+    stats: &mut ScanStats,
+) {
+    let headers = matches!(lm.extractor, Extractor::Zeek(_))
+        && (region.first() == Some(&b'#') || memchr::memmem::find(region, b"\n#").is_some());
+    if threads <= 1 || headers || region.len() < 256 << 10 {
+        lm.lines(region, base, out, stats);
+        return;
+    }
+    let mut parts = Vec::with_capacity(threads);
+    let mut from = 0;
+    for k in 1..threads {
+        let target = region.len() * k / threads;
+        let cut = memchr::memchr(b'\n', &region[target.max(from)..])
+            .map_or(region.len(), |i| target.max(from) + i + 1);
+        parts.push((from, cut));
+        from = cut;
+    }
+    parts.push((from, region.len()));
+    let results: Vec<(Vec<u8>, ScanStats)> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|&(a, b)| {
+                let mut worker = lm.clone();
+                s.spawn(move || {
+                    let mut o = Vec::new();
+                    let mut st = ScanStats::default();
+                    worker.lines(&region[a..b], base + a as u64, &mut o, &mut st);
+                    (o, st)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (o, st) in results {
+        out.extend_from_slice(&o);
+        let bytes = stats.bytes;
+        stats.add(&st);
+        stats.bytes = bytes;
+    }
+}

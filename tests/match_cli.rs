@@ -1,0 +1,298 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! `intellisiem match`: exit codes, both output formats, standard input, `.gz`, bad
+//! lines, and `--follow` across appends, rotation and truncation.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use common::clean_bin;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn alerts(stdout: &[u8]) -> Vec<serde_json::Value> {
+    text(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("jsonl"))
+        .collect()
+}
+
+/// `match --no-warninglists --indicators <fixtures>/<set>` plus `args`.
+fn matching(home: &Path, set: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut c = clean_bin(home);
+    c.args(["match", "--no-warninglists", "--indicators"])
+        .arg(fixtures().join(set))
+        .args(args);
+    c
+}
+
+#[test]
+fn every_format_matches_its_fixture() {
+    let home = tempfile::tempdir().unwrap();
+    for (file, module, want) in [
+        ("eve/eve.json", "suricata", 5),
+        ("zeek/zeek.log", "zeek", 2),
+        ("zeek-json/dns.json", "zeek", 1),
+        ("combined/access.log", "nginx", 2),
+        ("syslog/messages", "syslog", 3),
+        ("text/ticket.txt", "text", 2),
+    ] {
+        let path = fixtures().join(file);
+        let out = matching(home.path(), "indicators.txt", &[])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{file}: {stderr}");
+        let docs = alerts(&out.stdout);
+        assert_eq!(docs.len(), want, "{file}: {}", text(&out.stdout));
+        for d in &docs {
+            assert_eq!(d["event"]["kind"], "alert");
+            assert_eq!(d["event"]["module"], module, "{file}");
+            assert!(d["@timestamp"].is_string());
+            assert!(d["log"]["offset"].is_u64());
+            let e = &d["threat"]["enrichments"][0];
+            assert_eq!(e["matched"]["type"], "indicator_match_rule");
+            assert!(e["matched"]["field"].is_string());
+            assert!(e["indicator"]["type"].is_string());
+        }
+    }
+}
+
+#[test]
+fn eve_alert_carries_ecs_fields_and_enrichments() {
+    let home = tempfile::tempdir().unwrap();
+    let out = matching(home.path(), "indicators.jsonl", &[])
+        .arg(fixtures().join("eve/eve.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let docs = alerts(&out.stdout);
+    let dns = &docs[0];
+    assert_eq!(dns["@timestamp"], "2026-11-29T09:15:02.503918Z");
+    assert_eq!(dns["log"]["offset"], 0);
+    assert_eq!(dns["source"]["ip"], "192.0.2.53");
+    assert_eq!(dns["dns"]["question"]["name"], "c2.bad.example");
+    let e = dns["threat"]["enrichments"].as_array().unwrap();
+    let domain = e
+        .iter()
+        .find(|x| x["matched"]["field"] == "dns.question.name")
+        .unwrap();
+    assert_eq!(domain["matched"]["atomic"], "c2.bad.example");
+    assert_eq!(domain["indicator"]["type"], "domain-name");
+    assert_eq!(domain["indicator"]["provider"], "threatfox");
+    assert_eq!(domain["indicator"]["confidence"], "High");
+    assert_eq!(domain["indicator"]["description"], "botnet_cc");
+    assert_eq!(domain["indicator"]["first_seen"], "2026-11-27T00:00:00Z");
+    // The answer address hits its exact indicator and the covering range.
+    let names: Vec<&str> = e
+        .iter()
+        .filter(|x| x["matched"]["atomic"] == "203.0.113.66")
+        .map(|x| x["indicator"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["203.0.113.66", "203.0.113.0/24"]);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("skipped 1 line(s): invalid UTF-8"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("skipped 2 line(s): bad JSON"), "{stderr}");
+}
+
+#[test]
+fn exit_codes_are_like_grep() {
+    let home = tempfile::tempdir().unwrap();
+    let quiet = home.path().join("quiet.log");
+    std::fs::write(&quiet, "nothing to see 192.0.2.200\n").unwrap();
+    let none = matching(home.path(), "indicators.txt", &[])
+        .arg(&quiet)
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(1));
+    assert!(none.stdout.is_empty());
+    let missing = matching(home.path(), "indicators.txt", &[])
+        .arg(home.path().join("absent.log"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("cannot read"));
+    // No indicators at all: exit 2 with a hint.
+    let empty = home.path().join("empty.txt");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let out = clean_bin(home.path())
+        .args(["match", "--indicators"])
+        .arg(&empty)
+        .arg(&quiet)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("intellisiem fetch"),
+        "{}",
+        text(&out.stderr)
+    );
+    let bad = clean_bin(home.path())
+        .args(["match", "--log-format", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn warninglists_suppress_documentation_addresses_by_default() {
+    let home = tempfile::tempdir().unwrap();
+    let out = clean_bin(home.path())
+        .args(["match", "--indicators"])
+        .arg(fixtures().join("indicators.txt"))
+        .arg(fixtures().join("eve/eve.json"))
+        .output()
+        .unwrap();
+    // Everything but the digest is a documentation address or an `.example` name.
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("warninglist suppressed 7"),
+        "{}",
+        text(&out.stderr)
+    );
+    let docs = alerts(&out.stdout);
+    assert_eq!(docs.len(), 1);
+    assert_eq!(
+        docs[0]["threat"]["enrichments"][0]["matched"]["field"],
+        "file.hash.md5"
+    );
+}
+
+#[test]
+fn stdin_gz_and_zeek_intel_output() {
+    let home = tempfile::tempdir().unwrap();
+    let eve = std::fs::read(fixtures().join("eve/eve.json")).unwrap();
+    let out = matching(
+        home.path(),
+        "indicators.txt",
+        &["--format", "zeek-intel", "-"],
+    )
+    .write_stdin(eve.clone())
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let tsv = text(&out.stdout);
+    assert!(tsv.starts_with("#separator \\x09\n"));
+    assert!(tsv.contains("#fields\tts\tuid\tid.orig_h"));
+    let row = tsv
+        .lines()
+        .find(|l| l.contains("\tc2.bad.example\t"))
+        .expect("a row for the domain");
+    let cols: Vec<&str> = row.split('\t').collect();
+    assert_eq!(cols.len(), 15, "{row}");
+    assert_eq!(cols[7], "Intel::DOMAIN");
+    assert_eq!(cols[8], "dns.question.name");
+    assert_eq!(cols[11], "intellisiem:indicators.txt");
+
+    let gz = home.path().join("eve.json.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&eve).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let out_file = home.path().join("alerts.jsonl");
+    let out = matching(home.path(), "indicators.txt", &["-o"])
+        .arg(&out_file)
+        .arg(&gz)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(alerts(&std::fs::read(&out_file).unwrap()).len(), 5);
+}
+
+#[test]
+fn a_huge_line_and_garbage_are_counted_and_skipped() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("hostile.log");
+    let mut data = Vec::new();
+    data.extend_from_slice(b"{\"event_type\":\"flow\",\"src_ip\":\"203.0.113.77\"}\n");
+    data.extend(std::iter::repeat_n(b'a', 9 << 20));
+    data.push(b'\n');
+    data.extend_from_slice(b"\x00\x01\xff\xfe binary\n");
+    data.extend_from_slice(b"{\"event_type\":\"flow\",\"src_ip\":\"203.0.113.77\"}\n");
+    std::fs::write(&path, data).unwrap();
+    let out = matching(home.path(), "indicators.txt", &["--log-format", "eve"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(alerts(&out.stdout).len(), 2);
+    assert!(stderr.contains("line too long"), "{stderr}");
+    assert!(
+        stderr.contains("bad JSON") || stderr.contains("invalid UTF-8"),
+        "{stderr}"
+    );
+}
+
+/// Waits (bounded) until `file` holds `n` lines.
+fn wait_lines(file: &Path, n: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let s = std::fs::read_to_string(file).unwrap_or_default();
+        let lines: Vec<String> = s.lines().map(str::to_owned).collect();
+        if lines.len() >= n || Instant::now() > deadline {
+            return lines;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn follow_survives_appends_rotation_and_truncation() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("eve.json");
+    let out = home.path().join("alerts.jsonl");
+    let line = |ip: &str| format!("{{\"event_type\":\"flow\",\"src_ip\":\"{ip}\"}}\n");
+    std::fs::write(&log, line("203.0.113.77")).unwrap();
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("intellisiem"))
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("XDG_DATA_HOME", home.path().join(".local/share"))
+        .current_dir(home.path())
+        .args(["match", "--no-warninglists", "--follow", "--indicators"])
+        .arg(fixtures().join("indicators.txt"))
+        .arg("-o")
+        .arg(&out)
+        .arg(&log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let check = |n: usize, what: &str| {
+        let got = wait_lines(&out, n);
+        assert_eq!(got.len(), n, "{what}: {got:?}");
+    };
+    check(1, "the existing line");
+    let append = |ip: &str| {
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        f.write_all(line(ip).as_bytes()).unwrap();
+    };
+    append("192.0.2.1");
+    append("203.0.113.66");
+    check(2, "an appended line");
+    // Rotation: rename, then a new file at the same path.
+    std::fs::rename(&log, home.path().join("eve.json.1")).unwrap();
+    std::fs::write(&log, line("203.0.113.77")).unwrap();
+    check(3, "a line in the new file after rotation");
+    // Truncation: the file shrinks, then grows again.
+    std::fs::write(&log, "").unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    append("203.0.113.66");
+    check(4, "a line after truncation");
+    let _ = child.kill();
+    let _ = child.wait();
+}
