@@ -7,6 +7,7 @@
 pub mod defaults;
 mod hint;
 pub mod kind;
+mod postgres;
 pub mod schema;
 pub mod secret;
 pub mod units;
@@ -24,6 +25,7 @@ use units::ByteSize;
 
 use crate::model::IndicatorType;
 pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
+pub use postgres::{PostgresConfig, redact_connection_string};
 pub use secret::SourceAuth;
 
 /// The seed-compatible template written by `config init`.
@@ -116,69 +118,6 @@ pub struct CacheConfig {
     pub retention: Duration,
     /// A team's shared store (`cache.url`); when set, `path` is not used.
     pub postgres: Option<PostgresConfig>,
-}
-
-/// Where a shared PostgreSQL store is. Both fields may hold secrets: `Debug` and
-/// [`PostgresConfig::redacted`] never show them.
-#[derive(Clone)]
-pub struct PostgresConfig {
-    /// The connection string as written: `postgresql://user@host/db?sslmode=require` or
-    /// `host=/var/run/postgresql dbname=intel`.
-    pub url: SecretString,
-    /// `cache.password`, already resolved from `env:` if written so.
-    pub password: Option<SecretString>,
-}
-
-impl PostgresConfig {
-    /// The connection string with any password replaced by `***`, for listings.
-    pub fn redacted(&self) -> String {
-        use secrecy::ExposeSecret;
-        redact_connection_string(self.url.expose_secret())
-    }
-}
-
-impl fmt::Debug for PostgresConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostgresConfig")
-            .field("url", &self.redacted())
-            .field("password", &self.password.as_ref().map(|_| "set"))
-            .finish()
-    }
-}
-
-/// `s` with the password of a PostgreSQL URL (`user:secret@`, `?password=`) or of the
-/// `key=value` form (`password=secret`) replaced by `***`.
-pub fn redact_connection_string(s: &str) -> String {
-    if let Ok(mut u) = Url::parse(s)
-        && matches!(u.scheme(), "postgres" | "postgresql")
-    {
-        if u.password().is_some() {
-            let _ = u.set_password(Some("***"));
-        }
-        let pairs: Vec<(String, String)> = u
-            .query_pairs()
-            .map(|(k, v)| {
-                let v = if k.eq_ignore_ascii_case("password") {
-                    "***".to_string()
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        if !pairs.is_empty() {
-            u.query_pairs_mut().clear().extend_pairs(pairs);
-        }
-        return crate::model::sanitize::one_line(u.as_str(), 300);
-    }
-    let words: Vec<String> = s
-        .split_whitespace()
-        .map(|w| match w.split_once('=') {
-            Some((k, _)) if k.trim().eq_ignore_ascii_case("password") => format!("{k}=***"),
-            _ => w.to_string(),
-        })
-        .collect();
-    crate::model::sanitize::one_line(&words.join(" "), 300)
 }
 
 #[derive(Debug, Clone)]
@@ -317,12 +256,13 @@ impl Config {
                 .is_some_and(|v| !v.trim().is_empty() && !v.trim().starts_with(secret::ENV_PREFIX))
         });
         let cache_path = raw.cache.path.clone();
-        let postgres =
-            postgres_config(&raw.cache, env).map_err(|(field, message)| ConfigError::Invalid {
+        let postgres = postgres::postgres_config(&raw.cache, env).map_err(|(field, message)| {
+            ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line: find_line(text, &format!("{field}:")),
                 message,
-            })?;
+            }
+        })?;
         let mut config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
         config.cache.postgres = postgres;
         if let Some(p) = cache_path
@@ -423,87 +363,6 @@ fn yaml_error(path: &Path, text: &str, e: &serde_norway::Error) -> ConfigError {
         path: path.to_path_buf(),
         line,
         message: crate::model::sanitize::one_line(&message, 300),
-    }
-}
-
-/// `cache.url` and `cache.password` checked: the URL parses as a PostgreSQL connection
-/// string, `path` is not set beside it, an `env:` password names a set variable. Errors
-/// name the field and never hold a secret.
-fn postgres_config(
-    raw: &schema::RawCache,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Option<PostgresConfig>, (&'static str, String)> {
-    let Some(url) = raw.url.as_deref().map(str::trim) else {
-        if raw.password.is_some() {
-            return Err((
-                "password",
-                "cache.password: only used with cache.url (a PostgreSQL store)".into(),
-            ));
-        }
-        return Ok(None);
-    };
-    if raw.path.is_some() {
-        return Err((
-            "url",
-            "cache.url: a PostgreSQL store and cache.path (a SQLite file) exclude each other; keep one"
-                .into(),
-        ));
-    }
-    let looks_like_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
-    if url.is_empty() || (!looks_like_url && !url.contains('=')) {
-        return Err((
-            "url",
-            "cache.url: expected postgresql://user@host/db or key=value pairs (host=... dbname=...)"
-                .into(),
-        ));
-    }
-    if let Err(e) = url.parse::<tokio_postgres::Config>() {
-        // The parser's message names the problem, not the string; scrub it anyway.
-        let mut why = e.to_string();
-        if let Some(pw) = raw.password.as_deref().filter(|p| !p.is_empty()) {
-            why = why.replace(pw, "***");
-        }
-        return Err((
-            "url",
-            format!(
-                "cache.url: not a PostgreSQL connection string ({})",
-                crate::model::sanitize::one_line(&why, 120)
-            ),
-        ));
-    }
-    let password = match raw.password.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(p) => {
-            Some(secret_value(p, env).map_err(|e| ("password", format!("cache.password: {e}")))?)
-        }
-    };
-    Ok(Some(PostgresConfig {
-        url: SecretString::from(url.to_string()),
-        password,
-    }))
-}
-
-/// A secret as written in the config: the value itself, or `env:VARNAME` for the value
-/// of that environment variable (which must be set and not empty).
-pub fn secret_value(
-    written: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<SecretString, String> {
-    match written.strip_prefix("env:") {
-        Some(var) => {
-            let var = var.trim();
-            env(var)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-                .map(SecretString::from)
-                .ok_or_else(|| {
-                    format!(
-                        "environment variable {} is not set",
-                        crate::model::sanitize::one_line(var, 60)
-                    )
-                })
-        }
-        None => Ok(SecretString::from(written.to_string())),
     }
 }
 

@@ -17,11 +17,12 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::codec::{CHUNK_ROWS, TYPE_CODES, decode, decode_chunk, encode_chunk, type_of};
+use super::codec::{CHUNK_ROWS, TYPE_CODES, decode_chunk, encode_chunk, type_of};
 use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
+use migrate::{MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, SCHEMA_V1, rows_to_chunks};
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
@@ -60,48 +61,6 @@ fn sql_err(path: &Path, e: impl std::fmt::Display) -> PersistError {
         reason: crate::model::sanitize::one_line(&e.to_string(), 200),
     }
 }
-
-const SCHEMA_V1: &str = "
-CREATE TABLE sources (name TEXT PRIMARY KEY, kind TEXT NOT NULL, fetched_at INTEGER, count INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE sightings (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (source, kind, value)) WITHOUT ROWID;
-PRAGMA user_version = 1;
-";
-
-const MIGRATE_V1_V2: &str = "
-ALTER TABLE sources ADD COLUMN etag TEXT;
-ALTER TABLE sources ADD COLUMN last_modified TEXT;
-ALTER TABLE sources ADD COLUMN cursor INTEGER;
-CREATE TABLE sightings_v2 (source TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', kind INTEGER NOT NULL,
-  value TEXT NOT NULL, seen_at INTEGER NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (source, grp, kind, value)) WITHOUT ROWID;
-INSERT INTO sightings_v2 (source, grp, kind, value, seen_at, data)
-  SELECT s.source, '', s.kind, s.value, COALESCE(src.fetched_at, 0), s.data
-  FROM sightings s LEFT JOIN sources src ON src.name = s.source;
-DROP TABLE sightings;
-ALTER TABLE sightings_v2 RENAME TO sightings;
-CREATE INDEX sightings_seen ON sightings (seen_at);
-CREATE TABLE fetch_log (source TEXT NOT NULL, at INTEGER NOT NULL, outcome TEXT NOT NULL,
-  count INTEGER NOT NULL, bytes INTEGER NOT NULL, duration_ms INTEGER NOT NULL);
-CREATE INDEX fetch_log_source ON fetch_log (source, at);
-PRAGMA user_version = 2;
-";
-
-/// Version 3: the type codes written out, so a row's type never depends on an order in
-/// the code. Filled by [`Sqlite::migrate`] from [`TYPE_CODES`].
-const MIGRATE_V2_V3: &str = "
-CREATE TABLE indicator_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-PRAGMA user_version = 3;
-";
-
-/// Version 4: a snapshot is a few rows of chunks (see `codec`), each group's chunks
-/// numbered from 0; `rows` is the number of sightings in the chunk.
-const MIGRATE_V3_V4: &str = "
-CREATE TABLE chunks (source TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', seq INTEGER NOT NULL,
-  seen_at INTEGER NOT NULL, rows INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE UNIQUE INDEX chunks_key ON chunks (source, grp, seq);
-CREATE INDEX chunks_seen ON chunks (seen_at);
-";
 
 fn is_corruption(e: &rusqlite::Error) -> bool {
     matches!(
@@ -555,69 +514,6 @@ fn read_chunks(
     Ok(())
 }
 
-/// Schema 3 -> 4: each (source, group)'s JSON rows become chunks.
-fn rows_to_chunks(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    let mut strings = Interner::new();
-    let mut stmt = tx.prepare(
-        "SELECT source, grp, kind, value, seen_at, data FROM sightings ORDER BY source, grp",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut ins = tx.prepare(
-        "INSERT INTO chunks (source, grp, seq, seen_at, rows, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let mut current: Option<(String, String, i64)> = None;
-    let mut pending: Vec<Sighting> = Vec::new();
-    let mut flush =
-        |key: &(String, String, i64), pending: &mut Vec<Sighting>| -> rusqlite::Result<()> {
-            for (seq, c) in pending.chunks(CHUNK_ROWS).enumerate() {
-                ins.execute(params![
-                    key.0,
-                    key.1,
-                    seq as i64,
-                    key.2,
-                    c.len() as i64,
-                    encode_chunk(c)
-                ])?;
-            }
-            pending.clear();
-            Ok(())
-        };
-    while let Some(r) = rows.next()? {
-        let (source, grp): (String, String) = (r.get(0)?, r.get(1)?);
-        let seen_at: i64 = r.get(4)?;
-        if current
-            .as_ref()
-            .is_none_or(|(s, g, _)| *s != source || *g != grp)
-        {
-            if let Some(key) = current.take() {
-                flush(&key, &mut pending)?;
-            }
-            current = Some((source, grp, seen_at));
-        }
-        if let Some(key) = current.as_mut() {
-            key.2 = key.2.min(seen_at);
-        }
-        let (Some(kind), Ok(value), Ok(data)) = (
-            type_of(r.get(2)?),
-            r.get::<_, String>(3),
-            r.get::<_, String>(5),
-        ) else {
-            continue;
-        };
-        if let Some(obs) = decode(&data, &mut strings) {
-            pending.push(Sighting {
-                kind,
-                value: value.into_boxed_str(),
-                obs,
-            });
-        }
-    }
-    if let Some(key) = current.take() {
-        flush(&key, &mut pending)?;
-    }
-    Ok(())
-}
-
 enum TryOpen {
     Newer(i64),
     Corrupt(String),
@@ -635,5 +531,6 @@ impl From<rusqlite::Error> for TryOpen {
     }
 }
 
+mod migrate;
 #[cfg(test)]
 mod tests;

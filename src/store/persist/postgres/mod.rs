@@ -13,8 +13,11 @@
 //! untouched. Client: `tokio-postgres` through a small `deadpool-postgres` pool; TLS with
 //! rustls and the platform's certificate verifier when the URL asks for it.
 
+mod listen;
+mod schema;
+mod write;
+
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -23,38 +26,19 @@ use jiff::Timestamp;
 use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
-use super::codec::{CHUNK_ROWS, TYPE_CODES, decode_chunk, encode_chunk, type_of};
+use super::codec::decode_chunk;
 use super::{CachedSource, LeaseState, PersistError, Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
-
-/// The schema this build writes on PostgreSQL.
-pub const PG_SCHEMA_VERSION: i32 = 1;
+pub use schema::PG_SCHEMA_VERSION;
+use write::Prepared;
 
 /// The channel every saved snapshot is announced on; the payload is
 /// `<holder id>\t<schema>\t<source name>` (channels are per database, so the schema
 /// tells stores in one database apart).
 pub const CHANNEL: &str = "intellisiem_snapshots";
-
-/// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
-const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
-
-const SCHEMA_V1: &str = "
-CREATE TABLE indicator_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE sources (name TEXT PRIMARY KEY, kind TEXT NOT NULL, fetched_at BIGINT, etag TEXT,
-  last_modified TEXT, cursor BIGINT, count BIGINT NOT NULL DEFAULT 0, fetched_by TEXT);
-CREATE TABLE chunks (source TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', seq INTEGER NOT NULL,
-  seen_at BIGINT NOT NULL, rows INTEGER NOT NULL, data BYTEA NOT NULL,
-  PRIMARY KEY (source, grp, seq));
-CREATE INDEX chunks_seen ON chunks (seen_at);
-CREATE TABLE fetch_log (id BIGSERIAL PRIMARY KEY, source TEXT NOT NULL, at BIGINT NOT NULL,
-  outcome TEXT NOT NULL, count BIGINT NOT NULL, bytes BIGINT NOT NULL, duration_ms BIGINT NOT NULL,
-  fetched_by TEXT);
-CREATE INDEX fetch_log_source ON fetch_log (source, at);
-CREATE TABLE leases (source TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);
-";
 
 /// The shared store.
 pub struct PgStore {
@@ -73,7 +57,7 @@ pub struct PgStore {
 
 /// TLS when the connection string asks for it (`sslmode=require`), else none.
 #[derive(Clone)]
-enum Tls {
+pub(super) enum Tls {
     None,
     Rustls(tokio_postgres_rustls::MakeRustlsConnect),
 }
@@ -159,7 +143,7 @@ impl PgStore {
             ))
         })?;
         self.schema
-            .get_or_try_init(|| migrate(&client, &self.shown))
+            .get_or_try_init(|| schema::migrate(&client, &self.shown))
             .await?;
         Ok(client)
     }
@@ -186,7 +170,7 @@ fn holder_id() -> String {
     )
 }
 
-fn pg_err(shown: &str, e: impl std::fmt::Display) -> PersistError {
+pub(super) fn pg_err(shown: &str, e: impl std::fmt::Display) -> PersistError {
     PersistError::Sqlite {
         path: shown.into(),
         reason: crate::model::sanitize::one_line(&e.to_string(), 200),
@@ -195,7 +179,7 @@ fn pg_err(shown: &str, e: impl std::fmt::Display) -> PersistError {
 
 /// A write refused for want of rights is [`PersistError::ReadOnly`]; a lost connection
 /// [`PersistError::Unavailable`]; anything else keeps the server's message.
-fn classify(shown: &str, e: tokio_postgres::Error) -> PersistError {
+pub(super) fn classify(shown: &str, e: tokio_postgres::Error) -> PersistError {
     if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
         return PersistError::ReadOnly(shown.to_string());
     }
@@ -206,97 +190,6 @@ fn classify(shown: &str, e: tokio_postgres::Error) -> PersistError {
         ));
     }
     pg_err(shown, e)
-}
-
-/// Creates or migrates the schema under an advisory lock; refuses a newer one.
-async fn migrate(client: &deadpool_postgres::Object, shown: &str) -> Result<(), PersistError> {
-    let c = |e| classify(shown, e);
-    client
-        .batch_execute("CREATE TABLE IF NOT EXISTS intellisiem_schema (version INTEGER NOT NULL)")
-        .await
-        .or_else(|e| {
-            // A read-only role cannot create; the tables may exist all the same.
-            if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
-                Ok(())
-            } else {
-                Err(c(e))
-            }
-        })?;
-    let found: Option<i32> = client
-        .query_opt("SELECT max(version) FROM intellisiem_schema", &[])
-        .await
-        .map_err(c)?
-        .and_then(|r| r.get(0));
-    let found = found.unwrap_or(0);
-    if found > PG_SCHEMA_VERSION {
-        return Err(PersistError::Newer {
-            path: shown.into(),
-            found: i64::from(found),
-        });
-    }
-    if found == PG_SCHEMA_VERSION {
-        return check_type_codes(client, shown).await;
-    }
-    client.batch_execute("BEGIN").await.map_err(c)?;
-    let result = async {
-        client
-            .query("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .await?;
-        // Someone may have migrated while we waited for the lock.
-        let now: Option<i32> = client
-            .query_opt("SELECT max(version) FROM intellisiem_schema", &[])
-            .await?
-            .and_then(|r| r.get(0));
-        if now.unwrap_or(0) < 1 {
-            client.batch_execute(SCHEMA_V1).await?;
-            for (t, code) in TYPE_CODES {
-                client
-                    .execute(
-                        "INSERT INTO indicator_types (code, name) VALUES ($1, $2)",
-                        &[&(code as i32), &t.as_str()],
-                    )
-                    .await?;
-            }
-            client
-                .execute(
-                    "INSERT INTO intellisiem_schema (version) VALUES ($1)",
-                    &[&PG_SCHEMA_VERSION],
-                )
-                .await?;
-        }
-        client.batch_execute("COMMIT").await
-    }
-    .await;
-    if let Err(e) = result {
-        let _ = client.batch_execute("ROLLBACK").await;
-        return Err(c(e));
-    }
-    check_type_codes(client, shown).await
-}
-
-async fn check_type_codes(
-    client: &deadpool_postgres::Object,
-    shown: &str,
-) -> Result<(), PersistError> {
-    let rows = client
-        .query("SELECT code, name FROM indicator_types", &[])
-        .await
-        .map_err(|e| classify(shown, e))?;
-    for r in rows {
-        let (code, name): (i32, String) = (r.get(0), r.get(1));
-        if let Some(t) = type_of(i64::from(code))
-            && t.as_str() != name
-        {
-            return Err(pg_err(
-                shown,
-                format!(
-                    "indicator type code {code} means `{}` in this store but `{t}` here",
-                    crate::model::sanitize::one_line(&name, 20)
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn ts(v: Option<i64>) -> Option<Timestamp> {
@@ -576,187 +469,24 @@ impl SnapshotStore for PgStore {
         let tls = self.tls.clone();
         let me = self.holder.clone();
         let shown = self.shown.clone();
-        tokio::spawn(listen(pg, tls, me, shown, tx));
+        tokio::spawn(listen::listen(pg, tls, me, shown, tx));
         Some(rx)
     }
 }
 
-impl PgStore {
-    async fn save_inner(&self, s: &Snapshot) -> Result<usize, PersistError> {
-        let prepared = Prepared::new(s);
-        match self.write(&prepared).await {
-            Err(e) if e.is_transient() => {
-                // Kept, encoded, and written when the server answers again; a newer
-                // snapshot of the same source replaces it.
-                crate::model::lock(&self.pending).insert(prepared.source.clone(), prepared);
-                Err(PersistError::Unavailable(format!(
-                    "{e}; the snapshot is kept and saved when the store is back"
-                )))
-            }
-            other => other,
-        }
-    }
-
-    /// Writes snapshots kept while the server was away; those that still fail for a
-    /// transient reason stay kept.
-    async fn flush_pending(&self) {
-        let pending: Vec<Prepared> = {
-            let mut p = crate::model::lock(&self.pending);
-            if p.is_empty() {
-                return;
-            }
-            p.drain().map(|(_, v)| v).collect()
-        };
-        for prepared in pending {
-            match self.write(&prepared).await {
-                Ok(_) => tracing::info!(
-                    "store {}: saved the kept snapshot of `{}`",
-                    self.shown,
-                    crate::model::sanitize::one_line(&prepared.source, 40)
-                ),
-                Err(e) if e.is_transient() => {
-                    let mut p = crate::model::lock(&self.pending);
-                    p.entry(prepared.source.clone()).or_insert(prepared);
-                }
-                Err(e) => tracing::warn!("{e}"),
-            }
-        }
-    }
-
-    /// Writes one prepared snapshot in one transaction.
-    async fn write(&self, s: &Prepared) -> Result<usize, PersistError> {
-        let mut client = self.raw_client().await?;
-        let c = |e| classify(&self.shown, e);
-        let tx = client.transaction().await.map_err(c)?;
-        if s.incremental {
-            for id in &s.group_ids {
-                tx.execute(
-                    "DELETE FROM chunks WHERE source = $1 AND grp = $2",
-                    &[&s.source, id],
-                )
-                .await
-                .map_err(c)?;
-            }
-        } else {
-            tx.execute("DELETE FROM chunks WHERE source = $1", &[&s.source])
-                .await
-                .map_err(c)?;
-        }
-        let ins = tx
-            .prepare(
-                "INSERT INTO chunks (source, grp, seq, seen_at, rows, data) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .await
-            .map_err(c)?;
-        for (grp, seq, rows, data) in &s.chunks {
-            tx.execute(&ins, &[&s.source, grp, seq, &s.now, rows, data])
-                .await
-                .map_err(c)?;
-        }
-        let count = match s.count {
-            Some(n) => n,
-            None => {
-                let rows = tx
-                    .query("SELECT data FROM chunks WHERE source = $1", &[&s.source])
-                    .await
-                    .map_err(c)?;
-                let mut all = Vec::new();
-                let mut strings = Interner::new();
-                for r in rows {
-                    decode_logged(&s.source, r.get(0), &mut strings, &mut all);
-                }
-                distinct_keys(all.iter())
-            }
-        };
-        tx.execute(
-            "INSERT INTO sources (name, kind, fetched_at, etag, last_modified, cursor, count, fetched_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (name) DO UPDATE SET kind = $2, fetched_at = $3, etag = $4,
-               last_modified = $5, cursor = $6, count = $7, fetched_by = $8",
-            &[
-                &s.source,
-                &s.kind,
-                &s.now,
-                &s.etag,
-                &s.last_modified,
-                &s.cursor,
-                &(count as i64),
-                &self.holder,
-            ],
-        )
-        .await
-        .map_err(c)?;
-        // Delivered at commit, to every other listener.
-        tx.execute(
-            "SELECT pg_notify($1, $2 || E'\\t' || current_schema() || E'\\t' || $3)",
-            &[&CHANNEL, &self.holder, &s.source],
-        )
-        .await
-        .map_err(c)?;
-        tx.commit().await.map_err(c)?;
-        Ok(count)
-    }
-}
-
-/// A snapshot encoded for writing, owning everything it needs, so it can wait for a
-/// server that is away.
-struct Prepared {
-    source: String,
-    kind: String,
-    group_ids: Vec<String>,
-    /// Group, sequence number, rows, encoded chunk.
-    chunks: Vec<(String, i32, i32, Vec<u8>)>,
-    incremental: bool,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    cursor: Option<i64>,
-    now: i64,
-    /// The distinct keys of a whole snapshot; `None` for an incremental one (counted
-    /// in the store, across its groups).
-    count: Option<usize>,
-}
-
-impl Prepared {
-    fn new(s: &Snapshot) -> Prepared {
-        let groups: Vec<(&str, &[Sighting])> = if s.groups.is_empty() {
-            vec![("", &s.sightings[..])]
-        } else {
-            s.groups
-                .iter()
-                .filter_map(|(id, r)| s.sightings.get(r.clone()).map(|v| (id.as_str(), v)))
-                .collect()
-        };
-        let chunks = groups
-            .iter()
-            .flat_map(|(id, v)| {
-                v.chunks(CHUNK_ROWS).enumerate().map(move |(seq, c)| {
-                    (id.to_string(), seq as i32, c.len() as i32, encode_chunk(c))
-                })
-            })
-            .collect();
-        Prepared {
-            source: s.source.clone(),
-            kind: s.kind.to_string(),
-            group_ids: groups.iter().map(|(id, _)| id.to_string()).collect(),
-            chunks,
-            incremental: s.incremental,
-            etag: s.meta.etag.clone(),
-            last_modified: s.meta.last_modified.clone(),
-            cursor: s.meta.cursor.map(|t| t.as_second()),
-            now: s.now.as_second(),
-            count: (!s.incremental).then(|| distinct_keys(s.sightings.iter())),
-        }
-    }
-}
-
-fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -> usize {
+pub(super) fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -> usize {
     let mut keys: Vec<(IndicatorType, &str)> = sightings.map(|s| (s.kind, &*s.value)).collect();
     keys.sort_unstable();
     keys.dedup();
     keys.len()
 }
 
-fn decode_logged(source: &str, data: &[u8], strings: &mut Interner, out: &mut Vec<Sighting>) {
+pub(super) fn decode_logged(
+    source: &str,
+    data: &[u8],
+    strings: &mut Interner,
+    out: &mut Vec<Sighting>,
+) {
     match decode_chunk(data, strings, out) {
         Ok(0) => {}
         Ok(n) => tracing::warn!(
@@ -767,90 +497,5 @@ fn decode_logged(source: &str, data: &[u8], strings: &mut Interner, out: &mut Ve
             "store: a chunk of `{}` is unreadable: {e}",
             crate::model::sanitize::one_line(source, 40)
         ),
-    }
-}
-
-/// Listens for saved snapshots and forwards the names of sources that another process
-/// saved; reconnects with backoff while the receiver lives.
-async fn listen(
-    pg: tokio_postgres::Config,
-    tls: Tls,
-    me: String,
-    shown: String,
-    tx: mpsc::UnboundedSender<String>,
-) {
-    let mut backoff = Duration::from_millis(500);
-    loop {
-        if tx.is_closed() {
-            return;
-        }
-        let result = match &tls {
-            Tls::None => listen_once(&pg, tokio_postgres::NoTls, &me, &tx).await,
-            Tls::Rustls(t) => listen_once(&pg, t.clone(), &me, &tx).await,
-        };
-        match result {
-            Ok(()) => return,
-            Err(e) => {
-                tracing::warn!(
-                    "store {shown}: change feed lost ({}); retrying in {}",
-                    crate::model::sanitize::one_line(&e.to_string(), 120),
-                    crate::model::time::format_duration(backoff)
-                );
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(30));
-            }
-        }
-    }
-}
-
-async fn listen_once<T>(
-    pg: &tokio_postgres::Config,
-    tls: T,
-    me: &str,
-    tx: &mpsc::UnboundedSender<String>,
-) -> Result<(), tokio_postgres::Error>
-where
-    T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>,
-    T::Stream: Send + 'static,
-{
-    let (client, mut connection) = pg.connect(tls).await?;
-    let (ntx, mut nrx) = mpsc::unbounded_channel();
-    let driver = tokio::spawn(async move {
-        let mut stream = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-        use futures_util::StreamExt;
-        while let Some(msg) = stream.next().await {
-            match msg {
-                Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
-                    if ntx.send(n.payload().to_string()).is_err() {
-                        return Ok(());
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
-    });
-    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
-    let schema: String = client
-        .query_one("SELECT current_schema()::TEXT", &[])
-        .await?
-        .get(0);
-    let client = Arc::new(client);
-    while let Some(payload) = nrx.recv().await {
-        let mut parts = payload.splitn(3, '\t');
-        let (Some(holder), Some(their_schema), Some(source)) =
-            (parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        if holder != me && their_schema == schema && tx.send(source.to_string()).is_err() {
-            break;
-        }
-    }
-    drop(client);
-    match driver.await {
-        Ok(r) => r,
-        Err(_) => Ok(()),
     }
 }

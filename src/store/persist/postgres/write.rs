@@ -1,0 +1,179 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Writing a snapshot: encoded first, then one transaction (chunks, the source's row,
+//! the `NOTIFY`); kept in memory and written later when the server is away.
+
+use super::{CHANNEL, PgStore, classify, decode_logged, distinct_keys};
+use crate::model::Sighting;
+use crate::model::intern::Interner;
+use crate::store::persist::codec::{CHUNK_ROWS, encode_chunk};
+use crate::store::persist::{PersistError, Snapshot};
+
+impl PgStore {
+    pub(super) async fn save_inner(&self, s: &Snapshot) -> Result<usize, PersistError> {
+        let prepared = Prepared::new(s);
+        match self.write(&prepared).await {
+            Err(e) if e.is_transient() => {
+                // Kept, encoded, and written when the server answers again; a newer
+                // snapshot of the same source replaces it.
+                crate::model::lock(&self.pending).insert(prepared.source.clone(), prepared);
+                Err(PersistError::Unavailable(format!(
+                    "{e}; the snapshot is kept and saved when the store is back"
+                )))
+            }
+            other => other,
+        }
+    }
+
+    /// Writes snapshots kept while the server was away; those that still fail for a
+    /// transient reason stay kept.
+    pub(super) async fn flush_pending(&self) {
+        let pending: Vec<Prepared> = {
+            let mut p = crate::model::lock(&self.pending);
+            if p.is_empty() {
+                return;
+            }
+            p.drain().map(|(_, v)| v).collect()
+        };
+        for prepared in pending {
+            match self.write(&prepared).await {
+                Ok(_) => tracing::info!(
+                    "store {}: saved the kept snapshot of `{}`",
+                    self.shown,
+                    crate::model::sanitize::one_line(&prepared.source, 40)
+                ),
+                Err(e) if e.is_transient() => {
+                    let mut p = crate::model::lock(&self.pending);
+                    p.entry(prepared.source.clone()).or_insert(prepared);
+                }
+                Err(e) => tracing::warn!("{e}"),
+            }
+        }
+    }
+
+    /// Writes one prepared snapshot in one transaction.
+    async fn write(&self, s: &Prepared) -> Result<usize, PersistError> {
+        let mut client = self.raw_client().await?;
+        let c = |e| classify(&self.shown, e);
+        let tx = client.transaction().await.map_err(c)?;
+        if s.incremental {
+            for id in &s.group_ids {
+                tx.execute(
+                    "DELETE FROM chunks WHERE source = $1 AND grp = $2",
+                    &[&s.source, id],
+                )
+                .await
+                .map_err(c)?;
+            }
+        } else {
+            tx.execute("DELETE FROM chunks WHERE source = $1", &[&s.source])
+                .await
+                .map_err(c)?;
+        }
+        let ins = tx
+            .prepare(
+                "INSERT INTO chunks (source, grp, seq, seen_at, rows, data) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .await
+            .map_err(c)?;
+        for (grp, seq, rows, data) in &s.chunks {
+            tx.execute(&ins, &[&s.source, grp, seq, &s.now, rows, data])
+                .await
+                .map_err(c)?;
+        }
+        let count = match s.count {
+            Some(n) => n,
+            None => {
+                let rows = tx
+                    .query("SELECT data FROM chunks WHERE source = $1", &[&s.source])
+                    .await
+                    .map_err(c)?;
+                let mut all = Vec::new();
+                let mut strings = Interner::new();
+                for r in rows {
+                    decode_logged(&s.source, r.get(0), &mut strings, &mut all);
+                }
+                distinct_keys(all.iter())
+            }
+        };
+        tx.execute(
+            "INSERT INTO sources (name, kind, fetched_at, etag, last_modified, cursor, count, fetched_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (name) DO UPDATE SET kind = $2, fetched_at = $3, etag = $4,
+               last_modified = $5, cursor = $6, count = $7, fetched_by = $8",
+            &[
+                &s.source,
+                &s.kind,
+                &s.now,
+                &s.etag,
+                &s.last_modified,
+                &s.cursor,
+                &(count as i64),
+                &self.holder,
+            ],
+        )
+        .await
+        .map_err(c)?;
+        // Delivered at commit, to every other listener.
+        tx.execute(
+            "SELECT pg_notify($1, $2 || E'\\t' || current_schema() || E'\\t' || $3)",
+            &[&CHANNEL, &self.holder, &s.source],
+        )
+        .await
+        .map_err(c)?;
+        tx.commit().await.map_err(c)?;
+        Ok(count)
+    }
+}
+
+/// A snapshot encoded for writing, owning everything it needs, so it can wait for a
+/// server that is away.
+pub(super) struct Prepared {
+    source: String,
+    kind: String,
+    group_ids: Vec<String>,
+    /// Group, sequence number, rows, encoded chunk.
+    chunks: Vec<(String, i32, i32, Vec<u8>)>,
+    incremental: bool,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    cursor: Option<i64>,
+    now: i64,
+    /// The distinct keys of a whole snapshot; `None` for an incremental one (counted
+    /// in the store, across its groups).
+    count: Option<usize>,
+}
+
+impl Prepared {
+    fn new(s: &Snapshot) -> Prepared {
+        let groups: Vec<(&str, &[Sighting])> = if s.groups.is_empty() {
+            vec![("", &s.sightings[..])]
+        } else {
+            s.groups
+                .iter()
+                .filter_map(|(id, r)| s.sightings.get(r.clone()).map(|v| (id.as_str(), v)))
+                .collect()
+        };
+        let chunks = groups
+            .iter()
+            .flat_map(|(id, v)| {
+                v.chunks(CHUNK_ROWS).enumerate().map(move |(seq, c)| {
+                    (id.to_string(), seq as i32, c.len() as i32, encode_chunk(c))
+                })
+            })
+            .collect();
+        Prepared {
+            source: s.source.clone(),
+            kind: s.kind.to_string(),
+            group_ids: groups.iter().map(|(id, _)| id.to_string()).collect(),
+            chunks,
+            incremental: s.incremental,
+            etag: s.meta.etag.clone(),
+            last_modified: s.meta.last_modified.clone(),
+            cursor: s.meta.cursor.map(|t| t.as_second()),
+            now: s.now.as_second(),
+            count: (!s.incremental).then(|| distinct_keys(s.sightings.iter())),
+        }
+    }
+}
