@@ -123,7 +123,7 @@ async fn snapshots_round_trip_on_both_backends() {
                 count: 2,
                 bytes: 10,
                 duration: Duration::from_millis(5),
-                skipped: 0,
+                skipped: 3 - i,
             };
             store.record("feodo".into(), r).await.unwrap();
         }
@@ -132,6 +132,11 @@ async fn snapshots_round_trip_on_both_backends() {
             h.iter().map(|r| r.outcome).collect::<Vec<_>>(),
             [FetchOutcome::Ok, FetchOutcome::NetworkError],
             "{name}"
+        );
+        assert_eq!(
+            h.iter().map(|r| r.skipped).collect::<Vec<_>>(),
+            [3, 2],
+            "{name}: skip counts are kept in the history"
         );
     }
 }

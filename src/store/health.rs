@@ -63,8 +63,7 @@ pub struct FetchRecord {
     pub count: usize,
     pub bytes: u64,
     pub duration: Duration,
-    /// Records of the document that were skipped (0 when not known, e.g. read back
-    /// from a cache that does not keep it).
+    /// Records of the document that were skipped.
     pub skipped: usize,
 }
 

@@ -346,14 +346,15 @@ impl Sqlite {
         let e = |e: rusqlite::Error| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
         tx.execute(
-            "INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms, skipped) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 source,
                 r.at.as_millisecond(),
                 r.outcome.as_str(),
                 r.count as i64,
                 r.bytes as i64,
-                r.duration.as_millis() as i64
+                r.duration.as_millis() as i64,
+                r.skipped as i64
             ],
         )
         .map_err(e)?;
@@ -371,7 +372,7 @@ impl Sqlite {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT at, outcome, count, bytes, duration_ms FROM
+                "SELECT at, outcome, count, bytes, duration_ms, skipped FROM
                    (SELECT rowid, * FROM fetch_log WHERE source = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2)
                  ORDER BY at, rowid",
             )
@@ -384,8 +385,7 @@ impl Sqlite {
                     count: r.get::<_, i64>(2)?.max(0) as usize,
                     bytes: r.get::<_, i64>(3)?.max(0) as u64,
                     duration: Duration::from_millis(r.get::<_, i64>(4)?.max(0) as u64),
-                    // Not kept in the fetch log: only the live fetch's count is known.
-                    skipped: 0,
+                    skipped: r.get::<_, i64>(5)?.max(0) as usize,
                 })
             })
             .map_err(|e| self.err(e))?;

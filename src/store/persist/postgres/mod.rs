@@ -268,8 +268,8 @@ impl SnapshotStore for PgStore {
             let c = |e| classify(&self.shown, e);
             let tx = client.transaction().await.map_err(c)?;
             tx.execute(
-                "INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms, fetched_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms, skipped, fetched_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 &[
                     &source,
                     &r.at.as_millisecond(),
@@ -277,6 +277,7 @@ impl SnapshotStore for PgStore {
                     &(r.count as i64),
                     &(r.bytes as i64),
                     &(r.duration.as_millis() as i64),
+                    &(r.skipped as i64),
                     &self.holder,
                 ],
             )
@@ -298,7 +299,7 @@ impl SnapshotStore for PgStore {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT at, outcome, count, bytes, duration_ms FROM
+                    "SELECT at, outcome, count, bytes, duration_ms, skipped FROM
                        (SELECT * FROM fetch_log WHERE source = $1 ORDER BY at DESC, id DESC LIMIT $2) h
                      ORDER BY at, id",
                     &[&source, &(HISTORY_MAX as i64)],
@@ -313,8 +314,7 @@ impl SnapshotStore for PgStore {
                     count: r.get::<_, i64>(2).max(0) as usize,
                     bytes: r.get::<_, i64>(3).max(0) as u64,
                     duration: Duration::from_millis(r.get::<_, i64>(4).max(0) as u64),
-                    // Not kept in the fetch log: only the live fetch's count is known.
-                    skipped: 0,
+                    skipped: r.get::<_, i64>(5).max(0) as usize,
                 })
                 .collect())
         })

@@ -25,7 +25,7 @@ CREATE TABLE chunks (source TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', seq INT
 CREATE INDEX chunks_seen ON chunks (seen_at);
 CREATE TABLE fetch_log (id BIGSERIAL PRIMARY KEY, source TEXT NOT NULL, at BIGINT NOT NULL,
   outcome TEXT NOT NULL, count BIGINT NOT NULL, bytes BIGINT NOT NULL, duration_ms BIGINT NOT NULL,
-  fetched_by TEXT);
+  skipped BIGINT NOT NULL DEFAULT 0, fetched_by TEXT);
 CREATE INDEX fetch_log_source ON fetch_log (source, at);
 CREATE TABLE leases (source TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);
 ";

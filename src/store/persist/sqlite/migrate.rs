@@ -50,6 +50,7 @@ CREATE TABLE chunks (source TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', seq INT
   seen_at INTEGER NOT NULL, rows INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE UNIQUE INDEX chunks_key ON chunks (source, grp, seq);
 CREATE INDEX chunks_seen ON chunks (seen_at);
+ALTER TABLE fetch_log ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// Schema 3 -> 4: each (source, group)'s JSON rows become chunks.
