@@ -104,7 +104,16 @@ async fn fetch_shared(
             }
         };
         if fresh(meta.as_ref()) {
-            return (stored(store, spec, meta.as_ref()).await, notes);
+            match stored(store, spec, meta.as_ref()).await {
+                Ok(out) => return (Ok(out), notes),
+                // The store said fresh but cannot hand it over: fetch alone instead.
+                Err(e) => {
+                    notes.push(e.to_string());
+                    let (r, more) = fetch_and_save(ctx, spec, None, reload_unchanged).await;
+                    notes.extend(more);
+                    return (r, notes);
+                }
+            }
         }
         match store.lease(spec.name.clone(), ttl).await {
             Ok(persist::LeaseState::Granted) => {
@@ -117,7 +126,22 @@ async fn fetch_shared(
                 let result = if fresh(again.as_ref()) {
                     (stored(store, spec, again.as_ref()).await, Vec::new())
                 } else {
-                    fetch_and_save(ctx, spec, Some(store), reload_unchanged).await
+                    // Renew the lease while a long fetch (many pages) runs, so no
+                    // teammate takes it over and fetches the same source meanwhile.
+                    let work = fetch_and_save(ctx, spec, Some(store), reload_unchanged);
+                    tokio::pin!(work);
+                    let mut renew = tokio::time::interval(ttl / 3);
+                    renew.tick().await;
+                    loop {
+                        tokio::select! {
+                            r = &mut work => break r,
+                            _ = renew.tick() => {
+                                if let Err(e) = store.lease(spec.name.clone(), ttl).await {
+                                    tracing::debug!("{}: lease renewal: {e}", spec.name);
+                                }
+                            }
+                        }
+                    }
                 };
                 notes.extend(result.1);
                 if let Err(e) = store.release(spec.name.clone()).await {

@@ -171,6 +171,22 @@ async fn groups_merge_incrementally_and_304_confirms_on_both_backends() {
             ["a.example", "a.example", "b2.example"],
             "{name}: pulse A stays, pulse B is replaced"
         );
+        // A group id given twice (a feed listing one event twice) is one group.
+        let mut twice = snapshot(
+            "dup",
+            vec![
+                s(IndicatorType::Domain, "x.example", "e"),
+                s(IndicatorType::Domain, "y.example", "e"),
+            ],
+            t(60),
+        );
+        twice.groups = vec![("E".into(), 0..1), ("E".into(), 1..2)];
+        assert_eq!(store.save(twice).await.1.unwrap(), 2, "{name}");
+        assert_eq!(
+            values(&store.load_source("dup".into()).await.unwrap()),
+            ["x.example", "y.example"],
+            "{name}"
+        );
         store.confirm("otx".into(), t(120)).await.unwrap();
         assert_eq!(
             store.metas().await.unwrap()["otx"].fetched_at,
@@ -188,9 +204,14 @@ async fn groups_merge_incrementally_and_304_confirms_on_both_backends() {
             .apply_retention(t(400 * 86_400), Duration::from_secs(86_400))
             .await
             .unwrap();
-        assert_eq!(gone, 3, "{name}");
+        assert_eq!(gone, 5, "{name}: otx 3 and dup 2");
         assert!(store.load_source("otx".into()).await.unwrap().is_empty());
-        assert_eq!(store.metas().await.unwrap()["otx"].count, 0, "{name}");
+        let m = &store.metas().await.unwrap()["otx"];
+        assert_eq!(m.count, 0, "{name}");
+        assert!(
+            m.fetched_at.is_none() && m.etag.is_none(),
+            "{name}: an emptied source is fetched whole next time, not revalidated"
+        );
     }
 }
 
@@ -356,7 +377,7 @@ async fn a_snapshot_saved_while_the_server_is_away_is_written_when_it_is_back() 
         .unwrap_err();
     assert!(e.is_transient(), "{e}");
     assert!(
-        e.to_string().contains("saved when the store is back"),
+        e.to_string().contains("saved when the store answers"),
         "{e}"
     );
     flaky.up();

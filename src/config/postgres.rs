@@ -7,7 +7,6 @@
 use std::fmt;
 
 use secrecy::SecretString;
-use url::Url;
 
 use super::schema;
 
@@ -39,39 +38,46 @@ impl fmt::Debug for PostgresConfig {
     }
 }
 
-/// `s` with the password of a PostgreSQL URL (`user:secret@`, `?password=`) or of the
-/// `key=value` form (`password=secret`) replaced by `***`.
+/// A description of the connection string `s` for messages and listings, rebuilt from
+/// what the PostgreSQL client parsed out of it — user, hosts, ports, database, TLS mode
+/// — so no password, in any of the forms the client accepts, can be part of it. A
+/// string the client cannot parse is not shown at all.
 pub fn redact_connection_string(s: &str) -> String {
-    if let Ok(mut u) = Url::parse(s)
-        && matches!(u.scheme(), "postgres" | "postgresql")
-    {
-        if u.password().is_some() {
-            let _ = u.set_password(Some("***"));
-        }
-        let pairs: Vec<(String, String)> = u
-            .query_pairs()
-            .map(|(k, v)| {
-                let v = if k.eq_ignore_ascii_case("password") {
-                    "***".to_string()
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        if !pairs.is_empty() {
-            u.query_pairs_mut().clear().extend_pairs(pairs);
-        }
-        return crate::model::sanitize::one_line(u.as_str(), 300);
-    }
-    let words: Vec<String> = s
-        .split_whitespace()
-        .map(|w| match w.split_once('=') {
-            Some((k, _)) if k.trim().eq_ignore_ascii_case("password") => format!("{k}=***"),
-            _ => w.to_string(),
+    let Ok(c) = s.parse::<tokio_postgres::Config>() else {
+        return "postgresql://(unparsable connection string)".into();
+    };
+    let hosts: Vec<String> = c
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let host = match h {
+                tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                tokio_postgres::config::Host::Unix(dir) => dir.display().to_string(),
+            };
+            match c.get_ports().get(i).or(c.get_ports().first()) {
+                Some(p) if *p != 5432 => format!("{host}:{p}"),
+                _ => host,
+            }
         })
         .collect();
-    crate::model::sanitize::one_line(&words.join(" "), 300)
+    let user = c.get_user().map(|u| format!("{u}@")).unwrap_or_default();
+    let db = c.get_dbname().unwrap_or_default();
+    let tls = match c.get_ssl_mode() {
+        tokio_postgres::config::SslMode::Require => "?sslmode=require",
+        tokio_postgres::config::SslMode::Disable => "?sslmode=disable",
+        _ => "",
+    };
+    let password = if c.get_password().is_some() {
+        " (password ***)"
+    } else {
+        ""
+    };
+    crate::model::sanitize::one_line(
+        &format!("postgresql://{user}{}/{db}{tls}{password}", hosts.join(",")),
+        300,
+    )
 }
 
 /// `cache.url` and `cache.password` checked: the URL parses as a PostgreSQL connection
@@ -125,4 +131,38 @@ pub(super) fn postgres_config(
         url: SecretString::from(url.to_string()),
         password,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_form_of_a_password_survives_redaction() {
+        let pw = "s3cret-Pw";
+        for written in [
+            format!("postgresql://ana:{pw}@db.example/intel"),
+            format!("postgresql://ana:{pw}@h1.example:5433,h2.example:5432/intel"),
+            format!("postgresql://ana:{pw}@/intel?host=/run/postgresql"),
+            format!("postgres://ana@db.example/intel?password={pw}&sslmode=require"),
+            format!("host=db.example user=ana password={pw} dbname=intel"),
+            format!("host=db.example user=ana password = {pw} dbname=intel"),
+            format!("host=db.example user=ana password='{pw} with space' dbname=intel"),
+        ] {
+            let shown = redact_connection_string(&written);
+            assert!(!shown.contains(pw), "{written} -> {shown}");
+            assert!(!shown.contains("with space"), "{shown}");
+            assert!(shown.contains("ana@"), "{shown}");
+        }
+        assert_eq!(
+            redact_connection_string(
+                "postgresql://ana:x@h1.example:5433,h2.example/intel?sslmode=require"
+            ),
+            "postgresql://ana@h1.example:5433,h2.example/intel?sslmode=require (password ***)"
+        );
+        assert_eq!(
+            redact_connection_string("postgresql://a:zz9q@["),
+            "postgresql://(unparsable connection string)"
+        );
+    }
 }

@@ -169,6 +169,32 @@ pub trait SnapshotStore: Send + Sync {
     }
 }
 
+impl Snapshot {
+    /// The snapshot's groups, each id once (the sightings of an id given twice taken
+    /// together), in the order they first appear; one unnamed group when there are none.
+    pub fn grouped(&self) -> Vec<(&str, std::borrow::Cow<'_, [Sighting]>)> {
+        use std::borrow::Cow;
+        if self.groups.is_empty() {
+            return vec![("", Cow::Borrowed(&self.sightings[..]))];
+        }
+        let mut out: Vec<(&str, Cow<'_, [Sighting]>)> = Vec::with_capacity(self.groups.len());
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(self.groups.len());
+        for (id, range) in &self.groups {
+            let Some(part) = self.sightings.get(range.clone()) else {
+                continue;
+            };
+            match seen.get(id.as_str()) {
+                Some(&i) => out[i].1.to_mut().extend_from_slice(part),
+                None => {
+                    seen.insert(id, out.len());
+                    out.push((id, Cow::Borrowed(part)));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A store shared by background tasks.
 pub type SharedStore = Arc<dyn SnapshotStore>;
 

@@ -460,6 +460,14 @@ impl Sqlite {
                 [],
             )
             .map_err(e)?;
+            // A source left with nothing must be fetched whole again: forget its
+            // validators, or a 304 would confirm an empty snapshot.
+            tx.execute(
+                "UPDATE sources SET fetched_at = NULL, etag = NULL, last_modified = NULL, cursor = NULL
+                 WHERE NOT EXISTS (SELECT 1 FROM chunks WHERE chunks.source = sources.name)",
+                [],
+            )
+            .map_err(e)?;
         }
         tx.commit().map_err(e)?;
         Ok(n.max(0) as usize)

@@ -115,17 +115,10 @@ impl SnapshotStore for SqliteStore {
 
 /// Writes `s` with its groups as [`Sqlite::save`] takes them.
 fn save(db: &mut Sqlite, s: &Snapshot) -> Result<usize, PersistError> {
-    let all = &s.sightings;
-    let groups: Vec<Group<'_>> = if s.groups.is_empty() {
-        vec![Group {
-            id: "",
-            sightings: all,
-        }]
-    } else {
-        s.groups
-            .iter()
-            .filter_map(|(id, r)| all.get(r.clone()).map(|sightings| Group { id, sightings }))
-            .collect()
-    };
+    let grouped = s.grouped();
+    let groups: Vec<Group<'_>> = grouped
+        .iter()
+        .map(|(id, v)| Group { id, sightings: v })
+        .collect();
     db.save(&s.source, s.kind, &groups, s.incremental, &s.meta, s.now)
 }

@@ -76,7 +76,7 @@ where
     let schema: String = client
         .query_one("SELECT current_schema()::TEXT", &[])
         .await?
-        .get(0);
+        .try_get(0)?;
     let client = Arc::new(client);
     while let Some(payload) = nrx.recv().await {
         let mut parts = payload.splitn(3, '\t');

@@ -96,7 +96,7 @@ impl PgStore {
             }
         };
         let mgr_config = ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
+            recycling_method: RecyclingMethod::Verified,
         };
         let mgr = match &tls {
             Tls::None => Manager::from_config(pg.clone(), tokio_postgres::NoTls, mgr_config),
@@ -135,7 +135,7 @@ impl PgStore {
 
     /// A pooled connection with the schema in place.
     async fn raw_client(&self) -> Result<deadpool_postgres::Object, PersistError> {
-        let client = self.pool.get().await.map_err(|e| {
+        let mut client = self.pool.get().await.map_err(|e| {
             PersistError::Unavailable(format!(
                 "store {} unreachable: {}",
                 self.shown,
@@ -143,7 +143,7 @@ impl PgStore {
             ))
         })?;
         self.schema
-            .get_or_try_init(|| schema::migrate(&client, &self.shown))
+            .get_or_try_init(|| schema::migrate(&mut client, &self.shown))
             .await?;
         Ok(client)
     }
@@ -177,13 +177,23 @@ pub(super) fn pg_err(shown: &str, e: impl std::fmt::Display) -> PersistError {
     }
 }
 
-/// A write refused for want of rights is [`PersistError::ReadOnly`]; a lost connection
-/// [`PersistError::Unavailable`]; anything else keeps the server's message.
+/// A write refused for want of rights is [`PersistError::ReadOnly`]; a server that is
+/// away or busy (a lost connection, an I/O error, SQLSTATE class 08 connection
+/// exceptions, 57P01-57P03 shutdown and start-up, class 53 insufficient resources, 40001
+/// and 40P01 serialization failures and deadlocks) is [`PersistError::Unavailable`], so
+/// the call may be retried; anything else keeps the server's message.
 pub(super) fn classify(shown: &str, e: tokio_postgres::Error) -> PersistError {
     if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
         return PersistError::ReadOnly(shown.to_string());
     }
-    if e.is_closed() || e.as_db_error().is_none() {
+    let transient_code = e.code().is_some_and(|c| {
+        let code = c.code();
+        code.starts_with("08")
+            || code.starts_with("53")
+            || matches!(code, "57P01" | "57P02" | "57P03" | "40001" | "40P01")
+    });
+    let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+    if e.is_closed() || io || transient_code {
         return PersistError::Unavailable(format!(
             "store {shown} unreachable: {}",
             crate::model::sanitize::one_line(&e.to_string(), 160)
@@ -215,20 +225,21 @@ impl SnapshotStore for PgStore {
                 )
                 .await
                 .map_err(|e| classify(&self.shown, e))?;
+            // Rows another client wrote oddly are skipped, not trusted.
             Ok(rows
                 .into_iter()
-                .map(|r| {
-                    (
-                        r.get::<_, String>(0),
+                .filter_map(|r| {
+                    Some((
+                        r.try_get::<_, String>(0).ok()?,
                         SourceMeta {
-                            fetched_at: ts(r.get(1)),
-                            etag: r.get(2),
-                            last_modified: r.get(3),
-                            cursor: ts(r.get(4)),
-                            count: r.get::<_, i64>(5).max(0) as usize,
-                            fetched_by: r.get(6),
+                            fetched_at: ts(r.try_get(1).ok()?),
+                            etag: r.try_get(2).ok()?,
+                            last_modified: r.try_get(3).ok()?,
+                            cursor: ts(r.try_get(4).ok()?),
+                            count: r.try_get::<_, i64>(5).ok()?.max(0) as usize,
+                            fetched_by: r.try_get(6).ok()?,
                         },
-                    )
+                    ))
                 })
                 .collect())
         })
@@ -308,13 +319,17 @@ impl SnapshotStore for PgStore {
                 .map_err(|e| classify(&self.shown, e))?;
             Ok(rows
                 .into_iter()
-                .map(|r| FetchRecord {
-                    at: Timestamp::from_millisecond(r.get(0)).unwrap_or(Timestamp::UNIX_EPOCH),
-                    outcome: FetchOutcome::parse(r.get(1)),
-                    count: r.get::<_, i64>(2).max(0) as usize,
-                    bytes: r.get::<_, i64>(3).max(0) as u64,
-                    duration: Duration::from_millis(r.get::<_, i64>(4).max(0) as u64),
-                    skipped: r.get::<_, i64>(5).max(0) as usize,
+                .filter_map(|r| {
+                    let n = |i| r.try_get::<_, i64>(i).map(|v| v.max(0));
+                    Some(FetchRecord {
+                        at: Timestamp::from_millisecond(n(0).ok()?)
+                            .unwrap_or(Timestamp::UNIX_EPOCH),
+                        outcome: FetchOutcome::parse(r.try_get(1).ok()?),
+                        count: n(2).ok()? as usize,
+                        bytes: n(3).ok()? as u64,
+                        duration: Duration::from_millis(n(4).ok()? as u64),
+                        skipped: n(5).ok()? as usize,
+                    })
                 })
                 .collect())
         })
@@ -334,9 +349,12 @@ impl SnapshotStore for PgStore {
             let mut strings = Interner::new();
             let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
             for r in rows {
-                let name: String = r.get(0);
+                let (Ok(name), Ok(data)) = (r.try_get::<_, String>(0), r.try_get::<_, &[u8]>(1))
+                else {
+                    continue;
+                };
                 let out = by_source.entry(name.clone()).or_default();
-                decode_logged(&name, r.get(1), &mut strings, out);
+                decode_logged(&name, data, &mut strings, out);
             }
             let mut out: Vec<CachedSource> = metas
                 .into_iter()
@@ -364,7 +382,9 @@ impl SnapshotStore for PgStore {
             let mut strings = Interner::new();
             let mut out = Vec::new();
             for r in rows {
-                decode_logged(&source, r.get(0), &mut strings, &mut out);
+                if let Ok(data) = r.try_get::<_, &[u8]>(0) {
+                    decode_logged(&source, data, &mut strings, &mut out);
+                }
             }
             Ok(out)
         })
@@ -387,13 +407,23 @@ impl SnapshotStore for PgStore {
                 )
                 .await
                 .map_err(c)?
-                .get(0);
+                .try_get(0)
+                .map_err(c)?;
             if n > 0 {
                 tx.execute("DELETE FROM chunks WHERE seen_at < $1", &[&cutoff])
                     .await
                     .map_err(c)?;
                 tx.execute(
                     "UPDATE sources SET count = (SELECT COALESCE(SUM(rows), 0) FROM chunks WHERE chunks.source = sources.name)",
+                    &[],
+                )
+                .await
+                .map_err(c)?;
+                // A source left with nothing must be fetched whole again: forget its
+                // validators, or a 304 would confirm an empty snapshot.
+                tx.execute(
+                    "UPDATE sources SET fetched_at = NULL, etag = NULL, last_modified = NULL, cursor = NULL
+                     WHERE NOT EXISTS (SELECT 1 FROM chunks WHERE chunks.source = sources.name)",
                     &[],
                 )
                 .await
@@ -412,16 +442,20 @@ impl SnapshotStore for PgStore {
         Box::pin(async move {
             let client = self.client().await?;
             let now = Timestamp::now();
-            let until = now.as_second() + i64::try_from(ttl.as_secs()).unwrap_or(3600).max(1);
+            let ttl = i64::try_from(ttl.as_secs()).unwrap_or(3600).max(1);
             let c = |e| classify(&self.shown, e);
+            // Expiry on the server's clock, so a teammate whose clock runs ahead cannot
+            // take over a live lease.
             let taken = client
                 .query_opt(
-                    "INSERT INTO leases (source, holder, expires_at) VALUES ($1, $2, $3)
+                    "INSERT INTO leases (source, holder, expires_at)
+                       VALUES ($1, $2, extract(epoch from now())::BIGINT + $3)
                      ON CONFLICT (source) DO UPDATE SET holder = EXCLUDED.holder,
                        expires_at = EXCLUDED.expires_at
-                     WHERE leases.expires_at < $4 OR leases.holder = EXCLUDED.holder
+                     WHERE leases.expires_at < extract(epoch from now())::BIGINT
+                       OR leases.holder = EXCLUDED.holder
                      RETURNING holder",
-                    &[&source, &self.holder, &until, &now.as_second()],
+                    &[&source, &self.holder, &ttl],
                 )
                 .await
                 .map_err(c)?;
@@ -437,8 +471,11 @@ impl SnapshotStore for PgStore {
                 .map_err(c)?;
             Ok(match held {
                 Some(r) => LeaseState::HeldBy {
-                    holder: crate::model::sanitize::one_line(r.get::<_, &str>(0), 120),
-                    until: ts(Some(r.get(1))).unwrap_or(now),
+                    holder: crate::model::sanitize::one_line(
+                        r.try_get::<_, &str>(0).unwrap_or_default(),
+                        120,
+                    ),
+                    until: ts(r.try_get(1).ok()).unwrap_or(now),
                 },
                 // Released between the two statements: try again later.
                 None => LeaseState::HeldBy {

@@ -30,72 +30,74 @@ CREATE INDEX fetch_log_source ON fetch_log (source, at);
 CREATE TABLE leases (source TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);
 ";
 
-/// Creates or migrates the schema under an advisory lock; refuses a newer one.
+/// Creates or migrates the schema, all of it in one transaction that holds a
+/// transaction-scoped advisory lock (so two first users do not race, and a cancelled
+/// migration rolls back whole); refuses a newer schema and changes nothing then. A role
+/// that may not create tables works with the tables that are there.
 pub(super) async fn migrate(
-    client: &deadpool_postgres::Object,
+    client: &mut deadpool_postgres::Object,
     shown: &str,
 ) -> Result<(), PersistError> {
     let c = |e| classify(shown, e);
-    client
-        .batch_execute("CREATE TABLE IF NOT EXISTS intellisiem_schema (version INTEGER NOT NULL)")
+    let version = |found: Option<i32>| found.unwrap_or(0);
+    let tx = client.transaction().await.map_err(c)?;
+    tx.query("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
-        .or_else(|e| {
-            // A read-only role cannot create; the tables may exist all the same.
-            if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
-                Ok(())
-            } else {
-                Err(c(e))
+        .map_err(c)?;
+    let created = tx
+        .batch_execute("CREATE TABLE IF NOT EXISTS intellisiem_schema (version INTEGER NOT NULL)")
+        .await;
+    match created {
+        Ok(()) => {}
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+            // Read-only: the transaction is aborted; read what is there outside it.
+            drop(tx);
+            let found: Option<i32> = client
+                .query_opt("SELECT max(version) FROM intellisiem_schema", &[])
+                .await
+                .map_err(c)?
+                .and_then(|r| r.try_get(0).ok());
+            if version(found) > PG_SCHEMA_VERSION {
+                return Err(PersistError::Newer {
+                    path: shown.into(),
+                    found: i64::from(version(found)),
+                });
             }
-        })?;
-    let found: Option<i32> = client
+            return check_type_codes(client, shown).await;
+        }
+        Err(e) => return Err(c(e)),
+    }
+    let found: Option<i32> = tx
         .query_opt("SELECT max(version) FROM intellisiem_schema", &[])
         .await
         .map_err(c)?
-        .and_then(|r| r.get(0));
-    let found = found.unwrap_or(0);
+        .and_then(|r| r.try_get(0).ok());
+    let found = version(found);
     if found > PG_SCHEMA_VERSION {
+        // Dropping the transaction rolls back the (empty) CREATE IF NOT EXISTS.
         return Err(PersistError::Newer {
             path: shown.into(),
             found: i64::from(found),
         });
     }
-    if found == PG_SCHEMA_VERSION {
-        return check_type_codes(client, shown).await;
-    }
-    client.batch_execute("BEGIN").await.map_err(c)?;
-    let result = async {
-        client
-            .query("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .await?;
-        // Someone may have migrated while we waited for the lock.
-        let now: Option<i32> = client
-            .query_opt("SELECT max(version) FROM intellisiem_schema", &[])
-            .await?
-            .and_then(|r| r.get(0));
-        if now.unwrap_or(0) < 1 {
-            client.batch_execute(SCHEMA_V1).await?;
-            for (t, code) in TYPE_CODES {
-                client
-                    .execute(
-                        "INSERT INTO indicator_types (code, name) VALUES ($1, $2)",
-                        &[&(code as i32), &t.as_str()],
-                    )
-                    .await?;
-            }
-            client
-                .execute(
-                    "INSERT INTO intellisiem_schema (version) VALUES ($1)",
-                    &[&PG_SCHEMA_VERSION],
-                )
-                .await?;
+    if found < 1 {
+        tx.batch_execute(SCHEMA_V1).await.map_err(c)?;
+        for (t, code) in TYPE_CODES {
+            tx.execute(
+                "INSERT INTO indicator_types (code, name) VALUES ($1, $2)",
+                &[&(code as i32), &t.as_str()],
+            )
+            .await
+            .map_err(c)?;
         }
-        client.batch_execute("COMMIT").await
+        tx.execute(
+            "INSERT INTO intellisiem_schema (version) VALUES ($1)",
+            &[&PG_SCHEMA_VERSION],
+        )
+        .await
+        .map_err(c)?;
     }
-    .await;
-    if let Err(e) = result {
-        let _ = client.batch_execute("ROLLBACK").await;
-        return Err(c(e));
-    }
+    tx.commit().await.map_err(c)?;
     check_type_codes(client, shown).await
 }
 
@@ -108,7 +110,9 @@ async fn check_type_codes(
         .await
         .map_err(|e| classify(shown, e))?;
     for r in rows {
-        let (code, name): (i32, String) = (r.get(0), r.get(1));
+        let (Ok(code), Ok(name)) = (r.try_get::<_, i32>(0), r.try_get::<_, String>(1)) else {
+            continue;
+        };
         if let Some(t) = type_of(i64::from(code))
             && t.as_str() != name
         {

@@ -5,7 +5,6 @@
 //! the `NOTIFY`); kept in memory and written later when the server is away.
 
 use super::{CHANNEL, PgStore, classify, decode_logged, distinct_keys};
-use crate::model::Sighting;
 use crate::model::intern::Interner;
 use crate::store::persist::codec::{CHUNK_ROWS, encode_chunk};
 use crate::store::persist::{PersistError, Snapshot};
@@ -14,13 +13,26 @@ impl PgStore {
     pub(super) async fn save_inner(&self, s: &Snapshot) -> Result<usize, PersistError> {
         let prepared = Prepared::new(s);
         match self.write(&prepared).await {
-            Err(e) if e.is_transient() => {
-                // Kept, encoded, and written when the server answers again; a newer
-                // snapshot of the same source replaces it.
+            Err(e) if e.is_transient() && !prepared.incremental => {
+                // Kept in memory, encoded, and written when the server answers again (a
+                // newer snapshot of the same source replaces it). An incremental
+                // snapshot is not kept: it is only a part, and the next fetch asks
+                // again from the stored cursor.
                 crate::model::lock(&self.pending).insert(prepared.source.clone(), prepared);
                 Err(PersistError::Unavailable(format!(
-                    "{e}; the snapshot is kept and saved when the store is back"
+                    "{e}; the snapshot is kept in memory while this process runs and saved when the store answers"
                 )))
+            }
+            Ok(n) => {
+                // Anything kept from before is older than what was just written.
+                let mut pending = crate::model::lock(&self.pending);
+                if pending
+                    .get(&prepared.source)
+                    .is_some_and(|p| p.now <= prepared.now)
+                {
+                    pending.remove(&prepared.source);
+                }
+                Ok(n)
             }
             other => other,
         }
@@ -57,6 +69,26 @@ impl PgStore {
         let mut client = self.raw_client().await?;
         let c = |e| classify(&self.shown, e);
         let tx = client.transaction().await.map_err(c)?;
+        // Never write over a newer snapshot (a teammate's, saved while this one waited):
+        // the source's row is locked until commit, so the check holds.
+        let stored: Option<Option<i64>> = tx
+            .query_opt(
+                "SELECT fetched_at FROM sources WHERE name = $1 FOR UPDATE",
+                &[&s.source],
+            )
+            .await
+            .map_err(c)?
+            .map(|r| r.try_get(0).ok().flatten());
+        if let Some(Some(at)) = stored
+            && at > s.now
+        {
+            tracing::info!(
+                "store {}: `{}` holds a newer snapshot; this one is not written",
+                self.shown,
+                crate::model::sanitize::one_line(&s.source, 40)
+            );
+            return Ok(0);
+        }
         if s.incremental {
             for id in &s.group_ids {
                 tx.execute(
@@ -92,7 +124,9 @@ impl PgStore {
                 let mut all = Vec::new();
                 let mut strings = Interner::new();
                 for r in rows {
-                    decode_logged(&s.source, r.get(0), &mut strings, &mut all);
+                    if let Ok(data) = r.try_get::<_, &[u8]>(0) {
+                        decode_logged(&s.source, data, &mut strings, &mut all);
+                    }
                 }
                 distinct_keys(all.iter())
             }
@@ -147,14 +181,7 @@ pub(super) struct Prepared {
 
 impl Prepared {
     fn new(s: &Snapshot) -> Prepared {
-        let groups: Vec<(&str, &[Sighting])> = if s.groups.is_empty() {
-            vec![("", &s.sightings[..])]
-        } else {
-            s.groups
-                .iter()
-                .filter_map(|(id, r)| s.sightings.get(r.clone()).map(|v| (id.as_str(), v)))
-                .collect()
-        };
+        let groups = s.grouped();
         let chunks = groups
             .iter()
             .flat_map(|(id, v)| {
