@@ -296,3 +296,40 @@ fn follow_survives_appends_rotation_and_truncation() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn a_stray_byte_does_not_hide_the_rest_of_a_line() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set.txt");
+    std::fs::write(&set, "198.51.100.23\nc2.stray.example\n").unwrap();
+    for format in ["text", "syslog", "combined"] {
+        let log = dir.path().join(format!("{format}.log"));
+        let mut line =
+            b"Nov 29 10:00:00 gw sshd[1]: user=\xff\xfe from 198.51.100.23 via c2.stray.example\n"
+                .to_vec();
+        line.extend_from_slice(b"clean line without indicators\n");
+        std::fs::write(&log, &line).unwrap();
+        let out = clean_bin(home.path())
+            .args([
+                "match",
+                "--no-warninglists",
+                "--log-format",
+                format,
+                "--indicators",
+            ])
+            .arg(&set)
+            .arg(&log)
+            .output()
+            .unwrap();
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            text(&out.stderr)
+        );
+        assert!(stdout.contains("198.51.100.23"), "{format}: {stdout}");
+        assert!(stdout.contains("c2.stray.example"), "{format}: {stdout}");
+    }
+}

@@ -224,22 +224,34 @@ impl Extractor {
             Extractor::Eve => eve::extract(line).map(Some),
             Extractor::Zeek(tsv) => tsv.extract(line),
             Extractor::ZeekJson => zeek::extract_json(line).map(Some),
-            Extractor::Combined => {
-                let s = std::str::from_utf8(line).map_err(|_| Skip::InvalidUtf8)?;
-                Ok(Some(combined::extract(s)))
-            }
-            Extractor::Syslog => {
-                let s = std::str::from_utf8(line).map_err(|_| Skip::InvalidUtf8)?;
-                Ok(Some(syslog::extract(s)))
-            }
-            Extractor::Text => {
-                let s = std::str::from_utf8(line).map_err(|_| Skip::InvalidUtf8)?;
-                let mut ev = Event::new("text");
-                text::extract_into(s, &mut ev);
-                Ok(Some(ev))
-            }
+            Extractor::Combined => match std::str::from_utf8(line) {
+                Ok(s) => Ok(Some(combined::extract(s))),
+                Err(_) => Ok(Some(valid_parts(line))),
+            },
+            Extractor::Syslog => match std::str::from_utf8(line) {
+                Ok(s) => Ok(Some(syslog::extract(s))),
+                Err(_) => Ok(Some(valid_parts(line))),
+            },
+            Extractor::Text => match std::str::from_utf8(line) {
+                Ok(s) => {
+                    let mut ev = Event::new("text");
+                    text::extract_into(s, &mut ev);
+                    Ok(Some(ev))
+                }
+                Err(_) => Ok(Some(valid_parts(line))),
+            },
         }
     }
+}
+
+/// A line that is not all UTF-8 (a byte an attacker slipped into a user name or URL
+/// must not hide the rest of the line): the generic extractor over each valid part.
+fn valid_parts(line: &[u8]) -> Event<'_> {
+    let mut ev = Event::new("text");
+    for chunk in line.utf8_chunks() {
+        text::extract_into(chunk.valid(), &mut ev);
+    }
+    ev
 }
 
 /// A JSON string or nothing: any other JSON value (number, object, ...) reads as `None`
