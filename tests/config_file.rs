@@ -289,3 +289,30 @@ fn bom_crlf_and_missing_final_newline_change_nothing() {
     assert_eq!(shape(&c), shape(&plain));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn every_literal_secret_makes_a_readable_file_warn_and_none_is_echoed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for yaml in [
+        "cache: { url: \"postgresql://ana@db.example/intel\", password: \"pw-9Zq\" }\n",
+        "cache: { url: \"postgresql://ana:pw-9Zq@db.example/intel\" }\n",
+        "sources:\n  - { name: isac, kind: taxii, url: \"https://taxii.example/api1/\", collection: \"c1\", auth: { user: ana, password: \"pw-9Zq\" } }\n",
+    ] {
+        let p = dir.path().join("c.yaml");
+        std::fs::write(&p, yaml).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let c = Config::from_file(&p, &no_env, &kinds()).unwrap();
+        assert!(
+            c.warnings.iter().any(|w| w.contains("chmod 600")),
+            "{yaml}: {:?}",
+            c.warnings
+        );
+        assert!(!format!("{:?}", c.warnings).contains("pw-9Zq"));
+    }
+    // A URL with credentials in an error is shown without them.
+    let e = err("http: { proxy: \"ftp://ana:pw-9Zq@proxy.example:21\" }\n");
+    assert!(!e.contains("pw-9Zq"), "{e}");
+    assert!(e.contains("must start with http"), "{e}");
+}

@@ -243,18 +243,35 @@ impl Config {
             schema::with_kinds(kinds, || serde_norway::from_str(text))
                 .map_err(|e| yaml_error(path, text, &e))?
         };
+        // Every secret written as a literal counts: API keys, the store's password (or
+        // one inside its URL), and sources' credentials.
+        let literal = |k: &Option<String>| {
+            k.as_deref()
+                .is_some_and(|v| !v.trim().is_empty() && !v.trim().starts_with(secret::ENV_PREFIX))
+        };
+        let url_has_password = raw
+            .cache
+            .url
+            .as_deref()
+            .and_then(|u| u.parse::<tokio_postgres::Config>().ok())
+            .is_some_and(|c| c.get_password().is_some());
+        let source_secrets = raw.sources.iter().flat_map(|s| &s.0).any(|s| {
+            s.auth
+                .as_ref()
+                .is_some_and(|a| literal(&a.password) || literal(&a.bearer))
+        });
         let keys_in_file = [
             &raw.api_keys.alien_vault,
             &raw.api_keys.alient_vault,
             &raw.api_keys.virus_total,
             &raw.api_keys.abuse_ch,
             &raw.api_keys.misp,
+            &raw.cache.password,
         ]
         .into_iter()
-        .any(|k| {
-            k.as_deref()
-                .is_some_and(|v| !v.trim().is_empty() && !v.trim().starts_with(secret::ENV_PREFIX))
-        });
+        .any(literal)
+            || url_has_password
+            || source_secrets;
         let cache_path = raw.cache.path.clone();
         let postgres = postgres::postgres_config(&raw.cache, env).map_err(|(field, message)| {
             ConfigError::Invalid {

@@ -368,7 +368,20 @@ impl<'de> Deserialize<'de> for HttpUrl {
 }
 
 pub fn parse_http_url(s: &str) -> Result<Url, String> {
-    let shown = crate::model::sanitize::one_line(s, 120);
+    // Credentials written into the URL (`socks5://user:pw@proxy`) are not repeated.
+    let shown = match Url::parse(s.trim()) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            crate::model::sanitize::one_line(u.as_str(), 120)
+        }
+        _ => match s.split_once('@') {
+            Some((creds, rest)) if creds.contains(':') => {
+                let scheme = creds.split_once("://").map_or("", |(sch, _)| sch);
+                crate::model::sanitize::one_line(&format!("{scheme}://***@{rest}"), 120)
+            }
+            _ => crate::model::sanitize::one_line(s, 120),
+        },
+    };
     let url = Url::parse(s.trim()).map_err(|e| format!("bad URL `{shown}`: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("URL `{shown}` must start with http:// or https://"));
