@@ -221,7 +221,7 @@ impl Config {
         })?;
         let mut cfg = Config::from_yaml(&text, path, env, kinds)?;
         if cfg.keys_in_file
-            && let Some(w) = permission_warning(path)
+            && let Some(w) = secret::permission_warning(path)
         {
             cfg.config.warnings.push(w);
         }
@@ -243,35 +243,7 @@ impl Config {
             schema::with_kinds(kinds, || serde_norway::from_str(text))
                 .map_err(|e| yaml_error(path, text, &e))?
         };
-        // Every secret written as a literal counts: API keys, the store's password (or
-        // one inside its URL), and sources' credentials.
-        let literal = |k: &Option<String>| {
-            k.as_deref()
-                .is_some_and(|v| !v.trim().is_empty() && !v.trim().starts_with(secret::ENV_PREFIX))
-        };
-        let url_has_password = raw
-            .cache
-            .url
-            .as_deref()
-            .and_then(|u| u.parse::<tokio_postgres::Config>().ok())
-            .is_some_and(|c| c.get_password().is_some());
-        let source_secrets = raw.sources.iter().flat_map(|s| &s.0).any(|s| {
-            s.auth
-                .as_ref()
-                .is_some_and(|a| literal(&a.password) || literal(&a.bearer))
-        });
-        let keys_in_file = [
-            &raw.api_keys.alien_vault,
-            &raw.api_keys.alient_vault,
-            &raw.api_keys.virus_total,
-            &raw.api_keys.abuse_ch,
-            &raw.api_keys.misp,
-            &raw.cache.password,
-        ]
-        .into_iter()
-        .any(literal)
-            || url_has_password
-            || source_secrets;
+        let keys_in_file = secret::written_in(&raw);
         let cache_path = raw.cache.path.clone();
         let postgres = postgres::postgres_config(&raw.cache, env).map_err(|(field, message)| {
             ConfigError::Invalid {
@@ -587,24 +559,4 @@ fn builtin_sources(kinds: &[SourceKind]) -> Vec<RawSource> {
             })
         })
         .collect()
-}
-
-/// A warning when a config file holding keys can be read by other users.
-#[cfg(unix)]
-fn permission_warning(path: &Path) -> Option<String> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode();
-    (mode & 0o077 != 0).then(|| {
-        format!(
-            "config {} holds API keys and is readable by other users (mode {:o}); run: chmod 600 {}",
-            path.display(),
-            mode & 0o777,
-            path.display()
-        )
-    })
-}
-
-#[cfg(not(unix))]
-fn permission_warning(_path: &Path) -> Option<String> {
-    None
 }

@@ -6,6 +6,7 @@
 //! message; only the variable's name is.
 
 use std::fmt;
+use std::path::Path;
 
 use secrecy::SecretString;
 
@@ -93,6 +94,58 @@ impl fmt::Debug for SourceAuth {
             SourceAuth::Bearer(_) => f.write_str("Bearer(set)"),
         }
     }
+}
+
+/// Whether the file holds any secret written as a literal (not `env:`): API keys, the
+/// store's password or one inside its URL, and sources' credentials.
+pub(super) fn written_in(raw: &super::schema::RawConfig) -> bool {
+    let literal = |k: &Option<String>| {
+        k.as_deref()
+            .is_some_and(|v| !v.trim().is_empty() && !v.trim().starts_with(ENV_PREFIX))
+    };
+    let url_has_password = raw
+        .cache
+        .url
+        .as_deref()
+        .and_then(|u| u.parse::<tokio_postgres::Config>().ok())
+        .is_some_and(|c| c.get_password().is_some());
+    let source_secrets = raw.sources.iter().flat_map(|s| &s.0).any(|s| {
+        s.auth
+            .as_ref()
+            .is_some_and(|a| literal(&a.password) || literal(&a.bearer))
+    });
+    [
+        &raw.api_keys.alien_vault,
+        &raw.api_keys.alient_vault,
+        &raw.api_keys.virus_total,
+        &raw.api_keys.abuse_ch,
+        &raw.api_keys.misp,
+        &raw.cache.password,
+    ]
+    .into_iter()
+    .any(literal)
+        || url_has_password
+        || source_secrets
+}
+
+/// A warning when a config file holding keys can be read by other users.
+#[cfg(unix)]
+pub(super) fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "config {} holds API keys and is readable by other users (mode {:o}); run: chmod 600 {}",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+pub(super) fn permission_warning(_path: &Path) -> Option<String> {
+    None
 }
 
 #[cfg(test)]
