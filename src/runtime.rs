@@ -361,6 +361,9 @@ async fn load_store(
             Err(e) => Msg::CacheFailed(e.to_string()),
         };
         let _ = tx.send(msg);
+        if store.read_only() {
+            let _ = tx.send(Msg::StoreReadOnly);
+        }
     }
 }
 

@@ -393,3 +393,66 @@ async fn a_snapshot_saved_while_the_server_is_away_is_written_when_it_is_back() 
     }
     assert_eq!(values(&back), ["192.0.2.1", "192.0.2.2"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_that_may_only_read_reads_and_knows_it() {
+    let Some((pg, url)) = common::pg::fresh("read_only_role").await else {
+        return;
+    };
+    let writer = PgStore::new(&pg).unwrap();
+    writer
+        .save(snapshot(
+            "feodo",
+            vec![s(IndicatorType::Ipv4, "192.0.2.7", "x")],
+            t(0),
+        ))
+        .await
+        .1
+        .unwrap();
+    assert!(!writer.read_only());
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let role = format!(
+        "ro_{}_{:06x}",
+        std::process::id(),
+        fastrand::u32(..0xff_ffff)
+    );
+    let schema: String = client
+        .query_one("SELECT current_schema()::TEXT", &[])
+        .await
+        .unwrap()
+        .get(0);
+    client
+        .batch_execute(&format!(
+            "CREATE ROLE {role} NOLOGIN; GRANT USAGE ON SCHEMA {schema} TO {role};
+             GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role};"
+        ))
+        .await
+        .unwrap();
+    use secrecy::ExposeSecret;
+    let ro = intellisiem::config::PostgresConfig {
+        url: secrecy::SecretString::from(format!(
+            "{}%20-c%20role%3D{role}",
+            pg.url.expose_secret()
+        )),
+        password: None,
+    };
+    let reader = PgStore::new(&ro).unwrap();
+    assert_eq!(
+        values(&reader.load_source("feodo".into()).await.unwrap()),
+        ["192.0.2.7"]
+    );
+    assert!(reader.read_only(), "the role's missing rights are noticed");
+    let e = reader
+        .save(snapshot("feodo", vec![], t(60)))
+        .await
+        .1
+        .unwrap_err();
+    assert!(e.to_string().contains("read-only"), "{e}");
+    drop(reader);
+    let _ = client
+        .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
+        .await;
+}

@@ -144,6 +144,8 @@ pub enum Msg {
     CacheFailed(String),
     /// A server-backed store does not answer now; the runtime keeps trying.
     StoreUnreachable(String),
+    /// The store answers, but this role may only read it.
+    StoreReadOnly,
     /// Another process sharing the store saved a new snapshot of `source`.
     SharedSnapshot {
         source: String,
@@ -162,6 +164,8 @@ pub enum CacheState {
     Failed(String),
     /// A server-backed store does not answer; it is retried in the background.
     Retrying,
+    /// The store can be read but this role may not write it.
+    ReadOnly,
 }
 
 /// Work for the runtime.
@@ -397,6 +401,10 @@ impl App {
                     text: format!("{why}; retrying in the background"),
                 });
                 self.cache = CacheState::Retrying;
+                self.dirty = true;
+            }
+            Msg::StoreReadOnly => {
+                self.cache = CacheState::ReadOnly;
                 self.dirty = true;
             }
             Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),

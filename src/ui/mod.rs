@@ -16,7 +16,7 @@ pub mod table;
 pub mod theme;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -95,6 +95,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         crate::app::CacheState::Retrying => {
             spans.push(Span::styled(" · store unreachable, retrying", theme.warn()))
+        }
+        crate::app::CacheState::ReadOnly => {
+            spans.push(Span::styled(" · read-only store", theme.warn()))
         }
         _ => {}
     }

@@ -13,7 +13,7 @@ use crate::model::IndicatorType;
 use crate::net::NetError;
 use crate::sources::FetchError;
 
-fn screen(app: &mut App, w: u16, h: u16) -> String {
+pub(crate) fn screen(app: &mut App, w: u16, h: u16) -> String {
     let _ = app.update(Msg::Resize {
         width: w,
         height: h,

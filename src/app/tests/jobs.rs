@@ -345,3 +345,12 @@ fn a_snapshot_another_process_saved_replaces_the_rows_and_delays_the_fetch() {
     assert_eq!(a.sources[0].count, 2);
     assert_eq!(a.sources[0].last_ok, Some(t(30)));
 }
+
+#[test]
+fn a_read_only_store_shows_in_the_header() {
+    let mut a = app();
+    let _ = a.update(Msg::StoreReadOnly);
+    assert_eq!(a.cache, CacheState::ReadOnly);
+    let text = crate::ui::tests::screen(&mut a, 100, 30);
+    assert!(text.contains("read-only store"), "{text}");
+}

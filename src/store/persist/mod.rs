@@ -148,6 +148,11 @@ pub trait SnapshotStore: Send + Sync {
         false
     }
 
+    /// Whether this process may only read the store (known once a call has reached it).
+    fn read_only(&self) -> bool {
+        false
+    }
+
     /// Asks to fetch `source` for up to `ttl`. A store used by one process always grants.
     fn lease(
         &self,

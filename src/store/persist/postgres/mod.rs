@@ -50,7 +50,8 @@ pub struct PgStore {
     /// Who this process is, in leases, the fetch history and `NOTIFY` payloads:
     /// `user@host pid N #random`.
     holder: String,
-    schema: OnceCell<()>,
+    /// Set once the schema is in place: whether this role may only read.
+    schema: OnceCell<bool>,
     /// Snapshots that could not be written while the server was away, by source.
     pending: std::sync::Mutex<HashMap<String, Prepared>>,
 }
@@ -143,7 +144,25 @@ impl PgStore {
             ))
         })?;
         self.schema
-            .get_or_try_init(|| schema::migrate(&mut client, &self.shown))
+            .get_or_try_init(|| async {
+                schema::migrate(&mut client, &self.shown).await?;
+                let writable: bool = client
+                    .query_one(
+                        "SELECT has_table_privilege(current_schema() || '.chunks', 'INSERT')",
+                        &[],
+                    )
+                    .await
+                    .ok()
+                    .and_then(|r| r.try_get(0).ok())
+                    .unwrap_or(true);
+                if !writable {
+                    tracing::warn!(
+                        "store {} is read-only for this role: snapshots are not saved",
+                        self.shown
+                    );
+                }
+                Ok::<bool, PersistError>(!writable)
+            })
             .await?;
         Ok(client)
     }
@@ -213,6 +232,10 @@ impl SnapshotStore for PgStore {
 
     fn is_shared(&self) -> bool {
         true
+    }
+
+    fn read_only(&self) -> bool {
+        self.schema.get().copied().unwrap_or(false)
     }
 
     fn metas(&self) -> BoxFuture<'_, Result<HashMap<String, SourceMeta>, PersistError>> {
