@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use super::SkipReason;
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
-use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::time::parse_secs;
 use crate::model::{IndicatorType, Observation};
@@ -96,18 +95,8 @@ pub static KIND: KindInfo = KindInfo {
     fields: &[],
 };
 
-/// The `cisa_kev` kind's driver.
-pub struct CisaKev;
-
-impl super::registry::Driver for CisaKev {
-    fn info(&self) -> &'static KindInfo {
-        &KIND
-    }
-
-    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
-        parse(body)
-    }
-}
+/// The `cisa_kev` kind's driver: one document, read by [`parse`].
+pub static DRIVER: super::registry::Dump = super::registry::Dump { info: &KIND, parse };
 
 #[cfg(test)]
 mod tests {

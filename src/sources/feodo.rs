@@ -7,7 +7,6 @@
 use serde::Deserialize;
 
 use super::{BatchBuilder, ParseError, ParsedBatch, SkipReason, lenient};
-use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::indicator::detect;
 use crate::model::time::parse_secs;
@@ -79,18 +78,8 @@ pub static KIND: KindInfo = KindInfo {
     fields: &[],
 };
 
-/// The `feodo` kind's driver.
-pub struct Feodo;
-
-impl super::registry::Driver for Feodo {
-    fn info(&self) -> &'static KindInfo {
-        &KIND
-    }
-
-    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
-        parse(body)
-    }
-}
+/// The `feodo` kind's driver: one document, read by [`parse`].
+pub static DRIVER: super::registry::Dump = super::registry::Dump { info: &KIND, parse };
 
 #[cfg(test)]
 mod tests {

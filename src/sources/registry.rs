@@ -50,6 +50,23 @@ pub trait Driver: Send + Sync {
     }
 }
 
+/// The driver of a kind that is one document at one URL, downloaded conditionally and
+/// read by a pure parser: all a dump kind needs to declare.
+pub struct Dump {
+    pub info: &'static KindInfo,
+    pub parse: fn(&[u8]) -> Result<ParsedBatch, ParseError>,
+}
+
+impl Driver for Dump {
+    fn info(&self) -> &'static KindInfo {
+        self.info
+    }
+
+    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
+        (self.parse)(body)
+    }
+}
+
 /// Asking a service about one value (enrichment).
 pub trait Lookup: Send + Sync {
     /// Whether the service can look up a value of type `kind`.
@@ -72,12 +89,12 @@ pub static DRIVERS: &[&dyn Driver] = &[
     &super::otx::Otx,
     &super::virustotal::VirusTotal,
     &super::urlhaus::Urlhaus,
-    &super::feodo::Feodo,
+    &super::feodo::DRIVER,
     &super::threatfox::Threatfox,
-    &super::cisa_kev::CisaKev,
+    &super::cisa_kev::DRIVER,
     &super::plain_list::PlainList,
-    &super::spamhaus_drop::SpamhausDrop,
-    &super::sslbl::Sslbl,
+    &super::spamhaus_drop::DRIVER,
+    &super::sslbl::DRIVER,
     &super::taxii::Taxii,
     &super::misp_feed::MispFeed,
     &super::misp::Misp,

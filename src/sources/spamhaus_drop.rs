@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::SkipReason;
 use super::{BatchBuilder, ParseError, ParsedBatch, lenient};
-use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::{IndicatorType, Observation};
 
@@ -87,18 +86,8 @@ pub static KIND: KindInfo = KindInfo {
     fields: &[],
 };
 
-/// The `spamhaus_drop` kind's driver.
-pub struct SpamhausDrop;
-
-impl super::registry::Driver for SpamhausDrop {
-    fn info(&self) -> &'static KindInfo {
-        &KIND
-    }
-
-    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
-        parse(body)
-    }
-}
+/// The `spamhaus_drop` kind's driver: one document, read by [`parse`].
+pub static DRIVER: super::registry::Dump = super::registry::Dump { info: &KIND, parse };
 
 #[cfg(test)]
 mod tests {

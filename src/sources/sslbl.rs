@@ -7,7 +7,6 @@
 //! in UTC) per line. Columns are taken by the header's names when it is there.
 
 use super::{BatchBuilder, ParseError, ParsedBatch, SkipReason};
-use crate::config::SourceSpec;
 use crate::config::kind::{KeyUse, KindInfo, minutes};
 use crate::model::indicator::detect;
 use crate::model::time::parse_secs;
@@ -124,18 +123,8 @@ pub static KIND: KindInfo = KindInfo {
     fields: &[],
 };
 
-/// The `sslbl` kind's driver.
-pub struct Sslbl;
-
-impl super::registry::Driver for Sslbl {
-    fn info(&self) -> &'static KindInfo {
-        &KIND
-    }
-
-    fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
-        parse(body)
-    }
-}
+/// The `sslbl` kind's driver: one document, read by [`parse`].
+pub static DRIVER: super::registry::Dump = super::registry::Dump { info: &KIND, parse };
 
 #[cfg(test)]
 mod tests {
