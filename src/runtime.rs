@@ -38,8 +38,8 @@ pub enum RuntimeError {
 fn init_logging() {
     use tracing_subscriber::prelude::*;
     let _ = tracing_subscriber::registry()
-        .with(crate::logging::filter("warn,intellisiem=info"))
-        .with(tui_logger::TuiTracingSubscriberLayer)
+        .with(tui_logger::TuiTracingSubscriberLayer.with_filter(crate::logging::pane_filter()))
+        .with(crate::logging::file_layer())
         .try_init();
     // No `init_logger`: its thread wakes every 10 ms to move events, which is most of
     // what an idle dashboard would cost. Events wait in the hot buffer instead, and the
@@ -73,6 +73,7 @@ pub enum Source {
 pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
     let started = Instant::now();
     init_logging();
+    crate::logging::attach_config(&config);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

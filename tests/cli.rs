@@ -526,3 +526,77 @@ async fn a_cache_from_a_newer_version_is_refused_not_overwritten() {
     );
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+/// Warnings outlive the run: they are appended to `$XDG_STATE_HOME/intellisiem/
+/// intellisiem.log` (or `log_file:`); `log_file: none` writes none; `sources`
+/// names the file.
+#[test]
+fn warnings_are_kept_in_the_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    // A source that cannot be reached: its failure is a warning.
+    let cfg = home.join("config.yaml");
+    std::fs::write(
+        &cfg,
+        "http: { retries: 0 }\nsources:\n  - { name: gone, kind: plain_list, url: \"http://127.0.0.1:9/\" }\n",
+    )
+    .unwrap();
+    let out = common::clean_bin(home)
+        .args(["fetch", "--no-cache", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log = home.join(".local/state/intellisiem/intellisiem.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("WARN") && text.contains("gone"), "{text}");
+
+    let listed = common::clean_bin(home)
+        .args(["sources", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains(&format!("log file: {}", log.display())),
+        "{listed}"
+    );
+
+    let elsewhere = home.join("logs/mine.log");
+    std::fs::write(
+        &cfg,
+        format!(
+            "log_file: {}\nhttp: {{ retries: 0 }}\nsources:\n  - {{ name: gone, kind: plain_list, url: \"http://127.0.0.1:9/\" }}\n",
+            elsewhere.display()
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(&log).unwrap();
+    common::clean_bin(home)
+        .args(["fetch", "--no-cache", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&elsewhere)
+            .unwrap()
+            .contains("gone")
+    );
+    assert!(!log.exists(), "`log_file:` replaces the default");
+
+    std::fs::write(
+        &cfg,
+        "log_file: none\nhttp: { retries: 0 }\nsources:\n  - { name: gone, kind: plain_list, url: \"http://127.0.0.1:9/\" }\n",
+    )
+    .unwrap();
+    std::fs::remove_file(&elsewhere).unwrap();
+    common::clean_bin(home)
+        .args(["fetch", "--no-cache", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(
+        !log.exists() && !elsewhere.exists(),
+        "`log_file: none` writes no file"
+    );
+}

@@ -134,6 +134,14 @@ async fn no_key_appears_in_any_output_log_export_or_cache() {
         scan("stdout", &out.stdout);
         scan("stderr", &out.stderr);
     }
+    // The log file: every run above appended its warnings and trace lines to it.
+    let log = dir.path().join(".local/state/intellisiem/intellisiem.log");
+    let text = std::fs::read(&log).unwrap();
+    assert!(
+        String::from_utf8_lossy(&text).lines().count() > 100,
+        "the log file holds the runs' lines"
+    );
+    scan("the log file", &text);
     // The cache, WAL included.
     let cache_dir = dir.path().join(".local/share/intellisiem");
     let mut scanned = 0;

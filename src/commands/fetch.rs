@@ -131,6 +131,20 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         ),
     };
     print_summary(&runs, store.len(), started.elapsed().as_secs_f64(), args);
+    for r in &runs {
+        if let RunOutcome::Failed(e) = &r.outcome {
+            let kept = if r.stale.is_some() {
+                " (exported its last good snapshot)"
+            } else {
+                ""
+            };
+            crate::logging::record_warning(&format!(
+                "fetch {}: {}{kept}",
+                one_line(&r.name, 60),
+                one_line(&e.to_string(), 300)
+            ));
+        }
+    }
     let failed = runs
         .iter()
         .any(|r| matches!(r.outcome, RunOutcome::Failed(_)));

@@ -82,6 +82,7 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, u8> {
             for w in &c.warnings {
                 eprintln!("warning: {w}");
             }
+            crate::logging::attach_config(&c);
             Ok(c)
         }
         Err(e) => {

@@ -116,6 +116,11 @@ pub fn render_history(
 /// The listing, one source per line. Keys appear only as `set` / `missing`.
 pub fn render(config: &Config) -> String {
     let mut s = format!("config: {}\n", config.origin);
+    let log = config.log_file.as_ref().map_or_else(
+        || "none".to_string(),
+        |p| crate::model::sanitize::sanitize(&p.display().to_string()).into_owned(),
+    );
+    s.push_str(&format!("log file: {log}\n"));
     let width = config
         .sources
         .iter()

@@ -5,6 +5,7 @@
 //! sources: command line > environment > file > default. Per-kind defaults (URLs,
 //! refresh, lookback, page size) live with each kind's [`super::kind::KindInfo`].
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{HttpConfig, RateLimitConfig};
@@ -26,6 +27,20 @@ pub const RETENTION: Duration = Duration::from_secs(30 * 86_400);
 /// Warninglist paths used when the config names none: only the built-in list applies.
 pub fn warninglists() -> Vec<String> {
     Vec::new()
+}
+
+/// `$XDG_STATE_HOME/intellisiem/intellisiem.log` (else `~/.local/state/...`): where
+/// warnings and errors are kept when the config names no `log_file`.
+pub fn log_file(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    env("XDG_STATE_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        })
+        .map(|d| d.join("intellisiem").join("intellisiem.log"))
 }
 
 /// The most `http.retries` may be set to.

@@ -175,6 +175,9 @@ pub struct Config {
     /// MISP-format warninglist files or folders `match` filters indicators through, on top
     /// of the built-in list (config key `warninglists:`; default none).
     pub warninglists: Vec<PathBuf>,
+    /// The file every warning and error is appended to (config key `log_file:`; default
+    /// `$XDG_STATE_HOME/intellisiem/intellisiem.log`; `None` with `log_file: none`).
+    pub log_file: Option<PathBuf>,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -456,6 +459,12 @@ fn build(
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
 
+    let log_file = match raw.log_file.as_deref().map(str::trim) {
+        None | Some("") | Some("default") => defaults::log_file(env),
+        Some("none") | Some("off") => None,
+        Some(p) => Some(PathBuf::from(p)),
+    };
+
     Config {
         origin,
         keys,
@@ -463,6 +472,7 @@ fn build(
         http,
         sources,
         warninglists,
+        log_file,
         warnings,
     }
 }

@@ -148,6 +148,56 @@ pub(super) fn permission_warning(_path: &Path) -> Option<String> {
     None
 }
 
+impl super::Config {
+    /// Every secret value the config holds (API keys, source credentials, the shared
+    /// store's password and URL credentials), for redaction from text that leaves the
+    /// program (the log file). Holds secrets: never show it.
+    pub fn secret_values(&self) -> Vec<String> {
+        use secrecy::ExposeSecret;
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |s: &SecretString| out.push(s.expose_secret().to_string());
+        for k in [
+            &self.keys.otx,
+            &self.keys.virustotal,
+            &self.keys.abuse_ch,
+            &self.keys.misp,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add(k);
+        }
+        for spec in &self.sources {
+            match &spec.auth {
+                Some(SourceAuth::Basic { password, .. }) => add(password),
+                Some(SourceAuth::Bearer(t)) => add(t),
+                None => {}
+            }
+        }
+        if let Some(pg) = &self.cache.postgres {
+            if let Some(p) = &pg.password {
+                add(p);
+            }
+            let written = pg.url.expose_secret();
+            if let Ok(parsed) = written.parse::<tokio_postgres::Config>()
+                && let Some(p) = parsed.get_password()
+            {
+                out.push(String::from_utf8_lossy(p).into_owned());
+            }
+            if let Ok(url) = url::Url::parse(written)
+                && let Some(p) = url.password()
+            {
+                out.push(p.to_string());
+            }
+        }
+        // Short values would redact ordinary words; `scrub` ignores them too.
+        out.retain(|s| s.len() >= 4);
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out.dedup();
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,6 +150,7 @@ pub fn clean_bin(home: &Path) -> assert_cmd::Command {
     c.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
         .current_dir(home);
     c
 }
