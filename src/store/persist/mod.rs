@@ -12,6 +12,7 @@
 //! decided here too ([`location`], [`open`]).
 
 mod codec;
+mod decode;
 pub mod postgres;
 pub mod sqlite;
 mod sqlite_store;

@@ -17,9 +17,9 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::codec::{CHUNK_ROWS, TYPE_CODES, decode_chunk, encode_chunk, type_of};
+use super::codec::{CHUNK_ROWS, TYPE_CODES, encode_chunk, type_of};
+use super::decode::{Chunk, decode_all};
 use super::{CachedSource, PersistError, SourceMeta};
-use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 use migrate::{MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, SCHEMA_V1, rows_to_chunks};
@@ -293,11 +293,8 @@ impl Sqlite {
         }
         let count = if incremental {
             // Other groups of the source stay stored; count every key once.
-            let mut all = Vec::new();
-            read_chunks(&tx, Some(source), &mut Interner::new(), &mut |_, s| {
-                all.push(s)
-            })
-            .map_err(e)?;
+            let blobs = read_chunks(&tx, Some(source)).map_err(e)?;
+            let all: Vec<Sighting> = decode_blobs(&blobs).flat_map(|(_, s)| s).collect();
             distinct_keys(all.iter())
         } else {
             distinct_keys(groups.iter().flat_map(|g| g.sightings.iter()))
@@ -395,20 +392,14 @@ impl Sqlite {
     /// Every stored source's snapshot.
     pub fn load_all(&self) -> Result<Vec<CachedSource>, PersistError> {
         let metas = self.metas()?;
-        let mut strings = Interner::new();
+        let blobs = read_chunks(&self.conn, None).map_err(|e| self.err(e))?;
         let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
-        read_chunks(
-            &self.conn,
-            None,
-            &mut strings,
-            &mut |source, s| match by_source.get_mut(source) {
-                Some(v) => v.push(s),
-                None => {
-                    by_source.insert(source.to_string(), vec![s]);
-                }
-            },
-        )
-        .map_err(|e| self.err(e))?;
+        for (name, sightings) in decode_blobs(&blobs) {
+            by_source
+                .entry(name.to_string())
+                .or_default()
+                .extend(sightings);
+        }
         let mut out: Vec<CachedSource> = metas
             .into_iter()
             .map(|(name, meta)| CachedSource {
@@ -423,15 +414,8 @@ impl Sqlite {
 
     /// One source's snapshot (all its groups).
     pub fn load_source(&self, source: &str) -> Result<Vec<Sighting>, PersistError> {
-        let mut out = Vec::new();
-        read_chunks(
-            &self.conn,
-            Some(source),
-            &mut Interner::new(),
-            &mut |_, s| out.push(s),
-        )
-        .map_err(|e| self.err(e))?;
-        Ok(out)
+        let blobs = read_chunks(&self.conn, Some(source)).map_err(|e| self.err(e))?;
+        Ok(decode_blobs(&blobs).flat_map(|(_, s)| s).collect())
     }
 
     /// Drops the groups no source has delivered for `retention`; returns how many
@@ -482,15 +466,11 @@ fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -> usize {
     keys.len()
 }
 
-/// Reads the chunks of `source` (or of every source), in order, handing each sighting
-/// with its source to `each`. A chunk that does not decode is skipped with a warning:
-/// the rest of the store stays readable.
+/// The chunks of `source` (or of every source), in order, as (source, bytes).
 fn read_chunks(
     conn: &Connection,
     source: Option<&str>,
-    strings: &mut Interner,
-    each: &mut dyn FnMut(&str, Sighting),
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     let sql = match source {
         Some(_) => "SELECT source, data FROM chunks WHERE source = ?1 ORDER BY grp, seq",
         None => "SELECT source, data FROM chunks ORDER BY source, grp, seq",
@@ -500,26 +480,24 @@ fn read_chunks(
         Some(s) => stmt.query(params![s])?,
         None => stmt.query([])?,
     };
-    let mut batch = Vec::new();
+    let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let name: String = r.get(0)?;
-        let data = r.get_ref(1)?.as_blob().unwrap_or_default();
-        match decode_chunk(data, strings, &mut batch) {
-            Ok(0) => {}
-            Ok(n) => tracing::warn!(
-                "cache: skipped {n} unreadable rows of `{}`",
-                crate::model::sanitize::one_line(&name, 40)
-            ),
-            Err(e) => tracing::warn!(
-                "cache: a chunk of `{}` is unreadable: {e}",
-                crate::model::sanitize::one_line(&name, 40)
-            ),
-        }
-        for s in batch.drain(..) {
-            each(&name, s);
-        }
+        let data = r.get_ref(1)?.as_blob().unwrap_or_default().to_vec();
+        out.push((name, data));
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Decodes chunks read by [`read_chunks`] on every core; a chunk that does not decode is
+/// skipped with a warning: the rest of the store stays readable.
+fn decode_blobs(blobs: &[(String, Vec<u8>)]) -> impl Iterator<Item = (&str, Vec<Sighting>)> {
+    let chunks: Vec<Chunk<'_>> = blobs
+        .iter()
+        .map(|(source, data)| Chunk { source, data })
+        .collect();
+    let decoded = decode_all(&chunks, "cache");
+    blobs.iter().map(|(s, _)| s.as_str()).zip(decoded)
 }
 
 enum TryOpen {

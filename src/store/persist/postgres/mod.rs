@@ -26,10 +26,9 @@ use jiff::Timestamp;
 use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
-use super::codec::decode_chunk;
+use super::decode::{Chunk, decode_all};
 use super::{CachedSource, LeaseState, PersistError, Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
-use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 pub use schema::PG_SCHEMA_VERSION;
@@ -369,15 +368,22 @@ impl SnapshotStore for PgStore {
                 )
                 .await
                 .map_err(|e| classify(&self.shown, e))?;
-            let mut strings = Interner::new();
+            let chunks: Vec<Chunk<'_>> = rows
+                .iter()
+                .filter_map(|r| {
+                    Some(Chunk {
+                        source: r.try_get::<_, &str>(0).ok()?,
+                        data: r.try_get::<_, &[u8]>(1).ok()?,
+                    })
+                })
+                .collect();
+            let decoded = decode_all(&chunks, "store");
             let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
-            for r in rows {
-                let (Ok(name), Ok(data)) = (r.try_get::<_, String>(0), r.try_get::<_, &[u8]>(1))
-                else {
-                    continue;
-                };
-                let out = by_source.entry(name.clone()).or_default();
-                decode_logged(&name, data, &mut strings, out);
+            for (c, sightings) in chunks.iter().zip(decoded) {
+                by_source
+                    .entry(c.source.to_string())
+                    .or_default()
+                    .extend(sightings);
             }
             let mut out: Vec<CachedSource> = metas
                 .into_iter()
@@ -402,14 +408,16 @@ impl SnapshotStore for PgStore {
                 )
                 .await
                 .map_err(|e| classify(&self.shown, e))?;
-            let mut strings = Interner::new();
-            let mut out = Vec::new();
-            for r in rows {
-                if let Ok(data) = r.try_get::<_, &[u8]>(0) {
-                    decode_logged(&source, data, &mut strings, &mut out);
-                }
-            }
-            Ok(out)
+            let chunks: Vec<Chunk<'_>> = rows
+                .iter()
+                .filter_map(|r| {
+                    Some(Chunk {
+                        source: &source,
+                        data: r.try_get::<_, &[u8]>(0).ok()?,
+                    })
+                })
+                .collect();
+            Ok(decode_all(&chunks, "store").into_iter().flatten().collect())
         })
     }
 
@@ -539,23 +547,4 @@ pub(super) fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -
     keys.sort_unstable();
     keys.dedup();
     keys.len()
-}
-
-pub(super) fn decode_logged(
-    source: &str,
-    data: &[u8],
-    strings: &mut Interner,
-    out: &mut Vec<Sighting>,
-) {
-    match decode_chunk(data, strings, out) {
-        Ok(0) => {}
-        Ok(n) => tracing::warn!(
-            "store: skipped {n} unreadable rows of `{}`",
-            crate::model::sanitize::one_line(source, 40)
-        ),
-        Err(e) => tracing::warn!(
-            "store: a chunk of `{}` is unreadable: {e}",
-            crate::model::sanitize::one_line(source, 40)
-        ),
-    }
 }

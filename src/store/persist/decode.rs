@@ -1,0 +1,120 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Decoding a whole store's chunks on every core: a warm start reads 1,000,000
+//! sightings, and decoding them (LZ4, postcard, one value string each) is most of the
+//! load's time. The chunks are split into one contiguous run per thread, each thread
+//! with its own string interner, and the results come back in the chunks' order.
+
+use super::codec::decode_chunk;
+use crate::model::Sighting;
+use crate::model::intern::Interner;
+
+/// One stored chunk: the source it belongs to and its bytes.
+pub(super) struct Chunk<'a> {
+    pub source: &'a str,
+    pub data: &'a [u8],
+}
+
+/// More threads than this gain nothing on the loads measured (BENCHMARKS.md).
+const MAX_THREADS: usize = 4;
+
+/// Below this many chunks one thread is quicker than starting others.
+const PARALLEL_FROM: usize = 8;
+
+/// Decodes `chunks`, in order: one vector of sightings per chunk. A chunk that does not
+/// decode, or rows within it that do not, are skipped with a warning naming the source
+/// (`what` names the store: "cache", "store").
+pub(super) fn decode_all(chunks: &[Chunk<'_>], what: &str) -> Vec<Vec<Sighting>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS);
+    if threads < 2 || chunks.len() < PARALLEL_FROM {
+        return decode_run(chunks, what);
+    }
+    let per = chunks.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .chunks(per)
+            .map(|run| scope.spawn(move || decode_run(run, what)))
+            .collect();
+        let mut out = Vec::with_capacity(chunks.len());
+        for (h, run) in handles.into_iter().zip(chunks.chunks(per)) {
+            match h.join() {
+                Ok(decoded) => out.extend(decoded),
+                // A decoder that panicked: its chunks are lost, the rest is kept.
+                Err(_) => {
+                    tracing::warn!("{what}: {} chunks could not be decoded", run.len());
+                    out.extend(run.iter().map(|_| Vec::new()));
+                }
+            }
+        }
+        out
+    })
+}
+
+fn decode_run(run: &[Chunk<'_>], what: &str) -> Vec<Vec<Sighting>> {
+    let mut strings = Interner::new();
+    run.iter()
+        .map(|c| {
+            let mut out = Vec::new();
+            match decode_chunk(c.data, &mut strings, &mut out) {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    "{what}: skipped {n} unreadable rows of `{}`",
+                    crate::model::sanitize::one_line(c.source, 40)
+                ),
+                Err(e) => tracing::warn!(
+                    "{what}: a chunk of `{}` is unreadable: {e}",
+                    crate::model::sanitize::one_line(c.source, 40)
+                ),
+            }
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{IndicatorType, Observation};
+
+    fn sighting(i: usize) -> Sighting {
+        Sighting {
+            kind: IndicatorType::Domain,
+            value: format!("host{i}.evil.example").into(),
+            obs: Observation::default(),
+        }
+    }
+
+    #[test]
+    fn many_chunks_decode_in_order_and_a_bad_one_is_skipped() {
+        let mut blobs: Vec<(String, Vec<u8>)> = (0..40)
+            .map(|c| {
+                let rows: Vec<Sighting> = (c * 10..c * 10 + 10).map(sighting).collect();
+                (
+                    format!("s{}", c / 10),
+                    super::super::codec::encode_chunk(&rows),
+                )
+            })
+            .collect();
+        blobs[17].1 = vec![9, 9, 9];
+        let chunks: Vec<Chunk<'_>> = blobs
+            .iter()
+            .map(|(s, d)| Chunk { source: s, data: d })
+            .collect();
+        let out = decode_all(&chunks, "cache");
+        assert_eq!(out.len(), 40);
+        for (c, rows) in out.iter().enumerate() {
+            if c == 17 {
+                assert!(rows.is_empty());
+                continue;
+            }
+            let values: Vec<String> = rows.iter().map(|s| s.value.to_string()).collect();
+            let want: Vec<String> = (c * 10..c * 10 + 10)
+                .map(|i| format!("host{i}.evil.example"))
+                .collect();
+            assert_eq!(values, want, "chunk {c}");
+        }
+    }
+}
