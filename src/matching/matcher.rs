@@ -12,11 +12,12 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::{Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
 
 use super::extract::ValueKind;
 use super::keys::{self, HashKey};
+use super::prepare::{self, Key};
 use super::warninglist::Warninglists;
 use crate::model::IndicatorType;
 use crate::store::Store;
@@ -172,60 +173,15 @@ impl MatcherBuilder {
         m.urls.reserve(count(|k| k == IndicatorType::Url), |_| 0);
         m.emails
             .reserve(count(|k| k == IndicatorType::Email), |_| 0);
-        for mut meta in self.metas {
-            if let Some(list) = lists.suppresses(meta.kind, &meta.name) {
-                if let Some(n) = m.suppressed.get_mut(list) {
-                    *n += 1;
-                }
-                continue;
+        let mut rest = self.metas.into_iter();
+        loop {
+            let block: Vec<Meta> = rest.by_ref().take(prepare::BLOCK).collect();
+            if block.is_empty() {
+                break;
             }
-            let idx = m.metas.len() as u32;
-            let indexed = match meta.kind {
-                IndicatorType::Ipv4 | IndicatorType::Ipv6 => match keys::ip(&meta.name) {
-                    Some(IpAddr::V4(v4)) => m.v4.try_insert(u32::from(v4), idx).is_ok(),
-                    Some(IpAddr::V6(v6)) => m.v6.try_insert(u128::from(v6), idx).is_ok(),
-                    None => false,
-                },
-                IndicatorType::Cidr => match meta.name.parse::<IpNet>().map(|n| n.trunc()) {
-                    Ok(IpNet::V4(n)) => m.cidr4.insert(n, idx).is_none(),
-                    Ok(IpNet::V6(n)) => m.cidr6.insert(n, idx).is_none(),
-                    Err(_) => false,
-                },
-                IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => {
-                    match keys::hash(&meta.name) {
-                        Some(HashKey::Md5(k)) => m.md5.try_insert(k, idx).is_ok(),
-                        Some(HashKey::Sha1(k)) => m.sha1.try_insert(k, idx).is_ok(),
-                        Some(HashKey::Sha256(k)) => m.sha256.try_insert(k, idx).is_ok(),
-                        None => false,
-                    }
-                }
-                IndicatorType::Domain => match keys::domain(&meta.name) {
-                    Some(k) => {
-                        if *k != *meta.name {
-                            meta.name = Box::from(&*k);
-                        }
-                        m.insert_str(Table::Domain, idx, &meta.name)
-                    }
-                    None => false,
-                },
-                IndicatorType::Url => match keys::url(&meta.name) {
-                    Some(k) => {
-                        meta.name = k.key.into_boxed_str();
-                        m.insert_str(Table::Url, idx, &meta.name)
-                    }
-                    None => false,
-                },
-                IndicatorType::Email => match keys::email(&meta.name) {
-                    Some(k) => {
-                        meta.name = k.into_boxed_str();
-                        m.insert_str(Table::Email, idx, &meta.name)
-                    }
-                    None => false,
-                },
-                IndicatorType::Cve => false,
-            };
-            if indexed {
-                m.metas.push(meta);
+            let keys = prepare::keys(&block, lists);
+            for (meta, key) in block.into_iter().zip(keys) {
+                m.insert(meta, key);
             }
         }
         m
@@ -269,6 +225,45 @@ impl std::fmt::Debug for Matcher {
 }
 
 impl Matcher {
+    /// Indexes `meta` under its prepared `key`, unless that key is indexed already (the
+    /// first indicator with a key keeps it) or the indicator is left out.
+    fn insert(&mut self, mut meta: Meta, key: Key) {
+        let idx = self.metas.len() as u32;
+        let indexed = match key {
+            Key::V4(k) => self.v4.try_insert(k, idx).is_ok(),
+            Key::V6(k) => self.v6.try_insert(k, idx).is_ok(),
+            Key::Cidr4(n) => self.cidr4.insert(n, idx).is_none(),
+            Key::Cidr6(n) => self.cidr6.insert(n, idx).is_none(),
+            Key::Md5(k) => self.md5.try_insert(k, idx).is_ok(),
+            Key::Sha1(k) => self.sha1.try_insert(k, idx).is_ok(),
+            Key::Sha256(k) => self.sha256.try_insert(k, idx).is_ok(),
+            Key::Domain(canonical) => {
+                if let Some(c) = canonical {
+                    meta.name = c;
+                }
+                self.insert_str(Table::Domain, idx, &meta.name)
+            }
+            Key::Url(k) => {
+                meta.name = k;
+                self.insert_str(Table::Url, idx, &meta.name)
+            }
+            Key::Email(k) => {
+                meta.name = k;
+                self.insert_str(Table::Email, idx, &meta.name)
+            }
+            Key::Suppressed(list) => {
+                if let Some(n) = self.suppressed.get_mut(list) {
+                    *n += 1;
+                }
+                false
+            }
+            Key::None => false,
+        };
+        if indexed {
+            self.metas.push(meta);
+        }
+    }
+
     fn table(&self, t: Table) -> &HashTable<u32> {
         match t {
             Table::Domain => &self.domains,

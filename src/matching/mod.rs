@@ -12,6 +12,7 @@ pub mod follow;
 pub mod indicators;
 pub mod keys;
 pub mod matcher;
+mod prepare;
 pub mod scan;
 pub mod warninglist;
 
