@@ -224,3 +224,113 @@ async fn a_writer_killed_mid_transaction_leaves_the_previous_snapshot_whole() {
     }
     assert!(killed_mid_write > 0, "no kill landed during a write");
 }
+
+/// `match --follow` on a team's store: when another process saves a new snapshot, the
+/// indicator set is rebuilt without a restart, and later lines are matched against it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn match_follow_picks_up_a_snapshot_another_process_saves() {
+    use intellisiem::model::{IndicatorType, Observation, Sighting};
+    use intellisiem::store::persist::{PgStore, Snapshot, SnapshotStore, SourceMeta};
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    let Some((pg, url)) = common::pg::fresh("match_follow_pg").await else {
+        return;
+    };
+    let store = PgStore::new(&pg).unwrap();
+    let save = |values: &[&str], at: i64| {
+        let at = jiff::Timestamp::from_second(at).unwrap();
+        Snapshot {
+            source: "feodo".into(),
+            kind: "feodo",
+            sightings: values
+                .iter()
+                .map(|v| Sighting {
+                    kind: IndicatorType::Ipv4,
+                    value: (*v).into(),
+                    obs: Observation::default(),
+                })
+                .collect(),
+            groups: Vec::new(),
+            incremental: false,
+            meta: SourceMeta {
+                fetched_at: Some(at),
+                ..Default::default()
+            },
+            now: at,
+        }
+    };
+    store
+        .save(save(&["198.51.100.1"], 1_800_000_000))
+        .await
+        .1
+        .unwrap();
+
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("config.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "cache: {{ url: \"{url}\" }}\nsources:\n  - {{ name: feodo, kind: feodo, url: \"http://127.0.0.1:9/feodo.json\" }}\n"
+        ),
+    )
+    .unwrap();
+    let log = home.path().join("eve.json");
+    let out = home.path().join("alerts.jsonl");
+    let err = home.path().join("stderr.txt");
+    let line = |ip: &str| format!("{{\"event_type\":\"flow\",\"src_ip\":\"{ip}\"}}\n");
+    std::fs::write(&log, line("198.51.100.1")).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("intellisiem"))
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("XDG_STATE_HOME", home.path().join(".local/state"))
+        .current_dir(home.path())
+        .args(["match", "--no-warninglists", "--follow", "--config"])
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&out)
+        .arg(&log)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let wait = |file: &std::path::Path, what: &dyn Fn(&str) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            if what(&text) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let alerts = wait(&out, &|t| t.lines().count() >= 1);
+    assert_eq!(
+        alerts.lines().count(),
+        1,
+        "the first line matched: {alerts}"
+    );
+
+    store
+        .save(save(&["198.51.100.1", "198.51.100.2"], 1_800_000_600))
+        .await
+        .1
+        .unwrap();
+    let said = wait(&err, &|t| t.contains("indicator set refreshed"));
+    assert!(
+        said.contains("indicator set refreshed: 2 indicators"),
+        "the new snapshot was picked up: {said}"
+    );
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    f.write_all(line("198.51.100.2").as_bytes()).unwrap();
+    let alerts = wait(&out, &|t| t.lines().count() >= 2);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        alerts
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("198.51.100.2")),
+        "the indicator the new snapshot brought matched: {alerts}"
+    );
+}

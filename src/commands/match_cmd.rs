@@ -264,33 +264,87 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     }
 }
 
-/// A refresh check for `--follow`: when the store file changes, the set is rebuilt.
+/// What `--follow` watches for a newer indicator set: the `--indicators` file or the
+/// SQLite store (their modification times), or a team's PostgreSQL store (its sources'
+/// fetch times and counts, asked every few seconds).
+enum Watched {
+    File(PathBuf),
+    Shared {
+        rt: tokio::runtime::Runtime,
+        store: crate::store::persist::SharedStore,
+    },
+    Nothing,
+}
+
+/// A token that changes when the watched set does.
+#[derive(PartialEq, Eq)]
+enum Version {
+    Modified(SystemTime),
+    Fetched(Vec<(String, Option<i64>, usize)>),
+}
+
+impl Watched {
+    fn of(config: &Config, no_cache: bool, args: &MatchArgs) -> Watched {
+        use crate::store::persist::{Location, open_location};
+        if let Some(p) = &args.indicators {
+            return Watched::File(p.clone());
+        }
+        match Location::of(config, no_cache) {
+            Location::File(p) => Watched::File(p),
+            loc @ Location::Postgres(_) => {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                match (rt, open_location(&loc).0) {
+                    (Ok(rt), Some(store)) => Watched::Shared { rt, store },
+                    _ => Watched::Nothing,
+                }
+            }
+            Location::None => Watched::Nothing,
+        }
+    }
+
+    /// The current version; `None` when it cannot be read (the store is away).
+    fn version(&self) -> Option<Version> {
+        match self {
+            // SQLite in WAL mode writes the `-wal` file first: watch both.
+            Watched::File(p) => {
+                let one = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+                let mut wal = p.as_os_str().to_owned();
+                wal.push("-wal");
+                one(p).max(one(Path::new(&wal))).map(Version::Modified)
+            }
+            Watched::Shared { rt, store } => {
+                let metas = rt.block_on(store.metas()).ok()?;
+                let mut v: Vec<(String, Option<i64>, usize)> = metas
+                    .into_iter()
+                    .map(|(name, m)| (name, m.fetched_at.map(|t| t.as_second()), m.count))
+                    .collect();
+                v.sort();
+                Some(Version::Fetched(v))
+            }
+            Watched::Nothing => None,
+        }
+    }
+}
+
+/// A refresh check for `--follow`: when the watched set changes (see [`Watched`]), the
+/// matcher is rebuilt; checked at most every two seconds.
 fn store_watch<'a>(
     config: &'a Config,
     no_cache: bool,
     args: &'a MatchArgs,
     lists: &'a Warninglists,
 ) -> impl FnMut() -> Option<Arc<Matcher>> + 'a {
-    let location = if args.indicators.is_some() {
-        args.indicators.clone()
-    } else {
-        crate::store::persist::location(config, no_cache)
-    };
-    // SQLite in WAL mode writes the `-wal` file first: watch both.
-    let mtime = |p: &Path| {
-        let one = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        let mut wal = p.as_os_str().to_owned();
-        wal.push("-wal");
-        one(p).max(one(Path::new(&wal)))
-    };
-    let mut last: Option<SystemTime> = location.as_deref().and_then(mtime);
+    let watched = Watched::of(config, no_cache, args);
+    let mut last = watched.version();
     let mut checked = Instant::now();
     move || {
         if checked.elapsed() < std::time::Duration::from_secs(2) {
             return None;
         }
         checked = Instant::now();
-        let now = location.as_deref().and_then(mtime);
+        let now = watched.version();
         if now == last || now.is_none() {
             return None;
         }
