@@ -6,6 +6,7 @@
 
 pub mod defaults;
 mod hint;
+pub mod keys;
 pub mod kind;
 mod postgres;
 pub mod schema;
@@ -175,6 +176,9 @@ pub struct Config {
     /// MISP-format warninglist files or folders `match` filters indicators through, on top
     /// of the built-in list (config key `warninglists:`; default none).
     pub warninglists: Vec<PathBuf>,
+    /// Key bindings remapped by `keys:`, as written (checked against the dashboard's
+    /// binding table when the config is loaded).
+    pub bindings: Vec<keys::KeyRemap>,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -237,13 +241,14 @@ impl Config {
         kinds: &[SourceKind],
     ) -> Result<Parsed, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = if text.trim().is_empty() {
+        let mut raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
             schema::with_kinds(kinds, || serde_norway::from_str(text))
                 .map_err(|e| yaml_error(path, text, &e))?
         };
         let keys_in_file = secret::written_in(&raw);
+        let bindings = raw.keys.take().map(|k| k.locate(text)).unwrap_or_default();
         let cache_path = raw.cache.path.clone();
         let postgres = postgres::postgres_config(&raw.cache, env).map_err(|(field, message)| {
             ConfigError::Invalid {
@@ -254,6 +259,7 @@ impl Config {
         })?;
         let mut config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
         config.cache.postgres = postgres;
+        config.bindings = bindings;
         if let Some(p) = cache_path
             && p.trim().is_empty()
         {
@@ -463,6 +469,7 @@ fn build(
         http,
         sources,
         warninglists,
+        bindings: Vec::new(),
         warnings,
     }
 }

@@ -65,6 +65,9 @@ pub struct RawConfig {
     /// MISP-format warninglist files or folders (`warninglists: [paths]`).
     #[serde(default)]
     pub warninglists: Option<Vec<String>>,
+    /// Key bindings remapped (`keys: { action: [keys] }`).
+    #[serde(default)]
+    pub keys: Option<super::keys::RawKeyMap>,
 }
 
 #[derive(Default, Deserialize)]
