@@ -56,10 +56,14 @@ impl RowChoice {
 /// The prompt's fields, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PromptField {
+    /// The export format.
     #[default]
     Format,
+    /// The file to write.
     Path,
+    /// Which rows.
     Rows,
+    /// Whether values are defanged.
     Defang,
 }
 
@@ -77,10 +81,12 @@ impl PromptField {
 pub struct ExportPrompt {
     /// The field being changed.
     pub field: PromptField,
+    /// The format to write.
     pub format: Format,
     /// The file to write, as typed; a path ending in `/` names a folder, where the file
     /// gets the default name.
     pub path: String,
+    /// Which rows to write.
     pub rows: RowChoice,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
     pub defang: bool,

@@ -88,8 +88,11 @@ fn seen(e: &Entry) -> Option<i64> {
 /// before every other value, which compares as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum ValueClass {
+    /// An IPv4 address or range.
     V4,
+    /// An IPv6 address or range.
     V6,
+    /// Anything else, compared as text.
     Text,
 }
 
