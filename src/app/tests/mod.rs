@@ -493,3 +493,4 @@ fn enrich_errors_show_in_the_footer_and_log() {
 mod copy_marks;
 mod export_prompt;
 mod jobs;
+mod sorting;
