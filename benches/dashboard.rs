@@ -196,7 +196,12 @@ fn filters(c: &mut Criterion) {
         b.iter(|| filter::narrow(store, &longer, &shown, &no))
     });
     let all = filter::filter(store, &Query::default(), &no).expect("rows");
-    for key in [SortKey::LastSeen, SortKey::Value] {
+    for key in [
+        SortKey::LastSeen,
+        SortKey::Value,
+        SortKey::Threat,
+        SortKey::Sources,
+    ] {
         g.bench_function(format!("sort_{}", key.label().replace(' ', "_")), |b| {
             b.iter_batched(
                 || all.clone(),

@@ -5,6 +5,8 @@
 //! background results, signals and a slow tick, carries out the app's effects, and
 //! redraws only when the app says something changed.
 
+mod state_file;
+
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -107,10 +109,12 @@ async fn event_loop(
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let size = terminal.size()?;
     // Every effect `update` returns is carried out, these first ones too.
-    let mut effects = app.update(Msg::Resize {
+    let mut effects = Vec::new();
+    effects.extend(app.update(Msg::Resize {
         width: size.width,
         height: size.height,
-    });
+    }));
+    effects.extend(app.update(Msg::Remembered(remembered())));
     for w in &config.warnings {
         tracing::warn!("{}", crate::model::sanitize::one_line(w, 400));
     }
@@ -230,6 +234,21 @@ async fn event_loop(
             tokio::task::spawn_blocking(crate::memory::release_free_memory);
         }
     }
+}
+
+/// What the last run remembered for the next export (see [`state_file`]); a damaged
+/// file is reported in the log.
+fn remembered() -> crate::app::Remembered {
+    let env = crate::config::process_env;
+    let saved = match state_file::path(&env).map(|p| state_file::load(&p)) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            tracing::warn!("{}", crate::model::sanitize::one_line(&e.to_string(), 400));
+            Default::default()
+        }
+        None => Default::default(),
+    };
+    state_file::starting_point(saved, &env, std::env::current_dir().ok())
 }
 
 /// Batches at least this big are followed by [`crate::memory::release_free_memory`].
@@ -458,17 +477,34 @@ impl Executor {
             Effect::Export {
                 store,
                 rows,
-                format,
+                options,
                 path,
             } => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let entries = rows.iter().filter_map(|&i| store.get(i as usize));
-                    let result =
-                        crate::export::write_file(&path, format, &store, entries, Timestamp::now())
-                            .map(|n| (std::path::absolute(&path).unwrap_or(path.clone()), n))
-                            .map_err(|e| format!("{}: {e}", path.display()));
+                    let result = crate::export::write_file(
+                        &path,
+                        options,
+                        &store,
+                        entries,
+                        Timestamp::now(),
+                    )
+                    .map(|n| {
+                        let shown = std::path::absolute(&path).unwrap_or(path.clone());
+                        (shown, n, options)
+                    })
+                    .map_err(|e| format!("{}: {e}", path.display()));
                     let _ = tx.send(Msg::ExportDone { store, result });
+                });
+            }
+            Effect::Remember(state) => {
+                tokio::task::spawn_blocking(move || {
+                    if let Some(p) = state_file::path(&crate::config::process_env)
+                        && let Err(e) = state_file::save(&p, &state)
+                    {
+                        tracing::warn!("{}", crate::model::sanitize::one_line(&e.to_string(), 400));
+                    }
                 });
             }
             Effect::Log { level, text } => {

@@ -293,6 +293,26 @@ async fn config_check_reports_errors_with_file_line_and_field() {
             "line 4",
             "must start with http:// or https://",
         ),
+        (
+            "sources: []\nkeys:\n  quit: [\"q\"]\n  qiut: [\"Q\"]\n",
+            "line 4",
+            "keys.qiut: unknown action",
+        ),
+        (
+            "sources: []\nkeys:\n  quit:\n    - q\n    - \"ctrl-\"\n",
+            "line 5",
+            "keys.quit: unknown key `ctrl-`",
+        ),
+        (
+            "sources: []\nkeys:\n  filter: [\"/\"]\n  export: [\"q\"]\n",
+            "line 4",
+            "keys.export: `q` is also the key of `quit` in the table",
+        ),
+        (
+            "sources: []\nkeys:\n  quit: { key: q }\n",
+            "line 3",
+            "keys.quit: expected a key or a list of keys",
+        ),
     ];
     for (yaml, line, what) in cases {
         let cfg = write_config(dir.path(), yaml);

@@ -134,7 +134,7 @@ fn launch(yaml: Option<&str>, tag: &str) -> (Tmux, tempfile::TempDir, PathBuf) {
     };
     let unset: String = ENV_TO_CLEAR.iter().map(|v| format!("-u {v} ")).collect();
     let script = format!(
-        "cd {dir} && env {unset} HOME={dir} TERM=xterm-256color {bin} {args}; echo $? > {exit}; sleep 30",
+        "cd {dir} && env {unset} -u XDG_DOWNLOAD_DIR HOME={dir} XDG_STATE_HOME={dir}/state TERM=xterm-256color {bin} {args}; echo $? > {exit}; sleep 30",
         dir = shell_quote(dir.path()),
         bin = shell_quote(&bin),
         exit = shell_quote(&exit_file),
@@ -365,4 +365,42 @@ async fn two_dashboards_share_one_postgres_store() {
     );
     first.keys(&["q"]);
     second.keys(&["q"]);
+}
+
+#[test]
+fn the_export_prompt_writes_the_chosen_format_and_remembers_it() {
+    if !tmux_or_skip("the_export_prompt_writes_the_chosen_format_and_remembers_it") {
+        return;
+    }
+    let (tmux, dir, exit_file) = launch(None, "export");
+    tmux.wait_for("✓ feodo", Duration::from_secs(15));
+    tmux.keys(&["x"]);
+    tmux.wait_for("Defanged", Duration::from_secs(5));
+    // csv, then the rows: all.
+    tmux.keys(&["Right", "Tab", "Tab", "Right", "Right", "Enter"]);
+    let screen = tmux.wait_for("rows to ", Duration::from_secs(10));
+    assert!(screen.contains("exported"), "{screen}");
+    let written: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("intellisiem-export-"))
+        })
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(written[0].extension().and_then(|e| e.to_str()), Some("csv"));
+    let csv = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(csv.starts_with("type,value,sources"), "{csv:.200}");
+    assert!(csv.lines().count() > 10, "{csv:.200}");
+    tmux.keys(&["q"]);
+    assert_eq!(wait_exit(&exit_file), "0");
+    let state = std::fs::read_to_string(dir.path().join("state/intellisiem/state.json"))
+        .expect("the state file");
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["export_format"], "csv");
+    assert_eq!(
+        state["export_dir"].as_str().map(PathBuf::from),
+        Some(dir.path().canonicalize().unwrap())
+    );
 }

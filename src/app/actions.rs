@@ -6,7 +6,6 @@
 use super::{Action, App, Effect, Focus, Mode};
 use crate::config::Availability;
 use crate::model::IndicatorType;
-use crate::model::sanitize::one_line;
 
 impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
@@ -42,12 +41,14 @@ impl App {
         match a {
             Action::Quit => self.quit = true,
             Action::Help => self.mode = Mode::Help,
-            Action::Close => {
-                if matches!(self.mode, Mode::Help | Mode::Details) {
+            Action::Close => match self.mode {
+                Mode::Help | Mode::Details => {
                     self.mode = Mode::Normal;
                     self.details_scroll = 0;
                 }
-            }
+                Mode::Prompt => self.cancel_export(),
+                Mode::Normal | Mode::Filter => {}
+            },
             Action::FilterStart => self.mode = Mode::Filter,
             Action::FilterChar(c) => {
                 if !c.is_control() && self.filter_text.chars().count() < 200 {
@@ -127,13 +128,19 @@ impl App {
                 }
             }
             Action::Enrich => self.enrich(fx),
-            Action::Copy => {
-                if let Some(e) = self.selected_entry().and_then(|i| self.store.get(i)) {
-                    self.notice = Some(format!("copied {}", one_line(&e.value, 60)));
-                    fx.push(Effect::Copy(e.value.to_string()));
-                }
-            }
-            Action::Export => self.export(fx),
+            Action::Copy => self.copy_value(false, fx),
+            Action::CopyDefanged => self.copy_value(true, fx),
+            Action::CopyRecord => self.copy_record(fx),
+            Action::Mark => self.toggle_mark(),
+            Action::ClearMarks => self.clear_marks(),
+            Action::Export => self.open_export_prompt(),
+            Action::PromptNext => self.prompt_field(1),
+            Action::PromptPrev => self.prompt_field(-1),
+            Action::PromptLeft => self.prompt_choice(-1),
+            Action::PromptRight => self.prompt_choice(1),
+            Action::PromptChar(c) => self.prompt_char(c),
+            Action::PromptBackspace => self.prompt_backspace(),
+            Action::PromptSubmit => self.submit_export(fx),
             Action::LogSize => {
                 self.log_size = self.log_size.next();
                 self.keep_visible();

@@ -1,11 +1,18 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Keys to actions, per mode: the one table of bindings, [`BINDINGS`]. Key handling
-//! ([`action`]), the help overlay ([`help_lines`]) and the key hints on screen ([`hints`]:
-//! the footer, the filter prompt, the details title, the log title) all read it.
+//! Keys to actions, per mode: the one table of bindings, [`BINDINGS`], as remapped by
+//! the config's `keys:` into a [`Keymap`]. Key handling ([`Keymap::action`]), the help
+//! overlay ([`Keymap::help_lines`]) and the key hints on screen ([`Keymap::hints`]: the
+//! footer, the filter and export prompts, the details title, the log title) all read it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+mod keys;
+mod remap;
+
+pub use keys::{KeyNameError, display, parse};
+pub use remap::{Keymap, RemapError};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use Action as A;
 use Binding as B;
@@ -52,8 +59,30 @@ pub enum Action {
     Enrich,
     /// Copy the selected value to the clipboard.
     Copy,
-    /// Export the rows shown.
+    /// Copy the selected value, defanged.
+    CopyDefanged,
+    /// Copy the whole record shown in the details, as JSON.
+    CopyRecord,
+    /// Mark or unmark the selected row.
+    Mark,
+    /// Clear every mark.
+    ClearMarks,
+    /// Open the export prompt.
     Export,
+    /// Export prompt: the next field.
+    PromptNext,
+    /// Export prompt: the previous field.
+    PromptPrev,
+    /// Export prompt: the previous choice of the field.
+    PromptLeft,
+    /// Export prompt: the next choice of the field.
+    PromptRight,
+    /// Export prompt: a character typed (into the path, or Space to change a choice).
+    PromptChar(char),
+    /// Export prompt: delete the path's last character.
+    PromptBackspace,
+    /// Export prompt: export as chosen.
+    PromptSubmit,
     /// Cycle the log pane's size.
     LogSize,
     /// Move the selection (or scroll the details) up one line.
@@ -82,11 +111,94 @@ pub enum Mode {
     Details,
     /// The help overlay is open.
     Help,
+    /// The export prompt is open.
+    Prompt,
 }
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 4] = [Mode::Normal, Mode::Filter, Mode::Details, Mode::Help];
+    pub const ALL: [Mode; 5] = [
+        Mode::Normal,
+        Mode::Filter,
+        Mode::Details,
+        Mode::Help,
+        Mode::Prompt,
+    ];
+
+    /// Whether characters typed here are text (the filter, the export path), so a
+    /// character without Ctrl or Alt is never a key binding here.
+    pub fn types_text(self) -> bool {
+        matches!(self, Mode::Filter | Mode::Prompt)
+    }
+
+    /// The mode's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Normal => "the table",
+            Mode::Filter => "the filter prompt",
+            Mode::Details => "the details",
+            Mode::Help => "the help",
+            Mode::Prompt => "the export prompt",
+        }
+    }
+}
+
+impl Action {
+    /// Every action `keys:` can remap, by its name there.
+    pub const NAMED: &[(&'static str, Action)] = &[
+        ("quit", Action::Quit),
+        ("help", Action::Help),
+        ("close", Action::Close),
+        ("filter", Action::FilterStart),
+        ("filter_keep", Action::FilterKeep),
+        ("filter_clear", Action::FilterClear),
+        ("filter_backspace", Action::FilterBackspace),
+        ("focus_next", Action::FocusNext),
+        ("focus_prev", Action::FocusPrev),
+        ("refresh", Action::RefreshSelected),
+        ("refresh_all", Action::RefreshAll),
+        ("toggle_source", Action::ToggleSource),
+        ("type", Action::CycleType),
+        ("sort", Action::CycleSort),
+        ("reverse_sort", Action::ReverseSort),
+        ("details", Action::Details),
+        ("enrich", Action::Enrich),
+        ("copy", Action::Copy),
+        ("copy_defanged", Action::CopyDefanged),
+        ("copy_record", Action::CopyRecord),
+        ("mark", Action::Mark),
+        ("clear_marks", Action::ClearMarks),
+        ("export", Action::Export),
+        ("prompt_next", Action::PromptNext),
+        ("prompt_prev", Action::PromptPrev),
+        ("prompt_left", Action::PromptLeft),
+        ("prompt_right", Action::PromptRight),
+        ("prompt_backspace", Action::PromptBackspace),
+        ("prompt_submit", Action::PromptSubmit),
+        ("log_size", Action::LogSize),
+        ("up", Action::Up),
+        ("down", Action::Down),
+        ("page_up", Action::PageUp),
+        ("page_down", Action::PageDown),
+        ("top", Action::Top),
+        ("bottom", Action::Bottom),
+    ];
+
+    /// The action `keys:` calls `name`.
+    pub fn named(name: &str) -> Option<Action> {
+        Action::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| *a)
+    }
+
+    /// The name `keys:` calls this action by; `None` for typed characters.
+    pub fn name(self) -> Option<&'static str> {
+        Action::NAMED
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map(|(n, _)| *n)
+    }
 }
 
 /// One key: a code and the modifiers it needs. A key event matches when its code is the
@@ -123,6 +235,20 @@ impl Key {
     pub fn matches(self, event: &KeyEvent) -> bool {
         event.code == self.code && event.modifiers.contains(self.mods)
     }
+
+    /// Whether `event` is this key with no other modifier than Shift (which capitals
+    /// and `Shift-Tab` arrive with).
+    pub fn matches_exactly(self, event: &KeyEvent) -> bool {
+        event.code == self.code && event.modifiers - KeyModifiers::SHIFT == self.mods
+    }
+
+    /// Whether this is a character typed as text (no Ctrl, no Alt).
+    pub fn is_text(self) -> bool {
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
 }
 
 /// How the help overlay shows a binding.
@@ -148,6 +274,8 @@ pub enum Place {
     DetailsTitle,
     /// The title of the log pane.
     LogTitle,
+    /// Under the export prompt's fields.
+    ExportPrompt,
 }
 
 impl Place {
@@ -157,6 +285,7 @@ impl Place {
             Place::Footer | Place::LogTitle => Mode::Normal,
             Place::FilterPrompt => Mode::Filter,
             Place::DetailsTitle => Mode::Details,
+            Place::ExportPrompt => Mode::Prompt,
         }
     }
 }
@@ -214,11 +343,6 @@ impl Binding {
         self.hint = Some(Hint { at, keys, text });
         self
     }
-
-    /// Whether this row binds `event` in `mode`.
-    pub fn binds(&self, mode: Mode, event: &KeyEvent) -> bool {
-        self.modes.contains(&mode) && self.keys.iter().any(|k| k.matches(event))
-    }
 }
 
 const EVERY: &[Mode] = &Mode::ALL;
@@ -236,6 +360,8 @@ const NORMAL_HELP: &[Mode] = &[Mode::Normal, Mode::Help];
 const FOOTER: &[Place] = &[Place::Footer];
 const PROMPT: &[Place] = &[Place::FilterPrompt];
 const TITLE: &[Place] = &[Place::DetailsTitle];
+const PROMPT_MODE: &[Mode] = &[Mode::Prompt];
+const EXPORT_HINT: &[Place] = &[Place::ExportPrompt];
 
 /// Every key binding, in the order of the help overlay. Hints show in this order too,
 /// which is why the details' `Esc` comes first.
@@ -267,9 +393,9 @@ pub const BINDINGS: &[Binding] = &[
         .hint(FOOTER, "Tab", "focus"),
     B::new(A::FocusPrev, NORMAL, &[Key::plain(K::BackTab)]).under("Tab  Shift-Tab"),
     B::new(A::RefreshSelected, NORMAL, &[Key::ch('r')])
-        .line("r", "refresh the selected source now")
+        .line("r  R", "refresh the selected source / every source now")
         .hint(FOOTER, "r/R", "refresh"),
-    B::new(A::RefreshAll, NORMAL, &[Key::ch('R')]).line("R", "refresh every source now"),
+    B::new(A::RefreshAll, NORMAL, &[Key::ch('R')]).under("r  R"),
     B::new(A::ToggleSource, NORMAL, &[Key::ch(' ')])
         .line("Space", "show / hide the selected source's rows"),
     B::new(A::CycleType, NORMAL, &[Key::ch('t')])
@@ -291,14 +417,43 @@ pub const BINDINGS: &[Binding] = &[
         .line("e", "enrich the selected indicator (VirusTotal, OTX)")
         .hint(&[Place::Footer, Place::DetailsTitle], "e", "enrich"),
     B::new(A::Copy, BROWSE, &[Key::ch('y')])
-        .line(
-            "y",
-            "copy the value to the clipboard (OSC 52, works over SSH)",
-        )
+        .line("y  Y", "copy the value / defanged (OSC 52, works over SSH)")
         .hint(TITLE, "y", "copy"),
+    B::new(A::CopyDefanged, BROWSE, &[Key::ch('Y')])
+        .under("y  Y")
+        .hint(TITLE, "Y", "defanged"),
+    B::new(A::CopyRecord, DETAILS, &[Key::ch('c')])
+        .line("c", "in the details: copy the whole record as JSON")
+        .hint(TITLE, "c", "JSON"),
+    B::new(A::Mark, NORMAL, &[Key::ch('v')])
+        .line("v  V", "mark / unmark the selected row; clear every mark"),
+    B::new(A::ClearMarks, NORMAL, &[Key::ch('V')]).under("v  V"),
     B::new(A::Export, NORMAL, &[Key::ch('x')])
-        .line("x", "export the rows shown to a file (path in the log)")
+        .line(
+            "x",
+            "export: format, file, rows (shown, marked, all), defanged",
+        )
         .hint(FOOTER, "x", "export"),
+    B::new(A::PromptSubmit, PROMPT_MODE, &[Key::plain(K::Enter)]).hint(
+        EXPORT_HINT,
+        "Enter",
+        "export",
+    ),
+    B::new(A::Close, PROMPT_MODE, &[Key::plain(K::Esc)]).hint(EXPORT_HINT, "Esc", "cancel"),
+    B::new(
+        A::PromptNext,
+        PROMPT_MODE,
+        &[Key::plain(K::Tab), Key::plain(K::Down)],
+    )
+    .hint(EXPORT_HINT, "Tab", "next field"),
+    B::new(
+        A::PromptPrev,
+        PROMPT_MODE,
+        &[Key::plain(K::BackTab), Key::plain(K::Up)],
+    ),
+    B::new(A::PromptLeft, PROMPT_MODE, &[Key::plain(K::Left)]),
+    B::new(A::PromptRight, PROMPT_MODE, &[Key::plain(K::Right)]).hint(EXPORT_HINT, "←/→", "change"),
+    B::new(A::PromptBackspace, PROMPT_MODE, &[Key::plain(K::Backspace)]),
     B::new(A::LogSize, NORMAL, &[Key::ch('l')])
         .line("l", "log pane size: small, large, hidden")
         .hint(&[Place::LogTitle], "l", "size"),
@@ -317,47 +472,6 @@ pub const BINDINGS: &[Binding] = &[
         .under("Esc")
         .hint(PROMPT, "Esc", "clear"),
 ];
-
-/// The action `key` asks for in `mode`: the [`BINDINGS`] row that binds it there, else
-/// the mode's fallback (typing into the filter, closing help). Key releases ask nothing.
-pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    BINDINGS
-        .iter()
-        .find(|b| b.binds(mode, &key))
-        .map(|b| b.action)
-        .or_else(|| fallback(mode, &key))
-}
-
-/// What a key no row binds does in `mode`.
-fn fallback(mode: Mode, key: &KeyEvent) -> Option<Action> {
-    match (mode, key.code) {
-        (Mode::Filter, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            Some(Action::FilterChar(c))
-        }
-        (Mode::Help, _) => Some(Action::Close),
-        _ => None,
-    }
-}
-
-/// The help overlay's lines, in order: the keys as shown, and what they do.
-pub fn help_lines() -> impl Iterator<Item = (&'static str, &'static str)> {
-    BINDINGS.iter().filter_map(|b| match b.help {
-        Listing::Line(keys, text) => Some((keys, text)),
-        _ => None,
-    })
-}
-
-/// The key hints shown at `place`, in order: the keys as shown, and a word or two.
-pub fn hints(place: Place) -> impl Iterator<Item = (&'static str, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter_map(|b| b.hint)
-        .filter(move |h| h.at.contains(&place))
-        .map(|h| (h.keys, h.text))
-}
 
 #[cfg(test)]
 mod tests;

@@ -6,10 +6,12 @@
 //! should happen outside comes back as [`Effect`]s for the runtime to carry out.
 
 mod actions;
+mod copy;
 mod enrich;
-mod export;
+pub mod export;
 pub mod keymap;
 pub mod layout;
+pub mod marks;
 mod rows;
 pub mod schedule;
 mod sources;
@@ -23,14 +25,17 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use crate::config::{Availability, Config, SourceSpec};
-use crate::export::Format;
+use crate::export::Options;
+use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, Sighting};
 use crate::sources::{FetchError, FetchOutput};
 use crate::store::filter::{Query, Sort};
 use crate::store::health::FetchRecord;
 use crate::store::persist::{CachedSource, SourceMeta};
 use crate::store::{SourceId, Store};
-pub use keymap::{Action, Mode};
+pub use export::{ExportPrompt, PromptField, Remembered, RowChoice};
+pub use keymap::{Action, Keymap, Mode};
+pub use marks::Marks;
 use schedule::Schedule;
 
 /// Stores up to this many slots are filtered inline; larger ones on a worker.
@@ -127,10 +132,13 @@ pub enum Msg {
         value: Box<str>,
         result: Result<Option<Sighting>, FetchError>,
     },
+    /// An export ended: the file written, the rows and how, or the error.
     ExportDone {
         store: Arc<Store>,
-        result: Result<(PathBuf, usize), String>,
+        result: Result<(PathBuf, usize, Options), String>,
     },
+    /// What the last run remembered (read by the runtime at start-up).
+    Remembered(Remembered),
     /// What the store knows of each source's last fetch, read before the first frame:
     /// a source fetched recently waits for its next refresh instead of fetching at once,
     /// and shows as cached until then. The snapshots follow ([`Msg::CacheLoaded`]).
@@ -195,12 +203,15 @@ pub enum Effect {
     },
     /// Put text on the clipboard with OSC 52.
     Copy(String),
+    /// Write `rows` of `store` to `path` (replaced only once fully written).
     Export {
         store: Arc<Store>,
         rows: Vec<u32>,
-        format: Format,
+        options: Options,
         path: PathBuf,
     },
+    /// Keep what the next run should remember (the runtime writes its state file).
+    Remember(Remembered),
     /// Write a line to the log pane (warnings carry the source name).
     Log { level: tracing::Level, text: String },
 }
@@ -229,6 +240,16 @@ pub struct App {
     pub no_color: bool,
     /// A short message for the footer ("copied", "exported ...").
     pub notice: Option<String>,
+    /// The last export's outcome, for the header: the rows and file, or the error.
+    pub export_status: Option<String>,
+    /// The bindings in effect (the config's `keys:` over the built-in ones).
+    pub keymap: Keymap,
+    /// The marked indicators (`v`).
+    pub marks: Marks,
+    /// The export prompt, while it is open.
+    pub prompt: Option<ExportPrompt>,
+    /// What the next export starts from (and the next run remembers).
+    pub remembered: Remembered,
     pub cache: CacheState,
     /// True once the rows reflect the store (false while a worker filters).
     pub filtering: bool,
@@ -244,6 +265,12 @@ pub struct App {
 
 impl App {
     pub fn new(config: &Config, now: Timestamp) -> App {
+        // `keys:` was checked when the config was loaded; should it still fail here,
+        // the built-in bindings serve and the footer says why.
+        let (keymap, notice) = match Keymap::with_remaps(&config.bindings) {
+            Ok(k) => (k, None),
+            Err(e) => (Keymap::default(), Some(one_line(&e.to_string(), 200))),
+        };
         let mut store = Store::new();
         let sources: Vec<SourceState> = config
             .sources
@@ -293,7 +320,12 @@ impl App {
             width: 80,
             height: 24,
             no_color: false,
-            notice: None,
+            notice,
+            export_status: None,
+            keymap,
+            marks: Marks::default(),
+            prompt: None,
+            remembered: Remembered::default(),
             cache: CacheState::Off,
             filtering: false,
             quit: false,
@@ -349,7 +381,7 @@ impl App {
         match msg {
             Msg::Tick(now) => self.on_tick(now, &mut fx),
             Msg::Key(key) => {
-                if let Some(a) = keymap::action(self.mode, key) {
+                if let Some(a) = self.keymap.action(self.mode, key) {
                     self.notice = None;
                     self.on_action(a, &mut fx);
                     self.dirty = true;
@@ -408,6 +440,7 @@ impl App {
                 self.dirty = true;
             }
             Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),
+            Msg::Remembered(r) => self.remembered = r,
         }
         fx
     }

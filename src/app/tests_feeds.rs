@@ -10,10 +10,22 @@ use crate::net::NetError;
 use crate::sources::{ParsedBatch, SkipReason};
 
 fn export_rows(a: &mut App) -> Vec<String> {
-    let fx = a.update(Msg::Key(KeyEvent::new(
+    for code in [
         crossterm::event::KeyCode::Char('x'),
-        crossterm::event::KeyModifiers::NONE,
-    )));
+        crossterm::event::KeyCode::Enter,
+    ] {
+        let fx = a.update(Msg::Key(KeyEvent::new(
+            code,
+            crossterm::event::KeyModifiers::NONE,
+        )));
+        if !fx.is_empty() {
+            return export_of(fx);
+        }
+    }
+    panic!("no export");
+}
+
+fn export_of(fx: Vec<Effect>) -> Vec<String> {
     let Some(Effect::Export { rows, store, .. }) = fx.into_iter().next() else {
         panic!("no export");
     };
@@ -31,7 +43,11 @@ fn a_failed_source_keeps_its_last_data_in_the_export() {
     let before = export_rows(&mut a);
     let _ = a.update(Msg::ExportDone {
         store: Arc::clone(&a.store),
-        result: Ok(("x.jsonl".into(), before.len())),
+        result: Ok((
+            "x.jsonl".into(),
+            before.len(),
+            crate::export::Format::Jsonl.into(),
+        )),
     });
     let failed = Err(FetchError::Net(NetError::Status {
         url: "http://127.0.0.1:9/f".into(),

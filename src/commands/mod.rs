@@ -46,7 +46,7 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
     let loaded = if demo {
         Ok(crate::demo::config())
     } else {
-        crate::sources::registry::load_config(path, &config::process_env)
+        crate::sources::registry::load_config(path, &config::process_env).and_then(check_bindings)
     };
     let config = match loaded {
         Ok(c) => c,
@@ -77,7 +77,8 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
 
 /// Loads the config, printing warnings; on error prints it and gives the exit code.
 pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, u8> {
-    match crate::sources::registry::load_config(path, &config::process_env) {
+    match crate::sources::registry::load_config(path, &config::process_env).and_then(check_bindings)
+    {
         Ok(c) => {
             for w in &c.warnings {
                 eprintln!("warning: {w}");
@@ -89,5 +90,21 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, u8> {
             eprintln!("error: {e}");
             Err(EXIT_USAGE)
         }
+    }
+}
+
+/// Checks the config's `keys:` against the dashboard's binding table: an unknown action
+/// or key, or a key two actions share, is a config error naming the line.
+pub fn check_bindings(config: Config) -> Result<Config, config::ConfigError> {
+    match crate::app::Keymap::with_remaps(&config.bindings) {
+        Ok(_) => Ok(config),
+        Err(e) => Err(config::ConfigError::Invalid {
+            path: match &config.origin {
+                config::ConfigOrigin::File(p) => p.clone(),
+                other => std::path::PathBuf::from(other.to_string()),
+            },
+            line: e.line,
+            message: e.to_string(),
+        }),
     }
 }

@@ -70,6 +70,11 @@ pub fn resolve(
     }
 }
 
+/// Whether `line` holds the mapping key `key:`.
+pub fn has_key(line: &str, key: &str) -> bool {
+    key_pos(line, key).is_some()
+}
+
 /// Where the value of `key:` starts on `line`, if the line has that key.
 fn key_pos(line: &str, key: &str) -> Option<usize> {
     let pat = format!("{key}:");

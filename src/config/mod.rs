@@ -6,6 +6,7 @@
 
 pub mod defaults;
 mod hint;
+pub mod keys;
 pub mod kind;
 mod postgres;
 pub mod schema;
@@ -178,6 +179,9 @@ pub struct Config {
     /// The file every warning and error is appended to (config key `log_file:`; default
     /// `$XDG_STATE_HOME/intellisiem/intellisiem.log`; `None` with `log_file: none`).
     pub log_file: Option<PathBuf>,
+    /// Key bindings remapped by `keys:`, as written (checked against the dashboard's
+    /// binding table when the config is loaded).
+    pub bindings: Vec<keys::KeyRemap>,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -240,13 +244,14 @@ impl Config {
         kinds: &[SourceKind],
     ) -> Result<Parsed, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = if text.trim().is_empty() {
+        let mut raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
             schema::with_kinds(kinds, || serde_norway::from_str(text))
                 .map_err(|e| yaml_error(path, text, &e))?
         };
         let keys_in_file = secret::written_in(&raw);
+        let bindings = raw.keys.take().map(|k| k.locate(text)).unwrap_or_default();
         let cache_path = raw.cache.path.clone();
         let postgres = postgres::postgres_config(&raw.cache, env).map_err(|(field, message)| {
             ConfigError::Invalid {
@@ -257,6 +262,7 @@ impl Config {
         })?;
         let mut config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
         config.cache.postgres = postgres;
+        config.bindings = bindings;
         if let Some(p) = cache_path
             && p.trim().is_empty()
         {
@@ -473,6 +479,7 @@ fn build(
         sources,
         warninglists,
         log_file,
+        bindings: Vec::new(),
         warnings,
     }
 }

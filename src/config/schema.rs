@@ -68,6 +68,9 @@ pub struct RawConfig {
     /// Where warnings and errors are appended (`log_file: PATH`, `default` or `none`).
     #[serde(default)]
     pub log_file: Option<String>,
+    /// Key bindings remapped (`keys: { action: [keys] }`).
+    #[serde(default)]
+    pub keys: Option<super::keys::RawKeyMap>,
 }
 
 #[derive(Default, Deserialize)]

@@ -29,21 +29,23 @@ impl Query {
 }
 
 /// What rows are ordered by: arrival, or the column of [`columns::COLUMNS`] that names
-/// the key.
+/// the key. How each orders is in [`super::sort`]; the default is newest last seen
+/// first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
     /// The order the sources delivered.
-    #[default]
     Arrival,
     /// Indicator type.
     Type,
-    /// Value, bytewise.
+    /// Addresses numerically (IPv4 before IPv6, ranges by network then prefix), then
+    /// other values bytewise.
     Value,
-    /// Most sources first.
+    /// Most sources first, then by their names.
     Sources,
     /// Known threats first, by name regardless of case.
     Threat,
-    /// Newest first (last seen, else first seen); undated last.
+    /// Newest first (last seen, else first seen); undated last, in both directions.
+    #[default]
     LastSeen,
 }
 
@@ -62,9 +64,12 @@ impl SortKey {
     }
 }
 
+/// A sort: the key, and whether its order is reversed (rows without a key stay last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Sort {
+    /// What rows are ordered by.
     pub key: SortKey,
+    /// Reverse the key's order.
     pub reverse: bool,
 }
 
@@ -316,47 +321,8 @@ fn filter_range(
     Some(out)
 }
 
-/// Sorts row positions; ties keep arrival order.
-pub fn sort(store: &Store, rows: &mut [u32], sort: Sort) {
-    let slots = store.slots();
-    let e = |i: &u32| &slots[*i as usize];
-    match sort.key {
-        SortKey::Arrival => rows.sort_unstable(),
-        SortKey::Type => rows.sort_by_key(|i| (e(i).kind, *i)),
-        SortKey::Value => rows.sort_by(|a, b| e(a).value.cmp(&e(b).value).then(a.cmp(b))),
-        SortKey::Sources => rows.sort_by_cached_key(|i| {
-            let en = e(i);
-            (
-                std::cmp::Reverse(en.sightings.len()),
-                en.sightings.first().map(|s| s.0),
-                *i,
-            )
-        }),
-        SortKey::Threat => rows.sort_by(|a, b| {
-            let ta = e(a).threat().map(|t| t.to_ascii_lowercase());
-            let tb = e(b).threat().map(|t| t.to_ascii_lowercase());
-            // Known threats first.
-            match (ta, tb) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-            .then(a.cmp(b))
-        }),
-        SortKey::LastSeen => rows.sort_by_cached_key(|i| {
-            let en = e(i);
-            // Newest first; unknown dates last.
-            let seen = en.last_seen().or_else(|| en.first_seen());
-            (std::cmp::Reverse(seen), *i)
-        }),
-    }
-    if sort.reverse {
-        rows.reverse();
-    }
-}
+pub use super::sort::sort;
 
-/// Filter then sort: the rows to show.
 /// Whether every row `new` matches is among the rows `old` matches: same type and hidden
 /// sources, and `new`'s text contains `old`'s (as the search compares it, ASCII case
 /// folded). Typing more of a query narrows it.
@@ -410,6 +376,7 @@ pub fn job(
     }
 }
 
+/// Filter then sort: the rows to show.
 pub fn view(store: &Store, query: &Query, s: Sort, cancel: &AtomicBool) -> Option<Vec<u32>> {
     let mut rows = filter(store, query, cancel)?;
     if cancel.load(Ordering::Relaxed) {

@@ -9,5 +9,6 @@ pub mod filter;
 pub mod health;
 pub mod persist;
 pub mod set;
+pub mod sort;
 
 pub use set::{Entry, Replaced, SourceId, Store};

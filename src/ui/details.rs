@@ -193,7 +193,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     let block = Block::bordered()
         .title(Line::from(Span::styled(
-            format!(" Details ({}) ", super::joined_hints(Place::DetailsTitle)),
+            format!(
+                " Details ({}) ",
+                super::joined_hints(app, Place::DetailsTitle)
+            ),
             theme.title(),
         )))
         .border_style(theme.focused_border());

@@ -9,18 +9,24 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::keymap::help_lines;
+use crate::app::App;
+use crate::model::sanitize::sanitize_truncated;
 
-pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let key_w = help_lines()
-        .map(|(k, _)| k.chars().count())
+/// Draws the overlay with the bindings in effect (the config's `keys:` included).
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let help = app.keymap.help_lines();
+    let key_w = help
+        .iter()
+        .map(|(k, _)| k.chars().count().min(30))
         .max()
         .unwrap_or(8);
-    let lines: Vec<Line> = help_lines()
+    let lines: Vec<Line> = help
+        .iter()
         .map(|(k, d)| {
+            let k = sanitize_truncated(k, 30);
             Line::from(vec![
                 Span::styled(format!(" {k:<key_w$}  "), theme.accent()),
-                Span::raw(d),
+                Span::raw(*d),
             ])
         })
         .collect();

@@ -12,19 +12,22 @@ use tui_logger::{TuiLoggerLevelOutput, TuiLoggerWidget};
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::keymap::{Place, hints};
+use crate::app::keymap::Place;
 
-/// ` Log (l: size) `, from the binding table.
-fn title() -> String {
-    let keys: Vec<String> = hints(Place::LogTitle)
+/// ` Log (l: size) `, from the bindings in effect.
+fn title(app: &App) -> String {
+    let keys: Vec<String> = app
+        .keymap
+        .hints(Place::LogTitle)
+        .into_iter()
         .map(|(k, d)| format!("{k}: {d}"))
         .collect();
     format!(" Log ({}) ", keys.join(" · "))
 }
 
-pub fn render(_app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let block = Block::bordered()
-        .title(Line::from(Span::styled(title(), theme.title())))
+        .title(Line::from(Span::styled(title(app), theme.title())))
         .border_style(theme.border());
     let widget = TuiLoggerWidget::default()
         .block(block)

@@ -10,6 +10,7 @@ pub mod details;
 pub mod format;
 pub mod help;
 pub mod log;
+pub mod prompt;
 pub mod sources;
 pub mod sparkline;
 pub mod table;
@@ -23,7 +24,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::app::keymap::{Place, hints};
+use crate::app::keymap::Place;
 use crate::app::layout;
 use crate::app::{App, Mode};
 use crate::model::sanitize::sanitize_truncated;
@@ -59,8 +60,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         Mode::Details => details::render(app, frame, overlay(area, 90, 85), &theme),
         Mode::Help => {
             let pw = if area.width < 100 { 96 } else { 70 };
-            help::render(frame, overlay(area, pw, 92), &theme)
+            help::render(app, frame, overlay(area, pw, 92), &theme)
         }
+        Mode::Prompt => prompt::render(app, frame, area, &theme),
         _ => {}
     }
 }
@@ -85,6 +87,17 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     ];
     if app.filtering {
         spans.push(Span::styled(" (filtering…)", theme.dim()));
+    }
+    if !app.marks.is_empty() {
+        spans.push(Span::styled(" · ", theme.dim()));
+        spans.push(Span::styled(
+            format!("{} marked", count(app.marks.len())),
+            theme.accent(),
+        ));
+    }
+    if let Some(status) = &app.export_status {
+        spans.push(Span::styled(" · ", theme.dim()));
+        spans.push(Span::raw(sanitize_truncated(status, 60)));
     }
     match &app.cache {
         crate::app::CacheState::Loading => {
@@ -141,7 +154,7 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             )),
             Span::styled("▏", theme.accent()),
             Span::styled(
-                format!("  {}", joined_hints(Place::FilterPrompt)),
+                format!("  {}", joined_hints(app, Place::FilterPrompt)),
                 theme.dim(),
             ),
         ])
@@ -152,7 +165,7 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         ))
     } else {
         let mut spans = Vec::new();
-        for (k, d) in hints(Place::Footer) {
+        for (k, d) in app.keymap.hints(Place::Footer) {
             spans.push(Span::styled(format!(" {k}"), theme.accent()));
             spans.push(Span::raw(format!(" {d}")));
         }
@@ -163,8 +176,10 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The key hints at `place` as one string: `Enter keep · Esc clear`.
-pub(crate) fn joined_hints(place: Place) -> String {
-    hints(place)
+pub(crate) fn joined_hints(app: &App, place: Place) -> String {
+    app.keymap
+        .hints(place)
+        .into_iter()
         .map(|(k, d)| format!("{k} {d}"))
         .collect::<Vec<_>>()
         .join(" · ")

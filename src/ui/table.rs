@@ -67,6 +67,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         if app.offset + n == app.selected {
             buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme.selected());
         }
+        // A marked row (`v`) shows a `*` on the table's left border.
+        if !app.marks.is_empty() && app.marks.contains(e.kind, &e.value) && area.x < inner.x {
+            buf[(area.x, y)].set_symbol("*").set_style(theme.accent());
+        }
     }
     let empty = app.rows.is_empty();
     if empty {

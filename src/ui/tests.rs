@@ -275,3 +275,18 @@ fn the_sources_pane_shows_skipped_counts_and_the_details_their_reasons() {
         "{text}"
     );
 }
+
+#[test]
+fn export_prompt_snapshot() {
+    let mut a = at_five_minutes(loaded());
+    let _ = a.update(Msg::Remembered(crate::app::Remembered {
+        export_dir: Some("/home/analyst/Downloads".into()),
+        ..Default::default()
+    }));
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('x'));
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Tab);
+    insta::assert_snapshot!("export_prompt_80x24", screen(&mut a, 80, 24));
+    insta::assert_snapshot!("export_prompt_120x40", screen(&mut a, 120, 40));
+}

@@ -4,6 +4,28 @@
 //! The binding table against key handling, the help overlay and the hints.
 
 use super::*;
+use crate::config::keys::KeyRemap;
+use crossterm::event::KeyEventKind;
+
+fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
+    Keymap::default().action(mode, key)
+}
+
+fn help_lines() -> Vec<(String, &'static str)> {
+    Keymap::default()
+        .help_lines()
+        .into_iter()
+        .map(|(k, t)| (k.into_owned(), t))
+        .collect()
+}
+
+fn hints(place: Place) -> Vec<(String, &'static str)> {
+    Keymap::default()
+        .hints(place)
+        .into_iter()
+        .map(|(k, t)| (k.into_owned(), t))
+        .collect()
+}
 
 fn k(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -106,6 +128,8 @@ fn names(k: Key) -> Vec<String> {
         KeyCode::Backspace => name("Backspace"),
         KeyCode::Up => name("↑"),
         KeyCode::Down => name("↓"),
+        KeyCode::Left => name("←"),
+        KeyCode::Right => name("→"),
         KeyCode::PageUp => name("PgUp"),
         KeyCode::PageDown => name("PgDn"),
         KeyCode::Home => name("Home"),
@@ -174,9 +198,20 @@ fn every_action_is_reachable_by_some_key() {
             Action::PageDown => 24,
             Action::Top => 25,
             Action::Bottom => 26,
+            Action::CopyDefanged => 27,
+            Action::CopyRecord => 28,
+            Action::Mark => 29,
+            Action::ClearMarks => 30,
+            Action::PromptNext => 31,
+            Action::PromptPrev => 32,
+            Action::PromptLeft => 33,
+            Action::PromptRight => 34,
+            Action::PromptChar(_) => 35,
+            Action::PromptBackspace => 36,
+            Action::PromptSubmit => 37,
         }
     }
-    let mut reached = [false; 27];
+    let mut reached = [false; 38];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {
@@ -190,29 +225,28 @@ fn every_action_is_reachable_by_some_key() {
 
 #[test]
 fn no_key_is_bound_twice_in_any_mode() {
-    // An event matches every key of its code whose modifiers it holds, so two keys of
-    // one code in one mode would both match some event: codes are unique per mode.
+    // A key (code and modifiers) names one action per mode, and the lookup finds that
+    // action for the key pressed exactly, and with Shift or Alt held too.
     for mode in Mode::ALL {
         let mut seen = std::collections::HashMap::new();
         for b in BINDINGS.iter().filter(|b| b.modes.contains(&mode)) {
             for key in b.keys {
-                if let Some(before) = seen.insert(key.code, b.action) {
-                    panic!(
-                        "{mode:?}: {:?} bound to {before:?} and {:?}",
-                        key.code, b.action
-                    );
+                if let Some(before) = seen.insert((key.code, key.mods), b.action)
+                    && before != b.action
+                {
+                    panic!("{mode:?}: {key:?} bound to {before:?} and {:?}", b.action);
                 }
-            }
-        }
-        // And through the lookup itself, with and without extra modifiers.
-        for key in BINDINGS.iter().flat_map(|b| b.keys) {
-            for extra in [KeyModifiers::NONE, KeyModifiers::SHIFT, KeyModifiers::ALT] {
-                let e = KeyEvent::new(key.code, key.mods | extra);
-                let n = BINDINGS.iter().filter(|b| b.binds(mode, &e)).count();
-                assert!(n <= 1, "{mode:?}: {e:?} bound {n} times");
+                let e = KeyEvent::new(key.code, key.mods);
+                assert_eq!(action(mode, e), Some(b.action), "{mode:?}: {key:?}");
             }
         }
     }
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(action(Mode::Details, ctrl_c), Some(Action::Quit));
+    assert_eq!(
+        action(Mode::Details, k(KeyCode::Char('c'))),
+        Some(Action::CopyRecord)
+    );
 }
 
 #[test]
@@ -269,7 +303,8 @@ fn details_help_and_filter_keep_their_own_keys() {
 
 #[test]
 fn help_lines_name_exactly_the_keys_of_their_rows() {
-    let labels: Vec<&str> = help_lines().map(|(keys, _)| keys).collect();
+    let lines = help_lines();
+    let labels: Vec<&str> = lines.iter().map(|(keys, _)| keys.as_str()).collect();
     for b in BINDINGS {
         if let Listing::Under(label) = b.help {
             assert!(labels.contains(&label), "no help line {label:?}");
@@ -302,10 +337,11 @@ fn hints_name_only_keys_bound_where_they_show() {
         Place::FilterPrompt,
         Place::DetailsTitle,
         Place::LogTitle,
+        Place::ExportPrompt,
     ];
     for place in places {
         let mode = place.mode();
-        assert!(hints(place).next().is_some(), "no hints for {place:?}");
+        assert!(!hints(place).is_empty(), "no hints for {place:?}");
         for b in BINDINGS
             .iter()
             .filter(|b| b.hint.is_some_and(|h| h.at.contains(&place)))
@@ -329,5 +365,116 @@ fn hints_name_only_keys_bound_where_they_show() {
                 .any(|t| names_any(t, b.keys.iter().copied()));
             assert!(own, "{place:?}: {h:?} names none of its own keys");
         }
+    }
+}
+
+fn remap(entries: &[(&str, &[&str])]) -> Result<Keymap, RemapError> {
+    let remaps: Vec<KeyRemap> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (action, keys))| KeyRemap {
+            action: (*action).to_string(),
+            keys: keys.iter().map(|k| (*k).to_string()).collect(),
+            line: Some(10 + i),
+            key_lines: keys.iter().map(|_| Some(10 + i)).collect(),
+        })
+        .collect();
+    Keymap::with_remaps(&remaps)
+}
+
+#[test]
+fn remapped_keys_replace_an_actions_own_in_its_modes() {
+    let map = remap(&[("quit", &["Q", "ctrl-q"]), ("filter", &["f"])]).unwrap();
+    assert_eq!(
+        map.action(Mode::Normal, k(KeyCode::Char('Q'))),
+        Some(Action::Quit)
+    );
+    assert_eq!(map.action(Mode::Normal, k(KeyCode::Char('q'))), None);
+    let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(map.action(Mode::Filter, ctrl_q), Some(Action::Quit));
+    assert_eq!(
+        map.action(Mode::Filter, ctrl_c),
+        None,
+        "ctrl-c was not kept"
+    );
+    // A plain character never leaves the prompts where it is typed.
+    assert_eq!(
+        map.action(Mode::Filter, k(KeyCode::Char('Q'))),
+        Some(Action::FilterChar('Q'))
+    );
+    assert_eq!(
+        map.action(Mode::Normal, k(KeyCode::Char('f'))),
+        Some(Action::FilterStart)
+    );
+    assert_eq!(map.action(Mode::Normal, k(KeyCode::Char('/'))), None);
+    // Help and hints name the keys in effect.
+    let help = map.help_lines();
+    assert!(
+        help.iter().any(|(k, t)| k == "Q  Ctrl-Q" && *t == "quit"),
+        "{help:?}"
+    );
+    assert!(help.iter().any(|(k, _)| k == "f"), "{help:?}");
+    let footer = map.hints(Place::Footer);
+    assert!(
+        footer.iter().any(|(k, t)| k == "Q" && *t == "quit"),
+        "{footer:?}"
+    );
+    assert!(
+        footer.iter().any(|(k, t)| k == "f" && *t == "filter"),
+        "{footer:?}"
+    );
+}
+
+#[test]
+fn a_key_taken_by_another_action_in_the_same_mode_is_refused() {
+    let e = remap(&[("export", &["q"])]).unwrap_err();
+    assert_eq!(e.line, Some(10));
+    assert_eq!(e.action, "export");
+    assert!(
+        e.message.contains("`q`") && e.message.contains("`quit`"),
+        "{e}"
+    );
+    // Two remapped actions on one key.
+    let e = remap(&[("mark", &["m"]), ("clear_marks", &["m"])]).unwrap_err();
+    assert_eq!(e.line, Some(11));
+    // Moving a key away first frees it.
+    let map = remap(&[("quit", &["ctrl-q"]), ("export", &["q"])]).unwrap();
+    assert_eq!(
+        map.action(Mode::Normal, k(KeyCode::Char('q'))),
+        Some(Action::Export)
+    );
+    // The same key in modes that do not meet is fine: `c` in the details only.
+    assert!(remap(&[("refresh", &["c"])]).is_ok());
+}
+
+#[test]
+fn unknown_actions_and_keys_and_empty_lists_are_refused() {
+    let e = remap(&[("qiut", &["q"])]).unwrap_err();
+    assert!(e.message.starts_with("unknown action"), "{e}");
+    assert!(e.to_string().starts_with("keys.qiut: "), "{e}");
+    let e = remap(&[("quit", &["ctrl-"])]).unwrap_err();
+    assert!(e.message.contains("unknown key"), "{e}");
+    assert!(remap(&[("quit", &[])]).is_err());
+    assert!(remap(&[("quit", &["q"]), ("quit", &["x"])]).is_err());
+    let hostile = "\u{1b}]0;x\u{7}".repeat(50);
+    let e = remap(&[(hostile.as_str(), &["q"])])
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains('\u{1b}') && e.len() < 2_000, "{e:?}");
+}
+
+#[test]
+fn the_readme_names_every_action_keys_can_remap() {
+    let readme = include_str!("../../../README.md");
+    let start = readme
+        .find("### Key bindings")
+        .expect("a Key bindings section");
+    let section = &readme[start..];
+    let words: Vec<&str> = section
+        .split(|c: char| c.is_whitespace() || c == '`' || c == '.' || c == ':')
+        .collect();
+    for (name, _) in Action::NAMED {
+        assert!(words.contains(name), "the README does not name `{name}`");
     }
 }

@@ -405,24 +405,10 @@ fn details_need_a_selection() {
 }
 
 #[test]
-fn copy_export_and_log_size() {
+fn copy_and_log_size() {
     let mut a = loaded();
     let fx = a.update(ch('y'));
     assert!(matches!(&fx[..], [Effect::Copy(v)] if v == "45.0.0.3"));
-    let fx = a.update(ch('x'));
-    let Some(Effect::Export {
-        rows, path, store, ..
-    }) = fx.into_iter().next()
-    else {
-        panic!("no export");
-    };
-    assert_eq!(rows.len(), 4);
-    assert!(path.to_string_lossy().starts_with("intellisiem-export-"));
-    let fx = a.update(Msg::ExportDone {
-        store,
-        result: Ok((path.clone(), 4)),
-    });
-    assert!(matches!(&fx[..], [Effect::Log { text, .. }] if text.contains("exported 4 rows")));
     assert_eq!(a.log_size, LogSize::Small);
     let _ = a.update(ch('l'));
     assert_eq!(a.log_size, LogSize::Large);
@@ -504,4 +490,7 @@ fn enrich_errors_show_in_the_footer_and_log() {
     assert!(matches!(&fx[..], [Effect::Log { level, .. }] if *level == tracing::Level::WARN));
 }
 
+mod copy_marks;
+mod export_prompt;
 mod jobs;
+mod sorting;
