@@ -13,6 +13,7 @@ pub mod layout;
 mod rows;
 pub mod schedule;
 mod sources;
+pub mod strip;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -227,6 +228,8 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub no_color: bool,
+    /// Draw with printable ASCII only (`--ascii`, or a locale that is not UTF-8).
+    pub ascii: bool,
     /// A short message for the footer ("copied", "exported ...").
     pub notice: Option<String>,
     pub cache: CacheState,
@@ -293,6 +296,7 @@ impl App {
             width: 80,
             height: 24,
             no_color: false,
+            ascii: false,
             notice: None,
             cache: CacheState::Off,
             filtering: false,

@@ -6,25 +6,34 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::keymap::help_lines;
 
 pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let key = |k: &'static str| {
+        if theme.ascii {
+            super::ascii::keys(k)
+        } else {
+            k.into()
+        }
+    };
     let key_w = help_lines()
-        .map(|(k, _)| k.chars().count())
+        .map(|(k, _)| key(k).chars().count())
         .max()
         .unwrap_or(8);
     let lines: Vec<Line> = help_lines()
         .map(|(k, d)| {
+            let k = key(k);
             Line::from(vec![
                 Span::styled(format!(" {k:<key_w$}  "), theme.accent()),
                 Span::raw(d),
             ])
         })
         .collect();
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(
             " Keys (any key closes) ",
             theme.title(),
