@@ -28,6 +28,9 @@ pub fn warninglists() -> Vec<String> {
     Vec::new()
 }
 
+/// Whether the dashboard captures the mouse when the config does not say.
+pub const MOUSE: bool = true;
+
 /// The most `http.retries` may be set to.
 pub const MAX_RETRIES: u32 = 10;
 

@@ -175,6 +175,9 @@ pub struct Config {
     /// MISP-format warninglist files or folders `match` filters indicators through, on top
     /// of the built-in list (config key `warninglists:`; default none).
     pub warninglists: Vec<PathBuf>,
+    /// The dashboard captures the mouse: the wheel scrolls and a click selects (config
+    /// key `mouse:`; default true). Off, the terminal keeps its own text selection.
+    pub mouse: bool,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -463,6 +466,7 @@ fn build(
         http,
         sources,
         warninglists,
+        mouse: raw.mouse.unwrap_or(defaults::MOUSE),
         warnings,
     }
 }

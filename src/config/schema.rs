@@ -65,6 +65,10 @@ pub struct RawConfig {
     /// MISP-format warninglist files or folders (`warninglists: [paths]`).
     #[serde(default)]
     pub warninglists: Option<Vec<String>>,
+    /// Whether the dashboard captures the mouse (`mouse: false` leaves it to the
+    /// terminal's own text selection).
+    #[serde(default)]
+    pub mouse: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]
