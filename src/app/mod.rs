@@ -10,6 +10,7 @@ mod enrich;
 mod export;
 pub mod keymap;
 pub mod layout;
+pub mod mouse;
 mod rows;
 pub mod schedule;
 mod sources;
@@ -106,6 +107,8 @@ pub enum Msg {
     /// The clock moved (a slow tick, or before the first frame).
     Tick(Timestamp),
     Key(KeyEvent),
+    /// The mouse wheel turned or the left button went down.
+    Pointer(mouse::Pointer),
     Resize {
         width: u16,
         height: u16,
@@ -356,6 +359,12 @@ impl App {
                 if let Some(a) = keymap::action(self.mode, key) {
                     self.notice = None;
                     self.on_action(a, &mut fx);
+                    self.dirty = true;
+                }
+            }
+            Msg::Pointer(p) => {
+                if self.on_pointer(p) {
+                    self.notice = None;
                     self.dirty = true;
                 }
             }

@@ -73,9 +73,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         state.select(Some(app.source_cursor));
     } else {
         // Keep the cursor's row in view even when unfocused.
-        *state.offset_mut() = app
-            .source_cursor
-            .saturating_sub(usize::from(area.height.saturating_sub(3)));
+        *state.offset_mut() = crate::app::mouse::sources_offset(app.source_cursor, area.height);
     }
     let list = List::new(items)
         .block(block)
