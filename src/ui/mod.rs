@@ -15,6 +15,7 @@ pub mod log;
 pub mod sources;
 pub mod sparkline;
 pub mod strip;
+pub mod svg;
 pub mod table;
 pub mod theme;
 
