@@ -212,10 +212,18 @@ async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
     // Rows from every source, merged.
     let screen = tmux.wait_for("45.0.0.3", Duration::from_secs(20));
     assert!(screen.contains("IntelliSIEM"), "{screen}");
-    tmux.wait_for("✓ evil", Duration::from_secs(10));
-    let screen = tmux.wait_for("✓ vt", Duration::from_secs(10));
-    for name in ["otx", "urlhaus", "feodo", "threatfox", "kev", "phish"] {
-        assert!(screen.contains(&format!("✓ {name}")), "{name}:\n{screen}");
+    // The sources finish in any order: wait for each.
+    for name in [
+        "evil",
+        "vt",
+        "otx",
+        "urlhaus",
+        "feodo",
+        "threatfox",
+        "kev",
+        "phish",
+    ] {
+        tmux.wait_for(&format!("✓ {name}"), Duration::from_secs(10));
     }
 
     // A live filter narrows the table; hostile text shows escaped.
@@ -295,6 +303,18 @@ fn table_rows(screen: &str) -> usize {
         .count()
 }
 
+/// The screen once `done` holds of it, or as it is after 5 s.
+fn settled(tmux: &Tmux, done: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = tmux.capture();
+        if done(&screen) || start.elapsed() > Duration::from_secs(5) {
+            return screen;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn demo_mode_opens_a_populated_dashboard_without_network_or_keys() {
     if !tmux_or_skip("demo_mode_opens_a_populated_dashboard_without_network_or_keys") {
@@ -306,7 +326,8 @@ fn demo_mode_opens_a_populated_dashboard_without_network_or_keys() {
     for name in ["otx", "urlha", "feodo", "threa", "cisa_", "openp", "spamh"] {
         tmux.wait_for(&format!("✓ {name}"), Duration::from_secs(15));
     }
-    let screen = tmux.capture();
+    // A capture can catch a frame half drawn: look until one is whole, for a while.
+    let screen = settled(&tmux, |s| table_rows(s) >= 14);
     let rows = table_rows(&screen);
     assert!(rows >= 14, "{rows} table rows at 80x24:\n{screen}");
     assert!(screen.lines().count() <= 24, "{screen}");
@@ -316,12 +337,8 @@ fn demo_mode_opens_a_populated_dashboard_without_network_or_keys() {
     assert!(screen.contains("disabled: no API"), "{screen}");
     // Back to the table: the strip again.
     tmux.keys(&["Tab"]);
-    let start = Instant::now();
-    let mut screen = tmux.capture();
-    while screen.contains("┌ Sources") && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(100));
-        screen = tmux.capture();
-    }
+    let screen = settled(&tmux, |s| !s.contains("┌ Sources") && table_rows(s) >= 14);
+    assert!(!screen.contains("┌ Sources"), "{screen}");
     assert!(table_rows(&screen) >= 14, "{screen}");
     assert!(!screen.contains(" 0 indicators"), "{screen}");
     tmux.keys(&["q"]);
