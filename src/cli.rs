@@ -29,6 +29,11 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// Draw the dashboard with ASCII characters only (also chosen when the locale is not
+    /// UTF-8)
+    #[arg(long)]
+    pub ascii: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

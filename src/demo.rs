@@ -103,6 +103,35 @@ pub fn config() -> Config {
     c
 }
 
+/// The clock of pictures of the demo (2026-11-29T12:00:00Z, the day after the newest
+/// sample), so they do not change from day to day.
+pub const PICTURE_TIME: i64 = 1_795_953_600;
+
+/// The dashboard as `--demo` shows it once every bundled document has arrived: each
+/// enabled source's sample parsed and merged as fetched two minutes before `now`, on a
+/// `width` x `height` terminal. For pictures of the dashboard and for tests; draws
+/// nothing and starts nothing.
+pub fn loaded_app(now: jiff::Timestamp, width: u16, height: u16) -> crate::app::App {
+    use crate::app::{App, Msg};
+    let config = config();
+    let fetched = now - jiff::SignedDuration::from_secs(120);
+    let mut app = App::new(&config, fetched);
+    let _ = app.update(Msg::Resize { width, height });
+    let _ = app.update(Msg::Tick(fetched));
+    for (i, spec) in config.sources.iter().enumerate() {
+        if config.availability(spec) == crate::config::Availability::Enabled {
+            let _ = app.update(Msg::FetchDone {
+                source: i,
+                result: parse(spec),
+                at: fetched,
+                elapsed: Duration::from_millis(300 + 40 * i as u64),
+            });
+        }
+    }
+    let _ = app.update(Msg::Tick(now));
+    app
+}
+
 /// The bundled document for `spec`.
 pub fn asset(spec: &SourceSpec) -> Option<&'static [u8]> {
     ASSETS

@@ -17,6 +17,7 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 
+use crate::app::mouse::Pointer;
 use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::engine;
@@ -51,12 +52,19 @@ fn init_logging() {
     tui_logger::move_events();
 }
 
+/// Gives the mouse back to the terminal and leaves raw mode and the alternate screen.
+/// Turning off a mouse capture that was never on is harmless.
+fn restore_terminal() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    ratatui::restore();
+}
+
 /// Restores the terminal and ends the process on any panic, in any task, so a broken
 /// background task never leaves a raw-mode terminal or a half-working dashboard.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        ratatui::restore();
+        restore_terminal();
         previous(info);
         std::process::exit(101);
     }));
@@ -72,7 +80,9 @@ pub enum Source {
     Demo,
 }
 
-pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
+/// Runs the dashboard until the analyst quits; `ascii` draws with ASCII only. The mouse
+/// is captured when the config's `mouse` says so.
+pub fn run(config: Config, source: Source, ascii: bool) -> Result<(), RuntimeError> {
     let started = Instant::now();
     init_logging();
     crate::logging::attach_config(&config);
@@ -82,8 +92,21 @@ pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
     let ctx = FetchContext::new(&config)?;
     install_panic_hook();
     let mut terminal = ratatui::try_init()?;
-    let result = rt.block_on(event_loop(&mut terminal, config, ctx, source, started));
-    ratatui::restore();
+    if config.mouse
+        && let Err(e) = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
+    {
+        restore_terminal();
+        return Err(e.into());
+    }
+    let result = rt.block_on(event_loop(
+        &mut terminal,
+        config,
+        ctx,
+        source,
+        started,
+        ascii,
+    ));
+    restore_terminal();
     // Background fetches may still be running: do not wait for them.
     rt.shutdown_background();
     result
@@ -103,10 +126,12 @@ async fn event_loop(
     ctx: FetchContext,
     source: Source,
     started: Instant,
+    ascii: bool,
 ) -> Result<(), RuntimeError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut app = App::new(&config, Timestamp::now());
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.ascii = ascii;
     let size = terminal.size()?;
     // Every effect `update` returns is carried out, these first ones too.
     let mut effects = Vec::new();
@@ -204,6 +229,10 @@ async fn event_loop(
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Mouse(m))) => match Pointer::from_event(&m) {
+                    Some(p) => Msg::Pointer(p),
+                    None => continue,
+                },
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),

@@ -620,3 +620,21 @@ fn warnings_are_kept_in_the_log_file() {
         "`log_file: none` writes no file"
     );
 }
+
+#[tokio::test]
+async fn ascii_goes_with_the_dashboard_only() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = bin(home.path());
+    cmd.args(["--ascii", "sources"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--ascii is for the dashboard"), "{err}");
+    // The dashboard itself with --ascii still wants a terminal, and says so.
+    let mut cmd = bin(home.path());
+    cmd.args(["--ascii", "--demo"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("needs a terminal"));
+}

@@ -316,3 +316,13 @@ fn every_literal_secret_makes_a_readable_file_warn_and_none_is_echoed() {
     assert!(!e.contains("pw-9Zq"), "{e}");
     assert!(e.contains("must start with http"), "{e}");
 }
+
+#[test]
+fn mouse_capture_is_on_unless_the_config_turns_it_off() {
+    assert!(parse("").unwrap().mouse);
+    assert!(parse("mouse: true").unwrap().mouse);
+    assert!(!parse("mouse: false").unwrap().mouse);
+    let e = err("mouse: sometimes");
+    assert!(e.contains("mouse"), "{e}");
+    assert!(!e.contains('\n'), "{e}");
+}

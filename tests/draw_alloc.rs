@@ -116,7 +116,7 @@ fn app() -> App {
 fn table_allocations(app: &mut App, width: u16, height: u16) -> (usize, String) {
     let _ = app.update(Msg::Resize { width, height });
     let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let theme = Theme::new(false);
+    let theme = Theme::new(false, false);
     let mut counted = 0;
     // Twice: the first draw sizes the terminal's buffers.
     for _ in 0..2 {

@@ -74,6 +74,8 @@ impl App {
                     Focus::Table => Focus::Sources,
                     Focus::Sources => Focus::Table,
                 };
+                // The sources strip opens into the full pane, which moves the table.
+                self.keep_visible();
             }
             Action::RefreshSelected => {
                 let i = self.source_cursor;

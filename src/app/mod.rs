@@ -12,9 +12,11 @@ pub mod export;
 pub mod keymap;
 pub mod layout;
 pub mod marks;
+pub mod mouse;
 mod rows;
 pub mod schedule;
 mod sources;
+pub mod strip;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -110,6 +112,8 @@ pub enum Msg {
     /// The clock moved (a slow tick, or before the first frame).
     Tick(Timestamp),
     Key(KeyEvent),
+    /// The mouse wheel turned or the left button went down.
+    Pointer(mouse::Pointer),
     Resize {
         width: u16,
         height: u16,
@@ -238,6 +242,8 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub no_color: bool,
+    /// Draw with printable ASCII only (`--ascii`, or a locale that is not UTF-8).
+    pub ascii: bool,
     /// A short message for the footer ("copied", "exported ...").
     pub notice: Option<String>,
     /// The last export's outcome, for the header: the rows and file, or the error.
@@ -326,6 +332,7 @@ impl App {
             marks: Marks::default(),
             prompt: None,
             remembered: Remembered::default(),
+            ascii: false,
             cache: CacheState::Off,
             filtering: false,
             quit: false,
@@ -384,6 +391,12 @@ impl App {
                 if let Some(a) = self.keymap.action(self.mode, key) {
                     self.notice = None;
                     self.on_action(a, &mut fx);
+                    self.dirty = true;
+                }
+            }
+            Msg::Pointer(p) => {
+                if self.on_pointer(p) {
+                    self.notice = None;
                     self.dirty = true;
                 }
             }

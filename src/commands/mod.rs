@@ -25,6 +25,10 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("error: --demo opens the dashboard; it does not go with a command");
         return ExitCode::from(EXIT_USAGE);
     }
+    if cli.ascii && cli.command.is_some() {
+        eprintln!("error: --ascii is for the dashboard; it does not go with a command");
+        return ExitCode::from(EXIT_USAGE);
+    }
     if cli.command.is_some() {
         crate::logging::init_stderr();
     }
@@ -36,13 +40,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Config(ConfigCommand::Init { force })) => {
             config_cmd::init(cli.config.as_deref(), force)
         }
-        None => dashboard(cli.config.as_deref(), cli.no_cache, cli.demo),
+        None => dashboard(cli.config.as_deref(), cli.no_cache, cli.demo, cli.ascii),
     };
     ExitCode::from(code)
 }
 
-/// The interactive dashboard (no subcommand).
-fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
+/// The interactive dashboard (no subcommand); `ascii` asks for ASCII-only drawing.
+fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool, ascii: bool) -> u8 {
     let loaded = if demo {
         Ok(crate::demo::config())
     } else {
@@ -66,7 +70,8 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool) -> u8 {
             cache: crate::store::persist::Location::of(&config, no_cache),
         }
     };
-    match crate::runtime::run(config, source) {
+    let ascii = ascii || crate::ui::ascii::locale_wants_ascii(|k| std::env::var(k).ok());
+    match crate::runtime::run(config, source, ascii) {
         Ok(()) => EXIT_OK,
         Err(e) => {
             eprintln!("error: {e}");

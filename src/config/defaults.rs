@@ -42,6 +42,8 @@ pub fn log_file(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
         })
         .map(|d| d.join("intellisiem").join("intellisiem.log"))
 }
+/// Whether the dashboard captures the mouse when the config does not say.
+pub const MOUSE: bool = true;
 
 /// The most `http.retries` may be set to.
 pub const MAX_RETRIES: u32 = 10;

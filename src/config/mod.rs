@@ -182,6 +182,9 @@ pub struct Config {
     /// Key bindings remapped by `keys:`, as written (checked against the dashboard's
     /// binding table when the config is loaded).
     pub bindings: Vec<keys::KeyRemap>,
+    /// The dashboard captures the mouse: the wheel scrolls and a click selects (config
+    /// key `mouse:`; default true). Off, the terminal keeps its own text selection.
+    pub mouse: bool,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -480,6 +483,7 @@ fn build(
         warninglists,
         log_file,
         bindings: Vec::new(),
+        mouse: raw.mouse.unwrap_or(defaults::MOUSE),
         warnings,
     }
 }

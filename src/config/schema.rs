@@ -71,6 +71,10 @@ pub struct RawConfig {
     /// Key bindings remapped (`keys: { action: [keys] }`).
     #[serde(default)]
     pub keys: Option<super::keys::RawKeyMap>,
+    /// Whether the dashboard captures the mouse (`mouse: false` leaves it to the
+    /// terminal's own text selection).
+    #[serde(default)]
+    pub mouse: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]

@@ -6,7 +6,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::App;
@@ -191,11 +191,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(e) = app.selected_entry().and_then(|i| app.store.get(i)) else {
         return;
     };
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(
             format!(
                 " Details ({}) ",
-                super::joined_hints(app, Place::DetailsTitle)
+                super::joined_hints(app, Place::DetailsTitle, theme)
             ),
             theme.title(),
         )))

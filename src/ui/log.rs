@@ -2,13 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The log pane: `tracing` events (fetch warnings and errors, with the source name) shown
-//! by tui-logger. Only sanitised text is ever logged.
+//! by tui-logger; on short terminals, one line with the latest message. Only sanitised
+//! text is ever logged.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
-use tui_logger::{TuiLoggerLevelOutput, TuiLoggerWidget};
+use tui_logger::{ExtLogRecord, LevelFilter, LogFormatter, TuiLoggerLevelOutput, TuiLoggerWidget};
 
 use super::theme::Theme;
 use crate::app::App;
@@ -26,7 +27,8 @@ fn title(app: &App) -> String {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(title(app), theme.title())))
         .border_style(theme.border());
     let widget = TuiLoggerWidget::default()
@@ -43,4 +45,49 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .style_debug(theme.dim())
         .style_trace(theme.dim());
     frame.render_widget(widget, area);
+}
+
+/// The log as its latest message on one line, `HH:MM:SS W text`, cut with `…` to fit.
+pub fn render_line(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let widget = TuiLoggerWidget::default().formatter(Box::new(OneLine {
+        error: theme.error(),
+        warn: theme.warn(),
+        dim: theme.dim(),
+    }));
+    frame.render_widget(widget, area);
+}
+
+/// Formats each event as one line: a short time, the level's letter, the message's first
+/// line, cut to the width.
+struct OneLine {
+    error: Style,
+    warn: Style,
+    dim: Style,
+}
+
+impl LogFormatter for OneLine {
+    fn min_width(&self) -> u16 {
+        12
+    }
+
+    fn format(&self, width: usize, evt: &ExtLogRecord) -> Vec<Line<'_>> {
+        let level = evt.level.as_str().get(..1).unwrap_or("?");
+        let style = if evt.level == LevelFilter::Error {
+            self.error
+        } else if evt.level == LevelFilter::Warn {
+            self.warn
+        } else if evt.level == LevelFilter::Info {
+            Style::new()
+        } else {
+            self.dim
+        };
+        let head = format!("{} {level} ", evt.timestamp.strftime("%H:%M:%S"));
+        let room = width.saturating_sub(head.chars().count());
+        let first = evt.msg().lines().next().unwrap_or("");
+        let text = crate::model::sanitize::sanitize_truncated(first, room);
+        vec![Line::from(vec![
+            Span::styled(head, self.dim),
+            Span::styled(text, style),
+        ])]
+    }
 }

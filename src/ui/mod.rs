@@ -4,20 +4,26 @@
 //! Drawing. [`view`] reads the [`App`] and draws a frame; it changes nothing. Every
 //! string from outside passes through [`crate::model::sanitize`] before it is drawn.
 
+pub mod ascii;
 pub mod cell;
 pub mod columns;
 pub mod details;
 pub mod format;
+pub mod glyphs;
 pub mod help;
 pub mod log;
 pub mod prompt;
 pub mod sources;
 pub mod sparkline;
+pub mod strip;
+pub mod svg;
 pub mod table;
 pub mod theme;
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_demo;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -31,9 +37,19 @@ use crate::model::sanitize::sanitize_truncated;
 use format::count;
 use theme::Theme;
 
+/// Draws the whole dashboard for `app` into `frame`; in ASCII mode every cell ends up
+/// printable ASCII.
 pub fn view(app: &App, frame: &mut Frame) {
+    let theme = Theme::new(app.no_color, app.ascii);
+    draw(app, frame, &theme);
+    if theme.ascii {
+        ascii::fold_buffer(frame.buffer_mut());
+    }
+}
+
+fn draw(app: &App, frame: &mut Frame, theme: &Theme) {
+    let theme = *theme;
     let area = frame.area();
-    let theme = Theme::new(app.no_color);
     if layout::too_small(area) {
         let msg = format!(
             "Please enlarge the terminal to {}x{} (now {}x{})",
@@ -50,9 +66,15 @@ pub fn view(app: &App, frame: &mut Frame) {
     }
     let a = layout::areas(app, area);
     header(app, frame, a.header, &theme);
-    sources::render(app, frame, a.sources, &theme);
+    if a.strip {
+        strip::render(app, frame, a.sources, &theme);
+    } else {
+        sources::render(app, frame, a.sources, &theme);
+    }
     table::render(app, frame, a.table, &theme);
-    if a.log.height > 0 {
+    if a.log_line() {
+        log::render_line(frame, a.log, &theme);
+    } else if a.log.height > 0 {
         log::render(app, frame, a.log, &theme);
     }
     footer(app, frame, a.footer, &theme);
@@ -82,7 +104,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut spans = vec![
         Span::styled(" IntelliSIEM ", theme.title()),
         Span::raw(format!(" {} indicators", count(app.store.len()))),
-        Span::styled(" · ", theme.dim()),
+        Span::styled(theme.glyphs.sep, theme.dim()),
         Span::raw(format!("{} shown", count(app.rows.len()))),
     ];
     if app.filtering {
@@ -134,11 +156,15 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         filters.push(format!(
             "sort:{}{}",
             app.sort.key.label(),
-            if app.sort.reverse { " ↑" } else { "" }
+            if app.sort.reverse {
+                theme.glyphs.reversed
+            } else {
+                ""
+            }
         ));
     }
     if !filters.is_empty() {
-        spans.push(Span::styled(" · ", theme.dim()));
+        spans.push(Span::styled(theme.glyphs.sep, theme.dim()));
         spans.push(Span::styled(filters.join("  "), theme.accent()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -152,9 +178,9 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 &app.filter_text,
                 usize::from(area.width).saturating_sub(30),
             )),
-            Span::styled("▏", theme.accent()),
+            Span::styled(theme.glyphs.cursor, theme.accent()),
             Span::styled(
-                format!("  {}", joined_hints(app, Place::FilterPrompt)),
+                format!("  {}", joined_hints(app, Place::FilterPrompt, theme)),
                 theme.dim(),
             ),
         ])
@@ -166,6 +192,11 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         let mut spans = Vec::new();
         for (k, d) in app.keymap.hints(Place::Footer) {
+            let k = if theme.ascii {
+                ascii::keys(&k).into_owned()
+            } else {
+                k.into_owned()
+            };
             spans.push(Span::styled(format!(" {k}"), theme.accent()));
             spans.push(Span::raw(format!(" {d}")));
         }
@@ -176,11 +207,17 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The key hints at `place` as one string: `Enter keep · Esc clear`.
-pub(crate) fn joined_hints(app: &App, place: Place) -> String {
+pub(crate) fn joined_hints(app: &App, place: Place, theme: &Theme) -> String {
     app.keymap
         .hints(place)
         .into_iter()
-        .map(|(k, d)| format!("{k} {d}"))
+        .map(|(k, d)| {
+            if theme.ascii {
+                format!("{} {d}", ascii::keys(&k))
+            } else {
+                format!("{k} {d}")
+            }
+        })
         .collect::<Vec<_>>()
-        .join(" · ")
+        .join(theme.glyphs.sep)
 }

@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::format::count;
 use super::theme::Theme;
@@ -77,11 +77,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         )),
         Line::raw(""),
         Line::from(Span::styled(
-            format!(" {}", super::joined_hints(app, Place::ExportPrompt)),
+            format!(" {}", super::joined_hints(app, Place::ExportPrompt, theme)),
             theme.dim(),
         )),
     ];
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(" Export ", theme.title())))
         .border_style(theme.focused_border());
     frame.render_widget(Clear, r);

@@ -6,32 +6,37 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, List, ListItem, ListState};
+use ratatui::widgets::{List, ListItem, ListState};
 
 use super::format::{ago, count, until};
-use super::sparkline::sparkline;
+use super::sparkline::sparkline_with;
 use super::theme::Theme;
 use crate::app::{App, Focus, SourceState};
 use crate::config::Availability;
 use crate::model::sanitize::sanitize_truncated;
 use crate::store::health::anomaly;
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// The state glyph: `✓` ok, spinner fetching, `✗` failed, `–` disabled, `·` not yet.
-pub fn glyph(app: &App, s: &SourceState) -> &'static str {
+/// The state glyph and its style: `✓` ok, spinner fetching, `✗` failed, `–` disabled,
+/// `·` not yet (or their ASCII forms).
+pub fn glyph(app: &App, s: &SourceState, theme: &Theme) -> (&'static str, Style) {
+    let g = theme.glyphs;
     if !s.enabled() {
-        "–"
+        (g.disabled, theme.dim())
     } else if s.fetching() {
-        let frame = (app.now.as_millisecond() / 200).rem_euclid(SPINNER.len() as i64) as usize;
-        SPINNER[frame]
+        let n = g.spinner.len().max(1) as i64;
+        let frame = (app.now.as_millisecond() / 200).rem_euclid(n) as usize;
+        (
+            g.spinner.get(frame).copied().unwrap_or(g.idle),
+            theme.accent(),
+        )
     } else if s.last_error.is_some() {
-        "✗"
+        (g.failed, theme.error())
     } else if s.last_ok.is_some() {
-        "✓"
+        (g.ok, theme.ok())
     } else {
-        "·"
+        (g.idle, theme.dim())
     }
 }
 
@@ -42,7 +47,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         app.sources.iter().filter(|s| s.enabled()).count(),
         app.sources.len()
     );
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(title, theme.title())))
         .border_style(if focused {
             theme.focused_border()
@@ -67,9 +73,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         state.select(Some(app.source_cursor));
     } else {
         // Keep the cursor's row in view even when unfocused.
-        *state.offset_mut() = app
-            .source_cursor
-            .saturating_sub(usize::from(area.height.saturating_sub(3)));
+        *state.offset_mut() = crate::app::mouse::sources_offset(app.source_cursor, area.height);
     }
     let list = List::new(items)
         .block(block)
@@ -78,13 +82,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Theme) -> Line<'a> {
-    let g = glyph(app, s);
-    let g_style = match g {
-        "✓" => theme.ok(),
-        "✗" => theme.error(),
-        "–" | "·" => theme.dim(),
-        _ => theme.accent(),
-    };
+    let (g, g_style) = glyph(app, s, theme);
     let name = sanitize_truncated(&s.spec.name, name_w);
     let mut spans = vec![
         Span::styled(format!(" {g} "), g_style),
@@ -120,7 +118,7 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
     spans.push(Span::raw(status));
     if !s.history.is_empty() && width >= 100 {
         spans.push(Span::styled(
-            format!(" {:<8}", sparkline(&s.history, 8)),
+            format!(" {:<8}", sparkline_with(&s.history, 8, theme.glyphs)),
             theme.dim(),
         ));
     }

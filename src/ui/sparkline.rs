@@ -3,24 +3,28 @@
 
 //! A source's recent fetch counts as a one-line sparkline.
 
+use super::glyphs::{Glyphs, UNICODE};
 use crate::store::health::FetchRecord;
 
-/// Block characters for a sparkline of counts, lowest to highest.
-const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-/// The counts of the last `width` fetches as bars; failed fetches as `╳`.
+/// The counts of the last `width` fetches as block bars; failed fetches as `╳`.
 pub fn sparkline(history: &[FetchRecord], width: usize) -> String {
+    sparkline_with(history, width, &UNICODE)
+}
+
+/// [`sparkline`] drawn with the bars of `glyphs` (the ASCII set's `_.,:-=*#` and `x`).
+pub fn sparkline_with(history: &[FetchRecord], width: usize, glyphs: &Glyphs) -> String {
+    let bars = &glyphs.bars;
     let recent = &history[history.len().saturating_sub(width)..];
     let max = recent.iter().map(|r| r.count).max().unwrap_or(0).max(1);
     recent
         .iter()
         .map(|r| {
             if r.outcome.is_success() {
-                BARS[(r.count * (BARS.len() - 1))
+                bars[(r.count * (bars.len() - 1))
                     .div_ceil(max)
-                    .min(BARS.len() - 1)]
+                    .min(bars.len() - 1)]
             } else {
-                '╳'
+                glyphs.failed_bar
             }
         })
         .collect()
@@ -55,5 +59,9 @@ mod tests {
         assert_eq!(sparkline(&h, 10), "▁▅█╳█");
         assert_eq!(sparkline(&h, 2), "╳█");
         assert_eq!(sparkline(&[], 5), "");
+        assert_eq!(
+            sparkline_with(&h, 10, &super::super::glyphs::ASCII),
+            "_-#x#"
+        );
     }
 }

@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use super::cell::{Fixed, put};
 use super::columns::{self, Field};
@@ -25,7 +25,8 @@ use crate::store::Entry;
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Focus::Table;
     let title = format!(" Indicators ({}) ", super::format::count(app.rows.len()));
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(title, theme.title())))
         .border_style(if focused {
             theme.focused_border()
@@ -37,9 +38,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let inner = block.inner(area);
     let buf = frame.buffer_mut();
     // Column `i` of line `y`: the columns sit side by side with one-column gaps, cut at
-    // the inner edge.
+    // the inner edge; a dropped column (width 0) takes no room and no gap.
     let column = |i: usize, y: u16| {
-        let x = inner.x + widths[..i].iter().map(|w| w + 1).sum::<u16>();
+        let x = inner.x
+            + widths[..i]
+                .iter()
+                .filter(|&&w| w > 0)
+                .map(|w| w + 1)
+                .sum::<u16>();
         let w = widths[i].min(inner.right().saturating_sub(x));
         Rect::new(x.min(inner.right()), y, w, 1)
     };
@@ -94,7 +100,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if app.rows.len() > page {
         let mut sb = ScrollbarState::new(app.rows.len().saturating_sub(page)).position(app.offset);
         frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .symbols(theme.glyphs.scrollbar.clone()),
             area.inner(Margin::new(0, 1)),
             &mut sb,
         );
@@ -109,7 +116,7 @@ fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme:
         Field::Value => {
             let mut flag = Fixed::<16>::new();
             if let Some(v) = e.virustotal().filter(|v| v.malicious > 0) {
-                let _ = write!(flag, "⚠{} ", v.malicious);
+                let _ = write!(flag, "{}{} ", theme.glyphs.warn, v.malicious);
             }
             put(
                 buf,

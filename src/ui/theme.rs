@@ -1,19 +1,38 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Styles. With `NO_COLOR` set every style is colourless; state is always also carried
-//! by a glyph or a word, never by colour alone.
+//! Styles and symbols. With `NO_COLOR` set every style is colourless; state is always
+//! also carried by a glyph or a word, never by colour alone. With `--ascii` (or a locale
+//! that is not UTF-8) every symbol comes from the ASCII set.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::Block;
 
+use super::glyphs::{Glyphs, glyphs};
+
+/// How the dashboard draws: colours or none, Unicode or ASCII symbols.
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     color: bool,
+    /// Only printable ASCII reaches the screen.
+    pub ascii: bool,
+    /// The symbols to draw with.
+    pub glyphs: &'static Glyphs,
 }
 
 impl Theme {
-    pub fn new(no_color: bool) -> Theme {
-        Theme { color: !no_color }
+    /// A theme without colour when `no_color`, with ASCII symbols when `ascii`.
+    pub fn new(no_color: bool, ascii: bool) -> Theme {
+        Theme {
+            color: !no_color,
+            ascii,
+            glyphs: glyphs(ascii),
+        }
+    }
+
+    /// A bordered block drawn with this theme's border symbols.
+    pub fn block<'a>(&self) -> Block<'a> {
+        Block::bordered().border_set(self.glyphs.border)
     }
 
     fn fg(&self, c: Color) -> Style {
