@@ -7,6 +7,7 @@
 pub mod defaults;
 mod hint;
 pub mod kind;
+pub mod logs;
 mod postgres;
 pub mod schema;
 pub mod secret;
@@ -25,6 +26,7 @@ use units::ByteSize;
 
 use crate::model::IndicatorType;
 pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
+pub use logs::{LogSpec, Retro};
 pub use postgres::{PostgresConfig, redact_connection_string};
 pub use secret::SourceAuth;
 
@@ -175,6 +177,8 @@ pub struct Config {
     /// MISP-format warninglist files or folders `match` filters indicators through, on top
     /// of the built-in list (config key `warninglists:`; default none).
     pub warninglists: Vec<PathBuf>,
+    /// Logs the dashboard follows and hunts in (config key `logs:`; default none).
+    pub logs: Vec<LogSpec>,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -463,6 +467,7 @@ fn build(
         http,
         sources,
         warninglists,
+        logs: raw.logs.unwrap_or_default(),
         warnings,
     }
 }

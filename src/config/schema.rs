@@ -65,6 +65,9 @@ pub struct RawConfig {
     /// MISP-format warninglist files or folders (`warninglists: [paths]`).
     #[serde(default)]
     pub warninglists: Option<Vec<String>>,
+    /// Logs the dashboard follows (`logs: [{ path, format, retro }]`).
+    #[serde(default)]
+    pub logs: Option<Vec<super::logs::LogSpec>>,
 }
 
 #[derive(Default, Deserialize)]
