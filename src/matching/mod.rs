@@ -9,9 +9,11 @@
 pub mod alert;
 pub mod extract;
 pub mod follow;
+pub mod hits;
 pub mod indicators;
 pub mod keys;
 pub mod matcher;
+pub mod retro;
 pub mod scan;
 pub mod warninglist;
 
