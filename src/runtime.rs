@@ -6,6 +6,7 @@
 //! redraws only when the app says something changed.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -92,6 +93,8 @@ struct Executor {
     store: Option<SharedStore>,
     demo: bool,
     tx: mpsc::UnboundedSender<Msg>,
+    /// The followers of `logs:`, when any are configured.
+    hunter: Option<crate::hunt::Hunter>,
 }
 
 async fn event_loop(
@@ -142,6 +145,13 @@ async fn event_loop(
                 };
                 effects.extend(app.update(msg));
                 follow_changes(s, &tx);
+                if !config.logs.is_empty() {
+                    tokio::spawn(crate::hunt::load(
+                        Arc::clone(s),
+                        tx.clone(),
+                        config.cache.retention,
+                    ));
+                }
             } else if let (false, Some(n)) =
                 (matches!(location, persist::Location::None), notes.last())
             {
@@ -154,11 +164,17 @@ async fn event_loop(
             (None, true)
         }
     };
+    let hunter = if demo {
+        None
+    } else {
+        crate::hunt::Hunter::start(&config, &tx)
+    };
     let exec = Executor {
         ctx,
         store,
         demo,
         tx: tx.clone(),
+        hunter,
     };
     let mut events = EventStream::new();
     let mut sigterm = terminate_signal();
@@ -470,6 +486,17 @@ impl Executor {
                     let _ = tx.send(Msg::ExportDone { store, result });
                 });
             }
+            Effect::SaveHits(hits) => {
+                if let Some(s) = &self.store {
+                    crate::hunt::save(s, hits);
+                }
+            }
+            Effect::Hunt { store } => match &self.hunter {
+                Some(h) => h.hunt(store),
+                None => {
+                    let _ = tx.send(Msg::HuntReady { store });
+                }
+            },
             Effect::Log { level, text } => {
                 let text = crate::model::sanitize::one_line(&text, 600);
                 match level {

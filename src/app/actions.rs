@@ -11,7 +11,8 @@ use crate::model::sanitize::one_line;
 impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
         match (self.mode, self.focus) {
-            (Mode::Details, _) => {
+            (Mode::Hits, _) => self.move_hit(delta),
+            (Mode::Details | Mode::HitDetails, _) => {
                 self.details_scroll = self
                     .details_scroll
                     .saturating_add_signed(delta.clamp(-1000, 1000) as i16);
@@ -43,11 +44,15 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.mode = Mode::Help,
             Action::Close => {
-                if matches!(self.mode, Mode::Help | Mode::Details) {
+                if matches!(self.mode, Mode::Help | Mode::Details | Mode::Hits) {
                     self.mode = Mode::Normal;
+                    self.details_scroll = 0;
+                } else if self.mode == Mode::HitDetails {
+                    self.mode = Mode::Hits;
                     self.details_scroll = 0;
                 }
             }
+            Action::Hits => self.toggle_hits(),
             Action::FilterStart => self.mode = Mode::Filter,
             Action::FilterChar(c) => {
                 if !c.is_control() && self.filter_text.chars().count() < 200 {
@@ -120,13 +125,26 @@ impl App {
                 self.sort.reverse = !self.sort.reverse;
                 self.refilter(fx);
             }
+            Action::Details if self.mode == Mode::Hits => {
+                if self.hits.selected_hit().is_some() {
+                    self.mode = Mode::HitDetails;
+                    self.details_scroll = 0;
+                }
+            }
             Action::Details => {
                 if self.selected_entry().is_some() {
                     self.mode = Mode::Details;
                     self.details_scroll = 0;
                 }
             }
+            Action::Enrich if matches!(self.mode, Mode::Hits | Mode::HitDetails) => {}
             Action::Enrich => self.enrich(fx),
+            Action::Copy if matches!(self.mode, Mode::Hits | Mode::HitDetails) => {
+                if let Some(h) = self.hits.selected_hit() {
+                    self.notice = Some(format!("copied {}", one_line(&h.atomic, 60)));
+                    fx.push(Effect::Copy(h.atomic.to_string()));
+                }
+            }
             Action::Copy => {
                 if let Some(e) = self.selected_entry().and_then(|i| self.store.get(i)) {
                     self.notice = Some(format!("copied {}", one_line(&e.value, 60)));

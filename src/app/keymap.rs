@@ -68,6 +68,8 @@ pub enum Action {
     Top,
     /// Go to the last row.
     Bottom,
+    /// Open or close the Hits view (hits in the followed logs).
+    Hits,
 }
 
 /// Which input the keys go to.
@@ -82,11 +84,22 @@ pub enum Mode {
     Details,
     /// The help overlay is open.
     Help,
+    /// The Hits view is open.
+    Hits,
+    /// A hit's details are open, over the Hits view.
+    HitDetails,
 }
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 4] = [Mode::Normal, Mode::Filter, Mode::Details, Mode::Help];
+    pub const ALL: [Mode; 6] = [
+        Mode::Normal,
+        Mode::Filter,
+        Mode::Details,
+        Mode::Help,
+        Mode::Hits,
+        Mode::HitDetails,
+    ];
 }
 
 /// One key: a code and the modifiers it needs. A key event matches when its code is the
@@ -226,11 +239,25 @@ const NORMAL: &[Mode] = &[Mode::Normal];
 const FILTER: &[Mode] = &[Mode::Filter];
 const DETAILS: &[Mode] = &[Mode::Details];
 /// Where letters are keys (not typed into the filter).
-const LETTERS: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Help];
+const LETTERS: &[Mode] = &[
+    Mode::Normal,
+    Mode::Details,
+    Mode::Help,
+    Mode::Hits,
+    Mode::HitDetails,
+];
 /// Browsing a list or the details.
-const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details];
+const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Hits, Mode::HitDetails];
 /// Wherever the selection (or the details) moves, the filter prompt included.
-const MOVE: &[Mode] = &[Mode::Normal, Mode::Filter, Mode::Details];
+const MOVE: &[Mode] = &[
+    Mode::Normal,
+    Mode::Filter,
+    Mode::Details,
+    Mode::Hits,
+    Mode::HitDetails,
+];
+/// The Hits view and a hit's details.
+const HITS: &[Mode] = &[Mode::Hits, Mode::HitDetails];
 const NORMAL_HELP: &[Mode] = &[Mode::Normal, Mode::Help];
 
 const FOOTER: &[Place] = &[Place::Footer];
@@ -296,6 +323,20 @@ pub const BINDINGS: &[Binding] = &[
             "copy the value to the clipboard (OSC 52, works over SSH)",
         )
         .hint(TITLE, "y", "copy"),
+    B::new(A::Hits, &[Mode::Normal, Mode::Hits], &[Key::ch('h')])
+        .line("h", "hits in your logs (Enter: details; h or Esc: back)"),
+    B::new(A::Details, &[Mode::Hits], &[Key::plain(K::Enter)]),
+    B::new(A::Close, HITS, &[Key::plain(K::Esc)]),
+    B::new(
+        A::Close,
+        &[Mode::HitDetails],
+        &[Key::plain(K::Enter), Key::plain(K::Backspace), Key::ch('h')],
+    ),
+    B::new(
+        A::Bottom,
+        &[Mode::Hits],
+        &[Key::ch('G'), Key::plain(K::End)],
+    ),
     B::new(A::Export, NORMAL, &[Key::ch('x')])
         .line("x", "export the rows shown to a file (path in the log)")
         .hint(FOOTER, "x", "export"),

@@ -9,6 +9,7 @@ pub mod columns;
 pub mod details;
 pub mod format;
 pub mod help;
+pub mod hits;
 pub mod log;
 pub mod sources;
 pub mod sparkline;
@@ -57,6 +58,12 @@ pub fn view(app: &App, frame: &mut Frame) {
     footer(app, frame, a.footer, &theme);
     match app.mode {
         Mode::Details => details::render(app, frame, overlay(area, 90, 85), &theme),
+        Mode::Hits | Mode::HitDetails => {
+            hits::render(app, frame, a.sources.union(a.table), &theme);
+            if app.mode == Mode::HitDetails {
+                hits::render_details(app, frame, overlay(area, 90, 85), &theme);
+            }
+        }
         Mode::Help => {
             let pw = if area.width < 100 { 96 } else { 70 };
             help::render(frame, overlay(area, pw, 92), &theme)

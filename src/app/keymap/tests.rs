@@ -174,9 +174,10 @@ fn every_action_is_reachable_by_some_key() {
             Action::PageDown => 24,
             Action::Top => 25,
             Action::Bottom => 26,
+            Action::Hits => 27,
         }
     }
-    let mut reached = [false; 27];
+    let mut reached = [false; 28];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {
