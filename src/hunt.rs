@@ -276,4 +276,93 @@ mod tests {
         let (_, since) = window(Retro::Time(Duration::MAX), now);
         assert_eq!(since, Some(Timestamp::MIN));
     }
+
+    fn store_of(values: &[&str]) -> Arc<Store> {
+        let mut s = Store::new();
+        let id = s.source_id("feodo");
+        let sightings = values
+            .iter()
+            .map(|v| crate::model::Sighting {
+                kind: crate::model::IndicatorType::Ipv4,
+                value: (*v).into(),
+                obs: Default::default(),
+            })
+            .collect();
+        s.replace_source(id, sightings);
+        Arc::new(s)
+    }
+
+    fn eve(ts: Timestamp, dest: &str) -> String {
+        format!(
+            r#"{{"timestamp":"{}","event_type":"flow","src_ip":"10.0.0.1","src_port":1,"dest_ip":"{dest}","dest_port":443,"proto":"TCP"}}"#,
+            ts.strftime("%Y-%m-%dT%H:%M:%S%.6f%z")
+        ) + "\n"
+    }
+
+    /// Waits for the next message that carries hits, handing every store back.
+    async fn next_hits(rx: &mut mpsc::UnboundedReceiver<Msg>) -> Vec<LogHit> {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .expect("hits within 10 s")
+                .expect("open channel");
+            if let Msg::Hits { hits, stored } = msg {
+                assert!(!stored);
+                return hits;
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn live_hits_then_a_retro_hunt_of_new_indicators_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("eve.json");
+        let now = Timestamp::now();
+        let two_days = SignedDuration::from_hours(48);
+        let past = [
+            // Older than the 24 h window: never retro-hunted.
+            eve(now - two_days, "45.0.0.4"),
+            eve(now - SignedDuration::from_hours(2), "45.0.0.4"),
+            eve(now - SignedDuration::from_hours(1), "45.0.0.3"),
+        ]
+        .concat();
+        std::fs::write(&log, &past).unwrap();
+        let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
+        config.logs = vec![LogSpec {
+            path: log.display().to_string(),
+            format: crate::matching::LogFormat::Auto,
+            retro: crate::config::logs::DEFAULT_RETRO,
+        }];
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let hunter = Hunter::start(&config, &tx).expect("logs configured");
+        // The first set is no refresh: the past is not hunted for it.
+        hunter.hunt(store_of(&["45.0.0.3"]));
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+            Ok(Some(Msg::HuntReady { .. })) => {}
+            other => panic!("{other:?}"),
+        }
+        // A line appended now is a live hit.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        std::io::Write::write_all(&mut f, eve(now, "45.0.0.3").as_bytes()).unwrap();
+        let live = next_hits(&mut rx).await;
+        assert_eq!(live.len(), 1);
+        assert_eq!((&*live[0].atomic, live[0].retro), ("45.0.0.3", false));
+        assert_eq!(live[0].offset, past.len() as u64);
+        // 45.0.0.4 joins the set: its recent past is hunted; 45.0.0.3 is not again.
+        hunter.hunt(store_of(&["45.0.0.3", "45.0.0.4"]));
+        let retro = next_hits(&mut rx).await;
+        assert_eq!(retro.len(), 1, "{retro:?}");
+        let h = &retro[0];
+        assert_eq!((&*h.indicator, h.retro), ("45.0.0.4", true));
+        let first_len = eve(now - two_days, "45.0.0.4").len() as u64;
+        assert_eq!(
+            h.offset, first_len,
+            "the event older than the window is left"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        while let Ok(m) = rx.try_recv() {
+            assert!(!matches!(m, Msg::Hits { .. }), "{m:?}");
+        }
+    }
 }
