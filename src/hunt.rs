@@ -105,7 +105,8 @@ impl Hunter {
     }
 
     /// Builds the matcher from `store` on a blocking thread, swaps it in, gives the store
-    /// back ([`Msg::HuntReady`]), then retro-hunts the indicators new to the set.
+    /// back ([`Msg::HuntReady`]: the new set is in force), then retro-hunts the
+    /// indicators new to the set.
     pub fn hunt(&self, store: Arc<Store>) {
         let lists = Arc::clone(&self.lists);
         let sender = self.matcher.clone();
@@ -114,12 +115,16 @@ impl Hunter {
         let logs = self.logs.clone();
         tokio::task::spawn_blocking(move || {
             let builder = MatcherBuilder::from_store(&store);
-            let _ = tx.send(Msg::HuntReady { store });
             let old = lock(&previous).clone();
             let fresh = old.as_ref().map(|old| builder.not_in(old));
             let matcher = Arc::new(builder.build(&lists, MatchOptions::default()));
+            tracing::info!(
+                "matching the followed logs against {} indicators",
+                matcher.len()
+            );
             *lock(&previous) = Some(Arc::clone(&matcher));
             sender.send_replace(matcher);
+            let _ = tx.send(Msg::HuntReady { store });
             let Some(fresh) = fresh.filter(|f| !f.is_empty()) else {
                 return;
             };

@@ -198,6 +198,8 @@ impl App {
     pub(super) fn on_hunt_ready(&mut self, store: Arc<Store>, fx: &mut Vec<Effect>) {
         drop(store);
         self.hits.hunting = false;
+        // The runtime logged the new set's size: show it.
+        self.dirty = true;
         self.lease.holders = self.lease.holders.saturating_sub(1);
         self.after_release(fx);
     }
