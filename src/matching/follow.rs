@@ -127,6 +127,10 @@ impl Followed {
             }
         }
         self.skip_existing = false;
+        if meta.is_some_and(|m| m.len() <= self.offset) && self.file.is_some() {
+            // Nothing appended: no read (and no read buffer) at all.
+            return any;
+        }
         any | self.drain(m, fmt, out, st)
     }
 
