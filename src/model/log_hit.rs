@@ -53,9 +53,15 @@ impl LogHit {
     }
 }
 
-/// A [`LogHit`] stand-in for tests and fixtures: `value` hit by `indicator` in `log`.
-#[doc(hidden)]
-pub fn sample(kind: IndicatorType, indicator: &str, log: &str, offset: u64, secs: i64) -> LogHit {
+/// A [`LogHit`] for tests: `indicator` hit as itself at `offset` of `log`.
+#[cfg(test)]
+pub(crate) fn sample(
+    kind: IndicatorType,
+    indicator: &str,
+    log: &str,
+    offset: u64,
+    secs: i64,
+) -> LogHit {
     let at = Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH);
     LogHit {
         at,
