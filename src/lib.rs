@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod export;
+pub mod hunt;
 pub mod logging;
 pub mod matching;
 pub mod memory;

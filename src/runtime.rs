@@ -5,13 +5,15 @@
 //! background results, signals and a slow tick, carries out the app's effects, and
 //! redraws only when the app says something changed.
 
+mod clipboard;
 mod state_file;
 
-use std::io::Write;
+pub use clipboard::osc52;
+
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use jiff::Timestamp;
@@ -118,6 +120,8 @@ struct Executor {
     store: Option<SharedStore>,
     demo: bool,
     tx: mpsc::UnboundedSender<Msg>,
+    /// The followers of `logs:`, when any are configured.
+    hunter: Option<crate::hunt::Hunter>,
 }
 
 async fn event_loop(
@@ -172,6 +176,13 @@ async fn event_loop(
                 };
                 effects.extend(app.update(msg));
                 follow_changes(s, &tx);
+                if !config.logs.is_empty() {
+                    tokio::spawn(crate::hunt::load(
+                        Arc::clone(s),
+                        tx.clone(),
+                        config.cache.retention,
+                    ));
+                }
             } else if let (false, Some(n)) =
                 (matches!(location, persist::Location::None), notes.last())
             {
@@ -184,11 +195,17 @@ async fn event_loop(
             (None, true)
         }
     };
+    let hunter = if demo {
+        None
+    } else {
+        crate::hunt::Hunter::start(&config, &tx)
+    };
     let exec = Executor {
         ctx,
         store,
         demo,
         tx: tx.clone(),
+        hunter,
     };
     let mut events = EventStream::new();
     let mut sigterm = terminate_signal();
@@ -502,7 +519,7 @@ impl Executor {
                     });
                 });
             }
-            Effect::Copy(text) => copy_osc52(&text),
+            Effect::Copy(text) => clipboard::copy_osc52(&text),
             Effect::Export {
                 store,
                 rows,
@@ -536,6 +553,17 @@ impl Executor {
                     }
                 });
             }
+            Effect::SaveHits(hits) => {
+                if let Some(s) = &self.store {
+                    crate::hunt::save(s, hits);
+                }
+            }
+            Effect::Hunt { store } => match &self.hunter {
+                Some(h) => h.hunt(store),
+                None => {
+                    let _ = tx.send(Msg::HuntReady { store });
+                }
+            },
             Effect::Log { level, text } => {
                 let text = crate::model::sanitize::one_line(&text, 600);
                 match level {
@@ -545,47 +573,5 @@ impl Executor {
                 }
             }
         }
-    }
-}
-
-/// Puts `text` on the clipboard of the terminal the analyst sits at, over SSH too:
-/// OSC 52. Inside tmux it is sent plain (taken by tmux with `set-clipboard on`) and
-/// also wrapped for passthrough to the outer terminal (`allow-passthrough on`). The
-/// payload is base64, so the value cannot inject sequences.
-pub fn osc52(text: &str, in_tmux: bool) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    let seq = format!("\x1b]52;c;{b64}\x07");
-    if in_tmux {
-        format!("{seq}\x1bPtmux;\x1b{seq}\x1b\\")
-    } else {
-        seq
-    }
-}
-
-fn copy_osc52(text: &str) {
-    let in_tmux = std::env::var_os("TMUX").is_some();
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(osc52(text, in_tmux).as_bytes());
-    let _ = out.flush();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn osc52_is_base64_and_wrapped_for_tmux() {
-        assert_eq!(osc52("45.0.0.3", false), "\x1b]52;c;NDUuMC4wLjM=\x07");
-        let t = osc52("\x1b]0;x\x07", true);
-        assert!(
-            t.starts_with("\x1b]52;c;G10wO3gH\x07\x1bPtmux;\x1b\x1b]52;c;"),
-            "{t:?}"
-        );
-        assert!(t.ends_with("\x07\x1b\\"));
-        assert_eq!(
-            t.matches('\x07').count(),
-            2,
-            "the value cannot add sequences"
-        );
     }
 }

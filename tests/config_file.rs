@@ -326,3 +326,33 @@ fn mouse_capture_is_on_unless_the_config_turns_it_off() {
     assert!(e.contains("mouse"), "{e}");
     assert!(!e.contains('\n'), "{e}");
 }
+
+#[test]
+fn logs_entries_load_and_their_errors_name_the_line() {
+    let c = parse(
+        "logs:\n  - { path: /var/log/suricata/eve.json }\n  - { path: '/var/log/zeek/*.log', format: zeek, retro: 50MB }\n",
+    )
+    .unwrap();
+    assert_eq!(c.logs.len(), 2);
+    assert_eq!(
+        c.logs[1].retro,
+        intellisiem::config::Retro::Size(50_000_000)
+    );
+    assert_eq!(
+        c.logs[0].retro,
+        intellisiem::config::Retro::Time(std::time::Duration::from_secs(86_400))
+    );
+    let e = err("sources: []\nlogs:\n  - { path: a.log }\n  - { path: b.log, retro: soon }\n");
+    assert!(
+        e.contains("line 4") && e.contains("bad retro `soon`"),
+        "{e}"
+    );
+    let e = err("logs:\n  - { path: a.log,\n      format: pcap }\n");
+    assert!(
+        e.contains("line 3") && e.contains("unknown format `pcap`"),
+        "{e}"
+    );
+    let e = err("logs:\n  - { path: a.log, follow: yes }\n");
+    assert!(e.contains("line 2") && e.contains("follow"), "{e}");
+    assert!(parse("").unwrap().logs.is_empty(), "no logs by default");
+}

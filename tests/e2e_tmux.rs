@@ -453,3 +453,57 @@ fn the_export_prompt_writes_the_chosen_format_and_remembers_it() {
         Some(dir.path().canonicalize().unwrap())
     );
 }
+
+/// The dashboard follows a log from the config: a line appended that touches an
+/// indicator shows in the Hits view within 3 s, marked on the indicator's row too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_appended_to_a_followed_log_shows_in_the_hits_view() {
+    if !tmux_or_skip("a_line_appended_to_a_followed_log_shows_in_the_hits_view") {
+        return;
+    }
+    let server = MockServer::start().await;
+    Mock::given(path("/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"[{"ip_address":"45.0.0.3","port":443,"status":"online","malware":"Dridex"}]"#,
+        ))
+        .mount(&server)
+        .await;
+    let logs = tempfile::tempdir().unwrap();
+    let eve = logs.path().join("eve.json");
+    let line = |ts: &str, dest: &str| {
+        format!(
+            r#"{{"timestamp":"{ts}","event_type":"flow","src_ip":"10.0.0.1","src_port":40000,"dest_ip":"{dest}","dest_port":443,"proto":"TCP"}}"#
+        ) + "\n"
+    };
+    std::fs::write(&eve, line("2026-11-29T10:00:00.000000+0000", "45.0.0.99")).unwrap();
+    let yaml = format!(
+        "sources:\n  - {{ name: feodo, kind: feodo, url: \"{}/feodo.json\" }}\nlogs:\n  - {{ path: \"{}\", format: eve }}\n",
+        server.uri(),
+        eve.display()
+    );
+    let (tmux, _dir, exit_file) = launch(Some(&yaml), "hits");
+    tmux.wait_for("45.0.0.3", Duration::from_secs(20));
+    tmux.wait_for(
+        "matching the followed logs against 1",
+        Duration::from_secs(10),
+    );
+    let mut f = std::fs::OpenOptions::new().append(true).open(&eve).unwrap();
+    f.write_all(line("2026-11-29T10:20:31.000000+0000", "45.0.0.3").as_bytes())
+        .unwrap();
+    drop(f);
+    let appended = Instant::now();
+    tmux.keys(&["h"]);
+    let screen = tmux.wait_for("Hits (1)", Duration::from_secs(3));
+    assert!(appended.elapsed() < Duration::from_secs(3));
+    assert!(screen.contains("ipv4 45.0.0.3"), "{screen}");
+    assert!(screen.contains("destination.ip"), "{screen}");
+    assert!(screen.contains("eve.json"), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("live, at", Duration::from_secs(3));
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["h"]);
+    tmux.wait_for("◉1 45.0.0.3", Duration::from_secs(3));
+    tmux.keys(&["q"]);
+    assert_eq!(wait_exit(&exit_file), "0");
+}

@@ -333,3 +333,73 @@ fn a_stray_byte_does_not_hide_the_rest_of_a_line() {
         assert!(stdout.contains("c2.stray.example"), "{format}: {stdout}");
     }
 }
+
+/// `match --fetch` fetches the configured feeds first (here a local mock), matches what
+/// they gave, and keeps it in the store for a later `match` without `--fetch`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn match_fetch_takes_its_indicators_from_the_feeds() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(path("/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"[{"ip_address":"45.0.0.3","port":443,"status":"online","malware":"Dridex"}]"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("config.yaml");
+    let db = home.path().join("cache.db");
+    std::fs::write(
+        &cfg,
+        format!(
+            "cache: {{ path: \"{}\" }}\nsources:\n  - {{ name: feodo, kind: feodo, url: \"{}/feodo.json\" }}\n",
+            db.display(),
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let log = home.path().join("eve.json");
+    std::fs::write(
+        &log,
+        concat!(
+            r#"{"timestamp":"2026-11-29T10:20:31.000000+0000","event_type":"flow","src_ip":"10.0.0.1","src_port":1,"dest_ip":"45.0.0.3","dest_port":443,"proto":"TCP"}"#,
+            "\n",
+            r#"{"timestamp":"2026-11-29T10:20:32.000000+0000","event_type":"flow","src_ip":"10.0.0.1","src_port":1,"dest_ip":"45.0.0.4","dest_port":443,"proto":"TCP"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let run = |fetch: bool| {
+        let mut c = clean_bin(home.path());
+        c.arg("match").arg("--config").arg(&cfg);
+        if fetch {
+            c.arg("--fetch");
+        }
+        c.arg(&log);
+        c
+    };
+    let before = run(false).output().unwrap();
+    assert_eq!(before.status.code(), Some(2), "{}", text(&before.stderr));
+    assert!(
+        text(&before.stderr).contains("no indicators"),
+        "{}",
+        text(&before.stderr)
+    );
+
+    let out = run(true).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let a = alerts(&out.stdout);
+    assert_eq!(a.len(), 1, "{}", text(&out.stdout));
+    let e = &a[0]["threat"]["enrichments"][0];
+    assert_eq!(e["matched"]["atomic"], "45.0.0.3");
+    assert_eq!(e["indicator"]["provider"], "feodo");
+    assert_eq!(e["indicator"]["description"], "Dridex");
+
+    // The fetched set was stored: without --fetch it is matched again, offline.
+    let again = run(false).output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert_eq!(alerts(&again.stdout).len(), 1);
+    server.verify().await;
+}

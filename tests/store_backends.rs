@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use intellisiem::model::time::Secs;
-use intellisiem::model::{IndicatorType, Observation, Sighting};
+use intellisiem::model::{IndicatorType, LogHit, Observation, Sighting};
 use intellisiem::store::health::{FetchOutcome, FetchRecord};
 use intellisiem::store::persist::{
     LeaseState, PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta, Sqlite, SqliteStore,
@@ -307,6 +307,14 @@ async fn a_newer_schema_is_refused_and_a_wrong_password_never_shows() {
         .await
         .unwrap();
     tokio::spawn(conn);
+    let count = async || -> i64 {
+        client
+            .query_one("SELECT count(*) FROM intellisiem_schema", &[])
+            .await
+            .unwrap()
+            .get(0)
+    };
+    let before = count().await;
     client
         .batch_execute("INSERT INTO intellisiem_schema (version) VALUES (99)")
         .await
@@ -315,12 +323,7 @@ async fn a_newer_schema_is_refused_and_a_wrong_password_never_shows() {
     let e = fresh.metas().await.unwrap_err().to_string();
     assert!(e.contains("newer IntelliSIEM (schema 99"), "{e}");
     // Nothing was changed by the refused open.
-    let n: i64 = client
-        .query_one("SELECT count(*) FROM intellisiem_schema", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(n, 2);
+    assert_eq!(count().await, before + 1);
 
     // A password that the server refuses (or never asks for) appears in no message.
     let secret = "hunter2-Z9q";
@@ -455,4 +458,109 @@ async fn a_role_that_may_only_read_reads_and_knows_it() {
     let _ = client
         .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
         .await;
+}
+
+fn hit(value: &str, log: &str, offset: u64, found: i64, retro: bool) -> LogHit {
+    LogHit {
+        at: t(found - 30),
+        found: t(found),
+        log: log.into(),
+        offset,
+        module: "suricata".into(),
+        field: "destination.ip".into(),
+        atomic: value.into(),
+        kind: IndicatorType::Ipv4,
+        indicator: value.into(),
+        sources: "feodo,threatfox".into(),
+        threat: (!retro).then(|| "Emotet".into()),
+        retro,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sightings_round_trip_once_each_and_age_out_on_both_backends() {
+    for (name, store, _dir) in backends("sightings_round_trip").await {
+        let a = hit("45.0.0.3", "/var/log/suricata/eve.json", 0, 0, false);
+        let b = hit("45.0.0.4", "/var/log/suricata/eve.json", 310, 100, true);
+        let mut cidr = hit("45.0.0.9", "/var/log/zeek/conn.log", 12, 200, false);
+        cidr.kind = IndicatorType::Cidr;
+        cidr.indicator = "45.0.0.0/24".into();
+        cidr.field = "source.ip".into();
+        assert_eq!(
+            store.save_hits(vec![a.clone(), b.clone()]).await.unwrap(),
+            2,
+            "{name}"
+        );
+        // The same line, field and indicator found again is kept once.
+        assert_eq!(
+            store
+                .save_hits(vec![a.clone(), cidr.clone()])
+                .await
+                .unwrap(),
+            1,
+            "{name}"
+        );
+        assert_eq!(
+            store.load_hits(10).await.unwrap(),
+            vec![cidr.clone(), b.clone(), a.clone()],
+            "{name}: newest stored first, every field kept"
+        );
+        assert_eq!(
+            store.load_hits(1).await.unwrap(),
+            vec![cidr.clone()],
+            "{name}"
+        );
+        assert_eq!(
+            store
+                .prune_hits(t(150), Duration::from_secs(100))
+                .await
+                .unwrap(),
+            1,
+            "{name}: found before t(50)"
+        );
+        assert_eq!(store.load_hits(10).await.unwrap(), vec![cidr, b], "{name}");
+        assert!(store.save_hits(Vec::new()).await.is_ok(), "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schema_1_postgres_store_gains_the_sightings_table() {
+    let Some((pg, url)) = common::pg::fresh("pg_schema_1").await else {
+        return;
+    };
+    let store = PgStore::new(&pg).unwrap();
+    store
+        .save(snapshot(
+            "feodo",
+            vec![s(IndicatorType::Ipv4, "192.0.2.7", "x")],
+            t(0),
+        ))
+        .await
+        .1
+        .unwrap();
+    drop(store);
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    // Back to what a build of schema 1 left.
+    client
+        .batch_execute("DROP TABLE sightings; DELETE FROM intellisiem_schema WHERE version > 1")
+        .await
+        .unwrap();
+    let store = PgStore::new(&pg).unwrap();
+    let h = hit("45.0.0.3", "/var/log/eve.json", 5, 10, false);
+    assert_eq!(store.save_hits(vec![h.clone()]).await.unwrap(), 1);
+    assert_eq!(store.load_hits(5).await.unwrap(), vec![h]);
+    assert_eq!(
+        values(&store.load_source("feodo".into()).await.unwrap()),
+        ["192.0.2.7"],
+        "the snapshot is kept"
+    );
+    let v: i32 = client
+        .query_one("SELECT max(version) FROM intellisiem_schema", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(v, intellisiem::store::persist::postgres::PG_SCHEMA_VERSION);
 }

@@ -10,7 +10,8 @@ use crate::model::IndicatorType;
 impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
         match (self.mode, self.focus) {
-            (Mode::Details, _) => {
+            (Mode::Hits, _) => self.move_hit(delta),
+            (Mode::Details | Mode::HitDetails, _) => {
                 self.details_scroll = self
                     .details_scroll
                     .saturating_add_signed(delta.clamp(-1000, 1000) as i16);
@@ -42,13 +43,18 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.mode = Mode::Help,
             Action::Close => match self.mode {
-                Mode::Help | Mode::Details => {
+                Mode::Help | Mode::Details | Mode::Hits => {
                     self.mode = Mode::Normal;
+                    self.details_scroll = 0;
+                }
+                Mode::HitDetails => {
+                    self.mode = Mode::Hits;
                     self.details_scroll = 0;
                 }
                 Mode::Prompt => self.cancel_export(),
                 Mode::Normal | Mode::Filter => {}
             },
+            Action::Hits => self.toggle_hits(),
             Action::FilterStart => self.mode = Mode::Filter,
             Action::FilterChar(c) => {
                 if !c.is_control() && self.filter_text.chars().count() < 200 {
@@ -123,12 +129,19 @@ impl App {
                 self.sort.reverse = !self.sort.reverse;
                 self.refilter(fx);
             }
+            Action::Details if self.mode == Mode::Hits => {
+                if self.hits.selected_hit().is_some() {
+                    self.mode = Mode::HitDetails;
+                    self.details_scroll = 0;
+                }
+            }
             Action::Details => {
                 if self.selected_entry().is_some() {
                     self.mode = Mode::Details;
                     self.details_scroll = 0;
                 }
             }
+            Action::Enrich if matches!(self.mode, Mode::Hits | Mode::HitDetails) => {}
             Action::Enrich => self.enrich(fx),
             Action::Copy => self.copy_value(false, fx),
             Action::CopyDefanged => self.copy_value(true, fx),

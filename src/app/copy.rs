@@ -4,6 +4,7 @@
 //! Copying to the clipboard: the selected value (`y`), defanged (`Y`), or the whole
 //! record as JSON (`c`, in the details: the object the `jsonl` export writes for it).
 
+use super::keymap::Mode;
 use super::{App, Effect};
 use crate::export::Record;
 use crate::export::defang::defang;
@@ -12,13 +13,23 @@ use crate::model::sanitize::one_line;
 impl App {
     /// Copies the selected value, defanged with `defanged`.
     pub(super) fn copy_value(&mut self, defanged: bool, fx: &mut Vec<Effect>) {
-        let Some(e) = self.selected_entry().and_then(|i| self.store.get(i)) else {
+        // In the Hits view: the value as found in the log.
+        let picked = if matches!(self.mode, Mode::Hits | Mode::HitDetails) {
+            self.hits
+                .selected_hit()
+                .map(|h| (h.kind, h.atomic.to_string()))
+        } else {
+            self.selected_entry()
+                .and_then(|i| self.store.get(i))
+                .map(|e| (e.kind, e.value.to_string()))
+        };
+        let Some((kind, value)) = picked else {
             return;
         };
         let text = if defanged {
-            defang(e.kind, &e.value)
+            defang(kind, &value)
         } else {
-            e.value.to_string()
+            value
         };
         self.notice = Some(format!("copied {}", one_line(&text, 60)));
         fx.push(Effect::Copy(text));

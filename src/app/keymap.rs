@@ -97,6 +97,8 @@ pub enum Action {
     Top,
     /// Go to the last row.
     Bottom,
+    /// Open or close the Hits view (hits in the followed logs).
+    Hits,
 }
 
 /// Which input the keys go to.
@@ -113,16 +115,22 @@ pub enum Mode {
     Help,
     /// The export prompt is open.
     Prompt,
+    /// The Hits view is open.
+    Hits,
+    /// A hit's details are open, over the Hits view.
+    HitDetails,
 }
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 7] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Details,
         Mode::Help,
         Mode::Prompt,
+        Mode::Hits,
+        Mode::HitDetails,
     ];
 
     /// Whether characters typed here are text (the filter, the export path), so a
@@ -139,6 +147,8 @@ impl Mode {
             Mode::Details => "the details",
             Mode::Help => "the help",
             Mode::Prompt => "the export prompt",
+            Mode::Hits => "the Hits view",
+            Mode::HitDetails => "a hit's details",
         }
     }
 }
@@ -168,6 +178,7 @@ impl Action {
         ("copy_record", Action::CopyRecord),
         ("mark", Action::Mark),
         ("clear_marks", Action::ClearMarks),
+        ("hits", Action::Hits),
         ("export", Action::Export),
         ("prompt_next", Action::PromptNext),
         ("prompt_prev", Action::PromptPrev),
@@ -350,11 +361,25 @@ const NORMAL: &[Mode] = &[Mode::Normal];
 const FILTER: &[Mode] = &[Mode::Filter];
 const DETAILS: &[Mode] = &[Mode::Details];
 /// Where letters are keys (not typed into the filter).
-const LETTERS: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Help];
+const LETTERS: &[Mode] = &[
+    Mode::Normal,
+    Mode::Details,
+    Mode::Help,
+    Mode::Hits,
+    Mode::HitDetails,
+];
 /// Browsing a list or the details.
-const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details];
+const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Hits, Mode::HitDetails];
 /// Wherever the selection (or the details) moves, the filter prompt included.
-const MOVE: &[Mode] = &[Mode::Normal, Mode::Filter, Mode::Details];
+const MOVE: &[Mode] = &[
+    Mode::Normal,
+    Mode::Filter,
+    Mode::Details,
+    Mode::Hits,
+    Mode::HitDetails,
+];
+/// The Hits view and a hit's details.
+const HITS: &[Mode] = &[Mode::Hits, Mode::HitDetails];
 const NORMAL_HELP: &[Mode] = &[Mode::Normal, Mode::Help];
 
 const FOOTER: &[Place] = &[Place::Footer];
@@ -428,6 +453,20 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::Mark, NORMAL, &[Key::ch('v')])
         .line("v  V", "mark / unmark the selected row; clear every mark"),
     B::new(A::ClearMarks, NORMAL, &[Key::ch('V')]).under("v  V"),
+    B::new(A::Hits, &[Mode::Normal, Mode::Hits], &[Key::ch('h')])
+        .line("h", "hits in your logs (Enter: details; h or Esc: back)"),
+    B::new(A::Details, &[Mode::Hits], &[Key::plain(K::Enter)]),
+    B::new(A::Close, HITS, &[Key::plain(K::Esc)]),
+    B::new(
+        A::Close,
+        &[Mode::HitDetails],
+        &[Key::plain(K::Enter), Key::plain(K::Backspace), Key::ch('h')],
+    ),
+    B::new(
+        A::Bottom,
+        &[Mode::Hits],
+        &[Key::ch('G'), Key::plain(K::End)],
+    ),
     B::new(A::Export, NORMAL, &[Key::ch('x')])
         .line(
             "x",

@@ -9,6 +9,7 @@ mod actions;
 mod copy;
 mod enrich;
 pub mod export;
+pub mod hits;
 pub mod keymap;
 pub mod layout;
 pub mod marks;
@@ -29,7 +30,7 @@ use jiff::Timestamp;
 use crate::config::{Availability, Config, SourceSpec};
 use crate::export::Options;
 use crate::model::sanitize::one_line;
-use crate::model::{IndicatorType, Sighting};
+use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::sources::{FetchError, FetchOutput};
 use crate::store::filter::{Query, Sort};
 use crate::store::health::FetchRecord;
@@ -164,6 +165,17 @@ pub enum Msg {
         sightings: Vec<Sighting>,
         meta: Option<SourceMeta>,
     },
+    /// Hits in the followed logs: found now (live or by a retro-hunt), or with `stored`
+    /// read back from the store at start-up.
+    Hits {
+        hits: Vec<LogHit>,
+        stored: bool,
+    },
+    /// The runtime built its indicator set from the store ([`Effect::Hunt`]) and hands
+    /// the store back.
+    HuntReady {
+        store: Arc<Store>,
+    },
 }
 
 /// Where the local cache stands.
@@ -218,6 +230,11 @@ pub enum Effect {
     Remember(Remembered),
     /// Write a line to the log pane (warnings carry the source name).
     Log { level: tracing::Level, text: String },
+    /// Keep hits found in the logs in the store.
+    SaveHits(Vec<LogHit>),
+    /// The indicator set changed: rebuild the log matcher from `store`, and retro-hunt
+    /// the indicators it did not hold before; answer [`Msg::HuntReady`].
+    Hunt { store: Arc<Store> },
 }
 
 pub struct App {
@@ -267,6 +284,8 @@ pub struct App {
     last_minute: i64,
     /// The first enabled source of each kind that can look values up, in config order.
     lookup_sources: Vec<usize>,
+    /// Hits in the followed logs.
+    pub hits: hits::Hits,
 }
 
 impl App {
@@ -341,6 +360,7 @@ impl App {
             enrichments: Vec::new(),
             last_minute: now.as_second().div_euclid(60),
             lookup_sources: Vec::new(),
+            hits: hits::Hits::new(!config.logs.is_empty()),
         }
         .with_lookup_sources()
     }
@@ -386,7 +406,10 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut fx = Vec::new();
         match msg {
-            Msg::Tick(now) => self.on_tick(now, &mut fx),
+            Msg::Tick(now) => {
+                self.on_tick(now, &mut fx);
+                self.hunt_tick(&mut fx);
+            }
             Msg::Key(key) => {
                 if let Some(a) = self.keymap.action(self.mode, key) {
                     self.notice = None;
@@ -454,6 +477,8 @@ impl App {
             }
             Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),
             Msg::Remembered(r) => self.remembered = r,
+            Msg::Hits { hits, stored } => self.on_hits(hits, stored, &mut fx),
+            Msg::HuntReady { store } => self.on_hunt_ready(store, &mut fx),
         }
         fx
     }

@@ -30,6 +30,14 @@ pub fn check(config_path: Option<&Path>) -> u8 {
             println!("  {}: disabled, {why}", spec.name);
         }
     }
+    for log in &config.logs {
+        println!(
+            "  follows {} (format {}, retro-hunt {})",
+            crate::model::sanitize::one_line(&log.path, 200),
+            log.format.as_str(),
+            log.retro
+        );
+    }
     EXIT_OK
 }
 

@@ -8,6 +8,7 @@ pub mod defaults;
 mod hint;
 pub mod keys;
 pub mod kind;
+pub mod logs;
 mod postgres;
 pub mod schema;
 pub mod secret;
@@ -26,6 +27,7 @@ use units::ByteSize;
 
 use crate::model::IndicatorType;
 pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
+pub use logs::{LogSpec, Retro};
 pub use postgres::{PostgresConfig, redact_connection_string};
 pub use secret::SourceAuth;
 
@@ -185,6 +187,8 @@ pub struct Config {
     /// The dashboard captures the mouse: the wheel scrolls and a click selects (config
     /// key `mouse:`; default true). Off, the terminal keeps its own text selection.
     pub mouse: bool,
+    /// Logs the dashboard follows and hunts in (config key `logs:`; default none).
+    pub logs: Vec<LogSpec>,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -484,6 +488,7 @@ fn build(
         log_file,
         bindings: Vec::new(),
         mouse: raw.mouse.unwrap_or(defaults::MOUSE),
+        logs: raw.logs.unwrap_or_default(),
         warnings,
     }
 }

@@ -75,6 +75,9 @@ pub struct RawConfig {
     /// terminal's own text selection).
     #[serde(default)]
     pub mouse: Option<bool>,
+    /// Logs the dashboard follows (`logs: [{ path, format, retro }]`).
+    #[serde(default)]
+    pub logs: Option<Vec<super::logs::LogSpec>>,
 }
 
 #[derive(Default, Deserialize)]

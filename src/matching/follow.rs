@@ -1,18 +1,23 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! `match --follow`: like `tail -F`. Each file is read from its start, then polled every
-//! [`POLL`] for appended bytes; a rotation (the path now names another inode) drains
-//! the old file and continues with the new one from its start; a truncation (the file
-//! shrank) starts over at 0. A partial last line waits for its newline (bounded by
-//! [`MAX_LINE`]). Idle costs one `stat` per file per poll: no busy loop. A new matcher
-//! (the store changed) is picked up between polls.
+//! `match --follow` and the dashboard's `logs:`: like `tail -F`. Each file is read from
+//! its start (or, for the dashboard, from its end), then read again whenever the kernel
+//! says its folder changed (inotify, through `notify`), with a slow poll every
+//! [`SLOW_POLL`] as a safety net (every [`POLL`] where no watch can be set). A rotation
+//! (the path now names another inode) drains the old file and continues with the new
+//! one from its start; a truncation (the file shrank) starts over at 0. A partial last
+//! line waits for its newline (bounded by [`MAX_LINE`]). Idle, the thread sleeps on the
+//! watch: no busy loop. A new matcher (the store changed) is picked up at each wake.
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use super::alert::AlertFormat;
@@ -20,8 +25,22 @@ use super::extract::{Extractor, LogFormat, Skip};
 use super::matcher::Matcher;
 use super::scan::{LineMatcher, MAX_LINE, ScanStats, Settings};
 
-/// How often files are checked for new bytes.
+/// How often files are checked for new bytes when their folders cannot be watched.
 pub const POLL: Duration = Duration::from_millis(250);
+
+/// How often files are checked anyway while their folders are watched (a file system
+/// that sends no events, such as some network mounts).
+pub const SLOW_POLL: Duration = Duration::from_secs(1);
+
+/// Where each file is first read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// From byte 0 (`match --follow`).
+    Beginning,
+    /// From its end when it already exists (the dashboard: the past is for retro-hunts);
+    /// a file that appears later, or replaces it, is read from its start.
+    End,
+}
 
 #[cfg(unix)]
 fn inode(m: &std::fs::Metadata) -> u64 {
@@ -45,6 +64,8 @@ struct Followed {
     discarding: bool,
     log: LogFormat,
     extractor: Option<Extractor>,
+    /// Skip what the file holds when it is first opened.
+    skip_existing: bool,
 }
 
 impl Followed {
@@ -59,6 +80,7 @@ impl Followed {
             discarding: false,
             log,
             extractor: None,
+            skip_existing: false,
         }
     }
 
@@ -86,10 +108,15 @@ impl Followed {
                 self.file = None;
             }
             if self.file.is_none() {
-                if let Ok(f) = File::open(&self.path) {
+                if let Ok(mut f) = File::open(&self.path) {
+                    self.reset();
+                    if self.skip_existing
+                        && let Ok(end) = f.seek(SeekFrom::End(0))
+                    {
+                        self.offset = end;
+                    }
                     self.file = Some(f);
                     self.ino = ino;
-                    self.reset();
                 }
             } else if meta.len() < self.offset {
                 // Truncated: start over.
@@ -98,6 +125,11 @@ impl Followed {
                 }
                 self.reset();
             }
+        }
+        self.skip_existing = false;
+        if meta.is_some_and(|m| m.len() <= self.offset) && self.file.is_some() {
+            // Nothing appended: no read (and no read buffer) at all.
+            return any;
         }
         any | self.drain(m, fmt, out, st)
     }
@@ -166,11 +198,105 @@ impl Followed {
     }
 }
 
-/// Follows `paths` until `stop` is set, writing alerts to `out` as they are found (each
-/// poll's alerts flushed together). `refresh` is asked between polls for a newer
-/// matcher (`None`: keep the current one).
+/// Wakes the follower when a followed file's folder changes, or after a poll period.
+struct Wake {
+    rx: mpsc::Receiver<()>,
+    idle: Duration,
+    /// Kept alive for its events; `None` where watching is not possible.
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Wake {
+    fn new(paths: &[PathBuf]) -> Wake {
+        let (tx, rx) = mpsc::channel();
+        let names: HashSet<OsString> = paths
+            .iter()
+            .filter_map(|p| p.file_name().map(OsString::from))
+            .collect();
+        let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+            let ours = ev.is_ok_and(|e| {
+                e.paths.is_empty()
+                    || e.paths
+                        .iter()
+                        .any(|p| p.file_name().is_some_and(|n| names.contains(n)))
+            });
+            if ours {
+                let _ = tx.send(());
+            }
+        });
+        let mut watcher = match watcher {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::debug!("cannot watch the followed files ({e}); polling every {POLL:?}");
+                return Wake {
+                    rx,
+                    idle: POLL,
+                    _watcher: None,
+                };
+            }
+        };
+        let mut dirs: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            })
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        let mut all = true;
+        for d in &dirs {
+            if let Err(e) =
+                notify::Watcher::watch(&mut watcher, d, notify::RecursiveMode::NonRecursive)
+            {
+                tracing::debug!("cannot watch {} ({e}); polling it", d.display());
+                all = false;
+            }
+        }
+        Wake {
+            rx,
+            idle: if all { SLOW_POLL } else { POLL },
+            _watcher: Some(watcher),
+        }
+    }
+
+    /// Sleeps until an event or the poll period; events that piled up count as one.
+    fn wait(&self) {
+        if self.rx.recv_timeout(self.idle).is_ok() {
+            while self.rx.try_recv().is_ok() {}
+        }
+    }
+}
+
+/// Follows `paths` from their start until `stop` is set, writing alerts to `out` as
+/// they are found (each wake's alerts flushed together). `refresh` is asked at each
+/// wake for a newer matcher (`None`: keep the current one).
 pub fn follow(
     paths: &[PathBuf],
+    settings: Settings,
+    matcher: Arc<Matcher>,
+    refresh: impl FnMut() -> Option<Arc<Matcher>>,
+    out: &mut dyn Write,
+    stats: &mut ScanStats,
+    stop: &AtomicBool,
+) -> io::Result<()> {
+    follow_from(
+        paths,
+        Start::Beginning,
+        settings,
+        matcher,
+        refresh,
+        out,
+        stats,
+        stop,
+    )
+}
+
+/// [`follow`], reading each file first from `start`.
+#[allow(clippy::too_many_arguments)]
+pub fn follow_from(
+    paths: &[PathBuf],
+    start: Start,
     settings: Settings,
     mut matcher: Arc<Matcher>,
     mut refresh: impl FnMut() -> Option<Arc<Matcher>>,
@@ -179,7 +305,15 @@ pub fn follow(
     stop: &AtomicBool,
 ) -> io::Result<()> {
     let Settings { log, format, .. } = settings;
-    let mut files: Vec<Followed> = paths.iter().map(|p| Followed::new(p, log)).collect();
+    let mut files: Vec<Followed> = paths
+        .iter()
+        .map(|p| {
+            let mut f = Followed::new(p, log);
+            f.skip_existing = start == Start::End;
+            f
+        })
+        .collect();
+    let wake = Wake::new(paths);
     let mut buf = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         if let Some(m) = refresh() {
@@ -191,11 +325,12 @@ pub fn follow(
         }
         if !buf.is_empty() {
             out.write_all(&buf)?;
-            out.flush()?;
             buf.clear();
         }
-        if !any {
-            std::thread::sleep(POLL);
+        if any {
+            out.flush()?;
+        } else {
+            wake.wait();
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
-use ipnet::{Ipv4Net, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
 
 use super::extract::ValueKind;
@@ -150,6 +150,21 @@ impl MatcherBuilder {
             );
         }
         b
+    }
+
+    /// The indicators added here that `old` does not hold, with their sources: what a
+    /// retro-hunt looks for after the set changed.
+    pub fn not_in(&self, old: &Matcher) -> MatcherBuilder {
+        MatcherBuilder {
+            sources: self.sources.clone(),
+            threats: HashMap::default(),
+            metas: self
+                .metas
+                .iter()
+                .filter(|m| !old.holds(m.kind, &m.name))
+                .cloned()
+                .collect(),
+        }
     }
 
     /// Builds the index; indicators a list in `lists` holds are left out and counted.
@@ -313,6 +328,41 @@ impl Matcher {
     /// Indicators indexed.
     pub fn len(&self) -> usize {
         self.metas.len()
+    }
+
+    /// Whether the indicator `name` of type `kind` (written as [`MatcherBuilder::add`]
+    /// takes it) is indexed: the exact indicator, not one that would cover it.
+    pub fn holds(&self, kind: IndicatorType, name: &str) -> bool {
+        match kind {
+            IndicatorType::Ipv4 | IndicatorType::Ipv6 => match keys::ip(name) {
+                Some(IpAddr::V4(v)) => self.v4.contains_key(&u32::from(v)),
+                Some(IpAddr::V6(v)) => self.v6.contains_key(&u128::from(v)),
+                None => false,
+            },
+            IndicatorType::Cidr => match name.parse::<IpNet>().map(|n| n.trunc()) {
+                Ok(IpNet::V4(n)) => self.cidr4.get(&n).is_some(),
+                Ok(IpNet::V6(n)) => self.cidr6.get(&n).is_some(),
+                Err(_) => false,
+            },
+            IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => {
+                match keys::hash(name) {
+                    Some(HashKey::Md5(k)) => self.md5.contains_key(&k),
+                    Some(HashKey::Sha1(k)) => self.sha1.contains_key(&k),
+                    Some(HashKey::Sha256(k)) => self.sha256.contains_key(&k),
+                    None => false,
+                }
+            }
+            IndicatorType::Domain => {
+                keys::domain(name).is_some_and(|k| self.get_str(Table::Domain, &k).is_some())
+            }
+            IndicatorType::Url => {
+                keys::url(name).is_some_and(|k| self.get_str(Table::Url, &k.key).is_some())
+            }
+            IndicatorType::Email => {
+                keys::email(name).is_some_and(|k| self.get_str(Table::Email, &k).is_some())
+            }
+            IndicatorType::Cve => false,
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -9,10 +9,12 @@
 pub mod alert;
 pub mod extract;
 pub mod follow;
+pub mod hits;
 pub mod indicators;
 pub mod keys;
 pub mod matcher;
 mod prepare;
+pub mod retro;
 pub mod scan;
 pub mod warninglist;
 

@@ -198,14 +198,27 @@ pub struct Settings {
 /// used.
 pub fn scan(
     matcher: &Matcher,
-    mut input: impl Read,
+    input: impl Read,
     path: &str,
     settings: Settings,
     out: &mut dyn Write,
     stats: &mut ScanStats,
 ) -> io::Result<LogFormat> {
+    scan_at(matcher, input, path, 0, settings, out, stats)
+}
+
+/// [`scan`] of a stream whose first byte is byte `base` of the file (`log.offset`s
+/// count from the file's start).
+pub fn scan_at(
+    matcher: &Matcher,
+    mut input: impl Read,
+    path: &str,
+    mut base: u64,
+    settings: Settings,
+    out: &mut dyn Write,
+    stats: &mut ScanStats,
+) -> io::Result<LogFormat> {
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 1);
-    let mut base: u64 = 0;
     let mut discarding = false;
     let mut lm: Option<LineMatcher<'_>> = None;
     let Settings {

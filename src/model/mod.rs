@@ -6,9 +6,11 @@
 pub mod indicator;
 pub mod intern;
 pub mod list;
+pub mod log_hit;
 pub mod sanitize;
 pub mod sync;
 pub mod time;
 
 pub use indicator::{IndicatorType, Observation, Sighting, VtStats};
+pub use log_hit::LogHit;
 pub use sync::lock;

@@ -119,6 +119,10 @@ pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
             ));
         }
     }
+    if let Some(s) = app.hits.of(e.kind, &e.value) {
+        out.push(Line::from(""));
+        out.extend(super::hits::sighting_lines(s, theme));
+    }
     let refs = e.references();
     if !refs.is_empty() {
         out.push(Line::from(""));

@@ -11,6 +11,7 @@ pub mod details;
 pub mod format;
 pub mod glyphs;
 pub mod help;
+pub mod hits;
 pub mod log;
 pub mod prompt;
 pub mod sources;
@@ -80,6 +81,12 @@ fn draw(app: &App, frame: &mut Frame, theme: &Theme) {
     footer(app, frame, a.footer, &theme);
     match app.mode {
         Mode::Details => details::render(app, frame, overlay(area, 90, 85), &theme),
+        Mode::Hits | Mode::HitDetails => {
+            hits::render(app, frame, a.sources.union(a.table), &theme);
+            if app.mode == Mode::HitDetails {
+                hits::render_details(app, frame, overlay(area, 90, 85), &theme);
+            }
+        }
         Mode::Help => {
             let pw = if area.width < 100 { 96 } else { 70 };
             help::render(app, frame, overlay(area, pw, 92), &theme)

@@ -118,10 +118,19 @@ fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme:
             if let Some(v) = e.virustotal().filter(|v| v.malicious > 0) {
                 let _ = write!(flag, "{}{} ", theme.glyphs.warn, v.malicious);
             }
+            // Seen in the followed logs: the hit count.
+            let mut hits = Fixed::<16>::new();
+            if let Some(s) = app.hits.of(e.kind, &e.value) {
+                let _ = write!(hits, "{}{} ", super::hits::MARK, s.count);
+            }
             put(
                 buf,
                 area,
-                &[(flag.as_str(), theme.malicious()), (&e.value, plain)],
+                &[
+                    (hits.as_str(), theme.warn()),
+                    (flag.as_str(), theme.malicious()),
+                    (&e.value, plain),
+                ],
             );
         }
         Field::Sources => {

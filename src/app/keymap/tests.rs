@@ -209,9 +209,10 @@ fn every_action_is_reachable_by_some_key() {
             Action::PromptChar(_) => 35,
             Action::PromptBackspace => 36,
             Action::PromptSubmit => 37,
+            Action::Hits => 38,
         }
     }
-    let mut reached = [false; 38];
+    let mut reached = [false; 39];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {

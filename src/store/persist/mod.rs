@@ -28,12 +28,15 @@ use jiff::Timestamp;
 
 use super::health::FetchRecord;
 use crate::config::{CachePath, Config};
-use crate::model::Sighting;
+use crate::model::{LogHit, Sighting};
 
 pub use codec::{type_code, type_of};
 pub use postgres::PgStore;
 pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
 pub use sqlite_store::SqliteStore;
+
+/// The most hits found in the logs the store keeps (the oldest found go first).
+pub const MAX_STORED_HITS: usize = 50_000;
 
 /// Why the store could not do what was asked. One line; never holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -139,6 +142,21 @@ pub trait SnapshotStore: Send + Sync {
 
     /// Drops sightings no source delivered within `keep` of `now`; returns how many.
     fn apply_retention(
+        &self,
+        now: Timestamp,
+        keep: Duration,
+    ) -> BoxFuture<'_, Result<usize, PersistError>>;
+
+    /// Keeps hits found in the followed logs (the `sightings` table) in one
+    /// transaction; a hit already stored (same line, field and indicator) is kept once,
+    /// and at most [`MAX_STORED_HITS`] stay. Returns how many were new.
+    fn save_hits(&self, hits: Vec<LogHit>) -> BoxFuture<'_, Result<usize, PersistError>>;
+
+    /// The `limit` hits stored last, newest first.
+    fn load_hits(&self, limit: usize) -> BoxFuture<'_, Result<Vec<LogHit>, PersistError>>;
+
+    /// Drops hits found more than `keep` before `now`; returns how many.
+    fn prune_hits(
         &self,
         now: Timestamp,
         keep: Duration,

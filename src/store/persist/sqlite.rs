@@ -22,13 +22,15 @@ use super::decode::{Chunk, decode_all};
 use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
-use migrate::{MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, SCHEMA_V1, rows_to_chunks};
+use migrate::{
+    MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
+};
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
 /// code of each indicator type; 4 = snapshots as compact chunks (`chunks`) instead of
-/// one JSON row per sighting.
-pub const SCHEMA_VERSION: i64 = 4;
+/// one JSON row per sighting; 5 = + `sightings`, the hits found in the followed logs.
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
@@ -162,6 +164,9 @@ impl Sqlite {
             tx.execute_batch(MIGRATE_V3_V4)?;
             rows_to_chunks(&tx)?;
             tx.execute_batch("DROP TABLE sightings; PRAGMA user_version = 4;")?;
+        }
+        if from < 5 {
+            tx.execute_batch(MIGRATE_V4_V5)?;
         }
         tx.commit()
     }
@@ -518,5 +523,6 @@ impl From<rusqlite::Error> for TryOpen {
 }
 
 mod migrate;
+mod sightings;
 #[cfg(test)]
 mod tests;

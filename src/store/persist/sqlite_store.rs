@@ -14,7 +14,7 @@ use jiff::Timestamp;
 
 use super::sqlite::{Group, Sqlite};
 use super::{CachedSource, PersistError, Snapshot, SnapshotStore, SourceMeta};
-use crate::model::{Sighting, lock};
+use crate::model::{LogHit, Sighting, lock};
 use crate::store::health::FetchRecord;
 
 /// The SQLite store, shareable across tasks.
@@ -110,6 +110,22 @@ impl SnapshotStore for SqliteStore {
         keep: Duration,
     ) -> BoxFuture<'_, Result<usize, PersistError>> {
         self.run(move |db| db.apply_retention(now, keep))
+    }
+
+    fn save_hits(&self, hits: Vec<LogHit>) -> BoxFuture<'_, Result<usize, PersistError>> {
+        self.run(move |db| db.save_hits(&hits))
+    }
+
+    fn load_hits(&self, limit: usize) -> BoxFuture<'_, Result<Vec<LogHit>, PersistError>> {
+        self.run(move |db| db.load_hits(limit))
+    }
+
+    fn prune_hits(
+        &self,
+        now: Timestamp,
+        keep: Duration,
+    ) -> BoxFuture<'_, Result<usize, PersistError>> {
+        self.run(move |db| db.prune_hits(now, keep))
     }
 }
 

@@ -15,6 +15,7 @@
 
 mod listen;
 mod schema;
+mod sightings;
 mod write;
 
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ use tokio::sync::{OnceCell, mpsc};
 use super::decode::{Chunk, decode_all};
 use super::{CachedSource, LeaseState, PersistError, Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
-use crate::model::{IndicatorType, Sighting};
+use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 pub use schema::PG_SCHEMA_VERSION;
 use write::Prepared;
@@ -227,6 +228,22 @@ fn ts(v: Option<i64>) -> Option<Timestamp> {
 impl SnapshotStore for PgStore {
     fn describe(&self) -> String {
         self.shown.clone()
+    }
+
+    fn save_hits(&self, hits: Vec<LogHit>) -> BoxFuture<'_, Result<usize, PersistError>> {
+        Box::pin(async move { self.save_hits_inner(&hits).await })
+    }
+
+    fn load_hits(&self, limit: usize) -> BoxFuture<'_, Result<Vec<LogHit>, PersistError>> {
+        Box::pin(self.load_hits_inner(limit))
+    }
+
+    fn prune_hits(
+        &self,
+        now: Timestamp,
+        keep: Duration,
+    ) -> BoxFuture<'_, Result<usize, PersistError>> {
+        Box::pin(self.prune_hits_inner(now, keep))
     }
 
     fn is_shared(&self) -> bool {

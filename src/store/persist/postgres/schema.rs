@@ -10,7 +10,7 @@ use crate::store::persist::PersistError;
 use crate::store::persist::codec::{TYPE_CODES, type_of};
 
 /// The schema this build writes on PostgreSQL.
-pub const PG_SCHEMA_VERSION: i32 = 1;
+pub const PG_SCHEMA_VERSION: i32 = 2;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -28,6 +28,18 @@ CREATE TABLE fetch_log (id BIGSERIAL PRIMARY KEY, source TEXT NOT NULL, at BIGIN
   skipped BIGINT NOT NULL DEFAULT 0, fetched_by TEXT);
 CREATE INDEX fetch_log_source ON fetch_log (source, at);
 CREATE TABLE leases (source TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);
+";
+
+/// Version 2: hits found in the followed logs (`sightings`; see `sightings.rs`). One
+/// row per (line, field, indicator); `found`/`at` in Unix seconds; `kind` a code of
+/// `indicator_types`.
+const SCHEMA_V2: &str = "
+CREATE TABLE sightings (id BIGSERIAL PRIMARY KEY, found BIGINT NOT NULL, at BIGINT NOT NULL,
+  log TEXT NOT NULL, line_offset BIGINT NOT NULL, module TEXT NOT NULL, field TEXT NOT NULL,
+  atomic TEXT NOT NULL, kind INTEGER NOT NULL, indicator TEXT NOT NULL, sources TEXT NOT NULL,
+  threat TEXT, retro BOOLEAN NOT NULL,
+  UNIQUE (log, line_offset, at, field, kind, indicator));
+CREATE INDEX sightings_found ON sightings (found);
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -90,12 +102,15 @@ pub(super) async fn migrate(
             .await
             .map_err(c)?;
         }
-        tx.execute(
-            "INSERT INTO intellisiem_schema (version) VALUES ($1)",
-            &[&PG_SCHEMA_VERSION],
-        )
-        .await
-        .map_err(c)?;
+        tx.execute("INSERT INTO intellisiem_schema (version) VALUES (1)", &[])
+            .await
+            .map_err(c)?;
+    }
+    if found < 2 {
+        tx.batch_execute(SCHEMA_V2).await.map_err(c)?;
+        tx.execute("INSERT INTO intellisiem_schema (version) VALUES (2)", &[])
+            .await
+            .map_err(c)?;
     }
     tx.commit().await.map_err(c)?;
     check_type_codes(client, shown).await

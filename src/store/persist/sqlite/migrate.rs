@@ -115,3 +115,16 @@ pub(super) fn rows_to_chunks(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result
     }
     Ok(())
 }
+
+/// Version 5: hits found in the followed logs (`sightings`; see `sqlite/sightings.rs`).
+/// One row per (line, field, indicator); `found`/`at` in Unix seconds; `kind` a code of
+/// `indicator_types`; `retro` 1 for a retro-hunt hit.
+pub(super) const MIGRATE_V4_V5: &str = "
+CREATE TABLE sightings (id INTEGER PRIMARY KEY, found INTEGER NOT NULL, at INTEGER NOT NULL,
+  log TEXT NOT NULL, line_offset INTEGER NOT NULL, module TEXT NOT NULL, field TEXT NOT NULL,
+  atomic TEXT NOT NULL, kind INTEGER NOT NULL, indicator TEXT NOT NULL, sources TEXT NOT NULL,
+  threat TEXT, retro INTEGER NOT NULL);
+CREATE UNIQUE INDEX sightings_key ON sightings (log, line_offset, at, field, kind, indicator);
+CREATE INDEX sightings_found ON sightings (found);
+PRAGMA user_version = 5;
+";

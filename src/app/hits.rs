@@ -1,0 +1,242 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Hits in the followed logs (`logs:`): the recent hits the Hits view lists, newest
+//! first; each indicator's sightings (count, first and last seen, files) for the table's
+//! marker and the details; and when to hand the runtime a new indicator set to hunt
+//! with (the store changed), which holds the store like a filter job does.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::{App, Effect, Mode};
+use crate::model::sanitize::one_line;
+use crate::model::{IndicatorType, LogHit};
+use crate::store::Store;
+
+/// Hits the view keeps (the store keeps more; see `persist::MAX_STORED_HITS`).
+pub const RECENT_MAX: usize = 5_000;
+
+/// Files listed per indicator.
+pub const FILES_MAX: usize = 8;
+
+/// One indicator's sightings in the logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sightings {
+    pub count: u64,
+    /// Of them, found by a retro-hunt.
+    pub retro: u64,
+    /// Event times.
+    pub first: Timestamp,
+    pub last: Timestamp,
+    /// The files, in the order first seen (at most [`FILES_MAX`]).
+    pub files: Vec<Box<str>>,
+}
+
+/// The Hits view's state.
+#[derive(Debug, Default)]
+pub struct Hits {
+    /// Logs are configured: the runtime follows them.
+    pub enabled: bool,
+    /// Newest first.
+    pub recent: VecDeque<LogHit>,
+    /// Per indicator, by type then value.
+    by_indicator: HashMap<IndicatorType, HashMap<Box<str>, Sightings>>,
+    /// Hashes of the keys of the hits held, so a hit stored and found again counts once.
+    seen: HashSet<u64>,
+    hasher: RandomState,
+    /// Selected hit (index into `recent`) and the first row on screen.
+    pub selected: usize,
+    pub offset: usize,
+    /// The store version the runtime last hunted with; a build in flight.
+    hunted_version: Option<u64>,
+    hunting: bool,
+    /// Hits seen since start (live and retro-hunt), and of them retro-hunt ones.
+    pub total: u64,
+    pub total_retro: u64,
+}
+
+impl Hits {
+    /// Empty; `enabled` when logs are configured.
+    pub fn new(enabled: bool) -> Hits {
+        Hits {
+            enabled,
+            ..Default::default()
+        }
+    }
+
+    /// The sightings of one indicator, if any.
+    pub fn of(&self, kind: IndicatorType, value: &str) -> Option<&Sightings> {
+        self.by_indicator.get(&kind)?.get(value)
+    }
+
+    /// The selected hit.
+    pub fn selected_hit(&self) -> Option<&LogHit> {
+        self.recent.get(self.selected)
+    }
+
+    /// Adds `hit` unless held already; whether it was new.
+    fn add(&mut self, hit: LogHit) -> bool {
+        let key = self.hasher.hash_one(hit.key());
+        if !self.seen.insert(key) {
+            return false;
+        }
+        let s = self
+            .by_indicator
+            .entry(hit.kind)
+            .or_default()
+            .entry(hit.indicator.clone())
+            .or_insert_with(|| Sightings {
+                count: 0,
+                retro: 0,
+                first: hit.at,
+                last: hit.at,
+                files: Vec::new(),
+            });
+        s.count += 1;
+        s.retro += u64::from(hit.retro);
+        s.first = s.first.min(hit.at);
+        s.last = s.last.max(hit.at);
+        if s.files.len() < FILES_MAX && !s.files.contains(&hit.log) {
+            s.files.push(hit.log.clone());
+        }
+        self.total += 1;
+        self.total_retro += u64::from(hit.retro);
+        // Newest (by event time) first; hits mostly arrive in order.
+        let at = self
+            .recent
+            .iter()
+            .position(|h| h.at <= hit.at)
+            .unwrap_or(self.recent.len());
+        self.recent.insert(at, hit);
+        if at <= self.selected && self.selected > 0 {
+            self.selected += 1;
+        }
+        if self.recent.len() > RECENT_MAX {
+            self.recent.pop_back();
+            self.selected = self.selected.min(self.recent.len().saturating_sub(1));
+        }
+        if self.seen.len() > 4 * RECENT_MAX {
+            // Forget keys of hits no longer listed (their counts stay).
+            self.seen = self
+                .recent
+                .iter()
+                .map(|h| self.hasher.hash_one(h.key()))
+                .collect();
+        }
+        true
+    }
+}
+
+impl App {
+    /// Hits found in the logs (`stored`: read back from the store, so not saved again).
+    pub(super) fn on_hits(&mut self, hits: Vec<LogHit>, stored: bool, fx: &mut Vec<Effect>) {
+        let mut fresh = Vec::new();
+        // The store hands them newest first: add the oldest first.
+        let ordered: Box<dyn Iterator<Item = LogHit>> = if stored {
+            Box::new(hits.into_iter().rev())
+        } else {
+            Box::new(hits.into_iter())
+        };
+        for h in ordered {
+            if self.hits.add(h.clone()) && !stored {
+                fresh.push(h);
+            }
+        }
+        if fresh.is_empty() {
+            return;
+        }
+        self.dirty = true;
+        for h in fresh.iter().take(3) {
+            fx.push(Effect::Log {
+                level: tracing::Level::WARN,
+                text: format!(
+                    "{}hit: {} ({}) in {} matches {} {} [{}]",
+                    if h.retro { "retro-hunt " } else { "" },
+                    one_line(&h.atomic, 80),
+                    one_line(&h.field, 40),
+                    one_line(&h.log, 80),
+                    h.kind,
+                    one_line(&h.indicator, 80),
+                    one_line(&h.sources, 60)
+                ),
+            });
+        }
+        if fresh.len() > 3 {
+            fx.push(Effect::Log {
+                level: tracing::Level::WARN,
+                text: format!("… and {} more hits (h shows them)", fresh.len() - 3),
+            });
+        }
+        fx.push(Effect::SaveHits(fresh));
+    }
+
+    /// Once a tick: when logs are followed and the store changed since the last hunt,
+    /// hand the runtime the store to build a new indicator set from (it holds the store
+    /// until [`App::on_hunt_ready`]).
+    pub(super) fn hunt_tick(&mut self, fx: &mut Vec<Effect>) {
+        let version = self.lease.store_version;
+        if !self.hits.enabled
+            || self.hits.hunting
+            || self.hits.hunted_version == Some(version)
+            || self.store.is_empty()
+        {
+            return;
+        }
+        self.hits.hunting = true;
+        self.hits.hunted_version = Some(version);
+        self.lease.holders += 1;
+        fx.push(Effect::Hunt {
+            store: Arc::clone(&self.store),
+        });
+    }
+
+    /// The runtime built its indicator set and gave the store back.
+    pub(super) fn on_hunt_ready(&mut self, store: Arc<Store>, fx: &mut Vec<Effect>) {
+        drop(store);
+        self.hits.hunting = false;
+        // The runtime logged the new set's size: show it.
+        self.dirty = true;
+        self.lease.holders = self.lease.holders.saturating_sub(1);
+        self.after_release(fx);
+    }
+
+    /// `h`: open or close the Hits view.
+    pub(super) fn toggle_hits(&mut self) {
+        self.mode = match self.mode {
+            Mode::Hits | Mode::HitDetails => Mode::Normal,
+            _ => Mode::Hits,
+        };
+        self.details_scroll = 0;
+    }
+
+    /// Moves the Hits view's selection by `delta`.
+    pub(super) fn move_hit(&mut self, delta: isize) {
+        let n = self.hits.recent.len();
+        self.hits.selected = if n == 0 {
+            0
+        } else {
+            (self.hits.selected as isize)
+                .saturating_add(delta)
+                .clamp(0, n as isize - 1) as usize
+        };
+        let page = self.hits_page();
+        let h = &mut self.hits;
+        if h.selected < h.offset {
+            h.offset = h.selected;
+        } else if h.selected >= h.offset + page {
+            h.offset = h.selected + 1 - page;
+        }
+    }
+
+    /// Rows of hits that fit on screen (the view takes the table's place, and its pane).
+    pub fn hits_page(&self) -> usize {
+        usize::from(self.height.saturating_sub(6)).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,373 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The dashboard's side of log hunting, run by the runtime: follows each configured
+//! `logs:` entry on a thread of its own (the follower, matcher and extractors of
+//! `match --follow`, reading from each file's end), hands the hits to the app as
+//! [`Msg::Hits`], and keeps them in the store. Each [`Effect::Hunt`] rebuilds the
+//! matcher from the app's store and swaps it into every follower; the indicators the
+//! previous matcher did not hold are retro-hunted over each log's `retro` window.
+//!
+//! Globs are expanded when the dashboard starts; a pattern that names no file yet is
+//! followed as a path, so a log that appears later is picked up.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::{mpsc, watch};
+
+use crate::app::Msg;
+use crate::config::{Config, LogSpec, Retro};
+use crate::matching::alert::AlertFormat;
+use crate::matching::follow::{self, Start};
+use crate::matching::hits::HitSink;
+use crate::matching::retro::{self, Window};
+use crate::matching::scan::{ScanStats, Settings};
+use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists};
+use crate::model::sanitize::one_line;
+use crate::model::{LogHit, lock};
+use crate::store::Store;
+use crate::store::persist::SharedStore;
+
+/// Hits read back from the store at start-up.
+pub const LOAD_HITS: usize = crate::app::hits::RECENT_MAX;
+
+/// The paths a `logs:` entry names now: its glob's matches, else the path itself.
+pub fn expand(spec: &LogSpec) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = glob::glob(&spec.path)
+        .map(|paths| {
+            paths
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    if found.is_empty() {
+        found.push(PathBuf::from(&spec.path));
+    }
+    found
+}
+
+/// The followers and what each hunt needs.
+pub struct Hunter {
+    logs: Vec<(LogSpec, Vec<PathBuf>)>,
+    lists: Arc<Warninglists>,
+    matcher: watch::Sender<Arc<Matcher>>,
+    /// The matcher of the last hunt; `None` before the first (which is no refresh, so
+    /// it starts no retro-hunt).
+    previous: Arc<Mutex<Option<Arc<Matcher>>>>,
+    tx: mpsc::UnboundedSender<Msg>,
+}
+
+impl Hunter {
+    /// Starts following `config.logs`; `None` when there are none.
+    pub fn start(config: &Config, tx: &mpsc::UnboundedSender<Msg>) -> Option<Hunter> {
+        if config.logs.is_empty() {
+            return None;
+        }
+        let lists = match Warninglists::load(&config.warninglists) {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(
+                    "warninglists: {}; using the built-in list only",
+                    one_line(&e.to_string(), 300)
+                );
+                Warninglists::load(&[]).unwrap_or_default()
+            }
+        };
+        let empty = MatcherBuilder::new().build(&lists, MatchOptions::default());
+        let (matcher, _) = watch::channel(Arc::new(empty));
+        let logs: Vec<(LogSpec, Vec<PathBuf>)> = config
+            .logs
+            .iter()
+            .map(|spec| (spec.clone(), expand(spec)))
+            .collect();
+        for (spec, paths) in &logs {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            tracing::info!(
+                "following {} ({})",
+                one_line(&names.join(", "), 300),
+                spec.format.as_str()
+            );
+            spawn_follower(spec, paths.clone(), matcher.subscribe(), tx.clone());
+        }
+        Some(Hunter {
+            logs,
+            lists: Arc::new(lists),
+            matcher,
+            previous: Arc::new(Mutex::new(None)),
+            tx: tx.clone(),
+        })
+    }
+
+    /// Builds the matcher from `store` on a blocking thread, swaps it in, gives the store
+    /// back ([`Msg::HuntReady`]: the new set is in force), then retro-hunts the
+    /// indicators new to the set.
+    pub fn hunt(&self, store: Arc<Store>) {
+        let lists = Arc::clone(&self.lists);
+        let sender = self.matcher.clone();
+        let previous = Arc::clone(&self.previous);
+        let tx = self.tx.clone();
+        let logs = self.logs.clone();
+        tokio::task::spawn_blocking(move || {
+            let builder = MatcherBuilder::from_store(&store);
+            let old = lock(&previous).clone();
+            let fresh = old.as_ref().map(|old| builder.not_in(old));
+            let matcher = Arc::new(builder.build(&lists, MatchOptions::default()));
+            tracing::info!(
+                "matching the followed logs against {} indicators",
+                matcher.len()
+            );
+            *lock(&previous) = Some(Arc::clone(&matcher));
+            sender.send_replace(matcher);
+            let _ = tx.send(Msg::HuntReady { store });
+            let Some(fresh) = fresh.filter(|f| !f.is_empty()) else {
+                return;
+            };
+            let n = fresh.len();
+            let m = fresh.build(&lists, MatchOptions::default());
+            if m.is_empty() {
+                return;
+            }
+            tracing::info!("retro-hunt: {n} new indicator(s) over the followed logs' recent past");
+            let now = Timestamp::now();
+            let mut found = 0usize;
+            for (spec, paths) in &logs {
+                let (window, since) = window(spec.retro, now);
+                for p in paths {
+                    let tx = tx.clone();
+                    let mut sink = HitSink::new(true, since, |hits: Vec<LogHit>| {
+                        found += hits.len();
+                        let _ = tx.send(Msg::Hits {
+                            hits,
+                            stored: false,
+                        });
+                    });
+                    let mut st = ScanStats::default();
+                    let r = retro::scan_window(p, window, spec.format, &m, &mut sink, &mut st);
+                    drop(sink);
+                    if let Err(e) = r
+                        && e.kind() != std::io::ErrorKind::NotFound
+                    {
+                        tracing::warn!(
+                            "retro-hunt: {}: {e}",
+                            one_line(&p.display().to_string(), 200)
+                        );
+                    }
+                }
+            }
+            tracing::info!("retro-hunt done: {found} hit(s)");
+        });
+    }
+}
+
+/// The scan window of `retro` at `now`, and the event time hits must reach.
+fn window(retro: Retro, now: Timestamp) -> (Window, Option<Timestamp>) {
+    match retro {
+        Retro::Size(n) => (Window::LastBytes(n), None),
+        Retro::Time(d) => {
+            let d = SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
+            let since = now.checked_sub(d).unwrap_or(Timestamp::MIN);
+            (Window::Since(since), Some(since))
+        }
+    }
+}
+
+/// Follows `paths` on a thread of its own until the process ends.
+fn spawn_follower(
+    spec: &LogSpec,
+    paths: Vec<PathBuf>,
+    mut matcher: watch::Receiver<Arc<Matcher>>,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let settings = Settings {
+        log: spec.format,
+        format: AlertFormat::Jsonl,
+        threads: 1,
+    };
+    let spawned = std::thread::Builder::new()
+        .name("follow".into())
+        .spawn(move || {
+            let stop = AtomicBool::new(false);
+            let first = Arc::clone(&matcher.borrow_and_update());
+            let refresh = || {
+                if matcher.has_changed().unwrap_or(false) {
+                    Some(Arc::clone(&matcher.borrow_and_update()))
+                } else {
+                    None
+                }
+            };
+            let mut sink = HitSink::new(false, None, |hits| {
+                let _ = tx.send(Msg::Hits {
+                    hits,
+                    stored: false,
+                });
+            });
+            let mut stats = ScanStats::default();
+            if let Err(e) = follow::follow_from(
+                &paths,
+                Start::End,
+                settings,
+                first,
+                refresh,
+                &mut sink,
+                &mut stats,
+                &stop,
+            ) {
+                tracing::warn!("following logs stopped: {e}");
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot follow the logs: {e}");
+    }
+}
+
+/// Saves hits in the store in the background.
+pub fn save(store: &SharedStore, hits: Vec<LogHit>) {
+    let store = Arc::clone(store);
+    tokio::spawn(async move {
+        if let Err(e) = store.save_hits(hits).await {
+            tracing::warn!("sightings not saved: {e}");
+        }
+    });
+}
+
+/// Reads the stored hits (after dropping those older than `retention`) for the app.
+pub async fn load(store: SharedStore, tx: mpsc::UnboundedSender<Msg>, retention: Duration) {
+    if let Err(e) = store.prune_hits(Timestamp::now(), retention).await {
+        tracing::warn!("{e}");
+    }
+    match store.load_hits(LOAD_HITS).await {
+        Ok(hits) if !hits.is_empty() => {
+            let _ = tx.send(Msg::Hits { hits, stored: true });
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("sightings not read: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_glob_expands_and_a_missing_path_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["a.log", "b.log", "c.txt"] {
+            std::fs::write(dir.path().join(n), "").unwrap();
+        }
+        let spec = |p: String| LogSpec {
+            path: p,
+            format: crate::matching::LogFormat::Auto,
+            retro: crate::config::logs::DEFAULT_RETRO,
+        };
+        let got = expand(&spec(format!("{}/*.log", dir.path().display())));
+        assert_eq!(got, [dir.path().join("a.log"), dir.path().join("b.log")]);
+        let later = format!("{}/later.json", dir.path().display());
+        assert_eq!(expand(&spec(later.clone())), [PathBuf::from(later)]);
+    }
+
+    #[test]
+    fn windows_by_time_and_size() {
+        let now = Timestamp::from_second(100_000).unwrap();
+        let (w, since) = window(Retro::Time(Duration::from_secs(3600)), now);
+        assert_eq!(since, Timestamp::from_second(96_400).ok());
+        assert_eq!(w, Window::Since(Timestamp::from_second(96_400).unwrap()));
+        assert_eq!(window(Retro::Size(50), now), (Window::LastBytes(50), None));
+        let (_, since) = window(Retro::Time(Duration::MAX), now);
+        assert_eq!(since, Some(Timestamp::MIN));
+    }
+
+    fn store_of(values: &[&str]) -> Arc<Store> {
+        let mut s = Store::new();
+        let id = s.source_id("feodo");
+        let sightings = values
+            .iter()
+            .map(|v| crate::model::Sighting {
+                kind: crate::model::IndicatorType::Ipv4,
+                value: (*v).into(),
+                obs: Default::default(),
+            })
+            .collect();
+        s.replace_source(id, sightings);
+        Arc::new(s)
+    }
+
+    fn eve(ts: Timestamp, dest: &str) -> String {
+        format!(
+            r#"{{"timestamp":"{}","event_type":"flow","src_ip":"10.0.0.1","src_port":1,"dest_ip":"{dest}","dest_port":443,"proto":"TCP"}}"#,
+            ts.strftime("%Y-%m-%dT%H:%M:%S%.6f%z")
+        ) + "\n"
+    }
+
+    /// Waits for the next message that carries hits, handing every store back.
+    async fn next_hits(rx: &mut mpsc::UnboundedReceiver<Msg>) -> Vec<LogHit> {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .expect("hits within 10 s")
+                .expect("open channel");
+            if let Msg::Hits { hits, stored } = msg {
+                assert!(!stored);
+                return hits;
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn live_hits_then_a_retro_hunt_of_new_indicators_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("eve.json");
+        let now = Timestamp::now();
+        let two_days = SignedDuration::from_hours(48);
+        let past = [
+            // Older than the 24 h window: never retro-hunted.
+            eve(now - two_days, "45.0.0.4"),
+            eve(now - SignedDuration::from_hours(2), "45.0.0.4"),
+            eve(now - SignedDuration::from_hours(1), "45.0.0.3"),
+        ]
+        .concat();
+        std::fs::write(&log, &past).unwrap();
+        let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
+        config.logs = vec![LogSpec {
+            path: log.display().to_string(),
+            format: crate::matching::LogFormat::Auto,
+            retro: crate::config::logs::DEFAULT_RETRO,
+        }];
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let hunter = Hunter::start(&config, &tx).expect("logs configured");
+        // The first set is no refresh: the past is not hunted for it.
+        hunter.hunt(store_of(&["45.0.0.3"]));
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+            Ok(Some(Msg::HuntReady { .. })) => {}
+            other => panic!("{other:?}"),
+        }
+        // A line appended now is a live hit.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        std::io::Write::write_all(&mut f, eve(now, "45.0.0.3").as_bytes()).unwrap();
+        let live = next_hits(&mut rx).await;
+        assert_eq!(live.len(), 1);
+        assert_eq!((&*live[0].atomic, live[0].retro), ("45.0.0.3", false));
+        assert_eq!(live[0].offset, past.len() as u64);
+        // 45.0.0.4 joins the set: its recent past is hunted; 45.0.0.3 is not again.
+        hunter.hunt(store_of(&["45.0.0.3", "45.0.0.4"]));
+        let retro = next_hits(&mut rx).await;
+        assert_eq!(retro.len(), 1, "{retro:?}");
+        let h = &retro[0];
+        assert_eq!((&*h.indicator, h.retro), ("45.0.0.4", true));
+        let first_len = eve(now - two_days, "45.0.0.4").len() as u64;
+        assert_eq!(
+            h.offset, first_len,
+            "the event older than the window is left"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        while let Ok(m) = rx.try_recv() {
+            assert!(!matches!(m, Msg::Hits { .. }), "{m:?}");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The Hits view (`h`): the hits found in the followed logs, newest first (time, log,
+//! matched value, field, indicator, sources; `↺` marks a retro-hunt hit), a hit's
+//! details on `Enter`, and each indicator's sightings for its details and the table's
+//! marker. Every string from a log or the store is sanitised before it is drawn.
+
+use std::fmt::Write;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
+
+use super::theme::Theme;
+use crate::app::App;
+use crate::app::hits::Sightings;
+use crate::model::LogHit;
+use crate::model::sanitize::sanitize_truncated;
+use crate::model::time::rfc3339;
+
+/// The glyph of a retro-hunt hit.
+pub const RETRO: &str = "↺";
+
+/// The glyph before an indicator's hit count in the table.
+pub const MARK: &str = "◉";
+
+/// The time of `t` as the list shows it: `11-29 10:20:31` (UTC).
+fn short_time(t: jiff::Timestamp) -> String {
+    t.strftime("%m-%d %H:%M:%S").to_string()
+}
+
+/// The last part of a path (the list is narrow; the details show it whole).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn row<'a>(h: &LogHit, wide: bool) -> Row<'a> {
+    let mut cells = vec![
+        short_time(h.at),
+        if h.retro { RETRO.into() } else { " ".into() },
+        sanitize_truncated(file_name(&h.log), 40),
+        sanitize_truncated(&h.atomic, 200),
+    ];
+    if wide {
+        cells.push(sanitize_truncated(&h.field, 40));
+    }
+    cells.push(format!(
+        "{} {}",
+        h.kind,
+        sanitize_truncated(&h.indicator, 200)
+    ));
+    cells.push(sanitize_truncated(&h.sources, 60));
+    Row::new(cells)
+}
+
+/// The Hits view, over `area` (the sources and the table).
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let hits = &app.hits;
+    let mut title = format!(" Hits ({})", hits.recent.len());
+    if hits.total_retro > 0 {
+        let _ = write!(title, " · {RETRO} retro-hunt {}", hits.total_retro);
+    }
+    title.push_str(" · ⏎ details · h/Esc back ");
+    let block = Block::bordered()
+        .title(Line::from(Span::styled(title, theme.title())))
+        .border_style(theme.focused_border());
+    frame.render_widget(Clear, area);
+    if hits.recent.is_empty() {
+        let text = if hits.enabled {
+            "No hits yet in the followed logs."
+        } else {
+            "No logs are followed: add `logs: [{ path: /var/log/suricata/eve.json }]` to the config."
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.dim())
+                .wrap(Wrap { trim: true })
+                .block(block),
+            area,
+        );
+        return;
+    }
+    let wide = area.width >= 110;
+    let page = usize::from(area.height.saturating_sub(3)).max(1);
+    let offset = hits
+        .offset
+        .min(hits.selected)
+        .max((hits.selected + 1).saturating_sub(page));
+    let rows: Vec<Row<'_>> = hits
+        .recent
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(page)
+        .map(|(i, h)| {
+            let r = row(h, wide);
+            if i == hits.selected {
+                r.style(theme.selected())
+            } else {
+                r
+            }
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(14),
+        Constraint::Length(1),
+        Constraint::Length(if wide { 16 } else { 10 }),
+        Constraint::Fill(1),
+    ];
+    let mut header = vec!["TIME", "", "LOG", "VALUE"];
+    if wide {
+        widths.push(Constraint::Length(18));
+        header.push("FIELD");
+    }
+    widths.push(Constraint::Fill(1));
+    widths.push(Constraint::Length(if wide { 20 } else { 10 }));
+    header.extend(["INDICATOR", "SOURCES"]);
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(Row::new(header).style(theme.header_row()))
+            .block(block),
+        area,
+    );
+}
+
+fn field<'a>(name: &str, value: String, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<12}"), theme.dim()),
+        Span::raw(value),
+    ])
+}
+
+/// An indicator's sightings in the logs, as lines for a details overlay.
+pub fn sighting_lines<'a>(s: &Sightings, theme: &Theme) -> Vec<Line<'a>> {
+    let mut count = format!("{} hit(s)", s.count);
+    if s.retro > 0 {
+        let _ = write!(count, ", {} by retro-hunt", s.retro);
+    }
+    let files: Vec<String> = s.files.iter().map(|f| sanitize_truncated(f, 200)).collect();
+    vec![
+        Line::from(Span::styled("In your logs", theme.title())),
+        field("  hits", count, theme),
+        field(
+            "  seen",
+            format!("first {} · last {}", rfc3339(s.first), rfc3339(s.last)),
+            theme,
+        ),
+        field("  files", files.join(", "), theme),
+    ]
+}
+
+/// The details of the selected hit.
+pub fn detail_lines<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Line<'a>> {
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", h.kind), theme.accent()),
+            Span::styled(sanitize_truncated(&h.indicator, 2_000), theme.title()),
+        ]),
+        Line::from(""),
+        field("value", sanitize_truncated(&h.atomic, 2_000), theme),
+        field("field", sanitize_truncated(&h.field, 100), theme),
+        field("time", rfc3339(h.at), theme),
+        field("log", sanitize_truncated(&h.log, 1_000), theme),
+        field("offset", h.offset.to_string(), theme),
+        field("module", sanitize_truncated(&h.module, 40), theme),
+        field("sources", sanitize_truncated(&h.sources, 400), theme),
+        field(
+            "threat",
+            sanitize_truncated(h.threat.as_deref().unwrap_or("-"), 400),
+            theme,
+        ),
+        field(
+            "found",
+            if h.retro {
+                format!(
+                    "{RETRO} by a retro-hunt at {} (the indicator was new to the set)",
+                    rfc3339(h.found)
+                )
+            } else {
+                format!("live, at {}", rfc3339(h.found))
+            },
+            theme,
+        ),
+    ];
+    if let Some(s) = app.hits.of(h.kind, &h.indicator) {
+        out.push(Line::from(""));
+        out.extend(sighting_lines(s, theme));
+    }
+    out
+}
+
+/// The `Enter` overlay over the Hits view.
+pub fn render_details(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(h) = app.hits.selected_hit() else {
+        return;
+    };
+    let block = Block::bordered()
+        .title(Line::from(Span::styled(
+            " Hit (Esc closes · y copy) ",
+            theme.title(),
+        )))
+        .border_style(theme.focused_border());
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(detail_lines(app, h, theme))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.details_scroll, 0)),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests;
