@@ -51,6 +51,7 @@ impl Default for RateLimitConfig {
         RateLimitConfig {
             per_minute: 4,
             per_day: 500,
+            per_month: None,
         }
     }
 }

@@ -123,6 +123,9 @@ pub struct RawHttp {
 pub struct RateLimitConfig {
     pub per_minute: u32,
     pub per_day: u32,
+    /// A premium key's monthly allowance; none for a public key.
+    #[serde(default)]
+    pub per_month: Option<u32>,
 }
 
 /// One `sources:` entry after its fields were checked against its kind.
@@ -246,7 +249,7 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
         ));
     }
     if let Some(rl) = f.rate_limit
-        && (rl.per_minute == 0 || rl.per_day == 0)
+        && (rl.per_minute == 0 || rl.per_day == 0 || rl.per_month == Some(0))
     {
         return Err(hint::at_key(
             "rate_limit",

@@ -13,6 +13,7 @@
 //! untouched. Client: `tokio-postgres` through a small `deadpool-postgres` pool; TLS with
 //! rustls and the platform's certificate verifier when the URL asks for it.
 
+mod ledger;
 mod listen;
 mod schema;
 mod write;
@@ -27,12 +28,13 @@ use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
 use super::codec::decode_chunk;
-use super::{CachedSource, LeaseState, PersistError, Snapshot, SnapshotStore, SourceMeta};
+use super::{CachedSource, Enrichment, LeaseState, PersistError, QuotaOp, QuotaReply};
+use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
-pub use schema::PG_SCHEMA_VERSION;
+pub use schema::{PG_SCHEMA_VERSION, create_v1};
 use write::Prepared;
 
 /// The channel every saved snapshot is announced on; the payload is
@@ -521,6 +523,32 @@ impl SnapshotStore for PgStore {
                 .map_err(|e| classify(&self.shown, e))?;
             Ok(())
         })
+    }
+
+    fn quota(
+        &self,
+        account: String,
+        op: QuotaOp,
+    ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
+        Box::pin(ledger::quota(self, account, op))
+    }
+
+    fn enrichment(
+        &self,
+        source: String,
+        kind: IndicatorType,
+        value: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>> {
+        Box::pin(ledger::enrichment(self, source, kind, value, since))
+    }
+
+    fn save_enrichment(
+        &self,
+        source: String,
+        e: Enrichment,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        Box::pin(ledger::save_enrichment(self, source, e))
     }
 
     fn changes(&self) -> Option<mpsc::UnboundedReceiver<String>> {

@@ -9,8 +9,9 @@ use super::{classify, pg_err};
 use crate::store::persist::PersistError;
 use crate::store::persist::codec::{TYPE_CODES, type_of};
 
-/// The schema this build writes on PostgreSQL.
-pub const PG_SCHEMA_VERSION: i32 = 1;
+/// The schema this build writes on PostgreSQL. History: 1 = snapshots, fetch log,
+/// leases; 2 = + the quota ledger and enrichment answers.
+pub const PG_SCHEMA_VERSION: i32 = 2;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -28,6 +29,17 @@ CREATE TABLE fetch_log (id BIGSERIAL PRIMARY KEY, source TEXT NOT NULL, at BIGIN
   skipped BIGINT NOT NULL DEFAULT 0, fetched_by TEXT);
 CREATE INDEX fetch_log_source ON fetch_log (source, at);
 CREATE TABLE leases (source TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);
+";
+
+/// Version 2: the quota ledger and enrichment answers (as SQLite's `MIGRATE_LEDGER`).
+/// Self-contained: it only adds tables.
+const MIGRATE_LEDGER: &str = "
+CREATE TABLE quota_ledger (account TEXT PRIMARY KEY, recent TEXT NOT NULL DEFAULT '',
+  day BIGINT NOT NULL DEFAULT 0, day_used BIGINT NOT NULL DEFAULT 0,
+  month BIGINT NOT NULL DEFAULT 0, month_used BIGINT NOT NULL DEFAULT 0,
+  blocked_until BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE enrichments (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
+  at BIGINT NOT NULL, data BYTEA, PRIMARY KEY (source, kind, value));
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -90,6 +102,11 @@ pub(super) async fn migrate(
             .await
             .map_err(c)?;
         }
+    }
+    if found < 2 {
+        tx.batch_execute(MIGRATE_LEDGER).await.map_err(c)?;
+    }
+    if found < PG_SCHEMA_VERSION {
         tx.execute(
             "INSERT INTO intellisiem_schema (version) VALUES ($1)",
             &[&PG_SCHEMA_VERSION],
@@ -99,6 +116,26 @@ pub(super) async fn migrate(
     }
     tx.commit().await.map_err(c)?;
     check_type_codes(client, shown).await
+}
+
+/// Creates the version-1 schema only, for migration tests.
+#[doc(hidden)]
+pub async fn create_v1(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    client.batch_execute(SCHEMA_V1).await?;
+    for (t, code) in TYPE_CODES {
+        client
+            .execute(
+                "INSERT INTO indicator_types (code, name) VALUES ($1, $2)",
+                &[&(code as i32), &t.as_str()],
+            )
+            .await?;
+    }
+    client
+        .batch_execute(
+            "CREATE TABLE intellisiem_schema (version INTEGER NOT NULL);
+             INSERT INTO intellisiem_schema (version) VALUES (1);",
+        )
+        .await
 }
 
 async fn check_type_codes(
