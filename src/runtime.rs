@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::engine;
-use crate::sources::{self, FetchContext};
+use crate::sources::FetchContext;
 use crate::store::filter;
 use crate::store::persist::{self, SharedStore};
 
@@ -89,6 +89,8 @@ pub fn run(config: Config, source: Source) -> Result<(), RuntimeError> {
 /// What the effect executor needs besides the app.
 struct Executor {
     ctx: FetchContext,
+    /// Look-ups through the store's answers and quota ledger.
+    enricher: crate::enrichment::Enricher,
     store: Option<SharedStore>,
     demo: bool,
     tx: mpsc::UnboundedSender<Msg>,
@@ -154,8 +156,11 @@ async fn event_loop(
             (None, true)
         }
     };
+    let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
+    let enricher = crate::enrichment::Enricher::new(ctx.clone(), store.clone(), config.enrich_ttl);
     let exec = Executor {
         ctx,
+        enricher,
         store,
         demo,
         tx: tx.clone(),
@@ -435,16 +440,13 @@ impl Executor {
                 kind,
                 value,
             } => {
-                let ctx = ctx.clone();
+                let enricher = self.enricher.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let result = match sources::registry::lookup(spec.kind) {
-                        Some(l) => l.lookup(&ctx, &spec, kind, &value, false).await,
-                        None => Err(sources::FetchError::Refused(format!(
-                            "{} cannot look values up",
-                            spec.kind
-                        ))),
-                    };
+                    let result = enricher
+                        .lookup(&spec, kind, &value, false)
+                        .await
+                        .map(|a| a.result);
                     let _ = tx.send(Msg::EnrichDone {
                         source,
                         kind,

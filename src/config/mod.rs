@@ -175,6 +175,8 @@ pub struct Config {
     /// MISP-format warninglist files or folders `match` filters indicators through, on top
     /// of the built-in list (config key `warninglists:`; default none).
     pub warninglists: Vec<PathBuf>,
+    /// How long a look-up's answer is reused before asking again (`enrich_ttl:`).
+    pub enrich_ttl: Duration,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -463,6 +465,7 @@ fn build(
         http,
         sources,
         warninglists,
+        enrich_ttl: raw.enrich_ttl.map_or(defaults::ENRICH_TTL, |d| d.0),
         warnings,
     }
 }

@@ -65,6 +65,9 @@ pub struct RawConfig {
     /// MISP-format warninglist files or folders (`warninglists: [paths]`).
     #[serde(default)]
     pub warninglists: Option<Vec<String>>,
+    /// How long look-up answers are reused (`enrich_ttl: 24h`).
+    #[serde(default)]
+    pub enrich_ttl: Option<HumanDuration>,
 }
 
 #[derive(Default, Deserialize)]
