@@ -256,7 +256,7 @@ async fn a_429_corrects_the_ledger_so_the_next_run_does_not_ask() {
         .and(path_regex("^/vt/api/v3/ip_addresses/"))
         .respond_with(
             ResponseTemplate::new(429)
-                .insert_header("retry-after", "3600")
+                .insert_header("retry-after", "90000")
                 .set_body_string(
                     r#"{"error":{"code":"QuotaExceededError","message":"Quota exceeded"}}"#,
                 ),
@@ -285,4 +285,8 @@ async fn a_429_corrects_the_ledger_so_the_next_run_does_not_ask() {
         text(&run(c).await.stdout)
     };
     assert!(!listing.contains(VT_KEY));
+    assert!(
+        listing.contains("vt: quota 4/4 min · 500/500 day · next in 1d"),
+        "a 25-hour wait spends the day: {listing}"
+    );
 }
