@@ -158,6 +158,14 @@ async fn event_loop(
     };
     let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
     let enricher = crate::enrichment::Enricher::new(ctx.clone(), store.clone(), config.enrich_ttl);
+    for (i, s) in app.sources.iter().enumerate() {
+        let (enricher, spec, tx) = (enricher.clone(), s.spec.clone(), tx.clone());
+        tokio::spawn(async move {
+            if let Some(usage) = enricher.usage(&spec).await {
+                let _ = tx.send(Msg::Quota { source: i, usage });
+            }
+        });
+    }
     let exec = Executor {
         ctx,
         enricher,
@@ -453,6 +461,9 @@ impl Executor {
                         value,
                         result,
                     });
+                    if let Some(usage) = enricher.usage(&spec).await {
+                        let _ = tx.send(Msg::Quota { source, usage });
+                    }
                 });
             }
             Effect::Copy(text) => copy_osc52(&text),
