@@ -44,6 +44,9 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Hunt for the indicators in log files (exit 0 matched, 1 nothing, 2 error)
     Match(MatchArgs),
+    /// Look values up: in the local set, and with --enrich on VirusTotal and OTX
+    /// (exit 0 all looked up, 1 some failed, 2 usage)
+    Lookup(LookupArgs),
     /// List the configured sources, their URLs, and whether their key is set
     Sources,
     /// Check or create the config file
@@ -104,6 +107,31 @@ pub struct MatchArgs {
     /// Log files (`.gz` read transparently); `-` or none for standard input
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// Also ask VirusTotal and OTX (spends the VirusTotal quota; asks first on a terminal)
+    #[arg(long)]
+    pub enrich: bool,
+    /// Do not ask before spending the quota
+    #[arg(long)]
+    pub yes: bool,
+    /// Output format (default: table on a terminal, jsonl when piped)
+    #[arg(long, value_enum)]
+    pub format: Option<LookupFormat>,
+    /// Values (defanged is fine), files of values (one per line, `#` comments), or `-`
+    /// for standard input
+    #[arg(value_name = "VALUE|FILE|-", required = true)]
+    pub inputs: Vec<String>,
+}
+
+/// How `lookup` writes its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LookupFormat {
+    Table,
+    Jsonl,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod enrichment;
 pub mod export;
 pub mod hunt;
 pub mod logging;

@@ -23,7 +23,7 @@ use crate::app::mouse::Pointer;
 use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::engine;
-use crate::sources::{self, FetchContext};
+use crate::sources::FetchContext;
 use crate::store::filter;
 use crate::store::persist::{self, SharedStore};
 
@@ -117,6 +117,8 @@ pub fn run(config: Config, source: Source, ascii: bool) -> Result<(), RuntimeErr
 /// What the effect executor needs besides the app.
 struct Executor {
     ctx: FetchContext,
+    /// Look-ups through the store's answers and quota ledger.
+    enricher: crate::enrichment::Enricher,
     store: Option<SharedStore>,
     demo: bool,
     tx: mpsc::UnboundedSender<Msg>,
@@ -200,8 +202,19 @@ async fn event_loop(
     } else {
         crate::hunt::Hunter::start(&config, &tx)
     };
+    let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
+    let enricher = crate::enrichment::Enricher::new(ctx.clone(), store.clone(), config.enrich_ttl);
+    for (i, s) in app.sources.iter().enumerate() {
+        let (enricher, spec, tx) = (enricher.clone(), s.spec.clone(), tx.clone());
+        tokio::spawn(async move {
+            if let Some(usage) = enricher.usage(&spec).await {
+                let _ = tx.send(Msg::Quota { source: i, usage });
+            }
+        });
+    }
     let exec = Executor {
         ctx,
+        enricher,
         store,
         demo,
         tx: tx.clone(),
@@ -501,22 +514,22 @@ impl Executor {
                 kind,
                 value,
             } => {
-                let ctx = ctx.clone();
+                let enricher = self.enricher.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let result = match sources::registry::lookup(spec.kind) {
-                        Some(l) => l.lookup(&ctx, &spec, kind, &value, false).await,
-                        None => Err(sources::FetchError::Refused(format!(
-                            "{} cannot look values up",
-                            spec.kind
-                        ))),
-                    };
+                    let result = enricher
+                        .lookup(&spec, kind, &value, false)
+                        .await
+                        .map(|a| a.result);
                     let _ = tx.send(Msg::EnrichDone {
                         source,
                         kind,
                         value,
                         result,
                     });
+                    if let Some(usage) = enricher.usage(&spec).await {
+                        let _ = tx.send(Msg::Quota { source, usage });
+                    }
                 });
             }
             Effect::Copy(text) => clipboard::copy_osc52(&text),

@@ -95,6 +95,8 @@ pub struct SourceState {
     pub history: Vec<FetchRecord>,
     /// What the last document of this run could not give, counted by reason.
     pub skipped: crate::sources::Skips,
+    /// A rate-limited source's quota, as the store's ledger last said.
+    pub quota: Option<crate::net::ledger::QuotaUsage>,
 }
 
 impl SourceState {
@@ -138,6 +140,11 @@ pub enum Msg {
         result: Result<Option<Sighting>, FetchError>,
     },
     /// An export ended: the file written, the rows and how, or the error.
+    /// A rate-limited source's quota, read from the ledger.
+    Quota {
+        source: usize,
+        usage: crate::net::ledger::QuotaUsage,
+    },
     ExportDone {
         store: Arc<Store>,
         result: Result<(PathBuf, usize, Options), String>,
@@ -323,6 +330,7 @@ impl App {
                     live_data: false,
                     history: Vec::new(),
                     skipped: Default::default(),
+                    quota: None,
                 }
             })
             .collect();
@@ -446,6 +454,12 @@ impl App {
                 value,
                 result,
             } => self.on_enrich_done(source, kind, value, result, &mut fx),
+            Msg::Quota { source, usage } => {
+                if let Some(s) = self.sources.get_mut(source) {
+                    s.quota = Some(usage);
+                    self.dirty = true;
+                }
+            }
             Msg::CacheMeta(metas) => self.on_cache_meta(&metas),
             Msg::SharedSnapshot {
                 source,
@@ -488,3 +502,5 @@ impl App {
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_feeds;
+#[cfg(test)]
+mod tests_quota;

@@ -57,6 +57,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     for n in notes {
         eprintln!("warning: {n}");
     }
+    let ctx = crate::enrichment::with_store_ledger(ctx, cache.as_ref());
     let mut runs = if args.offline {
         match rt.block_on(engine::run_offline(&config, cache.as_ref(), &specs)) {
             Ok(runs) => runs,

@@ -5,6 +5,7 @@
 
 pub mod config_cmd;
 pub mod fetch;
+pub mod lookup;
 pub mod match_cmd;
 pub mod sources;
 
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Fetch(args)) => fetch::run(cli.config.as_deref(), cli.no_cache, &args),
         Some(Command::Match(args)) => match_cmd::run(cli.config.as_deref(), cli.no_cache, &args),
+        Some(Command::Lookup(args)) => lookup::run(cli.config.as_deref(), cli.no_cache, &args),
         Some(Command::Sources) => sources::run(cli.config.as_deref(), cli.no_cache),
         Some(Command::Config(ConfigCommand::Check)) => config_cmd::check(cli.config.as_deref()),
         Some(Command::Config(ConfigCommand::Init { force })) => {

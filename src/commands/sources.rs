@@ -30,7 +30,12 @@ pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
     };
     if let Some(label) = label {
         match histories(&config, &location) {
-            Ok((h, by)) => text.push_str(&render_history(&label, &h, &by)),
+            Ok((h, by, quotas)) => {
+                text.push_str(&render_history(&label, &h, &by));
+                for (name, q) in quotas {
+                    text.push_str(&format!("{name}: {q}\n"));
+                }
+            }
             Err(e) => eprintln!("warning: {e}"),
         }
     }
@@ -41,12 +46,19 @@ pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
 
 type Histories = Vec<(String, Vec<FetchRecord>)>;
 
-/// Each configured source's fetch history from the store, and who saved each source's
-/// snapshot last (a shared store only).
+/// The fetch histories, who saved each source last, and the quota lines.
+type Listing = (
+    Histories,
+    std::collections::HashMap<String, String>,
+    Vec<(String, String)>,
+);
+
+/// Each configured source's fetch history from the store, who saved each source's
+/// snapshot last (a shared store only), and each rate-limited source's quota line.
 fn histories(
     config: &Config,
     location: &crate::store::persist::Location,
-) -> Result<(Histories, std::collections::HashMap<String, String>), String> {
+) -> Result<Listing, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -64,8 +76,30 @@ fn histories(
             let h = store.history(s.name.clone()).await.unwrap_or_default();
             out.push((s.name.clone(), h));
         }
-        Ok((out, by))
+        let quotas = quota_lines(config, &store).await;
+        Ok((out, by, quotas))
     })
+}
+
+/// `used/limit` for the minute and the day, and when the next slot frees up, of each
+/// keyed rate-limited source, from the store's quota ledger.
+async fn quota_lines(
+    config: &Config,
+    store: &crate::store::persist::SharedStore,
+) -> Vec<(String, String)> {
+    let Ok(ctx) = crate::sources::FetchContext::new(config) else {
+        return Vec::new();
+    };
+    let ctx = crate::enrichment::with_store_ledger(ctx, Some(store));
+    let mut out = Vec::new();
+    for s in &config.sources {
+        if let Some(b) = ctx.budget(&s.name).filter(|b| b.is_shared())
+            && let Some(u) = b.usage().await
+        {
+            out.push((s.name.clone(), u.text(jiff::Timestamp::now())));
+        }
+    }
+    out
 }
 
 /// The fetch history summary: last fetch, its outcome, success rate, a sparkline of

@@ -24,6 +24,9 @@ pub fn first<T>(cli: Option<T>, env: Option<T>, file: Option<T>) -> Option<T> {
 /// How long indicators not seen again stay in the cache.
 pub const RETENTION: Duration = Duration::from_secs(30 * 86_400);
 
+/// How long a look-up's answer (VirusTotal, OTX) is reused before asking again.
+pub const ENRICH_TTL: Duration = Duration::from_secs(86_400);
+
 /// Warninglist paths used when the config names none: only the built-in list applies.
 pub fn warninglists() -> Vec<String> {
     Vec::new()
@@ -68,6 +71,7 @@ impl Default for RateLimitConfig {
         RateLimitConfig {
             per_minute: 4,
             per_day: 500,
+            per_month: None,
         }
     }
 }

@@ -189,6 +189,8 @@ pub struct Config {
     pub mouse: bool,
     /// Logs the dashboard follows and hunts in (config key `logs:`; default none).
     pub logs: Vec<LogSpec>,
+    /// How long a look-up's answer is reused before asking again (`enrich_ttl:`).
+    pub enrich_ttl: Duration,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -489,6 +491,7 @@ fn build(
         bindings: Vec::new(),
         mouse: raw.mouse.unwrap_or(defaults::MOUSE),
         logs: raw.logs.unwrap_or_default(),
+        enrich_ttl: raw.enrich_ttl.map_or(defaults::ENRICH_TTL, |d| d.0),
         warnings,
     }
 }

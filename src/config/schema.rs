@@ -78,6 +78,9 @@ pub struct RawConfig {
     /// Logs the dashboard follows (`logs: [{ path, format, retro }]`).
     #[serde(default)]
     pub logs: Option<Vec<super::logs::LogSpec>>,
+    /// How long look-up answers are reused (`enrich_ttl: 24h`).
+    #[serde(default)]
+    pub enrich_ttl: Option<HumanDuration>,
 }
 
 #[derive(Default, Deserialize)]
@@ -136,6 +139,9 @@ pub struct RawHttp {
 pub struct RateLimitConfig {
     pub per_minute: u32,
     pub per_day: u32,
+    /// A premium key's monthly allowance; none for a public key.
+    #[serde(default)]
+    pub per_month: Option<u32>,
 }
 
 /// One `sources:` entry after its fields were checked against its kind.
@@ -259,7 +265,7 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
         ));
     }
     if let Some(rl) = f.rate_limit
-        && (rl.per_minute == 0 || rl.per_day == 0)
+        && (rl.per_minute == 0 || rl.per_day == 0 || rl.per_month == Some(0))
     {
         return Err(hint::at_key(
             "rate_limit",

@@ -104,6 +104,9 @@ pub struct Request {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     pub secret_headers: Vec<(HeaderName, SecretString)>,
     pub body: Option<Vec<u8>>,
+    /// Whether a `429` is retried here; off when the caller keeps a quota ledger and
+    /// must hear of every `429`.
+    pub retry_rate_limited: bool,
 }
 
 impl Request {
@@ -114,6 +117,7 @@ impl Request {
             headers: Vec::new(),
             secret_headers: Vec::new(),
             body: None,
+            retry_rate_limited: true,
         }
     }
 
@@ -126,6 +130,12 @@ impl Request {
         ));
         r.body = Some(body.to_string().into_bytes());
         r
+    }
+
+    /// A `429` comes back at once as [`NetError::RateLimited`], unretried.
+    pub fn without_429_retry(mut self) -> Self {
+        self.retry_rate_limited = false;
+        self
     }
 
     /// Attaches a key header (no-op for `None`).
@@ -266,7 +276,10 @@ impl HttpClient {
                 Ok(resp) if resp.status == StatusCode::TOO_MANY_REQUESTS => {
                     let retry_after = parse_retry_after(&resp.headers);
                     let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
-                    if attempt >= self.cfg.retries || wait > self.cfg.max_retry_wait {
+                    if attempt >= self.cfg.retries
+                        || wait > self.cfg.max_retry_wait
+                        || !req.retry_rate_limited
+                    {
                         return Err(NetError::RateLimited {
                             url: redact_url(&req.url),
                             retry_after,

@@ -4,6 +4,7 @@
 //! Network access: the HTTP client with its limits, rate limiting, and URL redaction.
 
 pub mod client;
+pub mod ledger;
 pub mod ratelimit;
 pub mod redact;
 

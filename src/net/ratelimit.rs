@@ -1,13 +1,17 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Token buckets for APIs with published quotas (VirusTotal: 4/min, 500/day).
+//! Rate limits for APIs with published quotas (VirusTotal: 4/min, 500/day): a
+//! [`Budget`] spends from the store's quota ledger ([`QuotaLedger`]), shared by every
+//! process using the store, and falls back to an in-process token bucket without one.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use tokio::time::Instant;
 
+use super::ledger::QuotaUsage;
 use crate::config::RateLimitConfig;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -20,6 +24,10 @@ pub enum Denied {
     Wait(Duration),
     /// The daily quota is spent; it resets after this wait.
     DailyQuota { limit: u32, resets_in: Duration },
+    /// The monthly quota (premium keys) is spent; it resets after this wait.
+    MonthlyQuota { limit: u32, resets_in: Duration },
+    /// The server refused for longer than a minute (a `429` with a long `Retry-After`).
+    Blocked { resets_in: Duration },
 }
 
 /// The pure state: a refilling per-minute bucket and a fixed 24-hour window.
@@ -31,6 +39,7 @@ pub struct Bucket {
     last_refill: Instant,
     day_start: Instant,
     day_used: u32,
+    blocked_until: Option<Instant>,
 }
 
 impl Bucket {
@@ -42,6 +51,7 @@ impl Bucket {
             last_refill: now,
             day_start: now,
             day_used: 0,
+            blocked_until: None,
         }
     }
 
@@ -59,6 +69,9 @@ impl Bucket {
     /// Takes one token if one is there.
     pub fn try_take(&mut self, now: Instant) -> Result<(), Denied> {
         self.refill(now);
+        if let Some(until) = self.blocked_until.filter(|u| *u > now) {
+            return Err(Denied::Wait(until - now));
+        }
         if self.day_used >= self.per_day {
             let resets_in = DAY.saturating_sub(now.saturating_duration_since(self.day_start));
             return Err(Denied::DailyQuota {
@@ -79,6 +92,13 @@ impl Bucket {
     /// Requests left today.
     pub fn remaining_today(&self) -> u32 {
         self.per_day.saturating_sub(self.day_used)
+    }
+
+    /// A `429` at `now`: no request for `wait`, and the minute's tokens are gone.
+    pub fn block(&mut self, now: Instant, wait: Duration) {
+        self.refill(now);
+        self.tokens = 0.0;
+        self.blocked_until = Some(now + wait);
     }
 }
 
@@ -115,6 +135,137 @@ impl RateLimiter {
     pub fn remaining_today(&self) -> u32 {
         crate::model::lock(&self.bucket).remaining_today()
     }
+
+    /// A `429`: no request for `retry_after` (a minute without one).
+    pub fn block(&self, retry_after: Option<Duration>) {
+        crate::model::lock(&self.bucket).block(Instant::now(), retry_after.unwrap_or(MINUTE));
+    }
+}
+
+/// Where budgets are kept across processes: the store's quota ledger. Each call is one
+/// transaction over one account (see [`super::ledger`]); an error means the ledger
+/// could not be reached, and the caller counts in-process instead.
+pub trait QuotaLedger: Send + Sync {
+    /// Spends one request of `account` at `now`, or says why not.
+    fn spend(
+        &self,
+        account: String,
+        limits: RateLimitConfig,
+        now: jiff::Timestamp,
+    ) -> BoxFuture<'_, Result<Result<(), Denied>, String>>;
+
+    /// A `429` at `now`: the server's window is spent for `retry_after`.
+    fn correct(
+        &self,
+        account: String,
+        limits: RateLimitConfig,
+        now: jiff::Timestamp,
+        retry_after: Option<Duration>,
+    ) -> BoxFuture<'_, Result<(), String>>;
+
+    /// How much of `account`'s allowance is used at `now`.
+    fn usage(
+        &self,
+        account: String,
+        limits: RateLimitConfig,
+        now: jiff::Timestamp,
+    ) -> BoxFuture<'_, Result<QuotaUsage, String>>;
+}
+
+/// One rate-limited source's allowance: spent from the ledger when there is one (named
+/// by the key's [`super::ledger::fingerprint`]), else from an in-process bucket.
+#[derive(Clone)]
+pub struct Budget {
+    local: Arc<RateLimiter>,
+    ledger: Option<(Arc<dyn QuotaLedger>, String)>,
+    limits: RateLimitConfig,
+}
+
+impl std::fmt::Debug for Budget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Budget")
+            .field("ledger", &self.ledger.as_ref().map(|(_, a)| a))
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+impl Budget {
+    /// A budget counted in this process only.
+    pub fn local(limits: RateLimitConfig) -> Budget {
+        Budget {
+            local: Arc::new(RateLimiter::new(limits)),
+            ledger: None,
+            limits,
+        }
+    }
+
+    /// The same budget kept in `ledger` under `account`.
+    pub fn with_ledger(mut self, ledger: Arc<dyn QuotaLedger>, account: String) -> Budget {
+        self.ledger = Some((ledger, account));
+        self
+    }
+
+    /// The configured allowance.
+    pub fn limits(&self) -> RateLimitConfig {
+        self.limits
+    }
+
+    /// Whether the budget is kept in a ledger (shared) rather than in this process.
+    pub fn is_shared(&self) -> bool {
+        self.ledger.is_some()
+    }
+
+    /// Spends one request now, or says how long to wait.
+    pub async fn try_acquire(&self) -> Result<(), Denied> {
+        if let Some((ledger, account)) = &self.ledger {
+            match ledger
+                .spend(account.clone(), self.limits, jiff::Timestamp::now())
+                .await
+            {
+                Ok(r) => return r,
+                Err(e) => tracing::warn!("quota ledger unavailable, counting in this process: {e}"),
+            }
+        }
+        self.local.try_acquire()
+    }
+
+    /// Waits for a request; fails at once when a daily or monthly quota is spent.
+    pub async fn acquire(&self) -> Result<(), Denied> {
+        loop {
+            match self.try_acquire().await {
+                Ok(()) => return Ok(()),
+                Err(Denied::Wait(d)) => tokio::time::sleep(d).await,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A `429` that happened anyway: the window is spent until `retry_after`.
+    pub async fn rate_limited(&self, retry_after: Option<Duration>) {
+        self.local.block(retry_after);
+        if let Some((ledger, account)) = &self.ledger
+            && let Err(e) = ledger
+                .correct(
+                    account.clone(),
+                    self.limits,
+                    jiff::Timestamp::now(),
+                    retry_after,
+                )
+                .await
+        {
+            tracing::warn!("quota ledger unavailable: {e}");
+        }
+    }
+
+    /// How much is used now: from the ledger, or `None` without one.
+    pub async fn usage(&self) -> Option<QuotaUsage> {
+        let (ledger, account) = self.ledger.as_ref()?;
+        ledger
+            .usage(account.clone(), self.limits, jiff::Timestamp::now())
+            .await
+            .ok()
+    }
 }
 
 #[cfg(test)]
@@ -125,6 +276,7 @@ mod tests {
         RateLimitConfig {
             per_minute: m,
             per_day: d,
+            per_month: None,
         }
     }
 
@@ -167,5 +319,17 @@ mod tests {
         }
         let waited = Instant::now() - start;
         assert!(waited >= Duration::from_millis(990), "{waited:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_blocks_the_local_bucket() {
+        let b = Budget::local(limits(60, 500));
+        b.try_acquire().await.unwrap();
+        b.rate_limited(Some(Duration::from_secs(5))).await;
+        assert!(
+            matches!(b.try_acquire().await, Err(Denied::Wait(d)) if d <= Duration::from_secs(5))
+        );
+        assert!(!b.is_shared());
+        assert_eq!(b.usage().await, None);
     }
 }

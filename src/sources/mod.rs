@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::{ApiKeys, Config, SourceSpec};
-use crate::net::ratelimit::{Denied, RateLimiter};
+use crate::net::ratelimit::{Budget, Denied, QuotaLedger};
 use crate::net::{HttpClient, NetError};
 pub use batch::{BatchBuilder, ParseError, ParsedBatch, SkipCount, SkipReason, Skips, strip_bom};
 pub(crate) use batch::{for_each_in_array, for_each_in_field};
@@ -48,6 +48,14 @@ pub enum FetchError {
         limit: u32,
         resets_in: std::time::Duration,
     },
+    #[error("VirusTotal monthly quota of {limit} lookups is used up; resets in {}", crate::model::time::format_duration(*resets_in))]
+    MonthlyQuota {
+        limit: u32,
+        resets_in: std::time::Duration,
+    },
+    /// The server refused with a `429` whose window is longer than a minute.
+    #[error("the service's quota is used up (HTTP 429); next lookup in {}", crate::model::time::format_duration(*resets_in))]
+    ServerQuota { resets_in: std::time::Duration },
     #[error("source is disabled: {0}")]
     Disabled(String),
     /// The service needs a key that is not set (abuse.ch's `auth_key_required`).
@@ -99,7 +107,10 @@ impl FetchError {
     pub fn is_rate_limited(&self) -> bool {
         matches!(
             self,
-            FetchError::Net(NetError::RateLimited { .. }) | FetchError::Quota { .. }
+            FetchError::Net(NetError::RateLimited { .. })
+                | FetchError::Quota { .. }
+                | FetchError::MonthlyQuota { .. }
+                | FetchError::ServerQuota { .. }
         )
     }
 }
@@ -108,6 +119,10 @@ impl From<Denied> for FetchError {
     fn from(d: Denied) -> Self {
         match d {
             Denied::DailyQuota { limit, resets_in } => FetchError::Quota { limit, resets_in },
+            Denied::MonthlyQuota { limit, resets_in } => {
+                FetchError::MonthlyQuota { limit, resets_in }
+            }
+            Denied::Blocked { resets_in } => FetchError::ServerQuota { resets_in },
             Denied::Wait(w) => FetchError::Refused(format!(
                 "rate limit: next lookup allowed in {}",
                 crate::model::time::format_duration(w)
@@ -148,32 +163,70 @@ pub struct Prior {
     pub cursor: Option<jiff::Timestamp>,
 }
 
-/// What fetches share: the HTTP client, the keys, and the per-key rate limiters.
+/// What fetches share: the HTTP client, the keys, and each rate-limited source's
+/// budget (in-process until [`FetchContext::with_ledger`] keeps them in the store).
 #[derive(Clone)]
 pub struct FetchContext {
     pub http: HttpClient,
     pub keys: ApiKeys,
-    limiters: Arc<HashMap<String, Arc<RateLimiter>>>,
+    budgets: Arc<HashMap<String, Budget>>,
+    /// Each rate-limited source's ledger account: its key's fingerprint.
+    accounts: Arc<HashMap<String, String>>,
 }
 
 impl FetchContext {
     pub fn new(config: &Config) -> Result<FetchContext, NetError> {
-        let limiters = config
-            .sources
-            .iter()
-            .filter(|s| registry::driver(s.kind).is_some_and(|d| d.rate_limited()))
-            .map(|s| (s.name.clone(), Arc::new(RateLimiter::new(s.rate_limit))))
+        let limited = || {
+            config
+                .sources
+                .iter()
+                .filter(|s| registry::driver(s.kind).is_some_and(|d| d.rate_limited()))
+        };
+        let budgets = limited()
+            .map(|s| (s.name.clone(), Budget::local(s.rate_limit)))
+            .collect();
+        let accounts = limited()
+            .filter_map(|s| {
+                let (crate::config::KeyUse::Required(k) | crate::config::KeyUse::Optional(k)) =
+                    s.kind.key_use()
+                else {
+                    return None;
+                };
+                let key = config.keys.get(k)?;
+                use secrecy::ExposeSecret;
+                let account = crate::net::ledger::fingerprint(s.kind.as_str(), key.expose_secret());
+                Some((s.name.clone(), account))
+            })
             .collect();
         Ok(FetchContext {
             http: HttpClient::new(&config.http)?,
             keys: config.keys.clone(),
-            limiters: Arc::new(limiters),
+            budgets: Arc::new(budgets),
+            accounts: Arc::new(accounts),
         })
     }
 
-    /// The rate limiter of a rate-limited source (one whose driver asks for one).
-    pub fn limiter(&self, source: &str) -> Option<Arc<RateLimiter>> {
-        self.limiters.get(source).cloned()
+    /// Keeps every keyed rate-limited source's budget in `ledger` (the store), so
+    /// every process using it spends one budget.
+    pub fn with_ledger(mut self, ledger: Arc<dyn QuotaLedger>) -> FetchContext {
+        let budgets = self
+            .budgets
+            .iter()
+            .map(|(name, b)| {
+                let b = match self.accounts.get(name) {
+                    Some(account) => b.clone().with_ledger(Arc::clone(&ledger), account.clone()),
+                    None => b.clone(),
+                };
+                (name.clone(), b)
+            })
+            .collect();
+        self.budgets = Arc::new(budgets);
+        self
+    }
+
+    /// The budget of a rate-limited source (one whose driver asks for one).
+    pub fn budget(&self, source: &str) -> Option<&Budget> {
+        self.budgets.get(source)
     }
 }
 

@@ -3,7 +3,8 @@
 
 //! VirusTotal API v3 lookups of watched values (and of any indicator on demand):
 //! `/files/{hash}`, `/ip_addresses/{ip}`, `/domains/{d}`, `/urls/{base64url(url)}`, with
-//! `x-apikey`, under the key's token bucket (4/min and 500/day for a public key).
+//! `x-apikey`, within the key's budget (4/min and 500/day for a public key), spent from
+//! the store's quota ledger when there is one; a `429` corrects the ledger.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -20,7 +21,7 @@ use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
 use crate::model::indicator::detect;
 use crate::model::time::{Secs, epoch};
 use crate::model::{IndicatorType, Observation, Sighting, VtStats};
-use crate::net::Request;
+use crate::net::{NetError, Request};
 use futures_util::future::BoxFuture;
 
 /// The API path for a lookup of `value`; `None` for types VirusTotal does not look up.
@@ -200,15 +201,35 @@ pub async fn lookup(
         .ok_or_else(|| FetchError::Disabled("no VirusTotal API key".into()))?;
     let url = lookup_url(spec, kind, value)
         .ok_or_else(|| FetchError::Refused(format!("VirusTotal cannot look up a {kind}")))?;
-    if let Some(limiter) = ctx.limiter(&spec.name) {
-        if wait {
-            limiter.acquire().await?;
-        } else {
-            limiter.try_acquire()?;
+    let budget = ctx.budget(&spec.name);
+    let req = Request::get(url)
+        .with_secret("x-apikey", Some(key))
+        .without_429_retry();
+    let mut attempt = 0;
+    let resp = loop {
+        if let Some(b) = budget {
+            if wait {
+                b.acquire().await?;
+            } else {
+                b.try_acquire().await?;
+            }
         }
-    }
-    let req = Request::get(url).with_secret("x-apikey", Some(key));
-    let resp = ctx.http.send(&req).await?;
+        match ctx.http.send(&req).await {
+            Err(NetError::RateLimited { url, retry_after }) => {
+                // Another client spent the key's window: the ledger learns it, and with
+                // `wait` the next try waits for the window's end.
+                if let Some(b) = budget {
+                    b.rate_limited(retry_after).await;
+                }
+                attempt += 1;
+                let short = retry_after.is_none_or(|d| d <= ctx.http.config().max_retry_wait);
+                if !(wait && budget.is_some() && short && attempt <= ctx.http.config().retries) {
+                    return Err(NetError::RateLimited { url, retry_after }.into());
+                }
+            }
+            other => break other?,
+        }
+    };
     if resp.status.as_u16() == 404 {
         return Ok(None);
     }

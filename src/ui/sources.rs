@@ -128,6 +128,9 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
             theme.warn(),
         ));
     }
+    if let Some(q) = &s.quota {
+        spans.push(Span::styled(format!("{} ", q.text(app.now)), theme.dim()));
+    }
     if let Some(a) = anomaly(&s.history) {
         spans.push(Span::styled(format!("{} ", a.text()), theme.warn()));
     }

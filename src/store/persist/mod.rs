@@ -3,7 +3,7 @@
 
 //! Persistence behind one trait, [`SnapshotStore`]: each source's last good snapshot,
 //! the validators and cursors for its next conditional or incremental fetch, and its
-//! fetch history.
+//! fetch history; the quota ledger of rate-limited keys; and enrichment results.
 //!
 //! The engine and the dashboard's runtime see only the trait. Every call is async and
 //! may fail; a failure never fails a fetch, it comes back as a note to show. SQLite
@@ -13,6 +13,7 @@
 
 mod codec;
 mod decode;
+mod ledger;
 pub mod postgres;
 pub mod sqlite;
 mod sqlite_store;
@@ -28,9 +29,10 @@ use jiff::Timestamp;
 
 use super::health::FetchRecord;
 use crate::config::{CachePath, Config};
-use crate::model::{LogHit, Sighting};
+use crate::model::{IndicatorType, LogHit, Sighting};
 
 pub use codec::{type_code, type_of};
+pub use ledger::{Enrichment, QuotaOp, QuotaReply, StoreLedger};
 pub use postgres::PgStore;
 pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
 pub use sqlite_store::SqliteStore;
@@ -191,6 +193,31 @@ pub trait SnapshotStore: Send + Sync {
     fn changes(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
         None
     }
+
+    /// Applies `op` to the quota `account` (a key's fingerprint) in one transaction
+    /// that every process using the store serialises on (see [`crate::net::ledger`]).
+    fn quota(
+        &self,
+        account: String,
+        op: QuotaOp,
+    ) -> BoxFuture<'_, Result<QuotaReply, PersistError>>;
+
+    /// The stored answer of `source` about `(kind, value)` if it was looked up at or
+    /// after `since`.
+    fn enrichment(
+        &self,
+        source: String,
+        kind: IndicatorType,
+        value: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>>;
+
+    /// Keeps `source`'s answer, replacing an older one of the same value.
+    fn save_enrichment(
+        &self,
+        source: String,
+        enrichment: Enrichment,
+    ) -> BoxFuture<'_, Result<(), PersistError>>;
 }
 
 impl Snapshot {

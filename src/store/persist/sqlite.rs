@@ -23,14 +23,18 @@ use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 use migrate::{
-    MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
+    MIGRATE_LEDGER, MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1,
+    rows_to_chunks,
 };
+
+mod ledger;
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
 /// code of each indicator type; 4 = snapshots as compact chunks (`chunks`) instead of
-/// one JSON row per sighting; 5 = + `sightings`, the hits found in the followed logs.
-pub const SCHEMA_VERSION: i64 = 5;
+/// one JSON row per sighting; 5 = + `sightings`, the hits found in the followed logs;
+/// 6 = + the quota ledger and enrichment answers.
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
@@ -147,27 +151,7 @@ impl Sqlite {
 
     fn migrate(&mut self, from: i64) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        if from < 1 {
-            tx.execute_batch(SCHEMA_V1)?;
-        }
-        if from < 2 {
-            tx.execute_batch(MIGRATE_V1_V2)?;
-        }
-        if from < 3 {
-            tx.execute_batch(MIGRATE_V2_V3)?;
-            let mut ins = tx.prepare("INSERT INTO indicator_types (code, name) VALUES (?1, ?2)")?;
-            for (t, code) in TYPE_CODES {
-                ins.execute(params![code, t.as_str()])?;
-            }
-        }
-        if from < 4 {
-            tx.execute_batch(MIGRATE_V3_V4)?;
-            rows_to_chunks(&tx)?;
-            tx.execute_batch("DROP TABLE sightings; PRAGMA user_version = 4;")?;
-        }
-        if from < 5 {
-            tx.execute_batch(MIGRATE_V4_V5)?;
-        }
+        steps(&tx, from, SCHEMA_VERSION)?;
         tx.commit()
     }
 
@@ -195,17 +179,13 @@ impl Sqlite {
         Ok(())
     }
 
-    /// Creates a store with an old schema (1 or 2), for migration tests.
+    /// Creates a store with an old schema (1 to 4), for migration tests.
     #[doc(hidden)]
     pub fn create_old(path: &Path, version: i64) -> Result<(), PersistError> {
-        let conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
-        conn.execute_batch(SCHEMA_V1)
-            .map_err(|e| sql_err(path, e))?;
-        if version >= 2 {
-            conn.execute_batch(MIGRATE_V1_V2)
-                .map_err(|e| sql_err(path, e))?;
-        }
-        Ok(())
+        let mut conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
+        let tx = conn.transaction().map_err(|e| sql_err(path, e))?;
+        steps(&tx, 0, version.min(SCHEMA_VERSION)).map_err(|e| sql_err(path, e))?;
+        tx.commit().map_err(|e| sql_err(path, e))
     }
 
     pub fn path(&self) -> &Path {
@@ -464,6 +444,36 @@ impl Sqlite {
 }
 
 /// Distinct (type, value) keys among `sightings`.
+/// Runs the schema steps after `from` up to and including `to`, in `tx`.
+fn steps(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> rusqlite::Result<()> {
+    if from < 1 && to >= 1 {
+        tx.execute_batch(SCHEMA_V1)?;
+    }
+    if from < 2 && to >= 2 {
+        tx.execute_batch(MIGRATE_V1_V2)?;
+    }
+    if from < 3 && to >= 3 {
+        tx.execute_batch(MIGRATE_V2_V3)?;
+        let mut ins = tx.prepare("INSERT INTO indicator_types (code, name) VALUES (?1, ?2)")?;
+        for (t, code) in TYPE_CODES {
+            ins.execute(params![code, t.as_str()])?;
+        }
+    }
+    if from < 4 && to >= 4 {
+        tx.execute_batch(MIGRATE_V3_V4)?;
+        rows_to_chunks(tx)?;
+        tx.execute_batch("DROP TABLE sightings; PRAGMA user_version = 4;")?;
+    }
+    if from < 5 && to >= 5 {
+        tx.execute_batch(MIGRATE_V4_V5)?;
+    }
+    if from < 6 && to >= 6 {
+        tx.execute_batch(MIGRATE_LEDGER)?;
+        tx.execute_batch("PRAGMA user_version = 6;")?;
+    }
+    Ok(())
+}
+
 fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -> usize {
     let mut keys: Vec<(IndicatorType, &str)> = sightings.map(|s| (s.kind, &*s.value)).collect();
     keys.sort_unstable();

@@ -13,8 +13,11 @@ use futures_util::future::BoxFuture;
 use jiff::Timestamp;
 
 use super::sqlite::{Group, Sqlite};
-use super::{CachedSource, PersistError, Snapshot, SnapshotStore, SourceMeta};
-use crate::model::{LogHit, Sighting, lock};
+use super::{
+    CachedSource, Enrichment, PersistError, QuotaOp, QuotaReply, Snapshot, SnapshotStore,
+    SourceMeta,
+};
+use crate::model::{IndicatorType, LogHit, Sighting, lock};
 use crate::store::health::FetchRecord;
 
 /// The SQLite store, shareable across tasks.
@@ -126,6 +129,32 @@ impl SnapshotStore for SqliteStore {
         keep: Duration,
     ) -> BoxFuture<'_, Result<usize, PersistError>> {
         self.run(move |db| db.prune_hits(now, keep))
+    }
+
+    fn quota(
+        &self,
+        account: String,
+        op: QuotaOp,
+    ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
+        self.run(move |db| db.quota(&account, op))
+    }
+
+    fn enrichment(
+        &self,
+        source: String,
+        kind: IndicatorType,
+        value: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>> {
+        self.run(move |db| db.enrichment(&source, kind, &value, since))
+    }
+
+    fn save_enrichment(
+        &self,
+        source: String,
+        enrichment: Enrichment,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.run(move |db| db.save_enrichment(&source, &enrichment))
     }
 }
 

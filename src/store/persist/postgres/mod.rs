@@ -13,6 +13,7 @@
 //! untouched. Client: `tokio-postgres` through a small `deadpool-postgres` pool; TLS with
 //! rustls and the platform's certificate verifier when the URL asks for it.
 
+mod ledger;
 mod listen;
 mod schema;
 mod sightings;
@@ -28,11 +29,12 @@ use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
 use super::decode::{Chunk, decode_all};
-use super::{CachedSource, LeaseState, PersistError, Snapshot, SnapshotStore, SourceMeta};
+use super::{CachedSource, Enrichment, LeaseState, PersistError, QuotaOp, QuotaReply};
+use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
-pub use schema::PG_SCHEMA_VERSION;
+pub use schema::{PG_SCHEMA_VERSION, create_v1};
 use write::Prepared;
 
 /// The channel every saved snapshot is announced on; the payload is
@@ -546,6 +548,32 @@ impl SnapshotStore for PgStore {
                 .map_err(|e| classify(&self.shown, e))?;
             Ok(())
         })
+    }
+
+    fn quota(
+        &self,
+        account: String,
+        op: QuotaOp,
+    ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
+        Box::pin(ledger::quota(self, account, op))
+    }
+
+    fn enrichment(
+        &self,
+        source: String,
+        kind: IndicatorType,
+        value: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>> {
+        Box::pin(ledger::enrichment(self, source, kind, value, since))
+    }
+
+    fn save_enrichment(
+        &self,
+        source: String,
+        e: Enrichment,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        Box::pin(ledger::save_enrichment(self, source, e))
     }
 
     fn changes(&self) -> Option<mpsc::UnboundedReceiver<String>> {

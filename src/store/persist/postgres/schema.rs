@@ -9,8 +9,10 @@ use super::{classify, pg_err};
 use crate::store::persist::PersistError;
 use crate::store::persist::codec::{TYPE_CODES, type_of};
 
-/// The schema this build writes on PostgreSQL.
-pub const PG_SCHEMA_VERSION: i32 = 2;
+/// The schema this build writes on PostgreSQL. History: 1 = snapshots, fetch log,
+/// leases; 2 = + the hits found in the followed logs; 3 = + the quota ledger and
+/// enrichment answers.
+pub const PG_SCHEMA_VERSION: i32 = 3;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -40,6 +42,17 @@ CREATE TABLE sightings (id BIGSERIAL PRIMARY KEY, found BIGINT NOT NULL, at BIGI
   threat TEXT, retro BOOLEAN NOT NULL,
   UNIQUE (log, line_offset, at, field, kind, indicator));
 CREATE INDEX sightings_found ON sightings (found);
+";
+
+/// Version 3: the quota ledger and enrichment answers (as SQLite's `MIGRATE_LEDGER`).
+/// Self-contained: it only adds tables.
+const MIGRATE_LEDGER: &str = "
+CREATE TABLE quota_ledger (account TEXT PRIMARY KEY, recent TEXT NOT NULL DEFAULT '',
+  day BIGINT NOT NULL DEFAULT 0, day_used BIGINT NOT NULL DEFAULT 0,
+  month BIGINT NOT NULL DEFAULT 0, month_used BIGINT NOT NULL DEFAULT 0,
+  blocked_until BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE enrichments (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
+  at BIGINT NOT NULL, data BYTEA, PRIMARY KEY (source, kind, value));
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -102,18 +115,43 @@ pub(super) async fn migrate(
             .await
             .map_err(c)?;
         }
-        tx.execute("INSERT INTO intellisiem_schema (version) VALUES (1)", &[])
-            .await
-            .map_err(c)?;
     }
     if found < 2 {
         tx.batch_execute(SCHEMA_V2).await.map_err(c)?;
-        tx.execute("INSERT INTO intellisiem_schema (version) VALUES (2)", &[])
-            .await
-            .map_err(c)?;
+    }
+    if found < 3 {
+        tx.batch_execute(MIGRATE_LEDGER).await.map_err(c)?;
+    }
+    if found < PG_SCHEMA_VERSION {
+        tx.execute(
+            "INSERT INTO intellisiem_schema (version) VALUES ($1)",
+            &[&PG_SCHEMA_VERSION],
+        )
+        .await
+        .map_err(c)?;
     }
     tx.commit().await.map_err(c)?;
     check_type_codes(client, shown).await
+}
+
+/// Creates the version-1 schema only, for migration tests.
+#[doc(hidden)]
+pub async fn create_v1(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    client.batch_execute(SCHEMA_V1).await?;
+    for (t, code) in TYPE_CODES {
+        client
+            .execute(
+                "INSERT INTO indicator_types (code, name) VALUES ($1, $2)",
+                &[&(code as i32), &t.as_str()],
+            )
+            .await?;
+    }
+    client
+        .batch_execute(
+            "CREATE TABLE intellisiem_schema (version INTEGER NOT NULL);
+             INSERT INTO intellisiem_schema (version) VALUES (1);",
+        )
+        .await
 }
 
 async fn check_type_codes(

@@ -53,6 +53,19 @@ CREATE INDEX chunks_seen ON chunks (seen_at);
 ALTER TABLE fetch_log ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 ";
 
+/// Version 5: the quota ledger (one row per key fingerprint: the last minute's spend
+/// times in ms, the UTC day and month with their counts, a `429`'s block) and
+/// enrichment answers with their time (`data` NULL: the service does not know the
+/// value). Self-contained: it only adds tables.
+pub(super) const MIGRATE_LEDGER: &str = "
+CREATE TABLE quota_ledger (account TEXT PRIMARY KEY, recent TEXT NOT NULL DEFAULT '',
+  day INTEGER NOT NULL DEFAULT 0, day_used INTEGER NOT NULL DEFAULT 0,
+  month INTEGER NOT NULL DEFAULT 0, month_used INTEGER NOT NULL DEFAULT 0,
+  blocked_until INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE enrichments (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
+  at INTEGER NOT NULL, data BLOB, PRIMARY KEY (source, kind, value)) WITHOUT ROWID;
+";
+
 /// Schema 3 -> 4: each (source, group)'s JSON rows become chunks.
 pub(super) fn rows_to_chunks(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let mut strings = Interner::new();

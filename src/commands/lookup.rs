@@ -1,0 +1,352 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! `intellisiem lookup`: for each value, whether the local set holds it (sources,
+//! threat, first/last seen) and whether a warninglist does; with `--enrich`, the
+//! VirusTotal and OTX verdicts, through the store's answers (reused within
+//! `enrich_ttl`) and its quota ledger. Before spending, the cost is printed and, on a
+//! terminal without `--yes`, confirmed. Exit 0 all looked up, 1 some failed, 2 usage.
+
+mod input;
+mod report;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+
+use super::{EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, load_config};
+use crate::cli::{LookupArgs, LookupFormat};
+use crate::config::{Availability, Config, SourceSpec};
+use crate::engine;
+use crate::enrichment::{Enricher, with_store_ledger};
+use crate::matching::Warninglists;
+use crate::model::time::format_duration;
+use crate::sources::{FetchContext, registry};
+use crate::store::persist::{Location, SharedStore};
+use crate::store::set::Store;
+use input::Item;
+use report::{Local, Row, Verdict};
+
+/// Look-ups in flight at once (the rate-limited ones still wait for their budget).
+const PARALLEL: usize = 8;
+
+pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let stdin_tty = std::io::stdin().is_terminal();
+    let inputs = match input::read(&args.inputs, &mut std::io::stdin().lock()) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    for b in &inputs.bad {
+        eprintln!("error: {b}");
+    }
+    if inputs.items.is_empty() && inputs.bad.is_empty() {
+        eprintln!("error: no values to look up");
+        return EXIT_USAGE;
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_SOURCE_FAILED;
+        }
+    };
+    let location = Location::of(&config, no_cache);
+    let (store, notes) = rt.block_on(engine::open_store(&location, None));
+    for n in notes {
+        eprintln!("warning: {n}");
+    }
+    let set = match &store {
+        Some(s) => rt.block_on(local_set(&config, s)),
+        None => {
+            eprintln!(
+                "warning: no store (--no-cache or cache.path: none): the local set is not consulted"
+            );
+            Store::new()
+        }
+    };
+    let lists = Warninglists::load(&config.warninglists).unwrap_or_else(|e| {
+        eprintln!("warning: {e}; only the built-in warninglist applies");
+        Warninglists::load(&[]).unwrap_or_else(|_| Warninglists::none())
+    });
+    let list_names: Vec<&str> = lists.names().collect();
+    let mut rows: Vec<Row> = inputs
+        .items
+        .into_iter()
+        .map(|item| Row {
+            local: local_of(&set, &item),
+            warninglist: lists
+                .suppresses(item.kind, &item.value)
+                .and_then(|i| list_names.get(i))
+                .map(|n| crate::model::sanitize::one_line(n, 60)),
+            item,
+            verdicts: Vec::new(),
+        })
+        .collect();
+    let mut failed = !inputs.bad.is_empty();
+    let mut services: Vec<String> = Vec::new();
+    if args.enrich {
+        match enrich(&rt, &config, store, &mut rows, args.yes, stdin_tty) {
+            Ok((names, any_failed)) => {
+                services = names;
+                failed |= any_failed;
+            }
+            Err(code) => return code,
+        }
+    }
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        LookupFormat::Table
+    } else {
+        LookupFormat::Jsonl
+    });
+    let mut text = String::new();
+    match format {
+        LookupFormat::Table => text = report::table(&rows, &services),
+        LookupFormat::Jsonl => {
+            for r in &rows {
+                text.push_str(&report::jsonl(r, &services));
+                text.push('\n');
+            }
+        }
+        LookupFormat::Csv => {
+            text.push_str(&report::csv_header(&services));
+            text.push('\n');
+            for r in &rows {
+                text.push_str(&report::csv(r));
+                text.push('\n');
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return EXIT_SOURCE_FAILED;
+    }
+    if failed { EXIT_SOURCE_FAILED } else { EXIT_OK }
+}
+
+/// Every stored snapshot, merged.
+async fn local_set(config: &Config, store: &SharedStore) -> Store {
+    match engine::run_offline(config, Some(store), &config.sources).await {
+        Ok(mut runs) => engine::merge(&mut runs),
+        Err(e) => {
+            eprintln!("warning: the local set cannot be read: {e}");
+            Store::new()
+        }
+    }
+}
+
+fn local_of(set: &Store, item: &Item) -> Option<Local> {
+    let e = set.get(set.find(item.kind, &item.value)?)?;
+    Some(Local {
+        sources: e
+            .source_ids()
+            .map(|id| crate::model::sanitize::one_line(set.source_name(id), 60))
+            .collect(),
+        threat: e.threat().map(|t| t.to_string()),
+        first_seen: e.first_seen(),
+        last_seen: e.last_seen(),
+    })
+}
+
+/// The enabled look-up services, one per kind, in config order.
+fn services(config: &Config) -> Vec<&SourceSpec> {
+    let mut out: Vec<&SourceSpec> = Vec::new();
+    for s in &config.sources {
+        if config.availability(s) == Availability::Enabled
+            && registry::lookup(s.kind).is_some()
+            && !out.iter().any(|o| o.kind == s.kind)
+        {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Asks the services about every row. Returns the services' names and whether any
+/// look-up failed; `Err` is an exit code (no service, or the user said no).
+fn enrich(
+    rt: &tokio::runtime::Runtime,
+    config: &Config,
+    store: Option<SharedStore>,
+    rows: &mut [Row],
+    yes: bool,
+    stdin_tty: bool,
+) -> Result<(Vec<String>, bool), u8> {
+    let specs = services(config);
+    if specs.is_empty() {
+        eprintln!(
+            "error: --enrich needs a VirusTotal or OTX key (INTELLISIEM_VT_API_KEY, INTELLISIEM_OTX_API_KEY)"
+        );
+        return Err(EXIT_USAGE);
+    }
+    let ctx = match FetchContext::new(config) {
+        Ok(c) => with_store_ledger(c, store.as_ref()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_USAGE);
+        }
+    };
+    let enricher = Enricher::new(ctx, store, config.enrich_ttl);
+    let now = jiff::Timestamp::now();
+    // Answers kept in the store first; what is left costs requests.
+    let mut jobs: Vec<(usize, usize)> = Vec::new();
+    for (ri, row) in rows.iter_mut().enumerate() {
+        for (si, spec) in specs.iter().enumerate() {
+            let supports = registry::lookup(spec.kind)
+                .is_some_and(|l| l.supports(row.item.kind, &row.item.value));
+            let verdict = if !supports {
+                Verdict::NotAsked
+            } else {
+                match rt.block_on(enricher.cached(spec, row.item.kind, &row.item.value, now)) {
+                    Some(a) => verdict(Ok(a)),
+                    None => {
+                        jobs.push((ri, si));
+                        Verdict::NotAsked
+                    }
+                }
+            };
+            row.verdicts.push(verdict);
+        }
+    }
+    let mut costly = false;
+    for (si, spec) in specs.iter().enumerate() {
+        let Some(budget) = enricher.context().budget(&spec.name) else {
+            continue;
+        };
+        let n = jobs.iter().filter(|(_, s)| *s == si).count();
+        if n == 0 {
+            continue;
+        }
+        costly = true;
+        let limits = budget.limits();
+        let left = rt
+            .block_on(enricher.usage(spec))
+            .map_or(limits.per_day, |u| u.left_today());
+        eprintln!("{}: {}", spec.name, cost_text(n, left, limits.per_minute));
+    }
+    if costly && !yes && stdin_tty && !confirm() {
+        eprintln!("nothing looked up, nothing spent");
+        return Err(EXIT_SOURCE_FAILED);
+    }
+    let bar = progress(jobs.len());
+    let answers: Vec<_> = rt.block_on(
+        futures_util::stream::iter(jobs.iter().map(|&(ri, si)| {
+            let (e, spec, item, bar) = (&enricher, specs[si], &rows[ri].item, &bar);
+            async move {
+                let a = e.lookup(spec, item.kind, &item.value, true).await;
+                bar.inc(1);
+                a
+            }
+        }))
+        .buffered(PARALLEL)
+        .collect(),
+    );
+    bar.finish_and_clear();
+    let mut failed = false;
+    for (&(ri, si), answer) in jobs.iter().zip(answers) {
+        if let Err(e) = &answer {
+            failed = true;
+            eprintln!(
+                "error: {}: {}: {}",
+                specs[si].name,
+                crate::model::sanitize::one_line(&rows[ri].item.value, 80),
+                crate::model::sanitize::one_line(&e.to_string(), 200)
+            );
+        }
+        rows[ri].verdicts[si] = verdict(answer);
+    }
+    Ok((specs.iter().map(|s| s.name.clone()).collect(), failed))
+}
+
+fn verdict(a: Result<crate::enrichment::Answer, crate::sources::FetchError>) -> Verdict {
+    match a {
+        Ok(a) => match a.result {
+            Some(sighting) => Verdict::Found {
+                sighting,
+                at: a.at,
+                cached: a.cached,
+            },
+            None => Verdict::Unknown {
+                at: a.at,
+                cached: a.cached,
+            },
+        },
+        Err(e) => Verdict::Failed(e.to_string()),
+    }
+}
+
+/// `37 look-ups: 37 of 412 left today; at 4/min about 9m15s`.
+pub fn cost_text(n: usize, left: u32, per_minute: u32) -> String {
+    let fit = n.min(left as usize);
+    let secs = (fit as u64 * 60).div_ceil(u64::from(per_minute.max(1)));
+    let mut s = format!(
+        "{n} look-up{}: {fit} of {left} left today; at {per_minute}/min about {}",
+        if n == 1 { "" } else { "s" },
+        format_duration(Duration::from_secs(secs))
+    );
+    if n > fit {
+        s.push_str(&format!("; {} will fail until the quota resets", n - fit));
+    }
+    s
+}
+
+/// Asks on the terminal whether to go on.
+fn confirm() -> bool {
+    eprint!("spend them? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+}
+
+/// A progress bar on a terminal's standard error; hidden otherwise.
+fn progress(n: usize) -> indicatif::ProgressBar {
+    if n == 0 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} look-ups, {elapsed} (about {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cost_reads_as_the_issue_writes_it() {
+        assert_eq!(
+            cost_text(37, 412, 4),
+            "37 look-ups: 37 of 412 left today; at 4/min about 9m15s"
+        );
+        assert_eq!(
+            cost_text(5, 2, 4),
+            "5 look-ups: 2 of 2 left today; at 4/min about 30s; 3 will fail until the quota resets"
+        );
+        assert_eq!(
+            cost_text(1, 0, 4),
+            "1 look-up: 0 of 0 left today; at 4/min about 0s; 1 will fail until the quota resets"
+        );
+    }
+}
