@@ -513,12 +513,13 @@ impl Executor {
                 spec,
                 kind,
                 value,
+                wait,
             } => {
                 let enricher = self.enricher.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
                     let result = enricher
-                        .lookup(&spec, kind, &value, false)
+                        .lookup(&spec, kind, &value, wait)
                         .await
                         .map(|a| a.result);
                     let _ = tx.send(Msg::EnrichDone {

@@ -26,37 +26,69 @@ impl App {
         self
     }
 
+    /// `e`: looks the marked rows up when rows are marked (queued within the quota),
+    /// else the selected one.
     pub(super) fn enrich(&mut self, fx: &mut Vec<Effect>) {
-        let Some(e) = self.selected_entry().and_then(|i| self.store.get(i)) else {
-            return;
+        let marked = self.marked_rows();
+        let (targets, wait): (Vec<usize>, bool) = if marked.is_empty() {
+            match self.selected_entry() {
+                Some(i) => (vec![i], false),
+                None => return,
+            }
+        } else {
+            (marked.iter().map(|&i| i as usize).collect(), true)
         };
-        let (kind, value) = (e.kind, e.value.clone());
-        let mut asked = Vec::new();
-        for &src in &self.lookup_sources {
-            let spec = self.sources[src].spec.clone();
-            let supported = registry::lookup(spec.kind).is_some_and(|l| l.supports(kind, &value));
-            if supported {
-                asked.push(spec.name.clone());
+        let mut asked: Vec<String> = Vec::new();
+        let mut values = 0usize;
+        let mut last = String::new();
+        for i in targets {
+            let Some(e) = self.store.get(i) else {
+                continue;
+            };
+            let (kind, value) = (e.kind, e.value.clone());
+            let mut any = false;
+            for &src in &self.lookup_sources {
+                let spec = &self.sources[src].spec;
+                if !registry::lookup(spec.kind).is_some_and(|l| l.supports(kind, &value)) {
+                    continue;
+                }
+                if !asked.contains(&spec.name) {
+                    asked.push(spec.name.clone());
+                }
+                any = true;
                 fx.push(Effect::Enrich {
                     source: src,
-                    spec,
+                    spec: spec.clone(),
                     kind,
                     value: value.clone(),
+                    wait,
                 });
+            }
+            if any {
+                values += 1;
+                last = one_line(&value, 40);
             }
         }
         self.notice = Some(if asked.is_empty() {
             if self.lookup_sources.is_empty() {
                 "enrichment needs a VirusTotal or OTX key".to_string()
+            } else if wait {
+                "no lookup service takes the marked indicators".to_string()
             } else {
+                let kind = self
+                    .selected_entry()
+                    .and_then(|i| self.store.get(i))
+                    .map(|e| e.kind.to_string())
+                    .unwrap_or_default();
                 format!("no lookup service takes a {kind}")
             }
-        } else {
+        } else if wait {
             format!(
-                "looking up {} on {}...",
-                one_line(&value, 40),
+                "looking up {values} marked indicators on {} (queued within the quota)...",
                 asked.join(", ")
             )
+        } else {
+            format!("looking up {last} on {}...", asked.join(", "))
         });
     }
 

@@ -218,11 +218,15 @@ pub enum Effect {
         within: Option<Arc<[u32]>>,
         cancel: Arc<AtomicBool>,
     },
+    /// Look `value` up with `source`, through the quota ledger and the stored answers;
+    /// with `wait`, a spent budget is waited out (marked rows queue up) rather than
+    /// answered with a quota error.
     Enrich {
         source: usize,
         spec: SourceSpec,
         kind: IndicatorType,
         value: Box<str>,
+        wait: bool,
     },
     /// Put text on the clipboard with OSC 52.
     Copy(String),

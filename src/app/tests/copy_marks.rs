@@ -167,3 +167,45 @@ fn a_remapped_key_works_through_update_and_the_old_one_does_not() {
         "{footer:?}"
     );
 }
+
+#[test]
+fn e_with_rows_marked_looks_every_marked_row_up_queued_within_the_quota() {
+    let mut a = loaded();
+    select(&mut a, "45.0.0.3");
+    let _ = a.update(ch('v'));
+    select(&mut a, "evil.example");
+    let _ = a.update(ch('v'));
+    let fx = a.update(ch('e'));
+    let mut asked: Vec<(String, bool)> = fx
+        .iter()
+        .filter_map(|f| match f {
+            Effect::Enrich { value, wait, .. } => Some((value.to_string(), *wait)),
+            _ => None,
+        })
+        .collect();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(
+        asked,
+        [
+            ("45.0.0.3".to_string(), true),
+            ("evil.example".to_string(), true)
+        ],
+        "every marked row, each one waiting for the quota rather than failing"
+    );
+    assert!(
+        a.notice.as_deref().is_some_and(|n| n.contains("2 marked")),
+        "{:?}",
+        a.notice
+    );
+    // Without marks, `e` asks for the selected row only, without queueing.
+    let _ = a.update(ch('V'));
+    select(&mut a, "45.0.0.3");
+    let fx = a.update(ch('e'));
+    assert!(
+        fx.iter().all(|f| matches!(
+            f,
+            Effect::Enrich { value, wait: false, .. } if &**value == "45.0.0.3"
+        )) && !fx.is_empty()
+    );
+}
