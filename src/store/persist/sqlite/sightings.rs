@@ -120,15 +120,14 @@ mod tests {
     fn a_schema_4_file_gains_the_table_and_keeps_its_data() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
-        {
-            let db = Sqlite::open(&path).unwrap().db;
-            db.conn
-                .execute_batch(
-                    "DROP TABLE sightings; INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms)
-                     VALUES ('feodo', 1, 'ok', 3, 10, 5); PRAGMA user_version = 4;",
-                )
-                .unwrap();
-        }
+        Sqlite::create_old(&path, 4).unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms)
+                 VALUES ('feodo', 1, 'ok', 3, 10, 5);",
+            )
+            .unwrap();
         let mut db = Sqlite::open(&path).unwrap().db;
         let v: i64 = db
             .conn
