@@ -13,6 +13,7 @@
 //! untouched. Client: `tokio-postgres` through a small `deadpool-postgres` pool; TLS with
 //! rustls and the platform's certificate verifier when the URL asks for it.
 
+mod errors;
 mod ledger;
 mod listen;
 mod schema;
@@ -34,6 +35,7 @@ use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
+use errors::{classify, pg_err};
 pub use schema::{PG_SCHEMA_VERSION, create_v1};
 use write::Prepared;
 
@@ -189,38 +191,6 @@ fn holder_id() -> String {
         ),
         120,
     )
-}
-
-pub(super) fn pg_err(shown: &str, e: impl std::fmt::Display) -> PersistError {
-    PersistError::Sqlite {
-        path: shown.into(),
-        reason: crate::model::sanitize::one_line(&e.to_string(), 200),
-    }
-}
-
-/// A write refused for want of rights is [`PersistError::ReadOnly`]; a server that is
-/// away or busy (a lost connection, an I/O error, SQLSTATE class 08 connection
-/// exceptions, 57P01-57P03 shutdown and start-up, class 53 insufficient resources, 40001
-/// and 40P01 serialization failures and deadlocks) is [`PersistError::Unavailable`], so
-/// the call may be retried; anything else keeps the server's message.
-pub(super) fn classify(shown: &str, e: tokio_postgres::Error) -> PersistError {
-    if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
-        return PersistError::ReadOnly(shown.to_string());
-    }
-    let transient_code = e.code().is_some_and(|c| {
-        let code = c.code();
-        code.starts_with("08")
-            || code.starts_with("53")
-            || matches!(code, "57P01" | "57P02" | "57P03" | "40001" | "40P01")
-    });
-    let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
-    if e.is_closed() || io || transient_code {
-        return PersistError::Unavailable(format!(
-            "store {shown} unreachable: {}",
-            crate::model::sanitize::one_line(&e.to_string(), 160)
-        ));
-    }
-    pg_err(shown, e)
 }
 
 fn ts(v: Option<i64>) -> Option<Timestamp> {
