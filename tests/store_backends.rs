@@ -545,7 +545,10 @@ async fn a_schema_1_postgres_store_gains_the_sightings_table() {
     tokio::spawn(conn);
     // Back to what a build of schema 1 left.
     client
-        .batch_execute("DROP TABLE sightings; DELETE FROM intellisiem_schema WHERE version > 1")
+        .batch_execute(
+            "DROP TABLE sightings; DROP TABLE quota_ledger; DROP TABLE enrichments; \
+             DELETE FROM intellisiem_schema; INSERT INTO intellisiem_schema (version) VALUES (1)",
+        )
         .await
         .unwrap();
     let store = PgStore::new(&pg).unwrap();
