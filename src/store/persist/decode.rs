@@ -53,6 +53,28 @@ pub(super) fn decode_all(chunks: &[Chunk<'_>], what: &str) -> Vec<Vec<Sighting>>
     })
 }
 
+/// Gathers decoded chunks by source, each source's sightings in chunk order. Sized
+/// first, so a million sightings are moved once rather than again at every growth.
+pub(super) fn by_source<'a>(
+    decoded: impl Iterator<Item = (&'a str, Vec<Sighting>)>,
+) -> std::collections::HashMap<String, Vec<Sighting>> {
+    let parts: Vec<(&str, Vec<Sighting>)> = decoded.collect();
+    let mut sizes: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (source, v) in &parts {
+        *sizes.entry(source).or_default() += v.len();
+    }
+    let mut out: std::collections::HashMap<String, Vec<Sighting>> = sizes
+        .into_iter()
+        .map(|(s, n)| (s.to_string(), Vec::with_capacity(n)))
+        .collect();
+    for (source, v) in parts {
+        if let Some(all) = out.get_mut(source) {
+            all.extend(v);
+        }
+    }
+    out
+}
+
 fn decode_run(run: &[Chunk<'_>], what: &str) -> Vec<Vec<Sighting>> {
     let mut strings = Interner::new();
     run.iter()
@@ -116,5 +138,20 @@ mod tests {
                 .collect();
             assert_eq!(values, want, "chunk {c}");
         }
+    }
+
+    #[test]
+    fn chunks_gather_by_source_in_their_order() {
+        let chunk = |a: usize, b: usize| (a..b).map(sighting).collect::<Vec<_>>();
+        let parts = vec![("a", chunk(0, 3)), ("b", chunk(3, 5)), ("a", chunk(5, 7))];
+        let got = by_source(parts.into_iter());
+        let values =
+            |s: &str| -> Vec<String> { got[s].iter().map(|x| x.value.to_string()).collect() };
+        let want = |r: &[usize]| -> Vec<String> {
+            r.iter().map(|i| format!("host{i}.evil.example")).collect()
+        };
+        assert_eq!(values("a"), want(&[0, 1, 2, 5, 6]));
+        assert_eq!(values("b"), want(&[3, 4]));
+        assert_eq!(got.len(), 2);
     }
 }

@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 
 use super::codec::{CHUNK_ROWS, TYPE_CODES, encode_chunk, type_of};
-use super::decode::{Chunk, decode_all};
+use super::decode::{Chunk, by_source, decode_all};
 use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
@@ -378,13 +378,7 @@ impl Sqlite {
     pub fn load_all(&self) -> Result<Vec<CachedSource>, PersistError> {
         let metas = self.metas()?;
         let blobs = read_chunks(&self.conn, None).map_err(|e| self.err(e))?;
-        let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
-        for (name, sightings) in decode_blobs(&blobs) {
-            by_source
-                .entry(name.to_string())
-                .or_default()
-                .extend(sightings);
-        }
+        let mut by_source = by_source(decode_blobs(&blobs));
         let mut out: Vec<CachedSource> = metas
             .into_iter()
             .map(|(name, meta)| CachedSource {

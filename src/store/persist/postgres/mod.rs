@@ -29,7 +29,7 @@ use jiff::Timestamp;
 use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
-use super::decode::{Chunk, decode_all};
+use super::decode::{Chunk, by_source, decode_all};
 use super::{CachedSource, Enrichment, LeaseState, PersistError, QuotaOp, QuotaReply};
 use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
@@ -367,13 +367,7 @@ impl SnapshotStore for PgStore {
                 })
                 .collect();
             let decoded = decode_all(&chunks, "store");
-            let mut by_source: HashMap<String, Vec<Sighting>> = HashMap::new();
-            for (c, sightings) in chunks.iter().zip(decoded) {
-                by_source
-                    .entry(c.source.to_string())
-                    .or_default()
-                    .extend(sightings);
-            }
+            let mut by_source = by_source(chunks.iter().map(|c| c.source).zip(decoded));
             let mut out: Vec<CachedSource> = metas
                 .into_iter()
                 .map(|(name, meta)| CachedSource {
