@@ -276,3 +276,92 @@ proptest! {
         }
     }
 }
+
+/// A Zeek log followed from its end (as the dashboard does): the header above the rows
+/// already there is still read, so a row appended later parses and matches, whether
+/// the format is given or decided by `auto`.
+#[test]
+fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
+    use intellisiem::matching::LogFormat;
+    use intellisiem::matching::alert::AlertFormat;
+    use intellisiem::matching::follow::{Start, follow_from};
+    use intellisiem::matching::scan::{ScanStats, Settings};
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    for log in [LogFormat::Zeek, LogFormat::Auto] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("conn.log");
+        let header = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\n";
+        let row = |ip: &str| format!("1795943702.481230\tCx1\t192.0.2.10\t53514\t{ip}\t443\ttcp\n");
+        std::fs::write(&path, format!("{header}{}", row("203.0.113.9"))).unwrap();
+        let m = Arc::new(matcher(
+            &["203.0.113.66", "203.0.113.9"],
+            MatchOptions::default(),
+            &Warninglists::none(),
+        ));
+        let out = Shared::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let runner = {
+            let (paths, out, stop, m) = (vec![path.clone()], out.clone(), stop.clone(), m.clone());
+            std::thread::spawn(move || {
+                let mut out = out;
+                let mut stats = ScanStats::default();
+                let settings = Settings {
+                    log,
+                    format: AlertFormat::Jsonl,
+                    threads: 1,
+                };
+                follow_from(
+                    &paths,
+                    Start::End,
+                    settings,
+                    m,
+                    || None,
+                    &mut out,
+                    &mut stats,
+                    &stop,
+                )
+            })
+        };
+        std::thread::sleep(Duration::from_millis(500));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(row("203.0.113.66").as_bytes()).unwrap();
+        drop(f);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let text = loop {
+            let text = String::from_utf8_lossy(&out.0.lock().unwrap()).into_owned();
+            if text.contains("203.0.113.66") || Instant::now() > deadline {
+                break text;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        stop.store(true, Ordering::Relaxed);
+        let _ = runner.join();
+        assert!(
+            text.contains("203.0.113.66"),
+            "{log:?}: the appended row matched: {text}"
+        );
+        assert!(
+            !text.contains("203.0.113.9\""),
+            "{log:?}: the row already there is the past: {text}"
+        );
+    }
+}

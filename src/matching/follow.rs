@@ -88,6 +88,38 @@ impl Followed {
         self.offset = 0;
         self.carry.clear();
         self.discarding = false;
+        // A new file may be another format (`auto`) or carry a new Zeek header.
+        self.extractor = None;
+    }
+
+    /// Before following `f` from its end: its head decides an `auto` format, and a Zeek
+    /// header (`#separator`, `#fields`, ...) is read, so the rows appended later parse.
+    /// The rows already under the header are the past and are not read.
+    fn prime(&mut self, f: &mut File, m: &Matcher, fmt: AlertFormat) {
+        const HEAD: u64 = 64 * 1024;
+        let mut head = Vec::new();
+        if Read::by_ref(f).take(HEAD).read_to_end(&mut head).is_err() {
+            return;
+        }
+        let log = if self.log == LogFormat::Auto {
+            LogFormat::detect(&head[..head.len().min(8192)])
+        } else {
+            self.log
+        };
+        let mut lm = LineMatcher::new(m, fmt, &self.display, LogFormat::Text);
+        lm.extractor = Extractor::new(log);
+        let mut end = 0;
+        for line in head.split_inclusive(|&b| b == b'\n') {
+            if !line.starts_with(b"#") || !line.ends_with(b"\n") {
+                break;
+            }
+            end += line.len();
+        }
+        if end > 0 {
+            let (mut sink, mut seen) = (Vec::new(), ScanStats::default());
+            lm.lines(&head[..end - 1], 0, &mut sink, &mut seen);
+        }
+        self.extractor = Some(lm.extractor);
     }
 
     /// Reads what is new; returns whether anything was.
@@ -110,10 +142,11 @@ impl Followed {
             if self.file.is_none() {
                 if let Ok(mut f) = File::open(&self.path) {
                     self.reset();
-                    if self.skip_existing
-                        && let Ok(end) = f.seek(SeekFrom::End(0))
-                    {
-                        self.offset = end;
+                    if self.skip_existing {
+                        self.prime(&mut f, m, fmt);
+                        if let Ok(end) = f.seek(SeekFrom::End(0)) {
+                            self.offset = end;
+                        }
                     }
                     self.file = Some(f);
                     self.ino = ino;
