@@ -57,10 +57,18 @@ impl App {
             Pointer::Click { x, y } => (x, y, 0),
         };
         let screen = Rect::new(0, 0, self.width, self.height);
-        if layout::too_small(screen) || self.mode == Mode::Help {
+        if layout::too_small(screen) || matches!(self.mode, Mode::Help | Mode::Prompt) {
             return false;
         }
-        if self.mode == Mode::Details {
+        if self.mode == Mode::Hits {
+            // The wheel moves through the hits; a click there selects nothing yet.
+            if delta == 0 {
+                return false;
+            }
+            self.move_hit(delta);
+            return true;
+        }
+        if matches!(self.mode, Mode::Details | Mode::HitDetails) {
             if delta == 0 {
                 return false;
             }
