@@ -4,12 +4,17 @@
 //! Enrichment: which sources can look the selected value up (asked of the source
 //! registry, by capability), and what their answers change.
 
+use super::keymap::Mode;
 use super::rows::Mutation;
 use super::{App, Effect};
 use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, Sighting};
 use crate::sources::FetchError;
 use crate::sources::registry;
+
+/// The most marked rows one `e` looks up: each waits in the ledger for a slot, and the
+/// free VirusTotal budget is 500 a day.
+const ENRICH_MARKED_MAX: usize = 1000;
 
 impl App {
     pub(super) fn with_lookup_sources(mut self) -> App {
@@ -29,7 +34,19 @@ impl App {
     /// `e`: looks the marked rows up when rows are marked (queued within the quota),
     /// else the selected one.
     pub(super) fn enrich(&mut self, fx: &mut Vec<Effect>) {
-        let marked = self.marked_rows();
+        // In the details, the indicator on screen; else the marked rows, if any.
+        let marked = if self.mode == Mode::Details {
+            Vec::new()
+        } else {
+            self.marked_rows()
+        };
+        if marked.len() > ENRICH_MARKED_MAX {
+            self.notice = Some(format!(
+                "{} rows marked: look-ups take at most {ENRICH_MARKED_MAX} at once (`intellisiem lookup` takes a file)",
+                marked.len()
+            ));
+            return;
+        }
         let (targets, wait): (Vec<usize>, bool) = if marked.is_empty() {
             match self.selected_entry() {
                 Some(i) => (vec![i], false),
