@@ -120,11 +120,13 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// characters escaped (`\x1b`), every configured secret replaced by `REDACTED`, and
 /// exactly one newline at the end.
 pub fn clean_line(event: &str, secrets: &[String]) -> String {
-    let body = event.trim_end_matches(['\n', '\r']);
-    let mut text = crate::model::sanitize::sanitize(body).into_owned();
+    // Redacted first: a secret holding a character that is escaped below would no
+    // longer be found.
+    let mut body = event.trim_end_matches(['\n', '\r']).to_string();
     for s in secrets {
-        text = crate::net::redact::scrub(&text, s);
+        body = crate::net::redact::scrub(&body, s);
     }
+    let mut text = crate::model::sanitize::sanitize(&body).into_owned();
     text.push('\n');
     text
 }
