@@ -44,7 +44,14 @@ fn sha256(i: u64) -> String {
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().unwrap_or_else(|| "target/loadgen-logs".into()));
+    let first = args.next().unwrap_or_else(|| "target/loadgen-logs".into());
+    if first.starts_with('-') {
+        eprintln!(
+            "usage: loadgen_logs [DIR] [INDICATORS] [EVENTS] (defaults target/loadgen-logs, 1000000, 500000)"
+        );
+        std::process::exit(2);
+    }
+    let dir = PathBuf::from(first);
     let n: u64 = args
         .next()
         .and_then(|a| a.parse().ok())

@@ -139,12 +139,12 @@ pub enum Msg {
         value: Box<str>,
         result: Result<Option<Sighting>, FetchError>,
     },
-    /// An export ended: the file written, the rows and how, or the error.
     /// A rate-limited source's quota, read from the ledger.
     Quota {
         source: usize,
         usage: crate::net::ledger::QuotaUsage,
     },
+    /// An export ended: the file written, the rows and how, or the error.
     ExportDone {
         store: Arc<Store>,
         result: Result<(PathBuf, usize, Options), String>,

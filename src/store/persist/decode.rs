@@ -42,7 +42,8 @@ pub(super) fn decode_all(chunks: &[Chunk<'_>], what: &str) -> Vec<Vec<Sighting>>
         for (h, run) in handles.into_iter().zip(chunks.chunks(per)) {
             match h.join() {
                 Ok(decoded) => out.extend(decoded),
-                // A decoder that panicked: its chunks are lost, the rest is kept.
+                // A decoder thread that panicked (where the process's panic hook lets it
+                // end): its chunks are lost, the rest is kept.
                 Err(_) => {
                     tracing::warn!("{what}: {} chunks could not be decoded", run.len());
                     out.extend(run.iter().map(|_| Vec::new()));

@@ -179,7 +179,7 @@ impl Sqlite {
         Ok(())
     }
 
-    /// Creates a store with an old schema (1 to 4), for migration tests.
+    /// Creates a store with an old schema (1 to 5), for migration tests.
     #[doc(hidden)]
     pub fn create_old(path: &Path, version: i64) -> Result<(), PersistError> {
         let mut conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
@@ -437,7 +437,6 @@ impl Sqlite {
     }
 }
 
-/// Distinct (type, value) keys among `sightings`.
 /// Runs the schema steps after `from` up to and including `to`, in `tx`.
 fn steps(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> rusqlite::Result<()> {
     if from < 1 && to >= 1 {
@@ -468,6 +467,7 @@ fn steps(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> rusqlite::Result
     Ok(())
 }
 
+/// Distinct (type, value) keys among `sightings`.
 fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -> usize {
     let mut keys: Vec<(IndicatorType, &str)> = sightings.map(|s| (s.kind, &*s.value)).collect();
     keys.sort_unstable();

@@ -53,7 +53,7 @@ CREATE INDEX chunks_seen ON chunks (seen_at);
 ALTER TABLE fetch_log ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 ";
 
-/// Version 5: the quota ledger (one row per key fingerprint: the last minute's spend
+/// Version 6: the quota ledger (one row per key fingerprint: the last minute's spend
 /// times in ms, the UTC day and month with their counts, a `429`'s block) and
 /// enrichment answers with their time (`data` NULL: the service does not know the
 /// value). Self-contained: it only adds tables.
