@@ -32,6 +32,10 @@ pub struct Glyphs {
     pub cursor: &'static str,
     /// A reversed sort, in the header.
     pub reversed: &'static str,
+    /// A hit found by a retro-hunt, in the Hits view.
+    pub retro: &'static str,
+    /// An indicator seen in the followed logs, before its hit count in the table.
+    pub seen: &'static str,
     /// Pane borders.
     pub border: border::Set<'static>,
     /// The table's scrollbar.
@@ -51,6 +55,8 @@ pub const UNICODE: Glyphs = Glyphs {
     sep: " · ",
     cursor: "▏",
     reversed: " ↑",
+    retro: "↺",
+    seen: "◉",
     border: border::PLAIN,
     scrollbar: scrollbar::VERTICAL,
 };
@@ -68,6 +74,8 @@ pub const ASCII: Glyphs = Glyphs {
     sep: " | ",
     cursor: "_",
     reversed: " ^",
+    retro: "R",
+    seen: "@",
     border: border::Set {
         top_left: "+",
         top_right: "+",

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
 use crate::app::App;
@@ -19,12 +19,6 @@ use crate::app::hits::Sightings;
 use crate::model::LogHit;
 use crate::model::sanitize::sanitize_truncated;
 use crate::model::time::rfc3339;
-
-/// The glyph of a retro-hunt hit.
-pub const RETRO: &str = "↺";
-
-/// The glyph before an indicator's hit count in the table.
-pub const MARK: &str = "◉";
 
 /// The time of `t` as the list shows it: `11-29 10:20:31` (UTC).
 fn short_time(t: jiff::Timestamp) -> String {
@@ -36,10 +30,14 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn row<'a>(h: &LogHit, wide: bool) -> Row<'a> {
+fn row<'a>(h: &LogHit, wide: bool, theme: &Theme) -> Row<'a> {
     let mut cells = vec![
         short_time(h.at),
-        if h.retro { RETRO.into() } else { " ".into() },
+        if h.retro {
+            theme.glyphs.retro.into()
+        } else {
+            " ".into()
+        },
         sanitize_truncated(file_name(&h.log), 40),
         sanitize_truncated(&h.atomic, 200),
     ];
@@ -60,10 +58,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let hits = &app.hits;
     let mut title = format!(" Hits ({})", hits.recent.len());
     if hits.total_retro > 0 {
-        let _ = write!(title, " · {RETRO} retro-hunt {}", hits.total_retro);
+        let _ = write!(
+            title,
+            "{}{} retro-hunt {}",
+            theme.glyphs.sep, theme.glyphs.retro, hits.total_retro
+        );
     }
     title.push_str(" · ⏎ details · h/Esc back ");
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(title, theme.title())))
         .border_style(theme.focused_border());
     frame.render_widget(Clear, area);
@@ -95,7 +98,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .skip(offset)
         .take(page)
         .map(|(i, h)| {
-            let r = row(h, wide);
+            let r = row(h, wide, theme);
             if i == hits.selected {
                 r.style(theme.selected())
             } else {
@@ -175,7 +178,8 @@ pub fn detail_lines<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Line<'a>> {
             "found",
             if h.retro {
                 format!(
-                    "{RETRO} by a retro-hunt at {} (the indicator was new to the set)",
+                    "{} by a retro-hunt at {} (the indicator was new to the set)",
+                    theme.glyphs.retro,
                     rfc3339(h.found)
                 )
             } else {
@@ -196,7 +200,8 @@ pub fn render_details(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(h) = app.hits.selected_hit() else {
         return;
     };
-    let block = Block::bordered()
+    let block = theme
+        .block()
         .title(Line::from(Span::styled(
             " Hit (Esc closes · y copy) ",
             theme.title(),

@@ -121,7 +121,7 @@ fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme:
             // Seen in the followed logs: the hit count.
             let mut hits = Fixed::<16>::new();
             if let Some(s) = app.hits.of(e.kind, &e.value) {
-                let _ = write!(hits, "{}{} ", super::hits::MARK, s.count);
+                let _ = write!(hits, "{}{} ", theme.glyphs.seen, s.count);
             }
             put(
                 buf,

@@ -104,3 +104,25 @@ fn table_marks_indicators_seen_in_the_logs_and_details_list_sightings() {
     key(&mut a, KeyCode::Enter);
     insta::assert_snapshot!("hits_indicator_details_120x40", screen(&mut a, 120, 40));
 }
+
+#[test]
+fn in_ascii_the_hits_view_and_marks_keep_their_meaning_in_ascii() {
+    let mut a = with_hits();
+    a.ascii = true;
+    let table = screen(&mut a, 120, 40);
+    assert!(table.contains("@2 45.0.0.3"), "{table}");
+    key(&mut a, KeyCode::Char('h'));
+    let s = screen(&mut a, 120, 40);
+    assert!(s.contains("R retro-hunt 1"), "{s}");
+    assert!(
+        s.contains("+ Hits (3)") || s.contains("+-"),
+        "ASCII borders: {s}"
+    );
+    for line in s.lines().chain(table.lines()) {
+        let body = line.trim_matches('"');
+        assert!(
+            body.chars().all(|c| c.is_ascii() && !c.is_ascii_control()),
+            "{body:?}"
+        );
+    }
+}
