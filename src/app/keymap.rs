@@ -287,6 +287,10 @@ pub enum Place {
     LogTitle,
     /// Under the export prompt's fields.
     ExportPrompt,
+    /// The title of the Hits view.
+    HitsTitle,
+    /// The title of a hit's details.
+    HitDetailsTitle,
 }
 
 impl Place {
@@ -297,6 +301,8 @@ impl Place {
             Place::FilterPrompt => Mode::Filter,
             Place::DetailsTitle => Mode::Details,
             Place::ExportPrompt => Mode::Prompt,
+            Place::HitsTitle => Mode::Hits,
+            Place::HitDetailsTitle => Mode::HitDetails,
         }
     }
 }
@@ -443,7 +449,7 @@ pub const BINDINGS: &[Binding] = &[
         .hint(&[Place::Footer, Place::DetailsTitle], "e", "enrich"),
     B::new(A::Copy, BROWSE, &[Key::ch('y')])
         .line("y  Y", "copy the value / defanged (OSC 52, works over SSH)")
-        .hint(TITLE, "y", "copy"),
+        .hint(&[Place::DetailsTitle, Place::HitDetailsTitle], "y", "copy"),
     B::new(A::CopyDefanged, BROWSE, &[Key::ch('Y')])
         .under("y  Y")
         .hint(TITLE, "Y", "defanged"),
@@ -454,9 +460,18 @@ pub const BINDINGS: &[Binding] = &[
         .line("v  V", "mark / unmark the selected row; clear every mark"),
     B::new(A::ClearMarks, NORMAL, &[Key::ch('V')]).under("v  V"),
     B::new(A::Hits, &[Mode::Normal, Mode::Hits], &[Key::ch('h')])
-        .line("h", "hits in your logs (Enter: details; h or Esc: back)"),
-    B::new(A::Details, &[Mode::Hits], &[Key::plain(K::Enter)]),
-    B::new(A::Close, HITS, &[Key::plain(K::Esc)]),
+        .line("h", "hits in your logs (Enter: details; h or Esc: back)")
+        .hint(&[Place::HitsTitle], "h", "back"),
+    B::new(A::Details, &[Mode::Hits], &[Key::plain(K::Enter)]).hint(
+        &[Place::HitsTitle],
+        "⏎",
+        "details",
+    ),
+    B::new(A::Close, HITS, &[Key::plain(K::Esc)]).hint(
+        &[Place::HitsTitle, Place::HitDetailsTitle],
+        "Esc",
+        "back",
+    ),
     B::new(
         A::Close,
         &[Mode::HitDetails],

@@ -16,6 +16,7 @@ use ratatui::widgets::{Clear, Paragraph, Row, Table, Wrap};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::hits::Sightings;
+use crate::app::keymap::Place;
 use crate::model::LogHit;
 use crate::model::sanitize::sanitize_truncated;
 use crate::model::time::rfc3339;
@@ -64,7 +65,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.glyphs.sep, theme.glyphs.retro, hits.total_retro
         );
     }
-    title.push_str(" · ⏎ details · h/Esc back ");
+    let _ = write!(
+        title,
+        "{}{} ",
+        theme.glyphs.sep,
+        super::joined_hints(app, Place::HitsTitle, theme)
+    );
     let block = theme
         .block()
         .title(Line::from(Span::styled(title, theme.title())))
@@ -203,7 +209,10 @@ pub fn render_details(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let block = theme
         .block()
         .title(Line::from(Span::styled(
-            " Hit (Esc closes · y copy) ",
+            format!(
+                " Hit ({}) ",
+                super::joined_hints(app, Place::HitDetailsTitle, theme)
+            ),
             theme.title(),
         )))
         .border_style(theme.focused_border());
