@@ -13,22 +13,12 @@ use common::*;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// The binary in a clean environment, without colour.
 fn bin(home: &Path) -> Command {
-    let mut c = clean_bin(home);
-    c.env("NO_COLOR", "1");
-    c
+    common::quiet_bin(home)
 }
 
 async fn run(cmd: Command) -> Output {
-    let mut cmd = cmd;
-    tokio::task::spawn_blocking(move || cmd.output().expect("run"))
-        .await
-        .expect("join")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::output_of(cmd).await
 }
 
 fn write_config(dir: &Path, yaml: &str) -> std::path::PathBuf {

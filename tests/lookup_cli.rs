@@ -12,25 +12,16 @@ use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::{VT_KEY, clean_bin, fixture, mount_all};
+use common::{VT_KEY, fixture, mount_all, text};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn bin(home: &Path) -> Command {
-    let mut c = clean_bin(home);
-    c.env("NO_COLOR", "1");
-    c
+    common::quiet_bin(home)
 }
 
 async fn run(cmd: Command) -> Output {
-    let mut cmd = cmd;
-    tokio::task::spawn_blocking(move || cmd.output().expect("run"))
-        .await
-        .expect("join")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::output_of(cmd).await
 }
 
 /// feodo and a VirusTotal source with `rate_limit`, the store in `dir`.

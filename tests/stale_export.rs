@@ -25,10 +25,6 @@ async fn run(home: &Path, args: &[&str]) -> Output {
         .expect("join")
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 /// A config with the default cache (under `home`) and the given sources.
 fn config(home: &Path, sources: &str) -> String {
     let p = home.join("config.yaml");

@@ -154,3 +154,22 @@ pub fn clean_bin(home: &Path) -> assert_cmd::Command {
         .current_dir(home);
     c
 }
+
+/// [`clean_bin`] without colour, as the CLI tests read its output.
+pub fn quiet_bin(home: &Path) -> assert_cmd::Command {
+    let mut c = clean_bin(home);
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Runs `cmd` to its end off the async runtime (the tests' mock servers run on it).
+pub async fn output_of(mut cmd: assert_cmd::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("run"))
+        .await
+        .expect("join")
+}
+
+/// Output bytes as text (lossily).
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
