@@ -193,6 +193,19 @@ fn holder_id() -> String {
     )
 }
 
+/// The chunks of one `source` from rows whose first column is `data`; a row that does
+/// not read as bytes is passed over.
+pub(super) fn chunks_of<'a>(rows: &'a [tokio_postgres::Row], source: &'a str) -> Vec<Chunk<'a>> {
+    rows.iter()
+        .filter_map(|r| {
+            Some(Chunk {
+                source,
+                data: r.try_get::<_, &[u8]>(0).ok()?,
+            })
+        })
+        .collect()
+}
+
 fn ts(v: Option<i64>) -> Option<Timestamp> {
     v.and_then(|s| Timestamp::from_second(s).ok())
 }
@@ -391,15 +404,7 @@ impl SnapshotStore for PgStore {
                 )
                 .await
                 .map_err(|e| classify(&self.shown, e))?;
-            let chunks: Vec<Chunk<'_>> = rows
-                .iter()
-                .filter_map(|r| {
-                    Some(Chunk {
-                        source: &source,
-                        data: r.try_get::<_, &[u8]>(0).ok()?,
-                    })
-                })
-                .collect();
+            let chunks = chunks_of(&rows, &source);
             Ok(decode_all(&chunks, "store").into_iter().flatten().collect())
         })
     }

@@ -4,7 +4,7 @@
 //! Writing a snapshot: encoded first, then one transaction (chunks, the source's row,
 //! the `NOTIFY`); kept in memory and written later when the server is away.
 
-use super::super::decode::{Chunk, decode_all};
+use super::super::decode::decode_all;
 use super::{CHANNEL, PgStore, classify, distinct_keys};
 use crate::store::persist::codec::{CHUNK_ROWS, encode_chunk};
 use crate::store::persist::{PersistError, Snapshot};
@@ -121,15 +121,7 @@ impl PgStore {
                     .query("SELECT data FROM chunks WHERE source = $1", &[&s.source])
                     .await
                     .map_err(c)?;
-                let chunks: Vec<Chunk<'_>> = rows
-                    .iter()
-                    .filter_map(|r| {
-                        Some(Chunk {
-                            source: &s.source,
-                            data: r.try_get::<_, &[u8]>(0).ok()?,
-                        })
-                    })
-                    .collect();
+                let chunks = super::chunks_of(&rows, &s.source);
                 let all: Vec<_> = decode_all(&chunks, "store").into_iter().flatten().collect();
                 distinct_keys(all.iter())
             }
