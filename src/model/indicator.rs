@@ -264,6 +264,13 @@ fn invalid(kind: IndicatorType, reason: &'static str) -> InvalidValue {
 /// and splits `ip:port` into the address and its port.
 pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidValue> {
     let refanged = prepare(kind, raw)?;
+    if kind == IndicatorType::Ipv4 && is_plain_ipv4(&refanged) {
+        return Ok(Normalised {
+            kind,
+            value: refanged,
+            port: None,
+        });
+    }
     let s = refanged.as_str();
     let plain = |value: String| Normalised {
         kind,
@@ -293,9 +300,42 @@ pub fn normalise(kind: IndicatorType, raw: &str) -> Result<Normalised, InvalidVa
     }
 }
 
+/// Dotted-quad IPv4 as its own canonical form: four decimal octets, none above 255 and
+/// none with a leading zero, so the address prints back as `s`.
+fn is_plain_ipv4(s: &str) -> bool {
+    s.len() <= 15
+        && s.split('.').count() == 4
+        && s.split('.').all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && (o.len() == 1 || !o.starts_with('0'))
+                && o.parse::<u8>().is_ok()
+        })
+}
+
+/// A value no step of [`prepare`] changes: printable ASCII without spaces or the
+/// brackets defanging uses, not starting with `hxxp`.
+fn is_plain_text(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= MAX_VALUE_LEN
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'[' | b'(' | b'{'))
+        && !raw.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("hxxp"))
+}
+
 /// The checks and clean-up every value gets first: bounded length, refanged, trimmed
 /// (also of a stray byte-order mark), no control or invisible character left.
 fn prepare(kind: IndicatorType, raw: &str) -> Result<String, InvalidValue> {
+    if is_plain_text(raw) {
+        return Ok(raw.to_owned());
+    }
+    prepare_general(kind, raw)
+}
+
+/// [`prepare`] step by step, for any value.
+fn prepare_general(kind: IndicatorType, raw: &str) -> Result<String, InvalidValue> {
     if raw.len() > MAX_VALUE_LEN * 2 {
         return Err(invalid(kind, "too long"));
     }

@@ -347,3 +347,66 @@ fn urls_keep_fragments_and_semicolons_whole() {
         assert_eq!(detect(url).map(|n| n.value).as_deref(), Some(url));
     }
 }
+
+#[test]
+fn the_plain_value_shortcuts_agree_with_the_full_path() {
+    for v in [
+        "192.0.2.1",
+        "01.2.3.4",
+        "1.2.3.256",
+        "1.2.3",
+        "1.2.3.4.",
+        "0.0.0.0",
+        "255.255.255.255",
+        "1.2.3.04",
+        "HXXP://a.example",
+        "hxxps://a.example",
+        "a[.]example",
+        "x(dot)y.example",
+        " 192.0.2.1",
+        "Evil.Example",
+        "::ffff:192.0.2.1",
+        "",
+        "\u{feff}192.0.2.1",
+    ] {
+        for kind in IndicatorType::ALL {
+            assert_eq!(prepare(kind, v), prepare_general(kind, v), "{kind} {v:?}");
+        }
+        if is_plain_ipv4(v) {
+            assert_eq!(
+                forms::normalise_ip(v).map(|n| n.value),
+                Ok(v.to_owned()),
+                "{v}"
+            );
+        }
+    }
+    assert!(is_plain_ipv4("198.51.100.255"));
+    assert!(!is_plain_ipv4("198.51.100.09"));
+    assert!(is_plain_text("evil.example"));
+    assert!(!is_plain_text("evil[.]example"));
+}
+
+mod plain_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn prepare_takes_the_same_path_for_any_text(v in "[ -~\u{a0}\u{feff}]{0,24}") {
+            for kind in IndicatorType::ALL {
+                prop_assert_eq!(prepare(kind, &v), prepare_general(kind, &v));
+            }
+        }
+
+        #[test]
+        fn a_plain_ipv4_prints_back_as_itself(v in "[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}") {
+            if is_plain_ipv4(&v) {
+                prop_assert_eq!(forms::normalise_ip(&v).map(|n| n.value), Ok(v.clone()));
+            } else {
+                // Exact: any other dotted quad is refused or printed differently.
+                prop_assert_ne!(forms::normalise_ip(&v).map(|n| n.value), Ok(v.clone()));
+            }
+        }
+    }
+}
