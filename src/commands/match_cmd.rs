@@ -58,14 +58,22 @@ fn from_store(config: &Config, no_cache: bool, fetch: bool) -> Result<MatcherBui
     Ok(MatcherBuilder::from_store(&store))
 }
 
-fn builder(config: &Config, no_cache: bool, args: &MatchArgs) -> Result<MatcherBuilder, String> {
-    if let Some(path) = &args.indicators {
+fn build(
+    config: &Config,
+    no_cache: bool,
+    args: &MatchArgs,
+    lists: &Warninglists,
+) -> Result<Matcher, String> {
+    let options = MatchOptions {
+        subdomains: args.subdomains,
+    };
+    let (matcher, added) = if let Some(path) = &args.indicators {
         let f = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let mut b = MatcherBuilder::new();
         let name = path
             .file_name()
             .map_or("indicators".into(), |n| n.to_string_lossy().into_owned());
-        let st = indicators::read(f, &name, &mut b)
+        let size = f.metadata().map_or(0, |m| m.len());
+        let (m, st) = indicators::read(f, size, &name, lists, options)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if st.skipped > 0 {
             eprintln!(
@@ -74,31 +82,20 @@ fn builder(config: &Config, no_cache: bool, args: &MatchArgs) -> Result<MatcherB
                 one_line(&path.display().to_string(), 200)
             );
         }
-        return Ok(b);
-    }
-    from_store(config, no_cache, args.fetch)
-}
-
-fn build(
-    config: &Config,
-    no_cache: bool,
-    args: &MatchArgs,
-    lists: &Warninglists,
-) -> Result<Matcher, String> {
-    let b = builder(config, no_cache, args)?;
-    if b.is_empty() {
+        (m, st.added)
+    } else {
+        let b = from_store(config, no_cache, args.fetch)?;
+        let n = b.len();
+        (b.build(lists, options), n)
+    };
+    if added == 0 {
         return Err(
             "no indicators to match: run `intellisiem fetch` first (or `match --fetch`), \
                     or pass --indicators FILE"
                 .into(),
         );
     }
-    Ok(b.build(
-        lists,
-        MatchOptions {
-            subdomains: args.subdomains,
-        },
-    ))
+    Ok(matcher)
 }
 
 /// Opens one input: `-` is standard input; `.gz` files are decompressed.

@@ -169,25 +169,10 @@ impl MatcherBuilder {
 
     /// Builds the index; indicators a list in `lists` holds are left out and counted.
     pub fn build(self, lists: &Warninglists, options: MatchOptions) -> Matcher {
-        let mut m = Matcher {
-            options,
-            sources: self.sources,
-            suppressed: vec![0; lists.len()],
-            ..Matcher::default()
-        };
-        m.metas.reserve(self.metas.len());
-        let count = |f: fn(IndicatorType) -> bool| self.metas.iter().filter(|x| f(x.kind)).count();
-        m.v4.reserve(count(|k| k == IndicatorType::Ipv4));
-        m.v6.reserve(count(|k| k == IndicatorType::Ipv6));
-        m.md5.reserve(count(|k| k == IndicatorType::Md5));
-        m.sha1.reserve(count(|k| k == IndicatorType::Sha1));
-        m.sha256.reserve(count(|k| k == IndicatorType::Sha256));
-        // The tables are empty: reserving rehashes nothing.
-        m.domains
-            .reserve(count(|k| k == IndicatorType::Domain), |_| 0);
-        m.urls.reserve(count(|k| k == IndicatorType::Url), |_| 0);
-        m.emails
-            .reserve(count(|k| k == IndicatorType::Email), |_| 0);
+        let mut m = Matcher::empty(lists, options);
+        m.sources = self.sources;
+        let metas = &self.metas;
+        m.reserve(|k| metas.iter().filter(|x| x.kind == k).count());
         let mut rest = self.metas.into_iter();
         loop {
             let block: Vec<Meta> = rest.by_ref().take(prepare::BLOCK).collect();
@@ -240,9 +225,49 @@ impl std::fmt::Debug for Matcher {
 }
 
 impl Matcher {
+    /// A matcher without indicators, to [`Matcher::insert`] into.
+    pub(super) fn empty(lists: &Warninglists, options: MatchOptions) -> Matcher {
+        Matcher {
+            options,
+            suppressed: vec![0; lists.len()],
+            ..Matcher::default()
+        }
+    }
+
+    /// Makes room for `count(kind)` more indicators of each kind.
+    pub(super) fn reserve(&mut self, count: impl Fn(IndicatorType) -> usize) {
+        let all: usize = IndicatorType::ALL.iter().map(|&k| count(k)).sum();
+        self.metas.reserve(all);
+        self.v4.reserve(count(IndicatorType::Ipv4));
+        self.v6.reserve(count(IndicatorType::Ipv6));
+        self.md5.reserve(count(IndicatorType::Md5));
+        self.sha1.reserve(count(IndicatorType::Sha1));
+        self.sha256.reserve(count(IndicatorType::Sha256));
+        // Grown before anything is inserted that is not also in `metas`: rehashing
+        // reads the keys back from there.
+        let (metas, hasher) = (&self.metas, &self.hasher);
+        let rehash = |&i: &u32| {
+            metas
+                .get(i as usize)
+                .map_or(0, |m| hasher.hash_one(&*m.name))
+        };
+        self.domains.reserve(count(IndicatorType::Domain), rehash);
+        self.urls.reserve(count(IndicatorType::Url), rehash);
+        self.emails.reserve(count(IndicatorType::Email), rehash);
+    }
+
+    /// The id of source `name`, registering it on first use.
+    pub(super) fn source_id(&mut self, name: &str) -> u16 {
+        if let Some(i) = self.sources.iter().position(|s| &**s == name) {
+            return i as u16;
+        }
+        self.sources.push(Arc::from(name));
+        (self.sources.len() - 1).min(u16::MAX as usize) as u16
+    }
+
     /// Indexes `meta` under its prepared `key`, unless that key is indexed already (the
     /// first indicator with a key keeps it) or the indicator is left out.
-    fn insert(&mut self, mut meta: Meta, key: Key) {
+    pub(super) fn insert(&mut self, mut meta: Meta, key: Key) {
         let idx = self.metas.len() as u32;
         let indexed = match key {
             Key::V4(k) => self.v4.try_insert(k, idx).is_ok(),

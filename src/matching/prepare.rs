@@ -44,38 +44,43 @@ pub(super) enum Key {
 
 /// The key of one indicator.
 pub(super) fn key(meta: &Meta, lists: &Warninglists) -> Key {
-    if let Some(list) = lists.suppresses(meta.kind, &meta.name) {
+    key_of(meta.kind, &meta.name, lists)
+}
+
+/// The key of an indicator of type `kind` held as `name` (normalised).
+pub(super) fn key_of(kind: IndicatorType, name: &str, lists: &Warninglists) -> Key {
+    if let Some(list) = lists.suppresses(kind, name) {
         return Key::Suppressed(list);
     }
-    match meta.kind {
-        IndicatorType::Ipv4 | IndicatorType::Ipv6 => match keys::ip(&meta.name) {
+    match kind {
+        IndicatorType::Ipv4 | IndicatorType::Ipv6 => match keys::ip(name) {
             Some(IpAddr::V4(v4)) => Key::V4(u32::from(v4)),
             Some(IpAddr::V6(v6)) => Key::V6(u128::from(v6)),
             None => Key::None,
         },
-        IndicatorType::Cidr => match meta.name.parse::<IpNet>().map(|n| n.trunc()) {
+        IndicatorType::Cidr => match name.parse::<IpNet>().map(|n| n.trunc()) {
             Ok(IpNet::V4(n)) => Key::Cidr4(n),
             Ok(IpNet::V6(n)) => Key::Cidr6(n),
             Err(_) => Key::None,
         },
         IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => {
-            match keys::hash(&meta.name) {
+            match keys::hash(name) {
                 Some(HashKey::Md5(k)) => Key::Md5(k),
                 Some(HashKey::Sha1(k)) => Key::Sha1(k),
                 Some(HashKey::Sha256(k)) => Key::Sha256(k),
                 None => Key::None,
             }
         }
-        IndicatorType::Domain => match keys::domain(&meta.name) {
-            Some(k) if *k == *meta.name => Key::Domain(None),
+        IndicatorType::Domain => match keys::domain(name) {
+            Some(k) if *k == *name => Key::Domain(None),
             Some(k) => Key::Domain(Some(Box::from(&*k))),
             None => Key::None,
         },
-        IndicatorType::Url => match keys::url(&meta.name) {
+        IndicatorType::Url => match keys::url(name) {
             Some(k) => Key::Url(k.key.into_boxed_str()),
             None => Key::None,
         },
-        IndicatorType::Email => match keys::email(&meta.name) {
+        IndicatorType::Email => match keys::email(name) {
             Some(k) => Key::Email(k.into_boxed_str()),
             None => Key::None,
         },
