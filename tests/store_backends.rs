@@ -43,6 +43,7 @@ fn snapshot(source: &str, sightings: Vec<Sighting>, now: Timestamp) -> Snapshot 
         kind: "feodo",
         sightings,
         groups: Vec::new(),
+        expires: Default::default(),
         incremental: false,
         meta: SourceMeta {
             fetched_at: Some(now),
