@@ -548,6 +548,7 @@ async fn a_schema_1_postgres_store_gains_the_sightings_table() {
     client
         .batch_execute(
             "DROP TABLE sightings; DROP TABLE quota_ledger; DROP TABLE enrichments; \
+             ALTER TABLE chunks DROP COLUMN expires_at; \
              DELETE FROM intellisiem_schema; INSERT INTO intellisiem_schema (version) VALUES (1)",
         )
         .await
