@@ -127,6 +127,7 @@ fn cache(c: &mut Criterion) {
             let groups = [Group {
                 id: "",
                 sightings: batch,
+                expires: None,
             }];
             cache
                 .save(
@@ -201,6 +202,7 @@ fn cache_postgres(c: &mut Criterion) {
                             kind: "feodo",
                             sightings,
                             groups: Vec::new(),
+                            expires: Default::default(),
                             incremental: false,
                             meta: SourceMeta::default(),
                             now,

@@ -257,6 +257,7 @@ async fn store_result(
         kind: spec.kind.as_str(),
         sightings: std::mem::take(&mut out.batch.sightings),
         groups: std::mem::take(&mut out.groups),
+        expires: std::mem::take(&mut out.expires),
         incremental: out.incremental,
         meta: SourceMeta {
             fetched_at: Some(now),
@@ -271,6 +272,7 @@ async fn store_result(
     let (snapshot, saved) = store.save(snapshot).await;
     out.batch.sightings = snapshot.sightings;
     out.groups = snapshot.groups;
+    out.expires = snapshot.expires;
     saved?;
     if out.incremental {
         out.batch.sightings = store.load_source(spec.name.clone()).await?;

@@ -64,6 +64,7 @@ fn snapshot(sightings: Vec<Sighting>, at: Timestamp) -> Snapshot {
         kind: "feodo",
         sightings,
         groups: Vec::new(),
+        expires: Default::default(),
         incremental: false,
         meta: SourceMeta {
             fetched_at: Some(at),

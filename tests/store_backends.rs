@@ -43,6 +43,7 @@ fn snapshot(source: &str, sightings: Vec<Sighting>, now: Timestamp) -> Snapshot 
         kind: "feodo",
         sightings,
         groups: Vec::new(),
+        expires: Default::default(),
         incremental: false,
         meta: SourceMeta {
             fetched_at: Some(now),
@@ -547,6 +548,7 @@ async fn a_schema_1_postgres_store_gains_the_sightings_table() {
     client
         .batch_execute(
             "DROP TABLE sightings; DROP TABLE quota_ledger; DROP TABLE enrichments; \
+             ALTER TABLE chunks DROP COLUMN expires_at; \
              DELETE FROM intellisiem_schema; INSERT INTO intellisiem_schema (version) VALUES (1)",
         )
         .await

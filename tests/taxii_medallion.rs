@@ -3,8 +3,9 @@
 
 //! The `taxii` kind against a real TAXII 2.1 server (medallion, memory backend): every
 //! pattern form, an OR list, skipped complex patterns, a vulnerability, a revoked
-//! indicator, paging, `added_after` on the second fetch, basic auth and a wrong
-//! password through the binary.
+//! indicator, paging, `added_after` on the second fetch, an indicator whose
+//! `valid_until` passes after it was fetched, basic auth and a wrong password through
+//! the binary.
 
 mod common;
 mod medallion;
@@ -177,6 +178,77 @@ async fn pages_then_asks_only_for_what_was_added_after() {
         !merged.contains(&"evil.example".to_string()),
         "the revocation removes it"
     );
+}
+
+/// The values of `runs` that came out whole (an offline run reads the store).
+fn run_values(runs: &[engine::SourceRun]) -> Vec<String> {
+    let mut v = Vec::new();
+    for r in runs {
+        match &r.outcome {
+            engine::RunOutcome::Ok(out) => v.extend(values(out)),
+            other => panic!("{}: {other:?}", r.name),
+        }
+    }
+    v
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_indicator_whose_valid_until_passes_is_read_no_more() {
+    let Some(m) = start() else { return };
+    // Seconds ahead (time enough for the first fetch on a loaded machine), to the
+    // millisecond, as STIX writes it.
+    let until = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(5);
+    let lapsing = json!({
+        "type": "indicator", "spec_version": "2.1",
+        "id": "indicator--0b0e0c9a-1c2d-4e5f-8a9b-0000000000e1",
+        "created": "2026-11-01T10:00:00.000Z", "modified": "2026-11-01T10:00:00.000Z",
+        "name": "short-lived", "pattern": "[ipv4-addr:value = '203.0.113.77']",
+        "pattern_type": "stix", "valid_from": "2026-11-01T10:00:00.000Z",
+        "valid_until": until.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    });
+    let lasting = indicator(
+        "indicator--0b0e0c9a-1c2d-4e5f-8a9b-0000000000e2",
+        "[ipv4-addr:value = '203.0.113.78']",
+        "2026-11-01T10:00:00.000Z",
+        false,
+    );
+    m.add(&[lapsing, lasting]).await;
+
+    let env = |n: &str| (n == "TAXII_PW").then(|| PASSWORD.to_string());
+    let auth = format!(", auth: {{ user: {USER}, password: \"env:TAXII_PW\" }}");
+    let c = config(&m.root(), &auth, &env);
+    let spec = &c.sources[0];
+    let dir = tempfile::tempdir().unwrap();
+    let store: SharedStore = Arc::new(SqliteStore::new(
+        Sqlite::open(&dir.path().join("cache.db")).unwrap().db,
+    ));
+    let ctx = FetchContext::new(&c).unwrap();
+    let (first, notes) = engine::fetch_cached(&ctx, spec, Some(&store), false).await;
+    assert!(notes.is_empty(), "{notes:?}");
+    let first = first.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        jiff::Timestamp::now() < until,
+        "the first fetch took too long"
+    );
+    assert_eq!(values(&first), ["203.0.113.77", "203.0.113.78"]);
+    let offline = engine::run_offline(&c, Some(&store), &c.sources)
+        .await
+        .unwrap();
+    assert_eq!(run_values(&offline), ["203.0.113.77", "203.0.113.78"]);
+
+    // Past `valid_until`: the store reads it no more, offline or after the next
+    // (incremental) fetch, though the server never sends the object again.
+    let wait =
+        until.duration_since(jiff::Timestamp::now()) + jiff::SignedDuration::from_millis(300);
+    tokio::time::sleep(wait.try_into().unwrap_or_default()).await;
+    let offline = engine::run_offline(&c, Some(&store), &c.sources)
+        .await
+        .unwrap();
+    assert_eq!(run_values(&offline), ["203.0.113.78"]);
+    let (second, _) = engine::fetch_cached(&ctx, spec, Some(&store), false).await;
+    let second = second.unwrap_or_else(|e| panic!("{e}"));
+    assert!(second.incremental);
+    assert_eq!(values(&second), ["203.0.113.78"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

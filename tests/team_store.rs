@@ -252,6 +252,7 @@ async fn match_follow_picks_up_a_snapshot_another_process_saves() {
                 })
                 .collect(),
             groups: Vec::new(),
+            expires: Default::default(),
             incremental: false,
             meta: SourceMeta {
                 fetched_at: Some(at),

@@ -150,6 +150,9 @@ pub struct FetchOutput {
     pub incremental: bool,
     /// Groups replaced as a whole (OTX pulses): ids with their range in `batch.sightings`.
     pub groups: Vec<(String, std::ops::Range<usize>)>,
+    /// Groups that lapse at a time (a TAXII indicator's future `valid_until`), by id: a
+    /// store reads them no more after it. Groups not named here never lapse.
+    pub expires: HashMap<String, jiff::Timestamp>,
     /// No request was made: `batch` is the snapshot another process sharing the store
     /// fetched within the refresh interval.
     pub from_store: bool,

@@ -7,7 +7,9 @@
 //! `more`/`next`, incremental with `added_after` = the last `X-TAXII-Date-Added-Last`
 //! seen (the stored cursor). The payload is read by [`super::stix::objects`]: each
 //! STIX object is one group, so an incremental fetch replaces the objects that changed
-//! and a revoked or expired indicator is removed.
+//! and a revoked or expired indicator is removed. An indicator valid until a later time
+//! gives its group that expiry ([`FetchOutput::expires`]): the object is not delivered
+//! again, so the store stops reading it once the time has passed.
 //!
 //! Credentials (`auth:`) are sent only to the configured origin; a refusal is reported
 //! without them.
@@ -182,9 +184,10 @@ pub async fn fetch(
             None => break,
         }
     }
-    let (batch, groups) = acc.finish(b);
+    let (batch, groups, expires) = acc.finish(b);
     out.batch = batch;
     out.groups = groups;
+    out.expires = expires;
     out.incremental = prior.cursor.is_some();
     out.cursor = newest.or(prior.cursor);
     Ok(out)
@@ -213,7 +216,7 @@ impl super::registry::Driver for Taxii {
 
     /// A STIX bundle or one TAXII envelope, as a whole document.
     fn parse(&self, _spec: &SourceSpec, body: &[u8]) -> Result<ParsedBatch, ParseError> {
-        objects::parse_document(body, Timestamp::now()).map(|(b, _)| b)
+        objects::parse_document(body, Timestamp::now()).map(|(b, ..)| b)
     }
 
     fn fetch<'a>(
@@ -232,9 +235,61 @@ mod tests {
     use crate::model::IndicatorType;
     use crate::sources::test_util::{find, fixture};
 
-    fn page(name: &str) -> (ParsedBatch, Vec<(String, std::ops::Range<usize>)>) {
+    fn page(name: &str) -> (ParsedBatch, objects::Groups) {
         let now = "2026-11-29T00:00:00Z".parse().unwrap();
-        objects::parse_document(&fixture(&format!("taxii/{name}")), now).unwrap()
+        let (b, groups, _) =
+            objects::parse_document(&fixture(&format!("taxii/{name}")), now).unwrap();
+        (b, groups)
+    }
+
+    fn stix_indicator(n: u8, value: &str, modified: &str, until: Option<&str>) -> Value {
+        let mut o = serde_json::json!({
+            "type": "indicator", "spec_version": "2.1",
+            "id": format!("indicator--0b0e0c9a-1c2d-4e5f-8a9b-0000000000{n:02x}"),
+            "modified": modified, "pattern_type": "stix",
+            "pattern": format!("[domain-name:value = '{value}']"),
+            "valid_from": "2026-11-01T00:00:00Z"
+        });
+        if let Some(u) = until {
+            o["valid_until"] = Value::from(u);
+        }
+        o
+    }
+
+    #[test]
+    fn a_future_valid_until_is_the_groups_expiry_and_the_newest_version_decides() {
+        let now: Timestamp = "2026-11-29T00:00:00Z".parse().unwrap();
+        let (v1, v2) = ("2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z");
+        let objects = [
+            // Valid until tomorrow: kept, with that expiry.
+            stix_indicator(1, "later.example", v1, Some("2026-11-30T00:00:00Z")),
+            // Past: an empty group, no expiry.
+            stix_indicator(2, "past.example", v1, Some("2026-11-28T00:00:00Z")),
+            // No valid_until: never lapses.
+            stix_indicator(3, "always.example", v1, None),
+            // A newer version without valid_until takes the expiry away...
+            stix_indicator(4, "renewed.example", v1, Some("2026-11-30T00:00:00Z")),
+            stix_indicator(4, "renewed.example", v2, None),
+            // ...one with a later valid_until moves it, and an older one read after it
+            // changes nothing.
+            stix_indicator(5, "moved.example", v1, Some("2026-11-30T00:00:00Z")),
+            stix_indicator(5, "moved.example", v2, Some("2026-12-31T00:00:00Z")),
+            stix_indicator(5, "moved.example", v1, Some("2026-11-30T00:00:00Z")),
+        ];
+        let doc = serde_json::json!({ "type": "bundle", "objects": objects });
+        let (b, groups, expires) =
+            objects::parse_document(doc.to_string().as_bytes(), now).unwrap();
+        let id = |n: u8| format!("indicator--0b0e0c9a-1c2d-4e5f-8a9b-0000000000{n:02x}");
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        assert_eq!(expires.get(&id(1)), Some(&at("2026-11-30T00:00:00Z")));
+        assert_eq!(expires.get(&id(5)), Some(&at("2026-12-31T00:00:00Z")));
+        assert_eq!(expires.len(), 2, "{expires:?}");
+        find(&b, "later.example");
+        find(&b, "moved.example");
+        assert!(!b.sightings.iter().any(|s| &*s.value == "past.example"));
+        let past = groups.iter().find(|(g, _)| *g == id(2)).unwrap();
+        assert!(past.1.is_empty(), "the past one's group removes it");
+        assert_eq!(groups.len(), 5, "one group per object");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! - `indicator` with `pattern_type: stix` and a pattern in [`super::pattern`]'s subset:
 //!   `name` → threat, `labels` → tags, `confidence` (0–100), `valid_from` → first seen,
 //!   `modified` → last seen, the `id` as a reference. `revoked: true` or a `valid_until`
-//!   in the past gives an empty group (the indicator is removed).
+//!   in the past gives an empty group (the indicator is removed); a `valid_until` in the
+//!   future is the group's expiry ([`Expiries`]), after which the store no longer
+//!   reads it (an incremental fetch never delivers the object again).
 //! - SCOs `ipv4-addr`, `ipv6-addr`, `domain-name`, `url`, `email-addr` (`value`) and
 //!   `file` (`hashes` MD5 / SHA-1 / SHA-256).
 //! - `vulnerability` with an external reference of `source_name: cve`.
@@ -34,12 +36,23 @@ pub const TYPES: &str =
 /// Groups of a batch: an object id with its range of sightings.
 pub type Groups = Vec<(String, Range<usize>)>;
 
+/// The groups that lapse: object id → its indicator's future `valid_until`.
+pub type Expiries = HashMap<String, Timestamp>;
+
 /// Objects read so far: one group per object id, the newest version winning.
 #[derive(Default)]
 pub struct Objects {
-    /// Id → (its range in the batch, its `modified`).
-    latest: HashMap<String, (Range<usize>, Option<Timestamp>)>,
+    latest: HashMap<String, Latest>,
     order: Vec<String>,
+}
+
+/// The version of an object that counts so far.
+struct Latest {
+    /// Its range in the batch.
+    range: Range<usize>,
+    modified: Option<Timestamp>,
+    /// Its `valid_until`, when that is after the fetch.
+    expires: Option<Timestamp>,
 }
 
 fn s<'a>(o: &'a Value, k: &str) -> Option<&'a str> {
@@ -55,7 +68,8 @@ fn strs<'a>(o: &'a Value, k: &str) -> impl Iterator<Item = &'a str> {
 }
 
 impl Objects {
-    /// Reads one object into `b`. `now` decides whether `valid_until` has passed.
+    /// Reads one object into `b`. `now` decides whether `valid_until` has passed (the
+    /// indicator is dropped) or is still ahead (it is the group's expiry).
     pub fn take(&mut self, o: &Value, b: &mut BatchBuilder, now: Timestamp) {
         let (Some(id), Some(ty)) = (s(o, "id"), s(o, "type")) else {
             b.skip(SkipReason::MissingField, "STIX object without id or type");
@@ -70,9 +84,15 @@ impl Objects {
             ..Default::default()
         };
         let revoked = o.get("revoked").and_then(Value::as_bool) == Some(true);
+        let valid_until = match ty {
+            "indicator" if !revoked => s(o, "valid_until").and_then(parse_time),
+            _ => None,
+        };
         match ty {
             _ if revoked => {}
-            "indicator" => take_indicator(o, b, obs, now),
+            // Past its validity: an empty group, which removes it.
+            "indicator" if valid_until.is_some_and(|t| t <= now) => {}
+            "indicator" => take_indicator(o, b, obs),
             "vulnerability" => {
                 obs.threat = s(o, "name").and_then(|n| b.strings.get(n));
                 let cves: Vec<String> = o
@@ -133,52 +153,55 @@ impl Objects {
             }
             _ => return,
         }
-        let range = start..b.batch.sightings.len();
+        let version = Latest {
+            range: start..b.batch.sightings.len(),
+            modified,
+            expires: valid_until.filter(|t| *t > now),
+        };
         match self.latest.get_mut(id) {
-            Some((r, m)) => {
-                // Same object seen again: the newer version wins.
-                if modified >= *m {
-                    *r = range;
-                    *m = modified;
+            Some(latest) => {
+                // Same object seen again: the newer version wins, its validity too.
+                if version.modified >= latest.modified {
+                    *latest = version;
                 }
             }
             None => {
                 self.order.push(id.to_string());
-                self.latest.insert(id.to_string(), (range, modified));
+                self.latest.insert(id.to_string(), version);
             }
         }
     }
 
-    /// The batch with one group per object id (the newest version's sightings).
-    pub fn finish(self, b: BatchBuilder) -> (ParsedBatch, Groups) {
+    /// The batch with one group per object id (the newest version's sightings), and
+    /// the expiry of each group whose indicator is valid until a later time.
+    pub fn finish(self, b: BatchBuilder) -> (ParsedBatch, Groups, Expiries) {
         let mut batch = b.finish();
         let all = std::mem::take(&mut batch.sightings);
         let mut slots: Vec<Option<crate::model::Sighting>> = all.into_iter().map(Some).collect();
         let mut groups = Vec::with_capacity(self.order.len());
+        let mut expires = Expiries::new();
         for id in self.order {
-            let Some((r, _)) = self.latest.get(&id) else {
+            let Some(latest) = self.latest.get(&id) else {
                 continue;
             };
             let start = batch.sightings.len();
-            for i in r.clone() {
+            for i in latest.range.clone() {
                 if let Some(s) = slots.get_mut(i).and_then(Option::take) {
                     batch.sightings.push(s);
                 }
             }
+            if let Some(t) = latest.expires {
+                expires.insert(id.clone(), t);
+            }
             groups.push((id, start..batch.sightings.len()));
         }
-        (batch, groups)
+        (batch, groups, expires)
     }
 }
 
-fn take_indicator(o: &Value, b: &mut BatchBuilder, mut obs: Observation, now: Timestamp) {
+/// A valid indicator (not revoked, not past its `valid_until`).
+fn take_indicator(o: &Value, b: &mut BatchBuilder, mut obs: Observation) {
     let id = s(o, "id").unwrap_or_default();
-    if s(o, "valid_until")
-        .and_then(parse_time)
-        .is_some_and(|t| t <= now)
-    {
-        return;
-    }
     if s(o, "pattern_type").is_some_and(|t| t != "stix") {
         b.skip(
             SkipReason::Unsupported("STIX indicator with another pattern_type"),
@@ -217,7 +240,7 @@ fn take_indicator(o: &Value, b: &mut BatchBuilder, mut obs: Observation, now: Ti
 pub fn parse_document(
     body: &[u8],
     now: Timestamp,
-) -> Result<(ParsedBatch, Groups), crate::sources::ParseError> {
+) -> Result<(ParsedBatch, Groups, Expiries), crate::sources::ParseError> {
     let doc: Value =
         serde_json::from_slice(body).map_err(|e| crate::sources::ParseError::json(&e))?;
     let objects = doc.get("objects").and_then(Value::as_array);

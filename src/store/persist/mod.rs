@@ -105,6 +105,9 @@ pub struct Snapshot {
     pub sightings: Vec<Sighting>,
     /// Group ids with their range in `sightings`; empty: one unnamed group of all.
     pub groups: Vec<(String, Range<usize>)>,
+    /// When groups lapse, by id (a TAXII indicator's `valid_until`): from then on the
+    /// store reads them no more, and retention deletes them. Others never lapse.
+    pub expires: HashMap<String, Timestamp>,
     pub incremental: bool,
     pub meta: SourceMeta,
     pub now: Timestamp,
@@ -120,7 +123,8 @@ pub trait SnapshotStore: Send + Sync {
     fn metas(&self) -> BoxFuture<'_, Result<HashMap<String, SourceMeta>, PersistError>>;
 
     /// Saves `snapshot` in one transaction and hands it back (its sightings are often
-    /// still needed) with the source's stored indicator count.
+    /// still needed) with the source's stored indicator count (of the groups live at
+    /// the snapshot's `now`).
     fn save(&self, snapshot: Snapshot) -> BoxFuture<'_, (Snapshot, Result<usize, PersistError>)>;
 
     /// A `304 Not Modified` at `now`: the stored snapshot is still current.
@@ -136,13 +140,14 @@ pub trait SnapshotStore: Send + Sync {
     /// The fetch history of `source`, oldest first.
     fn history(&self, source: String) -> BoxFuture<'_, Result<Vec<FetchRecord>, PersistError>>;
 
-    /// Every stored source's snapshot.
+    /// Every stored source's snapshot, without the groups whose expiry has passed.
     fn load_all(&self) -> BoxFuture<'_, Result<Vec<CachedSource>, PersistError>>;
 
-    /// One source's snapshot (all its groups).
+    /// One source's snapshot (all its groups but those whose expiry has passed).
     fn load_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Sighting>, PersistError>>;
 
-    /// Drops sightings no source delivered within `keep` of `now`; returns how many.
+    /// Drops sightings no source delivered within `keep` of `now`, and those whose group
+    /// expired by `now`; returns how many.
     fn apply_retention(
         &self,
         now: Timestamp,

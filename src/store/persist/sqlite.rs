@@ -23,8 +23,8 @@ use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 use migrate::{
-    MIGRATE_LEDGER, MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1,
-    rows_to_chunks,
+    MIGRATE_EXPIRY, MIGRATE_LEDGER, MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5,
+    SCHEMA_V1, rows_to_chunks,
 };
 
 mod ledger;
@@ -33,13 +33,16 @@ mod ledger;
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
 /// code of each indicator type; 4 = snapshots as compact chunks (`chunks`) instead of
 /// one JSON row per sighting; 5 = + `sightings`, the hits found in the followed logs;
-/// 6 = + the quota ledger and enrichment answers.
-pub const SCHEMA_VERSION: i64 = 6;
+/// 6 = + the quota ledger and enrichment answers; 7 = + `chunks.expires_at`, when a
+/// group lapses (a TAXII indicator's `valid_until`).
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
     pub id: &'a str,
     pub sightings: &'a [Sighting],
+    /// When the group lapses: not read from then on, and deleted by retention.
+    pub expires: Option<Timestamp>,
 }
 
 /// A blocking connection to one SQLite store file.
@@ -179,7 +182,7 @@ impl Sqlite {
         Ok(())
     }
 
-    /// Creates a store with an old schema (1 to 5), for migration tests.
+    /// Creates a store with an old schema (1 to 6), for migration tests.
     #[doc(hidden)]
     pub fn create_old(path: &Path, version: i64) -> Result<(), PersistError> {
         let mut conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
@@ -223,7 +226,7 @@ impl Sqlite {
 
     /// Replaces a source's whole snapshot (`groups` together are the new snapshot), or
     /// with `incremental`, only the groups given. One transaction. Returns the number
-    /// of distinct indicators the source now holds.
+    /// of distinct indicators the source now holds in groups live at `now`.
     pub fn save(
         &mut self,
         source: &str,
@@ -236,13 +239,13 @@ impl Sqlite {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| sql_err(&path, e);
         // Encode before the transaction: the write lock is held only for the writes.
-        let encoded: Vec<(&str, usize, usize, Vec<u8>)> = groups
+        let encoded: Vec<(&Group<'_>, usize, usize, Vec<u8>)> = groups
             .iter()
             .flat_map(|g| {
                 g.sightings
                     .chunks(CHUNK_ROWS)
                     .enumerate()
-                    .map(move |(seq, c)| (g.id, seq, c.len(), encode_chunk(c)))
+                    .map(move |(seq, c)| (g, seq, c.len(), encode_chunk(c)))
             })
             .collect();
         let tx = self.conn.transaction().map_err(e)?;
@@ -261,28 +264,31 @@ impl Sqlite {
         {
             let mut ins = tx
                 .prepare_cached(
-                    "INSERT OR REPLACE INTO chunks (source, grp, seq, seen_at, rows, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT OR REPLACE INTO chunks (source, grp, seq, seen_at, rows, data, expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(e)?;
-            for (grp, seq, rows, data) in &encoded {
+            for (g, seq, rows, data) in &encoded {
                 ins.execute(params![
                     source,
-                    grp,
+                    g.id,
                     *seq as i64,
                     now.as_second(),
                     *rows as i64,
-                    data
+                    data,
+                    g.expires.map(Timestamp::as_second)
                 ])
                 .map_err(e)?;
             }
         }
         let count = if incremental {
             // Other groups of the source stay stored; count every key once.
-            let blobs = read_chunks(&tx, Some(source)).map_err(e)?;
+            let blobs = read_chunks(&tx, Some(source), now).map_err(e)?;
             let all: Vec<Sighting> = decode_blobs(&blobs).flat_map(|(_, s)| s).collect();
             distinct_keys(all.iter())
         } else {
-            distinct_keys(groups.iter().flat_map(|g| g.sightings.iter()))
+            let live = groups.iter().filter(|g| g.expires.is_none_or(|t| t > now));
+            distinct_keys(live.flat_map(|g| g.sightings.iter()))
         };
         tx.execute(
             "INSERT INTO sources (name, kind, fetched_at, etag, last_modified, cursor, count)
@@ -374,10 +380,10 @@ impl Sqlite {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Every stored source's snapshot.
+    /// Every stored source's snapshot, without the groups expired by now.
     pub fn load_all(&self) -> Result<Vec<CachedSource>, PersistError> {
         let metas = self.metas()?;
-        let blobs = read_chunks(&self.conn, None).map_err(|e| self.err(e))?;
+        let blobs = read_chunks(&self.conn, None, Timestamp::now()).map_err(|e| self.err(e))?;
         let mut by_source = by_source(decode_blobs(&blobs));
         let mut out: Vec<CachedSource> = metas
             .into_iter()
@@ -391,14 +397,15 @@ impl Sqlite {
         Ok(out)
     }
 
-    /// One source's snapshot (all its groups).
+    /// One source's snapshot (all its groups but those expired by now).
     pub fn load_source(&self, source: &str) -> Result<Vec<Sighting>, PersistError> {
-        let blobs = read_chunks(&self.conn, Some(source)).map_err(|e| self.err(e))?;
+        let blobs =
+            read_chunks(&self.conn, Some(source), Timestamp::now()).map_err(|e| self.err(e))?;
         Ok(decode_blobs(&blobs).flat_map(|(_, s)| s).collect())
     }
 
-    /// Drops the groups no source has delivered for `retention`; returns how many
-    /// sightings went.
+    /// Drops the groups no source has delivered for `retention`, and those expired by
+    /// `now`; returns how many sightings went.
     pub fn apply_retention(
         &mut self,
         now: Timestamp,
@@ -408,16 +415,20 @@ impl Sqlite {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
+        let gone = "seen_at < ?1 OR expires_at <= ?2";
         let n: i64 = tx
             .query_row(
-                "SELECT COALESCE(SUM(rows), 0) FROM chunks WHERE seen_at < ?1",
-                params![cutoff],
+                &format!("SELECT COALESCE(SUM(rows), 0) FROM chunks WHERE {gone}"),
+                params![cutoff, now.as_second()],
                 |r| r.get(0),
             )
             .map_err(e)?;
         if n > 0 {
-            tx.execute("DELETE FROM chunks WHERE seen_at < ?1", params![cutoff])
-                .map_err(e)?;
+            tx.execute(
+                &format!("DELETE FROM chunks WHERE {gone}"),
+                params![cutoff, now.as_second()],
+            )
+            .map_err(e)?;
             tx.execute(
                 "UPDATE sources SET count = (SELECT COALESCE(SUM(rows), 0) FROM chunks WHERE chunks.source = sources.name)",
                 [],
@@ -464,6 +475,10 @@ fn steps(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> rusqlite::Result
         tx.execute_batch(MIGRATE_LEDGER)?;
         tx.execute_batch("PRAGMA user_version = 6;")?;
     }
+    if from < 7 && to >= 7 {
+        tx.execute_batch(MIGRATE_EXPIRY)?;
+        tx.execute_batch("PRAGMA user_version = 7;")?;
+    }
     Ok(())
 }
 
@@ -475,19 +490,28 @@ fn distinct_keys<'a>(sightings: impl Iterator<Item = &'a Sighting>) -> usize {
     keys.len()
 }
 
-/// The chunks of `source` (or of every source), in order, as (source, bytes).
+/// The chunks of `source` (or of every source) live at `now` (not expired), in order,
+/// as (source, bytes).
 fn read_chunks(
     conn: &Connection,
     source: Option<&str>,
+    now: Timestamp,
 ) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     let sql = match source {
-        Some(_) => "SELECT source, data FROM chunks WHERE source = ?1 ORDER BY grp, seq",
-        None => "SELECT source, data FROM chunks ORDER BY source, grp, seq",
+        Some(_) => {
+            "SELECT source, data FROM chunks WHERE source = ?2
+               AND (expires_at IS NULL OR expires_at > ?1) ORDER BY grp, seq"
+        }
+        None => {
+            "SELECT source, data FROM chunks WHERE expires_at IS NULL OR expires_at > ?1
+             ORDER BY source, grp, seq"
+        }
     };
     let mut stmt = conn.prepare(sql)?;
+    let now = now.as_second();
     let mut rows = match source {
-        Some(s) => stmt.query(params![s])?,
-        None => stmt.query([])?,
+        Some(s) => stmt.query(params![now, s])?,
+        None => stmt.query(params![now])?,
     };
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {

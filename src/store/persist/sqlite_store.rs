@@ -74,6 +74,7 @@ impl SnapshotStore for SqliteStore {
                     kind: "",
                     sightings: Vec::new(),
                     groups: Vec::new(),
+                    expires: HashMap::new(),
                     incremental: false,
                     meta: SourceMeta::default(),
                     now: Timestamp::UNIX_EPOCH,
@@ -163,7 +164,11 @@ fn save(db: &mut Sqlite, s: &Snapshot) -> Result<usize, PersistError> {
     let grouped = s.grouped();
     let groups: Vec<Group<'_>> = grouped
         .iter()
-        .map(|(id, v)| Group { id, sightings: v })
+        .map(|(id, v)| Group {
+            id,
+            sightings: v,
+            expires: s.expires.get(*id).copied(),
+        })
         .collect();
     db.save(&s.source, s.kind, &groups, s.incremental, &s.meta, s.now)
 }

@@ -365,8 +365,9 @@ impl SnapshotStore for PgStore {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT source, data FROM chunks ORDER BY source, grp, seq",
-                    &[],
+                    "SELECT source, data FROM chunks WHERE expires_at IS NULL OR expires_at > $1
+                     ORDER BY source, grp, seq",
+                    &[&Timestamp::now().as_second()],
                 )
                 .await
                 .map_err(|e| classify(&self.shown, e))?;
@@ -399,8 +400,9 @@ impl SnapshotStore for PgStore {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT data FROM chunks WHERE source = $1 ORDER BY grp, seq",
-                    &[&source],
+                    "SELECT data FROM chunks WHERE source = $1
+                       AND (expires_at IS NULL OR expires_at > $2) ORDER BY grp, seq",
+                    &[&source, &Timestamp::now().as_second()],
                 )
                 .await
                 .map_err(|e| classify(&self.shown, e))?;
@@ -419,17 +421,23 @@ impl SnapshotStore for PgStore {
             let mut client = self.client().await?;
             let c = |e| classify(&self.shown, e);
             let tx = client.transaction().await.map_err(c)?;
+            // Delivered too long ago, or expired (a TAXII indicator's `valid_until`).
+            let gone = "seen_at < $1 OR expires_at <= $2";
+            let at = [
+                &cutoff as &(dyn tokio_postgres::types::ToSql + Sync),
+                &now.as_second(),
+            ];
             let n: i64 = tx
                 .query_one(
-                    "SELECT COALESCE(SUM(rows), 0)::BIGINT FROM chunks WHERE seen_at < $1",
-                    &[&cutoff],
+                    &format!("SELECT COALESCE(SUM(rows), 0)::BIGINT FROM chunks WHERE {gone}"),
+                    &at,
                 )
                 .await
                 .map_err(c)?
                 .try_get(0)
                 .map_err(c)?;
             if n > 0 {
-                tx.execute("DELETE FROM chunks WHERE seen_at < $1", &[&cutoff])
+                tx.execute(&format!("DELETE FROM chunks WHERE {gone}"), &at)
                     .await
                     .map_err(c)?;
                 tx.execute(

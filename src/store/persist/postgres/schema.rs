@@ -11,8 +11,8 @@ use crate::store::persist::codec::{TYPE_CODES, type_of};
 
 /// The schema this build writes on PostgreSQL. History: 1 = snapshots, fetch log,
 /// leases; 2 = + the hits found in the followed logs; 3 = + the quota ledger and
-/// enrichment answers.
-pub const PG_SCHEMA_VERSION: i32 = 3;
+/// enrichment answers; 4 = + `chunks.expires_at`, when a group lapses.
+pub const PG_SCHEMA_VERSION: i32 = 4;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -53,6 +53,14 @@ CREATE TABLE quota_ledger (account TEXT PRIMARY KEY, recent TEXT NOT NULL DEFAUL
   blocked_until BIGINT NOT NULL DEFAULT 0);
 CREATE TABLE enrichments (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
   at BIGINT NOT NULL, data BYTEA, PRIMARY KEY (source, kind, value));
+";
+
+/// Version 4: when a group lapses (`expires_at`, Unix seconds; NULL: never), as SQLite's
+/// `MIGRATE_EXPIRY`: a TAXII indicator's `valid_until`. Reads pass over expired chunks;
+/// retention deletes them.
+const MIGRATE_EXPIRY: &str = "
+ALTER TABLE chunks ADD COLUMN expires_at BIGINT;
+CREATE INDEX chunks_expires ON chunks (expires_at) WHERE expires_at IS NOT NULL;
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -121,6 +129,9 @@ pub(super) async fn migrate(
     }
     if found < 3 {
         tx.batch_execute(MIGRATE_LEDGER).await.map_err(c)?;
+    }
+    if found < 4 {
+        tx.batch_execute(MIGRATE_EXPIRY).await.map_err(c)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(

@@ -105,20 +105,26 @@ impl PgStore {
         }
         let ins = tx
             .prepare(
-                "INSERT INTO chunks (source, grp, seq, seen_at, rows, data) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO chunks (source, grp, seq, seen_at, rows, data, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .await
             .map_err(c)?;
-        for (grp, seq, rows, data) in &s.chunks {
-            tx.execute(&ins, &[&s.source, grp, seq, &s.now, rows, data])
-                .await
-                .map_err(c)?;
+        for k in &s.chunks {
+            let row: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
+                &s.source, &k.grp, &k.seq, &s.now, &k.rows, &k.data, &k.expires,
+            ];
+            tx.execute(&ins, &row).await.map_err(c)?;
         }
         let count = match s.count {
             Some(n) => n,
             None => {
                 let rows = tx
-                    .query("SELECT data FROM chunks WHERE source = $1", &[&s.source])
+                    .query(
+                        "SELECT data FROM chunks WHERE source = $1
+                           AND (expires_at IS NULL OR expires_at > $2)",
+                        &[&s.source, &s.now],
+                    )
                     .await
                     .map_err(c)?;
                 let chunks = super::chunks_of(&rows, &s.source);
@@ -162,29 +168,51 @@ pub(super) struct Prepared {
     source: String,
     kind: String,
     group_ids: Vec<String>,
-    /// Group, sequence number, rows, encoded chunk.
-    chunks: Vec<(String, i32, i32, Vec<u8>)>,
+    chunks: Vec<Encoded>,
     incremental: bool,
     etag: Option<String>,
     last_modified: Option<String>,
     cursor: Option<i64>,
     now: i64,
-    /// The distinct keys of a whole snapshot; `None` for an incremental one (counted
-    /// in the store, across its groups).
+    /// The distinct keys of a whole snapshot's groups live at `now`; `None` for an
+    /// incremental one (counted in the store, across its groups).
     count: Option<usize>,
+}
+
+/// One chunk of a group, encoded: its row in `chunks`.
+struct Encoded {
+    grp: String,
+    seq: i32,
+    /// Sightings in the chunk.
+    rows: i32,
+    data: Vec<u8>,
+    /// When the group lapses (Unix seconds).
+    expires: Option<i64>,
 }
 
 impl Prepared {
     fn new(s: &Snapshot) -> Prepared {
         let groups = s.grouped();
+        let expires = |id: &str| s.expires.get(id).map(|t| t.as_second());
         let chunks = groups
             .iter()
             .flat_map(|(id, v)| {
-                v.chunks(CHUNK_ROWS).enumerate().map(move |(seq, c)| {
-                    (id.to_string(), seq as i32, c.len() as i32, encode_chunk(c))
-                })
+                v.chunks(CHUNK_ROWS)
+                    .enumerate()
+                    .map(move |(seq, c)| Encoded {
+                        grp: id.to_string(),
+                        seq: seq as i32,
+                        rows: c.len() as i32,
+                        data: encode_chunk(c),
+                        expires: expires(id),
+                    })
             })
             .collect();
+        let now = s.now.as_second();
+        let live = groups
+            .iter()
+            .filter(|(id, _)| expires(id).is_none_or(|t| t > now))
+            .flat_map(|(_, v)| v.iter());
         Prepared {
             source: s.source.clone(),
             kind: s.kind.to_string(),
@@ -194,8 +222,8 @@ impl Prepared {
             etag: s.meta.etag.clone(),
             last_modified: s.meta.last_modified.clone(),
             cursor: s.meta.cursor.map(|t| t.as_second()),
-            now: s.now.as_second(),
-            count: (!s.incremental).then(|| distinct_keys(s.sightings.iter())),
+            now,
+            count: (!s.incremental).then(|| distinct_keys(live)),
         }
     }
 }

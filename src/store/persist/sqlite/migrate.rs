@@ -141,3 +141,10 @@ CREATE UNIQUE INDEX sightings_key ON sightings (log, line_offset, at, field, kin
 CREATE INDEX sightings_found ON sightings (found);
 PRAGMA user_version = 5;
 ";
+
+/// Version 7: when a group lapses (`expires_at`, Unix seconds; NULL: never), for a TAXII
+/// indicator's `valid_until`. Reads pass over expired chunks; retention deletes them.
+pub(super) const MIGRATE_EXPIRY: &str = "
+ALTER TABLE chunks ADD COLUMN expires_at INTEGER;
+CREATE INDEX chunks_expires ON chunks (expires_at) WHERE expires_at IS NOT NULL;
+";

@@ -35,7 +35,11 @@ fn open(dir: &Path) -> Sqlite {
 }
 
 fn whole<'a>(sightings: &'a [Sighting]) -> [Group<'a>; 1] {
-    [Group { id: "", sightings }]
+    [Group {
+        id: "",
+        sightings,
+        expires: None,
+    }]
 }
 
 #[test]
@@ -91,10 +95,12 @@ fn a_new_snapshot_replaces_the_old_and_groups_merge_incrementally() {
         Group {
             id: "pA",
             sightings: &a,
+            expires: None,
         },
         Group {
             id: "pB",
             sightings: &b,
+            expires: None,
         },
     ];
     let meta = SourceMeta {
@@ -112,10 +118,12 @@ fn a_new_snapshot_replaces_the_old_and_groups_merge_incrementally() {
         Group {
             id: "pB",
             sightings: &b2,
+            expires: None,
         },
         Group {
             id: "pC",
             sightings: &c3,
+            expires: None,
         },
     ];
     let meta = SourceMeta {
@@ -300,14 +308,18 @@ fn a_newer_schema_is_refused_and_left_alone() {
     let path = dir.path().join("cache.db");
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 7;")
-            .unwrap();
+        let newer = SCHEMA_VERSION + 1;
+        conn.execute_batch(&format!(
+            "CREATE TABLE future (x); PRAGMA user_version = {newer};"
+        ))
+        .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let err = Sqlite::open(&path).unwrap_err();
     let msg = err.to_string();
+    let newer = format!("newer IntelliSIEM (schema {}", SCHEMA_VERSION + 1);
     assert!(
-        msg.contains("newer IntelliSIEM (schema 7") && msg.contains("left untouched"),
+        msg.contains(&newer) && msg.contains("left untouched"),
         "{msg}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
@@ -341,10 +353,12 @@ fn a_key_in_two_groups_counts_once_and_rows_come_back_whatever_their_order() {
         Group {
             id: "pB",
             sightings: &b,
+            expires: None,
         },
         Group {
             id: "pA",
             sightings: &a,
+            expires: None,
         },
     ];
     let n = c
@@ -425,4 +439,128 @@ fn a_file_whose_type_codes_disagree_is_refused() {
     }
     let err = Sqlite::open(&path).unwrap_err().to_string();
     assert!(err.contains("type code 7 means `sha512`"), "{err}");
+}
+
+/// `now` moved by `secs` (the reads compare expiries with the clock).
+fn from_now(secs: i64) -> Timestamp {
+    Timestamp::now() + jiff::SignedDuration::from_secs(secs)
+}
+
+#[test]
+fn expired_groups_are_not_read_not_counted_and_retention_drops_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = open(dir.path());
+    let gone = [s(IndicatorType::Domain, "gone.example", None)];
+    let live = [s(IndicatorType::Domain, "live.example", None)];
+    let later = [s(IndicatorType::Domain, "later.example", None)];
+    let group = |id, sightings, expires| Group {
+        id,
+        sightings,
+        expires,
+    };
+    let groups = [
+        group("indicator--gone", &gone[..], Some(from_now(-60))),
+        group("indicator--live", &live[..], None),
+        group("indicator--later", &later[..], Some(from_now(3600))),
+    ];
+    let now = Timestamp::now();
+    let meta = SourceMeta::default();
+    assert_eq!(
+        c.save("cti", "taxii", &groups, false, &meta, now).unwrap(),
+        2,
+        "the expired group is not counted"
+    );
+    let values = |c: &Sqlite| {
+        let mut v: Vec<String> = c
+            .load_source("cti")
+            .unwrap()
+            .iter()
+            .map(|s| s.value.to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(values(&c), ["later.example", "live.example"]);
+    let all = c.load_all().unwrap();
+    assert_eq!(all[0].sightings.len(), 2);
+    // An incremental save counts what is live in the store.
+    let more = [s(IndicatorType::Ipv4, "192.0.2.1", None)];
+    let groups = [group("indicator--more", &more[..], None)];
+    assert_eq!(
+        c.save("cti", "taxii", &groups, true, &meta, now).unwrap(),
+        3
+    );
+    // Retention deletes the expired chunk (however recent) and counts it.
+    assert_eq!(
+        c.apply_retention(now, Duration::from_secs(30 * 86_400))
+            .unwrap(),
+        1
+    );
+    let stored: i64 = c
+        .conn
+        .query_row(
+            "SELECT COUNT(*) FROM chunks WHERE source = 'cti'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 3);
+    assert_eq!(c.metas().unwrap()["cti"].count, 3);
+    // Once the later one's time has come, it goes too.
+    assert_eq!(
+        c.apply_retention(from_now(3600), Duration::from_secs(30 * 86_400))
+            .unwrap(),
+        1
+    );
+    assert_eq!(values(&c), ["192.0.2.1", "live.example"]);
+    assert_eq!(c.metas().unwrap()["cti"].count, 2);
+}
+
+#[test]
+fn migrates_from_schema_6_keeping_chunks_that_never_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    Sqlite::create_old(&path, 6).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 6);
+        conn.execute(
+            "INSERT INTO sources (name, kind, fetched_at, count) VALUES ('cti', 'taxii', ?1, 1)",
+            params![t(0).as_second()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO chunks (source, grp, seq, seen_at, rows, data) VALUES ('cti', 'indicator--a', 0, ?1, 1, ?2)",
+            params![
+                t(0).as_second(),
+                encode_chunk(&[s(IndicatorType::Ipv4, "192.0.2.7", Some("kept"))])
+            ],
+        )
+        .unwrap();
+    }
+    let mut c = Sqlite::open(&path).unwrap().db;
+    let version: i64 = c
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let kept = c.load_source("cti").unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].obs.threat.as_deref(), Some("kept"));
+    // The new column takes an expiry.
+    let b = [s(IndicatorType::Ipv4, "192.0.2.8", None)];
+    let groups = [Group {
+        id: "indicator--b",
+        sightings: &b,
+        expires: Some(from_now(-1)),
+    }];
+    let meta = SourceMeta::default();
+    let n = c
+        .save("cti", "taxii", &groups, true, &meta, Timestamp::now())
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(c.load_source("cti").unwrap().len(), 1);
 }
