@@ -456,6 +456,19 @@ async fn a_role_that_may_only_read_reads_and_knows_it() {
         .unwrap_err();
     assert!(e.to_string().contains("read-only"), "{e}");
     drop(reader);
+    // A store one schema behind, opened by a role that may not upgrade it: one clear
+    // line, not a missing column.
+    client
+        .execute(
+            "DELETE FROM intellisiem_schema WHERE version = $1",
+            &[&intellisiem::store::persist::postgres::PG_SCHEMA_VERSION],
+        )
+        .await
+        .unwrap();
+    let behind = PgStore::new(&ro).unwrap();
+    let e = behind.load_source("feodo".into()).await.unwrap_err();
+    assert!(e.to_string().contains("older than this build"), "{e}");
+    drop(behind);
     let _ = client
         .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
         .await;

@@ -53,6 +53,15 @@ pub enum PersistError {
     /// succeed later.
     #[error("cache: {0}")]
     Unavailable(String),
+    /// The store's schema is older than this build's and this role may not upgrade it.
+    #[error(
+        "store {path} has schema {found}, older than this build's {wanted}, and this role may not upgrade it: open it once with a role that may create tables"
+    )]
+    Older {
+        path: PathBuf,
+        found: i64,
+        wanted: i64,
+    },
     /// The role may read the store but not write it.
     #[error("store {0} is read-only for this role: snapshots are not saved")]
     ReadOnly(String),

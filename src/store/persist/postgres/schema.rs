@@ -96,6 +96,14 @@ pub(super) async fn migrate(
                     found: i64::from(version(found)),
                 });
             }
+            if version(found) < PG_SCHEMA_VERSION {
+                // Its reads would name columns the older tables lack.
+                return Err(PersistError::Older {
+                    path: shown.into(),
+                    found: i64::from(version(found)),
+                    wanted: i64::from(PG_SCHEMA_VERSION),
+                });
+            }
             return check_type_codes(client, shown).await;
         }
         Err(e) => return Err(c(e)),
