@@ -56,6 +56,8 @@ struct Header {
     host: Option<usize>,
     uri: Option<usize>,
     sets: Vec<bool>,
+    /// Columns a row is read up to: the last one matched or used is column `read_upto - 1`.
+    read_upto: usize,
 }
 
 impl Default for Header {
@@ -70,6 +72,7 @@ impl Default for Header {
             host: None,
             uri: None,
             sets: Vec::new(),
+            read_upto: 0,
         }
     }
 }
@@ -142,6 +145,12 @@ impl Tsv {
         hd.ts = pos("ts");
         hd.host = pos("host");
         hd.uri = pos("uri");
+        let used = hd.columns.iter().rposition(Option::is_some);
+        hd.read_upto = [used, hd.ts, hd.host, hd.uri]
+            .into_iter()
+            .flatten()
+            .max()
+            .map_or(0, |i| i + 1);
         self.header = Arc::new(hd);
     }
 }
@@ -175,11 +184,33 @@ fn unescape(v: &str) -> Cow<'_, str> {
 }
 
 fn row<'a>(h: &Header, text: &'a str) -> Event<'a> {
+    if h.separator.is_ascii() {
+        let mut start = 0;
+        let ends = memchr::memchr_iter(h.separator, text.as_bytes()).chain([text.len()]);
+        // Cut next to an ASCII byte: always a character boundary.
+        row_cells(
+            h,
+            ends.map(|end| {
+                let cell = text.get(start..end).unwrap_or_default();
+                start = end + 1;
+                cell
+            }),
+        )
+    } else {
+        row_cells(h, text.split(char::from(h.separator)))
+    }
+}
+
+/// The event of a row split into `cells`; only the columns up to the last one used are
+/// looked at.
+fn row_cells<'a>(h: &Header, cells: impl Iterator<Item = &'a str>) -> Event<'a> {
     let mut ev = Event::new("zeek");
     let mut host: Option<&'a str> = None;
     let mut uri: Option<&'a str> = None;
-    for (i, cell) in text.split(h.separator as char).enumerate() {
-        if cell == &*h.unset || cell == &*h.empty {
+    for (i, cell) in cells.take(h.read_upto).enumerate() {
+        let column = h.columns.get(i).copied().flatten();
+        let special = Some(i) == h.ts || Some(i) == h.host || Some(i) == h.uri;
+        if (column.is_none() && !special) || cell == &*h.unset || cell == &*h.empty {
             continue;
         }
         if Some(i) == h.ts {
@@ -191,15 +222,15 @@ fn row<'a>(h: &Header, text: &'a str) -> Event<'a> {
         if Some(i) == h.uri {
             uri = Some(cell);
         }
-        let Some(Some((name, kind))) = h.columns.get(i) else {
+        let Some((name, kind)) = column else {
             continue;
         };
         if h.sets.get(i).copied().unwrap_or(false) && cell.as_bytes().contains(&h.set_separator) {
-            for part in cell.split(h.set_separator as char) {
-                ev.push(name, unescape(part), *kind);
+            for part in cell.split(char::from(h.set_separator)) {
+                ev.push(name, unescape(part), kind);
             }
         } else {
-            ev.push(name, unescape(cell), *kind);
+            ev.push(name, unescape(cell), kind);
         }
     }
     if let (Some(host), Some(uri)) = (host, uri) {
@@ -290,5 +321,58 @@ mod tests {
         let mut t = Tsv::default();
         assert_eq!(t.extract(b"1\t2").unwrap_err(), Skip::BadLine);
         assert_eq!(unescape("a\\x2cb\\\\c"), "a,b\\c");
+    }
+
+    fn fields(tsv: &mut Tsv, line: &str) -> Vec<(String, String)> {
+        let ev = tsv.extract(line.as_bytes()).unwrap().unwrap();
+        let mut out: Vec<(String, String)> = ev
+            .fields
+            .iter()
+            .map(|f| (f.name.to_owned(), f.value.to_string()))
+            .collect();
+        if let Some(EventTime::Epoch(t)) = &ev.time {
+            out.push(("ts".into(), t.to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn columns_after_the_last_one_used_are_not_read_but_ts_and_uri_are() {
+        let mut tsv = Tsv::default();
+        for h in [
+            "#separator \\x09",
+            "#fields\tid.resp_h\tnote\thost\tpayload\tts\turi\trest",
+            "#types\taddr\tstring\tstring\tstring\ttime\tstring\tstring",
+        ] {
+            assert!(tsv.extract(h.as_bytes()).unwrap().is_none());
+        }
+        assert_eq!(tsv.header.read_upto, 6, "up to uri, not rest");
+        let row = "203.0.113.9\t-\tevil.example\t(empty)\t1795943702.5\t/a\tx\ty\tz";
+        assert_eq!(
+            fields(&mut tsv, row),
+            [
+                ("destination.ip".to_owned(), "203.0.113.9".to_owned()),
+                ("url.domain".into(), "evil.example".into()),
+                ("url.full".into(), "http://evil.example/a".into()),
+                ("ts".into(), "1795943702.5".into()),
+            ]
+        );
+        // A short row (cut off) gives what it has.
+        assert_eq!(fields(&mut tsv, "203.0.113.9").len(), 1);
+    }
+
+    #[test]
+    fn a_separator_that_is_not_ascii_splits_by_its_character() {
+        let mut tsv = Tsv::default();
+        for h in ["#separator \\xa7", "#fields\u{a7}ts\u{a7}id.orig_h"] {
+            assert!(tsv.extract(h.as_bytes()).unwrap().is_none());
+        }
+        assert_eq!(
+            fields(&mut tsv, "1795943702.5\u{a7}192.0.2.1"),
+            [
+                ("source.ip".to_owned(), "192.0.2.1".to_owned()),
+                ("ts".into(), "1795943702.5".into()),
+            ]
+        );
     }
 }
