@@ -365,3 +365,86 @@ fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
         );
     }
 }
+
+/// A Zeek log of several blocks whose header changes mid-block (columns reordered, a
+/// new separator), scanned on one and on two threads from a reader that hands out a
+/// few bytes at a time: the same alerts, at the same offsets, and every row counted.
+#[test]
+fn a_zeek_log_over_many_blocks_with_a_new_header_mid_block_scans_alike_on_any_threads() {
+    use intellisiem::matching::LogFormat;
+    use intellisiem::matching::alert::AlertFormat;
+    use intellisiem::matching::scan::{self, ScanStats, Settings};
+    use std::io::Read;
+
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+            let n = b.len().min(self.0.len()).min(65_521);
+            b[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    let first = "#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\n";
+    let second =
+        "#separator \\x7c\n#fields|id.resp_h|ts|uid|id.orig_h\n#types|addr|time|string|addr\n";
+    let mut log = String::from(first);
+    let mut want = Vec::new();
+    let rows = 160_000;
+    for i in 0..rows {
+        if i == 90_000 {
+            log.push_str(second);
+        }
+        let hit = i % 9_973 == 0;
+        let resp = if hit { "203.0.113.9" } else { "198.51.100.1" };
+        if hit {
+            want.push(log.len() as u64);
+        }
+        if i < 90_000 {
+            log.push_str(&format!(
+                "1795943702.{i:06}\tC{i}\t192.0.2.10\t53514\t{resp}\t443\ttcp\t-\t0.5\n"
+            ));
+        } else {
+            log.push_str(&format!("{resp}|1795943702.{i:06}|C{i}|192.0.2.10\n"));
+        }
+    }
+    assert!(log.len() > 2 * scan::BLOCK, "several blocks: {}", log.len());
+    let m = matcher(
+        &["203.0.113.9"],
+        MatchOptions::default(),
+        &Warninglists::none(),
+    );
+    for threads in [1, 2] {
+        let mut out = Vec::new();
+        let mut st = ScanStats::default();
+        let settings = Settings {
+            log: LogFormat::Auto,
+            format: AlertFormat::Jsonl,
+            threads,
+        };
+        let used = scan::scan(
+            &m,
+            Trickle(log.as_bytes()),
+            "conn.log",
+            settings,
+            &mut out,
+            &mut st,
+        )
+        .unwrap();
+        assert_eq!(used, LogFormat::Zeek);
+        assert_eq!(st.events, rows as u64, "{threads} thread(s)");
+        assert_eq!(st.bytes, log.len() as u64);
+        assert_eq!(st.skipped, [0; 4]);
+        let offsets: Vec<u64> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                assert_eq!(v["destination"]["ip"], "203.0.113.9", "{l}");
+                v["log"]["offset"].as_u64().unwrap()
+            })
+            .collect();
+        assert_eq!(offsets, want, "{threads} thread(s)");
+    }
+}

@@ -208,7 +208,8 @@ pub fn scan(
 }
 
 /// [`scan`] of a stream whose first byte is byte `base` of the file (`log.offset`s
-/// count from the file's start).
+/// count from the file's start). The next block is read while the scan threads work
+/// on the current one.
 pub fn scan_at(
     matcher: &Matcher,
     mut input: impl Read,
@@ -219,6 +220,8 @@ pub fn scan_at(
     stats: &mut ScanStats,
 ) -> io::Result<LogFormat> {
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 1);
+    let mut next: Vec<u8> = Vec::with_capacity(BLOCK + 1);
+    let mut filled = false;
     let mut discarding = false;
     let mut lm: Option<LineMatcher<'_>> = None;
     let Settings {
@@ -228,8 +231,10 @@ pub fn scan_at(
     } = settings;
     let mut used = log;
     loop {
-        let n = fill(&mut input, &mut buf, BLOCK)?;
-        stats.bytes += n as u64;
+        if !filled {
+            stats.bytes += fill(&mut input, &mut buf, BLOCK)? as u64;
+        }
+        filled = false;
         let eof = buf.len() < BLOCK;
         if buf.is_empty() {
             break;
@@ -261,7 +266,10 @@ pub fn scan_at(
             }
             LineMatcher::new(matcher, format, path, used)
         });
+        next.clear();
+        next.extend_from_slice(&buf[end..]);
         let mut block_out = Vec::new();
+        let mut read = Ok(0);
         process(
             lm,
             &buf[start..end],
@@ -269,10 +277,17 @@ pub fn scan_at(
             threads,
             &mut block_out,
             stats,
+            || {
+                if !eof {
+                    read = fill(&mut input, &mut next, BLOCK);
+                }
+            },
         );
         out.write_all(&block_out)?;
+        stats.bytes += read? as u64;
+        filled = !eof;
         base += end as u64;
-        buf.drain(..end);
+        std::mem::swap(&mut buf, &mut next);
         if eof && buf.is_empty() {
             break;
         }
@@ -281,8 +296,9 @@ pub fn scan_at(
     Ok(used)
 }
 
-/// One block of complete lines, split across up to `threads` threads (sequential when
-/// it holds a header line that changes the extractor).
+/// One block of complete lines, split across up to `threads` threads; `meanwhile` runs
+/// on the calling thread while they work. Lines up to a block's last Zeek header line
+/// are read first, in order, as they change how the lines after them are read.
 fn process(
     lm: &mut LineMatcher<'_>,
     region: &[u8],
@@ -290,11 +306,25 @@ fn process(
     threads: usize,
     out: &mut Vec<u8>,
     stats: &mut ScanStats,
+    meanwhile: impl FnOnce(),
 ) {
-    let headers = matches!(lm.extractor, Extractor::Zeek(_))
-        && (region.first() == Some(&b'#') || memchr::memmem::find(region, b"\n#").is_some());
-    if threads <= 1 || headers || region.len() < 256 << 10 {
+    let mut region = region;
+    let mut base = base;
+    if matches!(lm.extractor, Extractor::Zeek(_)) {
+        let last = match memchr::memmem::rfind(region, b"\n#") {
+            Some(i) => Some(i + 1),
+            None => (region.first() == Some(&b'#')).then_some(0),
+        };
+        if let Some(h) = last {
+            let cut = memchr::memchr(b'\n', &region[h..]).map_or(region.len(), |i| h + i + 1);
+            lm.lines(&region[..cut], base, out, stats);
+            region = &region[cut..];
+            base += cut as u64;
+        }
+    }
+    if threads <= 1 || region.len() < 256 << 10 {
         lm.lines(region, base, out, stats);
+        meanwhile();
         return;
     }
     let mut parts = Vec::with_capacity(threads);
@@ -320,6 +350,7 @@ fn process(
                 })
             })
             .collect();
+        meanwhile();
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_default())
