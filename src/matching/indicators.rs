@@ -11,7 +11,6 @@
 //! finished ones, in file order, into the [`Matcher`] (the first line with a key keeps
 //! it, as in [`super::MatcherBuilder`]).
 
-use std::collections::VecDeque;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -190,7 +189,7 @@ fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Resul
 /// with `lists` left out. `size_hint` is the input's length in bytes when known (else
 /// 0): it only sizes the tables up front. Errors: only reading `input`.
 pub fn read(
-    input: impl Read,
+    input: impl Read + Send,
     size_hint: u64,
     name: &str,
     lists: &Warninglists,
@@ -201,7 +200,7 @@ pub fn read(
 
 /// [`read`] in blocks of `block` bytes.
 fn read_blocks(
-    mut input: impl Read,
+    input: impl Read + Send,
     size_hint: u64,
     name: &str,
     lists: &Warninglists,
@@ -216,8 +215,8 @@ fn read_blocks(
         let mut work: Vec<SyncSender<Vec<u8>>> = Vec::with_capacity(threads);
         let mut done: Vec<Receiver<(Part, Vec<u8>)>> = Vec::with_capacity(threads);
         for _ in 0..threads {
-            let (tx, rx) = sync_channel::<Vec<u8>>(2);
-            let (back, results) = channel();
+            let (tx, rx) = sync_channel::<Vec<u8>>(1);
+            let (back, results) = sync_channel(1);
             s.spawn(move || {
                 for block in rx {
                     let mut part = Part::default();
@@ -230,54 +229,14 @@ fn read_blocks(
             work.push(tx);
             done.push(results);
         }
-        let failed = || std::io::Error::other("an indicator worker thread stopped");
-        // Blocks handed out, by worker, oldest first; at most two per worker.
-        let mut pending: VecDeque<usize> = VecDeque::new();
-        let mut spare: Vec<Vec<u8>> = Vec::new();
-        // The start of a line a block ended in, carried into the next block.
-        let mut carry: Vec<u8> = Vec::new();
-        let mut next = 0;
-        let mut eof = false;
-        let mut discarding = false;
+        let (spare, spares) = channel::<Vec<u8>>();
+        let reader = s.spawn(move || blocks(input, block_len, work, spares));
         let mut reserved = false;
-        loop {
-            while !eof && pending.len() < 2 * threads {
-                let mut block = spare.pop().unwrap_or_else(|| Vec::with_capacity(block_len));
-                block.clear();
-                block.extend_from_slice(&carry);
-                carry.clear();
-                eof = fill(&mut input, &mut block, block_len)?;
-                let end = if eof {
-                    block.len()
-                } else {
-                    match memchr::memrchr(b'\n', &block) {
-                        Some(i) => i + 1,
-                        None => {
-                            // A line longer than a block: not an indicator.
-                            if !discarding {
-                                st.skipped += 1;
-                                discarding = true;
-                            }
-                            spare.push(block);
-                            continue;
-                        }
-                    }
-                };
-                carry.extend_from_slice(&block[end..]);
-                block.truncate(end);
-                if discarding {
-                    let rest = memchr::memchr(b'\n', &block).map_or(block.len(), |i| i + 1);
-                    block.drain(..rest);
-                    discarding = false;
-                }
-                work[next].send(block).map_err(|_| failed())?;
-                pending.push_back(next);
-                next = (next + 1) % threads;
-            }
-            let Some(w) = pending.pop_front() else {
+        // Block `i` went to worker `i % threads`; a worker with no more blocks hangs up.
+        for i in 0.. {
+            let Ok((part, block)) = done[i % threads].recv() else {
                 break;
             };
-            let (part, block) = done[w].recv().map_err(|_| failed())?;
             st.skipped += part.skipped;
             st.added += part.items.len();
             if !reserved && size_hint > 0 && part.items.len() >= 1000 {
@@ -290,38 +249,104 @@ fn read_blocks(
                     (n as f64 * scale * 1.05).min(size_hint as f64 / 16.0) as usize
                 });
             }
-            let smap: Vec<u16> = part.sources.iter().map(|n| m.source_id(n)).collect();
-            let tmap: Vec<Arc<str>> = part
-                .threats
-                .iter()
-                .map(|t| {
-                    threats
-                        .entry_ref(&**t)
-                        .or_insert_with(|| Arc::from(&**t))
-                        .clone()
-                })
-                .collect();
-            for it in part.items {
-                let meta = Meta {
-                    kind: it.kind,
-                    name: it.name,
-                    sources: it
-                        .sources
-                        .iter()
-                        .filter_map(|&i| smap.get(usize::from(i)).copied())
-                        .collect(),
-                    confidence: it.confidence,
-                    first_seen: it.first_seen,
-                    last_seen: it.last_seen,
-                    threat: it.threat.and_then(|i| tmap.get(i as usize).cloned()),
-                };
-                m.insert(meta, it.key);
-            }
-            spare.push(block);
+            let _ = spare.send(block);
+            insert(&mut m, &mut threats, part);
         }
-        Ok(())
+        drop(done);
+        match reader.join() {
+            Ok(Ok(too_long)) => {
+                st.skipped += too_long;
+                Ok(())
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(std::io::Error::other("the indicator reader thread stopped")),
+        }
     })?;
     Ok((m, st))
+}
+
+/// Reads `input` in blocks of whole lines, handing block `i` to `work[i % len]`
+/// (reusing the buffers that come back on `spares`). Returns how many lines were longer
+/// than a block (skipped).
+fn blocks(
+    mut input: impl Read,
+    block_len: usize,
+    work: Vec<SyncSender<Vec<u8>>>,
+    spares: Receiver<Vec<u8>>,
+) -> std::io::Result<usize> {
+    let mut too_long = 0;
+    // The start of a line a block ended in, carried into the next block.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut next = 0;
+    let mut discarding = false;
+    loop {
+        let mut block = spares
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(block_len));
+        block.clear();
+        block.extend_from_slice(&carry);
+        carry.clear();
+        let eof = fill(&mut input, &mut block, block_len)?;
+        let end = match memchr::memrchr(b'\n', &block) {
+            _ if eof => block.len(),
+            Some(i) => i + 1,
+            None => {
+                // A line longer than a block: not an indicator.
+                if !discarding {
+                    too_long += 1;
+                    discarding = true;
+                }
+                continue;
+            }
+        };
+        carry.extend_from_slice(&block[end..]);
+        block.truncate(end);
+        if discarding {
+            let rest = memchr::memchr(b'\n', &block).map_or(block.len(), |i| i + 1);
+            block.drain(..rest);
+            discarding = false;
+        }
+        if work[next].send(block).is_err() {
+            // A worker is gone: the caller sees its hang-up.
+            return Ok(too_long);
+        }
+        next = (next + 1) % work.len();
+        if eof {
+            return Ok(too_long);
+        }
+    }
+}
+
+/// Indexes one part's indicators in `m`, in order, mapping its source and threat
+/// tables onto the matcher's.
+fn insert(m: &mut Matcher, threats: &mut HashMap<Box<str>, Arc<str>>, part: Part) {
+    let smap: Vec<u16> = part.sources.iter().map(|n| m.source_id(n)).collect();
+    let tmap: Vec<Arc<str>> = part
+        .threats
+        .iter()
+        .map(|t| {
+            threats
+                .entry_ref(&**t)
+                .or_insert_with(|| Arc::from(&**t))
+                .clone()
+        })
+        .collect();
+    for it in part.items {
+        let meta = Meta {
+            kind: it.kind,
+            name: it.name,
+            sources: it
+                .sources
+                .iter()
+                .filter_map(|&i| smap.get(usize::from(i)).copied())
+                .collect(),
+            confidence: it.confidence,
+            first_seen: it.first_seen,
+            last_seen: it.last_seen,
+            threat: it.threat.and_then(|i| tmap.get(i as usize).cloned()),
+        };
+        m.insert(meta, it.key);
+    }
 }
 
 #[cfg(test)]
