@@ -19,7 +19,7 @@ for i in $(seq 1 "$runs"); do
   tmux kill-session -t warm 2>/dev/null || true
   tmux new-session -d -s warm -x 120 -y 40 \
     "INTELLISIEM_LOG=warn,intellisiem=info $bin --config $config"
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     grep -q "on screen" "$log" 2>/dev/null && break
     sleep 0.1
   done

@@ -7,6 +7,9 @@
 
 mod clipboard;
 mod state_file;
+mod store_load;
+
+use store_load::{retry_store_load, start_store_load};
 
 pub use clipboard::osc52;
 
@@ -282,9 +285,8 @@ async fn event_loop(
             Msg::FetchDone {
                 result: Ok(out), ..
             } => out.batch.sightings.len() >= TRIM_AFTER,
-            Msg::CacheLoaded { sources, .. } => {
-                sources.iter().map(|s| s.sightings.len()).sum::<usize>() >= TRIM_AFTER
-            }
+            // The snapshots came one by one before it.
+            Msg::CacheLoaded { .. } => true,
             _ => false,
         };
         effects = app.update(msg);
@@ -331,41 +333,6 @@ fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
     tokio::sync::mpsc::channel(1).1
 }
 
-/// Tries the store every few seconds until it answers, then loads it as at start-up.
-fn retry_store_load(
-    app: &App,
-    store: &SharedStore,
-    tx: &mpsc::UnboundedSender<Msg>,
-    retention: Duration,
-) {
-    let store = store.clone();
-    let tx = tx.clone();
-    let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
-    tokio::spawn(async move {
-        let mut wait = Duration::from_secs(2);
-        loop {
-            tokio::time::sleep(wait).await;
-            match store.metas().await {
-                Ok(metas) => {
-                    tracing::info!("store {} is back", store.describe());
-                    if tx.send(Msg::CacheMeta(metas)).is_err() {
-                        return;
-                    }
-                    load_store(store, tx, retention, names).await;
-                    return;
-                }
-                Err(e) if e.is_transient() => {
-                    wait = (wait * 2).min(Duration::from_secs(30));
-                }
-                Err(e) => {
-                    let _ = tx.send(Msg::CacheFailed(e.to_string()));
-                    return;
-                }
-            }
-        }
-    });
-}
-
 /// Loads each snapshot another process saves, as it is saved.
 fn follow_changes(store: &SharedStore, tx: &mpsc::UnboundedSender<Msg>) {
     let Some(mut changes) = store.changes() else {
@@ -391,59 +358,6 @@ fn follow_changes(store: &SharedStore, tx: &mpsc::UnboundedSender<Msg>) {
             }
         }
     });
-}
-
-/// Reads the stored snapshots and histories in the background, after applying the
-/// retention period.
-fn start_store_load(
-    app: &App,
-    store: &SharedStore,
-    tx: &mpsc::UnboundedSender<Msg>,
-    retention: Duration,
-) {
-    let store = store.clone();
-    let tx = tx.clone();
-    let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
-    tokio::spawn(load_store(store, tx, retention, names));
-}
-
-async fn load_store(
-    store: SharedStore,
-    tx: mpsc::UnboundedSender<Msg>,
-    retention: Duration,
-    names: Vec<String>,
-) {
-    {
-        let started = Instant::now();
-        match store.apply_retention(Timestamp::now(), retention).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!("cache: dropped {n} indicators not seen for the retention period")
-            }
-            Err(e) => tracing::warn!("{e}"),
-        }
-        let msg = match store.load_all().await {
-            Ok(sources) => {
-                let n: usize = sources.iter().map(|s| s.sightings.len()).sum();
-                tracing::info!(
-                    "cache: read {n} cached sightings in {} ms",
-                    started.elapsed().as_millis()
-                );
-                let mut histories = Vec::new();
-                for n in names {
-                    if let Ok(h) = store.history(n.clone()).await {
-                        histories.push((n, h));
-                    }
-                }
-                Msg::CacheLoaded { sources, histories }
-            }
-            Err(e) => Msg::CacheFailed(e.to_string()),
-        };
-        let _ = tx.send(msg);
-        if store.read_only() {
-            let _ = tx.send(Msg::StoreReadOnly);
-        }
-    }
 }
 
 impl Executor {

@@ -155,7 +155,10 @@ pub enum Msg {
     /// a source fetched recently waits for its next refresh instead of fetching at once,
     /// and shows as cached until then. The snapshots follow ([`Msg::CacheLoaded`]).
     CacheMeta(std::collections::HashMap<String, SourceMeta>),
-    /// The cached snapshots and fetch histories, read in the background at start-up.
+    /// One source's stored snapshot, read in the background at start-up; the others
+    /// follow, then [`Msg::CacheLoaded`].
+    CachedSource(CachedSource),
+    /// The store is read: the fetch histories (and any snapshots not sent before).
     CacheLoaded {
         sources: Vec<CachedSource>,
         histories: Vec<(String, Vec<FetchRecord>)>,
@@ -470,6 +473,7 @@ impl App {
                 sightings,
                 meta,
             } => self.on_shared_snapshot(&source, sightings, meta, &mut fx),
+            Msg::CachedSource(c) => self.on_cached_sources(vec![c], &mut fx),
             Msg::CacheLoaded { sources, histories } => {
                 self.on_cache_loaded(sources, histories, &mut fx)
             }

@@ -52,6 +52,9 @@ pub(super) struct Lease {
     pub(super) job_view: Option<View>,
     /// Changes waiting for the store's release.
     pub(super) pending: Vec<Mutation>,
+    /// Stored snapshots were merged without filtering again: filter when the store is
+    /// read.
+    pub(super) deferred: bool,
 }
 
 impl App {
@@ -78,11 +81,22 @@ impl App {
 
     /// Applies a change now, or when the workers give the store back.
     pub(super) fn mutate(&mut self, m: Mutation, fx: &mut Vec<Effect>) {
-        if self.lease.holders > 0 {
-            self.lease.pending.push(m);
+        self.mutate_all(vec![m], fx);
+    }
+
+    /// Applies `ms` in order (or queues them while a worker holds the store), then
+    /// filters once.
+    pub(super) fn mutate_all(&mut self, ms: Vec<Mutation>, fx: &mut Vec<Effect>) {
+        if ms.is_empty() {
             return;
         }
-        self.apply(m);
+        if self.lease.holders > 0 {
+            self.lease.pending.extend(ms);
+            return;
+        }
+        for m in ms {
+            self.apply(m);
+        }
         self.refilter(fx);
     }
 

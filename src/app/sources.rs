@@ -4,6 +4,7 @@
 //! Source scheduling and status: when each source is due, what its last fetch did, and
 //! what the store remembered of it at start-up.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -19,6 +20,17 @@ use crate::store::persist::{CachedSource, SourceMeta};
 impl App {
     pub(super) fn on_cache_meta(&mut self, metas: &std::collections::HashMap<String, SourceMeta>) {
         self.cache = CacheState::Loading;
+        if self.store.is_empty() && self.lease.holders == 0 {
+            // Room for every stored snapshot at once (they follow one by one), rather
+            // than growing the table per source.
+            let shown = |name: &String| self.sources.iter().any(|s| &s.spec.name == name);
+            let total = metas
+                .iter()
+                .filter(|(name, _)| shown(name))
+                .map(|(_, m)| m.count)
+                .sum();
+            Arc::make_mut(&mut self.store).reserve(total);
+        }
         for s in &mut self.sources {
             let Some(at) = metas.get(&s.spec.name).and_then(|m| m.fetched_at) else {
                 continue;
@@ -193,6 +205,16 @@ impl App {
                 s.history = h;
             }
         }
+        self.on_cached_sources(sources, fx);
+        if std::mem::take(&mut self.lease.deferred) {
+            self.refilter(fx);
+        }
+        self.dirty = true;
+    }
+
+    /// Stored snapshots: each shown unless this run already has live data of it.
+    pub(super) fn on_cached_sources(&mut self, sources: Vec<CachedSource>, fx: &mut Vec<Effect>) {
+        let mut ms = Vec::with_capacity(sources.len());
         for c in sources {
             let Some(i) = self.sources.iter().position(|s| s.spec.name == c.name) else {
                 continue;
@@ -201,8 +223,22 @@ impl App {
             s.cached_at = c.meta.fetched_at;
             // Live data of this run is newer than anything cached.
             if !s.live_data {
-                self.mutate(Mutation::Cached(i, c.sightings), fx);
+                ms.push(Mutation::Cached(i, c.sightings));
             }
+        }
+        if self.cache == CacheState::Loading
+            && self.lease.holders == 0
+            && self.lease.shown.is_some()
+            && !ms.is_empty()
+        {
+            // The first snapshot is on screen: merge the rest as they come and filter
+            // once when the store is read, rather than once per snapshot.
+            for m in ms {
+                self.apply(m);
+            }
+            self.lease.deferred = true;
+        } else {
+            self.mutate_all(ms, fx);
         }
         self.dirty = true;
     }

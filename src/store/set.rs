@@ -316,6 +316,11 @@ impl Store {
         }
     }
 
+    /// Entries the table holds room for.
+    pub fn capacity(&self) -> usize {
+        self.entries.capacity()
+    }
+
     /// Room for `additional` more entries without growing the table or the index.
     pub fn reserve(&mut self, additional: usize) {
         // Exact: entries are large, and a doubled table would hold a third of them unused.

@@ -233,6 +233,44 @@ fn a_recent_cache_delays_the_first_fetch_and_shows_as_cached() {
 }
 
 #[test]
+fn stored_snapshots_come_one_by_one_and_the_table_is_filtered_once_more_at_the_end() {
+    let mut a = app();
+    let _ = a.update(Msg::Tick(t(0)));
+    let first = cached("feodo", -60, &["a.example", "b.example"]);
+    let second = cached("urlhaus", -60, &["u.example"]);
+    let metas = [
+        ("feodo".to_string(), first.meta.clone()),
+        ("urlhaus".to_string(), second.meta.clone()),
+    ]
+    .into_iter()
+    .collect();
+    let _ = a.update(Msg::CacheMeta(metas));
+    assert!(
+        a.store.capacity() >= 3,
+        "room for every stored snapshot at once"
+    );
+    let _ = a.update(Msg::CachedSource(first));
+    assert_eq!(
+        shown(&a),
+        ["a.example", "b.example"],
+        "the first is shown at once"
+    );
+    let fx = a.update(Msg::CachedSource(second));
+    assert!(fx.iter().all(|f| !matches!(f, Effect::Filter { .. })));
+    assert_eq!(a.store.len(), 3, "merged");
+    assert_eq!(shown(&a).len(), 2, "not filtered again yet");
+    assert_eq!(a.cache, CacheState::Loading);
+    let _ = a.update(Msg::CacheLoaded {
+        sources: vec![],
+        histories: vec![],
+    });
+    assert_eq!(a.cache, CacheState::Ready);
+    let mut all = shown(&a);
+    all.sort();
+    assert_eq!(all, ["a.example", "b.example", "u.example"]);
+}
+
+#[test]
 fn live_data_wins_over_a_late_cache() {
     let mut a = app();
     let _ = a.update(Msg::Tick(t(0)));
