@@ -105,6 +105,7 @@ fn run(m: &Matcher, data: &[u8], log: LogFormat) -> ScanStats {
         log,
         format: AlertFormat::Jsonl,
         threads: 2,
+        read_ahead: true,
     };
     let _ = scan::scan(m, data, "bench", settings, &mut sink, &mut st);
     st

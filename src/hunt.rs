@@ -188,6 +188,7 @@ fn spawn_follower(
         log: spec.format,
         format: AlertFormat::Jsonl,
         threads: 1,
+        read_ahead: true,
     };
     let spawned = std::thread::Builder::new()
         .name("follow".into())

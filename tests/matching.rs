@@ -325,6 +325,7 @@ fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
                     log,
                     format: AlertFormat::Jsonl,
                     threads: 1,
+                    read_ahead: false,
                 };
                 follow_from(
                     &paths,
@@ -415,13 +416,14 @@ fn a_zeek_log_over_many_blocks_with_a_new_header_mid_block_scans_alike_on_any_th
         MatchOptions::default(),
         &Warninglists::none(),
     );
-    for threads in [1, 2] {
+    for (threads, read_ahead) in [(1, false), (2, true), (2, false)] {
         let mut out = Vec::new();
         let mut st = ScanStats::default();
         let settings = Settings {
             log: LogFormat::Auto,
             format: AlertFormat::Jsonl,
             threads,
+            read_ahead,
         };
         let used = scan::scan(
             &m,

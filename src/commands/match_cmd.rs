@@ -181,6 +181,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
                 log: args.log_format,
                 format: args.format,
                 threads: 1,
+                read_ahead: false,
             },
             matcher.clone(),
             &mut refresh,
@@ -216,6 +217,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
                     continue;
                 }
             };
+            // A pipe's next block may be long in coming: only files are read ahead.
+            let read_ahead =
+                p.as_os_str() != "-" && std::fs::metadata(p).is_ok_and(|m| m.is_file());
             let r = scan::scan(
                 &matcher,
                 input,
@@ -224,6 +228,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
                     log: args.log_format,
                     format: args.format,
                     threads,
+                    read_ahead,
                 },
                 &mut out,
                 &mut stats,

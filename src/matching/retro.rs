@@ -53,6 +53,7 @@ pub fn scan_window(
         log,
         format: AlertFormat::Jsonl,
         threads: 1,
+        read_ahead: true,
     };
     let shown = path.display().to_string();
     let start = match window {

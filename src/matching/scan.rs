@@ -192,6 +192,9 @@ pub struct Settings {
     pub format: AlertFormat,
     /// Threads per block (1: all on the calling thread).
     pub threads: usize,
+    /// Read the next block while this one is scanned: for files. Not for a pipe or a
+    /// terminal, whose next block may be long in coming while this one's alerts wait.
+    pub read_ahead: bool,
 }
 
 /// Scans a whole stream: alerts to `out`, counts into `stats`. Returns the log format
@@ -228,6 +231,7 @@ pub fn scan_at(
         log,
         format,
         threads,
+        read_ahead,
     } = settings;
     let mut used = log;
     loop {
@@ -268,6 +272,7 @@ pub fn scan_at(
         });
         next.clear();
         next.extend_from_slice(&buf[end..]);
+        let ahead = read_ahead && !eof;
         let mut block_out = Vec::new();
         let mut read = Ok(0);
         process(
@@ -278,14 +283,14 @@ pub fn scan_at(
             &mut block_out,
             stats,
             || {
-                if !eof {
+                if ahead {
                     read = fill(&mut input, &mut next, BLOCK);
                 }
             },
         );
         out.write_all(&block_out)?;
         stats.bytes += read? as u64;
-        filled = !eof;
+        filled = ahead;
         base += end as u64;
         std::mem::swap(&mut buf, &mut next);
         if eof && buf.is_empty() {
