@@ -216,7 +216,8 @@ fn read_blocks(
         let mut done: Vec<Receiver<(Part, Vec<u8>)>> = Vec::with_capacity(threads);
         for _ in 0..threads {
             let (tx, rx) = sync_channel::<Vec<u8>>(1);
-            let (back, results) = sync_channel(1);
+            // A finished part waits for the indexer: at most one per worker in flight.
+            let (back, results) = sync_channel(0);
             s.spawn(move || {
                 for block in rx {
                     let mut part = Part::default();
