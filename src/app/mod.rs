@@ -482,6 +482,10 @@ impl App {
                     level: tracing::Level::WARN,
                     text: why.clone(),
                 });
+                if std::mem::take(&mut self.lease.deferred) {
+                    // What was merged before the failure is shown.
+                    self.refilter(&mut fx);
+                }
                 self.cache = CacheState::Failed(why);
                 self.dirty = true;
             }

@@ -53,8 +53,11 @@ pub(super) struct Lease {
     /// Changes waiting for the store's release.
     pub(super) pending: Vec<Mutation>,
     /// Stored snapshots were merged without filtering again: filter when the store is
-    /// read.
+    /// read (or fails).
     pub(super) deferred: bool,
+    /// A stored snapshot of the start-up load was filtered onto the screen: the rest
+    /// may wait for [`Lease::deferred`].
+    pub(super) cache_shown: bool,
 }
 
 impl App {

@@ -17,6 +17,9 @@ use crate::sources::{FetchError, FetchOutput};
 use crate::store::health::{FetchRecord, HISTORY_MAX};
 use crate::store::persist::{CachedSource, SourceMeta};
 
+/// Most entries reserved ahead of a start-up load; a larger store grows as it loads.
+const RESERVE_MAX: usize = 4_000_000;
+
 impl App {
     pub(super) fn on_cache_meta(&mut self, metas: &std::collections::HashMap<String, SourceMeta>) {
         self.cache = CacheState::Loading;
@@ -27,9 +30,9 @@ impl App {
             let total = metas
                 .iter()
                 .filter(|(name, _)| shown(name))
-                .map(|(_, m)| m.count)
-                .sum();
-            Arc::make_mut(&mut self.store).reserve(total);
+                .fold(0usize, |n, (_, m)| n.saturating_add(m.count));
+            // The counts are the store's word: a hint, capped.
+            Arc::make_mut(&mut self.store).reserve(total.min(RESERVE_MAX));
         }
         for s in &mut self.sources {
             let Some(at) = metas.get(&s.spec.name).and_then(|m| m.fetched_at) else {
@@ -228,7 +231,7 @@ impl App {
         }
         if self.cache == CacheState::Loading
             && self.lease.holders == 0
-            && self.lease.shown.is_some()
+            && self.lease.cache_shown
             && !ms.is_empty()
         {
             // The first snapshot is on screen: merge the rest as they come and filter
@@ -237,8 +240,9 @@ impl App {
                 self.apply(m);
             }
             self.lease.deferred = true;
-        } else {
+        } else if !ms.is_empty() {
             self.mutate_all(ms, fx);
+            self.lease.cache_shown = true;
         }
         self.dirty = true;
     }

@@ -271,6 +271,28 @@ fn stored_snapshots_come_one_by_one_and_the_table_is_filtered_once_more_at_the_e
 }
 
 #[test]
+fn a_load_that_fails_midway_shows_what_it_merged_and_live_rows_do_not_defer_it() {
+    let mut a = app();
+    let _ = a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::CacheMeta(Default::default()));
+    // A live fetch is on screen before any stored snapshot: the first one still shows
+    // at once.
+    let _ = a.update(done(
+        2,
+        ok(vec![sighting(IndicatorType::Ipv4, "9.9.9.9", None, 0)]),
+        1,
+    ));
+    let _ = a.update(Msg::CachedSource(cached("feodo", -60, &["a.example"])));
+    assert_eq!(shown(&a).len(), 2, "{:?}", shown(&a));
+    let _ = a.update(Msg::CachedSource(cached("urlhaus", -60, &["u.example"])));
+    assert_eq!(shown(&a).len(), 2, "deferred");
+    let _ = a.update(Msg::CacheFailed("store: connection lost".into()));
+    let mut all = shown(&a);
+    all.sort();
+    assert_eq!(all, ["9.9.9.9", "a.example", "u.example"]);
+}
+
+#[test]
 fn live_data_wins_over_a_late_cache() {
     let mut a = app();
     let _ = a.update(Msg::Tick(t(0)));
