@@ -460,7 +460,7 @@ async fn a_role_that_may_only_read_reads_and_knows_it() {
     // line, not a missing column.
     client
         .execute(
-            "DELETE FROM intellisiem_schema WHERE version = $1",
+            "UPDATE intellisiem_schema SET version = $1 - 1 WHERE version = $1",
             &[&intellisiem::store::persist::postgres::PG_SCHEMA_VERSION],
         )
         .await
@@ -469,6 +469,15 @@ async fn a_role_that_may_only_read_reads_and_knows_it() {
     let e = behind.load_source("feodo".into()).await.unwrap_err();
     assert!(e.to_string().contains("older than this build"), "{e}");
     drop(behind);
+    // One that may create tables but does not own `chunks` cannot add its column.
+    client
+        .batch_execute(&format!("GRANT CREATE ON SCHEMA {schema} TO {role}"))
+        .await
+        .unwrap();
+    let creator = PgStore::new(&ro).unwrap();
+    let e = creator.load_source("feodo".into()).await.unwrap_err();
+    assert!(e.to_string().contains("older than this build"), "{e}");
+    drop(creator);
     let _ = client
         .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
         .await;

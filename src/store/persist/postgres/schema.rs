@@ -132,14 +132,27 @@ pub(super) async fn migrate(
             .map_err(c)?;
         }
     }
+    // A role that may create tables but does not own the old ones cannot alter them:
+    // the store is older than this build and stays so, said in one line.
+    let step = |e: tokio_postgres::Error| {
+        if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            PersistError::Older {
+                path: shown.into(),
+                found: i64::from(found),
+                wanted: i64::from(PG_SCHEMA_VERSION),
+            }
+        } else {
+            classify(shown, e)
+        }
+    };
     if found < 2 {
-        tx.batch_execute(SCHEMA_V2).await.map_err(c)?;
+        tx.batch_execute(SCHEMA_V2).await.map_err(step)?;
     }
     if found < 3 {
-        tx.batch_execute(MIGRATE_LEDGER).await.map_err(c)?;
+        tx.batch_execute(MIGRATE_LEDGER).await.map_err(step)?;
     }
     if found < 4 {
-        tx.batch_execute(MIGRATE_EXPIRY).await.map_err(c)?;
+        tx.batch_execute(MIGRATE_EXPIRY).await.map_err(step)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(
