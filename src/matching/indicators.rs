@@ -5,18 +5,19 @@
 //! export (`{"type","value","sources","first_seen","last_seen","threat","confidence",...}`
 //! per line) or a plain list with one value per line (type detected; `#` comments and
 //! blank lines ignored; the file name is the source). Lines that are neither are counted.
-//! The file is read in 4 MiB blocks. Worker threads parse each block's lines and work
-//! out every indicator's index key (normalised value, warninglist check, address bits,
-//! IDNA form, ...) while the calling thread reads the next blocks and inserts the
-//! finished ones, in file order, into the [`Matcher`] (the first line with a key keeps
-//! it, as in [`super::MatcherBuilder`]).
+//! A reader thread reads the file in 4 MiB blocks of whole lines. Worker threads parse
+//! each block's lines and work out every indicator's index key (normalised value,
+//! warninglist check, address bits, IDNA form, the name tables' hash, ...), while the
+//! calling thread inserts the finished blocks, in file order, into the [`Matcher`] (the
+//! first line with a key keeps it, as in [`super::MatcherBuilder`]).
 
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
-use hashbrown::HashMap;
+use hashbrown::{DefaultHashBuilder, HashMap};
 use smallvec::SmallVec;
 
 use super::matcher::{MatchOptions, Matcher, Meta};
@@ -46,6 +47,8 @@ struct Item {
     last_seen: Option<i64>,
     threat: Option<u32>,
     key: Key,
+    /// The name table hash of a domain, URL or e-mail key.
+    hash: Option<u64>,
 }
 
 /// What one block's lines gave.
@@ -95,7 +98,13 @@ impl Part {
         v
     }
 
-    fn line(&mut self, raw: &[u8], list_source: &str, lists: &Warninglists) {
+    fn line(
+        &mut self,
+        raw: &[u8],
+        list_source: &str,
+        lists: &Warninglists,
+        hasher: &DefaultHashBuilder,
+    ) {
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t.trim(),
             Err(_) => {
@@ -124,6 +133,7 @@ impl Part {
             let last_seen = self.secs(1, rec.last_seen.as_deref());
             let threat = rec.threat.as_deref().map(|t| self.threat(t));
             let key = key_of(n.kind, &n.value, lists);
+            let hash = str_hash(hasher, &key, &n.value);
             self.items.push(Item {
                 kind: n.kind,
                 name: n.value.into_boxed_str(),
@@ -133,10 +143,12 @@ impl Part {
                 last_seen,
                 threat,
                 key,
+                hash,
             });
         } else if let Some(n) = detect(text) {
             let src = self.source(list_source);
             let key = key_of(n.kind, &n.value, lists);
+            let hash = str_hash(hasher, &key, &n.value);
             self.items.push(Item {
                 kind: n.kind,
                 name: n.value.into_boxed_str(),
@@ -146,23 +158,44 @@ impl Part {
                 last_seen: None,
                 threat: None,
                 key,
+                hash,
             });
         } else {
             self.skipped += 1;
         }
     }
 
-    fn lines(&mut self, region: &[u8], list_source: &str, lists: &Warninglists) {
+    fn lines(
+        &mut self,
+        region: &[u8],
+        list_source: &str,
+        lists: &Warninglists,
+        hasher: &DefaultHashBuilder,
+    ) {
         let mut start = 0;
         let ends = memchr::memchr_iter(b'\n', region).chain(std::iter::once(region.len()));
         for end in ends {
             let line = &region[start..end];
             start = end + 1;
             // A value that makes a parser panic costs that line only.
-            if catch_unwind(AssertUnwindSafe(|| self.line(line, list_source, lists))).is_err() {
+            if catch_unwind(AssertUnwindSafe(|| {
+                self.line(line, list_source, lists, hasher)
+            }))
+            .is_err()
+            {
                 self.skipped += 1;
             }
         }
+    }
+}
+
+/// The name table hash of `key` (for an indicator held as `name`), as the indexer
+/// would work it out: done here, on a worker.
+fn str_hash(hasher: &DefaultHashBuilder, key: &Key, name: &str) -> Option<u64> {
+    match key {
+        Key::Domain(None) => Some(hasher.hash_one(name)),
+        Key::Domain(Some(k)) | Key::Url(k) | Key::Email(k) => Some(hasher.hash_one(&**k)),
+        _ => None,
     }
 }
 
@@ -214,14 +247,16 @@ fn read_blocks(
     std::thread::scope(|s| -> std::io::Result<()> {
         let mut work: Vec<SyncSender<Vec<u8>>> = Vec::with_capacity(threads);
         let mut done: Vec<Receiver<(Part, Vec<u8>)>> = Vec::with_capacity(threads);
+        let hasher = m.str_hasher();
         for _ in 0..threads {
             let (tx, rx) = sync_channel::<Vec<u8>>(1);
+            let hasher = hasher.clone();
             // A finished part waits for the indexer: at most one per worker in flight.
             let (back, results) = sync_channel(0);
             s.spawn(move || {
                 for block in rx {
                     let mut part = Part::default();
-                    part.lines(&block, name, lists);
+                    part.lines(&block, name, lists, &hasher);
                     if back.send((part, block)).is_err() {
                         break;
                     }
@@ -346,7 +381,7 @@ fn insert(m: &mut Matcher, threats: &mut HashMap<Box<str>, Arc<str>>, part: Part
             last_seen: it.last_seen,
             threat: it.threat.and_then(|i| tmap.get(i as usize).cloned()),
         };
-        m.insert(meta, it.key);
+        m.insert_hashed(meta, it.key, it.hash);
     }
 }
 

@@ -267,7 +267,19 @@ impl Matcher {
 
     /// Indexes `meta` under its prepared `key`, unless that key is indexed already (the
     /// first indicator with a key keeps it) or the indicator is left out.
-    pub(super) fn insert(&mut self, mut meta: Meta, key: Key) {
+    pub(super) fn insert(&mut self, meta: Meta, key: Key) {
+        self.insert_hashed(meta, key, None);
+    }
+
+    /// The hasher of the name tables: a name's [`str_hash`](Self::str_hash) can be
+    /// worked out on another thread.
+    pub(super) fn str_hasher(&self) -> DefaultHashBuilder {
+        self.hasher.clone()
+    }
+
+    /// [`Matcher::insert`] of a domain, URL or e-mail key whose hash (of the key as the
+    /// name will hold it, by [`Matcher::str_hasher`]) is `hash`.
+    pub(super) fn insert_hashed(&mut self, mut meta: Meta, key: Key, hash: Option<u64>) {
         let idx = self.metas.len() as u32;
         let indexed = match key {
             Key::V4(k) => self.v4.try_insert(k, idx).is_ok(),
@@ -281,15 +293,15 @@ impl Matcher {
                 if let Some(c) = canonical {
                     meta.name = c;
                 }
-                self.insert_str(Table::Domain, idx, &meta.name)
+                self.insert_str(Table::Domain, idx, &meta.name, hash)
             }
             Key::Url(k) => {
                 meta.name = k;
-                self.insert_str(Table::Url, idx, &meta.name)
+                self.insert_str(Table::Url, idx, &meta.name, hash)
             }
             Key::Email(k) => {
                 meta.name = k;
-                self.insert_str(Table::Email, idx, &meta.name)
+                self.insert_str(Table::Email, idx, &meta.name, hash)
             }
             Key::Suppressed(list) => {
                 if let Some(n) = self.suppressed.get_mut(list) {
@@ -313,8 +325,8 @@ impl Matcher {
     }
 
     /// Inserts `key` for `idx` unless present; whether it was inserted.
-    fn insert_str(&mut self, t: Table, idx: u32, key: &str) -> bool {
-        let h = self.hasher.hash_one(key);
+    fn insert_str(&mut self, t: Table, idx: u32, key: &str, hash: Option<u64>) -> bool {
+        let h = hash.unwrap_or_else(|| self.hasher.hash_one(key));
         // The key lives in the meta pushed right after this call; it is read back from
         // there on lookup, so only the index is stored.
         let metas = &self.metas;
