@@ -13,9 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use intellisiem::model::{IndicatorType, Observation, Sighting};
-use intellisiem::store::persist::{
-    PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta, Sqlite, SqliteStore,
-};
+use intellisiem::store::persist::{PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta};
 use jiff::{SignedDuration, Timestamp};
 
 /// The clock moved by `secs`: reads compare expiries with the current time.
@@ -57,18 +55,6 @@ fn snapshot(values: &[&str], expires: &[(&str, Timestamp)], incremental: bool) -
     }
 }
 
-/// The two backends, each fresh: (name, store, the temp dir that holds the file).
-async fn backends(test: &str) -> Vec<(&'static str, SharedStore, Option<tempfile::TempDir>)> {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
-    let mut out: Vec<(&'static str, SharedStore, Option<tempfile::TempDir>)> =
-        vec![("sqlite", Arc::new(SqliteStore::new(sqlite)), Some(dir))];
-    if let Some((pg, _)) = common::pg::fresh(test).await {
-        out.push(("postgres", Arc::new(PgStore::new(&pg).unwrap()), None));
-    }
-    out
-}
-
 async fn values(store: &SharedStore) -> Vec<String> {
     let mut out: Vec<String> = store
         .load_source("cti".into())
@@ -83,7 +69,7 @@ async fn values(store: &SharedStore) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_groups_are_not_read_nor_counted_and_retention_drops_them_on_both_backends() {
-    for (name, store, _dir) in backends("expired_groups").await {
+    for (name, store, _dir) in common::pg::backends("expired_groups").await {
         let first = snapshot(
             &["gone.example", "live.example", "later.example"],
             &[

@@ -15,7 +15,7 @@ use intellisiem::model::time::Secs;
 use intellisiem::model::{IndicatorType, LogHit, Observation, Sighting};
 use intellisiem::store::health::{FetchOutcome, FetchRecord};
 use intellisiem::store::persist::{
-    LeaseState, PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta, Sqlite, SqliteStore,
+    LeaseState, PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta,
 };
 use jiff::Timestamp;
 
@@ -54,18 +54,6 @@ fn snapshot(source: &str, sightings: Vec<Sighting>, now: Timestamp) -> Snapshot 
     }
 }
 
-/// The two backends, each fresh: (name, store, the temp dir that holds the file).
-async fn backends(test: &str) -> Vec<(&'static str, SharedStore, Option<tempfile::TempDir>)> {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
-    let mut out: Vec<(&'static str, SharedStore, Option<tempfile::TempDir>)> =
-        vec![("sqlite", Arc::new(SqliteStore::new(sqlite)), Some(dir))];
-    if let Some((pg, _)) = common::pg::fresh(test).await {
-        out.push(("postgres", Arc::new(PgStore::new(&pg).unwrap()), None));
-    }
-    out
-}
-
 fn values(v: &[Sighting]) -> Vec<String> {
     let mut out: Vec<String> = v.iter().map(|s| s.value.to_string()).collect();
     out.sort();
@@ -74,7 +62,7 @@ fn values(v: &[Sighting]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshots_round_trip_on_both_backends() {
-    for (name, store, _dir) in backends("snapshots_round_trip_on_both_backends").await {
+    for (name, store, _dir) in common::pg::backends("snapshots_round_trip_on_both_backends").await {
         let a = vec![
             s(IndicatorType::Ipv4, "192.0.2.1", "Dridex"),
             s(IndicatorType::Domain, "evil.example", "Emotet"),
@@ -144,7 +132,7 @@ async fn snapshots_round_trip_on_both_backends() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn groups_merge_incrementally_and_304_confirms_on_both_backends() {
-    for (name, store, _dir) in backends("groups_merge_incrementally").await {
+    for (name, store, _dir) in common::pg::backends("groups_merge_incrementally").await {
         let mut first = snapshot(
             "otx",
             vec![
@@ -502,7 +490,7 @@ fn hit(value: &str, log: &str, offset: u64, found: i64, retro: bool) -> LogHit {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sightings_round_trip_once_each_and_age_out_on_both_backends() {
-    for (name, store, _dir) in backends("sightings_round_trip").await {
+    for (name, store, _dir) in common::pg::backends("sightings_round_trip").await {
         let a = hit("45.0.0.3", "/var/log/suricata/eve.json", 0, 0, false);
         let b = hit("45.0.0.4", "/var/log/suricata/eve.json", 310, 100, true);
         let mut cidr = hit("45.0.0.9", "/var/log/zeek/conn.log", 12, 200, false);

@@ -105,3 +105,30 @@ impl Flaky {
         self.up.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
+
+/// The two backends of the one-suite-two-backends tests, each fresh: (name, store, the
+/// temp dir that holds the SQLite file). PostgreSQL only when a server is named.
+pub async fn backends(
+    test: &str,
+) -> Vec<(
+    &'static str,
+    intellisiem::store::persist::SharedStore,
+    Option<tempfile::TempDir>,
+)> {
+    use intellisiem::store::persist::{PgStore, SharedStore, Sqlite, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
+    let mut out: Vec<(&'static str, SharedStore, Option<tempfile::TempDir>)> = vec![(
+        "sqlite",
+        std::sync::Arc::new(SqliteStore::new(sqlite)),
+        Some(dir),
+    )];
+    if let Some((pg, _)) = fresh(test).await {
+        out.push((
+            "postgres",
+            std::sync::Arc::new(PgStore::new(&pg).unwrap()),
+            None,
+        ));
+    }
+    out
+}
