@@ -23,7 +23,7 @@ pub(super) fn retry_store_load(
 ) {
     let store = store.clone();
     let tx = tx.clone();
-    let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
+    let names = source_names(app);
     tokio::spawn(async move {
         let mut wait = Duration::from_secs(2);
         loop {
@@ -59,8 +59,13 @@ pub(super) fn start_store_load(
 ) {
     let store = store.clone();
     let tx = tx.clone();
-    let names: Vec<String> = app.sources.iter().map(|s| s.spec.name.clone()).collect();
+    let names = source_names(app);
     tokio::spawn(load_store(store, tx, retention, names));
+}
+
+/// The configured sources' names, whose snapshots are loaded.
+fn source_names(app: &App) -> Vec<String> {
+    app.sources.iter().map(|s| s.spec.name.clone()).collect()
 }
 
 async fn load_store(
