@@ -8,7 +8,9 @@
 //! does not decode, an unknown type code or an over-long value is skipped, never trusted.
 //! The older per-row JSON form ([`encode`], [`decode`]) is kept to migrate old files.
 
+use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::model::indicator::MAX_VALUE_LEN;
 use crate::model::intern::Interner;
@@ -26,7 +28,8 @@ const CHUNK_FORMAT: u8 = 1;
 const MAX_CHUNK_BYTES: usize = 64 << 20;
 
 /// One sighting in a chunk. Positional (postcard): never reorder or drop a field; add
-/// new ones only with a new [`CHUNK_FORMAT`].
+/// new ones only with a new [`CHUNK_FORMAT`]. The lists are sequences like any other;
+/// held inline while read, so a row borrows from the chunk and allocates nothing.
 #[derive(Serialize, Deserialize)]
 struct Row<'a> {
     kind: u8,
@@ -35,11 +38,11 @@ struct Row<'a> {
     last_seen: Option<i64>,
     threat: Option<&'a str>,
     #[serde(borrow)]
-    tags: Vec<&'a str>,
+    tags: SmallVec<[&'a str; 4]>,
     confidence: Option<u8>,
     #[serde(borrow)]
-    references: Vec<&'a str>,
-    ports: Vec<u16>,
+    references: SmallVec<[&'a str; 2]>,
+    ports: SmallVec<[u16; 4]>,
     virustotal: Option<StoredVt>,
 }
 
@@ -62,7 +65,7 @@ pub fn encode_chunk(sightings: &[Sighting]) -> Vec<u8> {
                 tags: o.tags.iter().map(|t| &**t).collect(),
                 confidence: o.confidence,
                 references: o.references.iter().map(|t| &**t).collect(),
-                ports: o.ports.to_vec(),
+                ports: o.ports.iter().copied().collect(),
                 virustotal: o.virustotal.as_deref().map(|v| {
                     (
                         v.malicious,
@@ -119,27 +122,67 @@ pub fn decode_chunk(
     }
     let plain = lz4_flex::block::decompress(packed, len)
         .map_err(|e| ChunkError::Compressed(e.to_string()))?;
-    let rows: Vec<Row<'_>> =
-        postcard::from_bytes(&plain).map_err(|e| ChunkError::Rows(e.to_string()))?;
-    let mut skipped = 0;
-    out.reserve(rows.len());
-    for r in rows {
+    let start = out.len();
+    let mut sink = RowSink {
+        strings,
+        out,
+        skipped: 0,
+    };
+    let mut de = postcard::Deserializer::from_bytes(&plain);
+    match serde::Deserializer::deserialize_seq(&mut de, &mut sink) {
+        Ok(()) => Ok(sink.skipped),
+        Err(e) => {
+            // A chunk is kept whole or not at all.
+            sink.out.truncate(start);
+            Err(ChunkError::Rows(e.to_string()))
+        }
+    }
+}
+
+/// Turns each row of a chunk into a sighting as it is read: no vector of rows, and a
+/// row's lists are looked up among the shared ones without being built.
+struct RowSink<'s> {
+    strings: &'s mut Interner,
+    out: &'s mut Vec<Sighting>,
+    skipped: usize,
+}
+
+impl<'de> Visitor<'de> for &mut RowSink<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence of rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // The count is the chunk's word: a hint, capped.
+        self.out
+            .reserve(seq.size_hint().unwrap_or(0).min(2 * CHUNK_ROWS));
+        while let Some(r) = seq.next_element::<Row<'de>>()? {
+            self.push(r);
+        }
+        Ok(())
+    }
+}
+
+impl RowSink<'_> {
+    fn push(&mut self, r: Row<'_>) {
         let kind = type_of(i64::from(r.kind));
         let Some(kind) = kind.filter(|_| !r.value.is_empty() && r.value.len() <= MAX_VALUE_LEN)
         else {
-            skipped += 1;
-            continue;
+            self.skipped += 1;
+            return;
         };
+        let strings = &mut *self.strings;
         let ts = |v: Option<i64>| v.and_then(Secs::from_second);
-        let tags = r.tags.iter().filter_map(|t| strings.get(t)).collect();
         let obs = Observation {
             first_seen: ts(r.first_seen),
             last_seen: ts(r.last_seen),
             threat: r.threat.and_then(|t| strings.get(t)),
-            tags: strings.tags(tags),
+            tags: strings.tag_list(&r.tags),
             confidence: r.confidence,
             references: r.references.iter().filter_map(|t| strings.get(t)).collect(),
-            ports: strings.ports(r.ports.into()),
+            ports: strings.port_list(&r.ports),
             virustotal: r.virustotal.map(|(m, s, h, u, t, rep, at)| {
                 Box::new(VtStats {
                     malicious: m,
@@ -152,13 +195,12 @@ pub fn decode_chunk(
                 })
             }),
         };
-        out.push(Sighting {
+        self.out.push(Sighting {
             kind,
             value: r.value.into(),
             obs,
         });
     }
-    Ok(skipped)
 }
 
 /// An observation as the per-row JSON form stored it (schema 2 and 3).
@@ -254,6 +296,7 @@ pub fn type_of(code: i64) -> Option<IndicatorType> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn sighting(kind: IndicatorType, v: &str) -> Sighting {
         Sighting {
@@ -297,6 +340,89 @@ mod tests {
             back[0].obs.tags.shares(&back[1].obs.tags),
             "strings are shared"
         );
+    }
+
+    /// Chunk format 1 as first written, with plain vectors: the inline lists must stay
+    /// byte for byte the same sequences, or stores written before would not read.
+    #[derive(Serialize)]
+    struct FirstRow<'a> {
+        kind: u8,
+        value: &'a str,
+        first_seen: Option<i64>,
+        last_seen: Option<i64>,
+        threat: Option<&'a str>,
+        tags: Vec<&'a str>,
+        confidence: Option<u8>,
+        references: Vec<&'a str>,
+        ports: Vec<u16>,
+        virustotal: Option<StoredVt>,
+    }
+
+    #[test]
+    fn rows_encode_as_format_one_always_did() {
+        let mut many = sighting(IndicatorType::Url, "https://evil.example/a");
+        many.obs.tags = (0..9).map(|i| Arc::from(format!("t{i}"))).collect();
+        many.obs.ports = (1..12).collect::<Vec<u16>>().into();
+        many.obs.references = (0..5).map(|i| Arc::from(format!("r{i}"))).collect();
+        let all = [sighting(IndicatorType::Ipv4, "192.0.2.1"), many];
+        let first: Vec<FirstRow<'_>> = all
+            .iter()
+            .map(|s| FirstRow {
+                kind: type_code(s.kind) as u8,
+                value: &s.value,
+                first_seen: s.obs.first_seen.map(|t| t.as_second()),
+                last_seen: s.obs.last_seen.map(|t| t.as_second()),
+                threat: s.obs.threat.as_deref(),
+                tags: s.obs.tags.iter().map(|t| &**t).collect(),
+                confidence: s.obs.confidence,
+                references: s.obs.references.iter().map(|t| &**t).collect(),
+                ports: s.obs.ports.to_vec(),
+                virustotal: s.obs.virustotal.as_deref().map(|v| {
+                    (
+                        v.malicious,
+                        v.suspicious,
+                        v.harmless,
+                        v.undetected,
+                        v.timeout,
+                        v.reputation,
+                        v.last_analysis.map(|t| t.as_second()),
+                    )
+                }),
+            })
+            .collect();
+        let data = encode_chunk(&all);
+        let plain_len = u32::from_le_bytes([data[1], data[2], data[3], data[4]]) as usize;
+        let plain = lz4_flex::block::decompress(&data[5..], plain_len).unwrap();
+        assert_eq!(plain, postcard::to_allocvec(&first).unwrap());
+        let mut back = Vec::new();
+        assert_eq!(decode_chunk(&data, &mut Interner::new(), &mut back), Ok(0));
+        assert_eq!(back, all);
+    }
+
+    #[test]
+    fn a_chunk_cut_in_its_rows_adds_nothing_to_what_was_read() {
+        let mut s = Interner::new();
+        let mut out = Vec::new();
+        let good = encode_chunk(&[sighting(IndicatorType::Ipv4, "192.0.2.1")]);
+        assert_eq!(decode_chunk(&good, &mut s, &mut out), Ok(0));
+        // Three rows, the last one cut short: the two whole ones are not kept either.
+        let rows: Vec<Sighting> = ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
+            .iter()
+            .map(|v| sighting(IndicatorType::Ipv4, v))
+            .collect();
+        let data = encode_chunk(&rows);
+        let plain_len = u32::from_le_bytes([data[1], data[2], data[3], data[4]]) as usize;
+        let mut plain = lz4_flex::block::decompress(&data[5..], plain_len).unwrap();
+        plain.truncate(plain.len() - 4);
+        let mut cut = vec![CHUNK_FORMAT];
+        cut.extend_from_slice(&(plain.len() as u32).to_le_bytes());
+        cut.extend_from_slice(&lz4_flex::block::compress(&plain));
+        assert!(matches!(
+            decode_chunk(&cut, &mut s, &mut out),
+            Err(ChunkError::Rows(_))
+        ));
+        assert_eq!(out.len(), 1);
+        assert_eq!(&*out[0].value, "192.0.2.1");
     }
 
     #[test]
