@@ -126,6 +126,9 @@ pub struct Store {
     index: HashTable<u32>,
     hasher: DefaultHashBuilder,
     dead: usize,
+    /// Entries each source holds, by source id: a source that holds none is replaced
+    /// without a pass over the table.
+    held: Vec<usize>,
 }
 
 impl std::fmt::Debug for Store {
@@ -217,9 +220,7 @@ impl Store {
 
     /// How many entries `id` contributes to.
     pub fn count_for(&self, id: SourceId) -> usize {
-        #[cfg(test)]
-        reads::add(self.entries.len());
-        self.entries.iter().filter(|e| e.has_source(id)).count()
+        self.held.get(usize::from(id.0)).copied().unwrap_or(0)
     }
 
     /// The live position of `(kind, value)`.
@@ -252,6 +253,7 @@ impl Store {
                     }
                     Err(pos) => {
                         e.sightings.insert(pos, (id, s.obs));
+                        self.hold(id);
                         true
                     }
                 }
@@ -269,9 +271,19 @@ impl Store {
                     let e = &entries[j as usize];
                     key_hash(hasher, e.kind, &e.value)
                 });
+                self.hold(id);
                 true
             }
         }
+    }
+
+    /// Counts one more entry held by `id`.
+    fn hold(&mut self, id: SourceId) {
+        let i = usize::from(id.0);
+        if self.held.len() <= i {
+            self.held.resize(i + 1, 0);
+        }
+        self.held[i] += 1;
     }
 
     /// Replaces everything source `id` said with `sightings`.
@@ -294,6 +306,11 @@ impl Store {
     /// Drops every sighting by `id`; entries no other source holds become tombstones.
     /// Returns how many entries `id` held.
     pub fn remove_source(&mut self, id: SourceId) -> usize {
+        match self.held.get_mut(usize::from(id.0)) {
+            Some(n) if *n > 0 => *n = 0,
+            // Nothing to drop: no pass over a million entries.
+            _ => return 0,
+        }
         let mut held = 0;
         for e in &mut self.entries {
             if let Ok(pos) = e.sightings.binary_search_by_key(&id, |(sid, _)| *sid) {
@@ -348,8 +365,8 @@ impl Store {
     }
 }
 
-/// Entries read on this thread through [`Store::get`], [`Store::iter`], [`Store::slots`]
-/// and [`Store::count_for`] (the last two count every slot), in unit tests only: a test
+/// Entries read on this thread through [`Store::get`], [`Store::iter`] and
+/// [`Store::slots`] (the last counts every slot), in unit tests only: a test
 /// can prove that a frame reads the rows on screen and no others.
 #[cfg(test)]
 pub(crate) mod reads {
@@ -384,6 +401,43 @@ mod tests {
 
     fn ts(secs: i64) -> Option<Secs> {
         Secs::from_second(secs)
+    }
+
+    proptest::proptest! {
+        /// Whatever the sources replace, add and drop, and however the table compacts,
+        /// each source's count is the entries that hold it.
+        #[test]
+        fn each_source_counts_the_entries_that_hold_it(
+            ops in proptest::collection::vec((0u8..4, 0u16..3, proptest::collection::vec(0u16..2000, 0..400)), 1..24)
+        ) {
+            let mut st = Store::new();
+            let ids: Vec<SourceId> = ["a", "b", "c"].iter().map(|n| st.source_id(n)).collect();
+            for (op, src, values) in ops {
+                let id = ids[usize::from(src)];
+                let sightings: Vec<Sighting> = values
+                    .iter()
+                    .map(|v| s(IndicatorType::Domain, &format!("h{v}.example"), Observation::default()))
+                    .collect();
+                match op {
+                    0 | 1 => {
+                        st.replace_source(id, sightings);
+                    }
+                    2 => {
+                        for x in sightings {
+                            st.add(id, x);
+                        }
+                    }
+                    _ => {
+                        st.remove_source(id);
+                    }
+                }
+                for &id in &ids {
+                    let held = st.slots().iter().filter(|e| e.has_source(id)).count();
+                    proptest::prop_assert_eq!(st.count_for(id), held);
+                }
+                proptest::prop_assert_eq!(st.len(), st.slots().iter().filter(|e| !e.sightings.is_empty()).count());
+            }
+        }
     }
 
     #[test]
