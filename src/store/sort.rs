@@ -41,7 +41,7 @@ pub fn sort(store: &Store, rows: &mut [u32], sort: Sort) {
             by_key(rows, desc, |r| entry(r).and_then(|e| ranks.of(e)))
         }
         // Newest first unless reversed.
-        SortKey::LastSeen => by_key(rows, !desc, |r| entry(r).and_then(seen)),
+        SortKey::LastSeen => by_seconds(rows, !desc, |r| entry(r).and_then(seen)),
     }
 }
 
@@ -53,6 +53,65 @@ fn by_key<K: Ord + Copy>(rows: &mut [u32], descending: bool, key: impl Fn(u32) -
     for (dst, (_, r)) in rows.iter_mut().zip(keyed) {
         *dst = r;
     }
+}
+
+/// Sorts `rows` by a time in seconds as [`by_key`] does, each key folded with its row
+/// into one pair of integers, and the halves sorted on two cores: this is the default
+/// order, sorted again for a million rows after every load.
+fn by_seconds(rows: &mut [u32], descending: bool, key: impl Fn(u32) -> Option<i64>) {
+    let mut keyed: Vec<(u64, u32)> = rows
+        .iter()
+        .map(|&r| (ordered(key(r), descending), r))
+        .collect();
+    sort_pairs(&mut keyed);
+    for (dst, (_, r)) in rows.iter_mut().zip(keyed) {
+        *dst = r;
+    }
+}
+
+/// `k` as an unsigned key in the asked direction; unknown last (`u64::MAX`, which no
+/// known key reaches).
+fn ordered(k: Option<i64>, descending: bool) -> u64 {
+    let Some(x) = k else {
+        return u64::MAX;
+    };
+    // Flipping the sign bit keeps the order of signed numbers among unsigned ones.
+    let u = (x as u64) ^ (1 << 63);
+    let u = if descending { !u } else { u };
+    u.min(u64::MAX - 1)
+}
+
+/// Below this many rows one thread sorts faster than two and a merge.
+const PARALLEL_SORT_MIN: usize = 1 << 16;
+
+/// Sorts `pairs` ascending: two halves on two threads, then merged, when there are
+/// many and a second core.
+fn sort_pairs(pairs: &mut Vec<(u64, u32)>) {
+    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if pairs.len() < PARALLEL_SORT_MIN || !two {
+        pairs.sort_unstable();
+        return;
+    }
+    let n = pairs.len();
+    let (a, b) = pairs.split_at_mut(n / 2);
+    std::thread::scope(|s| {
+        s.spawn(|| a.sort_unstable());
+        b.sort_unstable();
+    });
+    let mut merged = Vec::with_capacity(n);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if b[j] < a[i] {
+            merged.push(b[j]);
+            j += 1;
+        } else {
+            merged.push(a[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&a[i..]);
+    merged.extend_from_slice(&b[j..]);
+    *pairs = merged;
 }
 
 /// Known before unknown; known keys in the asked direction.

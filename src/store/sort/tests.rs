@@ -318,3 +318,25 @@ fn rows_that_name_no_entry_go_last_and_nothing_panics() {
     sort(&st, &mut empty, Sort::default());
     assert!(empty.is_empty());
 }
+
+#[test]
+fn many_pairs_sort_on_two_threads_as_on_one() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    // Few distinct keys, so ties between halves are decided by the row.
+    let pairs: Vec<(u64, u32)> = (0..200_000u32).map(|r| (rng.u64(0..1000), r)).collect();
+    let mut want = pairs.clone();
+    want.sort_unstable();
+    let mut got = pairs;
+    super::sort_pairs(&mut got);
+    assert_eq!(got, want);
+}
+
+proptest::proptest! {
+    /// The folded key orders as the time does: known before unknown, in either direction.
+    #[test]
+    fn folded_times_order_as_the_times(a in proptest::option::of(-1i64 << 40..1i64 << 40), b in proptest::option::of(-1i64 << 40..1i64 << 40), descending: bool) {
+        let want = super::known_first(&a, &b, descending);
+        let got = super::ordered(a, descending).cmp(&super::ordered(b, descending));
+        proptest::prop_assert_eq!(got, want);
+    }
+}
