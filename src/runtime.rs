@@ -237,15 +237,10 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
-        if cache_pending && app.cache != crate::app::CacheState::Loading && !app.filtering {
-            cache_pending = false;
-            tracing::info!(
-                "cached indicators on screen {} ms after start ({} rows)",
-                started.elapsed().as_millis(),
-                app.rows.len()
-            );
-        }
-        if app.take_dirty() {
+        // The store is read and its rows filtered: the frame drawn next shows them all.
+        let cache_shown =
+            cache_pending && app.cache != crate::app::CacheState::Loading && !app.filtering;
+        if app.take_dirty() || cache_shown {
             tui_logger::move_events();
             terminal.draw(|f| crate::ui::view(&app, f))?;
             if std::mem::take(&mut first_frame) {
@@ -254,6 +249,14 @@ async fn event_loop(
                     started.elapsed().as_millis()
                 );
             }
+        }
+        if cache_shown {
+            cache_pending = false;
+            tracing::info!(
+                "cached indicators on screen {} ms after start ({} rows)",
+                started.elapsed().as_millis(),
+                app.rows.len()
+            );
         }
         let tick = if app.busy() { BUSY_TICK } else { IDLE_TICK };
         if next_tick <= tokio::time::Instant::now() {
