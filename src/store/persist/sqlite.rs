@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 
 use super::codec::{CHUNK_ROWS, TYPE_CODES, encode_chunk, type_of};
-use super::decode::{Chunk, by_source, decode_all};
+use super::decode::{Chunk, by_source, decode_all, flatten};
 use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
@@ -401,7 +401,7 @@ impl Sqlite {
     pub fn load_source(&self, source: &str) -> Result<Vec<Sighting>, PersistError> {
         let blobs =
             read_chunks(&self.conn, Some(source), Timestamp::now()).map_err(|e| self.err(e))?;
-        Ok(decode_blobs(&blobs).flat_map(|(_, s)| s).collect())
+        Ok(flatten(decode_blobs(&blobs).map(|(_, s)| s).collect()))
     }
 
     /// Drops the groups no source has delivered for `retention`, and those expired by

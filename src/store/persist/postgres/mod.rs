@@ -29,7 +29,7 @@ use jiff::Timestamp;
 use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
-use super::decode::{Chunk, by_source, decode_all};
+use super::decode::{Chunk, by_source, decode_all, flatten};
 use super::{CachedSource, Enrichment, LeaseState, PersistError, QuotaOp, QuotaReply};
 use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
@@ -407,7 +407,7 @@ impl SnapshotStore for PgStore {
                 .await
                 .map_err(|e| classify(&self.shown, e))?;
             let chunks = chunks_of(&rows, &source);
-            Ok(decode_all(&chunks, "store").into_iter().flatten().collect())
+            Ok(flatten(decode_all(&chunks, "store")))
         })
     }
 
