@@ -3,7 +3,8 @@
 
 //! Groups that lapse (a TAXII indicator's `valid_until`) through the `SnapshotStore`
 //! trait, on the SQLite file and on PostgreSQL (when `INTELLISIEM_TEST_PG` names a
-//! server; see tests/common/pg.rs): not read once expired, not counted, deleted by
+//! server; see tests/common/pg.rs): not read once expired (whole or as undecoded
+//! chunks), not counted, deleted by
 //! retention; and the PostgreSQL migration that adds the expiry to a schema-3 store.
 
 mod common;
@@ -13,7 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use intellisiem::model::{IndicatorType, Observation, Sighting};
-use intellisiem::store::persist::{PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta};
+use intellisiem::store::persist::{
+    PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta, decode_parts,
+};
 use jiff::{SignedDuration, Timestamp};
 
 /// The clock moved by `secs`: reads compare expiries with the current time.
@@ -56,13 +59,12 @@ fn snapshot(values: &[&str], expires: &[(&str, Timestamp)], incremental: bool) -
 }
 
 async fn values(store: &SharedStore) -> Vec<String> {
-    let mut out: Vec<String> = store
-        .load_source("cti".into())
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.value.to_string())
-        .collect();
+    let loaded = store.load_source("cti".into()).await.unwrap();
+    // The undecoded chunks, decoded part by part as a start-up load does, hold the same.
+    let chunks = store.read_source("cti".into()).await.unwrap();
+    let parts: Vec<Sighting> = decode_parts(&chunks, "cti", "store").flatten().collect();
+    assert_eq!(parts, loaded);
+    let mut out: Vec<String> = loaded.iter().map(|s| s.value.to_string()).collect();
     out.sort();
     out
 }

@@ -28,8 +28,11 @@ pub(super) struct View {
 pub(super) enum Mutation {
     /// A live fetch's snapshot.
     Replace(usize, Vec<Sighting>),
-    /// The cached snapshot (ignored if live data arrived meanwhile).
+    /// The cached snapshot, or its first part (ignored if live data arrived meanwhile).
     Cached(usize, Vec<Sighting>),
+    /// A further part of the cached snapshot: added to the parts before it (ignored if
+    /// live data arrived meanwhile).
+    CachedMore(usize, Vec<Sighting>),
     Add(usize, Sighting),
 }
 
@@ -107,7 +110,7 @@ impl App {
         self.lease.store_version += 1;
         let store = Arc::make_mut(&mut self.store);
         match m {
-            Mutation::Cached(i, _) if self.sources[i].live_data => {}
+            Mutation::Cached(i, _) | Mutation::CachedMore(i, _) if self.sources[i].live_data => {}
             Mutation::Replace(i, sightings) | Mutation::Cached(i, sightings) => {
                 let id = self.sources[i].id;
                 let mut r = store.replace_source(id, sightings);
@@ -120,6 +123,14 @@ impl App {
                 if r.compacted {
                     // Positions moved: the old rows mean nothing now.
                     self.rows.clear();
+                }
+            }
+            Mutation::CachedMore(i, sightings) => {
+                let id = self.sources[i].id;
+                // No exact reserve per part: the table was sized from the stored counts,
+                // and otherwise grows by doubling.
+                for s in sightings {
+                    self.sources[i].count += usize::from(store.add(id, s));
                 }
             }
             Mutation::Add(i, s) => {

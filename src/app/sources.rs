@@ -225,9 +225,14 @@ impl App {
             let s = &mut self.sources[i];
             s.cached_at = c.meta.fetched_at;
             // Live data of this run is newer than anything cached.
-            if !s.live_data {
-                ms.push(Mutation::Cached(i, c.sightings));
+            if s.live_data {
+                continue;
             }
+            ms.push(if c.continues {
+                Mutation::CachedMore(i, c.sightings)
+            } else {
+                Mutation::Cached(i, c.sightings)
+            });
         }
         if self.cache == CacheState::Loading
             && self.lease.holders == 0

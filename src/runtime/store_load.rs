@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! Reading the store at start-up, in the background: the retention period applied,
-//! then each configured source's snapshot sent as it is read ([`Msg::CachedSource`]),
-//! then the fetch histories ([`Msg::CacheLoaded`]). A server that does not answer is
+//! then each configured source's snapshot sent part by part as it is decoded
+//! ([`Msg::CachedSource`]), then the fetch histories ([`Msg::CacheLoaded`]). A server that does not answer is
 //! retried until it does.
 
 use std::time::{Duration, Instant};
@@ -12,7 +12,8 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 
 use crate::app::{App, Msg};
-use crate::store::persist::{CachedSource, PersistError, SharedStore};
+use crate::model::Sighting;
+use crate::store::persist::{CachedSource, PersistError, SharedStore, SourceMeta, decode_parts};
 
 /// Tries the store every few seconds until it answers, then loads it as at start-up.
 pub(super) fn retry_store_load(
@@ -105,29 +106,150 @@ async fn load_store(
     }
 }
 
-/// Sends each configured source's stored snapshot as it is read, so the dashboard
-/// merges one while the next is decoded. Returns the sightings read.
+/// Sends each configured source's stored snapshot as it is read, in parts of
+/// [`crate::store::persist::PART_CHUNKS`] chunks decoded on the blocking pool: the dashboard merges one part
+/// while the next is decoded. Returns the sightings read.
 async fn load_sources(
     store: &SharedStore,
     tx: &mpsc::UnboundedSender<Msg>,
     names: &[String],
 ) -> Result<usize, PersistError> {
     let mut metas = store.metas().await?;
+    let what = if store.is_shared() { "store" } else { "cache" };
     let mut n = 0;
     for name in names {
         let Some(meta) = metas.remove(name) else {
             continue;
         };
-        let sightings = store.load_source(name.clone()).await?;
-        n += sightings.len();
-        let c = CachedSource {
-            name: name.clone(),
-            meta,
-            sightings,
-        };
-        if tx.send(Msg::CachedSource(c)).is_err() {
-            break;
+        let chunks = store.read_source(name.clone()).await?;
+        let (name, tx) = (name.clone(), tx.clone());
+        let sent =
+            tokio::task::spawn_blocking(move || send_parts(&name, &meta, &chunks, what, &tx))
+                .await
+                .map_err(|e| PersistError::Unavailable(e.to_string()))?;
+        match sent {
+            Some(sent) => n += sent,
+            // The dashboard is gone.
+            None => break,
         }
     }
     Ok(n)
+}
+
+/// Decodes `chunks` of source `name` part by part, sending each as it is decoded (an
+/// empty snapshot as one empty part, so it still replaces what the source held).
+/// Returns the sightings sent; `None` once the receiver is gone.
+fn send_parts(
+    name: &str,
+    meta: &SourceMeta,
+    chunks: &[Vec<u8>],
+    what: &str,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> Option<usize> {
+    let mut n = 0;
+    let mut parts = decode_parts(chunks, name, what).peekable();
+    let mut continues = false;
+    if parts.peek().is_none() {
+        return send(tx, name, meta, Vec::new(), false).then_some(0);
+    }
+    for sightings in parts {
+        n += sightings.len();
+        if !send(tx, name, meta, sightings, continues) {
+            return None;
+        }
+        continues = true;
+    }
+    Some(n)
+}
+
+fn send(
+    tx: &mpsc::UnboundedSender<Msg>,
+    name: &str,
+    meta: &SourceMeta,
+    sightings: Vec<Sighting>,
+    continues: bool,
+) -> bool {
+    let c = CachedSource {
+        name: name.to_string(),
+        meta: meta.clone(),
+        sightings,
+        continues,
+    };
+    tx.send(Msg::CachedSource(c)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::{IndicatorType, Observation};
+    use crate::store::persist::{Snapshot, Sqlite, SqliteStore};
+
+    async fn save(store: &SharedStore, source: &str, sightings: Vec<Sighting>) {
+        let snap = Snapshot {
+            source: source.into(),
+            kind: "plain_list",
+            sightings,
+            groups: Vec::new(),
+            expires: HashMap::new(),
+            incremental: false,
+            meta: SourceMeta::default(),
+            now: Timestamp::now(),
+        };
+        store.save(snap).await.1.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn snapshots_come_in_parts_that_add_up_and_an_empty_one_as_one_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
+        let store: SharedStore = Arc::new(SqliteStore::new(db));
+        let many: Vec<Sighting> = (0..40_000)
+            .map(|i| Sighting {
+                kind: IndicatorType::Domain,
+                value: format!("host{i}.evil.example").into(),
+                obs: Observation::default(),
+            })
+            .collect();
+        save(&store, "big", many.clone()).await;
+        save(&store, "empty", Vec::new()).await;
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let names = ["empty", "absent", "big"].map(String::from);
+        assert_eq!(load_sources(&store, &tx, &names).await.unwrap(), 40_000);
+        drop(tx);
+        let mut parts = Vec::new();
+        while let Some(msg) = rx.recv().await {
+            if let Msg::CachedSource(c) = msg {
+                parts.push(c);
+            }
+        }
+        let shape: Vec<(&str, usize, bool)> = parts
+            .iter()
+            .map(|c| (c.name.as_str(), c.sightings.len(), c.continues))
+            .collect();
+        // 40,000 sightings are five chunks: a part of four, then one of one.
+        assert_eq!(
+            shape,
+            [
+                ("empty", 0, false),
+                ("big", 4 * 8192, false),
+                ("big", 40_000 - 4 * 8192, true)
+            ]
+        );
+        let back: Vec<Sighting> = parts.into_iter().flat_map(|c| c.sightings).collect();
+        assert_eq!(back, many);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_dashboard_gone_midway_stops_the_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
+        let store: SharedStore = Arc::new(SqliteStore::new(db));
+        save(&store, "a", vec![]).await;
+        let (tx, rx) = mpsc::unbounded_channel();
+        drop(rx);
+        assert_eq!(load_sources(&store, &tx, &["a".into()]).await.unwrap(), 0);
+    }
 }

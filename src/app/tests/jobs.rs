@@ -200,6 +200,7 @@ fn cached(name: &str, at: i64, values: &[&str]) -> CachedSource {
             .iter()
             .map(|v| sighting(IndicatorType::Domain, v, Some("cached"), at))
             .collect(),
+        continues: false,
     }
 }
 
@@ -268,6 +269,50 @@ fn stored_snapshots_come_one_by_one_and_the_table_is_filtered_once_more_at_the_e
     let mut all = shown(&a);
     all.sort();
     assert_eq!(all, ["a.example", "b.example", "u.example"]);
+}
+
+#[test]
+fn a_snapshot_in_parts_adds_up_and_live_data_between_parts_wins() {
+    let mut a = app();
+    let _ = a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::CacheMeta(Default::default()));
+    let more = |name: &str, values: &[&str]| CachedSource {
+        continues: true,
+        ..cached(name, -60, values)
+    };
+    let _ = a.update(Msg::CachedSource(cached(
+        "feodo",
+        -60,
+        &["a.example", "b.example"],
+    )));
+    // A repeated key in a later part is the same indicator, counted once.
+    let _ = a.update(Msg::CachedSource(more(
+        "feodo",
+        &["b.example", "c.example"],
+    )));
+    assert_eq!(a.sources[0].count, 3);
+    let _ = a.update(Msg::CachedSource(cached("urlhaus", -60, &["u1.example"])));
+    assert_eq!(a.sources[1].count, 1);
+    // urlhaus is fetched live before its stored snapshot's last part arrives.
+    let _ = a.update(done(
+        1,
+        ok(vec![sighting(
+            IndicatorType::Domain,
+            "live.example",
+            None,
+            0,
+        )]),
+        1,
+    ));
+    let _ = a.update(Msg::CachedSource(more("urlhaus", &["u2.example"])));
+    let _ = a.update(Msg::CacheLoaded {
+        sources: vec![],
+        histories: vec![],
+    });
+    let mut all = shown(&a);
+    all.sort();
+    assert_eq!(all, ["a.example", "b.example", "c.example", "live.example"]);
+    assert_eq!(a.sources[1].count, 1);
 }
 
 #[test]

@@ -19,8 +19,29 @@ pub(super) struct Chunk<'a> {
 /// More threads than this gain nothing on the loads measured (BENCHMARKS.md).
 const MAX_THREADS: usize = 4;
 
-/// Below this many chunks one thread is quicker than starting others.
-const PARALLEL_FROM: usize = 8;
+/// Below this many chunks one thread is quicker than starting others (a chunk takes
+/// milliseconds to decode, a thread tens of microseconds to start).
+const PARALLEL_FROM: usize = 2;
+
+/// Chunks per part of a start-up load ([`decode_parts`]): 32,768 sightings, so the
+/// dashboard merges one part while the next is decoded, and what is left to merge once
+/// the last is decoded is small.
+pub const PART_CHUNKS: usize = 4;
+
+/// Decodes the stored chunks of `source` (as [`super::SnapshotStore::read_source`] gives
+/// them) one part of [`PART_CHUNKS`] at a time, each part on every core, in order. What
+/// does not decode is skipped with a warning, as in [`decode_all`]; `what` names the
+/// store in it ("cache", "store").
+pub fn decode_parts<'a>(
+    chunks: &'a [Vec<u8>],
+    source: &'a str,
+    what: &'a str,
+) -> impl Iterator<Item = Vec<Sighting>> + 'a {
+    chunks.chunks(PART_CHUNKS).map(move |group| {
+        let group: Vec<Chunk<'_>> = group.iter().map(|data| Chunk { source, data }).collect();
+        flatten(decode_all(&group, what))
+    })
+}
 
 /// Decodes `chunks`, in order: one vector of sightings per chunk. A chunk that does not
 /// decode, or rows within it that do not, are skipped with a warning naming the source

@@ -32,6 +32,7 @@ use crate::config::{CachePath, Config};
 use crate::model::{IndicatorType, LogHit, Sighting};
 
 pub use codec::{type_code, type_of};
+pub use decode::{PART_CHUNKS, decode_parts};
 pub use ledger::{Enrichment, QuotaOp, QuotaReply, StoreLedger};
 pub use postgres::PgStore;
 pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
@@ -96,12 +97,15 @@ pub struct SourceMeta {
     pub fetched_by: Option<String>,
 }
 
-/// A source's stored snapshot.
+/// A source's stored snapshot, or a part of it.
 #[derive(Debug, Clone)]
 pub struct CachedSource {
     pub name: String,
     pub meta: SourceMeta,
     pub sightings: Vec<Sighting>,
+    /// A further part of the snapshot whose first part came before: added to it. When
+    /// `false`, these sightings replace what the source held.
+    pub continues: bool,
 }
 
 /// A snapshot to save: the whole snapshot of `source`, or with `incremental` only the
@@ -154,6 +158,10 @@ pub trait SnapshotStore: Send + Sync {
 
     /// One source's snapshot (all its groups but those whose expiry has passed).
     fn load_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Sighting>, PersistError>>;
+
+    /// The stored chunks of what [`SnapshotStore::load_source`] reads, in their order and
+    /// undecoded (see [`decode_parts`]): the caller decodes and shows them part by part.
+    fn read_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Vec<u8>>, PersistError>>;
 
     /// Drops sightings no source delivered within `keep` of `now`, and those whose group
     /// expired by `now`; returns how many.

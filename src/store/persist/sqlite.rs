@@ -391,6 +391,7 @@ impl Sqlite {
                 sightings: by_source.remove(&name).unwrap_or_default(),
                 name,
                 meta,
+                continues: false,
             })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -402,6 +403,13 @@ impl Sqlite {
         let blobs =
             read_chunks(&self.conn, Some(source), Timestamp::now()).map_err(|e| self.err(e))?;
         Ok(flatten(decode_blobs(&blobs).map(|(_, s)| s).collect()))
+    }
+
+    /// The stored chunks of [`Sqlite::load_source`], undecoded.
+    pub fn read_source(&self, source: &str) -> Result<Vec<Vec<u8>>, PersistError> {
+        let blobs =
+            read_chunks(&self.conn, Some(source), Timestamp::now()).map_err(|e| self.err(e))?;
+        Ok(blobs.into_iter().map(|(_, data)| data).collect())
     }
 
     /// Drops the groups no source has delivered for `retention`, and those expired by

@@ -108,6 +108,10 @@ impl SnapshotStore for SqliteStore {
         self.run(move |db| db.load_source(&source))
     }
 
+    fn read_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Vec<u8>>, PersistError>> {
+        self.run(move |db| db.read_source(&source))
+    }
+
     fn apply_retention(
         &self,
         now: Timestamp,

@@ -210,6 +210,21 @@ fn ts(v: Option<i64>) -> Option<Timestamp> {
     v.and_then(|s| Timestamp::from_second(s).ok())
 }
 
+impl PgStore {
+    /// The rows holding `source`'s chunks that have not expired, in order.
+    async fn source_rows(&self, source: &str) -> Result<Vec<tokio_postgres::Row>, PersistError> {
+        let client = self.client().await?;
+        client
+            .query(
+                "SELECT data FROM chunks WHERE source = $1
+                   AND (expires_at IS NULL OR expires_at > $2) ORDER BY grp, seq",
+                &[&source, &Timestamp::now().as_second()],
+            )
+            .await
+            .map_err(|e| classify(&self.shown, e))
+    }
+}
+
 impl SnapshotStore for PgStore {
     fn describe(&self) -> String {
         self.shown.clone()
@@ -388,6 +403,7 @@ impl SnapshotStore for PgStore {
                     sightings: by_source.remove(&name).unwrap_or_default(),
                     name,
                     meta,
+                    continues: false,
                 })
                 .collect();
             out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -397,17 +413,19 @@ impl SnapshotStore for PgStore {
 
     fn load_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Sighting>, PersistError>> {
         Box::pin(async move {
-            let client = self.client().await?;
-            let rows = client
-                .query(
-                    "SELECT data FROM chunks WHERE source = $1
-                       AND (expires_at IS NULL OR expires_at > $2) ORDER BY grp, seq",
-                    &[&source, &Timestamp::now().as_second()],
-                )
-                .await
-                .map_err(|e| classify(&self.shown, e))?;
+            let rows = self.source_rows(&source).await?;
             let chunks = chunks_of(&rows, &source);
             Ok(flatten(decode_all(&chunks, "store")))
+        })
+    }
+
+    fn read_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Vec<u8>>, PersistError>> {
+        Box::pin(async move {
+            let rows = self.source_rows(&source).await?;
+            Ok(chunks_of(&rows, &source)
+                .into_iter()
+                .map(|c| c.data.to_vec())
+                .collect())
         })
     }
 
