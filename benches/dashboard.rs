@@ -219,6 +219,11 @@ fn filters(c: &mut Criterion) {
             )
         });
     }
+    // What the dashboard computes once a warm start has merged every stored snapshot:
+    // every row, in the default order.
+    g.bench_function("view_default", |b| {
+        b.iter(|| filter::view(store, &Query::default(), Sort::default(), &no))
+    });
     g.finish();
 }
 

@@ -276,15 +276,31 @@ fn split<T: Sync>(
     items: &[T],
     work: impl Fn(usize, &[T]) -> Option<Vec<u32>> + Sync,
 ) -> Option<Vec<u32>> {
+    let parts = split_parts(items, work)?;
+    if parts.len() == 1 {
+        return parts.into_iter().next();
+    }
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    Some(out)
+}
+
+/// As [`split`], each part's result kept apart, in order.
+fn split_parts<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(usize, &[T]) -> Option<R> + Sync,
+) -> Option<Vec<R>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if items.len() < PARALLEL_MIN || threads < 2 {
-        return work(0, items);
+        return Some(vec![work(0, items)?]);
     }
     let chunk = items.len().div_ceil(threads);
     let work = &work;
-    let parts: Vec<Option<Vec<u32>>> = std::thread::scope(|s| {
+    let parts: Vec<Option<R>> = std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(chunk)
             .enumerate()
@@ -295,11 +311,35 @@ fn split<T: Sync>(
             .map(|h| h.join().unwrap_or(None))
             .collect()
     });
-    let mut out = Vec::with_capacity(parts.iter().flatten().map(Vec::len).sum());
-    for p in parts {
-        out.extend(p?);
-    }
-    Some(out)
+    parts.into_iter().collect()
+}
+
+/// [`view`] sorted by last seen, in one pass over the entries: each thread keeps the
+/// rows of its part that match, each with its sort key, and sorts them; the sorted parts
+/// are then merged. The default view of a million rows reads each entry once, and sorts
+/// on every core.
+fn view_by_seen(
+    store: &Store,
+    query: &Query,
+    descending: bool,
+    cancel: &AtomicBool,
+) -> Option<Vec<u32>> {
+    let parts = split_parts(store.slots(), |base, part| {
+        let mut m = Matcher::new(query);
+        // Everything matches an empty query: room for it all at once.
+        let mut out = Vec::with_capacity(if query.is_empty() { part.len() } else { 0 });
+        for (i, e) in part.iter().enumerate() {
+            if i % 16_384 == 0 && cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            if m.matches(e) {
+                out.push((super::sort::seen_key(e, descending), (base + i) as u32));
+            }
+        }
+        out.sort_unstable();
+        Some(out)
+    })?;
+    Some(super::sort::merge_rows(parts))
 }
 
 fn filter_range(
@@ -378,6 +418,10 @@ pub fn job(
 
 /// Filter then sort: the rows to show.
 pub fn view(store: &Store, query: &Query, s: Sort, cancel: &AtomicBool) -> Option<Vec<u32>> {
+    if s.key == SortKey::LastSeen {
+        // Newest first unless reversed.
+        return view_by_seen(store, query, !s.reverse, cancel);
+    }
     let mut rows = filter(store, query, cancel)?;
     if cancel.load(Ordering::Relaxed) {
         return None;

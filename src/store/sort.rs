@@ -56,17 +56,32 @@ fn by_key<K: Ord + Copy>(rows: &mut [u32], descending: bool, key: impl Fn(u32) -
 }
 
 /// Sorts `rows` by a time in seconds as [`by_key`] does, each key folded with its row
-/// into one pair of integers, and the halves sorted on two cores: this is the default
-/// order, sorted again for a million rows after every load.
+/// into one pair of integers, and the halves sorted on two cores: the default order,
+/// sorted again whenever the analyst picks it.
 fn by_seconds(rows: &mut [u32], descending: bool, key: impl Fn(u32) -> Option<i64>) {
     let mut keyed: Vec<(u64, u32)> = rows
         .iter()
         .map(|&r| (ordered(key(r), descending), r))
         .collect();
-    sort_pairs(&mut keyed);
-    for (dst, (_, r)) in rows.iter_mut().zip(keyed) {
-        *dst = r;
+    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if keyed.len() < PARALLEL_SORT_MIN || !two {
+        keyed.sort_unstable();
+        for (dst, (_, r)) in rows.iter_mut().zip(keyed) {
+            *dst = r;
+        }
+        return;
     }
+    let (a, b) = keyed.split_at_mut(rows.len() / 2);
+    std::thread::scope(|s| {
+        s.spawn(|| a.sort_unstable());
+        b.sort_unstable();
+    });
+    merge_into(a, b, rows);
+}
+
+/// The key [`SortKey::LastSeen`] sorts `e` by, in the asked direction (see [`ordered`]).
+pub(crate) fn seen_key(e: &Entry, descending: bool) -> u64 {
+    ordered(seen(e), descending)
 }
 
 /// `k` as an unsigned key in the asked direction; unknown last (`u64::MAX`, which no
@@ -84,34 +99,54 @@ fn ordered(k: Option<i64>, descending: bool) -> u64 {
 /// Below this many rows one thread sorts faster than two and a merge.
 const PARALLEL_SORT_MIN: usize = 1 << 16;
 
-/// Sorts `pairs` ascending: two halves on two threads, then merged, when there are
-/// many and a second core.
-fn sort_pairs(pairs: &mut Vec<(u64, u32)>) {
-    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if pairs.len() < PARALLEL_SORT_MIN || !two {
-        pairs.sort_unstable();
-        return;
+/// The rows of `parts`, each sorted by `(key, row)`, in one order: merged two by two.
+pub(crate) fn merge_rows(mut parts: Vec<Vec<(u64, u32)>>) -> Vec<u32> {
+    while parts.len() > 2 {
+        let mut next = Vec::with_capacity(parts.len().div_ceil(2));
+        let mut it = parts.into_iter();
+        while let Some(a) = it.next() {
+            match it.next() {
+                Some(b) => {
+                    let mut both = Vec::with_capacity(a.len() + b.len());
+                    merge_with(&a, &b, |p| both.push(p));
+                    next.push(both);
+                }
+                None => next.push(a),
+            }
+        }
+        parts = next;
     }
-    let n = pairs.len();
-    let (a, b) = pairs.split_at_mut(n / 2);
-    std::thread::scope(|s| {
-        s.spawn(|| a.sort_unstable());
-        b.sort_unstable();
+    let mut it = parts.into_iter();
+    let a = it.next().unwrap_or_default();
+    let b = it.next().unwrap_or_default();
+    let mut rows = vec![0; a.len() + b.len()];
+    merge_into(&a, &b, &mut rows);
+    rows
+}
+
+/// Merges sorted `a` and `b` into `rows` (as long as both), keeping only the rows.
+fn merge_into(a: &[(u64, u32)], b: &[(u64, u32)], rows: &mut [u32]) {
+    let mut out = rows.iter_mut();
+    merge_with(a, b, |(_, r)| {
+        if let Some(dst) = out.next() {
+            *dst = r;
+        }
     });
-    let mut merged = Vec::with_capacity(n);
+}
+
+/// Calls `put` with the items of sorted `a` and `b` in order.
+fn merge_with(a: &[(u64, u32)], b: &[(u64, u32)], mut put: impl FnMut((u64, u32))) {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         if b[j] < a[i] {
-            merged.push(b[j]);
+            put(b[j]);
             j += 1;
         } else {
-            merged.push(a[i]);
+            put(a[i]);
             i += 1;
         }
     }
-    merged.extend_from_slice(&a[i..]);
-    merged.extend_from_slice(&b[j..]);
-    *pairs = merged;
+    a[i..].iter().chain(&b[j..]).for_each(|&p| put(p));
 }
 
 /// Known before unknown; known keys in the asked direction.

@@ -192,6 +192,75 @@ fn parallel_and_serial_agree() {
 }
 
 #[test]
+fn the_view_by_last_seen_in_one_pass_is_the_filter_then_the_sort() {
+    // Past the size where the work is split across threads, with times, ties, unknown
+    // times, two sources and tombstones.
+    let mut st = Store::new();
+    let a = st.source_id("a");
+    let b = st.source_id("b");
+    let batch = |from: u32, to: u32| -> Vec<Sighting> {
+        (from..to)
+            .map(|i| Sighting {
+                kind: if i % 3 == 0 {
+                    IndicatorType::Url
+                } else {
+                    IndicatorType::Domain
+                },
+                value: format!("host{i}.example").into(),
+                obs: Observation {
+                    last_seen: crate::model::time::Secs::from_second(
+                        1_700_000_000 + i64::from(i % 977),
+                    )
+                    .filter(|_| i % 11 != 0),
+                    ..Default::default()
+                },
+            })
+            .collect()
+    };
+    st.replace_source(a, batch(0, 90_000));
+    st.replace_source(b, batch(60_000, 130_000));
+    // Some of a's entries are dropped, leaving tombstones.
+    st.replace_source(a, batch(0, 80_000));
+    let queries = [
+        Query::default(),
+        Query {
+            text: "99".into(),
+            ..Default::default()
+        },
+        Query {
+            kind: Some(IndicatorType::Url),
+            hidden: vec![b],
+            ..Default::default()
+        },
+    ];
+    let no = AtomicBool::new(false);
+    for q in &queries {
+        for reverse in [false, true] {
+            let s = Sort {
+                key: SortKey::LastSeen,
+                reverse,
+            };
+            let mut want = filter(&st, q, &no).unwrap();
+            sort(&st, &mut want, s);
+            assert_eq!(
+                view(&st, q, s, &no).unwrap(),
+                want,
+                "{q:?}, reverse {reverse}"
+            );
+        }
+    }
+    assert!(
+        view(
+            &st,
+            &Query::default(),
+            Sort::default(),
+            &AtomicBool::new(true)
+        )
+        .is_none()
+    );
+}
+
+#[test]
 fn needle_edge_cases() {
     let n = Needle::new("aB");
     assert!(n.is_match("xxAbyy"));

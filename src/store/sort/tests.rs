@@ -320,15 +320,42 @@ fn rows_that_name_no_entry_go_last_and_nothing_panics() {
 }
 
 #[test]
-fn many_pairs_sort_on_two_threads_as_on_one() {
+fn many_rows_sort_on_two_threads_as_on_one() {
     let mut rng = fastrand::Rng::with_seed(7);
-    // Few distinct keys, so ties between halves are decided by the row.
-    let pairs: Vec<(u64, u32)> = (0..200_000u32).map(|r| (rng.u64(0..1000), r)).collect();
-    let mut want = pairs.clone();
-    want.sort_unstable();
-    let mut got = pairs;
-    super::sort_pairs(&mut got);
-    assert_eq!(got, want);
+    // Few distinct times and some unknown, so ties between halves are decided by the row.
+    let times: Vec<Option<i64>> = (0..200_000)
+        .map(|_| (rng.u8(..) > 20).then(|| rng.i64(-500..500)))
+        .collect();
+    for descending in [false, true] {
+        let mut rows: Vec<u32> = (0..times.len() as u32).rev().collect();
+        super::by_seconds(&mut rows, descending, |r| times[r as usize]);
+        let mut want: Vec<u32> = (0..times.len() as u32).collect();
+        want.sort_by(|&a, &b| {
+            super::known_first(&times[a as usize], &times[b as usize], descending).then(a.cmp(&b))
+        });
+        assert_eq!(rows, want, "descending: {descending}");
+    }
+}
+
+#[test]
+fn sorted_parts_merge_into_one_order_however_many() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    for k in 0..7 {
+        let mut all = Vec::new();
+        let parts: Vec<Vec<(u64, u32)>> = (0..k)
+            .map(|_| {
+                let mut p: Vec<(u64, u32)> = (0..rng.usize(0..300))
+                    .map(|_| (rng.u64(0..50), rng.u32(..)))
+                    .collect();
+                p.sort_unstable();
+                all.extend_from_slice(&p);
+                p
+            })
+            .collect();
+        all.sort_unstable();
+        let want: Vec<u32> = all.iter().map(|p| p.1).collect();
+        assert_eq!(super::merge_rows(parts), want, "{k} parts");
+    }
 }
 
 proptest::proptest! {
