@@ -28,7 +28,7 @@ const CHUNK_FORMAT: u8 = 1;
 const MAX_CHUNK_BYTES: usize = 64 << 20;
 
 /// One sighting in a chunk. Positional (postcard): never reorder or drop a field; add
-/// new ones only with a new [`CHUNK_FORMAT`]. The lists are sequences like any other;
+/// new ones only with a new [`CHUNK_FORMAT`]. The lists are sequences like any other,
 /// held inline while read, so a row borrows from the chunk and allocates nothing.
 #[derive(Serialize, Deserialize)]
 struct Row<'a> {
@@ -38,12 +38,68 @@ struct Row<'a> {
     last_seen: Option<i64>,
     threat: Option<&'a str>,
     #[serde(borrow)]
-    tags: SmallVec<[&'a str; 4]>,
+    tags: Few<[&'a str; 4]>,
     confidence: Option<u8>,
     #[serde(borrow)]
-    references: SmallVec<[&'a str; 2]>,
-    ports: SmallVec<[u16; 4]>,
+    references: Few<[&'a str; 2]>,
+    ports: Few<[u16; 4]>,
     virustotal: Option<StoredVt>,
+}
+
+/// A row's list: written as a sequence, read into a small inline vector that grows
+/// only with the items really read. The length a chunk claims is not used to reserve:
+/// a hostile row claiming millions of tags costs nothing until it holds them.
+struct Few<A: smallvec::Array>(SmallVec<A>);
+
+impl<A: smallvec::Array> FromIterator<A::Item> for Few<A> {
+    fn from_iter<I: IntoIterator<Item = A::Item>>(items: I) -> Self {
+        Few(items.into_iter().collect())
+    }
+}
+
+impl<A: smallvec::Array> std::ops::Deref for Few<A> {
+    type Target = [A::Item];
+
+    fn deref(&self) -> &[A::Item] {
+        &self.0
+    }
+}
+
+impl<A: smallvec::Array> Serialize for Few<A>
+where
+    A::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+impl<'de, A: smallvec::Array> Deserialize<'de> for Few<A>
+where
+    A::Item: Deserialize<'de>,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Items<A>(std::marker::PhantomData<A>);
+        impl<'de, A: smallvec::Array> Visitor<'de> for Items<A>
+        where
+            A::Item: Deserialize<'de>,
+        {
+            type Value = Few<A>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Few<A>, S::Error> {
+                let mut items = SmallVec::new();
+                while let Some(x) = seq.next_element()? {
+                    items.push(x);
+                }
+                Ok(Few(items))
+            }
+        }
+        d.deserialize_seq(Items(std::marker::PhantomData))
+    }
 }
 
 /// VirusTotal's stats as stored: malicious, suspicious, harmless, undetected, timeout,
@@ -423,6 +479,23 @@ mod tests {
         ));
         assert_eq!(out.len(), 1);
         assert_eq!(&*out[0].value, "192.0.2.1");
+    }
+
+    #[test]
+    fn a_row_claiming_a_huge_list_is_refused() {
+        // One row: type 3, value "a", no times, no threat, then tags claiming 2^32 - 1
+        // items that are not there.
+        let mut plain = vec![1, 3, 1, b'a', 0, 0, 0];
+        plain.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x0f]);
+        let mut data = vec![CHUNK_FORMAT];
+        data.extend_from_slice(&(plain.len() as u32).to_le_bytes());
+        data.extend_from_slice(&lz4_flex::block::compress(&plain));
+        let mut out = Vec::new();
+        assert!(matches!(
+            decode_chunk(&data, &mut Interner::new(), &mut out),
+            Err(ChunkError::Rows(_))
+        ));
+        assert!(out.is_empty());
     }
 
     #[test]
