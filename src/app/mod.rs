@@ -155,8 +155,8 @@ pub enum Msg {
     /// a source fetched recently waits for its next refresh instead of fetching at once,
     /// and shows as cached until then. The snapshots follow ([`Msg::CacheLoaded`]).
     CacheMeta(std::collections::HashMap<String, SourceMeta>),
-    /// One source's stored snapshot, read in the background at start-up; the others
-    /// follow, then [`Msg::CacheLoaded`].
+    /// One source's stored snapshot, or a part of it ([`CachedSource::continues`]), read
+    /// in the background at start-up; the rest follow, then [`Msg::CacheLoaded`].
     CachedSource(CachedSource),
     /// The store is read: the fetch histories (and any snapshots not sent before).
     CacheLoaded {

@@ -3,8 +3,8 @@
 
 //! Reading the store at start-up, in the background: the retention period applied,
 //! then each configured source's snapshot sent part by part as it is decoded
-//! ([`Msg::CachedSource`]), then the fetch histories ([`Msg::CacheLoaded`]). A server that does not answer is
-//! retried until it does.
+//! ([`Msg::CachedSource`]), then the fetch histories ([`Msg::CacheLoaded`]). A server
+//! that does not answer is retried until it does.
 
 use std::time::{Duration, Instant};
 
@@ -107,8 +107,8 @@ async fn load_store(
 }
 
 /// Sends each configured source's stored snapshot as it is read, in parts of
-/// [`crate::store::persist::PART_CHUNKS`] chunks decoded on the blocking pool: the dashboard merges one part
-/// while the next is decoded. Returns the sightings read.
+/// [`crate::store::persist::PART_CHUNKS`] chunks decoded on the blocking pool: the
+/// dashboard merges one part while the next is decoded. Returns the sightings sent.
 async fn load_sources(
     store: &SharedStore,
     tx: &mpsc::UnboundedSender<Msg>,
@@ -243,13 +243,28 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_dashboard_gone_midway_stops_the_load() {
+    async fn a_dashboard_gone_midway_stops_the_parts() {
         let dir = tempfile::tempdir().unwrap();
         let db = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
         let store: SharedStore = Arc::new(SqliteStore::new(db));
-        save(&store, "a", vec![]).await;
-        let (tx, rx) = mpsc::unbounded_channel();
+        let many: Vec<Sighting> = (0..40_000)
+            .map(|i| Sighting {
+                kind: IndicatorType::Domain,
+                value: format!("host{i}.evil.example").into(),
+                obs: Observation::default(),
+            })
+            .collect();
+        save(&store, "big", many).await;
+        let chunks = store.read_source("big".into()).await.unwrap();
+        let meta = SourceMeta::default();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        assert_eq!(
+            send_parts("big", &meta, &chunks, "cache", &tx),
+            Some(40_000)
+        );
+        assert!(matches!(rx.recv().await, Some(Msg::CachedSource(_))));
         drop(rx);
-        assert_eq!(load_sources(&store, &tx, &["a".into()]).await.unwrap(), 0);
+        assert_eq!(send_parts("big", &meta, &chunks, "cache", &tx), None);
+        assert_eq!(send_parts("big", &meta, &[], "cache", &tx), None);
     }
 }

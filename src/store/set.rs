@@ -404,8 +404,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Whatever the sources replace, add and drop, and however the table compacts,
-        /// each source's count is the entries that hold it.
+        /// Whatever the sources replace, add and drop, each source's count is the
+        /// entries that hold it.
         #[test]
         fn each_source_counts_the_entries_that_hold_it(
             ops in proptest::collection::vec((0u8..4, 0u16..3, proptest::collection::vec(0u16..2000, 0..400)), 1..24)

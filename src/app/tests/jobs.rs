@@ -316,6 +316,63 @@ fn a_snapshot_in_parts_adds_up_and_live_data_between_parts_wins() {
 }
 
 #[test]
+fn parts_wait_while_a_worker_holds_the_store_and_live_data_still_wins() {
+    let mut a = app();
+    let _ = a.update(Msg::Tick(t(0)));
+    let _ = a.update(Msg::CacheMeta(Default::default()));
+    let n = INLINE_FILTER_MAX + 10;
+    let values: Vec<String> = (0..n).map(|i| format!("h{i}.example")).collect();
+    let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+    // A first part large enough to be filtered on a worker, which holds the store.
+    let fx = a.update(Msg::CachedSource(cached("feodo", -60, &refs)));
+    let Some(Effect::Filter {
+        generation,
+        store,
+        query,
+        sort,
+        ..
+    }) = fx.into_iter().find(|f| matches!(f, Effect::Filter { .. }))
+    else {
+        panic!("no filter job");
+    };
+    let more = |name: &str, values: &[&str]| CachedSource {
+        continues: true,
+        ..cached(name, -60, values)
+    };
+    let _ = a.update(Msg::CachedSource(more("feodo", &["late.example"])));
+    let _ = a.update(Msg::CachedSource(cached("urlhaus", -60, &["u1.example"])));
+    let _ = a.update(Msg::CachedSource(more("urlhaus", &["u2.example"])));
+    assert_eq!(
+        a.store.len(),
+        n,
+        "nothing is merged while the store is held"
+    );
+    // urlhaus is fetched live before the worker gives the store back.
+    let _ = a.update(done(
+        1,
+        ok(vec![sighting(
+            IndicatorType::Domain,
+            "live.example",
+            None,
+            0,
+        )]),
+        1,
+    ));
+    let rows = filter::view(&store, &query, sort, &AtomicBool::new(false));
+    let _ = a.update(Msg::FilterDone {
+        generation,
+        rows,
+        store,
+    });
+    assert_eq!(a.sources[0].count, n + 1);
+    assert_eq!(a.sources[1].count, 1);
+    let live = |v: &str| a.store.find_live(IndicatorType::Domain, v).is_some();
+    assert!(live("late.example"));
+    assert!(live("live.example"));
+    assert!(!live("u1.example") && !live("u2.example"));
+}
+
+#[test]
 fn a_load_that_fails_midway_shows_what_it_merged_and_live_rows_do_not_defer_it() {
     let mut a = app();
     let _ = a.update(Msg::Tick(t(0)));

@@ -219,8 +219,9 @@ fn the_view_by_last_seen_in_one_pass_is_the_filter_then_the_sort() {
     };
     st.replace_source(a, batch(0, 90_000));
     st.replace_source(b, batch(60_000, 130_000));
-    // Some of a's entries are dropped, leaving tombstones.
-    st.replace_source(a, batch(0, 80_000));
+    // a drops its first 10,000, which no other source holds: tombstones.
+    st.replace_source(a, batch(10_000, 80_000));
+    assert_eq!(st.len() + 10_000, st.slots().len());
     let queries = [
         Query::default(),
         Query {
