@@ -23,25 +23,23 @@ const MAX_THREADS: usize = 4;
 /// milliseconds to decode, a thread tens of microseconds to start).
 const PARALLEL_FROM: usize = 2;
 
-/// Chunks per part of a start-up load ([`decode_parts`]): up to 32,768 sightings, so
-/// the dashboard merges one part while the next is decoded, and what is left to merge
-/// once the last is decoded is small.
+/// Chunks per part of a start-up load ([`decode_parts`]): 32,768 sightings, so the
+/// dashboard merges one part while the next is decoded, and what is left to merge once
+/// the last is decoded is small.
 pub const PART_CHUNKS: usize = 4;
 
 /// Decodes the stored chunks of `source` (as [`super::SnapshotStore::read_source`] gives
-/// them) one part of [`PART_CHUNKS`] at a time, each part on every core, in order. Each
-/// thread keeps its string interner from part to part, so a source's strings and lists
-/// are shared as when it is decoded whole. What does not decode is skipped with a
-/// warning, as in [`decode_all`]; `what` names the store in it ("cache", "store").
+/// them) one part of [`PART_CHUNKS`] at a time, each part on every core, in order. What
+/// does not decode is skipped with a warning, as in [`decode_all`]; `what` names the
+/// store in it ("cache", "store").
 pub fn decode_parts<'a>(
     chunks: &'a [Vec<u8>],
     source: &'a str,
     what: &'a str,
 ) -> impl Iterator<Item = Vec<Sighting>> + 'a {
-    let mut strings = Vec::new();
     chunks.chunks(PART_CHUNKS).map(move |group| {
         let group: Vec<Chunk<'_>> = group.iter().map(|data| Chunk { source, data }).collect();
-        flatten(decode_with(&group, what, &mut strings))
+        flatten(decode_all(&group, what))
     })
 }
 
@@ -49,35 +47,17 @@ pub fn decode_parts<'a>(
 /// decode, or rows within it that do not, are skipped with a warning naming the source
 /// (`what` names the store: "cache", "store").
 pub(super) fn decode_all(chunks: &[Chunk<'_>], what: &str) -> Vec<Vec<Sighting>> {
-    decode_with(chunks, what, &mut Vec::new())
-}
-
-/// [`decode_all`], thread `t` sharing strings through `strings[t]` (added as needed).
-fn decode_with(
-    chunks: &[Chunk<'_>],
-    what: &str,
-    strings: &mut Vec<Interner>,
-) -> Vec<Vec<Sighting>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(MAX_THREADS);
-    let threads = if chunks.len() < PARALLEL_FROM {
-        1
-    } else {
-        threads
-    };
-    if strings.len() < threads {
-        strings.resize_with(threads, Interner::new);
-    }
-    if threads < 2 {
-        return decode_run(chunks, what, &mut strings[0]);
+    if threads < 2 || chunks.len() < PARALLEL_FROM {
+        return decode_run(chunks, what);
     }
     let per = chunks.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .chunks(per)
-            .zip(strings.iter_mut())
-            .map(|(run, s)| scope.spawn(move || decode_run(run, what, s)))
+            .map(|run| scope.spawn(move || decode_run(run, what)))
             .collect();
         let mut out = Vec::with_capacity(chunks.len());
         for (h, run) in handles.into_iter().zip(chunks.chunks(per)) {
@@ -127,11 +107,12 @@ pub(super) fn by_source<'a>(
     out
 }
 
-fn decode_run(run: &[Chunk<'_>], what: &str, strings: &mut Interner) -> Vec<Vec<Sighting>> {
+fn decode_run(run: &[Chunk<'_>], what: &str) -> Vec<Vec<Sighting>> {
+    let mut strings = Interner::new();
     run.iter()
         .map(|c| {
             let mut out = Vec::new();
-            match decode_chunk(c.data, strings, &mut out) {
+            match decode_chunk(c.data, &mut strings, &mut out) {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(
                     "{what}: skipped {n} unreadable rows of `{}`",
@@ -189,37 +170,6 @@ mod tests {
                 .collect();
             assert_eq!(values, want, "chunk {c}");
         }
-    }
-
-    #[test]
-    fn parts_of_a_source_share_its_strings_as_a_whole_decode_does() {
-        let rows: Vec<Sighting> = (0..100)
-            .map(|i| Sighting {
-                obs: Observation {
-                    threat: Some("Dridex".into()),
-                    ..Default::default()
-                },
-                ..sighting(i)
-            })
-            .collect();
-        // Twelve chunks: three parts.
-        let chunks: Vec<Vec<u8>> = rows
-            .chunks(9)
-            .take(12)
-            .map(super::super::codec::encode_chunk)
-            .collect();
-        let all: Vec<Sighting> = decode_parts(&chunks, "s", "cache").flatten().collect();
-        assert_eq!(all.len(), 100);
-        let mut copies: Vec<usize> = all
-            .iter()
-            .filter_map(|s| s.obs.threat.as_ref())
-            .map(|t| t.as_ptr() as usize)
-            .collect();
-        copies.sort_unstable();
-        copies.dedup();
-        // One copy per decoding thread at most, not one per thread and part.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        assert!(copies.len() <= threads.min(MAX_THREADS), "{}", copies.len());
     }
 
     #[test]
