@@ -23,15 +23,16 @@ const MAX_THREADS: usize = 4;
 /// milliseconds to decode, a thread tens of microseconds to start).
 const PARALLEL_FROM: usize = 2;
 
-/// Chunks per part of a start-up load ([`decode_parts`]): 32,768 sightings, so the
-/// dashboard merges one part while the next is decoded, and what is left to merge once
-/// the last is decoded is small.
+/// Chunks per part of a start-up load ([`decode_parts`]): up to 32,768 sightings, so
+/// the dashboard merges one part while the next is decoded, and what is left to merge
+/// once the last is decoded is small.
 pub const PART_CHUNKS: usize = 4;
 
 /// Decodes the stored chunks of `source` (as [`super::SnapshotStore::read_source`] gives
-/// them) one part of [`PART_CHUNKS`] at a time, each part on every core, in order. What
-/// does not decode is skipped with a warning, as in [`decode_all`]; `what` names the
-/// store in it ("cache", "store").
+/// them) one part of [`PART_CHUNKS`] at a time, each part on every core, in order. Strings
+/// are shared within a part: keeping the interners across parts saved no memory and
+/// slowed the load (BENCHMARKS.md). What does not decode is skipped with a warning, as in
+/// [`decode_all`]; `what` names the store in it ("cache", "store").
 pub fn decode_parts<'a>(
     chunks: &'a [Vec<u8>],
     source: &'a str,
