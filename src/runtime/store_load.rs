@@ -201,10 +201,10 @@ mod tests {
         store.save(snap).await.1.unwrap();
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn snapshots_come_in_parts_that_add_up_and_an_empty_one_as_one_part() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
+    /// A SQLite store in `dir` holding the snapshot of source "big": 40,000 domains,
+    /// which are five chunks. Returns the store and the snapshot.
+    async fn store_with_40_000(dir: &std::path::Path) -> (SharedStore, Vec<Sighting>) {
+        let db = Sqlite::open(&dir.join("cache.db")).unwrap().db;
         let store: SharedStore = Arc::new(SqliteStore::new(db));
         let many: Vec<Sighting> = (0..40_000)
             .map(|i| Sighting {
@@ -214,6 +214,13 @@ mod tests {
             })
             .collect();
         save(&store, "big", many.clone()).await;
+        (store, many)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn snapshots_come_in_parts_that_add_up_and_an_empty_one_as_one_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, many) = store_with_40_000(dir.path()).await;
         save(&store, "empty", Vec::new()).await;
         let (tx, mut rx) = mpsc::unbounded_channel();
         let names = ["empty", "absent", "big"].map(String::from);
@@ -245,16 +252,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_dashboard_gone_midway_stops_the_parts() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
-        let store: SharedStore = Arc::new(SqliteStore::new(db));
-        let many: Vec<Sighting> = (0..40_000)
-            .map(|i| Sighting {
-                kind: IndicatorType::Domain,
-                value: format!("host{i}.evil.example").into(),
-                obs: Observation::default(),
-            })
-            .collect();
-        save(&store, "big", many).await;
+        let (store, _) = store_with_40_000(dir.path()).await;
         let chunks = store.read_source("big".into()).await.unwrap();
         let meta = SourceMeta::default();
         let (tx, mut rx) = mpsc::unbounded_channel();

@@ -204,6 +204,21 @@ fn cached(name: &str, at: i64, values: &[&str]) -> CachedSource {
     }
 }
 
+/// A further part of a stored snapshot.
+fn cached_part(name: &str, at: i64, values: &[&str]) -> CachedSource {
+    CachedSource {
+        continues: true,
+        ..cached(name, at, values)
+    }
+}
+
+/// The values shown, in text order.
+fn shown_sorted(a: &App) -> Vec<String> {
+    let mut all = shown(a);
+    all.sort();
+    all
+}
+
 #[test]
 fn a_recent_cache_delays_the_first_fetch_and_shows_as_cached() {
     let mut a = app();
@@ -266,8 +281,7 @@ fn stored_snapshots_come_one_by_one_and_the_table_is_filtered_once_more_at_the_e
         histories: vec![],
     });
     assert_eq!(a.cache, CacheState::Ready);
-    let mut all = shown(&a);
-    all.sort();
+    let all = shown_sorted(&a);
     assert_eq!(all, ["a.example", "b.example", "u.example"]);
 }
 
@@ -276,18 +290,15 @@ fn a_snapshot_in_parts_adds_up_and_live_data_between_parts_wins() {
     let mut a = app();
     let _ = a.update(Msg::Tick(t(0)));
     let _ = a.update(Msg::CacheMeta(Default::default()));
-    let more = |name: &str, values: &[&str]| CachedSource {
-        continues: true,
-        ..cached(name, -60, values)
-    };
     let _ = a.update(Msg::CachedSource(cached(
         "feodo",
         -60,
         &["a.example", "b.example"],
     )));
     // A repeated key in a later part is the same indicator, counted once.
-    let _ = a.update(Msg::CachedSource(more(
+    let _ = a.update(Msg::CachedSource(cached_part(
         "feodo",
+        -60,
         &["b.example", "c.example"],
     )));
     assert_eq!(a.sources[0].count, 3);
@@ -304,13 +315,16 @@ fn a_snapshot_in_parts_adds_up_and_live_data_between_parts_wins() {
         )]),
         1,
     ));
-    let _ = a.update(Msg::CachedSource(more("urlhaus", &["u2.example"])));
+    let _ = a.update(Msg::CachedSource(cached_part(
+        "urlhaus",
+        -60,
+        &["u2.example"],
+    )));
     let _ = a.update(Msg::CacheLoaded {
         sources: vec![],
         histories: vec![],
     });
-    let mut all = shown(&a);
-    all.sort();
+    let all = shown_sorted(&a);
     assert_eq!(all, ["a.example", "b.example", "c.example", "live.example"]);
     assert_eq!(a.sources[1].count, 1);
 }
@@ -335,13 +349,17 @@ fn parts_wait_while_a_worker_holds_the_store_and_live_data_still_wins() {
     else {
         panic!("no filter job");
     };
-    let more = |name: &str, values: &[&str]| CachedSource {
-        continues: true,
-        ..cached(name, -60, values)
-    };
-    let _ = a.update(Msg::CachedSource(more("feodo", &["late.example"])));
+    let _ = a.update(Msg::CachedSource(cached_part(
+        "feodo",
+        -60,
+        &["late.example"],
+    )));
     let _ = a.update(Msg::CachedSource(cached("urlhaus", -60, &["u1.example"])));
-    let _ = a.update(Msg::CachedSource(more("urlhaus", &["u2.example"])));
+    let _ = a.update(Msg::CachedSource(cached_part(
+        "urlhaus",
+        -60,
+        &["u2.example"],
+    )));
     assert_eq!(
         a.store.len(),
         n,
@@ -389,8 +407,7 @@ fn a_load_that_fails_midway_shows_what_it_merged_and_live_rows_do_not_defer_it()
     let _ = a.update(Msg::CachedSource(cached("urlhaus", -60, &["u.example"])));
     assert_eq!(shown(&a).len(), 2, "deferred");
     let _ = a.update(Msg::CacheFailed("store: connection lost".into()));
-    let mut all = shown(&a);
-    all.sort();
+    let all = shown_sorted(&a);
     assert_eq!(all, ["9.9.9.9", "a.example", "u.example"]);
 }
 
