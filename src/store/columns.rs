@@ -6,7 +6,7 @@
 //! the dashboard (`ui::columns`) and the exports both read it without depending on each
 //! other.
 
-use super::filter::SortKey;
+use super::sort::SortKey;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +176,21 @@ pub fn sorted_by(key: SortKey) -> Option<&'static Column> {
 /// The sort keys in the order `s` cycles through them: arrival, then each sorting column.
 pub fn sort_cycle() -> impl Iterator<Item = SortKey> {
     std::iter::once(SortKey::Arrival).chain(COLUMNS.iter().filter_map(|c| c.sort))
+}
+
+impl SortKey {
+    /// The key after this one, in the order of the column table
+    /// ([`sort_cycle`]), back to arrival after the last.
+    pub fn next(self) -> SortKey {
+        let mut cycle = sort_cycle().skip_while(|&k| k != self);
+        cycle.next();
+        cycle.next().unwrap_or(SortKey::Arrival)
+    }
+
+    /// What the header calls it: the label of the column it sorts.
+    pub fn label(self) -> &'static str {
+        sorted_by(self).map_or("arrival", |c| c.label)
+    }
 }
 
 #[cfg(test)]

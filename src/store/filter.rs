@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::IndicatorType;
 use crate::model::list::List;
-use crate::store::columns;
 use crate::store::set::{Entry, SourceId, Store};
+pub use crate::store::sort::{Sort, SortKey};
 
 /// What the analyst asked to see.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,51 +26,6 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.text.is_empty() && self.kind.is_none() && self.hidden.is_empty()
     }
-}
-
-/// What rows are ordered by: arrival, or the column of [`columns::COLUMNS`] that names
-/// the key. How each orders is in [`super::sort`]; the default is newest last seen
-/// first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortKey {
-    /// The order the sources delivered.
-    Arrival,
-    /// Indicator type.
-    Type,
-    /// Addresses numerically (IPv4 before IPv6, ranges by network then prefix), then
-    /// other values bytewise.
-    Value,
-    /// Most sources first, then by their names.
-    Sources,
-    /// Known threats first, by name regardless of case.
-    Threat,
-    /// Newest first (last seen, else first seen); undated last, in both directions.
-    #[default]
-    LastSeen,
-}
-
-impl SortKey {
-    /// The key after this one, in the order of the column table
-    /// ([`columns::sort_cycle`]), back to arrival after the last.
-    pub fn next(self) -> SortKey {
-        let mut cycle = columns::sort_cycle().skip_while(|&k| k != self);
-        cycle.next();
-        cycle.next().unwrap_or(SortKey::Arrival)
-    }
-
-    /// What the header calls it: the label of the column it sorts.
-    pub fn label(self) -> &'static str {
-        columns::sorted_by(self).map_or("arrival", |c| c.label)
-    }
-}
-
-/// A sort: the key, and whether its order is reversed (rows without a key stay last).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Sort {
-    /// What rows are ordered by.
-    pub key: SortKey,
-    /// Reverse the key's order.
-    pub reverse: bool,
 }
 
 /// ASCII case-insensitive substring search with a SIMD first-byte scan.

@@ -14,9 +14,38 @@
 use std::cmp::{Ordering, Reverse};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::filter::{Sort, SortKey};
 use super::set::{Entry, Store};
 use crate::model::IndicatorType;
+
+/// What rows are ordered by: arrival, or the column of the column table that names
+/// the key ([`crate::store::columns`] cycles through them). How each orders is in
+/// [`sort`]; the default is newest last seen first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// The order the sources delivered.
+    Arrival,
+    /// Indicator type.
+    Type,
+    /// Addresses numerically (IPv4 before IPv6, ranges by network then prefix), then
+    /// other values bytewise.
+    Value,
+    /// Most sources first, then by their names.
+    Sources,
+    /// Known threats first, by name regardless of case.
+    Threat,
+    /// Newest first (last seen, else first seen); undated last, in both directions.
+    #[default]
+    LastSeen,
+}
+
+/// A sort: the key, and whether its order is reversed (rows without a key stay last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sort {
+    /// What rows are ordered by.
+    pub key: SortKey,
+    /// Reverse the key's order.
+    pub reverse: bool,
+}
 
 /// Sorts row positions of `store` by `sort`; positions that name no entry go last.
 pub fn sort(store: &Store, rows: &mut [u32], sort: Sort) {
