@@ -6,6 +6,7 @@
 
 mod batch;
 pub mod cisa_kev;
+pub mod driver;
 pub mod feodo;
 
 pub mod lenient;
