@@ -8,10 +8,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use intellisiem::matching::alert::AlertFormat;
 use intellisiem::matching::extract::LogFormat;
 use intellisiem::matching::matcher::NewIndicator;
 use intellisiem::matching::scan::{self, ScanStats};
+use intellisiem::matching::sink::EcsSink;
 use intellisiem::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists};
 use intellisiem::model::IndicatorType;
 
@@ -100,10 +100,9 @@ fn zeek(events: u64) -> Vec<u8> {
 
 fn run(m: &Matcher, data: &[u8], log: LogFormat) -> ScanStats {
     let mut st = ScanStats::default();
-    let mut sink = std::io::sink();
+    let mut sink = EcsSink::new(std::io::sink());
     let settings = scan::Settings {
         log,
-        format: AlertFormat::Jsonl,
         threads: 2,
         read_ahead: true,
     };

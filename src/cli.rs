@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::Format;
-use crate::matching::alert::AlertFormat;
 use crate::matching::extract::LogFormat;
+use crate::matching::sink::AlertFormat;
 
 /// Threat-intelligence indicators from many sources, merged into one live dashboard
 /// or one export.
@@ -43,7 +43,7 @@ pub enum Command {
     /// Fetch every enabled source once, merge, and write the indicators out
     Fetch(FetchArgs),
     /// Hunt for the indicators in log files (exit 0 matched, 1 nothing, 2 error)
-    Match(MatchArgs),
+    Match(Box<MatchArgs>),
     /// Look values up: in the local set, and with --enrich on VirusTotal and OTX
     /// (exit 0 all looked up, 1 some failed, 2 usage)
     Lookup(LookupArgs),
@@ -104,9 +104,44 @@ pub struct MatchArgs {
     /// Keep reading what is appended, across rotation and truncation (like `tail -F`)
     #[arg(long)]
     pub follow: bool,
+    /// Keep each hit in the store's sightings, named by this sensor, so every
+    /// dashboard on the store shows it (also `sensor: { record: true }` in the config)
+    #[arg(long)]
+    pub record: bool,
+    /// This sensor's name in recorded sightings (default: `sensor.name`, else the host
+    /// name)
+    #[arg(long, value_name = "NAME")]
+    pub sensor: Option<String>,
+    /// Read events from a Redis stream as a consumer group instead of files
+    /// (`redis://[:PASSWORD@]HOST[:PORT][/DB]`), as Suricata's eve-log writes it
+    #[arg(long, value_name = "URL", requires_all = ["stream", "group"], conflicts_with_all = ["follow", "paths"])]
+    pub redis: Option<String>,
+    /// The stream's key (with --redis)
+    #[arg(long, value_name = "KEY", requires = "redis")]
+    pub stream: Option<String>,
+    /// The consumer group (with --redis); matchers with the same group share the stream
+    #[arg(long, value_name = "NAME", requires = "redis")]
+    pub group: Option<String>,
+    /// This consumer's name in the group (default: `<sensor>-<pid>`)
+    #[arg(long, value_name = "NAME", requires = "redis")]
+    pub consumer: Option<String>,
+    /// The entry field holding the event (with --redis)
+    #[arg(long, value_name = "NAME", default_value = "eve", requires = "redis")]
+    pub field: String,
+    /// The Redis password as `env:VARNAME` (or put it in the URL)
+    #[arg(long, value_name = "env:VAR", requires = "redis")]
+    pub redis_password: Option<String>,
+    /// Claim entries another consumer left pending this long (with --redis)
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, requires = "redis")]
+    pub claim_idle: std::time::Duration,
     /// Log files (`.gz` read transparently); `-` or none for standard input
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+/// `60s`, `5m`: a duration as the config writes it.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    crate::config::units::HumanDuration::parse(s).map(|d| d.0)
 }
 
 #[derive(Debug, Args)]

@@ -12,7 +12,6 @@ pub mod demo;
 pub mod engine;
 pub mod enrichment;
 pub mod export;
-pub mod hunt;
 pub mod logging;
 pub mod matching;
 pub mod memory;

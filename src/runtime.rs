@@ -6,6 +6,7 @@
 //! redraws only when the app says something changed.
 
 mod clipboard;
+pub mod hunt;
 mod state_file;
 mod store_load;
 
@@ -77,7 +78,7 @@ fn install_panic_hook() {
 
 /// Where the dashboard's data comes from.
 #[derive(Debug, Clone)]
-pub enum Source {
+pub enum Data {
     /// The configured services, with the store (a SQLite file, a team's PostgreSQL, or
     /// none).
     Live { cache: persist::Location },
@@ -87,7 +88,7 @@ pub enum Source {
 
 /// Runs the dashboard until the analyst quits; `ascii` draws with ASCII only. The mouse
 /// is captured when the config's `mouse` says so.
-pub fn run(config: Config, source: Source, ascii: bool) -> Result<(), RuntimeError> {
+pub fn run(config: Config, data: Data, ascii: bool) -> Result<(), RuntimeError> {
     let started = Instant::now();
     init_logging();
     crate::logging::attach_config(&config);
@@ -103,14 +104,7 @@ pub fn run(config: Config, source: Source, ascii: bool) -> Result<(), RuntimeErr
         restore_terminal();
         return Err(e.into());
     }
-    let result = rt.block_on(event_loop(
-        &mut terminal,
-        config,
-        ctx,
-        source,
-        started,
-        ascii,
-    ));
+    let result = rt.block_on(event_loop(&mut terminal, config, ctx, data, started, ascii));
     restore_terminal();
     // Background fetches may still be running: do not wait for them.
     rt.shutdown_background();
@@ -126,14 +120,14 @@ struct Executor {
     demo: bool,
     tx: mpsc::UnboundedSender<Msg>,
     /// The followers of `logs:`, when any are configured.
-    hunter: Option<crate::hunt::Hunter>,
+    hunter: Option<hunt::Hunter>,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     config: Config,
     ctx: FetchContext,
-    source: Source,
+    data: Data,
     started: Instant,
     ascii: bool,
 ) -> Result<(), RuntimeError> {
@@ -152,8 +146,8 @@ async fn event_loop(
     for w in &config.warnings {
         tracing::warn!("{}", crate::model::sanitize::one_line(w, 400));
     }
-    let (store, demo) = match source {
-        Source::Live { cache: location } => {
+    let (store, demo) = match data {
+        Data::Live { cache: location } => {
             // Retention runs with the background load, never before the first frame.
             let (store, notes) = persist::open_location(&location);
             for n in &notes {
@@ -180,14 +174,14 @@ async fn event_loop(
                     }
                 };
                 effects.extend(app.update(msg));
-                follow_changes(s, &tx);
-                if !config.logs.is_empty() {
-                    tokio::spawn(crate::hunt::load(
-                        Arc::clone(s),
-                        tx.clone(),
-                        config.cache.retention,
-                    ));
-                }
+                // Every sensor's hits: announced by a shared store, else asked for.
+                let announced = follow_changes(s, &tx);
+                tokio::spawn(hunt::load(
+                    Arc::clone(s),
+                    tx.clone(),
+                    config.cache.retention,
+                    announced,
+                ));
             } else if let (false, Some(n)) =
                 (matches!(location, persist::Location::None), notes.last())
             {
@@ -195,7 +189,7 @@ async fn event_loop(
             }
             (store, false)
         }
-        Source::Demo => {
+        Data::Demo => {
             tracing::info!("demo mode: bundled sample data, no network");
             (None, true)
         }
@@ -203,7 +197,7 @@ async fn event_loop(
     let hunter = if demo {
         None
     } else {
-        crate::hunt::Hunter::start(&config, &tx)
+        hunt::Hunter::start(&config, &tx)
     };
     let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
     let enricher = crate::enrichment::Enricher::new(ctx.clone(), store.clone(), config.enrich_ttl);
@@ -336,15 +330,19 @@ fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
     tokio::sync::mpsc::channel(1).1
 }
 
-/// Loads each snapshot another process saves, as it is saved.
-fn follow_changes(store: &SharedStore, tx: &mpsc::UnboundedSender<Msg>) {
-    let Some(mut changes) = store.changes() else {
-        return;
-    };
+/// Loads each snapshot another process saves, as it is saved; returns the ranges of
+/// hits other processes store (`None`: the store announces nothing).
+fn follow_changes(
+    store: &SharedStore,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> Option<mpsc::UnboundedReceiver<std::ops::RangeInclusive<i64>>> {
+    let changes = store.changes()?;
+    let (snap_tx, mut snapshots) = mpsc::unbounded_channel();
+    let hits = hunt::split_changes(changes, snap_tx);
     let store = store.clone();
     let tx = tx.clone();
     tokio::spawn(async move {
-        while let Some(source) = changes.recv().await {
+        while let Some(source) = snapshots.recv().await {
             let meta = store.metas().await.ok().and_then(|mut m| m.remove(&source));
             match store.load_source(source.clone()).await {
                 Ok(sightings) => {
@@ -361,6 +359,7 @@ fn follow_changes(store: &SharedStore, tx: &mpsc::UnboundedSender<Msg>) {
             }
         }
     });
+    Some(hits)
 }
 
 impl Executor {
@@ -486,7 +485,7 @@ impl Executor {
             }
             Effect::SaveHits(hits) => {
                 if let Some(s) = &self.store {
-                    crate::hunt::save(s, hits);
+                    hunt::save(s, hits);
                 }
             }
             Effect::Hunt { store } => match &self.hunter {

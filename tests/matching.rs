@@ -283,9 +283,9 @@ proptest! {
 #[test]
 fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
     use intellisiem::matching::LogFormat;
-    use intellisiem::matching::alert::AlertFormat;
     use intellisiem::matching::follow::{Start, follow_from};
     use intellisiem::matching::scan::{ScanStats, Settings};
+    use intellisiem::matching::sink::EcsSink;
     use std::io::Write;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
@@ -319,11 +319,10 @@ fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
         let runner = {
             let (paths, out, stop, m) = (vec![path.clone()], out.clone(), stop.clone(), m.clone());
             std::thread::spawn(move || {
-                let mut out = out;
+                let mut out = EcsSink::new(out);
                 let mut stats = ScanStats::default();
                 let settings = Settings {
                     log,
-                    format: AlertFormat::Jsonl,
                     threads: 1,
                     read_ahead: false,
                 };
@@ -373,8 +372,8 @@ fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
 #[test]
 fn a_zeek_log_over_many_blocks_with_a_new_header_mid_block_scans_alike_on_any_threads() {
     use intellisiem::matching::LogFormat;
-    use intellisiem::matching::alert::AlertFormat;
     use intellisiem::matching::scan::{self, ScanStats, Settings};
+    use intellisiem::matching::sink::EcsSink;
     use std::io::Read;
 
     struct Trickle<'a>(&'a [u8]);
@@ -417,11 +416,10 @@ fn a_zeek_log_over_many_blocks_with_a_new_header_mid_block_scans_alike_on_any_th
         &Warninglists::none(),
     );
     for (threads, read_ahead) in [(1, false), (2, true), (2, false)] {
-        let mut out = Vec::new();
+        let mut out = EcsSink::new(Vec::new());
         let mut st = ScanStats::default();
         let settings = Settings {
             log: LogFormat::Auto,
-            format: AlertFormat::Jsonl,
             threads,
             read_ahead,
         };
@@ -438,7 +436,7 @@ fn a_zeek_log_over_many_blocks_with_a_new_header_mid_block_scans_alike_on_any_th
         assert_eq!(st.events, rows as u64, "{threads} thread(s)");
         assert_eq!(st.bytes, log.len() as u64);
         assert_eq!(st.skipped, [0; 4]);
-        let offsets: Vec<u64> = String::from_utf8(out)
+        let offsets: Vec<u64> = String::from_utf8(out.into_inner())
             .unwrap()
             .lines()
             .map(|l| {

@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use intellisiem::model::time::Secs;
-use intellisiem::model::{IndicatorType, LogHit, Observation, Sighting};
+use intellisiem::model::{EntryId, IndicatorType, LogHit, Observation, Origin, Sighting};
 use intellisiem::store::health::{FetchOutcome, FetchRecord};
 use intellisiem::store::persist::{
-    LeaseState, PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta,
+    Change, LeaseState, PgStore, SharedStore, Snapshot, SnapshotStore, SourceMeta,
 };
 use jiff::Timestamp;
 
@@ -273,7 +273,7 @@ async fn another_process_hears_of_each_saved_snapshot() {
     let heard = tokio::time::timeout(Duration::from_secs(2), changes.recv())
         .await
         .expect("heard within 2 s");
-    assert_eq!(heard.as_deref(), Some("feodo"));
+    assert_eq!(heard, Some(Change::Snapshot("feodo".into())));
     assert_eq!(
         reader.metas().await.unwrap()["feodo"].fetched_by.as_deref(),
         Some(writer.holder())
@@ -475,17 +475,116 @@ fn hit(value: &str, log: &str, offset: u64, found: i64, retro: bool) -> LogHit {
     LogHit {
         at: t(found - 30),
         found: t(found),
-        log: log.into(),
-        offset,
+        sensor: "edge-1".into(),
+        origin: Origin::File {
+            path: log.into(),
+            offset,
+        },
         module: "suricata".into(),
         field: "destination.ip".into(),
         atomic: value.into(),
         kind: IndicatorType::Ipv4,
         indicator: value.into(),
-        sources: "feodo,threatfox".into(),
+        sources: Box::new(["feodo".into(), "threatfox".into()]),
         threat: (!retro).then(|| "Emotet".into()),
         retro,
     }
+}
+
+/// A hit of a Redis stream entry, read by `sensor`.
+fn entry_hit(value: &str, seq: u64, sensor: &str) -> LogHit {
+    let mut h = hit(value, "suricata", 0, 500, false);
+    h.sensor = sensor.into();
+    h.origin = Origin::Stream {
+        stream: "suricata".into(),
+        id: EntryId {
+            ms: 1_800_000_000_000,
+            seq,
+        },
+        group: "soc".into(),
+    };
+    h
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sensors_and_stream_entries_are_kept_once_each_on_both_backends() {
+    for (name, store, _dir) in common::pg::backends("sightings_sensors").await {
+        let a = hit("45.0.0.3", "/var/log/suricata/eve.json", 0, 0, false);
+        let mut other = a.clone();
+        other.sensor = "edge-2".into();
+        assert_eq!(
+            store
+                .save_hits(vec![a.clone(), other.clone()])
+                .await
+                .unwrap(),
+            2,
+            "{name}: the same path on two sensors is two lines"
+        );
+        let before = store.last_hit_id().await.unwrap();
+        assert_eq!(
+            store
+                .save_hits(vec![
+                    entry_hit("45.0.0.3", 1, "edge-1"),
+                    entry_hit("45.0.0.3", 2, "edge-1")
+                ])
+                .await
+                .unwrap(),
+            2,
+            "{name}"
+        );
+        // Entry 2, claimed by another consumer and read again, is kept once.
+        assert_eq!(
+            store
+                .save_hits(vec![
+                    entry_hit("45.0.0.3", 2, "edge-2"),
+                    entry_hit("45.0.0.3", 3, "edge-2")
+                ])
+                .await
+                .unwrap(),
+            1,
+            "{name}"
+        );
+        let (after, last) = store.hits_in(before + 1..=i64::MAX, 100).await.unwrap();
+        assert_eq!(
+            after,
+            vec![
+                entry_hit("45.0.0.3", 1, "edge-1"),
+                entry_hit("45.0.0.3", 2, "edge-1"),
+                entry_hit("45.0.0.3", 3, "edge-2")
+            ],
+            "{name}: oldest first, every field kept"
+        );
+        assert_eq!(last, Some(store.last_hit_id().await.unwrap()), "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hits_another_process_stores_are_announced_with_their_ids() {
+    let Some((pg, _)) = common::pg::fresh("hits_announced").await else {
+        return;
+    };
+    let writer: SharedStore = Arc::new(PgStore::new(&pg).unwrap());
+    let reader: SharedStore = Arc::new(PgStore::new(&pg).unwrap());
+    reader.metas().await.unwrap();
+    let mut changes = reader.changes().expect("a shared store has a change feed");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = vec![
+        hit("45.0.0.3", "/var/log/eve.json", 10, 100, false),
+        hit("45.0.0.4", "/var/log/eve.json", 20, 100, false),
+    ];
+    assert_eq!(writer.save_hits(sent.clone()).await.unwrap(), 2);
+    let heard = tokio::time::timeout(Duration::from_secs(2), changes.recv())
+        .await
+        .expect("heard within 2 s");
+    let Some(Change::Hits(ids)) = heard else {
+        panic!("{heard:?}");
+    };
+    let (got, _) = reader.hits_in(ids, 100).await.unwrap();
+    assert_eq!(got, sent);
+    // Nothing new: nothing announced.
+    assert_eq!(writer.save_hits(sent).await.unwrap(), 0);
+    let quiet = tokio::time::timeout(Duration::from_millis(500), changes.recv()).await;
+    assert!(quiet.is_err(), "{quiet:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

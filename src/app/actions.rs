@@ -55,6 +55,7 @@ impl App {
                 Mode::Normal | Mode::Filter => {}
             },
             Action::Hits => self.toggle_hits(),
+            Action::HitsSensor => self.cycle_hits_sensor(),
             Action::FilterStart => self.mode = Mode::Filter,
             Action::FilterChar(c) => {
                 if !c.is_control() && self.filter_text.chars().count() < 200 {

@@ -1,12 +1,13 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Hits in the followed logs (`logs:`): the recent hits the Hits view lists, newest
-//! first; each indicator's sightings (count, first and last seen, files) for the table's
-//! marker and the details; and when to hand the runtime a new indicator set to hunt
-//! with (the store changed), which holds the store like a filter job does.
+//! Hits in the logs — the dashboard's own `logs:` and every sensor recording to the
+//! same store: the recent hits the Hits view lists, newest first, optionally of one
+//! sensor; each indicator's sightings (count, first and last seen, files) for the
+//! table's marker and the details; and when to hand the runtime a new indicator set to
+//! hunt with (the store changed), which holds the store like a filter job does.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
@@ -32,8 +33,10 @@ pub struct Sightings {
     /// Event times.
     pub first: Timestamp,
     pub last: Timestamp,
-    /// The files, in the order first seen (at most [`FILES_MAX`]).
+    /// The files (or streams), in the order first seen (at most [`FILES_MAX`]).
     pub files: Vec<Box<str>>,
+    /// The sensors that saw it, in the order first seen (at most [`FILES_MAX`]).
+    pub sensors: Vec<Box<str>>,
 }
 
 /// The Hits view's state.
@@ -48,9 +51,14 @@ pub struct Hits {
     /// Hashes of the keys of the hits held, so a hit stored and found again counts once.
     seen: HashSet<u64>,
     hasher: RandomState,
-    /// Selected hit (index into `recent`) and the first row on screen.
+    /// Selected hit and the first row on screen, as indices into the hits shown (those
+    /// of [`Hits::sensor`], or all).
     pub selected: usize,
     pub offset: usize,
+    /// Only this sensor's hits are shown (`f` cycles).
+    pub sensor: Option<Box<str>>,
+    /// Every sensor seen, by name.
+    pub sensors: BTreeSet<Box<str>>,
     /// The store version the runtime last hunted with; a build in flight.
     hunted_version: Option<u64>,
     hunting: bool,
@@ -73,9 +81,45 @@ impl Hits {
         self.by_indicator.get(&kind)?.get(value)
     }
 
+    /// Whether `hit` is shown under the sensor filter.
+    fn passes(&self, hit: &LogHit) -> bool {
+        self.sensor.as_deref().is_none_or(|s| *hit.sensor == *s)
+    }
+
+    /// The hits shown, newest first.
+    pub fn shown(&self) -> impl Iterator<Item = &LogHit> {
+        self.recent.iter().filter(|h| self.passes(h))
+    }
+
+    /// How many hits are shown.
+    pub fn shown_len(&self) -> usize {
+        match self.sensor {
+            None => self.recent.len(),
+            Some(_) => self.shown().count(),
+        }
+    }
+
     /// The selected hit.
     pub fn selected_hit(&self) -> Option<&LogHit> {
-        self.recent.get(self.selected)
+        self.shown().nth(self.selected)
+    }
+
+    /// Shows the next sensor's hits only (all, then each sensor by name, then all).
+    pub fn cycle_sensor(&mut self) {
+        let next = match &self.sensor {
+            None => self.sensors.iter().next().cloned(),
+            Some(cur) => self
+                .sensors
+                .range::<str, _>((
+                    std::ops::Bound::Excluded(&**cur),
+                    std::ops::Bound::Unbounded,
+                ))
+                .next()
+                .cloned(),
+        };
+        self.sensor = next;
+        self.selected = 0;
+        self.offset = 0;
     }
 
     /// Adds `hit` unless held already; whether it was new.
@@ -95,13 +139,22 @@ impl Hits {
                 first: hit.at,
                 last: hit.at,
                 files: Vec::new(),
+                sensors: Vec::new(),
             });
         s.count += 1;
         s.retro += u64::from(hit.retro);
         s.first = s.first.min(hit.at);
         s.last = s.last.max(hit.at);
-        if s.files.len() < FILES_MAX && !s.files.contains(&hit.log) {
-            s.files.push(hit.log.clone());
+        let place = hit.origin.name();
+        if s.files.len() < FILES_MAX && !s.files.iter().any(|f| **f == *place) {
+            s.files.push(place.into());
+        }
+        if !hit.sensor.is_empty() && s.sensors.len() < FILES_MAX && !s.sensors.contains(&hit.sensor)
+        {
+            s.sensors.push(hit.sensor.clone());
+        }
+        if !hit.sensor.is_empty() && !self.sensors.contains(&hit.sensor) {
+            self.sensors.insert(hit.sensor.clone());
         }
         self.total += 1;
         self.total_retro += u64::from(hit.retro);
@@ -111,13 +164,24 @@ impl Hits {
             .iter()
             .position(|h| h.at <= hit.at)
             .unwrap_or(self.recent.len());
+        let shown = self.passes(&hit);
+        // Where it lands among the hits shown.
+        let shown_at = if shown {
+            self.recent
+                .iter()
+                .take(at)
+                .filter(|h| self.passes(h))
+                .count()
+        } else {
+            usize::MAX
+        };
         self.recent.insert(at, hit);
-        if at <= self.selected && self.selected > 0 {
+        if shown_at <= self.selected && self.selected > 0 {
             self.selected += 1;
         }
         if self.recent.len() > RECENT_MAX {
             self.recent.pop_back();
-            self.selected = self.selected.min(self.recent.len().saturating_sub(1));
+            self.selected = self.selected.min(self.shown_len().saturating_sub(1));
         }
         if self.seen.len() > 4 * RECENT_MAX {
             // Forget keys of hits no longer listed (their counts stay).
@@ -158,10 +222,10 @@ impl App {
                     if h.retro { "retro-hunt " } else { "" },
                     one_line(&h.atomic, 80),
                     one_line(&h.field, 40),
-                    one_line(&h.log, 80),
+                    one_line(h.origin.name(), 80),
                     h.kind,
                     one_line(&h.indicator, 80),
-                    one_line(&h.sources, 60)
+                    one_line(&h.sources_joined(), 60)
                 ),
             });
         }
@@ -213,9 +277,15 @@ impl App {
         self.details_scroll = 0;
     }
 
+    /// `f` in the Hits view: the next sensor's hits only.
+    pub(super) fn cycle_hits_sensor(&mut self) {
+        self.hits.cycle_sensor();
+        self.details_scroll = 0;
+    }
+
     /// Moves the Hits view's selection by `delta`.
     pub(super) fn move_hit(&mut self, delta: isize) {
-        let n = self.hits.recent.len();
+        let n = self.hits.shown_len();
         self.hits.selected = if n == 0 {
             0
         } else {

@@ -99,6 +99,8 @@ pub enum Action {
     Bottom,
     /// Open or close the Hits view (hits in the followed logs).
     Hits,
+    /// In the Hits view: show one sensor's hits only (all, each sensor, all).
+    HitsSensor,
 }
 
 /// Which input the keys go to.
@@ -179,6 +181,7 @@ impl Action {
         ("mark", Action::Mark),
         ("clear_marks", Action::ClearMarks),
         ("hits", Action::Hits),
+        ("hits_sensor", Action::HitsSensor),
         ("export", Action::Export),
         ("prompt_next", Action::PromptNext),
         ("prompt_prev", Action::PromptPrev),
@@ -462,6 +465,12 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::Hits, &[Mode::Normal, Mode::Hits], &[Key::ch('h')])
         .line("h", "hits in your logs (Enter: details; h or Esc: back)")
         .hint(&[Place::HitsTitle], "h", "back"),
+    B::new(A::HitsSensor, &[Mode::Hits], &[Key::ch('f')])
+        .line(
+            "f",
+            "in the Hits view: each sensor's hits in turn, then all",
+        )
+        .hint(&[Place::HitsTitle], "f", "sensor"),
     B::new(A::Details, &[Mode::Hits], &[Key::plain(K::Enter)]).hint(
         &[Place::HitsTitle],
         "⏎",

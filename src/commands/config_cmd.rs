@@ -31,13 +31,30 @@ pub fn check(config_path: Option<&Path>) -> u8 {
         }
     }
     for log in &config.logs {
-        println!(
-            "  follows {} (format {}, retro-hunt {})",
-            crate::model::sanitize::one_line(&log.path, 200),
-            log.format.as_str(),
-            log.retro
-        );
+        match &log.input {
+            crate::config::LogInput::Path(_) => println!(
+                "  follows {} (format {}, retro-hunt {})",
+                log.describe(),
+                log.format.as_str(),
+                log.retro
+            ),
+            crate::config::LogInput::Redis(r) => println!(
+                "  reads {} as a consumer of group {} (format {})",
+                r.describe(),
+                crate::model::sanitize::one_line(&r.group, 80),
+                log.format.as_str()
+            ),
+        }
     }
+    println!(
+        "  sensor {}{}",
+        crate::model::sanitize::one_line(&config.sensor.name, 64),
+        if config.sensor.record {
+            ": match records its hits in the store"
+        } else {
+            ""
+        }
+    );
     EXIT_OK
 }
 

@@ -1,24 +1,30 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! `intellisiem match`: hunts for the indicator set in log files, standard input or
-//! followed files. Exit status like grep: 0 something matched, 1 nothing, 2 an error
-//! (usage, config, no indicators, an input that could not be read).
+//! `intellisiem match`: hunts for the indicator set in log files, standard input,
+//! followed files or a Redis stream (as a consumer group), writing alerts and, with
+//! `--record`, the store's sightings. Exit status like grep: 0 something matched, 1
+//! nothing, 2 an error (usage, config, no indicators, an input that could not be read,
+//! hits that could be neither recorded nor spooled).
+
+mod output;
+mod stream;
+mod watch;
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::time::{Instant, SystemTime};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use super::{EXIT_USAGE, load_config};
 use crate::cli::MatchArgs;
 use crate::config::{Availability, Config};
 use crate::engine;
-use crate::matching::alert::{self, AlertFormat};
 use crate::matching::extract::Skip;
 use crate::matching::scan::{self, ScanStats};
+use crate::matching::sink::{AlertSink, Tee};
 use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists, follow, indicators};
 use crate::model::sanitize::one_line;
 
@@ -58,7 +64,7 @@ fn from_store(config: &Config, no_cache: bool, fetch: bool) -> Result<MatcherBui
     Ok(MatcherBuilder::from_store(&store))
 }
 
-fn build(
+pub(super) fn build(
     config: &Config,
     no_cache: bool,
     args: &MatchArgs,
@@ -112,6 +118,43 @@ fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     Ok(Box::new(f))
 }
 
+/// Set by SIGINT or SIGTERM: `--follow` and `--redis` stop, write what they hold and
+/// say what they did.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Sets [`STOP`] on SIGINT or SIGTERM, from a thread of its own.
+fn stop_on_signal() {
+    let _ = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(|| {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                #[cfg(unix)]
+                {
+                    use tokio::signal::unix::{SignalKind, signal};
+                    let (Ok(mut term), Ok(mut int)) = (
+                        signal(SignalKind::terminate()),
+                        signal(SignalKind::interrupt()),
+                    ) else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                }
+                #[cfg(not(unix))]
+                let _ = tokio::signal::ctrl_c().await;
+            });
+            STOP.store(true, Ordering::Relaxed);
+        });
+}
+
 pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     let config = match load_config(config_path) {
         Ok(c) => c,
@@ -121,6 +164,30 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         eprintln!("error: --follow needs files to follow (not standard input)");
         return EXIT_USAGE;
     }
+    let stream = match args.redis.as_ref().map(|_| stream::spec(args)) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            eprintln!("error: {}", one_line(&e, 400));
+            return EXIT_USAGE;
+        }
+    };
+    let sensor = match &args.sensor {
+        Some(name) => match crate::config::sensor::resolve(
+            Some(crate::config::sensor::RawSensor {
+                name: Some(name.clone()),
+                ..Default::default()
+            }),
+            &crate::config::process_env,
+        ) {
+            Ok(s) => s.name,
+            Err(e) => {
+                eprintln!("error: --sensor: {}", one_line(&e, 300));
+                return EXIT_USAGE;
+            }
+        },
+        None => config.sensor.name.clone(),
+    };
     let lists = if args.no_warninglists {
         Warninglists::none()
     } else {
@@ -153,110 +220,95 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         }
     }
 
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(p) => match File::create(p) {
-            Ok(f) => Box::new(BufWriter::with_capacity(1 << 20, f)),
+    let printer = match output::printer(args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let recording = if args.record || config.sensor.record {
+        match output::recorder(&config, no_cache, &sensor) {
+            Ok(r) => Some(r),
             Err(e) => {
-                eprintln!(
-                    "error: cannot write {}: {e}",
-                    one_line(&p.display().to_string(), 200)
-                );
+                eprintln!("error: {}", one_line(&e, 400));
                 return EXIT_USAGE;
             }
-        },
-        None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout().lock())),
+        }
+    } else {
+        None
     };
-    if args.format == AlertFormat::ZeekIntel && alert::zeek_header(&mut out).is_err() {
-        return EXIT_USAGE;
-    }
+    let mut sink = Tee(printer, recording);
     let mut stats = ScanStats::default();
+    let mut stream_stats = None;
     let scan_started = Instant::now();
     let mut failed = false;
-    if args.follow {
-        let stop = AtomicBool::new(false);
-        let mut refresh = store_watch(&config, no_cache, args, &lists);
+    if let Some(spec) = &stream {
+        stop_on_signal();
+        let refresh = watch::store_watch(&config, no_cache, args, &lists);
+        let (st, r) = stream::run(
+            spec,
+            args,
+            &sensor,
+            matcher.clone(),
+            refresh,
+            &mut sink,
+            &STOP,
+        );
+        stats = st.scan.clone();
+        stream_stats = Some(st);
+        if let Err(e) = r {
+            eprintln!("error: {}", one_line(&e.to_string(), 400));
+            failed = true;
+        }
+    } else if args.follow {
+        stop_on_signal();
+        let refresh = watch::store_watch(&config, no_cache, args, &lists);
         let res = follow::follow(
             &args.paths,
             scan::Settings {
                 log: args.log_format,
-                format: args.format,
                 threads: 1,
                 read_ahead: false,
             },
             matcher.clone(),
-            &mut refresh,
-            &mut out,
+            refresh,
+            &mut sink,
             &mut stats,
-            &stop,
+            &STOP,
         );
         if let Err(e) = res {
             eprintln!("error: {e}");
-            return EXIT_USAGE;
+            failed = true;
         }
     } else {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let stdin = [PathBuf::from("-")];
-        let paths: &[PathBuf] = if args.paths.is_empty() {
-            &stdin
-        } else {
-            &args.paths
-        };
-        for p in paths {
-            let shown = if p.as_os_str() == "-" {
-                "-".to_owned()
-            } else {
-                p.display().to_string()
-            };
-            let input = match open(p) {
-                Ok(i) => i,
-                Err(e) => {
-                    eprintln!("error: cannot read {}: {e}", one_line(&shown, 200));
-                    failed = true;
-                    continue;
-                }
-            };
-            // A pipe's next block may be long in coming: only files are read ahead.
-            let read_ahead =
-                p.as_os_str() != "-" && std::fs::metadata(p).is_ok_and(|m| m.is_file());
-            let r = scan::scan(
-                &matcher,
-                input,
-                &shown,
-                scan::Settings {
-                    log: args.log_format,
-                    format: args.format,
-                    threads,
-                    read_ahead,
-                },
-                &mut out,
-                &mut stats,
-            );
-            match r {
-                Ok(used) => {
-                    tracing::debug!(file = %one_line(&shown, 200), format = used.as_str(), "scanned")
-                }
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
-                Err(e) => {
-                    eprintln!("error: reading {}: {e}", one_line(&shown, 200));
-                    failed = true;
-                }
-            }
-        }
+        failed = scan_paths(args, &matcher, &mut sink, &mut stats);
     }
-    if let Err(e) = out.flush()
+    if let Err(e) = sink.flush()
         && e.kind() != io::ErrorKind::BrokenPipe
     {
         eprintln!("error: cannot write the alerts: {e}");
         failed = true;
     }
+    let Tee(printer, recording) = sink;
+    drop(printer);
+    let mut err = io::stderr().lock();
     summary(
         matcher.source_names(),
         &stats,
         scan_started.elapsed().as_secs_f64(),
-        &mut io::stderr().lock(),
+        &mut err,
     );
+    if let Some(st) = &stream_stats {
+        stream::summary(st, &mut err);
+    }
+    if let Some(r) = recording {
+        let st = r.close();
+        output::recorded(&sensor, &st, &mut err);
+        if st.lost > 0 {
+            failed = true;
+        }
+    }
     if failed {
         2
     } else if stats.alerts > 0 {
@@ -266,105 +318,64 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     }
 }
 
-/// What `--follow` watches for a newer indicator set: the `--indicators` file or the
-/// SQLite store (their modification times), or a team's PostgreSQL store (its sources'
-/// fetch times and counts, asked every few seconds).
-enum Watched {
-    File(PathBuf),
-    Shared {
-        rt: tokio::runtime::Runtime,
-        store: crate::store::persist::SharedStore,
-    },
-    Nothing,
-}
-
-/// A token that changes when the watched set does.
-#[derive(PartialEq, Eq)]
-enum Version {
-    Modified(SystemTime),
-    Fetched(Vec<(String, Option<i64>, usize)>),
-}
-
-impl Watched {
-    fn of(config: &Config, no_cache: bool, args: &MatchArgs) -> Watched {
-        use crate::store::persist::{Location, open_location};
-        if let Some(p) = &args.indicators {
-            return Watched::File(p.clone());
-        }
-        match Location::of(config, no_cache) {
-            Location::File(p) => Watched::File(p),
-            loc @ Location::Postgres(_) => {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build();
-                match (rt, open_location(&loc).0) {
-                    (Ok(rt), Some(store)) => Watched::Shared { rt, store },
-                    _ => Watched::Nothing,
-                }
-            }
-            Location::None => Watched::Nothing,
-        }
-    }
-
-    /// The current version; `None` when it cannot be read (the store is away).
-    fn version(&self) -> Option<Version> {
-        match self {
-            // SQLite in WAL mode writes the `-wal` file first: watch both.
-            Watched::File(p) => {
-                let one = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-                let mut wal = p.as_os_str().to_owned();
-                wal.push("-wal");
-                one(p).max(one(Path::new(&wal))).map(Version::Modified)
-            }
-            Watched::Shared { rt, store } => {
-                let metas = rt.block_on(store.metas()).ok()?;
-                let mut v: Vec<(String, Option<i64>, usize)> = metas
-                    .into_iter()
-                    .map(|(name, m)| (name, m.fetched_at.map(|t| t.as_second()), m.count))
-                    .collect();
-                v.sort();
-                Some(Version::Fetched(v))
-            }
-            Watched::Nothing => None,
-        }
-    }
-}
-
-/// A refresh check for `--follow`: when the watched set changes (see [`Watched`]), the
-/// matcher is rebuilt; checked at most every two seconds.
-fn store_watch<'a>(
-    config: &'a Config,
-    no_cache: bool,
-    args: &'a MatchArgs,
-    lists: &'a Warninglists,
-) -> impl FnMut() -> Option<Arc<Matcher>> + 'a {
-    let watched = Watched::of(config, no_cache, args);
-    let mut last = watched.version();
-    let mut checked = Instant::now();
-    move || {
-        if checked.elapsed() < std::time::Duration::from_secs(2) {
-            return None;
-        }
-        checked = Instant::now();
-        let now = watched.version();
-        if now == last || now.is_none() {
-            return None;
-        }
-        last = now;
-        match build(config, no_cache, args, lists) {
-            Ok(m) => {
-                eprintln!("indicator set refreshed: {} indicators", m.len());
-                Some(Arc::new(m))
-            }
+/// Scans each path (standard input for none or `-`) on up to 8 threads; whether any
+/// could not be read.
+fn scan_paths<S: AlertSink + ?Sized>(
+    args: &MatchArgs,
+    matcher: &Matcher,
+    sink: &mut S,
+    stats: &mut ScanStats,
+) -> bool {
+    let mut failed = false;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let stdin = [PathBuf::from("-")];
+    let paths: &[PathBuf] = if args.paths.is_empty() {
+        &stdin
+    } else {
+        &args.paths
+    };
+    for p in paths {
+        let shown = if p.as_os_str() == "-" {
+            "-".to_owned()
+        } else {
+            p.display().to_string()
+        };
+        let input = match open(p) {
+            Ok(i) => i,
             Err(e) => {
-                eprintln!(
-                    "warning: keeping the previous indicator set: {}",
-                    one_line(&e, 300)
-                );
-                None
+                eprintln!("error: cannot read {}: {e}", one_line(&shown, 200));
+                failed = true;
+                continue;
+            }
+        };
+        // A pipe's next block may be long in coming: only files are read ahead.
+        let read_ahead = p.as_os_str() != "-" && std::fs::metadata(p).is_ok_and(|m| m.is_file());
+        let r = scan::scan(
+            matcher,
+            input,
+            &shown,
+            scan::Settings {
+                log: args.log_format,
+                threads,
+                read_ahead,
+            },
+            sink,
+            stats,
+        );
+        match r {
+            Ok(used) => {
+                tracing::debug!(file = %one_line(&shown, 200), format = used.as_str(), "scanned")
+            }
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
+            Err(e) => {
+                eprintln!("error: reading {}: {e}", one_line(&shown, 200));
+                failed = true;
             }
         }
     }
+    failed
 }
 
 fn summary(names: &[Arc<str>], st: &ScanStats, secs: f64, err: &mut impl Write) {

@@ -66,9 +66,9 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool, ascii: 
         return EXIT_USAGE;
     }
     let source = if demo {
-        crate::runtime::Source::Demo
+        crate::runtime::Data::Demo
     } else {
-        crate::runtime::Source::Live {
+        crate::runtime::Data::Live {
             cache: crate::store::persist::Location::of(&config, no_cache),
         }
     };

@@ -1,11 +1,13 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! `logs:`: the log files the dashboard follows and hunts in, each
-//! `{ path, format, retro }`. `path` may be a glob (expanded when the dashboard
-//! starts); `format` is one of `match --log-format`; `retro` is how much of the log's
-//! recent past a retro-hunt re-reads for indicators new to the set, as a duration
-//! (`24h`, by event time) or a size (`50MB`, the file's last bytes).
+//! `logs:`: what the dashboard follows and hunts in, each `{ path, format, retro }` or
+//! `{ redis, stream, group, [consumer, field, password, claim_idle], format }`. `path`
+//! may be a glob (expanded again while the dashboard runs, so files that appear later
+//! are followed too); `format` is one of `match --log-format`; `retro` is how much of a
+//! file's recent past a retro-hunt re-reads for indicators new to the set, as a
+//! duration (`24h`, by event time) or a size (`50MB`, the file's last bytes). A Redis
+//! stream is read as one more consumer of its group (see [`RedisStream`]).
 
 use std::time::Duration;
 
@@ -13,8 +15,42 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
 use super::hint;
+use super::redis::RedisStream;
 use super::units::{ByteSize, HumanDuration};
-use crate::matching::LogFormat;
+
+/// The log formats `--log-format` and `logs: [{ format }]` name (FORMATS-LOGS.md
+/// §1–§6). Plain data: the extractors that read each live in `matching::extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Decide per file from its first lines.
+    Auto,
+    /// Suricata eve.json.
+    Eve,
+    /// Zeek TSV (ASCII writer, header driven).
+    Zeek,
+    /// Zeek JSON (`LogAscii::use_json=T`).
+    ZeekJson,
+    /// nginx / Apache `combined`, `common`, `vhost_combined`.
+    Combined,
+    /// syslog, RFC 3164 and RFC 5424.
+    Syslog,
+    /// Any text: the generic extractor.
+    Text,
+}
+
+impl LogFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Auto => "auto",
+            LogFormat::Eve => "eve",
+            LogFormat::Zeek => "zeek",
+            LogFormat::ZeekJson => "zeek-json",
+            LogFormat::Combined => "combined",
+            LogFormat::Syslog => "syslog",
+            LogFormat::Text => "text",
+        }
+    }
+}
 
 /// The retro-hunt window when `retro` is not given.
 pub const DEFAULT_RETRO: Retro = Retro::Time(Duration::from_secs(24 * 3600));
@@ -66,19 +102,54 @@ impl std::fmt::Display for Retro {
     }
 }
 
-/// One followed log (or glob of logs).
+/// Where a followed log is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogInput {
+    /// A file path, or a glob of them (`/var/log/zeek/current/*.log`).
+    Path(String),
+    /// A Redis stream, read as a consumer group.
+    Redis(RedisStream),
+}
+
+/// One followed log (or glob of logs, or stream).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogSpec {
-    /// A file path, or a glob of them (`/var/log/zeek/current/*.log`).
-    pub path: String,
+    pub input: LogInput,
     pub format: LogFormat,
+    /// The retro-hunt window (files only).
     pub retro: Retro,
+}
+
+impl LogSpec {
+    /// A file or glob with the default format and window.
+    pub fn path(path: &str) -> LogSpec {
+        LogSpec {
+            input: LogInput::Path(path.to_string()),
+            format: LogFormat::Auto,
+            retro: DEFAULT_RETRO,
+        }
+    }
+
+    /// What it reads, for messages (a stream's URL without its password).
+    pub fn describe(&self) -> String {
+        match &self.input {
+            LogInput::Path(p) => crate::model::sanitize::one_line(p, 300),
+            LogInput::Redis(r) => r.describe(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LogFields {
-    path: String,
+    path: Option<String>,
+    redis: Option<String>,
+    stream: Option<String>,
+    group: Option<String>,
+    consumer: Option<String>,
+    field: Option<String>,
+    password: Option<String>,
+    claim_idle: Option<HumanDuration>,
     format: Option<String>,
     retro: Option<StringOrNumber>,
 }
@@ -96,21 +167,78 @@ impl<'de> Deserialize<'de> for LogSpec {
     }
 }
 
-fn validate(f: LogFields) -> Result<LogSpec, String> {
-    let path = f.path.trim().to_string();
-    if path.is_empty() {
-        return Err(hint::at_key("path", "logs: `path` must not be empty"));
-    }
-    if let Err(e) = glob::Pattern::new(&path) {
-        return Err(hint::at_value(
-            &f.path,
-            &format!(
-                "logs: path `{}` is not a valid glob: {}",
-                crate::model::sanitize::one_line(&path, 120),
-                e.msg
-            ),
+/// The Redis stream of an entry that names `redis:`.
+fn redis_input(url: &str, f: &LogFields) -> Result<LogInput, String> {
+    let (Some(stream), Some(group)) = (f.stream.as_deref(), f.group.as_deref()) else {
+        return Err(hint::at_key(
+            "redis",
+            "logs: a `redis:` entry needs `stream:` and `group:`",
         ));
+    };
+    let mut r = RedisStream::new(url, stream, group)
+        .map_err(|e| hint::at_key("redis", &format!("logs: {e}")))?;
+    r.consumer = f.consumer.clone().filter(|c| !c.trim().is_empty());
+    if let Some(field) = &f.field {
+        if field.trim().is_empty() {
+            return Err(hint::at_key("field", "logs: `field` must not be empty"));
+        }
+        r.field = field.clone();
     }
+    r.password = f.password.clone();
+    if let Some(d) = f.claim_idle {
+        r.claim_idle = d.0;
+    }
+    Ok(LogInput::Redis(r))
+}
+
+fn validate(f: LogFields) -> Result<LogSpec, String> {
+    let input = match (&f.path, &f.redis) {
+        (Some(_), Some(_)) => {
+            return Err(hint::at_key(
+                "redis",
+                "logs: an entry is either a `path` or a `redis` stream, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(
+                "logs: each entry needs a `path` (or `redis`, `stream` and `group`)".into(),
+            );
+        }
+        (None, Some(url)) => redis_input(url, &f)?,
+        (Some(raw), None) => {
+            if let Some(k) = [
+                ("stream", f.stream.is_some()),
+                ("group", f.group.is_some()),
+                ("consumer", f.consumer.is_some()),
+                ("field", f.field.is_some()),
+                ("password", f.password.is_some()),
+                ("claim_idle", f.claim_idle.is_some()),
+            ]
+            .iter()
+            .find_map(|(k, set)| set.then_some(*k))
+            {
+                return Err(hint::at_key(
+                    k,
+                    &format!("logs: `{k}` applies to a `redis:` entry, not a `path`"),
+                ));
+            }
+            let path = raw.trim().to_string();
+            if path.is_empty() {
+                return Err(hint::at_key("path", "logs: `path` must not be empty"));
+            }
+            if let Err(e) = glob::Pattern::new(&path) {
+                return Err(hint::at_value(
+                    raw,
+                    &format!(
+                        "logs: path `{}` is not a valid glob: {}",
+                        crate::model::sanitize::one_line(&path, 120),
+                        e.msg
+                    ),
+                ));
+            }
+            LogInput::Path(path)
+        }
+    };
     let format = match f.format.as_deref().map(str::trim) {
         None => LogFormat::Auto,
         Some(s) => <LogFormat as clap::ValueEnum>::from_str(s, true).map_err(|_| {
@@ -136,7 +264,7 @@ fn validate(f: LogFields) -> Result<LogSpec, String> {
         }
     };
     Ok(LogSpec {
-        path,
+        input,
         format,
         retro,
     })
@@ -207,5 +335,39 @@ mod tests {
                 .contains("unknown field")
         );
         assert!(read("- { format: eve }").unwrap_err().contains("path"));
+    }
+
+    #[test]
+    fn a_redis_stream_is_an_entry_of_its_own() {
+        let l = read(
+            "- { redis: 'redis://:pw@127.0.0.1:6390/0', stream: suricata, group: soc, claim_idle: 30s, format: eve }",
+        )
+        .unwrap();
+        let LogInput::Redis(r) = &l[0].input else {
+            panic!("{:?}", l[0]);
+        };
+        assert_eq!(
+            (&*r.stream, &*r.group, &*r.field),
+            ("suricata", "soc", "eve")
+        );
+        assert_eq!(r.claim_idle, Duration::from_secs(30));
+        assert!(!l[0].describe().contains("pw"), "{}", l[0].describe());
+        assert!(
+            read("- { redis: 'redis://h', stream: s }")
+                .unwrap_err()
+                .contains("needs `stream:` and `group:`")
+        );
+        assert!(
+            read("- { redis: 'redis://h', path: a, stream: s, group: g }")
+                .unwrap_err()
+                .contains("not both")
+        );
+        assert!(
+            read("- { path: a, group: g }")
+                .unwrap_err()
+                .contains("applies to a `redis:` entry")
+        );
+        let e = read("- { redis: 'http://:secret@h', stream: s, group: g }").unwrap_err();
+        assert!(e.contains("redis://") && !e.contains("secret"), "{e}");
     }
 }

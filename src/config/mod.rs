@@ -10,8 +10,10 @@ pub mod keys;
 pub mod kind;
 pub mod logs;
 mod postgres;
+pub mod redis;
 pub mod schema;
 pub mod secret;
+pub mod sensor;
 pub mod units;
 
 use std::fmt;
@@ -27,9 +29,11 @@ use units::ByteSize;
 
 use crate::model::IndicatorType;
 pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
-pub use logs::{LogSpec, Retro};
+pub use logs::{LogFormat, LogInput, LogSpec, Retro};
 pub use postgres::{PostgresConfig, redact_connection_string};
+pub use redis::RedisStream;
 pub use secret::SourceAuth;
+pub use sensor::SensorConfig;
 
 /// The seed-compatible template written by `config init`.
 pub const TEMPLATE: &str = include_str!("../../config/config_template.yaml");
@@ -189,6 +193,9 @@ pub struct Config {
     pub mouse: bool,
     /// Logs the dashboard follows and hunts in (config key `logs:`; default none).
     pub logs: Vec<LogSpec>,
+    /// Who this machine is in the team's store, and whether `match` records its hits
+    /// (config key `sensor:`).
+    pub sensor: SensorConfig,
     /// How long a look-up's answer is reused before asking again (`enrich_ttl:`).
     pub enrich_ttl: Duration,
     /// Things the user should know that do not stop the program.
@@ -269,8 +276,15 @@ impl Config {
                 message,
             }
         })?;
+        let sensor =
+            sensor::resolve(raw.sensor.take(), env).map_err(|message| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: find_line(text, "sensor:"),
+                message,
+            })?;
         let mut config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
         config.cache.postgres = postgres;
+        config.sensor = sensor;
         config.bindings = bindings;
         if let Some(p) = cache_path
             && p.trim().is_empty()
@@ -491,6 +505,7 @@ fn build(
         bindings: Vec::new(),
         mouse: raw.mouse.unwrap_or(defaults::MOUSE),
         logs: raw.logs.unwrap_or_default(),
+        sensor: SensorConfig::defaults(env),
         enrich_ttl: raw.enrich_ttl.map_or(defaults::ENRICH_TTL, |d| d.0),
         warnings,
     }

@@ -81,6 +81,9 @@ pub struct RawConfig {
     /// How long look-up answers are reused (`enrich_ttl: 24h`).
     #[serde(default)]
     pub enrich_ttl: Option<HumanDuration>,
+    /// This sensor's name and recording (`sensor: { name, record, batch, queue }`).
+    #[serde(default)]
+    pub sensor: Option<super::sensor::RawSensor>,
 }
 
 #[derive(Default, Deserialize)]

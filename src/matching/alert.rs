@@ -1,43 +1,99 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Alert output (FORMATS-LOGS.md §3 and §6).
-//!
-//! `jsonl`: one ECS document per matched event — `@timestamp` (the event's time, UTC
-//! RFC 3339), `log.file.path`, `log.offset` (byte offset of the line), `event.kind:
-//! "alert"`, `event.module`, `event.dataset: "intellisiem.match"`, the event's values
-//! under their ECS names, and `threat.enrichments[]` with one entry per (field,
-//! indicator): `matched.{atomic, field, type: "indicator_match_rule"}` and
-//! `indicator.{type, name, provider, confidence, first_seen, last_seen, description}`.
-//!
-//! `zeek-intel`: an `intel.log`-shaped TSV, one row per (value, indicator): `ts uid
-//! id.orig_h id.orig_p id.resp_h id.resp_p seen.indicator seen.indicator_type seen.where
-//! seen.node matched sources fuid file_mime_type file_desc`; `seen.where` holds the ECS
-//! field name. Every string from the log is sanitised.
-
-use std::io::Write;
+//! Alerts as data: one matched event, where it was read, its values and every
+//! (field, indicator) hit, handed to the [`super::sink::AlertSink`]s that write ECS
+//! lines, Zeek `intel.log` rows, the dashboard's hits and the store's sightings. Nothing
+//! here formats text; each output is one sink.
 
 use jiff::Timestamp;
-use serde_json::{Map, Value, json};
 
-use super::extract::{Event, EventTime};
+use super::extract::{EventTime, Field};
 use super::matcher::{Hit, Matcher, Meta};
+pub use crate::model::EntryId;
 use crate::model::IndicatorType;
-use crate::model::sanitize::sanitize;
-
-/// The output formats of `match`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AlertFormat {
-    /// ECS alert documents, one per line.
-    Jsonl,
-    /// Zeek `intel.log` TSV.
-    ZeekIntel,
-}
 
 /// One field's hits in an event: the index of the field and what it hit.
 pub type FieldHits = Vec<(usize, Hit)>;
 
-/// The event time in UTC RFC 3339, if it can be read.
+/// Where an event was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location<'a> {
+    /// A line of a file (`-` for standard input): `log.file.path` and `log.offset`, the
+    /// byte offset of the line's first byte from the file's start.
+    File { path: &'a str, offset: u64 },
+    /// An entry of a Redis stream, read by a consumer group.
+    Stream {
+        /// The stream's key.
+        stream: &'a str,
+        id: EntryId,
+        /// The consumer group that read it.
+        group: &'a str,
+    },
+}
+
+/// One matched event.
+#[derive(Debug, Clone, Copy)]
+pub struct Alert<'a> {
+    /// The event's time in UTC; the time it was read when the log gives none (or one that
+    /// cannot be read).
+    pub time: Timestamp,
+    pub location: Location<'a>,
+    /// `event.module`: suricata, zeek, nginx, apache, syslog, text.
+    pub module: &'static str,
+    /// The event's indicator-bearing values, by ECS field name.
+    pub fields: &'a [Field<'a>],
+    /// The hits, each an index into `fields` and the indicator it hit; deduplicated on
+    /// (field name, indicator, value).
+    pub hits: &'a [(usize, Hit)],
+    /// The indicator set the hits index into.
+    pub matcher: &'a Matcher,
+}
+
+/// One (field, indicator) hit of an [`Alert`].
+#[derive(Debug, Clone, Copy)]
+pub struct AlertHit<'a> {
+    /// The event field the value was in.
+    pub field: &'a Field<'a>,
+    /// The value as in the log, in canonical form (`matched.atomic`).
+    pub atomic: &'a str,
+    /// The indicator as held (a CIDR when a range matched).
+    pub indicator: &'a Meta,
+    matcher: &'a Matcher,
+}
+
+impl<'a> AlertHit<'a> {
+    /// The names of the indicator's sources.
+    pub fn sources(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.matcher.sources_of(self.indicator)
+    }
+}
+
+impl<'a> Alert<'a> {
+    /// The hits in order, each with its field and indicator (a hit whose field or
+    /// indicator index is out of range is passed over).
+    pub fn hits(&self) -> impl Iterator<Item = AlertHit<'a>> + 'a {
+        let (fields, matcher) = (self.fields, self.matcher);
+        self.hits.iter().filter_map(move |(fi, hit)| {
+            Some(AlertHit {
+                field: fields.get(*fi)?,
+                atomic: &hit.atomic,
+                indicator: matcher.meta(hit.meta)?,
+                matcher,
+            })
+        })
+    }
+
+    /// The first value of the ECS field `name`, if the event has it.
+    pub fn field(&self, name: &str) -> Option<&'a str> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| &*f.value)
+    }
+}
+
+/// The event time in UTC, if it can be read.
 pub fn event_time(t: &EventTime<'_>) -> Option<Timestamp> {
     match t {
         EventTime::Iso(s) => s
@@ -65,7 +121,7 @@ pub fn event_time(t: &EventTime<'_>) -> Option<Timestamp> {
     }
 }
 
-/// The ECS `threat.indicator.type` of an indicator kind.
+/// The ECS `threat.indicator.type` of an indicator kind (`name` tells an IPv6 range).
 pub fn ecs_type(kind: IndicatorType, name: &str) -> &'static str {
     match kind {
         IndicatorType::Ipv4 => "ipv4-addr",
@@ -77,195 +133,5 @@ pub fn ecs_type(kind: IndicatorType, name: &str) -> &'static str {
         IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => "file",
         IndicatorType::Email => "email-addr",
         IndicatorType::Cve => "vulnerability",
-    }
-}
-
-/// ECS `confidence` from 0–100 (STIX Appendix A bands).
-fn confidence(c: Option<u8>) -> &'static str {
-    match c {
-        None => "Not Specified",
-        Some(0) => "None",
-        Some(1..=29) => "Low",
-        Some(30..=69) => "Medium",
-        Some(_) => "High",
-    }
-}
-
-fn rfc3339(secs: Option<i64>) -> Value {
-    secs.and_then(|s| Timestamp::from_second(s).ok())
-        .map_or(Value::Null, |t| {
-            Value::String(crate::model::time::rfc3339(t))
-        })
-}
-
-/// Puts `value` at the dotted `path` of `root`; a second value at the same path makes an
-/// array.
-fn insert(root: &mut Map<String, Value>, path: &str, value: Value) {
-    let mut parts = path.split('.').peekable();
-    let mut node = root;
-    while let Some(p) = parts.next() {
-        if parts.peek().is_none() {
-            match node.get_mut(p) {
-                Some(Value::Array(a)) => {
-                    if !a.contains(&value) {
-                        a.push(value);
-                    }
-                }
-                Some(old) if *old != value => {
-                    let first = old.take();
-                    *old = Value::Array(vec![first, value]);
-                }
-                Some(_) => {}
-                None => {
-                    node.insert(p.to_owned(), value);
-                }
-            }
-            return;
-        }
-        let entry = node
-            .entry(p.to_owned())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !entry.is_object() {
-            return;
-        }
-        let Value::Object(m) = entry else { return };
-        node = m;
-    }
-}
-
-fn indicator(m: &Matcher, meta: &Meta) -> Value {
-    let provider: Vec<&str> = m.sources_of(meta).collect();
-    json!({
-        "type": ecs_type(meta.kind, &meta.name),
-        "name": sanitize(&meta.name),
-        "provider": sanitize(&provider.join(",")),
-        "confidence": confidence(meta.confidence),
-        "first_seen": rfc3339(meta.first_seen),
-        "last_seen": rfc3339(meta.last_seen),
-        "description": meta.threat.as_deref().map(|t| sanitize(t).into_owned()),
-    })
-}
-
-/// Writes one ECS alert line for `ev` and its hits.
-pub fn write_jsonl(
-    out: &mut Vec<u8>,
-    m: &Matcher,
-    path: &str,
-    offset: u64,
-    ev: &Event<'_>,
-    hits: &FieldHits,
-) {
-    let mut doc = Map::new();
-    let ts = ev
-        .time
-        .as_ref()
-        .and_then(event_time)
-        .unwrap_or_else(Timestamp::now);
-    doc.insert("@timestamp".into(), Value::String(ts.to_string()));
-    insert(
-        &mut doc,
-        "log.file.path",
-        Value::String(sanitize(path).into_owned()),
-    );
-    insert(&mut doc, "log.offset", json!(offset));
-    insert(&mut doc, "event.kind", json!("alert"));
-    insert(&mut doc, "event.module", json!(ev.module));
-    insert(&mut doc, "event.dataset", json!("intellisiem.match"));
-    for f in &ev.fields {
-        insert(
-            &mut doc,
-            f.name,
-            Value::String(sanitize(&f.value).into_owned()),
-        );
-    }
-    let enrichments: Vec<Value> = hits
-        .iter()
-        .filter_map(|(fi, hit)| {
-            let field = ev.fields.get(*fi)?;
-            let meta = m.meta(hit.meta)?;
-            Some(json!({
-                "matched": {
-                    "atomic": sanitize(&hit.atomic),
-                    "field": field.name,
-                    "type": "indicator_match_rule",
-                },
-                "indicator": indicator(m, meta),
-            }))
-        })
-        .collect();
-    insert(&mut doc, "threat.enrichments", Value::Array(enrichments));
-    // Writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, &Value::Object(doc));
-    out.push(b'\n');
-}
-
-/// The `intel.log` header.
-pub fn zeek_header(out: &mut impl Write) -> std::io::Result<()> {
-    out.write_all(
-        b"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tintel\n\
-#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tseen.indicator\tseen.indicator_type\tseen.where\tseen.node\tmatched\tsources\tfuid\tfile_mime_type\tfile_desc\n\
-#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tenum\tenum\tstring\tset[enum]\tset[string]\tstring\tstring\tstring\n",
-    )
-}
-
-fn intel_type(kind: IndicatorType) -> &'static str {
-    match kind {
-        IndicatorType::Ipv4 | IndicatorType::Ipv6 => "Intel::ADDR",
-        IndicatorType::Cidr => "Intel::SUBNET",
-        IndicatorType::Domain => "Intel::DOMAIN",
-        IndicatorType::Url => "Intel::URL",
-        IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => "Intel::FILE_HASH",
-        IndicatorType::Email => "Intel::EMAIL",
-        IndicatorType::Cve => "Intel::SOFTWARE",
-    }
-}
-
-/// A TSV cell: sanitised (tabs and newlines become visible escapes), `-` when empty.
-fn cell(s: &str) -> String {
-    let clean = sanitize(s);
-    if clean.is_empty() {
-        "-".into()
-    } else if clean == "-" {
-        "\\x2d".into()
-    } else {
-        clean.into_owned()
-    }
-}
-
-/// Writes the `intel.log` rows of one event.
-pub fn write_zeek(out: &mut Vec<u8>, m: &Matcher, ev: &Event<'_>, hits: &FieldHits) {
-    let ts = ev
-        .time
-        .as_ref()
-        .and_then(event_time)
-        .unwrap_or_else(Timestamp::now);
-    let ts = format!("{}.{:06}", ts.as_second(), ts.subsec_microsecond());
-    let field = |name: &str| {
-        ev.fields
-            .iter()
-            .find(|f| f.name == name)
-            .map_or("-".to_owned(), |f| cell(&f.value))
-    };
-    let (orig, resp) = (field("source.ip"), field("destination.ip"));
-    for (fi, hit) in hits {
-        let (Some(f), Some(meta)) = (ev.fields.get(*fi), m.meta(hit.meta)) else {
-            continue;
-        };
-        let seen_type = match meta.kind {
-            IndicatorType::Cidr => "Intel::ADDR",
-            k => intel_type(k),
-        };
-        let sources: Vec<String> = m
-            .sources_of(meta)
-            .map(|s| cell(&format!("intellisiem:{s}")).replace(',', "\\x2c"))
-            .collect();
-        let _ = writeln!(
-            out,
-            "{ts}\t-\t{orig}\t-\t{resp}\t-\t{}\t{seen_type}\t{}\tintellisiem\t{}\t{}\t-\t-\t-",
-            cell(&hit.atomic),
-            f.name,
-            intel_type(meta.kind),
-            sources.join(","),
-        );
     }
 }

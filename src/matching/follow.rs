@@ -13,17 +13,17 @@
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::alert::AlertFormat;
 use super::extract::{Extractor, LogFormat, Skip};
 use super::matcher::Matcher;
 use super::scan::{LineMatcher, MAX_LINE, ScanStats, Settings};
+use super::sink::{AlertSink, Discard};
 
 /// How often files are checked for new bytes when their folders cannot be watched.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -95,7 +95,7 @@ impl Followed {
     /// Before following `f` from its end: its head decides an `auto` format, and a Zeek
     /// header (`#separator`, `#fields`, ...) is read, so the rows appended later parse.
     /// The rows already under the header are the past and are not read.
-    fn prime(&mut self, f: &mut File, m: &Matcher, fmt: AlertFormat) {
+    fn prime(&mut self, f: &mut File, m: &Matcher) {
         const HEAD: u64 = 64 * 1024;
         let mut head = Vec::new();
         if Read::by_ref(f).take(HEAD).read_to_end(&mut head).is_err() {
@@ -106,7 +106,7 @@ impl Followed {
         } else {
             self.log
         };
-        let mut lm = LineMatcher::new(m, fmt, &self.display, LogFormat::Text);
+        let mut lm = LineMatcher::new(m, LogFormat::Text);
         lm.extractor = Extractor::new(log);
         let mut end = 0;
         for line in head.split_inclusive(|&b| b == b'\n') {
@@ -116,18 +116,25 @@ impl Followed {
             end += line.len();
         }
         if end > 0 {
-            let (mut sink, mut seen) = (Vec::new(), ScanStats::default());
-            lm.lines(&head[..end - 1], 0, &mut sink, &mut seen);
+            let mut seen = ScanStats::default();
+            lm.lines(
+                &head[..end - 1],
+                &self.display,
+                0,
+                &Discard,
+                &mut (),
+                &mut seen,
+            );
         }
         self.extractor = Some(lm.extractor);
     }
 
-    /// Reads what is new; returns whether anything was.
-    fn poll(
+    /// Reads what is new, adding alerts to `part`; returns whether anything was.
+    fn poll<S: AlertSink + ?Sized>(
         &mut self,
         m: &Matcher,
-        fmt: AlertFormat,
-        out: &mut Vec<u8>,
+        sink: &S,
+        part: &mut S::Part,
         st: &mut ScanStats,
     ) -> bool {
         let meta = std::fs::metadata(&self.path).ok();
@@ -136,14 +143,14 @@ impl Followed {
             let ino = inode(meta);
             if self.file.is_some() && ino != self.ino {
                 // Rotated: finish the old file, then switch.
-                any |= self.drain(m, fmt, out, st);
+                any |= self.drain(m, sink, part, st);
                 self.file = None;
             }
             if self.file.is_none() {
                 if let Ok(mut f) = File::open(&self.path) {
                     self.reset();
                     if self.skip_existing {
-                        self.prime(&mut f, m, fmt);
+                        self.prime(&mut f, m);
                         if let Ok(end) = f.seek(SeekFrom::End(0)) {
                             self.offset = end;
                         }
@@ -164,15 +171,15 @@ impl Followed {
             // Nothing appended: no read (and no read buffer) at all.
             return any;
         }
-        any | self.drain(m, fmt, out, st)
+        any | self.drain(m, sink, part, st)
     }
 
     /// Reads the open file to its current end.
-    fn drain(
+    fn drain<S: AlertSink + ?Sized>(
         &mut self,
         m: &Matcher,
-        fmt: AlertFormat,
-        out: &mut Vec<u8>,
+        sink: &S,
+        part: &mut S::Part,
         st: &mut ScanStats,
     ) -> bool {
         let Some(file) = &mut self.file else {
@@ -218,12 +225,19 @@ impl Followed {
                 };
                 self.extractor = Some(Extractor::new(log));
             }
-            let mut lm = LineMatcher::new(m, fmt, &self.display, LogFormat::Text);
+            let mut lm = LineMatcher::new(m, LogFormat::Text);
             if let Some(e) = self.extractor.take() {
                 lm.extractor = e;
             }
             let body = &region[..region.len() - 1];
-            lm.lines(body, start_offset + from as u64, out, st);
+            lm.lines(
+                body,
+                &self.display,
+                start_offset + from as u64,
+                sink,
+                part,
+                st,
+            );
             self.extractor = Some(lm.extractor);
             self.carry.drain(..=last_nl);
         }
@@ -301,15 +315,16 @@ impl Wake {
     }
 }
 
-/// Follows `paths` from their start until `stop` is set, writing alerts to `out` as
-/// they are found (each wake's alerts flushed together). `refresh` is asked at each
-/// wake for a newer matcher (`None`: keep the current one).
-pub fn follow(
+/// Follows `paths` from their start until `stop` is set, handing alerts to `sink` as
+/// they are found (each wake's alerts delivered and flushed together). `refresh` is
+/// asked at each wake for a newer matcher (`None`: keep the current one). Errors: the
+/// sink's.
+pub fn follow<S: AlertSink + ?Sized>(
     paths: &[PathBuf],
     settings: Settings,
     matcher: Arc<Matcher>,
     refresh: impl FnMut() -> Option<Arc<Matcher>>,
-    out: &mut dyn Write,
+    sink: &mut S,
     stats: &mut ScanStats,
     stop: &AtomicBool,
 ) -> io::Result<()> {
@@ -319,7 +334,7 @@ pub fn follow(
         settings,
         matcher,
         refresh,
-        out,
+        sink,
         stats,
         stop,
     )
@@ -327,17 +342,17 @@ pub fn follow(
 
 /// [`follow`], reading each file first from `start`.
 #[allow(clippy::too_many_arguments)]
-pub fn follow_from(
+pub fn follow_from<S: AlertSink + ?Sized>(
     paths: &[PathBuf],
     start: Start,
     settings: Settings,
     mut matcher: Arc<Matcher>,
     mut refresh: impl FnMut() -> Option<Arc<Matcher>>,
-    out: &mut dyn Write,
+    sink: &mut S,
     stats: &mut ScanStats,
     stop: &AtomicBool,
 ) -> io::Result<()> {
-    let Settings { log, format, .. } = settings;
+    let Settings { log, .. } = settings;
     let mut files: Vec<Followed> = paths
         .iter()
         .map(|p| {
@@ -347,24 +362,21 @@ pub fn follow_from(
         })
         .collect();
     let wake = Wake::new(paths);
-    let mut buf = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         if let Some(m) = refresh() {
             matcher = m;
         }
         let mut any = false;
+        let mut part = S::Part::default();
         for f in &mut files {
-            any |= f.poll(&matcher, format, &mut buf, stats);
+            any |= f.poll(&matcher, &*sink, &mut part, stats);
         }
-        if !buf.is_empty() {
-            out.write_all(&buf)?;
-            buf.clear();
-        }
+        sink.deliver(part)?;
         if any {
-            out.flush()?;
+            sink.flush()?;
         } else {
             wake.wait();
         }
     }
-    Ok(())
+    sink.flush()
 }

@@ -4,20 +4,20 @@
 //! Retro-hunt: re-reads a log's recent past for indicators new to the set, so an
 //! indicator published today finds yesterday's connection. The window is either a
 //! time (events at or after it; the whole file is read and older events dropped by
-//! [`super::hits::HitSink`]) or the file's last bytes (read from the first line that
+//! [`super::sink::HitSink`]) or the file's last bytes (read from the first line that
 //! starts within them; a Zeek TSV file's `#` header lines are read first so its rows
 //! can be understood).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::alert::AlertFormat;
 use super::extract::LogFormat;
 use super::matcher::Matcher;
 use super::scan::{self, ScanStats, Settings};
+use super::sink::AlertSink;
 
 /// How much of a log a retro-hunt reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +31,14 @@ pub enum Window {
 /// Bytes read from a file's start to detect its format and find a Zeek header.
 const HEAD: usize = 64 << 10;
 
-/// Scans the `window` of `path` against `matcher`, writing ECS alert lines to `out`.
-pub fn scan_window(
+/// Scans the `window` of `path` against `matcher`, handing alerts to `sink`. Errors:
+/// the file cannot be read, or the sink's.
+pub fn scan_window<S: AlertSink + ?Sized>(
     path: &Path,
     window: Window,
     log: LogFormat,
     matcher: &Matcher,
-    out: &mut dyn Write,
+    sink: &mut S,
     stats: &mut ScanStats,
 ) -> io::Result<()> {
     let mut file = File::open(path)?;
@@ -51,7 +52,6 @@ pub fn scan_window(
     };
     let settings = Settings {
         log,
-        format: AlertFormat::Jsonl,
         threads: 1,
         read_ahead: true,
     };
@@ -75,7 +75,7 @@ pub fn scan_window(
     };
     if start <= prefix.len() as u64 {
         file.seek(SeekFrom::Start(0))?;
-        scan::scan(matcher, BufReader::new(file), &shown, settings, out, stats)?;
+        scan::scan(matcher, BufReader::new(file), &shown, settings, sink, stats)?;
         return Ok(());
     }
     file.seek(SeekFrom::Start(start))?;
@@ -91,7 +91,7 @@ pub fn scan_window(
         &shown,
         from - prefix.len() as u64,
         settings,
-        out,
+        sink,
         stats,
     )?;
     Ok(())
@@ -100,9 +100,9 @@ pub fn scan_window(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::hits::from_alert;
+    use crate::matching::sink::HitSink;
     use crate::matching::{MatchOptions, MatcherBuilder, Warninglists};
-    use crate::model::IndicatorType;
+    use crate::model::{IndicatorType, LogHit, Origin};
 
     fn matcher(values: &[&str]) -> Matcher {
         let mut b = MatcherBuilder::new();
@@ -126,11 +126,24 @@ mod tests {
         ) + "\n"
     }
 
-    fn offsets(out: &[u8]) -> Vec<u64> {
-        out.split(|&b| b == b'\n')
-            .flat_map(|l| from_alert(l, Timestamp::UNIX_EPOCH, true))
-            .map(|h| h.offset)
-            .collect()
+    /// Scans the window, returning the offsets of the hits' lines.
+    fn offsets(
+        path: &Path,
+        window: Window,
+        m: &Matcher,
+        st: &mut ScanStats,
+    ) -> io::Result<Vec<u64>> {
+        let mut got: Vec<LogHit> = Vec::new();
+        let mut sink = HitSink::new(true, None, "", |h| got.extend(h));
+        scan_window(path, window, LogFormat::Auto, m, &mut sink, st)?;
+        drop(sink);
+        Ok(got
+            .iter()
+            .filter_map(|h| match h.origin {
+                Origin::File { offset, .. } => Some(offset),
+                Origin::Stream { .. } => None,
+            })
+            .collect())
     }
 
     #[test]
@@ -144,36 +157,14 @@ mod tests {
         ];
         std::fs::write(&path, lines.concat()).unwrap();
         let m = matcher(&["45.0.0.3"]);
-        let mut out = Vec::new();
         let mut st = ScanStats::default();
         // A window that starts inside the second line.
         let n = (lines[2].len() + lines[1].len() / 2) as u64;
-        scan_window(
-            &path,
-            Window::LastBytes(n),
-            LogFormat::Auto,
-            &m,
-            &mut out,
-            &mut st,
-        )
-        .unwrap();
-        assert_eq!(offsets(&out), [(lines[0].len() + lines[1].len()) as u64]);
+        let got = offsets(&path, Window::LastBytes(n), &m, &mut st).unwrap();
+        assert_eq!(got, [(lines[0].len() + lines[1].len()) as u64]);
         assert_eq!(st.lines, 1, "the cut line is not read");
-        let mut out = Vec::new();
-        scan_window(
-            &path,
-            Window::LastBytes(1 << 20),
-            LogFormat::Auto,
-            &m,
-            &mut out,
-            &mut st,
-        )
-        .unwrap();
-        assert_eq!(
-            offsets(&out).len(),
-            2,
-            "a window larger than the file reads it all"
-        );
+        let got = offsets(&path, Window::LastBytes(1 << 20), &m, &mut st).unwrap();
+        assert_eq!(got.len(), 2, "a window larger than the file reads it all");
     }
 
     #[test]
@@ -185,31 +176,20 @@ mod tests {
         let body = [row("45.0.0.9"), row("45.0.0.9"), row("45.0.0.3")].concat();
         std::fs::write(&path, format!("{header}{body}")).unwrap();
         let m = matcher(&["45.0.0.3", "45.0.0.9"]);
-        let mut out = Vec::new();
         let mut st = ScanStats::default();
         let n = row("45.0.0.3").len() as u64;
-        scan_window(
-            &path,
-            Window::LastBytes(n + 1),
-            LogFormat::Auto,
-            &m,
-            &mut out,
-            &mut st,
-        )
-        .unwrap();
+        let got = offsets(&path, Window::LastBytes(n + 1), &m, &mut st).unwrap();
         let want = (header.len() + body.len() - n as usize) as u64;
-        assert_eq!(offsets(&out), [want]);
+        assert_eq!(got, [want]);
     }
 
     #[test]
     fn a_missing_file_is_an_error() {
         let m = matcher(&["45.0.0.3"]);
-        let r = scan_window(
+        let r = offsets(
             Path::new("/nonexistent/eve.json"),
             Window::Since(Timestamp::UNIX_EPOCH),
-            LogFormat::Auto,
             &m,
-            &mut Vec::new(),
             &mut ScanStats::default(),
         );
         assert!(r.is_err());

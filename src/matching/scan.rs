@@ -3,14 +3,18 @@
 
 //! Scanning a stream of log lines against the [`Matcher`]: reads blocks (4 MiB) without
 //! buffering whole files, splits each block at line boundaries across threads, and
-//! writes the alerts in input order. A line longer than [`MAX_LINE`] is counted and
+//! hands the alerts to an [`AlertSink`] in input order (each thread adds to a part of
+//! its own; the parts are delivered in order). A line longer than [`MAX_LINE`] is counted and
 //! skipped while memory stays bounded (the block is discarded up to the next newline).
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
-use super::alert::{self, AlertFormat, FieldHits};
+use jiff::Timestamp;
+
+use super::alert::{Alert, FieldHits, Location, event_time};
 use super::extract::{Event, Extractor, LogFormat, Skip};
 use super::matcher::{Hit, Matcher};
+use super::sink::AlertSink;
 
 /// Longest line read, in bytes; longer ones are skipped as [`Skip::TooLong`].
 pub const MAX_LINE: usize = 1 << 20;
@@ -54,23 +58,20 @@ impl ScanStats {
     }
 }
 
-/// Matches lines and formats alerts; one per stream (it holds the extractor's state).
+/// Matches lines and hands their alerts to a sink; one per stream (it holds the
+/// extractor's state).
 #[derive(Debug, Clone)]
 pub struct LineMatcher<'m> {
     matcher: &'m Matcher,
-    format: AlertFormat,
-    path: String,
     pub extractor: Extractor,
     hits: FieldHits,
     scratch: Vec<Hit>,
 }
 
 impl<'m> LineMatcher<'m> {
-    pub fn new(matcher: &'m Matcher, format: AlertFormat, path: &str, log: LogFormat) -> Self {
+    pub fn new(matcher: &'m Matcher, log: LogFormat) -> Self {
         LineMatcher {
             matcher,
-            format,
-            path: path.to_owned(),
             extractor: Extractor::new(log),
             hits: Vec::new(),
             scratch: Vec::new(),
@@ -94,9 +95,17 @@ impl<'m> LineMatcher<'m> {
         &self.hits
     }
 
-    /// Reads every complete line of `region` (which starts at byte `base` of the
-    /// stream), appending alerts to `out`.
-    pub fn lines(&mut self, region: &[u8], base: u64, out: &mut Vec<u8>, st: &mut ScanStats) {
+    /// Reads every complete line of `region` (which starts at byte `base` of the file
+    /// `path`), adding alerts to `part` of `sink`.
+    pub fn lines<S: AlertSink + ?Sized>(
+        &mut self,
+        region: &[u8],
+        path: &str,
+        base: u64,
+        sink: &S,
+        part: &mut S::Part,
+        st: &mut ScanStats,
+    ) {
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', region).chain(std::iter::once(region.len())) {
             if nl == region.len() && start == region.len() {
@@ -105,12 +114,20 @@ impl<'m> LineMatcher<'m> {
             let line = &region[start..nl];
             let offset = base + start as u64;
             start = nl + 1;
-            self.line(line, offset, out, st);
+            self.line(line, Location::File { path, offset }, sink, part, st);
         }
     }
 
-    /// Reads one line (without its newline) found at `offset`.
-    pub fn line(&mut self, line: &[u8], offset: u64, out: &mut Vec<u8>, st: &mut ScanStats) {
+    /// Reads one line (without its newline) read at `location`, adding its alert, if it
+    /// matched, to `part` of `sink`.
+    pub fn line<S: AlertSink + ?Sized>(
+        &mut self,
+        line: &[u8],
+        location: Location<'_>,
+        sink: &S,
+        part: &mut S::Part,
+        st: &mut ScanStats,
+    ) {
         st.lines += 1;
         if line.len() > MAX_LINE {
             st.skip(Skip::TooLong);
@@ -147,12 +164,19 @@ impl<'m> LineMatcher<'m> {
                     }
                 }
             }
-            match self.format {
-                AlertFormat::Jsonl => {
-                    alert::write_jsonl(out, self.matcher, &self.path, offset, &ev, &self.hits)
-                }
-                AlertFormat::ZeekIntel => alert::write_zeek(out, self.matcher, &ev, &self.hits),
-            }
+            let alert = Alert {
+                time: ev
+                    .time
+                    .as_ref()
+                    .and_then(event_time)
+                    .unwrap_or_else(Timestamp::now),
+                location,
+                module: ev.module,
+                fields: &ev.fields,
+                hits: &self.hits,
+                matcher: self.matcher,
+            };
+            sink.add(part, &alert);
         }
         drop(ev);
         self.extractor = ext;
@@ -184,12 +208,11 @@ fn fill(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> 
     Ok(total)
 }
 
-/// How a stream is read and its alerts written.
+/// How a stream is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     /// The log format; `Auto` decides from the first block.
     pub log: LogFormat,
-    pub format: AlertFormat,
     /// Threads per block (1: all on the calling thread).
     pub threads: usize,
     /// Read the next block while this one is scanned: for files. Not for a pipe or a
@@ -197,29 +220,30 @@ pub struct Settings {
     pub read_ahead: bool,
 }
 
-/// Scans a whole stream: alerts to `out`, counts into `stats`. Returns the log format
-/// used.
-pub fn scan(
+/// Scans a whole stream: alerts to `sink` (delivered block by block, flushed at the
+/// end), counts into `stats`. Returns the log format used. Errors: reading the input,
+/// or the sink's delivery or flush.
+pub fn scan<S: AlertSink + ?Sized>(
     matcher: &Matcher,
     input: impl Read,
     path: &str,
     settings: Settings,
-    out: &mut dyn Write,
+    sink: &mut S,
     stats: &mut ScanStats,
 ) -> io::Result<LogFormat> {
-    scan_at(matcher, input, path, 0, settings, out, stats)
+    scan_at(matcher, input, path, 0, settings, sink, stats)
 }
 
 /// [`scan`] of a stream whose first byte is byte `base` of the file (`log.offset`s
 /// count from the file's start). The next block is read while the scan threads work
 /// on the current one.
-pub fn scan_at(
+pub fn scan_at<S: AlertSink + ?Sized>(
     matcher: &Matcher,
     mut input: impl Read,
     path: &str,
     mut base: u64,
     settings: Settings,
-    out: &mut dyn Write,
+    sink: &mut S,
     stats: &mut ScanStats,
 ) -> io::Result<LogFormat> {
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 1);
@@ -229,7 +253,6 @@ pub fn scan_at(
     let mut lm: Option<LineMatcher<'_>> = None;
     let Settings {
         log,
-        format,
         threads,
         read_ahead,
     } = settings;
@@ -268,19 +291,19 @@ pub fn scan_at(
             if used == LogFormat::Auto {
                 used = LogFormat::detect(&buf[start..end.min(start + 8192)]);
             }
-            LineMatcher::new(matcher, format, path, used)
+            LineMatcher::new(matcher, used)
         });
         next.clear();
         next.extend_from_slice(&buf[end..]);
         let ahead = read_ahead && !eof;
-        let mut block_out = Vec::new();
         let mut read = Ok(0);
-        process(
+        let parts = process(
             lm,
             &buf[start..end],
+            path,
             base + start as u64,
             threads,
-            &mut block_out,
+            &*sink,
             stats,
             || {
                 if ahead {
@@ -288,7 +311,9 @@ pub fn scan_at(
                 }
             },
         );
-        out.write_all(&block_out)?;
+        for part in parts {
+            sink.deliver(part)?;
+        }
         stats.bytes += read? as u64;
         filled = ahead;
         base += end as u64;
@@ -297,24 +322,28 @@ pub fn scan_at(
             break;
         }
     }
-    out.flush()?;
+    sink.flush()?;
     Ok(used)
 }
 
-/// One block of complete lines, split across up to `threads` threads; `meanwhile` runs
-/// on the calling thread while they work. Lines up to a block's last Zeek header line
-/// are read first, in order, as they change how the lines after them are read.
-fn process(
+/// One block of complete lines of the file `path`, split across up to `threads`
+/// threads; `meanwhile` runs on the calling thread while they work. Lines up to a
+/// block's last Zeek header line are read first, in order, as they change how the lines
+/// after them are read. Returns the sink's parts in input order.
+#[allow(clippy::too_many_arguments)]
+fn process<S: AlertSink + ?Sized>(
     lm: &mut LineMatcher<'_>,
     region: &[u8],
+    path: &str,
     base: u64,
     threads: usize,
-    out: &mut Vec<u8>,
+    sink: &S,
     stats: &mut ScanStats,
     meanwhile: impl FnOnce(),
-) {
+) -> Vec<S::Part> {
     let mut region = region;
     let mut base = base;
+    let mut out = Vec::with_capacity(threads + 1);
     if matches!(lm.extractor, Extractor::Zeek(_)) {
         let last = match memchr::memmem::rfind(region, b"\n#") {
             Some(i) => Some(i + 1),
@@ -322,15 +351,19 @@ fn process(
         };
         if let Some(h) = last {
             let cut = memchr::memchr(b'\n', &region[h..]).map_or(region.len(), |i| h + i + 1);
-            lm.lines(&region[..cut], base, out, stats);
+            let mut part = S::Part::default();
+            lm.lines(&region[..cut], path, base, sink, &mut part, stats);
+            out.push(part);
             region = &region[cut..];
             base += cut as u64;
         }
     }
     if threads <= 1 || region.len() < 256 << 10 {
-        lm.lines(region, base, out, stats);
+        let mut part = S::Part::default();
+        lm.lines(region, path, base, sink, &mut part, stats);
+        out.push(part);
         meanwhile();
-        return;
+        return out;
     }
     let mut parts = Vec::with_capacity(threads);
     let mut from = 0;
@@ -342,15 +375,15 @@ fn process(
         from = cut;
     }
     parts.push((from, region.len()));
-    let results: Vec<(Vec<u8>, ScanStats)> = std::thread::scope(|s| {
+    let results: Vec<(S::Part, ScanStats)> = std::thread::scope(|s| {
         let handles: Vec<_> = parts
             .iter()
             .map(|&(a, b)| {
                 let mut worker = lm.clone();
                 s.spawn(move || {
-                    let mut o = Vec::new();
+                    let mut o = S::Part::default();
                     let mut st = ScanStats::default();
-                    worker.lines(&region[a..b], base + a as u64, &mut o, &mut st);
+                    worker.lines(&region[a..b], path, base + a as u64, sink, &mut o, &mut st);
                     (o, st)
                 })
             })
@@ -362,9 +395,10 @@ fn process(
             .collect()
     });
     for (o, st) in results {
-        out.extend_from_slice(&o);
+        out.push(o);
         let bytes = stats.bytes;
         stats.add(&st);
         stats.bytes = bytes;
     }
+    out
 }

@@ -12,5 +12,5 @@ pub mod sync;
 pub mod time;
 
 pub use indicator::{IndicatorType, Observation, Sighting, VtStats};
-pub use log_hit::LogHit;
+pub use log_hit::{EntryId, LogHit, Origin};
 pub use sync::lock;

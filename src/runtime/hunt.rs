@@ -3,14 +3,20 @@
 
 //! The dashboard's side of log hunting, run by the runtime: follows each configured
 //! `logs:` entry on a thread of its own (the follower, matcher and extractors of
-//! `match --follow`, reading from each file's end), hands the hits to the app as
-//! [`Msg::Hits`], and keeps them in the store. Each [`Effect::Hunt`] rebuilds the
+//! `match --follow`, reading from each file's end; a Redis stream as one more consumer
+//! of its group), hands the hits to the app as [`Msg::Hits`] through a
+//! [`HitSink`], and keeps them in the store. Each [`Effect::Hunt`] rebuilds the
 //! matcher from the app's store and swaps it into every follower; the indicators the
-//! previous matcher did not hold are retro-hunted over each log's `retro` window.
+//! previous matcher did not hold are retro-hunted over each file's `retro` window.
 //!
-//! Globs are expanded when the dashboard starts; a pattern that names no file yet is
-//! followed as a path, so a log that appears later is picked up.
+//! Globs are expanded when the dashboard starts and again every [`RESCAN`], so a file
+//! that appears later (an hourly `eve-2026-12-06-14.json`) is followed from its start;
+//! a plain path that names no file yet is followed as a path, so a log that appears
+//! later is picked up.
+//!
+//! [`Effect::Hunt`]: crate::app::Effect::Hunt
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -20,24 +26,37 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{mpsc, watch};
 
 use crate::app::Msg;
-use crate::config::{Config, LogSpec, Retro};
-use crate::matching::alert::AlertFormat;
+use crate::config::{Config, LogInput, LogSpec, RedisStream, Retro};
 use crate::matching::follow::{self, Start};
-use crate::matching::hits::HitSink;
+use crate::matching::input::redis as stream;
 use crate::matching::retro::{self, Window};
 use crate::matching::scan::{ScanStats, Settings};
+use crate::matching::sink::HitSink;
 use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists};
 use crate::model::sanitize::one_line;
 use crate::model::{LogHit, lock};
 use crate::store::Store;
-use crate::store::persist::SharedStore;
+use crate::store::persist::{Change, SharedStore};
 
 /// Hits read back from the store at start-up.
 pub const LOAD_HITS: usize = crate::app::hits::RECENT_MAX;
 
-/// The paths a `logs:` entry names now: its glob's matches, else the path itself.
-pub fn expand(spec: &LogSpec) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = glob::glob(&spec.path)
+/// How often globs in `logs:` are expanded again.
+pub const RESCAN: Duration = Duration::from_secs(2);
+
+/// How often a store no other process announces changes of (SQLite) is asked for hits
+/// that other processes (a recording `match` on this machine) stored.
+pub const POLL_STORED: Duration = Duration::from_secs(2);
+
+/// Whether a `logs:` path is a glob (names files by pattern) rather than one path.
+fn is_glob(path: &str) -> bool {
+    path.contains(['*', '?', '['])
+}
+
+/// The paths a `logs:` path names now: its glob's matches, else (a plain path that does
+/// not exist yet) the path itself.
+pub fn expand(path: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = glob::glob(path)
         .map(|paths| {
             paths
                 .filter_map(Result::ok)
@@ -46,21 +65,25 @@ pub fn expand(spec: &LogSpec) -> Vec<PathBuf> {
         })
         .unwrap_or_default();
     found.sort();
-    if found.is_empty() {
-        found.push(PathBuf::from(&spec.path));
+    if found.is_empty() && !is_glob(path) {
+        found.push(PathBuf::from(path));
     }
     found
 }
 
+/// A `logs:` entry and the files it names so far.
+type Followed = (LogSpec, Vec<PathBuf>);
+
 /// The followers and what each hunt needs.
 pub struct Hunter {
-    logs: Vec<(LogSpec, Vec<PathBuf>)>,
+    logs: Arc<Mutex<Vec<Followed>>>,
     lists: Arc<Warninglists>,
     matcher: watch::Sender<Arc<Matcher>>,
     /// The matcher of the last hunt; `None` before the first (which is no refresh, so
     /// it starts no retro-hunt).
     previous: Arc<Mutex<Option<Arc<Matcher>>>>,
     tx: mpsc::UnboundedSender<Msg>,
+    sensor: Arc<str>,
 }
 
 impl Hunter {
@@ -81,26 +104,59 @@ impl Hunter {
         };
         let empty = MatcherBuilder::new().build(&lists, MatchOptions::default());
         let (matcher, _) = watch::channel(Arc::new(empty));
-        let logs: Vec<(LogSpec, Vec<PathBuf>)> = config
-            .logs
-            .iter()
-            .map(|spec| (spec.clone(), expand(spec)))
-            .collect();
-        for (spec, paths) in &logs {
-            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            tracing::info!(
-                "following {} ({})",
-                one_line(&names.join(", "), 300),
-                spec.format.as_str()
-            );
-            spawn_follower(spec, paths.clone(), matcher.subscribe(), tx.clone());
+        let sensor: Arc<str> = config.sensor.name.as_str().into();
+        let mut logs: Vec<Followed> = Vec::new();
+        for spec in &config.logs {
+            match &spec.input {
+                LogInput::Path(p) => {
+                    let paths = expand(p);
+                    if !paths.is_empty() {
+                        let names: Vec<String> =
+                            paths.iter().map(|p| p.display().to_string()).collect();
+                        tracing::info!(
+                            "following {} ({})",
+                            one_line(&names.join(", "), 300),
+                            spec.format.as_str()
+                        );
+                        let follower = Follower {
+                            spec: spec.clone(),
+                            paths: paths.clone(),
+                            start: Start::End,
+                        };
+                        follower.spawn(matcher.subscribe(), tx.clone(), Arc::clone(&sensor));
+                    }
+                    logs.push((spec.clone(), paths));
+                }
+                LogInput::Redis(r) => {
+                    tracing::info!(
+                        "reading {} as group {}",
+                        r.describe(),
+                        one_line(&r.group, 80)
+                    );
+                    spawn_stream(
+                        r.clone(),
+                        spec.format,
+                        &config.sensor.name,
+                        matcher.subscribe(),
+                        tx.clone(),
+                    );
+                }
+            }
         }
+        let logs = Arc::new(Mutex::new(logs));
+        spawn_rescan(
+            Arc::clone(&logs),
+            matcher.clone(),
+            tx.clone(),
+            Arc::clone(&sensor),
+        );
         Some(Hunter {
             logs,
             lists: Arc::new(lists),
             matcher,
             previous: Arc::new(Mutex::new(None)),
             tx: tx.clone(),
+            sensor,
         })
     }
 
@@ -112,7 +168,8 @@ impl Hunter {
         let sender = self.matcher.clone();
         let previous = Arc::clone(&self.previous);
         let tx = self.tx.clone();
-        let logs = self.logs.clone();
+        let logs = lock(&self.logs).clone();
+        let sensor = Arc::clone(&self.sensor);
         tokio::task::spawn_blocking(move || {
             let builder = MatcherBuilder::from_store(&store);
             let old = lock(&previous).clone();
@@ -140,7 +197,7 @@ impl Hunter {
                 let (window, since) = window(spec.retro, now);
                 for p in paths {
                     let tx = tx.clone();
-                    let mut sink = HitSink::new(true, since, |hits: Vec<LogHit>| {
+                    let mut sink = HitSink::new(true, since, &sensor, |hits: Vec<LogHit>| {
                         found += hits.len();
                         let _ = tx.send(Msg::Hits {
                             hits,
@@ -177,21 +234,145 @@ fn window(retro: Retro, now: Timestamp) -> (Window, Option<Timestamp>) {
     }
 }
 
-/// Follows `paths` on a thread of its own until the process ends.
-fn spawn_follower(
-    spec: &LogSpec,
+/// Expands every glob again every [`RESCAN`]; the files that are new are followed from
+/// their start on a thread of their own.
+fn spawn_rescan(
+    logs: Arc<Mutex<Vec<Followed>>>,
+    matcher: watch::Sender<Arc<Matcher>>,
+    tx: mpsc::UnboundedSender<Msg>,
+    sensor: Arc<str>,
+) {
+    let any_glob = lock(&logs)
+        .iter()
+        .any(|(spec, _)| matches!(&spec.input, LogInput::Path(p) if is_glob(p)));
+    if !any_glob {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("rescan".into())
+        .spawn(move || {
+            while !tx.is_closed() {
+                std::thread::sleep(RESCAN);
+                rescan(&logs, &matcher, &tx, &sensor);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot watch the log globs for new files: {e}");
+    }
+}
+
+/// One pass of [`spawn_rescan`].
+fn rescan(
+    logs: &Mutex<Vec<Followed>>,
+    matcher: &watch::Sender<Arc<Matcher>>,
+    tx: &mpsc::UnboundedSender<Msg>,
+    sensor: &Arc<str>,
+) {
+    let mut logs = lock(logs);
+    for (spec, paths) in logs.iter_mut() {
+        let LogInput::Path(pattern) = &spec.input else {
+            continue;
+        };
+        if !is_glob(pattern) {
+            continue;
+        }
+        let known: HashSet<&PathBuf> = paths.iter().collect();
+        let new: Vec<PathBuf> = expand(pattern)
+            .into_iter()
+            .filter(|p| !known.contains(p))
+            .collect();
+        if new.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = new.iter().map(|p| p.display().to_string()).collect();
+        tracing::info!(
+            "following new file(s) {} ({})",
+            one_line(&names.join(", "), 300),
+            spec.format.as_str()
+        );
+        let follower = Follower {
+            spec: spec.clone(),
+            paths: new.clone(),
+            start: Start::Beginning,
+        };
+        follower.spawn(matcher.subscribe(), tx.clone(), Arc::clone(sensor));
+        paths.extend(new);
+    }
+}
+
+/// Files followed on one thread.
+struct Follower {
+    spec: LogSpec,
     paths: Vec<PathBuf>,
+    start: Start,
+}
+
+impl Follower {
+    /// Follows the files on a thread of its own until the process ends.
+    fn spawn(
+        self,
+        mut matcher: watch::Receiver<Arc<Matcher>>,
+        tx: mpsc::UnboundedSender<Msg>,
+        sensor: Arc<str>,
+    ) {
+        let settings = Settings {
+            log: self.spec.format,
+            threads: 1,
+            read_ahead: true,
+        };
+        let spawned = std::thread::Builder::new()
+            .name("follow".into())
+            .spawn(move || {
+                let stop = AtomicBool::new(false);
+                let first = Arc::clone(&matcher.borrow_and_update());
+                let refresh = || {
+                    if matcher.has_changed().unwrap_or(false) {
+                        Some(Arc::clone(&matcher.borrow_and_update()))
+                    } else {
+                        None
+                    }
+                };
+                let mut sink = HitSink::new(false, None, &sensor, |hits| {
+                    let _ = tx.send(Msg::Hits {
+                        hits,
+                        stored: false,
+                    });
+                });
+                let mut stats = ScanStats::default();
+                if let Err(e) = follow::follow_from(
+                    &self.paths,
+                    self.start,
+                    settings,
+                    first,
+                    refresh,
+                    &mut sink,
+                    &mut stats,
+                    &stop,
+                ) {
+                    tracing::warn!("following logs stopped: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!("cannot follow the logs: {e}");
+        }
+    }
+}
+
+/// Reads a Redis stream as one more consumer of its group, on a thread of its own.
+fn spawn_stream(
+    spec: RedisStream,
+    log: crate::config::LogFormat,
+    sensor: &str,
     mut matcher: watch::Receiver<Arc<Matcher>>,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
-    let settings = Settings {
-        log: spec.format,
-        format: AlertFormat::Jsonl,
-        threads: 1,
-        read_ahead: true,
-    };
+    let consumer = spec
+        .consumer
+        .clone()
+        .unwrap_or_else(|| stream::default_consumer(sensor));
+    let sensor: Arc<str> = sensor.into();
     let spawned = std::thread::Builder::new()
-        .name("follow".into())
+        .name("redis".into())
         .spawn(move || {
             let stop = AtomicBool::new(false);
             let first = Arc::clone(&matcher.borrow_and_update());
@@ -202,28 +383,21 @@ fn spawn_follower(
                     None
                 }
             };
-            let mut sink = HitSink::new(false, None, |hits| {
+            let mut sink = HitSink::new(false, None, &sensor, |hits| {
                 let _ = tx.send(Msg::Hits {
                     hits,
                     stored: false,
                 });
             });
-            let mut stats = ScanStats::default();
-            if let Err(e) = follow::follow_from(
-                &paths,
-                Start::End,
-                settings,
-                first,
-                refresh,
-                &mut sink,
-                &mut stats,
-                &stop,
-            ) {
-                tracing::warn!("following logs stopped: {e}");
+            let report = |line: String| tracing::warn!("{}", one_line(&line, 400));
+            let reader = stream::Reader::new(&spec, &consumer, log);
+            let mut stats = stream::StreamStats::default();
+            if let Err(e) = reader.run(first, refresh, &mut sink, &mut stats, &stop, &report) {
+                tracing::warn!("{}: {}", spec.describe(), one_line(&e.to_string(), 300));
             }
         });
     if let Err(e) = spawned {
-        tracing::warn!("cannot follow the logs: {e}");
+        tracing::warn!("cannot read the Redis stream: {e}");
     }
 }
 
@@ -237,11 +411,20 @@ pub fn save(store: &SharedStore, hits: Vec<LogHit>) {
     });
 }
 
-/// Reads the stored hits (after dropping those older than `retention`) for the app.
-pub async fn load(store: SharedStore, tx: mpsc::UnboundedSender<Msg>, retention: Duration) {
+/// Reads the stored hits (after dropping those older than `retention`) for the app,
+/// then keeps reading the hits other processes store: those a shared store announces
+/// ([`Change::Hits`], handed in by the change feed through `announced`), or on a store
+/// that announces nothing, those with a higher row id every [`POLL_STORED`].
+pub async fn load(
+    store: SharedStore,
+    tx: mpsc::UnboundedSender<Msg>,
+    retention: Duration,
+    mut announced: Option<mpsc::UnboundedReceiver<std::ops::RangeInclusive<i64>>>,
+) {
     if let Err(e) = store.prune_hits(Timestamp::now(), retention).await {
         tracing::warn!("{e}");
     }
+    let mut last = store.last_hit_id().await.unwrap_or(0);
     match store.load_hits(LOAD_HITS).await {
         Ok(hits) if !hits.is_empty() => {
             let _ = tx.send(Msg::Hits { hits, stored: true });
@@ -249,6 +432,56 @@ pub async fn load(store: SharedStore, tx: mpsc::UnboundedSender<Msg>, retention:
         Ok(_) => {}
         Err(e) => tracing::warn!("sightings not read: {e}"),
     }
+    loop {
+        let ids = match &mut announced {
+            Some(rx) => match rx.recv().await {
+                Some(ids) => ids,
+                None => return,
+            },
+            None => {
+                tokio::time::sleep(POLL_STORED).await;
+                last.saturating_add(1)..=i64::MAX
+            }
+        };
+        if tx.is_closed() {
+            return;
+        }
+        match store.hits_in(ids, LOAD_HITS).await {
+            Ok((mut hits, high)) => {
+                if let Some(h) = high {
+                    last = last.max(h);
+                }
+                if !hits.is_empty() {
+                    // Newest first, as stored hits are handed over.
+                    hits.reverse();
+                    tracing::debug!(n = hits.len(), "hits from the store");
+                    let _ = tx.send(Msg::Hits { hits, stored: true });
+                }
+            }
+            Err(e) => tracing::debug!("stored hits not read: {e}"),
+        }
+    }
+}
+
+/// Splits a shared store's change feed: snapshots to `snapshots`, hit ranges to the
+/// receiver returned.
+pub fn split_changes(
+    mut changes: mpsc::UnboundedReceiver<Change>,
+    snapshots: mpsc::UnboundedSender<String>,
+) -> mpsc::UnboundedReceiver<std::ops::RangeInclusive<i64>> {
+    let (hits_tx, hits_rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(c) = changes.recv().await {
+            let gone = match c {
+                Change::Snapshot(source) => snapshots.send(source).is_err(),
+                Change::Hits(ids) => hits_tx.send(ids).is_err(),
+            };
+            if gone && snapshots.is_closed() && hits_tx.is_closed() {
+                return;
+            }
+        }
+    });
+    hits_rx
 }
 
 #[cfg(test)]
@@ -261,15 +494,15 @@ mod tests {
         for n in ["a.log", "b.log", "c.txt"] {
             std::fs::write(dir.path().join(n), "").unwrap();
         }
-        let spec = |p: String| LogSpec {
-            path: p,
-            format: crate::matching::LogFormat::Auto,
-            retro: crate::config::logs::DEFAULT_RETRO,
-        };
-        let got = expand(&spec(format!("{}/*.log", dir.path().display())));
+        let got = expand(&format!("{}/*.log", dir.path().display()));
         assert_eq!(got, [dir.path().join("a.log"), dir.path().join("b.log")]);
         let later = format!("{}/later.json", dir.path().display());
-        assert_eq!(expand(&spec(later.clone())), [PathBuf::from(later)]);
+        assert_eq!(expand(&later), [PathBuf::from(later)]);
+        let none = format!("{}/*.gz", dir.path().display());
+        assert!(
+            expand(&none).is_empty(),
+            "a glob is never followed as a name"
+        );
     }
 
     #[test]
@@ -334,11 +567,7 @@ mod tests {
         .concat();
         std::fs::write(&log, &past).unwrap();
         let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
-        config.logs = vec![LogSpec {
-            path: log.display().to_string(),
-            format: crate::matching::LogFormat::Auto,
-            retro: crate::config::logs::DEFAULT_RETRO,
-        }];
+        config.logs = vec![LogSpec::path(&log.display().to_string())];
         let (tx, mut rx) = mpsc::unbounded_channel();
         let hunter = Hunter::start(&config, &tx).expect("logs configured");
         // The first set is no refresh: the past is not hunted for it.
@@ -354,7 +583,13 @@ mod tests {
         let live = next_hits(&mut rx).await;
         assert_eq!(live.len(), 1);
         assert_eq!((&*live[0].atomic, live[0].retro), ("45.0.0.3", false));
-        assert_eq!(live[0].offset, past.len() as u64);
+        assert_eq!(
+            live[0].origin,
+            crate::model::Origin::File {
+                path: log.display().to_string().into(),
+                offset: past.len() as u64
+            }
+        );
         // 45.0.0.4 joins the set: its recent past is hunted; 45.0.0.3 is not again.
         hunter.hunt(store_of(&["45.0.0.3", "45.0.0.4"]));
         let retro = next_hits(&mut rx).await;
@@ -362,9 +597,9 @@ mod tests {
         let h = &retro[0];
         assert_eq!((&*h.indicator, h.retro), ("45.0.0.4", true));
         let first_len = eve(now - two_days, "45.0.0.4").len() as u64;
-        assert_eq!(
-            h.offset, first_len,
-            "the event older than the window is left"
+        assert!(
+            matches!(h.origin, crate::model::Origin::File { offset, .. } if offset == first_len),
+            "the event older than the window is left: {h:?}"
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
         while let Ok(m) = rx.try_recv() {

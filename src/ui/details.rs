@@ -195,16 +195,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(e) = app.selected_entry().and_then(|i| app.store.get(i)) else {
         return;
     };
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(
-            format!(
-                " Details ({}) ",
-                super::joined_hints(app, Place::DetailsTitle, theme)
-            ),
-            theme.title(),
-        )))
-        .border_style(theme.focused_border());
+    let block = theme.pane(
+        format!(
+            " Details ({}) ",
+            super::joined_hints(app, Place::DetailsTitle, theme)
+        ),
+        true,
+    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines(app, e, theme))

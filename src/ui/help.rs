@@ -38,13 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             ])
         })
         .collect();
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(
-            " Keys (any key closes) ",
-            theme.title(),
-        )))
-        .border_style(theme.focused_border());
+    let block = theme.pane(" Keys (any key closes) ", true);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)

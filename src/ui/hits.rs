@@ -1,10 +1,11 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The Hits view (`h`): the hits found in the followed logs, newest first (time, log,
-//! matched value, field, indicator, sources; `↺` marks a retro-hunt hit), a hit's
-//! details on `Enter`, and each indicator's sightings for its details and the table's
-//! marker. Every string from a log or the store is sanitised before it is drawn.
+//! The Hits view (`h`): the hits found in the logs by this dashboard and every sensor
+//! recording to its store, newest first (time, sensor, log, matched value, field,
+//! indicator, sources; `↺` marks a retro-hunt hit), one sensor's only after `f`, a
+//! hit's details on `Enter`, and each indicator's sightings for its details and the
+//! table's marker. Every string from a log or the store is sanitised before it is drawn.
 
 use std::fmt::Write;
 
@@ -17,9 +18,9 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::hits::Sightings;
 use crate::app::keymap::Place;
-use crate::model::LogHit;
 use crate::model::sanitize::sanitize_truncated;
 use crate::model::time::rfc3339;
+use crate::model::{LogHit, Origin};
 
 /// The time of `t` as the list shows it: `11-29 10:20:31` (UTC).
 fn short_time(t: jiff::Timestamp) -> String {
@@ -39,9 +40,14 @@ fn row<'a>(h: &LogHit, wide: bool, theme: &Theme) -> Row<'a> {
         } else {
             " ".into()
         },
-        sanitize_truncated(file_name(&h.log), 40),
-        sanitize_truncated(&h.atomic, 200),
     ];
+    if wide {
+        cells.push(sanitize_truncated(&h.sensor, 40));
+    }
+    cells.extend([
+        sanitize_truncated(file_name(h.origin.name()), 40),
+        sanitize_truncated(&h.atomic, 200),
+    ]);
     if wide {
         cells.push(sanitize_truncated(&h.field, 40));
     }
@@ -50,14 +56,23 @@ fn row<'a>(h: &LogHit, wide: bool, theme: &Theme) -> Row<'a> {
         h.kind,
         sanitize_truncated(&h.indicator, 200)
     ));
-    cells.push(sanitize_truncated(&h.sources, 60));
+    cells.push(sanitize_truncated(&h.sources_joined(), 60));
     Row::new(cells)
 }
 
 /// The Hits view, over `area` (the sources and the table).
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let hits = &app.hits;
-    let mut title = format!(" Hits ({})", hits.recent.len());
+    let shown = hits.shown_len();
+    let mut title = format!(" Hits ({shown})");
+    if let Some(s) = &hits.sensor {
+        let _ = write!(
+            title,
+            "{}sensor {}",
+            theme.glyphs.sep,
+            sanitize_truncated(s, 40)
+        );
+    }
     if hits.total_retro > 0 {
         let _ = write!(
             title,
@@ -71,13 +86,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         theme.glyphs.sep,
         super::joined_hints(app, Place::HitsTitle, theme)
     );
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(title, theme.title())))
-        .border_style(theme.focused_border());
+    let block = theme.pane(title, true);
     frame.render_widget(Clear, area);
-    if hits.recent.is_empty() {
-        let text = if hits.enabled {
+    if shown == 0 {
+        let text = if hits.sensor.is_some() {
+            "No hits from this sensor (f: the next one)."
+        } else if hits.enabled {
             "No hits yet in the followed logs."
         } else {
             "No logs are followed: add `logs: [{ path: /var/log/suricata/eve.json }]` to the config."
@@ -98,8 +112,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .min(hits.selected)
         .max((hits.selected + 1).saturating_sub(page));
     let rows: Vec<Row<'_>> = hits
-        .recent
-        .iter()
+        .shown()
         .enumerate()
         .skip(offset)
         .take(page)
@@ -112,13 +125,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             }
         })
         .collect();
-    let mut widths = vec![
-        Constraint::Length(14),
-        Constraint::Length(1),
+    let mut widths = vec![Constraint::Length(14), Constraint::Length(1)];
+    let mut header = vec!["TIME", ""];
+    if wide {
+        widths.push(Constraint::Length(12));
+        header.push("SENSOR");
+    }
+    widths.extend([
         Constraint::Length(if wide { 16 } else { 10 }),
         Constraint::Fill(1),
-    ];
-    let mut header = vec!["TIME", "", "LOG", "VALUE"];
+    ]);
+    header.extend(["LOG", "VALUE"]);
     if wide {
         widths.push(Constraint::Length(18));
         header.push("FIELD");
@@ -148,7 +165,7 @@ pub fn sighting_lines<'a>(s: &Sightings, theme: &Theme) -> Vec<Line<'a>> {
         let _ = write!(count, ", {} by retro-hunt", s.retro);
     }
     let files: Vec<String> = s.files.iter().map(|f| sanitize_truncated(f, 200)).collect();
-    vec![
+    let mut out = vec![
         Line::from(Span::styled("In your logs", theme.title())),
         field("  hits", count, theme),
         field(
@@ -157,7 +174,16 @@ pub fn sighting_lines<'a>(s: &Sightings, theme: &Theme) -> Vec<Line<'a>> {
             theme,
         ),
         field("  files", files.join(", "), theme),
-    ]
+    ];
+    if !s.sensors.is_empty() {
+        let sensors: Vec<String> = s
+            .sensors
+            .iter()
+            .map(|f| sanitize_truncated(f, 64))
+            .collect();
+        out.push(field("  sensors", sensors.join(", "), theme));
+    }
+    out
 }
 
 /// The details of the selected hit.
@@ -171,10 +197,34 @@ pub fn detail_lines<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Line<'a>> {
         field("value", sanitize_truncated(&h.atomic, 2_000), theme),
         field("field", sanitize_truncated(&h.field, 100), theme),
         field("time", rfc3339(h.at), theme),
-        field("log", sanitize_truncated(&h.log, 1_000), theme),
-        field("offset", h.offset.to_string(), theme),
+        field(
+            "sensor",
+            if h.sensor.is_empty() {
+                "-".into()
+            } else {
+                sanitize_truncated(&h.sensor, 100)
+            },
+            theme,
+        ),
+    ];
+    match &h.origin {
+        Origin::File { path, offset } => {
+            out.push(field("log", sanitize_truncated(path, 1_000), theme));
+            out.push(field("offset", offset.to_string(), theme));
+        }
+        Origin::Stream { stream, id, group } => {
+            out.push(field("stream", sanitize_truncated(stream, 1_000), theme));
+            out.push(field("entry", id.to_string(), theme));
+            out.push(field("group", sanitize_truncated(group, 200), theme));
+        }
+    }
+    out.extend([
         field("module", sanitize_truncated(&h.module, 40), theme),
-        field("sources", sanitize_truncated(&h.sources, 400), theme),
+        field(
+            "sources",
+            sanitize_truncated(&h.sources_joined(), 400),
+            theme,
+        ),
         field(
             "threat",
             sanitize_truncated(h.threat.as_deref().unwrap_or("-"), 400),
@@ -193,7 +243,7 @@ pub fn detail_lines<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Line<'a>> {
             },
             theme,
         ),
-    ];
+    ]);
     if let Some(s) = app.hits.of(h.kind, &h.indicator) {
         out.push(Line::from(""));
         out.extend(sighting_lines(s, theme));
@@ -206,16 +256,13 @@ pub fn render_details(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(h) = app.hits.selected_hit() else {
         return;
     };
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(
-            format!(
-                " Hit ({}) ",
-                super::joined_hints(app, Place::HitDetailsTitle, theme)
-            ),
-            theme.title(),
-        )))
-        .border_style(theme.focused_border());
+    let block = theme.pane(
+        format!(
+            " Hit ({}) ",
+            super::joined_hints(app, Place::HitDetailsTitle, theme)
+        ),
+        true,
+    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(detail_lines(app, h, theme))

@@ -27,10 +27,7 @@ fn title(app: &App) -> String {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(title(app), theme.title())))
-        .border_style(theme.border());
+    let block = theme.pane(title(app), false);
     let widget = TuiLoggerWidget::default()
         .block(block)
         .output_separator(' ')

@@ -81,10 +81,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.dim(),
         )),
     ];
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(" Export ", theme.title())))
-        .border_style(theme.focused_border());
+    let block = theme.pane(" Export ", true);
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }

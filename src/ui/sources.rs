@@ -47,14 +47,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         app.sources.iter().filter(|s| s.enabled()).count(),
         app.sources.len()
     );
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(title, theme.title())))
-        .border_style(if focused {
-            theme.focused_border()
-        } else {
-            theme.border()
-        });
+    let block = theme.pane(title, focused);
     let name_w = app
         .sources
         .iter()

@@ -11,7 +11,6 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
 use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use super::cell::{Fixed, put};
@@ -25,14 +24,7 @@ use crate::store::Entry;
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Focus::Table;
     let title = format!(" Indicators ({}) ", super::format::count(app.rows.len()));
-    let block = theme
-        .block()
-        .title(Line::from(Span::styled(title, theme.title())))
-        .border_style(if focused {
-            theme.focused_border()
-        } else {
-            theme.border()
-        });
+    let block = theme.pane(title, focused);
     let widths = columns::widths(area.width);
     frame.render_widget(&block, area);
     let inner = block.inner(area);

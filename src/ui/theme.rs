@@ -6,6 +6,7 @@
 //! that is not UTF-8) every symbol comes from the ASCII set.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 use super::glyphs::{Glyphs, glyphs};
@@ -33,6 +34,18 @@ impl Theme {
     /// A bordered block drawn with this theme's border symbols.
     pub fn block<'a>(&self) -> Block<'a> {
         Block::bordered().border_set(self.glyphs.border)
+    }
+
+    /// A pane or overlay: the bordered block with `title` in the title style, its
+    /// border in the focused style when `focused`. Every pane's border is built here.
+    pub fn pane<'a>(&self, title: impl Into<String>, focused: bool) -> Block<'a> {
+        self.block()
+            .title(Line::from(Span::styled(title.into(), self.title())))
+            .border_style(if focused {
+                self.focused_border()
+            } else {
+                self.border()
+            })
     }
 
     fn fg(&self, c: Color) -> Style {

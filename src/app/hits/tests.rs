@@ -28,6 +28,14 @@ fn hit(value: &str, offset: u64, secs: i64) -> LogHit {
     )
 }
 
+/// The line offset of a file hit.
+fn offset(h: &LogHit) -> u64 {
+    match h.origin {
+        crate::model::Origin::File { offset, .. } => offset,
+        crate::model::Origin::Stream { .. } => u64::MAX,
+    }
+}
+
 #[test]
 fn found_hits_are_listed_newest_first_counted_and_saved() {
     let mut a = app(true);
@@ -58,7 +66,7 @@ fn found_hits_are_listed_newest_first_counted_and_saved() {
             .count(),
         1
     );
-    let order: Vec<u64> = a.hits.recent.iter().map(|h| h.offset).collect();
+    let order: Vec<u64> = a.hits.recent.iter().map(offset).collect();
     assert_eq!(order, [90, 40, 0], "newest event first");
     let s = a.hits.of(IndicatorType::Ipv4, "45.0.0.3").unwrap();
     assert_eq!(s.count, 2);
@@ -142,12 +150,12 @@ fn a_new_hit_keeps_the_selection_on_the_same_hit() {
     });
     let _ = a.update(key(KeyCode::Char('h')));
     let _ = a.update(key(KeyCode::Down));
-    let before = a.hits.selected_hit().unwrap().offset;
+    let before = offset(a.hits.selected_hit().unwrap());
     let _ = a.update(Msg::Hits {
         hits: vec![hit("45.0.0.3", 9, 500)],
         stored: false,
     });
-    assert_eq!(a.hits.selected_hit().unwrap().offset, before);
+    assert_eq!(offset(a.hits.selected_hit().unwrap()), before);
 }
 
 #[test]
@@ -197,4 +205,44 @@ fn without_logs_nothing_is_hunted() {
     ));
     let fx = a.update(Msg::Tick(a.now));
     assert!(!fx.iter().any(|f| matches!(f, Effect::Hunt { .. })));
+}
+
+#[test]
+fn f_shows_one_sensors_hits_at_a_time_and_the_selection_follows() {
+    let mut a = app(true);
+    let mut hits: Vec<LogHit> = (0..6).map(|i| hit("45.0.0.3", i, 100 + i as i64)).collect();
+    for (i, h) in hits.iter_mut().enumerate() {
+        h.sensor = if i % 2 == 0 { "edge-a" } else { "edge-b" }.into();
+    }
+    let _ = a.update(Msg::Hits {
+        hits,
+        stored: false,
+    });
+    let _ = a.update(key(KeyCode::Char('h')));
+    assert_eq!(a.hits.shown_len(), 6);
+    let _ = a.update(key(KeyCode::Char('f')));
+    assert_eq!(a.hits.sensor.as_deref(), Some("edge-a"));
+    assert_eq!(a.hits.shown_len(), 3);
+    assert!(a.hits.shown().all(|h| &*h.sensor == "edge-a"));
+    let _ = a.update(key(KeyCode::Char('G')));
+    assert_eq!(a.hits.selected, 2, "the last of the three shown");
+    let kept = offset(a.hits.selected_hit().unwrap());
+    // A newer hit of the sensor shown keeps the selection on the same hit; another
+    // sensor's hit changes nothing shown.
+    let mut newer = hit("45.0.0.3", 50, 900);
+    newer.sensor = "edge-a".into();
+    let mut other = hit("45.0.0.3", 51, 901);
+    other.sensor = "edge-b".into();
+    let _ = a.update(Msg::Hits {
+        hits: vec![newer, other],
+        stored: false,
+    });
+    assert_eq!(a.hits.shown_len(), 4);
+    assert_eq!(offset(a.hits.selected_hit().unwrap()), kept);
+    let _ = a.update(key(KeyCode::Char('f')));
+    assert_eq!(a.hits.sensor.as_deref(), Some("edge-b"));
+    assert_eq!(a.hits.selected, 0);
+    let _ = a.update(key(KeyCode::Char('f')));
+    assert_eq!(a.hits.sensor, None, "after the last sensor: all again");
+    assert_eq!(a.hits.shown_len(), 8);
 }

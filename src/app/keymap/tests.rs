@@ -210,9 +210,10 @@ fn every_action_is_reachable_by_some_key() {
             Action::PromptBackspace => 36,
             Action::PromptSubmit => 37,
             Action::Hits => 38,
+            Action::HitsSensor => 39,
         }
     }
-    let mut reached = [false; 39];
+    let mut reached = [false; 40];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {

@@ -117,38 +117,9 @@ impl Skip {
     }
 }
 
-/// The log formats `--log-format` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormat {
-    /// Decide per file from its first lines.
-    Auto,
-    /// Suricata eve.json.
-    Eve,
-    /// Zeek TSV (ASCII writer, header driven).
-    Zeek,
-    /// Zeek JSON (`LogAscii::use_json=T`).
-    ZeekJson,
-    /// nginx / Apache `combined`, `common`, `vhost_combined`.
-    Combined,
-    /// syslog, RFC 3164 and RFC 5424.
-    Syslog,
-    /// Any text: the generic extractor.
-    Text,
-}
+pub use crate::config::LogFormat;
 
 impl LogFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogFormat::Auto => "auto",
-            LogFormat::Eve => "eve",
-            LogFormat::Zeek => "zeek",
-            LogFormat::ZeekJson => "zeek-json",
-            LogFormat::Combined => "combined",
-            LogFormat::Syslog => "syslog",
-            LogFormat::Text => "text",
-        }
-    }
-
     /// Guesses the format from the first lines of a file (`head`: up to a few KB).
     pub fn detect(head: &[u8]) -> LogFormat {
         let mut lines = head

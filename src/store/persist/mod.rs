@@ -13,13 +13,14 @@
 
 mod codec;
 mod decode;
+mod hit_row;
 mod ledger;
 pub mod postgres;
 pub mod sqlite;
 mod sqlite_store;
 
 use std::collections::HashMap;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,7 +40,7 @@ pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
 pub use sqlite_store::SqliteStore;
 
 /// The most hits found in the logs the store keeps (the oldest found go first).
-pub const MAX_STORED_HITS: usize = 50_000;
+pub const MAX_STORED_HITS: usize = 200_000;
 
 /// Why the store could not do what was asked. One line; never holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -82,6 +83,19 @@ pub enum LeaseState {
     Granted,
     /// Another process is fetching it.
     HeldBy { holder: String, until: Timestamp },
+}
+
+/// Stored hits, oldest first, and the highest row id among them (`None`: none).
+pub type HitsPage = (Vec<LogHit>, Option<i64>);
+
+/// A change another process made to a shared store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// It saved this source's snapshot.
+    Snapshot(String),
+    /// It stored hits, with row ids in this range (a sensor's `match --record`, another
+    /// dashboard's followed logs).
+    Hits(RangeInclusive<i64>),
 }
 
 /// What a source's last good fetch left for the next one.
@@ -179,6 +193,18 @@ pub trait SnapshotStore: Send + Sync {
     /// The `limit` hits stored last, newest first.
     fn load_hits(&self, limit: usize) -> BoxFuture<'_, Result<Vec<LogHit>, PersistError>>;
 
+    /// Up to `limit` stored hits whose row id is in `ids`, oldest first, with the highest
+    /// id among them (`None`: none). Row ids grow as hits are stored; a [`Change::Hits`]
+    /// names the ids one transaction added.
+    fn hits_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<HitsPage, PersistError>>;
+
+    /// The row id of the newest stored hit (0: none).
+    fn last_hit_id(&self) -> BoxFuture<'_, Result<i64, PersistError>>;
+
     /// Drops hits found more than `keep` before `now`; returns how many.
     fn prune_hits(
         &self,
@@ -210,9 +236,9 @@ pub trait SnapshotStore: Send + Sync {
         Box::pin(async { Ok(()) })
     }
 
-    /// The names of sources whose snapshot another process saved, as they are saved;
-    /// `None` for a store no one else writes.
-    fn changes(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
+    /// What other processes change, as they change it: the sources whose snapshot they
+    /// saved, and the hits they stored; `None` for a store no one else writes.
+    fn changes(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<Change>> {
         None
     }
 

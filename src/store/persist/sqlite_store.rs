@@ -6,6 +6,7 @@
 //! callers never block a runtime thread.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -126,6 +127,18 @@ impl SnapshotStore for SqliteStore {
 
     fn load_hits(&self, limit: usize) -> BoxFuture<'_, Result<Vec<LogHit>, PersistError>> {
         self.run(move |db| db.load_hits(limit))
+    }
+
+    fn hits_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<super::HitsPage, PersistError>> {
+        self.run(move |db| db.hits_in(ids, limit))
+    }
+
+    fn last_hit_id(&self) -> BoxFuture<'_, Result<i64, PersistError>> {
+        self.run(|db| db.last_hit_id())
     }
 
     fn prune_hits(

@@ -35,15 +35,18 @@ fn hits() -> Vec<LogHit> {
     b.field = "dns.question.name".into();
     b.atomic = "cdn.evil.example".into();
     b.module = "zeek".into();
-    b.sources = "feodo".into();
+    b.sources = Box::new(["feodo".into()]);
+    b.sensor = "zeek-2".into();
     b.threat = None;
     b.retro = true;
     b.found = t(200);
     let mut c = a.clone();
-    c.offset = 2_048;
     c.at = t(150);
     // A hostile log line cannot write to the terminal.
-    c.log = "/var/log/\u{1b}]0;owned\u{7}.log".into();
+    c.origin = crate::model::Origin::File {
+        path: "/var/log/\u{1b}]0;owned\u{7}.log".into(),
+        offset: 2_048,
+    };
     vec![a, b, c]
 }
 

@@ -21,6 +21,7 @@ mod sightings;
 mod write;
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -30,7 +31,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
 use super::decode::{Chunk, by_source, decode_all, flatten};
-use super::{CachedSource, Enrichment, LeaseState, PersistError, QuotaOp, QuotaReply};
+use super::{CachedSource, Change, Enrichment, LeaseState, PersistError, QuotaOp, QuotaReply};
 use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::{IndicatorType, LogHit, Sighting};
@@ -43,6 +44,10 @@ use write::Prepared;
 /// `<holder id>\t<schema>\t<source name>` (channels are per database, so the schema
 /// tells stores in one database apart).
 pub const CHANNEL: &str = "intellisiem_snapshots";
+
+/// The channel every transaction of hits is announced on; the payload is
+/// `<holder id>\t<schema>\t<first row id>\t<last row id>`.
+pub const HITS_CHANNEL: &str = "intellisiem_hits";
 
 /// The shared store.
 pub struct PgStore {
@@ -236,6 +241,18 @@ impl SnapshotStore for PgStore {
 
     fn load_hits(&self, limit: usize) -> BoxFuture<'_, Result<Vec<LogHit>, PersistError>> {
         Box::pin(self.load_hits_inner(limit))
+    }
+
+    fn hits_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<super::HitsPage, PersistError>> {
+        Box::pin(self.hits_in_inner(ids, limit))
+    }
+
+    fn last_hit_id(&self) -> BoxFuture<'_, Result<i64, PersistError>> {
+        Box::pin(self.last_hit_id_inner())
     }
 
     fn prune_hits(
@@ -571,7 +588,7 @@ impl SnapshotStore for PgStore {
         Box::pin(ledger::save_enrichment(self, source, e))
     }
 
-    fn changes(&self) -> Option<mpsc::UnboundedReceiver<String>> {
+    fn changes(&self) -> Option<mpsc::UnboundedReceiver<Change>> {
         let (tx, rx) = mpsc::unbounded_channel();
         let pg = self.pg.clone();
         let tls = self.tls.clone();

@@ -11,8 +11,9 @@ use crate::store::persist::codec::{TYPE_CODES, type_of};
 
 /// The schema this build writes on PostgreSQL. History: 1 = snapshots, fetch log,
 /// leases; 2 = + the hits found in the followed logs; 3 = + the quota ledger and
-/// enrichment answers; 4 = + `chunks.expires_at`, when a group lapses.
-pub const PG_SCHEMA_VERSION: i32 = 4;
+/// enrichment answers; 4 = + `chunks.expires_at`, when a group lapses; 5 = +
+/// `sightings.sensor`, `entry_id` and `stream_group` (who found a hit; Redis entries).
+pub const PG_SCHEMA_VERSION: i32 = 5;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -61,6 +62,20 @@ CREATE TABLE enrichments (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEX
 const MIGRATE_EXPIRY: &str = "
 ALTER TABLE chunks ADD COLUMN expires_at BIGINT;
 CREATE INDEX chunks_expires ON chunks (expires_at) WHERE expires_at IS NOT NULL;
+";
+
+/// Version 5: who found each hit and where, as SQLite's `MIGRATE_SENSORS`: a file line
+/// is one hit per sensor, file, offset, time, field and indicator; a stream entry one
+/// per stream, entry, field and indicator, whichever sensor read it.
+const MIGRATE_SENSORS: &str = "
+ALTER TABLE sightings ADD COLUMN sensor TEXT NOT NULL DEFAULT '';
+ALTER TABLE sightings ADD COLUMN entry_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sightings ADD COLUMN stream_group TEXT NOT NULL DEFAULT '';
+ALTER TABLE sightings DROP CONSTRAINT IF EXISTS sightings_log_line_offset_at_field_kind_indicator_key;
+CREATE UNIQUE INDEX sightings_line ON sightings (sensor, log, line_offset, at, field, kind, indicator)
+  WHERE entry_id = '';
+CREATE UNIQUE INDEX sightings_entry ON sightings (log, entry_id, field, kind, indicator)
+  WHERE entry_id <> '';
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -153,6 +168,9 @@ pub(super) async fn migrate(
     }
     if found < 4 {
         tx.batch_execute(MIGRATE_EXPIRY).await.map_err(step)?;
+    }
+    if found < 5 {
+        tx.batch_execute(MIGRATE_SENSORS).await.map_err(step)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(

@@ -1,18 +1,55 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `sightings` table on PostgreSQL (schema 2): hits found in the followed logs, as
-//! in the SQLite store (`sqlite/sightings.rs`): one row per (line, field, indicator),
-//! at most [`MAX_STORED_HITS`] rows, pruned by age with the cache retention.
+//! The `sightings` table on PostgreSQL (schema 2; sensors and stream entries since 5):
+//! hits found in the logs, as in the SQLite store (`sqlite/sightings.rs`): one row per
+//! hit (see [`crate::model::log_hit::HitKey`]), at most [`MAX_STORED_HITS`] rows,
+//! pruned by age with the cache retention. Each transaction that adds rows announces
+//! their ids on [`HITS_CHANNEL`] at commit, so every dashboard shows them.
 
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::{PgStore, classify};
+use super::{HITS_CHANNEL, PgStore, classify};
 use crate::model::LogHit;
 use crate::store::persist::codec::{type_code, type_of};
+use crate::store::persist::hit_row::{origin_columns, origin_of, sources_of, sources_text};
 use crate::store::persist::{MAX_STORED_HITS, PersistError};
+
+/// The columns [`row`] reads, in its order.
+const COLUMNS: &str = "id, found, at, log, line_offset, module, field, atomic, kind, indicator,
+  sources, threat, retro, sensor, entry_id, stream_group";
+
+/// A stored hit and its row id; `None` for a row another client wrote oddly (skipped,
+/// not trusted).
+fn row(r: &tokio_postgres::Row) -> Option<(i64, LogHit)> {
+    let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
+    let origin = origin_of(
+        r.try_get(3).ok()?,
+        r.try_get(4).ok()?,
+        &r.try_get::<_, String>(14).ok()?,
+        r.try_get(15).ok()?,
+    )?;
+    Some((
+        r.try_get(0).ok()?,
+        LogHit {
+            found: ts(r.try_get(1).ok()?),
+            at: ts(r.try_get(2).ok()?),
+            sensor: r.try_get::<_, String>(13).ok()?.into(),
+            origin,
+            module: r.try_get::<_, String>(5).ok()?.into(),
+            field: r.try_get::<_, String>(6).ok()?.into(),
+            atomic: r.try_get::<_, String>(7).ok()?.into(),
+            kind: type_of(i64::from(r.try_get::<_, i32>(8).ok()?))?,
+            indicator: r.try_get::<_, String>(9).ok()?.into(),
+            sources: sources_of(&r.try_get::<_, String>(10).ok()?),
+            threat: r.try_get::<_, Option<String>>(11).ok()?.map(Into::into),
+            retro: r.try_get(12).ok()?,
+        },
+    ))
+}
 
 impl PgStore {
     pub(super) async fn save_hits_inner(&self, hits: &[LogHit]) -> Result<usize, PersistError> {
@@ -22,36 +59,45 @@ impl PgStore {
         let ins = tx
             .prepare(
                 "INSERT INTO sightings (found, at, log, line_offset, module, field, atomic, kind,
-                   indicator, sources, threat, retro)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                 ON CONFLICT DO NOTHING",
+                   indicator, sources, threat, retro, sensor, entry_id, stream_group)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 ON CONFLICT DO NOTHING RETURNING id",
             )
             .await
             .map_err(c)?;
+        let mut ids: Option<(i64, i64)> = None;
         let mut added = 0;
         for h in hits {
             let kind = type_code(h.kind) as i32;
-            let offset = i64::try_from(h.offset).unwrap_or(i64::MAX);
-            added += tx
-                .execute(
+            let (log, offset, entry_id, group) = origin_columns(&h.origin);
+            let sources = sources_text(&h.sources);
+            let row = tx
+                .query_opt(
                     &ins,
                     &[
                         &h.found.as_second(),
                         &h.at.as_second(),
-                        &&*h.log,
+                        &log,
                         &offset,
                         &&*h.module,
                         &&*h.field,
                         &&*h.atomic,
                         &kind,
                         &&*h.indicator,
-                        &&*h.sources,
+                        &sources,
                         &h.threat.as_deref(),
                         &h.retro,
+                        &&*h.sensor,
+                        &entry_id,
+                        &group,
                     ],
                 )
                 .await
                 .map_err(c)?;
+            if let Some(id) = row.and_then(|r| r.try_get::<_, i64>(0).ok()) {
+                added += 1;
+                ids = Some(ids.map_or((id, id), |(a, b)| (a.min(id), b.max(id))));
+            }
         }
         tx.execute(
             "DELETE FROM sightings WHERE id <= (SELECT id FROM sightings ORDER BY id DESC LIMIT 1 OFFSET $1)",
@@ -59,41 +105,62 @@ impl PgStore {
         )
         .await
         .map_err(c)?;
+        if let Some((first, last)) = ids {
+            // Delivered at commit, to every listener.
+            tx.execute(
+                "SELECT pg_notify($1, $2 || E'\\t' || current_schema() || E'\\t' || $3 || E'\\t' || $4)",
+                &[&HITS_CHANNEL, &self.holder, &first.to_string(), &last.to_string()],
+            )
+            .await
+            .map_err(c)?;
+        }
         tx.commit().await.map_err(c)?;
-        Ok(added as usize)
+        Ok(added)
     }
 
     pub(super) async fn load_hits_inner(&self, limit: usize) -> Result<Vec<LogHit>, PersistError> {
         let client = self.client().await?;
         let rows = client
             .query(
-                "SELECT found, at, log, line_offset, module, field, atomic, kind, indicator, sources,
-                   threat, retro FROM sightings ORDER BY id DESC LIMIT $1",
+                &format!("SELECT {COLUMNS} FROM sightings ORDER BY id DESC LIMIT $1"),
                 &[&i64::try_from(limit).unwrap_or(i64::MAX)],
             )
             .await
             .map_err(|e| classify(&self.shown, e))?;
-        let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
-        // Rows another client wrote oddly are skipped, not trusted.
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(LogHit {
-                    found: ts(r.try_get(0).ok()?),
-                    at: ts(r.try_get(1).ok()?),
-                    log: r.try_get::<_, String>(2).ok()?.into(),
-                    offset: r.try_get::<_, i64>(3).ok()?.max(0) as u64,
-                    module: r.try_get::<_, String>(4).ok()?.into(),
-                    field: r.try_get::<_, String>(5).ok()?.into(),
-                    atomic: r.try_get::<_, String>(6).ok()?.into(),
-                    kind: type_of(i64::from(r.try_get::<_, i32>(7).ok()?))?,
-                    indicator: r.try_get::<_, String>(8).ok()?.into(),
-                    sources: r.try_get::<_, String>(9).ok()?.into(),
-                    threat: r.try_get::<_, Option<String>>(10).ok()?.map(Into::into),
-                    retro: r.try_get(11).ok()?,
-                })
-            })
-            .collect())
+        Ok(rows.iter().filter_map(row).map(|(_, h)| h).collect())
+    }
+
+    pub(super) async fn hits_in_inner(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> Result<(Vec<LogHit>, Option<i64>), PersistError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM sightings WHERE id BETWEEN $1 AND $2 ORDER BY id LIMIT $3"
+                ),
+                &[
+                    ids.start(),
+                    ids.end(),
+                    &i64::try_from(limit).unwrap_or(i64::MAX),
+                ],
+            )
+            .await
+            .map_err(|e| classify(&self.shown, e))?;
+        let rows: Vec<(i64, LogHit)> = rows.iter().filter_map(row).collect();
+        let last = rows.last().map(|(id, _)| *id);
+        Ok((rows.into_iter().map(|(_, h)| h).collect(), last))
+    }
+
+    pub(super) async fn last_hit_id_inner(&self) -> Result<i64, PersistError> {
+        let client = self.client().await?;
+        let r = client
+            .query_one("SELECT COALESCE(MAX(id), 0)::BIGINT FROM sightings", &[])
+            .await
+            .map_err(|e| classify(&self.shown, e))?;
+        r.try_get(0).map_err(|e| classify(&self.shown, e))
     }
 
     pub(super) async fn prune_hits_inner(

@@ -142,6 +142,21 @@ CREATE INDEX sightings_found ON sightings (found);
 PRAGMA user_version = 5;
 ";
 
+/// Version 8: who found each hit and where (`sightings.sensor`, and for a Redis stream
+/// entry `entry_id` and `stream_group`, with the stream's key in `log`). A file line is
+/// one hit per sensor, file, offset, time, field and indicator; a stream entry one per
+/// stream, entry, field and indicator, whichever sensor read it.
+pub(super) const MIGRATE_SENSORS: &str = "
+ALTER TABLE sightings ADD COLUMN sensor TEXT NOT NULL DEFAULT '';
+ALTER TABLE sightings ADD COLUMN entry_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sightings ADD COLUMN stream_group TEXT NOT NULL DEFAULT '';
+DROP INDEX sightings_key;
+CREATE UNIQUE INDEX sightings_line ON sightings (sensor, log, line_offset, at, field, kind, indicator)
+  WHERE entry_id = '';
+CREATE UNIQUE INDEX sightings_entry ON sightings (log, entry_id, field, kind, indicator)
+  WHERE entry_id <> '';
+";
+
 /// Version 7: when a group lapses (`expires_at`, Unix seconds; NULL: never), for a TAXII
 /// indicator's `valid_until`. Reads pass over expired chunks; retention deletes them.
 pub(super) const MIGRATE_EXPIRY: &str = "

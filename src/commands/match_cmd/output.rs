@@ -1,0 +1,111 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Where `match` sends its alerts: the printer `--format` names (ECS lines or a Zeek
+//! `intel.log`, to `-o FILE` or standard output) and, with `--record`, the store's
+//! sightings; and the lines that say what the recorder did.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+
+use crate::cli::MatchArgs;
+use crate::config::Config;
+use crate::matching::sink::sightings::RecorderSettings;
+use crate::matching::sink::{
+    AlertFormat, AlertSink, EcsSink, Recorder, RecorderStats, SightingsSink, ZeekIntelSink,
+};
+use crate::model::sanitize::one_line;
+
+/// The printer chosen by `--format`.
+pub(super) type Printer = Box<dyn AlertSink<Part = Vec<u8>>>;
+
+/// The printer over `-o FILE` or standard output. Errors: one line.
+pub(super) fn printer(args: &MatchArgs) -> Result<Printer, String> {
+    let out: Box<dyn Write + Send + Sync> = match &args.output {
+        Some(p) => match File::create(p) {
+            Ok(f) => Box::new(BufWriter::with_capacity(1 << 20, f)),
+            Err(e) => {
+                return Err(format!(
+                    "cannot write {}: {e}",
+                    one_line(&p.display().to_string(), 200)
+                ));
+            }
+        },
+        None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout())),
+    };
+    Ok(match args.format {
+        AlertFormat::Jsonl => Box::new(EcsSink::new(out)),
+        AlertFormat::ZeekIntel => {
+            Box::new(ZeekIntelSink::new(out).map_err(|e| format!("cannot write the alerts: {e}"))?)
+        }
+    })
+}
+
+/// The sightings sink of `--record` (or `sensor.record`), writing to the config's
+/// store. Errors: no store, or one that cannot be opened.
+pub(super) fn recorder(
+    config: &Config,
+    no_cache: bool,
+    sensor: &str,
+) -> Result<SightingsSink, String> {
+    use crate::store::persist::{Location, open_location};
+    let location = Location::of(config, no_cache);
+    if matches!(location, Location::None) {
+        return Err(
+            "--record keeps hits in the store, and there is none (--no-cache, or `cache.path: none`)"
+                .into(),
+        );
+    }
+    let (store, notes) = open_location(&location);
+    for n in &notes {
+        eprintln!("warning: {}", one_line(n, 300));
+    }
+    let Some(store) = store else {
+        return Err(notes
+            .last()
+            .map_or_else(|| "the store cannot be opened".into(), |n| one_line(n, 300)));
+    };
+    let settings = RecorderSettings {
+        batch: config.sensor.batch,
+        memory: config.sensor.queue,
+        spool: config.sensor.spool.clone(),
+        ..RecorderSettings::default()
+    };
+    let recorder = Recorder::start(store, settings, |line| {
+        tracing::warn!("{}", one_line(&line, 400));
+    })
+    .map_err(|e| format!("cannot start recording: {e}"))?;
+    Ok(SightingsSink::new(sensor, recorder))
+}
+
+/// What the recorder did, for stderr.
+pub(super) fn recorded(sensor: &str, st: &RecorderStats, err: &mut impl Write) {
+    let _ = writeln!(
+        err,
+        "{} sighting(s) recorded as sensor {} ({} new to the store)",
+        st.written,
+        one_line(sensor, 64),
+        st.new
+    );
+    if st.spooled > 0 || st.unspooled > 0 {
+        let _ = writeln!(
+            err,
+            "  {} spooled to disk while the store was away, {} written back from spool",
+            st.spooled, st.unspooled
+        );
+    }
+    if st.lost > 0 {
+        let _ = writeln!(
+            err,
+            "  {} could be neither written nor spooled: lost",
+            st.lost
+        );
+    }
+    if st.spool_skipped > 0 {
+        let _ = writeln!(
+            err,
+            "  {} spool line(s) could not be read back",
+            st.spool_skipped
+        );
+    }
+}

@@ -1,0 +1,101 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! `match --redis URL --stream KEY --group NAME`: one consumer of a Redis stream's
+//! group, until SIGINT or SIGTERM.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::cli::MatchArgs;
+use crate::config::RedisStream;
+use crate::matching::Matcher;
+use crate::matching::input::redis::{self, Reader, StreamError, StreamStats};
+use crate::matching::sink::AlertSink;
+use crate::model::sanitize::one_line;
+
+/// The stream `args` name. Errors: a URL or password that cannot be used.
+pub(super) fn spec(args: &MatchArgs) -> Result<RedisStream, String> {
+    let (Some(url), Some(stream), Some(group)) = (&args.redis, &args.stream, &args.group) else {
+        return Err("--redis needs --stream and --group".into());
+    };
+    let mut spec = RedisStream::new(url, stream, group)?;
+    spec.consumer = args.consumer.clone();
+    spec.field = args.field.clone();
+    spec.claim_idle = args.claim_idle;
+    if let Some(pw) = &args.redis_password {
+        if !pw
+            .trim_start()
+            .starts_with(crate::config::secret::ENV_PREFIX)
+        {
+            return Err(
+                "--redis-password takes env:VARNAME (a password on the command line is visible to every user)"
+                    .into(),
+            );
+        }
+        spec.password = Some(pw.clone());
+    }
+    Ok(spec)
+}
+
+/// Reads the stream into `sink` until `stop`; `refresh` rebuilds the matcher when the
+/// store changes.
+pub(super) fn run<S: AlertSink + ?Sized>(
+    spec: &RedisStream,
+    args: &MatchArgs,
+    sensor: &str,
+    matcher: Arc<Matcher>,
+    refresh: impl FnMut() -> Option<Arc<Matcher>>,
+    sink: &mut S,
+    stop: &AtomicBool,
+) -> (StreamStats, Result<(), StreamError>) {
+    let consumer = spec
+        .consumer
+        .clone()
+        .unwrap_or_else(|| redis::default_consumer(sensor));
+    eprintln!(
+        "reading {} as consumer {} of group {}",
+        spec.describe(),
+        one_line(&consumer, 80),
+        one_line(&spec.group, 80)
+    );
+    let reader = Reader::new(spec, &consumer, args.log_format);
+    let mut stats = StreamStats::default();
+    let report = |line: String| tracing::warn!("{}", one_line(&line, 400));
+    let r = reader.run(matcher, refresh, sink, &mut stats, stop, &report);
+    (stats, r)
+}
+
+/// What reading the stream did, for stderr.
+pub(super) fn summary(st: &StreamStats, err: &mut impl Write) {
+    let _ = writeln!(
+        err,
+        "{} entries read, {} acknowledged, {} claimed from idle consumers",
+        st.entries, st.acked, st.claimed
+    );
+    if st.trimmed > 0 {
+        let _ = writeln!(
+            err,
+            "  {} entries were trimmed from the stream before the group read them",
+            st.trimmed
+        );
+    }
+    if st.trimmed_pending > 0 {
+        let _ = writeln!(
+            err,
+            "  {} pending entries were trimmed before they were read again",
+            st.trimmed_pending
+        );
+    }
+    if st.missing_field > 0 {
+        let _ = writeln!(
+            err,
+            "  {} entries had no event field (skipped and acknowledged)",
+            st.missing_field
+        );
+    }
+    if st.reconnects > 0 {
+        let _ = writeln!(err, "  reconnected {} time(s)", st.reconnects);
+    }
+}
