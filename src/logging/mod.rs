@@ -61,8 +61,12 @@ pub fn file_filter() -> EnvFilter {
 
 pub fn init_stderr() {
     use tracing_subscriber::prelude::*;
+    // Colour only on a terminal, and never with NO_COLOR.
+    let ansi = io::IsTerminal::is_terminal(&io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
+        .with_ansi(ansi)
         .with_target(false)
         .with_filter(screen_filter("warn"));
     let _ = tracing_subscriber::registry()

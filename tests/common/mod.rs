@@ -16,6 +16,7 @@ pub const VT_KEY: &str = "vt-test-key-93ab7c";
 pub const ABUSE_KEY: &str = "abusech-test-key-55d0";
 
 pub mod pg;
+pub mod redis_server;
 
 pub fn fixture(rel: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -81,6 +81,13 @@ pub(super) fn summary(st: &StreamStats, err: &mut impl Write) {
             st.trimmed
         );
     }
+    if st.gaps > 0 {
+        let _ = writeln!(
+            err,
+            "  {} gap(s) of trimmed entries of unknown size",
+            st.gaps
+        );
+    }
     if st.trimmed_pending > 0 {
         let _ = writeln!(
             err,

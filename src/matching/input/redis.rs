@@ -74,6 +74,8 @@ pub struct StreamStats {
     pub missing_field: u64,
     /// Entries trimmed from the stream before this group read them (a gap).
     pub trimmed: u64,
+    /// Gaps whose size the server did not say (no Redis 7 counters).
+    pub gaps: u64,
     /// Pending entries that were trimmed before they were read again.
     pub trimmed_pending: u64,
     /// Times the connection was lost and made again.
@@ -95,6 +97,14 @@ pub struct Reader<'a> {
     consumer: String,
     log: LogFormat,
     batch: usize,
+}
+
+/// Entries the group never read because the stream was trimmed past them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    Trimmed(u64),
+    /// Some, but the server's counters do not say how many.
+    Unknown,
 }
 
 /// One entry as read: its id and its event bytes (`None`: trimmed, or no such field).
@@ -290,6 +300,7 @@ impl<'a> Reader<'a> {
                     ));
                     conn = None;
                 }
+                Err(Fault::Retry(_)) if stop.load(Ordering::Relaxed) => break,
                 Err(Fault::Retry(why)) => {
                     report(format!(
                         "redis: lost {} ({why}); reconnecting with backoff",
@@ -344,15 +355,24 @@ impl<'a> Reader<'a> {
     ) -> Result<(), Fault> {
         if last_gap.is_none_or(|t| t.elapsed() >= GAP_CHECK) {
             *last_gap = Some(Instant::now());
-            if let Some(n) = self.gap(c)?
-                && n > 0
-            {
-                stats.trimmed += n;
-                report(format!(
-                    "redis: {n} entries of {} were trimmed (MAXLEN) before group {} read them",
-                    self.spec.describe(),
-                    one_line(&self.spec.group, 80)
-                ));
+            match self.gap(c)? {
+                Some(Gap::Trimmed(n)) if n > 0 => {
+                    stats.trimmed += n;
+                    report(format!(
+                        "redis: {n} entries of {} were trimmed (MAXLEN) before group {} read them",
+                        self.spec.describe(),
+                        one_line(&self.spec.group, 80)
+                    ));
+                }
+                Some(Gap::Unknown) => {
+                    stats.gaps += 1;
+                    report(format!(
+                        "redis: entries of {} were trimmed (MAXLEN) before group {} read them (the server does not say how many)",
+                        self.spec.describe(),
+                        one_line(&self.spec.group, 80)
+                    ));
+                }
+                _ => {}
             }
         }
         let claim_every = (self.spec.claim_idle / 2).max(Duration::from_millis(200));
@@ -519,8 +539,8 @@ impl<'a> Reader<'a> {
 
     /// Entries trimmed before the group read them: when the group's last delivered id
     /// is older than the stream's first entry, `entries-added - entries-read - length`
-    /// (Redis 7 counters); `None` when the server does not say.
-    fn gap(&self, c: &mut redis::Connection) -> Result<Option<u64>, Fault> {
+    /// (Redis 7 counters); `None` when the server does not say whether.
+    fn gap(&self, c: &mut redis::Connection) -> Result<Option<Gap>, Fault> {
         let info: Value = redis::cmd("XINFO")
             .arg("STREAM")
             .arg(&self.spec.stream)
@@ -556,7 +576,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         };
         if delivered >= first {
-            return Ok(Some(0));
+            return Ok(Some(Gap::Trimmed(0)));
         }
         let num = |v: Option<&Value>| match v {
             Some(Value::Int(n)) => Some(*n),
@@ -564,12 +584,14 @@ impl<'a> Reader<'a> {
             None => None,
         };
         let added = num(get(&stream, "entries-added"));
-        let read = num(get(group, "entries-read"));
         let length = num(get(&stream, "length"));
-        Ok(match (added, read, length) {
-            (Some(a), Some(r), Some(l)) => Some((a - r - l).max(0) as u64),
-            _ => None,
-        })
+        // A group that has read nothing reports no read counter: it read 0.
+        let read =
+            num(get(group, "entries-read")).or((delivered == EntryId::default()).then_some(0));
+        Ok(Some(match (added, read, length) {
+            (Some(a), Some(r), Some(l)) => Gap::Trimmed((a - r - l).max(0) as u64),
+            _ => Gap::Unknown,
+        }))
     }
 }
 
