@@ -12,6 +12,7 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::redis_server::{RedisServer, eve, group_state, wait_drained, xadd};
@@ -474,4 +475,63 @@ fn a_wrong_password_is_one_clear_line_and_no_password_is_shown() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("env:VARNAME"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_reads_a_stream_as_one_more_consumer_once_it_has_indicators() {
+    use intellisiem::app::Msg;
+    use intellisiem::config::{Config, LogFormat, LogInput, LogSpec, RedisStream};
+    use intellisiem::runtime::hunt::Hunter;
+
+    let Some(server) = RedisServer::start("dashboard_stream") else {
+        return;
+    };
+    let mut conn = server.conn();
+    // Already in the stream before the dashboard starts. The dashboard keeps the
+    // built-in warninglist, which holds the documentation ranges: a public range here.
+    let (ev, hits) = events(0, 100);
+    let ev: Vec<String> = ev.iter().map(|e| e.replace("198.51.100.", "45.0.0.")).collect();
+    let ids = xadd(&mut conn, "suricata", &ev);
+    let mut config = Config::builtin(&|_| None, &intellisiem::sources::registry::kinds());
+    config.logs = vec![LogSpec {
+        input: LogInput::Redis(RedisStream::new(&server.url(), "suricata", "dashboards").unwrap()),
+        format: LogFormat::Eve,
+        retro: intellisiem::config::logs::DEFAULT_RETRO,
+    }];
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let hunter = Hunter::start(&config, &tx).expect("logs configured");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut store = intellisiem::store::Store::new();
+    let id = store.source_id("feodo");
+    store.replace_source(
+        id,
+        vec![intellisiem::model::Sighting {
+            kind: intellisiem::model::IndicatorType::Cidr,
+            value: "45.0.0.0/24".into(),
+            obs: Default::default(),
+        }],
+    );
+    hunter.hunt(Arc::new(store));
+    let mut got = BTreeSet::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while got.len() < hits.len() && Instant::now() < deadline {
+        if let Ok(Some(Msg::Hits { hits, .. })) =
+            tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
+        {
+            for h in hits {
+                match h.origin {
+                    intellisiem::model::Origin::Stream { id, group, .. } => {
+                        assert_eq!(&*group, "dashboards");
+                        got.insert(id.to_string());
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+    }
+    assert_eq!(
+        got,
+        ids_of(&ids, &hits, 0),
+        "matched once the set was in force"
+    );
 }

@@ -374,6 +374,14 @@ fn spawn_stream(
     let spawned = std::thread::Builder::new()
         .name("redis".into())
         .spawn(move || {
+            // Entries read before the first indicator set is in force would be
+            // acknowledged unmatched: wait for it.
+            while !matcher.has_changed().unwrap_or(true) {
+                if tx.is_closed() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
             let stop = AtomicBool::new(false);
             let first = Arc::clone(&matcher.borrow_and_update());
             let refresh = || {
@@ -605,5 +613,32 @@ mod tests {
         while let Ok(m) = rx.try_recv() {
             assert!(!matches!(m, Msg::Hits { .. }), "{m:?}");
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_file_that_appears_later_under_a_glob_is_followed_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Timestamp::now();
+        std::fs::write(dir.path().join("eve-13.json"), eve(now, "192.0.2.1")).unwrap();
+        let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
+        config.logs = vec![LogSpec::path(&format!(
+            "{}/eve-*.json",
+            dir.path().display()
+        ))];
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let hunter = Hunter::start(&config, &tx).expect("logs configured");
+        hunter.hunt(store_of(&["45.0.0.3"]));
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+            Ok(Some(Msg::HuntReady { .. })) => {}
+            other => panic!("{other:?}"),
+        }
+        // The next hour's file: its first line is a hit.
+        let later = dir.path().join("eve-14.json");
+        std::fs::write(&later, eve(now, "45.0.0.3")).unwrap();
+        let hits = tokio::time::timeout(RESCAN * 4, next_hits(&mut rx))
+            .await
+            .expect("the new file is followed");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].origin.name(), later.display().to_string());
     }
 }
