@@ -98,7 +98,8 @@ pub struct MatchArgs {
     /// Alert format
     #[arg(long, value_enum, default_value_t = AlertFormat::Jsonl)]
     pub format: AlertFormat,
-    /// Write the alerts to FILE instead of standard output
+    /// Write the alerts to FILE instead of standard output (with --redis, appended: a
+    /// restarted consumer keeps what it wrote)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Keep reading what is appended, across rotation and truncation (like `tail -F`)
@@ -113,7 +114,8 @@ pub struct MatchArgs {
     #[arg(long, value_name = "NAME")]
     pub sensor: Option<String>,
     /// Read events from a Redis stream as a consumer group instead of files
-    /// (`redis://[:PASSWORD@]HOST[:PORT][/DB]`), as Suricata's eve-log writes it
+    /// (`redis://HOST[:PORT][/DB]`), as Suricata's eve-log writes it; give a password
+    /// with --redis-password, not in the URL, which every user's `ps` shows
     #[arg(long, value_name = "URL", requires_all = ["stream", "group"], conflicts_with_all = ["follow", "paths"])]
     pub redis: Option<String>,
     /// The stream's key (with --redis)

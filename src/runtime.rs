@@ -197,7 +197,7 @@ async fn event_loop(
     let hunter = if demo {
         None
     } else {
-        hunt::Hunter::start(&config, &tx)
+        hunt::Hunter::start(&config, store.as_ref(), &tx)
     };
     let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
     let enricher = crate::enrichment::Enricher::new(ctx.clone(), store.clone(), config.enrich_ttl);

@@ -490,7 +490,10 @@ async fn the_dashboard_reads_a_stream_as_one_more_consumer_once_it_has_indicator
     // Already in the stream before the dashboard starts. The dashboard keeps the
     // built-in warninglist, which holds the documentation ranges: a public range here.
     let (ev, hits) = events(0, 100);
-    let ev: Vec<String> = ev.iter().map(|e| e.replace("198.51.100.", "45.0.0.")).collect();
+    let ev: Vec<String> = ev
+        .iter()
+        .map(|e| e.replace("198.51.100.", "45.0.0."))
+        .collect();
     let ids = xadd(&mut conn, "suricata", &ev);
     let mut config = Config::builtin(&|_| None, &intellisiem::sources::registry::kinds());
     config.logs = vec![LogSpec {
@@ -499,7 +502,7 @@ async fn the_dashboard_reads_a_stream_as_one_more_consumer_once_it_has_indicator
         retro: intellisiem::config::logs::DEFAULT_RETRO,
     }];
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let hunter = Hunter::start(&config, &tx).expect("logs configured");
+    let hunter = Hunter::start(&config, None, &tx).expect("logs configured");
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut store = intellisiem::store::Store::new();
     let id = store.source_id("feodo");

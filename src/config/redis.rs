@@ -62,6 +62,26 @@ impl RedisStream {
         redact_url(&self.url)
     }
 
+    /// The password's forms that must never be shown: as in the URL, percent-decoded,
+    /// and the `password` resolved through `env`. Holds secrets: never show it.
+    pub fn secrets(&self, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Ok(u) = url::Url::parse(&self.url)
+            && let Some(p) = u.password()
+        {
+            out.push(p.to_string());
+            out.push(percent_decode(p));
+        }
+        if let Some(raw) = &self.password
+            && let Ok(Some(p)) = super::secret::resolve(Some(raw), env)
+        {
+            use secrecy::ExposeSecret;
+            out.push(p.expose_secret().to_string());
+        }
+        out.retain(|s| !s.is_empty());
+        out
+    }
+
     /// Where the stream is, for messages: `redis://host:6379/0 stream suricata`.
     pub fn describe(&self) -> String {
         format!(
@@ -84,6 +104,29 @@ impl fmt::Debug for RedisStream {
             .field("claim_idle", &self.claim_idle)
             .finish()
     }
+}
+
+/// Percent-decodes a URL part (`%40` → `@`); bytes that do not decode are kept.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|c| hex(*c)),
+                b.get(i + 2).and_then(|c| hex(*c)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Checks a Redis URL: `redis://` with a host. Errors name the problem, never the

@@ -109,6 +109,12 @@ pub(super) fn written_in(raw: &super::schema::RawConfig) -> bool {
         .as_deref()
         .and_then(|u| u.parse::<tokio_postgres::Config>().ok())
         .is_some_and(|c| c.get_password().is_some());
+    let stream_secrets = raw.logs.iter().flatten().any(|l| match &l.input {
+        super::LogInput::Redis(r) => {
+            literal(&r.password) || url::Url::parse(&r.url).is_ok_and(|u| u.password().is_some())
+        }
+        super::LogInput::Path(_) => false,
+    });
     let source_secrets = raw.sources.iter().flat_map(|s| &s.0).any(|s| {
         s.auth
             .as_ref()
@@ -126,6 +132,7 @@ pub(super) fn written_in(raw: &super::schema::RawConfig) -> bool {
     .any(literal)
         || url_has_password
         || source_secrets
+        || stream_secrets
 }
 
 /// A warning when a config file holding keys can be read by other users.
@@ -188,6 +195,11 @@ impl super::Config {
                 && let Some(p) = url.password()
             {
                 out.push(p.to_string());
+            }
+        }
+        for log in &self.logs {
+            if let super::LogInput::Redis(r) = &log.input {
+                out.extend(r.secrets(&super::process_env));
             }
         }
         // Short values would redact ordinary words; `scrub` ignores them too.

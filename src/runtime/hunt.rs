@@ -31,7 +31,8 @@ use crate::matching::follow::{self, Start};
 use crate::matching::input::redis as stream;
 use crate::matching::retro::{self, Window};
 use crate::matching::scan::{ScanStats, Settings};
-use crate::matching::sink::HitSink;
+use crate::matching::sink::sightings::RecorderSettings;
+use crate::matching::sink::{HitSink, Recorder, SightingsSink, Tee};
 use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists};
 use crate::model::sanitize::one_line;
 use crate::model::{LogHit, lock};
@@ -47,6 +48,10 @@ pub const RESCAN: Duration = Duration::from_secs(2);
 /// How often a store no other process announces changes of (SQLite) is asked for hits
 /// that other processes (a recording `match` on this machine) stored.
 pub const POLL_STORED: Duration = Duration::from_secs(2);
+
+/// How often a shared store is asked anyway for hits newer than the newest seen, in
+/// case a notification was lost while the change feed reconnected.
+pub const CATCH_UP: Duration = Duration::from_secs(15);
 
 /// Whether a `logs:` path is a glob (names files by pattern) rather than one path.
 fn is_glob(path: &str) -> bool {
@@ -87,8 +92,13 @@ pub struct Hunter {
 }
 
 impl Hunter {
-    /// Starts following `config.logs`; `None` when there are none.
-    pub fn start(config: &Config, tx: &mpsc::UnboundedSender<Msg>) -> Option<Hunter> {
+    /// Starts following `config.logs`; `None` when there are none. A Redis stream's
+    /// hits are recorded in `store` before their entries are acknowledged.
+    pub fn start(
+        config: &Config,
+        store: Option<&SharedStore>,
+        tx: &mpsc::UnboundedSender<Msg>,
+    ) -> Option<Hunter> {
         if config.logs.is_empty() {
             return None;
         }
@@ -133,10 +143,12 @@ impl Hunter {
                         r.describe(),
                         one_line(&r.group, 80)
                     );
+                    let recording = store.and_then(|s| stream_recorder(config, s));
                     spawn_stream(
                         r.clone(),
                         spec.format,
                         &config.sensor.name,
+                        recording,
                         matcher.subscribe(),
                         tx.clone(),
                     );
@@ -358,11 +370,33 @@ impl Follower {
     }
 }
 
-/// Reads a Redis stream as one more consumer of its group, on a thread of its own.
+/// The sightings sink of a stream the dashboard reads: its entries are acknowledged
+/// only once their hits are in the store (or spooled), as `match --redis --record` does.
+fn stream_recorder(config: &Config, store: &SharedStore) -> Option<SightingsSink> {
+    let settings = RecorderSettings {
+        batch: config.sensor.batch,
+        memory: config.sensor.queue,
+        spool: config.sensor.spool.clone(),
+        ..RecorderSettings::default()
+    };
+    match Recorder::start(Arc::clone(store), settings, |line| {
+        tracing::warn!("{}", one_line(&line, 400))
+    }) {
+        Ok(r) => Some(SightingsSink::new(&config.sensor.name, r)),
+        Err(e) => {
+            tracing::warn!("cannot record the stream's hits: {e}");
+            None
+        }
+    }
+}
+
+/// Reads a Redis stream as one more consumer of its group, on a thread of its own;
+/// with `recording`, an entry is acknowledged once its hits are in the store.
 fn spawn_stream(
     spec: RedisStream,
     log: crate::config::LogFormat,
     sensor: &str,
+    recording: Option<SightingsSink>,
     mut matcher: watch::Receiver<Arc<Matcher>>,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
@@ -391,17 +425,21 @@ fn spawn_stream(
                     None
                 }
             };
-            let mut sink = HitSink::new(false, None, &sensor, |hits| {
+            let hits = HitSink::new(false, None, &sensor, |hits| {
                 let _ = tx.send(Msg::Hits {
                     hits,
                     stored: false,
                 });
             });
+            let mut sink = Tee(hits, recording);
             let report = |line: String| tracing::warn!("{}", one_line(&line, 400));
             let reader = stream::Reader::new(&spec, &consumer, log);
             let mut stats = stream::StreamStats::default();
             if let Err(e) = reader.run(first, refresh, &mut sink, &mut stats, &stop, &report) {
                 tracing::warn!("{}: {}", spec.describe(), one_line(&e.to_string(), 300));
+            }
+            if let Some(r) = sink.1 {
+                r.close();
             }
         });
     if let Err(e) = spawned {
@@ -442,31 +480,59 @@ pub async fn load(
     }
     loop {
         let ids = match &mut announced {
-            Some(rx) => match rx.recv().await {
-                Some(ids) => ids,
-                None => return,
+            // Announced ranges, and every CATCH_UP what a lost notification (the feed
+            // reconnecting) would have said.
+            Some(rx) => match tokio::time::timeout(CATCH_UP, rx.recv()).await {
+                Ok(Some(ids)) => ids,
+                Ok(None) => return,
+                Err(_) => last.saturating_add(1)..=i64::MAX,
             },
             None => {
                 tokio::time::sleep(POLL_STORED).await;
+                // Row ids start again once the table was emptied (SQLite reuses them).
+                if store.last_hit_id().await.is_ok_and(|top| top < last) {
+                    last = 0;
+                }
                 last.saturating_add(1)..=i64::MAX
             }
         };
         if tx.is_closed() {
             return;
         }
-        match store.hits_in(ids, LOAD_HITS).await {
-            Ok((mut hits, high)) => {
-                if let Some(h) = high {
-                    last = last.max(h);
+        // A range may hold more than one read: page through it, oldest first.
+        let mut from = *ids.start();
+        let to = *ids.end();
+        while from <= to {
+            match store.hits_in(from..=to, LOAD_HITS).await {
+                Ok((mut hits, high)) => {
+                    let full = hits.len() >= LOAD_HITS;
+                    if let Some(h) = high {
+                        last = last.max(h);
+                        from = h.saturating_add(1);
+                    }
+                    if !hits.is_empty() {
+                        // Newest first, as stored hits are handed over.
+                        hits.reverse();
+                        tracing::debug!(n = hits.len(), "hits from the store");
+                        // Each hit's arrival, for the fleet benchmark's delays (`trace`).
+                        for h in &hits {
+                            tracing::trace!(
+                                atomic = %one_line(&h.atomic, 80),
+                                sensor = %one_line(&h.sensor, 64),
+                                "hit from the store"
+                            );
+                        }
+                        let _ = tx.send(Msg::Hits { hits, stored: true });
+                    }
+                    if !full || high.is_none() {
+                        break;
+                    }
                 }
-                if !hits.is_empty() {
-                    // Newest first, as stored hits are handed over.
-                    hits.reverse();
-                    tracing::debug!(n = hits.len(), "hits from the store");
-                    let _ = tx.send(Msg::Hits { hits, stored: true });
+                Err(e) => {
+                    tracing::debug!("stored hits not read: {e}");
+                    break;
                 }
             }
-            Err(e) => tracing::debug!("stored hits not read: {e}"),
         }
     }
 }
@@ -577,7 +643,7 @@ mod tests {
         let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
         config.logs = vec![LogSpec::path(&log.display().to_string())];
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let hunter = Hunter::start(&config, &tx).expect("logs configured");
+        let hunter = Hunter::start(&config, None, &tx).expect("logs configured");
         // The first set is no refresh: the past is not hunted for it.
         hunter.hunt(store_of(&["45.0.0.3"]));
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
@@ -626,7 +692,7 @@ mod tests {
             dir.path().display()
         ))];
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let hunter = Hunter::start(&config, &tx).expect("logs configured");
+        let hunter = Hunter::start(&config, None, &tx).expect("logs configured");
         hunter.hunt(store_of(&["45.0.0.3"]));
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
             Ok(Some(Msg::HuntReady { .. })) => {}

@@ -19,10 +19,20 @@ use crate::model::sanitize::one_line;
 /// The printer chosen by `--format`.
 pub(super) type Printer = Box<dyn AlertSink<Part = Vec<u8>>>;
 
-/// The printer over `-o FILE` or standard output. Errors: one line.
+/// The printer over `-o FILE` (created anew, or appended to with `--redis`) or standard
+/// output. Errors: one line.
 pub(super) fn printer(args: &MatchArgs) -> Result<Printer, String> {
+    // A stream consumer appends: the alerts of entries it acknowledged before a restart
+    // must stay.
+    let opened = |p: &std::path::Path| {
+        if args.redis.is_some() {
+            File::options().create(true).append(true).open(p)
+        } else {
+            File::create(p)
+        }
+    };
     let out: Box<dyn Write + Send + Sync> = match &args.output {
-        Some(p) => match File::create(p) {
+        Some(p) => match opened(p) {
             Ok(f) => Box::new(BufWriter::with_capacity(1 << 20, f)),
             Err(e) => {
                 return Err(format!(

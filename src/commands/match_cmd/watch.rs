@@ -4,7 +4,7 @@
 //! What `match --follow` and `match --redis` watch for a newer indicator set, and the
 //! refresh check that rebuilds the matcher when it changes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -14,9 +14,10 @@ use crate::config::Config;
 use crate::matching::{Matcher, Warninglists};
 use crate::model::sanitize::one_line;
 
-/// What `--follow` watches for a newer indicator set: the `--indicators` file or the
-/// SQLite store (their modification times), or a team's PostgreSQL store (its sources'
-/// fetch times and counts, asked every few seconds).
+/// What `--follow` and `--redis` watch for a newer indicator set: the `--indicators`
+/// file (its modification time), or the store, SQLite or a team's PostgreSQL (its
+/// sources' fetch times and counts, asked every few seconds). Not the store file's own
+/// time: recording sightings writes to it too, and must not rebuild the set.
 enum Watched {
     File(PathBuf),
     Shared {
@@ -40,8 +41,7 @@ impl Watched {
             return Watched::File(p.clone());
         }
         match Location::of(config, no_cache) {
-            Location::File(p) => Watched::File(p),
-            loc @ Location::Postgres(_) => {
+            loc @ (Location::File(_) | Location::Postgres(_)) => {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build();
@@ -57,13 +57,10 @@ impl Watched {
     /// The current version; `None` when it cannot be read (the store is away).
     fn version(&self) -> Option<Version> {
         match self {
-            // SQLite in WAL mode writes the `-wal` file first: watch both.
-            Watched::File(p) => {
-                let one = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-                let mut wal = p.as_os_str().to_owned();
-                wal.push("-wal");
-                one(p).max(one(Path::new(&wal))).map(Version::Modified)
-            }
+            Watched::File(p) => std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(Version::Modified),
             Watched::Shared { rt, store } => {
                 let metas = rt.block_on(store.metas()).ok()?;
                 let mut v: Vec<(String, Option<i64>, usize)> = metas

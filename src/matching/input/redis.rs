@@ -80,7 +80,8 @@ pub struct StreamStats {
     pub trimmed_pending: u64,
     /// Times the connection was lost and made again.
     pub reconnects: u64,
-    /// Batches whose sink could not be synced (left pending, read again later).
+    /// Batches whose sink could not be synced: left pending (another consumer claims
+    /// them), and the reader stops with the error.
     pub unsynced: u64,
     /// The lines (entries' events) as a scan counts them.
     pub scan: ScanStats,
@@ -174,23 +175,7 @@ impl<'a> Reader<'a> {
     }
 
     fn secrets(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Ok(u) = url::Url::parse(&self.spec.url)
-            && let Some(p) = u.password()
-        {
-            out.push(p.to_string());
-            if let Ok(d) = urlencoding_decode(p) {
-                out.push(d);
-            }
-        }
-        if let Some(raw) = &self.spec.password
-            && let Ok(Some(p)) =
-                crate::config::secret::resolve(Some(raw), &crate::config::process_env)
-        {
-            use secrecy::ExposeSecret;
-            out.push(p.expose_secret().to_string());
-        }
-        out
+        self.spec.secrets(&crate::config::process_env)
     }
 
     fn fault(&self, e: &redis::RedisError) -> Fault {
@@ -353,7 +338,27 @@ impl<'a> Reader<'a> {
         stats: &mut StreamStats,
         report: &dyn Fn(String),
     ) -> Result<(), Fault> {
-        if last_gap.is_none_or(|t| t.elapsed() >= GAP_CHECK) {
+        let claim_every = (self.spec.claim_idle / 2).max(Duration::from_millis(200));
+        let mut entries = Vec::new();
+        if last_claim.is_none_or(|t| t.elapsed() >= claim_every) {
+            *last_claim = Some(Instant::now());
+            let (claimed, deleted) = self.claim(c)?;
+            if !claimed.is_empty() {
+                report(format!(
+                    "redis: claimed {} entries of {} left pending by an idle consumer",
+                    claimed.len(),
+                    self.spec.describe()
+                ));
+            }
+            stats.claimed += claimed.len() as u64;
+            stats.trimmed_pending += deleted;
+            entries = claimed;
+        }
+        // Only before reading new entries: while the group reads its pending or
+        // claimed ones its last delivered id stays behind, and a gap would be counted
+        // again.
+        if entries.is_empty() && !*own_pending && last_gap.is_none_or(|t| t.elapsed() >= GAP_CHECK)
+        {
             *last_gap = Some(Instant::now());
             match self.gap(c)? {
                 Some(Gap::Trimmed(n)) if n > 0 => {
@@ -374,22 +379,6 @@ impl<'a> Reader<'a> {
                 }
                 _ => {}
             }
-        }
-        let claim_every = (self.spec.claim_idle / 2).max(Duration::from_millis(200));
-        let mut entries = Vec::new();
-        if last_claim.is_none_or(|t| t.elapsed() >= claim_every) {
-            *last_claim = Some(Instant::now());
-            let (claimed, deleted) = self.claim(c)?;
-            if !claimed.is_empty() {
-                report(format!(
-                    "redis: claimed {} entries of {} left pending by an idle consumer",
-                    claimed.len(),
-                    self.spec.describe()
-                ));
-            }
-            stats.claimed += claimed.len() as u64;
-            stats.trimmed_pending += deleted;
-            entries = claimed;
         }
         if entries.is_empty() {
             let from = if *own_pending { "0" } else { ">" };
@@ -589,7 +578,11 @@ impl<'a> Reader<'a> {
         let read =
             num(get(group, "entries-read")).or((delivered == EntryId::default()).then_some(0));
         Ok(Some(match (added, read, length) {
-            (Some(a), Some(r), Some(l)) => Gap::Trimmed((a - r - l).max(0) as u64),
+            (Some(a), Some(r), Some(l)) => Gap::Trimmed(
+                a.checked_sub(r)
+                    .and_then(|x| x.checked_sub(l))
+                    .map_or(0, |n| n.max(0) as u64),
+            ),
             _ => Gap::Unknown,
         }))
     }
@@ -704,29 +697,6 @@ fn bytes(v: Value) -> Option<Vec<u8>> {
     }
 }
 
-/// Percent-decodes a URL part (`%40` → `@`). Errors: not UTF-8 once decoded.
-fn urlencoding_decode(s: &str) -> Result<String, std::string::FromUtf8Error> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).and_then(|c| hex(*c)),
-                b.get(i + 2).and_then(|c| hex(*c)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -767,8 +737,6 @@ mod tests {
 
     #[test]
     fn percent_encoded_passwords_are_known_so_they_can_be_hidden() {
-        assert_eq!(urlencoding_decode("p%40ss%2Fw").unwrap(), "p@ss/w");
-        assert_eq!(urlencoding_decode("100%").unwrap(), "100%");
         let spec = RedisStream::new("redis://:p%40ss@127.0.0.1:1/0", "s", "g").unwrap();
         let r = Reader::new(&spec, "c", LogFormat::Eve);
         assert_eq!(r.clean("bad p@ss and p%40ss"), "bad *** and ***");

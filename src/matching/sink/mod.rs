@@ -34,8 +34,9 @@ pub enum AlertFormat {
 /// Takes alerts. `add` is called on scan threads (so `&self`), each with a part of its
 /// own; `deliver` takes the parts in the order of the input they came from; `flush`
 /// pushes out what is buffered (after each block or wake); `sync` returns once
-/// everything delivered is durable (written out and flushed, committed), which is what
-/// a Redis consumer waits for before it acknowledges entries.
+/// everything delivered is kept as far as the sink can keep it — a file's output
+/// written and flushed to the operating system, sightings committed or spooled — which
+/// is what a Redis consumer waits for before it acknowledges entries.
 pub trait AlertSink: Send + Sync {
     /// What one scan thread collects between deliveries.
     type Part: Default + Send;
@@ -51,7 +52,8 @@ pub trait AlertSink: Send + Sync {
         Ok(())
     }
 
-    /// Makes what was delivered durable. Errors: it cannot be written or kept.
+    /// Keeps what was delivered (see the trait's docs). Errors: it cannot be written or
+    /// kept.
     fn sync(&mut self) -> io::Result<()> {
         self.flush()
     }

@@ -149,6 +149,7 @@ impl Recorder {
             next_try: Instant::now(),
             backoff: Duration::from_millis(500),
             spool_seq: 0,
+            spool_pending: false,
         };
         let thread = std::thread::Builder::new()
             .name("sightings".into())
@@ -237,6 +238,8 @@ struct Writer {
     next_try: Instant,
     backoff: Duration,
     spool_seq: u64,
+    /// Spool files may be waiting to be written back.
+    spool_pending: bool,
 }
 
 /// How long one write may take before the store counts as unreachable.
@@ -244,46 +247,58 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl Writer {
     fn run(mut self) {
-        self.unspool();
+        self.spool_pending = self.settings.spool.is_some();
         let mut last_write = Instant::now();
         let shared = Arc::clone(&self.shared);
         loop {
             let mut st = shared.lock();
             loop {
-                let due = last_write.elapsed() >= self.settings.interval && !st.queue.is_empty();
-                if st.closing || st.urgent || st.queue.len() >= self.settings.batch || due {
+                let now = Instant::now();
+                let due = now.duration_since(last_write) >= self.settings.interval
+                    && !st.queue.is_empty();
+                let retry = self.down.is_some() && now >= self.next_try;
+                // Spool files are written back only while nothing new waits.
+                let unspool = self.spool_pending && self.down.is_none() && st.queue.is_empty();
+                let full =
+                    st.queue.len() >= self.settings.batch || st.queue.len() > self.settings.memory;
+                if st.closing || st.urgent || full || due || retry || unspool {
                     break;
                 }
-                let wait = if st.queue.is_empty() {
-                    self.settings.interval
-                } else {
-                    self.settings.interval.saturating_sub(last_write.elapsed())
+                let wait = match (&self.down, st.queue.is_empty()) {
+                    (Some(_), _) => self.next_try.saturating_duration_since(now),
+                    (None, true) => self.settings.interval,
+                    (None, false) => self
+                        .settings
+                        .interval
+                        .saturating_sub(now.duration_since(last_write)),
                 };
                 st = shared
                     .changed
                     .wait_timeout(st, wait.max(Duration::from_millis(5)))
                     .map_or_else(|e| e.into_inner().0, |(g, _)| g);
-                if st.queue.is_empty() && self.down.is_some() && Instant::now() >= self.next_try {
-                    // Idle while down: try the store again for the spool files.
-                    break;
-                }
             }
             let closing = st.closing;
             let urgent = std::mem::take(&mut st.urgent);
+            let away = self.down.is_some() && Instant::now() < self.next_try;
             if st.queue.is_empty() {
                 drop(st);
                 if closing {
+                    // The store is here: what waits on disk goes too, now.
+                    while !away && self.spool_pending && self.down.is_none() {
+                        self.spool_pending = self.unspool_one();
+                    }
                     return;
                 }
-                if self.down.is_some() && Instant::now() >= self.next_try {
-                    self.unspool();
+                if !away && self.spool_pending {
+                    self.spool_pending = self.unspool_one();
                 }
                 last_write = Instant::now();
                 continue;
             }
-            let over = st.queue.len() > self.settings.memory;
-            if self.down.is_some() && Instant::now() < self.next_try {
-                // Still away: only spool when asked, when memory is full, or at the end.
+            if away {
+                // Still away: spool when asked (a sync), when memory is full, or at the
+                // end; otherwise wait for the next try.
+                let over = st.queue.len() > self.settings.memory;
                 if urgent || over || closing {
                     let keep = if urgent || closing {
                         0
@@ -291,9 +306,6 @@ impl Writer {
                         self.settings.memory
                     };
                     self.spool_front(st, keep);
-                } else {
-                    drop(st);
-                    std::thread::sleep(Duration::from_millis(50));
                 }
                 if closing {
                     self.finish_closing();
@@ -306,7 +318,7 @@ impl Writer {
             drop(st);
             match self.write(batch) {
                 Ok(new) => {
-                    let mut st = self.shared.lock();
+                    let mut st = shared.lock();
                     st.queue.drain(..n);
                     st.settled += n as u64;
                     st.stats.written += n as u64;
@@ -314,14 +326,14 @@ impl Writer {
                     // More to write now: do not wait for the interval.
                     st.urgent |= urgent && !st.queue.is_empty();
                     drop(st);
-                    self.shared.changed.notify_all();
+                    shared.changed.notify_all();
                     last_write = Instant::now();
                     if self.down.take().is_some() {
                         self.backoff = Duration::from_millis(500);
                         (self.report)(
                             "sightings: the store is back; writing the queued hits".into(),
                         );
-                        self.unspool();
+                        self.spool_pending = self.settings.spool.is_some();
                     }
                 }
                 Err(e) => {
@@ -410,6 +422,7 @@ impl Writer {
             Ok(path) => {
                 st.stats.spooled += n as u64;
                 drop(st);
+                self.spool_pending = true;
                 (self.report)(format!(
                     "sightings: {n} hit(s) spooled to {} until the store is back",
                     path.display()
@@ -426,71 +439,108 @@ impl Writer {
         self.shared.changed.notify_all();
     }
 
-    /// Writes the spool files left in the spool folder (by this or an earlier process)
-    /// to the store, each claimed first by a rename so two processes never both take it.
-    fn unspool(&mut self) {
+    /// Writes one spool file left in the spool folder (by this or an earlier process)
+    /// to the store, claimed first by a rename so two processes never both take it;
+    /// returns whether more may be left. A file claimed by a process that died is taken
+    /// back. If the store fails midway, what is left goes back under its own name.
+    fn unspool_one(&mut self) -> bool {
         let Some(dir) = self.settings.spool.clone() else {
-            return;
+            return false;
         };
         let Ok(entries) = std::fs::read_dir(&dir) else {
-            return;
+            return false;
         };
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .filter_map(|p| spool_name(&p))
             .collect();
         files.sort();
-        for file in files {
-            let mut taken = file.clone().into_os_string();
-            taken.push(format!(".taken-{}", std::process::id()));
-            let taken = PathBuf::from(taken);
-            if std::fs::rename(&file, &taken).is_err() {
-                continue;
+        let Some(file) = files.into_iter().next() else {
+            return false;
+        };
+        let mut taken = file.clone().into_os_string();
+        taken.push(format!(".taken-{}", std::process::id()));
+        let taken = PathBuf::from(taken);
+        if std::fs::rename(&file, &taken).is_err() {
+            // Another process took it first.
+            return true;
+        }
+        let (rows, skipped) = match read_spool(&taken) {
+            Ok(r) => r,
+            Err(_) => {
+                let _ = std::fs::rename(&taken, &file);
+                return false;
             }
-            let (rows, skipped) = match read_spool(&taken) {
-                Ok(r) => r,
-                Err(_) => {
-                    let _ = std::fs::rename(&taken, &file);
-                    continue;
+        };
+        let mut done = 0usize;
+        let mut failed = None;
+        for chunk in rows.chunks(self.settings.batch.max(1)) {
+            match self.write(chunk.to_vec()) {
+                Ok(new) => {
+                    done += chunk.len();
+                    let mut st = self.shared.lock();
+                    st.stats.written += chunk.len() as u64;
+                    st.stats.unspooled += chunk.len() as u64;
+                    st.stats.new += new as u64;
                 }
-            };
-            let mut done = 0usize;
-            let mut failed = None;
-            for chunk in rows.chunks(self.settings.batch.max(1)) {
-                match self.write(chunk.to_vec()) {
-                    Ok(new) => {
-                        done += chunk.len();
-                        let mut st = self.shared.lock();
-                        st.stats.written += chunk.len() as u64;
-                        st.stats.unspooled += chunk.len() as u64;
-                        st.stats.new += new as u64;
-                    }
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
-                }
-            }
-            self.shared.lock().stats.spool_skipped += skipped;
-            match failed {
-                None => {
-                    let _ = std::fs::remove_file(&taken);
-                    (self.report)(format!(
-                        "sightings: {done} spooled hit(s) from {} written to the store",
-                        file.display()
-                    ));
-                }
-                Some(e) => {
-                    // Keep what is left for a later try; what was written is written
-                    // (a second write of it is kept once).
-                    let _ = write_rows(&file, &rows[done..]);
-                    let _ = std::fs::remove_file(&taken);
-                    self.went_down(e);
-                    return;
+                Err(e) => {
+                    failed = Some(e);
+                    break;
                 }
             }
         }
+        match failed {
+            None => {
+                self.shared.lock().stats.spool_skipped += skipped;
+                let _ = std::fs::remove_file(&taken);
+                (self.report)(format!(
+                    "sightings: {done} spooled hit(s) from {} written to the store",
+                    file.display()
+                ));
+                true
+            }
+            Some(e) => {
+                // Keep what is left for a later try; if it cannot be rewritten, the whole
+                // file goes back (what was written is kept once when written again).
+                if write_rows(&file, &rows[done..]).is_ok() {
+                    let _ = std::fs::remove_file(&taken);
+                } else {
+                    let _ = std::fs::rename(&taken, &file);
+                }
+                self.went_down(e);
+                true
+            }
+        }
+    }
+}
+
+/// `path` as a spool file to write back: `sightings-….jsonl`, or one claimed
+/// (`….jsonl.taken-PID`) by a process that is no longer running, under its own name.
+fn spool_name(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    if !name.starts_with("sightings-") {
+        return None;
+    }
+    if name.ends_with(".jsonl") {
+        return Some(path.to_path_buf());
+    }
+    let (base, pid) = name.rsplit_once(".taken-")?;
+    let pid: u32 = pid.parse().ok()?;
+    if pid == std::process::id() || process_alive(pid) {
+        return None;
+    }
+    let back = path.with_file_name(base);
+    std::fs::rename(path, &back).ok()?;
+    Some(back)
+}
+
+/// Whether process `pid` is running (Linux: `/proc/PID`; elsewhere assumed so).
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
     }
 }
 

@@ -279,3 +279,27 @@ fn with_no_spool_folder_hits_that_cannot_be_kept_are_counted_lost() {
     assert_eq!(st.lost, 3);
     assert!(s.said("dropped"));
 }
+
+#[test]
+fn a_spool_file_claimed_by_a_process_that_died_is_taken_back() {
+    let s = setup();
+    s.down.store(true, Ordering::SeqCst);
+    let r = s.recorder(10, 0, true);
+    r.push(hits(0, 6));
+    r.sync().unwrap();
+    drop(r);
+    let file = std::fs::read_dir(&s.spool)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // Claimed by a process that was killed while writing it back (no such pid runs).
+    let mut dead = file.clone().into_os_string();
+    dead.push(".taken-4194305");
+    std::fs::rename(&file, &dead).unwrap();
+    s.down.store(false, Ordering::SeqCst);
+    let st = s.recorder(10, 0, true).close();
+    assert_eq!((st.unspooled, s.stored().len()), (6, 6), "{st:?}");
+    assert_eq!(std::fs::read_dir(&s.spool).unwrap().count(), 0);
+}

@@ -52,60 +52,72 @@ fn row(r: &tokio_postgres::Row) -> Option<(i64, LogHit)> {
 }
 
 impl PgStore {
+    /// One statement for the whole batch (`unnest` of one array per column), so a
+    /// batch costs one round trip however far the server is.
     pub(super) async fn save_hits_inner(&self, hits: &[LogHit]) -> Result<usize, PersistError> {
+        if hits.is_empty() {
+            return Ok(0);
+        }
+        let n = hits.len();
+        let mut found = Vec::with_capacity(n);
+        let mut at = Vec::with_capacity(n);
+        let mut log = Vec::with_capacity(n);
+        let mut offset = Vec::with_capacity(n);
+        let mut module = Vec::with_capacity(n);
+        let mut field = Vec::with_capacity(n);
+        let mut atomic = Vec::with_capacity(n);
+        let mut kind = Vec::with_capacity(n);
+        let mut indicator = Vec::with_capacity(n);
+        let mut sources = Vec::with_capacity(n);
+        let mut threat = Vec::with_capacity(n);
+        let mut retro = Vec::with_capacity(n);
+        let mut sensor = Vec::with_capacity(n);
+        let mut entry_id = Vec::with_capacity(n);
+        let mut group = Vec::with_capacity(n);
+        for h in hits {
+            let (l, o, e, g) = origin_columns(&h.origin);
+            found.push(h.found.as_second());
+            at.push(h.at.as_second());
+            log.push(l);
+            offset.push(o);
+            module.push(&*h.module);
+            field.push(&*h.field);
+            atomic.push(&*h.atomic);
+            kind.push(type_code(h.kind) as i32);
+            indicator.push(&*h.indicator);
+            sources.push(sources_text(&h.sources));
+            threat.push(h.threat.as_deref());
+            retro.push(h.retro);
+            sensor.push(&*h.sensor);
+            entry_id.push(e);
+            group.push(g);
+        }
         let mut client = self.client().await?;
         let c = |e| classify(&self.shown, e);
         let tx = client.transaction().await.map_err(c)?;
-        let ins = tx
-            .prepare(
+        let rows = tx
+            .query(
                 "INSERT INTO sightings (found, at, log, line_offset, module, field, atomic, kind,
                    indicator, sources, threat, retro, sensor, entry_id, stream_group)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[],
+                   $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::INTEGER[], $9::TEXT[], $10::TEXT[],
+                   $11::TEXT[], $12::BOOLEAN[], $13::TEXT[], $14::TEXT[], $15::TEXT[])
                  ON CONFLICT DO NOTHING RETURNING id",
+                &[
+                    &found, &at, &log, &offset, &module, &field, &atomic, &kind, &indicator,
+                    &sources, &threat, &retro, &sensor, &entry_id, &group,
+                ],
             )
             .await
             .map_err(c)?;
-        let mut ids: Option<(i64, i64)> = None;
-        let mut added = 0;
-        for h in hits {
-            let kind = type_code(h.kind) as i32;
-            let (log, offset, entry_id, group) = origin_columns(&h.origin);
-            let sources = sources_text(&h.sources);
-            let row = tx
-                .query_opt(
-                    &ins,
-                    &[
-                        &h.found.as_second(),
-                        &h.at.as_second(),
-                        &log,
-                        &offset,
-                        &&*h.module,
-                        &&*h.field,
-                        &&*h.atomic,
-                        &kind,
-                        &&*h.indicator,
-                        &sources,
-                        &h.threat.as_deref(),
-                        &h.retro,
-                        &&*h.sensor,
-                        &entry_id,
-                        &group,
-                    ],
-                )
-                .await
-                .map_err(c)?;
-            if let Some(id) = row.and_then(|r| r.try_get::<_, i64>(0).ok()) {
-                added += 1;
-                ids = Some(ids.map_or((id, id), |(a, b)| (a.min(id), b.max(id))));
-            }
-        }
+        let ids: Vec<i64> = rows.iter().filter_map(|r| r.try_get(0).ok()).collect();
         tx.execute(
             "DELETE FROM sightings WHERE id <= (SELECT id FROM sightings ORDER BY id DESC LIMIT 1 OFFSET $1)",
             &[&(MAX_STORED_HITS as i64)],
         )
         .await
         .map_err(c)?;
-        if let Some((first, last)) = ids {
+        if let (Some(first), Some(last)) = (ids.iter().min(), ids.iter().max()) {
             // Delivered at commit, to every listener.
             tx.execute(
                 "SELECT pg_notify($1, $2 || E'\\t' || current_schema() || E'\\t' || $3 || E'\\t' || $4)",
@@ -115,7 +127,7 @@ impl PgStore {
             .map_err(c)?;
         }
         tx.commit().await.map_err(c)?;
-        Ok(added)
+        Ok(ids.len())
     }
 
     pub(super) async fn load_hits_inner(&self, limit: usize) -> Result<Vec<LogHit>, PersistError> {
