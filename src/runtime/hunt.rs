@@ -377,6 +377,7 @@ fn stream_recorder(config: &Config, store: &SharedStore) -> Option<SightingsSink
         batch: config.sensor.batch,
         memory: config.sensor.queue,
         spool: config.sensor.spool.clone(),
+        retention: Some(config.cache.retention),
         ..RecorderSettings::default()
     };
     match Recorder::start(Arc::clone(store), settings, |line| {

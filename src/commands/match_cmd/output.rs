@@ -79,6 +79,7 @@ pub(super) fn recorder(
         batch: config.sensor.batch,
         memory: config.sensor.queue,
         spool: config.sensor.spool.clone(),
+        retention: Some(config.cache.retention),
         ..RecorderSettings::default()
     };
     let recorder = Recorder::start(store, settings, |line| {

@@ -44,6 +44,9 @@ pub struct RecorderSettings {
     pub spool: Option<PathBuf>,
     /// The longest wait between two tries of an unreachable store.
     pub retry_max: Duration,
+    /// Hits found longer ago than this are dropped from the store when recording starts
+    /// (`cache.retention`, as the dashboard does); `None`: left as they are.
+    pub retention: Option<Duration>,
 }
 
 impl Default for RecorderSettings {
@@ -54,6 +57,7 @@ impl Default for RecorderSettings {
             memory: 10_000,
             spool: None,
             retry_max: Duration::from_secs(30),
+            retention: None,
         }
     }
 }
@@ -248,6 +252,17 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
 impl Writer {
     fn run(mut self) {
         self.spool_pending = self.settings.spool.is_some();
+        if let Some(keep) = self.settings.retention {
+            let store = Arc::clone(&self.store);
+            let pruned = self.rt.block_on(async move {
+                tokio::time::timeout(WRITE_TIMEOUT, store.prune_hits(Timestamp::now(), keep)).await
+            });
+            if let Ok(Ok(n)) = pruned
+                && n > 0
+            {
+                tracing::debug!("sightings: {n} hit(s) older than the retention dropped");
+            }
+        }
         let mut last_write = Instant::now();
         let shared = Arc::clone(&self.shared);
         loop {

@@ -142,6 +142,7 @@ impl Setup {
             memory,
             spool: spool.then(|| self.spool.clone()),
             retry_max: Duration::from_millis(200),
+            retention: Some(Duration::from_secs(30 * 86_400)),
         };
         let lines = Arc::clone(&self.lines);
         Recorder::start(Arc::clone(&self.store), settings, move |l| {
@@ -164,17 +165,33 @@ impl Setup {
 }
 
 fn hits(from: u64, n: u64) -> Vec<LogHit> {
+    let now = Timestamp::now().as_second();
     (from..from + n)
-        .map(|i| {
-            sample(
-                IndicatorType::Ipv4,
-                "45.0.0.3",
-                "/var/log/eve.json",
-                i,
-                1_000,
-            )
-        })
+        .map(|i| sample(IndicatorType::Ipv4, "45.0.0.3", "/var/log/eve.json", i, now))
         .collect()
+}
+
+#[test]
+fn recording_drops_hits_older_than_the_retention_when_it_starts() {
+    let s = setup();
+    let old = sample(
+        IndicatorType::Ipv4,
+        "45.0.0.9",
+        "/var/log/eve.json",
+        1,
+        1_000,
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(s.store.save_hits(vec![old])).unwrap();
+    let r = s.recorder(10, 100, true);
+    r.push(hits(0, 2));
+    r.sync().unwrap();
+    drop(r);
+    let kept = s.stored();
+    assert_eq!(kept.len(), 2, "the hit of 1970 aged out: {kept:?}");
 }
 
 #[test]
