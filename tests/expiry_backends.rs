@@ -146,6 +146,9 @@ async fn a_schema_3_postgres_store_gains_expiries_and_keeps_its_chunks() {
     client
         .batch_execute(
             "ALTER TABLE chunks DROP COLUMN expires_at; \
+             ALTER TABLE sightings DROP COLUMN sensor, DROP COLUMN entry_id, \
+               DROP COLUMN stream_group; \
+             ALTER TABLE sightings ADD UNIQUE (log, line_offset, at, field, kind, indicator); \
              DELETE FROM intellisiem_schema; INSERT INTO intellisiem_schema (version) VALUES (3)",
         )
         .await
@@ -165,7 +168,32 @@ async fn a_schema_3_postgres_store_gains_expiries_and_keeps_its_chunks() {
         .await;
     assert_eq!(count.unwrap(), 1);
     assert_eq!(values(&store).await, ["kept.example"]);
-    // One row for the whole migration (3 -> 4), as every migration adds; the newest
+    // The old one-line key is gone: the same line seen by two sensors is two hits.
+    let line = |sensor: &str| intellisiem::model::LogHit {
+        at: Timestamp::now(),
+        found: Timestamp::now(),
+        sensor: sensor.into(),
+        origin: intellisiem::model::Origin::File {
+            path: "/var/log/suricata/eve.json".into(),
+            offset: 9,
+        },
+        module: "suricata".into(),
+        field: "destination.ip".into(),
+        atomic: "45.0.0.3".into(),
+        kind: intellisiem::model::IndicatorType::Ipv4,
+        indicator: "45.0.0.3".into(),
+        sources: Box::new(["feodo".into()]),
+        threat: None,
+        retro: false,
+    };
+    assert_eq!(
+        store
+            .save_hits(vec![line("edge-1"), line("edge-2"), line("edge-1")])
+            .await
+            .unwrap(),
+        2
+    );
+    // One row for the whole migration (3 -> 5), as every migration adds; the newest
     // is the schema.
     let rows: Vec<i32> = client
         .query(

@@ -67,15 +67,24 @@ CREATE INDEX chunks_expires ON chunks (expires_at) WHERE expires_at IS NOT NULL;
 /// Version 5: who found each hit and where, as SQLite's `MIGRATE_SENSORS`: a file line
 /// is one hit per sensor, file, offset, time, field and indicator; a stream entry one
 /// per stream, entry, field and indicator, whichever sensor read it.
+/// Written to be run again safely over a store a step of it already reached.
 const MIGRATE_SENSORS: &str = "
-ALTER TABLE sightings ADD COLUMN sensor TEXT NOT NULL DEFAULT '';
-ALTER TABLE sightings ADD COLUMN entry_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE sightings ADD COLUMN stream_group TEXT NOT NULL DEFAULT '';
-ALTER TABLE sightings DROP CONSTRAINT IF EXISTS sightings_log_line_offset_at_field_kind_indicator_key;
-CREATE UNIQUE INDEX sightings_line ON sightings (sensor, log, line_offset, at, field, kind, indicator)
-  WHERE entry_id = '';
-CREATE UNIQUE INDEX sightings_entry ON sightings (log, entry_id, field, kind, indicator)
-  WHERE entry_id <> '';
+ALTER TABLE sightings ADD COLUMN IF NOT EXISTS sensor TEXT NOT NULL DEFAULT '';
+ALTER TABLE sightings ADD COLUMN IF NOT EXISTS entry_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sightings ADD COLUMN IF NOT EXISTS stream_group TEXT NOT NULL DEFAULT '';
+DO $$
+DECLARE c record;
+BEGIN
+  -- The old one-line key, whatever the server named it.
+  FOR c IN SELECT conname FROM pg_constraint
+           WHERE conrelid = 'sightings'::regclass AND contype = 'u' LOOP
+    EXECUTE 'ALTER TABLE sightings DROP CONSTRAINT ' || quote_ident(c.conname);
+  END LOOP;
+END $$;
+CREATE UNIQUE INDEX IF NOT EXISTS sightings_line
+  ON sightings (sensor, log, line_offset, at, field, kind, indicator) WHERE entry_id = '';
+CREATE UNIQUE INDEX IF NOT EXISTS sightings_entry
+  ON sightings (log, entry_id, field, kind, indicator) WHERE entry_id <> '';
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
