@@ -121,13 +121,6 @@ impl Hunter {
                 LogInput::Path(p) => {
                     let paths = expand(p);
                     if !paths.is_empty() {
-                        let names: Vec<String> =
-                            paths.iter().map(|p| p.display().to_string()).collect();
-                        tracing::info!(
-                            "following {} ({})",
-                            one_line(&names.join(", "), 300),
-                            spec.format.as_str()
-                        );
                         let follower = Follower {
                             spec: spec.clone(),
                             paths: paths.clone(),
@@ -296,12 +289,6 @@ fn rescan(
         if new.is_empty() {
             continue;
         }
-        let names: Vec<String> = new.iter().map(|p| p.display().to_string()).collect();
-        tracing::info!(
-            "following new file(s) {} ({})",
-            one_line(&names.join(", "), 300),
-            spec.format.as_str()
-        );
         let follower = Follower {
             spec: spec.clone(),
             paths: new.clone(),
@@ -327,6 +314,17 @@ impl Follower {
         tx: mpsc::UnboundedSender<Msg>,
         sensor: Arc<str>,
     ) {
+        let names: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        tracing::info!(
+            "following {}{} ({})",
+            if self.start == Start::Beginning {
+                "new file(s) "
+            } else {
+                ""
+            },
+            one_line(&names.join(", "), 300),
+            self.spec.format.as_str()
+        );
         let settings = Settings {
             log: self.spec.format,
             threads: 1,
@@ -373,14 +371,7 @@ impl Follower {
 /// The sightings sink of a stream the dashboard reads: its entries are acknowledged
 /// only once their hits are in the store (or spooled), as `match --redis --record` does.
 fn stream_recorder(config: &Config, store: &SharedStore) -> Option<SightingsSink> {
-    let settings = RecorderSettings {
-        batch: config.sensor.batch,
-        memory: config.sensor.queue,
-        spool: config.sensor.spool.clone(),
-        retention: Some(config.cache.retention),
-        ..RecorderSettings::default()
-    };
-    match Recorder::start(Arc::clone(store), settings, |line| {
+    match Recorder::start(Arc::clone(store), RecorderSettings::of(config), |line| {
         tracing::warn!("{}", one_line(&line, 400))
     }) {
         Ok(r) => Some(SightingsSink::new(&config.sensor.name, r)),

@@ -75,14 +75,7 @@ pub(super) fn recorder(
             .last()
             .map_or_else(|| "the store cannot be opened".into(), |n| one_line(n, 300)));
     };
-    let settings = RecorderSettings {
-        batch: config.sensor.batch,
-        memory: config.sensor.queue,
-        spool: config.sensor.spool.clone(),
-        retention: Some(config.cache.retention),
-        ..RecorderSettings::default()
-    };
-    let recorder = Recorder::start(store, settings, |line| {
+    let recorder = Recorder::start(store, RecorderSettings::of(config), |line| {
         tracing::warn!("{}", one_line(&line, 400));
     })
     .map_err(|e| format!("cannot start recording: {e}"))?;

@@ -17,6 +17,7 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::AlertSink;
+use crate::export::ecs::confidence_label;
 use crate::matching::alert::{Alert, AlertHit, Location, ecs_type};
 use crate::model::sanitize::sanitize;
 
@@ -50,17 +51,6 @@ impl<W: Write + Send + Sync> AlertSink for EcsSink<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
-    }
-}
-
-/// ECS `confidence` from 0–100 (STIX Appendix A bands).
-fn confidence(c: Option<u8>) -> &'static str {
-    match c {
-        None => "Not Specified",
-        Some(0) => "None",
-        Some(1..=29) => "Low",
-        Some(30..=69) => "Medium",
-        Some(_) => "High",
     }
 }
 
@@ -113,7 +103,7 @@ fn indicator(hit: &AlertHit<'_>) -> Value {
         "type": ecs_type(meta.kind, &meta.name),
         "name": sanitize(&meta.name),
         "provider": sanitize(&provider.join(",")),
-        "confidence": confidence(meta.confidence),
+        "confidence": confidence_label(meta.confidence),
         "first_seen": rfc3339(meta.first_seen),
         "last_seen": rfc3339(meta.last_seen),
         "description": meta.threat.as_deref().map(|t| sanitize(t).into_owned()),

@@ -62,6 +62,20 @@ impl Default for RecorderSettings {
     }
 }
 
+impl RecorderSettings {
+    /// The config's: `sensor.batch` and `sensor.queue`, its spool folder, and
+    /// `cache.retention`.
+    pub fn of(config: &crate::config::Config) -> RecorderSettings {
+        RecorderSettings {
+            batch: config.sensor.batch,
+            memory: config.sensor.queue,
+            spool: config.sensor.spool.clone(),
+            retention: Some(config.cache.retention),
+            ..RecorderSettings::default()
+        }
+    }
+}
+
 /// What the recorder did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecorderStats {
@@ -311,17 +325,8 @@ impl Writer {
                 continue;
             }
             if away {
-                // Still away: spool when asked (a sync), when memory is full, or at the
-                // end; otherwise wait for the next try.
-                let over = st.queue.len() > self.settings.memory;
-                if urgent || over || closing {
-                    let keep = if urgent || closing {
-                        0
-                    } else {
-                        self.settings.memory
-                    };
-                    self.spool_front(st, keep);
-                }
+                // Still away: wait for the next try, spooling what must not wait.
+                self.spool_if_due(st, urgent, closing);
                 if closing {
                     self.finish_closing();
                     return;
@@ -355,21 +360,24 @@ impl Writer {
                     self.went_down(e);
                     let mut st = shared.lock();
                     st.urgent |= urgent;
-                    let over = st.queue.len() > self.settings.memory;
-                    if urgent || over || closing {
-                        let keep = if urgent || closing {
-                            0
-                        } else {
-                            self.settings.memory
-                        };
-                        self.spool_front(st, keep);
-                    }
+                    self.spool_if_due(st, urgent, closing);
                     if closing {
                         self.finish_closing();
                         return;
                     }
                 }
             }
+        }
+    }
+
+    /// With the store away: spools the whole queue when asked (a sync) or at the end,
+    /// or what is over the memory bound.
+    fn spool_if_due(&mut self, st: MutexGuard<'_, State>, urgent: bool, closing: bool) {
+        if urgent || closing {
+            self.spool_front(st, 0);
+        } else if st.queue.len() > self.settings.memory {
+            let keep = self.settings.memory;
+            self.spool_front(st, keep);
         }
     }
 
