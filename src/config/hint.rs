@@ -102,3 +102,8 @@ fn key_before(prefix: &str) -> Option<String> {
     let key = &colon[start..];
     (!key.is_empty()).then(|| key.to_string())
 }
+
+/// The first line (1-based) of `text` holding `needle`.
+pub(super) fn find_line(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}

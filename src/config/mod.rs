@@ -272,14 +272,14 @@ impl Config {
         let postgres = postgres::postgres_config(&raw.cache, env).map_err(|(field, message)| {
             ConfigError::Invalid {
                 path: path.to_path_buf(),
-                line: find_line(text, &format!("{field}:")),
+                line: hint::find_line(text, &format!("{field}:")),
                 message,
             }
         })?;
         let sensor =
             sensor::resolve(raw.sensor.take(), env).map_err(|message| ConfigError::Invalid {
                 path: path.to_path_buf(),
-                line: find_line(text, "sensor:"),
+                line: hint::find_line(text, "sensor:"),
                 message,
             })?;
         let mut config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
@@ -291,7 +291,7 @@ impl Config {
         {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
-                line: find_line(text, "path:"),
+                line: hint::find_line(text, "path:"),
                 message: "cache.path: empty (use `default`, `none` or a file path)".into(),
             });
         }
@@ -387,24 +387,6 @@ fn yaml_error(path: &Path, text: &str, e: &serde_norway::Error) -> ConfigError {
     }
 }
 
-fn find_line(text: &str, needle: &str) -> Option<usize> {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
-}
-
-/// A secret as written (a literal or `env:NAME`); an unresolvable one becomes a
-/// warning naming `field`, and the secret stays unset.
-fn secret_or_warn(
-    v: Option<String>,
-    field: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-    warnings: &mut Vec<String>,
-) -> Option<SecretString> {
-    secret::resolve(v.as_deref(), env).unwrap_or_else(|e| {
-        warnings.push(format!("{field}: {e}; the key is not used"));
-        None
-    })
-}
-
 fn build(
     raw: RawConfig,
     origin: ConfigOrigin,
@@ -433,7 +415,7 @@ fn build(
             .ok()
             .flatten();
         let field = format!("api_keys.{}", k.config_field());
-        let from_file = secret_or_warn(file, &field, env, &mut warnings);
+        let from_file = secret::or_warn(file, &field, env, &mut warnings);
         defaults::first(None, from_env, from_file)
     };
     let alien = alien_vault

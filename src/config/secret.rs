@@ -210,6 +210,20 @@ impl super::Config {
     }
 }
 
+/// A secret as written (a literal or `env:NAME`); an unresolvable one becomes a
+/// warning naming `field`, and the secret stays unset.
+pub(super) fn or_warn(
+    v: Option<String>,
+    field: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> Option<SecretString> {
+    resolve(v.as_deref(), env).unwrap_or_else(|e| {
+        warnings.push(format!("{field}: {e}; the key is not used"));
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use redis::Value;
+use reply::{entry_list, stream_entries, text};
 
 use crate::config::{LogFormat, RedisStream};
 use crate::matching::alert::Location;
@@ -37,6 +38,11 @@ use crate::matching::scan::{LineMatcher, MAX_LINE, ScanStats};
 use crate::matching::sink::AlertSink;
 use crate::model::EntryId;
 use crate::model::sanitize::one_line;
+
+mod gap;
+mod reply;
+
+use gap::Gap;
 
 /// Entries read per `XREADGROUP`.
 pub const BATCH: usize = 2_000;
@@ -98,14 +104,6 @@ pub struct Reader<'a> {
     consumer: String,
     log: LogFormat,
     batch: usize,
-}
-
-/// Entries the group never read because the stream was trimmed past them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gap {
-    Trimmed(u64),
-    /// Some, but the server's counters do not say how many.
-    Unknown,
 }
 
 /// One entry as read: its id and its event bytes (`None`: trimmed, or no such field).
@@ -525,67 +523,6 @@ impl<'a> Reader<'a> {
         }
         Ok((out, deleted))
     }
-
-    /// Entries trimmed before the group read them: when the group's last delivered id
-    /// is older than the stream's first entry, `entries-added - entries-read - length`
-    /// (Redis 7 counters); `None` when the server does not say whether.
-    fn gap(&self, c: &mut redis::Connection) -> Result<Option<Gap>, Fault> {
-        let info: Value = redis::cmd("XINFO")
-            .arg("STREAM")
-            .arg(&self.spec.stream)
-            .query(c)
-            .map_err(|e| self.fault(&e))?;
-        let groups: Value = redis::cmd("XINFO")
-            .arg("GROUPS")
-            .arg(&self.spec.stream)
-            .query(c)
-            .map_err(|e| self.fault(&e))?;
-        let stream = fields(&info);
-        let group_list: Vec<Vec<(String, &Value)>> = match &groups {
-            Value::Array(list) => list.iter().map(fields).collect(),
-            _ => Vec::new(),
-        };
-        let Some(group) = group_list.iter().find(|g| {
-            g.iter()
-                .any(|(k, v)| k == "name" && text(v).as_deref() == Some(&*self.spec.group))
-        }) else {
-            return Ok(None);
-        };
-        fn get<'v>(f: &[(String, &'v Value)], k: &str) -> Option<&'v Value> {
-            f.iter().find(|(n, _)| n == k).map(|(_, v)| *v)
-        }
-        let first = match get(&stream, "first-entry") {
-            Some(Value::Array(e)) => e.first().and_then(text).and_then(|t| EntryId::parse(&t)),
-            _ => None,
-        };
-        let delivered = get(group, "last-delivered-id")
-            .and_then(text)
-            .and_then(|t| EntryId::parse(&t));
-        let (Some(first), Some(delivered)) = (first, delivered) else {
-            return Ok(None);
-        };
-        if delivered >= first {
-            return Ok(Some(Gap::Trimmed(0)));
-        }
-        let num = |v: Option<&Value>| match v {
-            Some(Value::Int(n)) => Some(*n),
-            Some(other) => text(other).and_then(|t| t.parse().ok()),
-            None => None,
-        };
-        let added = num(get(&stream, "entries-added"));
-        let length = num(get(&stream, "length"));
-        // A group that has read nothing reports no read counter: it read 0.
-        let read =
-            num(get(group, "entries-read")).or((delivered == EntryId::default()).then_some(0));
-        Ok(Some(match (added, read, length) {
-            (Some(a), Some(r), Some(l)) => Gap::Trimmed(
-                a.checked_sub(r)
-                    .and_then(|x| x.checked_sub(l))
-                    .map_or(0, |n| n.max(0) as u64),
-            ),
-            _ => Gap::Unknown,
-        }))
-    }
 }
 
 /// Sleeps up to `d`, waking early when `stop` is set.
@@ -596,149 +533,5 @@ fn sleep(d: Duration, stop: &AtomicBool) {
     }
 }
 
-/// A reply value as text (bulk or simple string).
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::BulkString(b) => Some(String::from_utf8_lossy(b).into_owned()),
-        Value::SimpleString(s) => Some(s.clone()),
-        Value::Okay => Some("OK".into()),
-        _ => None,
-    }
-}
-
-/// A RESP2 flat key/value array (or a RESP3 map) as pairs.
-fn fields(v: &Value) -> Vec<(String, &Value)> {
-    match v {
-        Value::Array(items) => items
-            .chunks(2)
-            .filter_map(|kv| Some((text(kv.first()?)?, kv.get(1)?)))
-            .collect(),
-        Value::Map(pairs) => pairs
-            .iter()
-            .filter_map(|(k, v)| Some((text(k)?, v)))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The entries of an `XREADGROUP` reply (`[[key, [[id, [f, v, ...]], ...]]]`, or a
-/// RESP3 map), each with the value of `field`.
-fn stream_entries(reply: Value, field: &str) -> Vec<Entry> {
-    match reply {
-        Value::Array(streams) => streams
-            .into_iter()
-            .flat_map(|s| match s {
-                Value::Array(mut kv) if kv.len() >= 2 => entry_list(kv.swap_remove(1), field),
-                _ => Vec::new(),
-            })
-            .collect(),
-        Value::Map(pairs) => pairs
-            .into_iter()
-            .flat_map(|(_, v)| entry_list(v, field))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// `[[id, [f, v, ...]], ...]`; an entry whose fields are nil was deleted from the stream
-/// while pending.
-fn entry_list(v: Value, field: &str) -> Vec<Entry> {
-    let Value::Array(items) = v else {
-        return Vec::new();
-    };
-    items
-        .into_iter()
-        .filter_map(|item| {
-            let Value::Array(mut parts) = item else {
-                return None;
-            };
-            if parts.is_empty() {
-                return None;
-            }
-            let body = if parts.len() >= 2 {
-                std::mem::take(&mut parts[1])
-            } else {
-                Value::Nil
-            };
-            let id = text(&parts[0])?;
-            let (event, deleted) = match body {
-                Value::Nil => (None, true),
-                Value::Array(kv) => (value_of(kv, field), false),
-                Value::Map(pairs) => (
-                    pairs
-                        .into_iter()
-                        .find(|(k, _)| text(k).as_deref() == Some(field))
-                        .and_then(|(_, v)| bytes(v)),
-                    false,
-                ),
-                _ => (None, false),
-            };
-            Some(Entry { id, event, deleted })
-        })
-        .collect()
-}
-
-/// The value of `field` in a flat `[f, v, ...]` list.
-fn value_of(kv: Vec<Value>, field: &str) -> Option<Vec<u8>> {
-    let mut it = kv.into_iter();
-    while let (Some(k), Some(v)) = (it.next(), it.next()) {
-        if text(&k).as_deref() == Some(field) {
-            return bytes(v);
-        }
-    }
-    None
-}
-
-fn bytes(v: Value) -> Option<Vec<u8>> {
-    match v {
-        Value::BulkString(b) => Some(b),
-        Value::SimpleString(s) => Some(s.into_bytes()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bulk(s: &str) -> Value {
-        Value::BulkString(s.as_bytes().to_vec())
-    }
-
-    #[test]
-    fn replies_are_read_with_hostile_shapes_counted_not_trusted() {
-        let reply = Value::Array(vec![Value::Array(vec![
-            bulk("suricata"),
-            Value::Array(vec![
-                Value::Array(vec![
-                    bulk("1-0"),
-                    Value::Array(vec![bulk("eve"), bulk("{}")]),
-                ]),
-                Value::Array(vec![bulk("1-1"), Value::Nil]),
-                Value::Array(vec![
-                    bulk("1-2"),
-                    Value::Array(vec![bulk("other"), bulk("x")]),
-                ]),
-                Value::Array(vec![bulk("1-3"), Value::Array(vec![bulk("eve")])]),
-                Value::Int(7),
-                Value::Array(vec![]),
-            ]),
-        ])]);
-        let got = stream_entries(reply, "eve");
-        let ids: Vec<&str> = got.iter().map(|e| &*e.id).collect();
-        assert_eq!(ids, ["1-0", "1-1", "1-2", "1-3"]);
-        assert_eq!(got[0].event.as_deref(), Some(&b"{}"[..]));
-        assert!(got[1].deleted && got[1].event.is_none());
-        assert!(!got[2].deleted && got[2].event.is_none(), "no such field");
-        assert!(got[3].event.is_none(), "a field without a value");
-        assert!(stream_entries(Value::Nil, "eve").is_empty());
-        assert!(stream_entries(bulk("x"), "eve").is_empty());
-    }
-
-    #[test]
-    fn percent_encoded_passwords_are_known_so_they_can_be_hidden() {
-        let spec = RedisStream::new("redis://:p%40ss@127.0.0.1:1/0", "s", "g").unwrap();
-        let r = Reader::new(&spec, "c", LogFormat::Eve);
-        assert_eq!(r.clean("bad p@ss and p%40ss"), "bad *** and ***");
-    }
-}
+mod tests;

@@ -16,8 +16,8 @@
 //! hits) while the store is up, and the memory queue while it is down.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -30,6 +30,7 @@ use crate::matching::alert::Alert;
 use crate::model::LogHit;
 use crate::model::sanitize::one_line;
 use crate::store::persist::SharedStore;
+use spool::{read_spool, spool_name, write_rows, write_spool};
 
 /// How the recorder batches and where it spools.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -538,88 +539,6 @@ impl Writer {
     }
 }
 
-/// `path` as a spool file to write back: `sightings-….jsonl`, or one claimed
-/// (`….jsonl.taken-PID`) by a process that is no longer running, under its own name.
-fn spool_name(path: &Path) -> Option<PathBuf> {
-    let name = path.file_name()?.to_str()?;
-    if !name.starts_with("sightings-") {
-        return None;
-    }
-    if name.ends_with(".jsonl") {
-        return Some(path.to_path_buf());
-    }
-    let (base, pid) = name.rsplit_once(".taken-")?;
-    let pid: u32 = pid.parse().ok()?;
-    if pid == std::process::id() || process_alive(pid) {
-        return None;
-    }
-    let back = path.with_file_name(base);
-    std::fs::rename(path, &back).ok()?;
-    Some(back)
-}
-
-/// Whether process `pid` is running (Linux: `/proc/PID`; elsewhere assumed so).
-fn process_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true
-    }
-}
-
-/// Writes `rows` to a new spool file in `dir` (through a temporary name, fsynced, then
-/// renamed), returning its path.
-fn write_spool(dir: &Path, seq: u64, rows: &[LogHit]) -> io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let name = format!(
-        "sightings-{}-{}-{seq}.jsonl",
-        Timestamp::now().as_millisecond(),
-        std::process::id()
-    );
-    let path = dir.join(name);
-    write_rows(&path, rows)?;
-    Ok(path)
-}
-
-fn write_rows(path: &Path, rows: &[LogHit]) -> io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let f = std::fs::File::create(&tmp)?;
-    let mut w = io::BufWriter::new(f);
-    for r in rows {
-        serde_json::to_writer(&mut w, r)?;
-        w.write_all(b"\n")?;
-    }
-    let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    if let Some(d) = path.parent()
-        && let Ok(d) = std::fs::File::open(d)
-    {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// The hits of a spool file, and how many lines could not be read.
-fn read_spool(path: &Path) -> io::Result<(Vec<LogHit>, u64)> {
-    let f = std::fs::File::open(path)?;
-    let mut rows = Vec::new();
-    let mut skipped = 0;
-    for line in io::BufReader::new(f).split(b'\n') {
-        let line = line?;
-        if line.is_empty() {
-            continue;
-        }
-        match serde_json::from_slice::<LogHit>(&line) {
-            Ok(h) => rows.push(h),
-            Err(_) => skipped += 1,
-        }
-    }
-    Ok((rows, skipped))
-}
-
 /// Alerts as sightings of `sensor`, handed to a [`Recorder`].
 pub struct SightingsSink {
     sensor: Box<str>,
@@ -663,5 +582,6 @@ impl AlertSink for SightingsSink {
     }
 }
 
+mod spool;
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@
 //! rustls and the platform's certificate verifier when the URL asks for it.
 
 mod errors;
+mod holder;
 mod ledger;
 mod listen;
 mod schema;
@@ -37,6 +38,7 @@ use crate::config::PostgresConfig;
 use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 use errors::{classify, pg_err};
+use holder::holder_id;
 pub use schema::{PG_SCHEMA_VERSION, create_v1};
 use write::Prepared;
 
@@ -175,27 +177,6 @@ impl PgStore {
             .await?;
         Ok(client)
     }
-}
-
-/// `user@host pid N #xxxx`: who fetched, for `intellisiem sources`; never a secret.
-fn holder_id() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".into());
-    crate::model::sanitize::one_line(
-        &format!(
-            "{user}@{host} pid {} #{:04x}",
-            std::process::id(),
-            fastrand::u16(..)
-        ),
-        120,
-    )
 }
 
 /// The chunks of one `source` from rows whose first column is `data`; a row that does

@@ -1,0 +1,95 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The recorder's spool files: hits the store could not take, as JSON lines (one
+//! serialised [`LogHit`] a line), written whole through a temporary name, fsynced and
+//! renamed into place; claimed for writing back by a rename to `….taken-PID`.
+
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::model::LogHit;
+
+/// `path` as a spool file to write back: `sightings-….jsonl`, or one claimed
+/// (`….jsonl.taken-PID`) by a process that is no longer running, under its own name.
+pub(super) fn spool_name(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    if !name.starts_with("sightings-") {
+        return None;
+    }
+    if name.ends_with(".jsonl") {
+        return Some(path.to_path_buf());
+    }
+    let (base, pid) = name.rsplit_once(".taken-")?;
+    let pid: u32 = pid.parse().ok()?;
+    if pid == std::process::id() || process_alive(pid) {
+        return None;
+    }
+    let back = path.with_file_name(base);
+    std::fs::rename(path, &back).ok()?;
+    Some(back)
+}
+
+/// Whether process `pid` is running (Linux: `/proc/PID`; elsewhere assumed so).
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+/// Writes `rows` to a new spool file in `dir` (through a temporary name, fsynced, then
+/// renamed), returning its path.
+pub(super) fn write_spool(dir: &Path, seq: u64, rows: &[LogHit]) -> io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let name = format!(
+        "sightings-{}-{}-{seq}.jsonl",
+        Timestamp::now().as_millisecond(),
+        std::process::id()
+    );
+    let path = dir.join(name);
+    write_rows(&path, rows)?;
+    Ok(path)
+}
+
+pub(super) fn write_rows(path: &Path, rows: &[LogHit]) -> io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let f = std::fs::File::create(&tmp)?;
+    let mut w = io::BufWriter::new(f);
+    for r in rows {
+        serde_json::to_writer(&mut w, r)?;
+        w.write_all(b"\n")?;
+    }
+    let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    if let Some(d) = path.parent()
+        && let Ok(d) = std::fs::File::open(d)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The hits of a spool file, and how many lines could not be read.
+pub(super) fn read_spool(path: &Path) -> io::Result<(Vec<LogHit>, u64)> {
+    let f = std::fs::File::open(path)?;
+    let mut rows = Vec::new();
+    let mut skipped = 0;
+    for line in io::BufReader::new(f).split(b'\n') {
+        let line = line?;
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_slice::<LogHit>(&line) {
+            Ok(h) => rows.push(h),
+            Err(_) => skipped += 1,
+        }
+    }
+    Ok((rows, skipped))
+}
