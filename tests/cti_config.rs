@@ -60,7 +60,7 @@ fn sources_and_config_check_list_the_new_kinds_without_secrets() {
 fn an_unset_env_secret_disables_the_source_and_names_the_variable() {
     let (_, out) = run(GOOD, &["sources"], &[]);
     assert!(
-        out.contains("environment variable `TAXII_PW` is not set"),
+        out.contains("environment variable `TAXII_PW` is not set, or empty"),
         "{out}"
     );
     assert!(out.contains("misp: missing"), "{out}");

@@ -399,3 +399,55 @@ async fn match_fetch_takes_its_indicators_from_the_feeds() {
     assert_eq!(alerts(&again.stdout).len(), 1);
     server.verify().await;
 }
+
+/// `--record` names a file by its absolute path: the same file under other spellings is
+/// one log, and its hits are kept once.
+#[test]
+fn recorded_hits_name_the_file_once_however_it_is_spelled() {
+    let home = tempfile::tempdir().unwrap();
+    let logs = home.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::copy(fixtures().join("eve/eve.json"), logs.join("eve.json")).unwrap();
+    for spelling in ["logs/eve.json", "./logs/eve.json", "logs/../logs/eve.json"] {
+        let out = matching(
+            home.path(),
+            "indicators.txt",
+            &["--record", "--sensor", "edge-1", "-o", "/dev/null"],
+        )
+        .arg(spelling)
+        .output()
+        .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("recorded as sensor edge-1"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let db = home.path().join(".local/share/intellisiem/cache.db");
+    let c = rusqlite::Connection::open(db).unwrap();
+    let (rows, logs_named): (i64, i64) = c
+        .query_row(
+            "SELECT COUNT(*), COUNT(DISTINCT log) FROM sightings",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(logs_named, 1);
+    let path: String = c
+        .query_row("SELECT log FROM sightings LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        path.starts_with('/') && path.ends_with("logs/eve.json"),
+        "{path}"
+    );
+    assert!(rows >= 5, "{rows}");
+    let once: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT line_offset, field, indicator FROM sightings)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, once, "each hit kept once");
+}

@@ -392,7 +392,10 @@ fn hostile_entries_are_counted_and_acknowledged_never_stuck() {
     let (code, err) = finish(c);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("8 entries read, 8 acknowledged"), "{err}");
-    assert!(err.contains("1 entries had no event field"), "{err}");
+    assert!(
+        err.contains("2 entries had no event field, or an empty one"),
+        "{err}"
+    );
     assert!(err.contains("line too long"), "{err}");
     assert!(err.contains("bad JSON"), "{err}");
     assert!(!err.contains('\u{1b}'), "no escape reaches the terminal");
@@ -536,5 +539,129 @@ async fn the_dashboard_reads_a_stream_as_one_more_consumer_once_it_has_indicator
         got,
         ids_of(&ids, &hits, 0),
         "matched once the set was in force"
+    );
+}
+
+#[test]
+fn with_auto_each_entry_is_read_by_itself() {
+    let Some(server) = RedisServer::start("auto_per_entry") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out.jsonl");
+    let mut conn = server.conn();
+    // An odd first entry must not decide how the eve entries after it are read.
+    let mut events = vec!["hello".to_string(), String::new()];
+    events.extend((0..3).map(|i| eve(i, &format!("198.51.100.{i}"))));
+    let ids = xadd(&mut conn, "suricata", &events);
+    let mut c = Command::new(bin());
+    c.env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join(".local/share"))
+        .env("XDG_STATE_HOME", home.path().join(".local/state"))
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env_remove("INTELLISIEM_CONFIG")
+        .args(["match", "--no-warninglists", "--indicators"])
+        .arg(indicators(home.path()))
+        .args([
+            "--redis",
+            &server.url(),
+            "--stream",
+            "suricata",
+            "--group",
+            GROUP,
+            "-o",
+        ])
+        .arg(&out)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let child = c.spawn().unwrap();
+    wait_drained(
+        &mut conn,
+        "suricata",
+        GROUP,
+        ids.last().unwrap(),
+        Duration::from_secs(30),
+    );
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("1 entries had no event field, or an empty one"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let modules: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]["module"].to_string()
+        })
+        .collect();
+    assert_eq!(modules, ["\"suricata\""; 3], "{text}");
+}
+
+#[test]
+fn stream_options_are_checked_before_any_work() {
+    let home = tempfile::tempdir().unwrap();
+    let list = indicators(home.path());
+    for (extra, says) in [
+        (vec!["--field", ""], "--field"),
+        (vec!["--consumer", " "], "--consumer"),
+        (vec!["--claim-idle", "0s"], "at least 1s"),
+        (vec!["--log-format", "zeek"], "zeek"),
+        (
+            vec!["--redis-password", "env:INTELLISIEM_NO_SUCH_VAR"],
+            "INTELLISIEM_NO_SUCH_VAR",
+        ),
+    ] {
+        let o = Command::new(bin())
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env_remove("INTELLISIEM_CONFIG")
+            .env_remove("INTELLISIEM_NO_SUCH_VAR")
+            .args(["match", "--indicators"])
+            .arg(&list)
+            .args([
+                "--redis",
+                "redis://127.0.0.1:9/0",
+                "--stream",
+                "s",
+                "--group",
+                "g",
+            ])
+            .args(&extra)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(says), "{extra:?}: {err}");
+        assert!(
+            !err.contains("indicators indexed"),
+            "{extra:?}: refused before the work: {err}"
+        );
+    }
+    let o = Command::new(bin())
+        .env("HOME", home.path())
+        .env("PW", "secret-pw")
+        .env_remove("INTELLISIEM_CONFIG")
+        .args(["match", "--indicators"])
+        .arg(&list)
+        .args([
+            "--redis",
+            "redis://:other-pw@127.0.0.1:9/0",
+            "--stream",
+            "s",
+            "--group",
+            "g",
+        ])
+        .args(["--redis-password", "env:PW"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("not both"), "{err}");
+    assert!(
+        !err.contains("other-pw") && !err.contains("secret-pw"),
+        "{err}"
     );
 }

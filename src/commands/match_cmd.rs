@@ -168,7 +168,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => {
-            eprintln!("error: {}", one_line(&e, 400));
+            fail(&e);
             return EXIT_USAGE;
         }
     };
@@ -182,11 +182,37 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         ) {
             Ok(s) => s.name,
             Err(e) => {
-                eprintln!("error: --sensor: {}", one_line(&e, 300));
+                let e = e.strip_prefix("sensor: ").unwrap_or(&e);
+                eprintln!("error: --sensor: {}", one_line(e, 300));
                 return EXIT_USAGE;
             }
         },
         None => config.sensor.name.clone(),
+    };
+    let record = args.record || config.sensor.record;
+    if args.sensor.is_some() && !record {
+        eprintln!(
+            "warning: --sensor names recorded sightings; without --record (or sensor.record) nothing is recorded"
+        );
+    }
+    // What can fail at once fails before the indicators are read.
+    let printer = match output::printer(args) {
+        Ok(p) => p,
+        Err(e) => {
+            fail(&e);
+            return EXIT_USAGE;
+        }
+    };
+    let recording = if record {
+        match output::recorder(&config, no_cache, &sensor) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                fail(&e);
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        None
     };
     let lists = if args.no_warninglists {
         Warninglists::none()
@@ -220,24 +246,6 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         }
     }
 
-    let printer = match output::printer(args) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let recording = if args.record || config.sensor.record {
-        match output::recorder(&config, no_cache, &sensor) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                eprintln!("error: {}", one_line(&e, 400));
-                return EXIT_USAGE;
-            }
-        }
-    } else {
-        None
-    };
     let mut sink = Tee(printer, recording);
     let mut stats = ScanStats::default();
     let mut stream_stats = None;
@@ -258,7 +266,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         stats = st.scan.clone();
         stream_stats = Some(st);
         if let Err(e) = r {
-            eprintln!("error: {}", one_line(&e.to_string(), 400));
+            fail(&e.to_string());
             failed = true;
         }
     } else if args.follow {
@@ -316,6 +324,13 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     } else {
         EXIT_NO_MATCH
     }
+}
+
+/// Says why the run cannot go on: one line on standard error, kept in the log file.
+fn fail(e: &str) {
+    let line = one_line(e, 400);
+    eprintln!("error: {line}");
+    crate::logging::record_warning(&format!("match: {line}"));
 }
 
 /// Scans each path (standard input for none or `-`) on up to 8 threads; whether any

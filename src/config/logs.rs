@@ -177,7 +177,19 @@ fn redis_input(url: &str, f: &LogFields) -> Result<LogInput, String> {
     };
     let mut r = RedisStream::new(url, stream, group)
         .map_err(|e| hint::at_key("redis", &format!("logs: {e}")))?;
-    r.consumer = f.consumer.clone().filter(|c| !c.trim().is_empty());
+    if f.consumer.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        return Err(hint::at_key(
+            "consumer",
+            "logs: `consumer` must not be empty",
+        ));
+    }
+    if f.retro.is_some() {
+        return Err(hint::at_key(
+            "retro",
+            "logs: `retro` applies to files; a stream has no past to hunt again",
+        ));
+    }
+    r.consumer = f.consumer.clone();
     if let Some(field) = &f.field {
         if field.trim().is_empty() {
             return Err(hint::at_key("field", "logs: `field` must not be empty"));
@@ -187,6 +199,14 @@ fn redis_input(url: &str, f: &LogFields) -> Result<LogInput, String> {
     r.password = f.password.clone();
     if let Some(d) = f.claim_idle {
         r.claim_idle = d.0;
+    }
+    r.check()
+        .map_err(|e| hint::at_key("claim_idle", &format!("logs: {e}")))?;
+    if f.format.as_deref().map(str::trim) == Some("zeek") {
+        return Err(hint::at_key(
+            "format",
+            "logs: a stream's entries cannot be Zeek TSV (read by a file's header); use eve, zeek-json, combined, syslog or text",
+        ));
     }
     Ok(LogInput::Redis(r))
 }
@@ -369,5 +389,17 @@ mod tests {
         );
         let e = read("- { redis: 'http://:secret@h', stream: s, group: g }").unwrap_err();
         assert!(e.contains("redis://") && !e.contains("secret"), "{e}");
+        for (bad, says) in [
+            ("retro: 24h", "`retro` applies to files"),
+            ("consumer: ''", "`consumer` must not be empty"),
+            ("claim_idle: 0s", "at least 1s"),
+            ("format: zeek", "cannot be Zeek TSV"),
+        ] {
+            let e = read(&format!(
+                "- {{ redis: 'redis://h', stream: s, group: g, {bad} }}"
+            ))
+            .unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 }

@@ -57,6 +57,18 @@ impl RedisStream {
         })
     }
 
+    /// Checks what the config or command line may set wrong: `claim_idle` of at least
+    /// a second (less claims entries their consumer is still working on).
+    pub fn check(&self) -> Result<(), String> {
+        if self.claim_idle < Duration::from_secs(1) {
+            return Err(
+                "redis: claim_idle must be at least 1s (less takes entries other consumers are still working on)"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The URL without its password: `redis://user@host:6379/0`.
     pub fn redacted(&self) -> String {
         redact_url(&self.url)
@@ -132,8 +144,9 @@ fn percent_decode(s: &str) -> String {
 /// Checks a Redis URL: `redis://` with a host. Errors name the problem, never the
 /// password.
 pub fn check_url(url: &str) -> Result<(), String> {
-    let parsed = url::Url::parse(url.trim())
-        .map_err(|e| format!("redis: `{}` is not a URL ({e})", redact_url(url)))?;
+    let parsed = url::Url::parse(url.trim()).map_err(|e| {
+        format!("redis: the URL does not parse ({e}); write redis://HOST[:PORT][/DB]")
+    })?;
     match parsed.scheme() {
         "redis" => {}
         "rediss" => {

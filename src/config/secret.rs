@@ -17,7 +17,7 @@ pub const ENV_PREFIX: &str = "env:";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
     /// `env:NAME` where `NAME` is not set (or empty).
-    #[error("environment variable `{0}` is not set")]
+    #[error("environment variable `{0}` is not set, or empty")]
     Unset(String),
     /// `env:` with no usable variable name.
     #[error("`env:` needs a variable name of letters, digits and `_`")]
@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(get("env:TAXII_PW").unwrap().as_deref(), Some("s3cret"));
         assert_eq!(get("  ").unwrap(), None);
         let e = get("env:NOPE").unwrap_err().to_string();
-        assert_eq!(e, "environment variable `NOPE` is not set");
+        assert_eq!(e, "environment variable `NOPE` is not set, or empty");
         assert_eq!(get("env: bad name").unwrap_err(), SecretError::BadName);
     }
 

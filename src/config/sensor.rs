@@ -93,7 +93,7 @@ pub fn resolve(
                 .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b))
         {
             return Err(format!(
-                "sensor: name `{}` must be 1-64 characters of letters, digits, `.`, `_`, `-`, `@`",
+                "sensor: name `{}` must be 1-64 characters of ASCII letters, digits, `.`, `_`, `-`, `@`",
                 crate::model::sanitize::one_line(name, 80)
             ));
         }

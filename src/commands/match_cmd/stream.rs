@@ -21,9 +21,28 @@ pub(super) fn spec(args: &MatchArgs) -> Result<RedisStream, String> {
         return Err("--redis needs --stream and --group".into());
     };
     let mut spec = RedisStream::new(url, stream, group)?;
+    if args
+        .consumer
+        .as_deref()
+        .is_some_and(|c| c.trim().is_empty())
+    {
+        return Err("--consumer must not be empty".into());
+    }
     spec.consumer = args.consumer.clone();
+    if args.field.trim().is_empty() {
+        return Err(
+            "--field must name the entry field that holds the event (Suricata: eve)".into(),
+        );
+    }
     spec.field = args.field.clone();
     spec.claim_idle = args.claim_idle;
+    spec.check()?;
+    if args.log_format == crate::config::LogFormat::Zeek {
+        return Err(
+            "--log-format zeek reads TSV files by their header; a stream's entries are read as eve, zeek-json, combined, syslog or text"
+                .into(),
+        );
+    }
     if let Some(pw) = &args.redis_password {
         if !pw
             .trim_start()
@@ -34,6 +53,15 @@ pub(super) fn spec(args: &MatchArgs) -> Result<RedisStream, String> {
                     .into(),
             );
         }
+        if url::Url::parse(url).is_ok_and(|u| u.password().is_some()) {
+            return Err(
+                "give the Redis password once: with --redis-password or in the URL, not both"
+                    .into(),
+            );
+        }
+        // Read now, so a variable that is not set stops the run before any work.
+        crate::config::secret::resolve(Some(pw), &crate::config::process_env)
+            .map_err(|e| format!("--redis-password: {e}"))?;
         spec.password = Some(pw.clone());
     }
     Ok(spec)
@@ -95,10 +123,17 @@ pub(super) fn summary(st: &StreamStats, err: &mut impl Write) {
             st.trimmed_pending
         );
     }
+    if st.left_pending > 0 {
+        let _ = writeln!(
+            err,
+            "  {} entries were left pending with this consumer (another consumer of the group claims them after --claim-idle)",
+            st.left_pending
+        );
+    }
     if st.missing_field > 0 {
         let _ = writeln!(
             err,
-            "  {} entries had no event field (skipped and acknowledged)",
+            "  {} entries had no event field, or an empty one (skipped and acknowledged)",
             st.missing_field
         );
     }

@@ -76,8 +76,12 @@ pub struct StreamStats {
     pub acked: u64,
     /// Entries claimed from consumers idle for `claim_idle`.
     pub claimed: u64,
-    /// Entries without the event field (counted and acknowledged).
+    /// Entries without the event field, or with an empty one (counted and
+    /// acknowledged).
     pub missing_field: u64,
+    /// Entries delivered to this consumer and not acknowledged when it stopped (another
+    /// consumer claims them after `claim_idle`).
+    pub left_pending: u64,
     /// Entries trimmed from the stream before this group read them (a gap).
     pub trimmed: u64,
     /// Gaps whose size the server did not say (no Redis 7 counters).
@@ -122,6 +126,22 @@ enum Fault {
     NoGroup,
     /// Reconnect and try again.
     Retry(String),
+    /// A signal cut a call short (the process is being stopped): reconnect quietly.
+    Interrupted,
+}
+
+/// Whether a call was cut short by a signal (`EINTR`).
+fn interrupted(e: &redis::RedisError) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::Interrupted)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    e.to_string().contains("os error 4")
 }
 
 impl<'a> Reader<'a> {
@@ -178,6 +198,9 @@ impl<'a> Reader<'a> {
 
     fn fault(&self, e: &redis::RedisError) -> Fault {
         let text = self.clean(&e.to_string());
+        if interrupted(e) {
+            return Fault::Interrupted;
+        }
         match e.code() {
             Some("WRONGPASS" | "NOAUTH" | "NOPERM") => Fault::Fatal(StreamError::Auth {
                 where_: self.spec.redacted(),
@@ -243,6 +266,7 @@ impl<'a> Reader<'a> {
                         conn.insert(c)
                     }
                     Err(Fault::Fatal(e)) => return Err(e),
+                    Err(Fault::Interrupted) => continue,
                     Err(Fault::NoGroup | Fault::Retry(_)) if down_since.is_some() => {
                         sleep(backoff, stop);
                         backoff = (backoff * 2).min(Duration::from_secs(30));
@@ -283,6 +307,7 @@ impl<'a> Reader<'a> {
                     ));
                     conn = None;
                 }
+                Err(Fault::Interrupted) => conn = None,
                 Err(Fault::Retry(_)) if stop.load(Ordering::Relaxed) => break,
                 Err(Fault::Retry(why)) => {
                     report(format!(
@@ -297,7 +322,55 @@ impl<'a> Reader<'a> {
             }
         }
         sink.sync()?;
+        self.leave(&client, conn, stats);
         Ok(())
+    }
+
+    /// At a stop: counts the entries still pending with this consumer (a batch a
+    /// signal cut short), and leaves the group if there are none, so stopped consumers
+    /// do not pile up in it.
+    fn leave(
+        &self,
+        client: &redis::Client,
+        conn: Option<redis::Connection>,
+        stats: &mut StreamStats,
+    ) {
+        let conn = conn.or_else(|| {
+            client
+                .get_connection_with_timeout(Duration::from_secs(2))
+                .ok()
+        });
+        let Some(mut c) = conn else {
+            return;
+        };
+        let summary: redis::RedisResult<Value> = redis::cmd("XPENDING")
+            .arg(&self.spec.stream)
+            .arg(&self.spec.group)
+            .query(&mut c);
+        let mine = match summary {
+            Ok(Value::Array(parts)) => match parts.get(3) {
+                Some(Value::Array(consumers)) => consumers
+                    .iter()
+                    .filter_map(|pair| match pair {
+                        Value::Array(kv) if kv.len() == 2 => Some((text(&kv[0])?, text(&kv[1])?)),
+                        _ => None,
+                    })
+                    .find(|(name, _)| *name == self.consumer)
+                    .and_then(|(_, n)| n.parse().ok())
+                    .unwrap_or(0),
+                _ => 0,
+            },
+            _ => return,
+        };
+        stats.left_pending = mine;
+        if mine == 0 {
+            let _: redis::RedisResult<Value> = redis::cmd("XGROUP")
+                .arg("DELCONSUMER")
+                .arg(&self.spec.stream)
+                .arg(&self.spec.group)
+                .arg(&self.consumer)
+                .query(&mut c);
+        }
     }
 
     /// Connects and makes sure the group exists (created at the stream's start, so an
@@ -305,7 +378,14 @@ impl<'a> Reader<'a> {
     fn connect(&self, client: &redis::Client) -> Result<redis::Connection, Fault> {
         let mut c = client
             .get_connection_with_timeout(Duration::from_secs(5))
-            .map_err(|e| self.fault(&e))?;
+            .map_err(|e| match self.fault(&e) {
+                // The server answered, and said no (a database out of range, ...):
+                // trying again cannot help.
+                Fault::Retry(why) if !e.is_io_error() && !e.is_timeout() => Fault::Fatal(
+                    StreamError::Config(format!("{}: {why}", self.spec.redacted())),
+                ),
+                other => other,
+            })?;
         let _ = c.set_read_timeout(Some(BLOCK + Duration::from_secs(10)));
         let _ = c.set_write_timeout(Some(Duration::from_secs(10)));
         let created: redis::RedisResult<Value> = redis::cmd("XGROUP")
@@ -390,10 +470,12 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         let mut lm = LineMatcher::new(matcher, LogFormat::Text);
-        let mut decided = false;
+        // A given format keeps its extractor's state from batch to batch; `auto` decides
+        // each entry by itself (a stream may mix producers, and one odd entry must not
+        // decide how the rest are read).
+        let per_entry = self.log == LogFormat::Auto;
         if let Some(e) = extractor.take() {
             lm.extractor = e;
-            decided = true;
         }
         let mut part = S::Part::default();
         let mut ids = Vec::with_capacity(entries.len());
@@ -404,13 +486,12 @@ impl<'a> Reader<'a> {
                 stats.trimmed_pending += 1;
                 continue;
             }
-            let Some(event) = e.event else {
+            let Some(event) = e.event.filter(|v| !v.is_empty()) else {
                 stats.missing_field += 1;
                 continue;
             };
-            if !decided {
+            if per_entry {
                 lm.extractor = Extractor::new(LogFormat::detect(&event[..event.len().min(8192)]));
-                decided = true;
             }
             let Some(id) = EntryId::parse(&e.id) else {
                 stats.scan.lines += 1;
@@ -436,7 +517,7 @@ impl<'a> Reader<'a> {
             );
             stats.scan.bytes += event.len() as u64;
         }
-        if decided {
+        if !per_entry {
             *extractor = Some(lm.extractor);
         }
         let synced = sink.deliver(part).and_then(|()| sink.sync());

@@ -539,10 +539,13 @@ impl Writer {
     }
 }
 
-/// Alerts as sightings of `sensor`, handed to a [`Recorder`].
+/// Alerts as sightings of `sensor`, handed to a [`Recorder`]. A file is named by its
+/// absolute path, so `eve.json`, `./eve.json` and `/var/log/eve.json` are one log.
 pub struct SightingsSink {
     sensor: Box<str>,
     recorder: Recorder,
+    /// Paths as given, and as they resolve.
+    absolute: Mutex<std::collections::HashMap<Box<str>, Box<str>>>,
 }
 
 impl SightingsSink {
@@ -550,7 +553,26 @@ impl SightingsSink {
         SightingsSink {
             sensor: sensor.into(),
             recorder,
+            absolute: Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// `path` made absolute (symbolic links resolved); `None` for standard input or a
+    /// path that no longer resolves (kept as given).
+    fn absolute(&self, path: &str) -> Option<Box<str>> {
+        if path == "-" {
+            return None;
+        }
+        let mut known = crate::model::lock(&self.absolute);
+        if let Some(a) = known.get(path) {
+            return Some(a.clone());
+        }
+        let a: Box<str> = std::fs::canonicalize(path).ok()?.to_string_lossy().into();
+        if known.len() >= 4_096 {
+            known.clear();
+        }
+        known.insert(path.into(), a.clone());
+        Some(a)
     }
 
     /// What the recorder did so far.
@@ -568,7 +590,17 @@ impl AlertSink for SightingsSink {
     type Part = Vec<LogHit>;
 
     fn add(&self, part: &mut Vec<LogHit>, alert: &Alert<'_>) {
+        let from = part.len();
         part.extend(log_hits(alert, Timestamp::now(), false, &self.sensor));
+        if let crate::matching::alert::Location::File { path, .. } = alert.location
+            && let Some(abs) = self.absolute(path)
+        {
+            for h in &mut part[from..] {
+                if let crate::model::Origin::File { path, .. } = &mut h.origin {
+                    *path = abs.clone();
+                }
+            }
+        }
     }
 
     fn deliver(&mut self, part: Vec<LogHit>) -> io::Result<()> {
