@@ -49,8 +49,8 @@ pub const RESCAN: Duration = Duration::from_secs(2);
 /// that other processes (a recording `match` on this machine) stored.
 pub const POLL_STORED: Duration = Duration::from_secs(2);
 
-/// How often a shared store is asked anyway for hits newer than the newest seen, in
-/// case a notification was lost while the change feed reconnected.
+/// How often a shared store is asked anyway for the hits stored since the previous
+/// time, in case a notification was lost while the change feed reconnected.
 pub const CATCH_UP: Duration = Duration::from_secs(15);
 
 /// Whether a `logs:` path is a glob (names files by pattern) rather than one path.
@@ -470,14 +470,23 @@ pub async fn load(
         Ok(_) => {}
         Err(e) => tracing::warn!("sightings not read: {e}"),
     }
+    // Every CATCH_UP, what came since the previous catch-up is read again: a
+    // notification lost while the change feed reconnected costs at most that long.
+    let mut catch_up = tokio::time::interval(CATCH_UP);
+    catch_up.tick().await;
+    let mut checkpoint = last;
     loop {
         let ids = match &mut announced {
-            // Announced ranges, and every CATCH_UP what a lost notification (the feed
-            // reconnecting) would have said.
-            Some(rx) => match tokio::time::timeout(CATCH_UP, rx.recv()).await {
-                Ok(Some(ids)) => ids,
-                Ok(None) => return,
-                Err(_) => last.saturating_add(1)..=i64::MAX,
+            Some(rx) => tokio::select! {
+                got = rx.recv() => match got {
+                    Some(ids) => ids,
+                    None => return,
+                },
+                _ = catch_up.tick() => {
+                    let from = checkpoint.saturating_add(1);
+                    checkpoint = last;
+                    from..=i64::MAX
+                }
             },
             None => {
                 tokio::time::sleep(POLL_STORED).await;
@@ -497,7 +506,6 @@ pub async fn load(
         while from <= to {
             match store.hits_in(from..=to, LOAD_HITS).await {
                 Ok((mut hits, high)) => {
-                    let full = hits.len() >= LOAD_HITS;
                     if let Some(h) = high {
                         last = last.max(h);
                         from = h.saturating_add(1);
@@ -516,7 +524,8 @@ pub async fn load(
                         }
                         let _ = tx.send(Msg::Hits { hits, stored: true });
                     }
-                    if !full || high.is_none() {
+                    // Until a read finds no row past the last one.
+                    if high.is_none_or(|h| h == i64::MAX) {
                         break;
                     }
                 }

@@ -183,13 +183,14 @@ impl<'a> Reader<'a> {
 
     /// A message from the server or the client, one line, without the password.
     fn clean(&self, text: &str) -> String {
-        let mut t = one_line(text, 300);
+        // The secrets go first: folding and cutting the line could hide one from them.
+        let mut t = text.to_string();
         for secret in self.secrets() {
             if !secret.is_empty() {
                 t = t.replace(&secret, "***");
             }
         }
-        t
+        one_line(&t, 300)
     }
 
     fn secrets(&self) -> Vec<String> {
@@ -356,11 +357,15 @@ impl<'a> Reader<'a> {
                         _ => None,
                     })
                     .find(|(name, _)| *name == self.consumer)
-                    .and_then(|(_, n)| n.parse().ok())
-                    .unwrap_or(0),
-                _ => 0,
+                    .map_or(Some(0), |(_, n)| n.parse().ok()),
+                Some(Value::Nil) | None => Some(0),
+                _ => None,
             },
-            _ => return,
+            _ => None,
+        };
+        // A reply not understood: stay in the group rather than guess.
+        let Some(mine) = mine else {
+            return;
         };
         stats.left_pending = mine;
         if mine == 0 {

@@ -261,6 +261,9 @@ struct Writer {
     spool_pending: bool,
 }
 
+/// Under a steady load, a spool file is written back after this many batches.
+const UNSPOOL_EVERY: u64 = 8;
+
 /// How long one write may take before the store counts as unreachable.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -279,28 +282,36 @@ impl Writer {
             }
         }
         let mut last_write = Instant::now();
+        let mut batches = 0u64;
         let shared = Arc::clone(&self.shared);
         loop {
             let mut st = shared.lock();
             loop {
                 let now = Instant::now();
-                let due = now.duration_since(last_write) >= self.settings.interval
+                let up = self.down.is_none();
+                let work = !st.queue.is_empty() || self.spool_pending;
+                // While the store is away only a sync, the end, a full memory queue or
+                // the next try wake the writer.
+                let due = up
+                    && now.duration_since(last_write) >= self.settings.interval
                     && !st.queue.is_empty();
-                let retry = self.down.is_some() && now >= self.next_try;
-                // Spool files are written back only while nothing new waits.
-                let unspool = self.spool_pending && self.down.is_none() && st.queue.is_empty();
-                let full =
-                    st.queue.len() >= self.settings.batch || st.queue.len() > self.settings.memory;
+                let retry = !up && work && now >= self.next_try;
+                // Spool files are written back while nothing new waits (and, under a
+                // steady load, every few batches: see below).
+                let unspool = up && self.spool_pending && st.queue.is_empty();
+                let full = (up && st.queue.len() >= self.settings.batch)
+                    || st.queue.len() > self.settings.memory;
                 if st.closing || st.urgent || full || due || retry || unspool {
                     break;
                 }
-                let wait = match (&self.down, st.queue.is_empty()) {
-                    (Some(_), _) => self.next_try.saturating_duration_since(now),
-                    (None, true) => self.settings.interval,
-                    (None, false) => self
-                        .settings
+                let wait = if !up && work {
+                    self.next_try.saturating_duration_since(now)
+                } else if up && !st.queue.is_empty() {
+                    self.settings
                         .interval
-                        .saturating_sub(now.duration_since(last_write)),
+                        .saturating_sub(now.duration_since(last_write))
+                } else {
+                    self.settings.interval
                 };
                 st = shared
                     .changed
@@ -309,7 +320,8 @@ impl Writer {
             }
             let closing = st.closing;
             let urgent = std::mem::take(&mut st.urgent);
-            let away = self.down.is_some() && Instant::now() < self.next_try;
+            // At the end the store gets one more try, whatever the backoff says.
+            let away = self.down.is_some() && Instant::now() < self.next_try && !closing;
             if st.queue.is_empty() {
                 drop(st);
                 if closing {
@@ -349,12 +361,12 @@ impl Writer {
                     drop(st);
                     shared.changed.notify_all();
                     last_write = Instant::now();
-                    if self.down.take().is_some() {
-                        self.backoff = Duration::from_millis(500);
-                        (self.report)(
-                            "sightings: the store is back; writing the queued hits".into(),
-                        );
-                        self.spool_pending = self.settings.spool.is_some();
+                    self.came_back();
+                    // Under a steady load the queue is never empty: spool files are
+                    // written back every few batches too.
+                    batches += 1;
+                    if self.spool_pending && batches.is_multiple_of(UNSPOOL_EVERY) {
+                        self.spool_pending = self.unspool_one();
                     }
                 }
                 Err(e) => {
@@ -368,6 +380,15 @@ impl Writer {
                     }
                 }
             }
+        }
+    }
+
+    /// A write went through: if the store was away, it is back.
+    fn came_back(&mut self) {
+        if self.down.take().is_some() {
+            self.backoff = Duration::from_millis(500);
+            (self.report)("sightings: the store is back; writing the queued hits".into());
+            self.spool_pending = self.settings.spool.is_some();
         }
     }
 
@@ -486,15 +507,31 @@ impl Writer {
         let mut taken = file.clone().into_os_string();
         taken.push(format!(".taken-{}", std::process::id()));
         let taken = PathBuf::from(taken);
-        if std::fs::rename(&file, &taken).is_err() {
+        match std::fs::rename(&file, &taken) {
+            Ok(()) => {}
             // Another process took it first.
-            return true;
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return true,
+            Err(e) => {
+                (self.report)(format!(
+                    "sightings: cannot take spool file {} ({e}); it is left for later",
+                    file.display()
+                ));
+                return false;
+            }
         }
         let (rows, skipped) = match read_spool(&taken) {
             Ok(r) => r,
-            Err(_) => {
-                let _ = std::fs::rename(&taken, &file);
-                return false;
+            Err(e) => {
+                // Set aside, so it does not stand before every other file.
+                let mut bad = file.clone().into_os_string();
+                bad.push(".unreadable");
+                let _ = std::fs::rename(&taken, PathBuf::from(&bad));
+                (self.report)(format!(
+                    "sightings: spool file {} cannot be read ({e}); set aside as {}",
+                    file.display(),
+                    PathBuf::from(bad).display()
+                ));
+                return true;
             }
         };
         let mut done = 0usize;
@@ -518,6 +555,7 @@ impl Writer {
             None => {
                 self.shared.lock().stats.spool_skipped += skipped;
                 let _ = std::fs::remove_file(&taken);
+                self.came_back();
                 (self.report)(format!(
                     "sightings: {done} spooled hit(s) from {} written to the store",
                     file.display()

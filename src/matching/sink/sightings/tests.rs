@@ -320,3 +320,61 @@ fn a_spool_file_claimed_by_a_process_that_died_is_taken_back() {
     assert_eq!((st.unspooled, s.stored().len()), (6, 6), "{st:?}");
     assert_eq!(std::fs::read_dir(&s.spool).unwrap().count(), 0);
 }
+
+/// CPU ticks of this process's threads named `sightings` (Linux).
+#[cfg(target_os = "linux")]
+fn writer_ticks() -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let dir = task.path();
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        if comm.trim() != "sightings" {
+            continue;
+        }
+        let stat = std::fs::read_to_string(dir.join("stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, r)| r.split_whitespace().collect())
+            .unwrap_or_default();
+        let n = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        total += n(11) + n(12);
+    }
+    total
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_outage_and_a_return_leave_the_writer_idle() {
+    let s = setup();
+    s.down.store(true, Ordering::SeqCst);
+    let r = s.recorder(10, 100, true);
+    r.push(hits(0, 3));
+    let before = writer_ticks();
+    std::thread::sleep(Duration::from_millis(1_500));
+    let during = writer_ticks() - before;
+    assert!(
+        during < 30,
+        "the writer spins while the store is away: {during} ticks"
+    );
+    r.sync().unwrap();
+    s.down.store(false, Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.stored().len() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(s.stored().len(), 3, "written back from the spool");
+    let before = writer_ticks();
+    std::thread::sleep(Duration::from_millis(1_500));
+    let after = writer_ticks() - before;
+    assert!(
+        after < 30,
+        "the writer spins once the store is back: {after} ticks"
+    );
+    let st = r.close();
+    assert_eq!((st.spooled, st.unspooled, st.lost), (3, 3, 0), "{st:?}");
+}

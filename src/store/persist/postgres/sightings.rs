@@ -161,9 +161,9 @@ impl PgStore {
             )
             .await
             .map_err(|e| classify(&self.shown, e))?;
-        let rows: Vec<(i64, LogHit)> = rows.iter().filter_map(row).collect();
-        let last = rows.last().map(|(id, _)| *id);
-        Ok((rows.into_iter().map(|(_, h)| h).collect(), last))
+        // The last row read, whether or not it could be used: paging goes on past it.
+        let last = rows.last().and_then(|r| r.try_get::<_, i64>(0).ok());
+        Ok((rows.iter().filter_map(row).map(|(_, h)| h).collect(), last))
     }
 
     pub(super) async fn last_hit_id_inner(&self) -> Result<i64, PersistError> {

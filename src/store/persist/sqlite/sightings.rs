@@ -94,7 +94,20 @@ impl Sqlite {
                 i64::try_from(limit).unwrap_or(i64::MAX)
             ],
         )?;
-        let last = rows.last().map(|(id, _)| *id);
+        // The last row read, whether or not it could be used: paging goes on past it.
+        let last: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT MAX(id) FROM (SELECT id FROM sightings WHERE id BETWEEN ?1 AND ?2
+                   ORDER BY id LIMIT ?3)",
+                params![
+                    ids.start(),
+                    ids.end(),
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
         Ok((rows.into_iter().map(|(_, h)| h).collect(), last))
     }
 
