@@ -6,6 +6,8 @@
 //!
 //! `cargo bench --bench dashboard`
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;

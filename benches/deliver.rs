@@ -5,6 +5,8 @@
 //! the runtime would run on a worker. Shared by `benches/dashboard.rs` and
 //! `tests/draw_alloc.rs`.
 
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use intellisiem::app::{App, Effect, Msg};

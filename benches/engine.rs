@@ -6,6 +6,8 @@
 //!
 //! `cargo bench --bench engine`
 
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};

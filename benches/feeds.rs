@@ -4,6 +4,8 @@
 //! Synthetic feeds in the real wire formats, shared by the load generator
 //! (`examples/loadgen.rs`) and the benchmarks.
 
+#![allow(clippy::unwrap_used)]
+
 #![allow(dead_code)]
 
 use std::fmt::Write as _;

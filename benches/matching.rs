@@ -5,6 +5,8 @@
 //! eve.json and Zeek TSV (2 threads, alerts discarded). Inputs are generated in memory
 //! in the shapes of examples/loadgen_logs.rs.
 
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

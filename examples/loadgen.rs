@@ -10,6 +10,8 @@
 //! ```
 //! It stops by itself after `--seconds` (default 600) or on Ctrl-C.
 
+#![allow(clippy::unwrap_used)]
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -10,6 +10,8 @@
 //! `cargo run --release --example loadgen_logs -- DIR [INDICATORS] [EVENTS]`
 //! (defaults 1,000,000 and 500,000).
 
+#![allow(clippy::unwrap_used)]
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;

@@ -7,6 +7,8 @@
 //!
 //! `cargo run --release --example redis_load -- redis://127.0.0.1:6390/0 KEY eve.json [MAX]`
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::BufRead;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

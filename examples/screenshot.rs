@@ -9,6 +9,8 @@
 //! cargo run --example screenshot -- FILE [W H]   # elsewhere, at another size
 //! ```
 
+#![allow(clippy::unwrap_used)]
+
 use std::process::ExitCode;
 
 use intellisiem::demo;

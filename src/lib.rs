@@ -4,6 +4,8 @@
 //! IntelliSIEM: threat-intelligence indicators from many sources, merged into one set,
 //! for a terminal dashboard and for headless export.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod app;
 pub mod cli;
 pub mod commands;

@@ -6,6 +6,8 @@
 //! the scan, before alerts became data handed to sinks. The sinks must write the same
 //! bytes for the same events, hostile strings and multi-indicator events included.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 fn run(format: &str) -> Vec<u8> {

@@ -4,6 +4,8 @@
 //! Crash safety: `kill -9` the real binary while it writes a new snapshot into the cache,
 //! then reopen the cache: the previous snapshot must be there, whole.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

@@ -5,6 +5,8 @@
 //! since the stored cursor and merges it; dumps revalidate with their ETag /
 //! Last-Modified and a 304 keeps the snapshot; a failed fetch writes nothing.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

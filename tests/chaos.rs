@@ -6,6 +6,8 @@
 //! its cache. Afterwards every source holds its last good data, the cache opens cleanly,
 //! and nothing panicked. Bounded: 40 rounds, 127.0.0.1 only.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

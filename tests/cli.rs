@@ -3,6 +3,8 @@
 
 //! The `intellisiem` binary: exit codes, formats, summaries, config checks.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

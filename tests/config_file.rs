@@ -4,6 +4,8 @@
 //! The config loader with every registered source kind: file, line and field in
 //! every error, defaults, environment overrides.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -5,6 +5,8 @@
 //! fields with file and line, `sources` lists them, and no secret (literal or `env:`)
 //! appears in any output.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::clean_bin;

@@ -5,6 +5,8 @@
 //! same allocations as a page of 10. Counted by a global allocator, per thread, so other
 //! tests running at the same time do not disturb the count.
 
+#![allow(clippy::unwrap_used)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;

@@ -9,6 +9,8 @@
 //! binary cargo built for this test run. Needs `tmux` (`.ci/run` installs it): without it
 //! these tests fail, unless `INTELLISIEM_SKIP_TMUX=1` says to skip them.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::Write;

@@ -7,6 +7,8 @@
 //! chunks), not counted, deleted by
 //! retention; and the PostgreSQL migration that adds the expiry to a schema-3 store.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::HashMap;

@@ -6,6 +6,8 @@
 //! without Python, failing under `CI=true`), and what the `taxii` kind reads from a
 //! STIX bundle survives a STIX export and a re-read.
 
+#![allow(clippy::unwrap_used)]
+
 mod medallion;
 
 use std::process::Command;

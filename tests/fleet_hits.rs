@@ -5,6 +5,8 @@
 //! stores reaches a dashboard's Hits view and the table's markers within 2 s — through
 //! `LISTEN`/`NOTIFY` on a team's PostgreSQL store, and by asking again on SQLite.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;

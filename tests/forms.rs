@@ -4,6 +4,8 @@
 //! Every written form of an address, a network and a domain name, through every parser
 //! that can meet it, in each feed's real wire format: the same canonical key comes out.
 
+#![allow(clippy::unwrap_used)]
+
 use intellisiem::model::{IndicatorType, Sighting};
 use intellisiem::sources::{
     ParsedBatch, feodo, otx, plain_list, spamhaus_drop, sslbl, threatfox, urlhaus,

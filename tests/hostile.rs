@@ -5,6 +5,8 @@
 //! values, a million-line record, deeply nested JSON, numbers where strings belong. The
 //! parsers must neither panic nor hang, and nothing raw may reach a text export.
 
+#![allow(clippy::unwrap_used)]
+
 use std::time::Instant;
 
 use intellisiem::export::{self, Format};

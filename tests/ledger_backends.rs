@@ -6,6 +6,8 @@
 //! tests/common/pg.rs): one budget for every user of a store, `429` corrections, answers
 //! kept with their time, and the PostgreSQL migration from schema 1.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;

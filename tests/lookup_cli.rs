@@ -5,6 +5,8 @@
 //! set's view, bad values, and with `--enrich` the quota ledger across processes, the
 //! reuse of answers within `enrich_ttl`, and a `429` correcting the ledger.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

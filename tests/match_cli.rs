@@ -4,6 +4,8 @@
 //! `intellisiem match`: exit codes, both output formats, standard input, `.gz`, bad
 //! lines, and `--follow` across appends, rotation and truncation.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::Write;

@@ -3,6 +3,8 @@
 
 //! The matching semantics, one row each, and properties of the generic text extractor.
 
+#![allow(clippy::unwrap_used)]
+
 use intellisiem::matching::extract::text;
 use intellisiem::matching::matcher::NewIndicator;
 use intellisiem::matching::{MatchOptions, Matcher, MatcherBuilder, ValueKind, Warninglists};

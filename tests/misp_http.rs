@@ -5,6 +5,8 @@
 //! events with objects, composites, `to_ids: false`, tags) fetched incrementally by
 //! the manifest's timestamps, restSearch paged until a short page, and a 403.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

@@ -8,6 +8,8 @@
 //! at a time). Needs `INTELLISIEM_TEST_PG`, Debian's `pg_ctlcluster` and the right to
 //! run it (root); `.ci/run` provides all three.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::process::Command;

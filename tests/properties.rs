@@ -5,6 +5,8 @@
 //! zero-width character through; refang and normalisation are idempotent; CSV exports
 //! read back to what was written.
 
+#![allow(clippy::unwrap_used)]
+
 use intellisiem::export::{self, Format, csv_cell};
 use intellisiem::model::indicator::{detect, normalise, refang};
 use intellisiem::model::sanitize::{is_unsafe, one_line, pieces, sanitize, sanitize_truncated};

@@ -7,6 +7,8 @@
 //! SIGKILL mid-run leaves entries another claims; the server stops and starts mid-run;
 //! a stream trimmed under the group; hostile entries; a wrong password.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::{BTreeSet, HashMap};

@@ -4,6 +4,8 @@
 //! An export read back: `fetch --format jsonl` of every indicator type, then
 //! `match --indicators` on that export finds each of them in a log.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::clean_bin;

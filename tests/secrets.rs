@@ -5,6 +5,8 @@
 //! that fail, refuse, and even echo the key back in their error text; then scan every
 //! output, log line, export and cache file for the key strings.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

@@ -5,6 +5,8 @@
 //! Auth-Key said as such, distinct from a refused key), VirusTotal `error.code`, OTX
 //! `detail`; sanitised, shortened, and never with a key in it.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

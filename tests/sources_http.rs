@@ -4,6 +4,8 @@
 //! Every source against a local mock server: success, paging, auth failures, rate limits,
 //! server errors, broken and oversized bodies, and slow servers.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::Write;

@@ -5,6 +5,8 @@
 //! good snapshot to `fetch -o FILE` (marked stale, exit 1); with nothing cached and every
 //! source failed the file is left as it was; `--strict` exports fresh data only.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

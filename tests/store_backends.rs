@@ -6,6 +6,8 @@
 //! server; see tests/common/pg.rs), plus what only a shared store does: leases and the
 //! change feed.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;

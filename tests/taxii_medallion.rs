@@ -7,6 +7,8 @@
 //! `valid_until` passes after it was fetched, basic auth and a wrong password through
 //! the binary.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod medallion;
 

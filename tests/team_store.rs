@@ -5,6 +5,8 @@
 //! each source once between them, and every export holds every source. Needs
 //! `INTELLISIEM_TEST_PG` (see tests/common/pg.rs).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeSet;
