@@ -5,7 +5,6 @@
 //! (`examples/loadgen.rs`) and the benchmarks.
 
 #![allow(clippy::unwrap_used)]
-
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
