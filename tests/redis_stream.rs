@@ -51,8 +51,9 @@ fn events(from: usize, n: usize) -> (Vec<String>, Vec<usize>) {
     (ev, hits)
 }
 
-/// `match --redis` as a consumer, writing its alerts to `out`.
-fn consumer(home: &Path, url: &str, key: &str, name: &str, out: &Path, extra: &[&str]) -> Child {
+/// `match --redis` in the test's own home, with the indicator list, writing its
+/// alerts to `out`.
+fn match_cmd(home: &Path, url: &str, key: &str, out: &Path) -> Command {
     let mut c = Command::new(bin());
     for v in ["INTELLISIEM_CONFIG", "INTELLISIEM_LOG", "REDIS_PW"] {
         c.env_remove(v);
@@ -62,22 +63,23 @@ fn consumer(home: &Path, url: &str, key: &str, name: &str, out: &Path, extra: &[
         .env("XDG_DATA_HOME", home.join(".local/share"))
         .env("XDG_STATE_HOME", home.join(".local/state"))
         .current_dir(home)
-        .args([
-            "match",
-            "--no-warninglists",
-            "--log-format",
-            "eve",
-            "--indicators",
-        ])
+        .args(["match", "--no-warninglists", "--indicators"])
         .arg(indicators(home))
-        .args(["--redis", url, "--stream", key, "--group", GROUP])
-        .args(["--consumer", name, "-o"])
+        .args(["--redis", url, "--stream", key, "--group", GROUP, "-o"])
         .arg(out)
-        .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    c.spawn().expect("match starts")
+    c
+}
+
+/// [`match_cmd`] started as the consumer `name`, reading eve, with `extra` options.
+fn consumer(home: &Path, url: &str, key: &str, name: &str, out: &Path, extra: &[&str]) -> Child {
+    match_cmd(home, url, key, out)
+        .args(["--log-format", "eve", "--consumer", name])
+        .args(extra)
+        .spawn()
+        .expect("match starts")
 }
 
 /// Sends SIGTERM and returns the exit code and stderr.
@@ -425,30 +427,9 @@ fn a_wrong_password_is_one_clear_line_and_no_password_is_shown() {
     let mut conn = server.conn();
     let (ev, hits) = events(0, 50);
     let ids = xadd(&mut conn, "suricata", &ev);
-    let mut c = Command::new(bin());
-    c.env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join(".local/share"))
-        .env("XDG_STATE_HOME", home.path().join(".local/state"))
-        .env("XDG_CONFIG_HOME", home.path().join(".config"))
-        .env_remove("INTELLISIEM_CONFIG")
-        .env("REDIS_PW", "s3cret-pw")
-        .args(["match", "--no-warninglists", "--indicators"])
-        .arg(indicators(home.path()))
-        .args([
-            "--redis",
-            &server.url(),
-            "--stream",
-            "suricata",
-            "--group",
-            GROUP,
-            "--redis-password",
-            "env:REDIS_PW",
-            "-o",
-        ])
-        .arg(&out)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut c = match_cmd(home.path(), &server.url(), "suricata", &out);
+    c.env("REDIS_PW", "s3cret-pw")
+        .args(["--redis-password", "env:REDIS_PW"]);
     let child = c.spawn().unwrap();
     wait_drained(
         &mut conn,
@@ -556,28 +537,9 @@ fn with_auto_each_entry_is_read_by_itself() {
     let mut events = vec!["hello".to_string(), String::new()];
     events.extend((0..3).map(|i| eve(i, &format!("198.51.100.{i}"))));
     let ids = xadd(&mut conn, "suricata", &events);
-    let mut c = Command::new(bin());
-    c.env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join(".local/share"))
-        .env("XDG_STATE_HOME", home.path().join(".local/state"))
-        .env("XDG_CONFIG_HOME", home.path().join(".config"))
-        .env_remove("INTELLISIEM_CONFIG")
-        .args(["match", "--no-warninglists", "--indicators"])
-        .arg(indicators(home.path()))
-        .args([
-            "--redis",
-            &server.url(),
-            "--stream",
-            "suricata",
-            "--group",
-            GROUP,
-            "-o",
-        ])
-        .arg(&out)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let child = c.spawn().unwrap();
+    let child = match_cmd(home.path(), &server.url(), "suricata", &out)
+        .spawn()
+        .unwrap();
     wait_drained(
         &mut conn,
         "suricata",

@@ -299,6 +299,15 @@ fn rescan(
     }
 }
 
+/// The matcher sent since the last look, if one was: a follower's refresh check.
+fn newer(matcher: &mut watch::Receiver<Arc<Matcher>>) -> Option<Arc<Matcher>> {
+    if matcher.has_changed().unwrap_or(false) {
+        Some(Arc::clone(&matcher.borrow_and_update()))
+    } else {
+        None
+    }
+}
+
 /// Files followed on one thread.
 struct Follower {
     spec: LogSpec,
@@ -335,13 +344,7 @@ impl Follower {
             .spawn(move || {
                 let stop = AtomicBool::new(false);
                 let first = Arc::clone(&matcher.borrow_and_update());
-                let refresh = || {
-                    if matcher.has_changed().unwrap_or(false) {
-                        Some(Arc::clone(&matcher.borrow_and_update()))
-                    } else {
-                        None
-                    }
-                };
+                let refresh = || newer(&mut matcher);
                 let mut sink = HitSink::new(false, None, &sensor, |hits| {
                     let _ = tx.send(Msg::Hits {
                         hits,
@@ -410,13 +413,7 @@ fn spawn_stream(
             }
             let stop = AtomicBool::new(false);
             let first = Arc::clone(&matcher.borrow_and_update());
-            let refresh = || {
-                if matcher.has_changed().unwrap_or(false) {
-                    Some(Arc::clone(&matcher.borrow_and_update()))
-                } else {
-                    None
-                }
-            };
+            let refresh = || newer(&mut matcher);
             let hits = HitSink::new(false, None, &sensor, |hits| {
                 let _ = tx.send(Msg::Hits {
                     hits,
