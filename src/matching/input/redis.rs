@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use redis::Value;
-use reply::{entry_list, stream_entries, text};
+use reply::stream_entries;
 
 use crate::config::{LogFormat, RedisStream};
 use crate::matching::alert::Location;
@@ -40,6 +40,7 @@ use crate::model::EntryId;
 use crate::model::sanitize::one_line;
 
 mod gap;
+mod group;
 mod reply;
 
 use gap::Gap;
@@ -327,57 +328,6 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// At a stop: counts the entries still pending with this consumer (a batch a
-    /// signal cut short), and leaves the group if there are none, so stopped consumers
-    /// do not pile up in it.
-    fn leave(
-        &self,
-        client: &redis::Client,
-        conn: Option<redis::Connection>,
-        stats: &mut StreamStats,
-    ) {
-        let conn = conn.or_else(|| {
-            client
-                .get_connection_with_timeout(Duration::from_secs(2))
-                .ok()
-        });
-        let Some(mut c) = conn else {
-            return;
-        };
-        let summary: redis::RedisResult<Value> = redis::cmd("XPENDING")
-            .arg(&self.spec.stream)
-            .arg(&self.spec.group)
-            .query(&mut c);
-        let mine = match summary {
-            Ok(Value::Array(parts)) => match parts.get(3) {
-                Some(Value::Array(consumers)) => consumers
-                    .iter()
-                    .filter_map(|pair| match pair {
-                        Value::Array(kv) if kv.len() == 2 => Some((text(&kv[0])?, text(&kv[1])?)),
-                        _ => None,
-                    })
-                    .find(|(name, _)| *name == self.consumer)
-                    .map_or(Some(0), |(_, n)| n.parse().ok()),
-                Some(Value::Nil) | None => Some(0),
-                _ => None,
-            },
-            _ => None,
-        };
-        // A reply not understood: stay in the group rather than guess.
-        let Some(mine) = mine else {
-            return;
-        };
-        stats.left_pending = mine;
-        if mine == 0 {
-            let _: redis::RedisResult<Value> = redis::cmd("XGROUP")
-                .arg("DELCONSUMER")
-                .arg(&self.spec.stream)
-                .arg(&self.spec.group)
-                .arg(&self.consumer)
-                .query(&mut c);
-        }
-    }
-
     /// Connects and makes sure the group exists (created at the stream's start, so an
     /// event already in the stream is matched too).
     fn connect(&self, client: &redis::Client) -> Result<redis::Connection, Fault> {
@@ -567,47 +517,6 @@ impl<'a> Reader<'a> {
         cmd.arg("STREAMS").arg(&self.spec.stream).arg(from);
         let reply: Value = cmd.query(c).map_err(|e| self.fault(&e))?;
         Ok(stream_entries(reply, &self.spec.field))
-    }
-
-    /// `XAUTOCLAIM` of entries idle for `claim_idle`, from the start of the pending
-    /// list (bounded to a few pages per call); the entries and how many of the claimed
-    /// ids were trimmed from the stream.
-    fn claim(&self, c: &mut redis::Connection) -> Result<(Vec<Entry>, u64), Fault> {
-        let mut start = "0-0".to_string();
-        let mut out = Vec::new();
-        let mut deleted = 0u64;
-        for _ in 0..4 {
-            let reply: Value = redis::cmd("XAUTOCLAIM")
-                .arg(&self.spec.stream)
-                .arg(&self.spec.group)
-                .arg(&self.consumer)
-                .arg(self.spec.claim_idle.as_millis() as u64)
-                .arg(&start)
-                .arg("COUNT")
-                .arg(self.batch)
-                .query(c)
-                .map_err(|e| self.fault(&e))?;
-            let Value::Array(mut parts) = reply else {
-                break;
-            };
-            if parts.len() >= 3
-                && let Value::Array(gone) = &parts[2]
-            {
-                deleted += gone.len() as u64;
-            }
-            let entries = parts
-                .get_mut(1)
-                .map(std::mem::take)
-                .map(|v| entry_list(v, &self.spec.field))
-                .unwrap_or_default();
-            out.extend(entries);
-            let next = parts.first().and_then(text).unwrap_or_default();
-            if next == "0-0" || next.is_empty() || out.len() >= self.batch {
-                break;
-            }
-            start = next;
-        }
-        Ok((out, deleted))
     }
 }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
+use super::Writer;
 use crate::model::LogHit;
 
 /// `path` as a spool file to write back: `sightings-….jsonl`, or one claimed
@@ -92,4 +93,98 @@ pub(super) fn read_spool(path: &Path) -> io::Result<(Vec<LogHit>, u64)> {
         }
     }
     Ok((rows, skipped))
+}
+
+impl Writer {
+    /// Writes one spool file left in the spool folder (by this or an earlier process)
+    /// to the store, claimed first by a rename so two processes never both take it;
+    /// returns whether more may be left. A file claimed by a process that died is taken
+    /// back. If the store fails midway, what is left goes back under its own name.
+    pub(super) fn unspool_one(&mut self) -> bool {
+        let Some(dir) = self.settings.spool.clone() else {
+            return false;
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return false;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter_map(|p| spool_name(&p))
+            .collect();
+        files.sort();
+        let Some(file) = files.into_iter().next() else {
+            return false;
+        };
+        let mut taken = file.clone().into_os_string();
+        taken.push(format!(".taken-{}", std::process::id()));
+        let taken = PathBuf::from(taken);
+        match std::fs::rename(&file, &taken) {
+            Ok(()) => {}
+            // Another process took it first.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return true,
+            Err(e) => {
+                (self.report)(format!(
+                    "sightings: cannot take spool file {} ({e}); it is left for later",
+                    file.display()
+                ));
+                return false;
+            }
+        }
+        let (rows, skipped) = match read_spool(&taken) {
+            Ok(r) => r,
+            Err(e) => {
+                // Set aside, so it does not stand before every other file.
+                let mut bad = file.clone().into_os_string();
+                bad.push(".unreadable");
+                let _ = std::fs::rename(&taken, PathBuf::from(&bad));
+                (self.report)(format!(
+                    "sightings: spool file {} cannot be read ({e}); set aside as {}",
+                    file.display(),
+                    PathBuf::from(bad).display()
+                ));
+                return true;
+            }
+        };
+        let mut done = 0usize;
+        let mut failed = None;
+        for chunk in rows.chunks(self.settings.batch.max(1)) {
+            match self.write(chunk.to_vec()) {
+                Ok(new) => {
+                    done += chunk.len();
+                    let mut st = self.shared.lock();
+                    st.stats.written += chunk.len() as u64;
+                    st.stats.unspooled += chunk.len() as u64;
+                    st.stats.new += new as u64;
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        match failed {
+            None => {
+                self.shared.lock().stats.spool_skipped += skipped;
+                let _ = std::fs::remove_file(&taken);
+                self.came_back();
+                (self.report)(format!(
+                    "sightings: {done} spooled hit(s) from {} written to the store",
+                    file.display()
+                ));
+                true
+            }
+            Some(e) => {
+                // Keep what is left for a later try; if it cannot be rewritten, the whole
+                // file goes back (what was written is kept once when written again).
+                if write_rows(&file, &rows[done..]).is_ok() {
+                    let _ = std::fs::remove_file(&taken);
+                } else {
+                    let _ = std::fs::rename(&taken, &file);
+                }
+                self.went_down(e);
+                true
+            }
+        }
+    }
 }
