@@ -4,6 +4,7 @@
 //! Runs sources once, concurrently, and merges what they return: the core of
 //! `intellisiem fetch`, and the same per-source fetch the dashboard schedules.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -366,7 +367,16 @@ pub async fn fill_stale(
 #[derive(Debug, Clone)]
 pub enum Progress {
     Started(String),
-    Finished { name: String, ok: bool },
+    /// The source's fetch waits `wait` before its next request (a rate limit, a retry).
+    Waiting {
+        name: String,
+        wait: Duration,
+        why: crate::net::wait::WaitReason,
+    },
+    Finished {
+        name: String,
+        ok: bool,
+    },
 }
 
 /// Fetches every spec concurrently (disabled ones are reported, not fetched) and returns
@@ -381,6 +391,7 @@ pub async fn run(
     let mut notes = Vec::new();
     let mut set = JoinSet::new();
     let mut runs: Vec<Option<SourceRun>> = Vec::with_capacity(specs.len());
+    let (wait_tx, mut waits) = tokio::sync::mpsc::unbounded_channel();
     for (i, spec) in specs.iter().enumerate() {
         match config.availability(spec) {
             Availability::Disabled(reason) => runs.push(Some(SourceRun {
@@ -396,15 +407,40 @@ pub async fn run(
                 let ctx = ctx.clone();
                 let spec = spec.clone();
                 let store = store.cloned();
+                let notice: crate::net::wait::WaitNotice = {
+                    let (tx, name) = (wait_tx.clone(), spec.name.clone());
+                    Arc::new(move |wait, why| {
+                        let _ = tx.send(Progress::Waiting {
+                            name: name.clone(),
+                            wait,
+                            why,
+                        });
+                    })
+                };
                 set.spawn(async move {
                     let started = Instant::now();
-                    let (result, notes) = fetch_cached(&ctx, &spec, store.as_ref(), true).await;
+                    let (result, notes) = crate::net::wait::reported(
+                        notice,
+                        fetch_cached(&ctx, &spec, store.as_ref(), true),
+                    )
+                    .await;
                     (i, spec.name, result, started.elapsed(), notes)
                 });
             }
         }
     }
-    while let Some(joined) = set.join_next().await {
+    loop {
+        let joined = tokio::select! {
+            biased;
+            Some(wait) = waits.recv() => {
+                progress(wait);
+                continue;
+            }
+            joined = set.join_next() => joined,
+        };
+        let Some(joined) = joined else {
+            break;
+        };
         let Ok((i, name, result, elapsed, more)) = joined else {
             // A task can only fail to join by panicking; report it against no source.
             continue;

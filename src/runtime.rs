@@ -376,14 +376,25 @@ impl Executor {
                 let tx = tx.clone();
                 let store = self.store.clone();
                 let demo = self.demo;
+                let notice: crate::net::wait::WaitNotice = {
+                    let tx = tx.clone();
+                    std::sync::Arc::new(move |wait, why| {
+                        let until = Timestamp::now()
+                            .checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
+                            .unwrap_or_else(|_| Timestamp::now());
+                        let _ = tx.send(Msg::FetchWaiting { source, until, why });
+                    })
+                };
                 tokio::spawn(async move {
                     let started = Instant::now();
                     let result = if demo {
                         crate::demo::fetch(&ctx, &spec).await
                     } else {
-                        let (result, notes) =
-                            engine::fetch_cached_with(&ctx, &spec, store.as_ref(), false, forced)
-                                .await;
+                        let (result, notes) = crate::net::wait::reported(
+                            notice,
+                            engine::fetch_cached_with(&ctx, &spec, store.as_ref(), false, forced),
+                        )
+                        .await;
                         for n in notes {
                             tracing::warn!(
                                 "{}: cache: {}",

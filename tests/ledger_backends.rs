@@ -79,8 +79,8 @@ async fn two_users_of_a_store_spend_one_budget_on_both_backends() {
         assert_eq!(spend(&a, t(2)).await, Ok(()), "{name}");
         assert_eq!(
             spend(&b, t(3)).await,
-            Err(Denied::Wait(Duration::from_secs(57))),
-            "{name}: the minute is spent, whoever asks"
+            Err(Denied::Wait(Duration::from_secs(58))),
+            "{name}: the minute (and its margin) is spent, whoever asks"
         );
         let usage = match b
             .quota(
@@ -97,10 +97,10 @@ async fn two_users_of_a_store_spend_one_budget_on_both_backends() {
             other => panic!("{other:?}"),
         };
         assert_eq!((usage.minute_used, usage.day_used), (3, 3), "{name}");
-        assert_eq!(usage.next_slot, Some(t(60)), "{name}");
+        assert_eq!(usage.next_slot, Some(t(61)), "{name}");
         // Two more fit today, then the day is spent.
-        assert_eq!(spend(&a, t(60)).await, Ok(()), "{name}");
-        assert_eq!(spend(&b, t(61)).await, Ok(()), "{name}");
+        assert_eq!(spend(&a, t(61)).await, Ok(()), "{name}");
+        assert_eq!(spend(&b, t(62)).await, Ok(()), "{name}");
         assert!(
             matches!(
                 spend(&a, t(200)).await,

@@ -283,3 +283,50 @@ async fn a_429_corrects_the_ledger_so_the_next_run_does_not_ask() {
         "a 25-hour wait spends the day: {listing}"
     );
 }
+
+/// A cron `fetch` of a VirusTotal source that draws a `429` without `Retry-After` waits
+/// `http.max_retry_wait` (2 s here), not a fixed minute, and says so on stderr.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_without_retry_after_waits_max_retry_wait_and_says_so() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/vt/api/v3/ip_addresses/"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount_vt(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("config.yaml");
+    let yaml = format!(
+        r#"api_keys: {{ virus_total: "{VT_KEY}" }}
+cache: {{ path: "{}" }}
+http: {{ timeout: 5s, retries: 2, max_retry_wait: 2s }}
+sources:
+  - {{ name: vt, kind: virustotal, url: "{}/vt/api/v3", watch: ["198.51.100.1"] }}
+"#,
+        dir.path().join("cache.db").display(),
+        server.uri()
+    );
+    std::fs::write(&p, yaml).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let mut c = bin(dir.path());
+    c.arg("fetch")
+        .arg("--config")
+        .arg(&p)
+        .arg("-o")
+        .arg(dir.path().join("out.jsonl"));
+    let started = std::time::Instant::now();
+    let out = run(c).await;
+    let took = started.elapsed();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("vt: waiting 2s (rate limit)"), "{stderr}");
+    assert!(took >= Duration::from_secs(2), "{took:?}");
+    assert!(took < Duration::from_secs(30), "a fixed minute: {took:?}");
+    assert_eq!(vt_requests(&server).await, 2);
+}

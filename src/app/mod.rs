@@ -97,6 +97,8 @@ pub struct SourceState {
     pub skipped: crate::sources::Skips,
     /// A rate-limited source's quota, as the store's ledger last said.
     pub quota: Option<crate::net::ledger::QuotaUsage>,
+    /// The running fetch waits until this time, and why (cleared when it ends).
+    pub waiting: Option<(Timestamp, crate::net::wait::WaitReason)>,
 }
 
 impl SourceState {
@@ -138,6 +140,12 @@ pub enum Msg {
         kind: IndicatorType,
         value: Box<str>,
         result: Result<Option<Sighting>, FetchError>,
+    },
+    /// A running fetch of `source` waits until `until` (a rate limit, a retry).
+    FetchWaiting {
+        source: usize,
+        until: Timestamp,
+        why: crate::net::wait::WaitReason,
     },
     /// A rate-limited source's quota, read from the ledger.
     Quota {
@@ -338,6 +346,7 @@ impl App {
                     history: Vec::new(),
                     skipped: Default::default(),
                     quota: None,
+                    waiting: None,
                 }
             })
             .collect();
@@ -461,6 +470,14 @@ impl App {
                 value,
                 result,
             } => self.on_enrich_done(source, kind, value, result, &mut fx),
+            Msg::FetchWaiting { source, until, why } => {
+                if let Some(s) = self.sources.get_mut(source)
+                    && s.fetching()
+                {
+                    s.waiting = Some((until, why));
+                    self.dirty = true;
+                }
+            }
             Msg::Quota { source, usage } => {
                 if let Some(s) = self.sources.get_mut(source) {
                     s.quota = Some(usage);

@@ -143,6 +143,7 @@ impl App {
             return;
         };
         let again = s.schedule.finish(at, s.spec.refresh);
+        s.waiting = None;
         s.last_duration = Some(elapsed);
         s.history
             .push(FetchRecord::from_result(&result, at, elapsed, s.count));

@@ -220,6 +220,18 @@ impl ProgressLine {
     fn update(&mut self, p: Progress) {
         match p {
             Progress::Started(n) => self.running.push(n),
+            Progress::Waiting { name, wait, why } => {
+                // Said on its own line, on a terminal or not: a cron job's log shows
+                // why a fetch took longer.
+                self.clear();
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "{}: waiting {} ({})",
+                    one_line(&name, 60),
+                    crate::model::time::format_duration(wait),
+                    why.text()
+                );
+            }
             Progress::Finished { name, .. } => {
                 self.running.retain(|r| *r != name);
                 self.done += 1;

@@ -13,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::redact::redact_url;
+use super::wait::WaitReason;
 use crate::config::HttpConfig;
 use crate::model::sanitize::one_line;
 
@@ -321,6 +322,11 @@ impl HttpClient {
                 "retrying in {} after {shown}",
                 crate::model::time::format_duration(retry_in)
             );
+            let why = match &result {
+                Ok(r) if r.status == StatusCode::TOO_MANY_REQUESTS => WaitReason::ServerRateLimit,
+                _ => WaitReason::Retry,
+            };
+            super::wait::notice(retry_in, why);
             tokio::time::sleep(retry_in).await;
             attempt += 1;
         }

@@ -19,7 +19,9 @@ use sha2::{Digest, Sha256};
 use super::ratelimit::Denied;
 use crate::config::RateLimitConfig;
 
-const MINUTE_MS: i64 = 60_000;
+/// The sliding minute with the [`super::ratelimit::MARGIN`]: a request is counted for
+/// 61 s, so a server counting 60 s by arrival time never sees one too many.
+const WINDOW_MS: i64 = 61_000;
 const DAY_MS: i64 = 86_400_000;
 /// At most this many spend times are kept (a premium per-minute allowance is far lower).
 const MAX_RECENT: usize = 100_000;
@@ -121,7 +123,7 @@ impl LedgerState {
     /// Forgets what lies outside the current minute, day and month.
     fn roll(&mut self, now: Timestamp) {
         let now_ms = ms(now);
-        self.recent.retain(|&t| t > now_ms - MINUTE_MS);
+        self.recent.retain(|&t| t > now_ms - WINDOW_MS);
         let day = now_ms.div_euclid(DAY_MS);
         if self.day != day {
             self.day = day;
@@ -168,7 +170,7 @@ impl LedgerState {
         if self.recent.len() >= per_minute {
             let oldest = self.recent[self.recent.len() - per_minute];
             return Err(Denied::Wait(
-                until(now_ms, oldest + MINUTE_MS).max(Duration::from_millis(1)),
+                until(now_ms, oldest + WINDOW_MS).max(Duration::from_millis(1)),
             ));
         }
         self.recent.push(now_ms);
@@ -294,13 +296,18 @@ mod tests {
         }
         assert_eq!(
             l.spend(lim, t(20)),
-            Err(Denied::Wait(Duration::from_secs(40)))
+            Err(Denied::Wait(Duration::from_secs(41)))
         );
-        assert_eq!(l.spend(lim, t(60)), Ok(()));
-        let u = l.usage(lim, t(60));
+        // At exactly a minute the server may still count the first: keep the margin.
+        assert_eq!(
+            l.spend(lim, t(60)),
+            Err(Denied::Wait(Duration::from_secs(1)))
+        );
+        assert_eq!(l.spend(lim, t(61)), Ok(()));
+        let u = l.usage(lim, t(61));
         assert_eq!((u.minute_used, u.day_used), (4, 5));
-        assert_eq!(u.next_slot, Some(t(65)));
-        assert_eq!(u.text(t(60)), "quota 4/4 min · 5/500 day · next in 5s");
+        assert_eq!(u.next_slot, Some(t(66)));
+        assert_eq!(u.text(t(61)), "quota 4/4 min · 5/500 day · next in 5s");
     }
 
     #[test]

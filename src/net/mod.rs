@@ -7,5 +7,6 @@ pub mod client;
 pub mod ledger;
 pub mod ratelimit;
 pub mod redact;
+pub mod wait;
 
 pub use client::{HttpClient, NetError, Request, Response};

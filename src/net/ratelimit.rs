@@ -3,8 +3,11 @@
 
 //! Rate limits for APIs with published quotas (VirusTotal: 4/min, 500/day): a
 //! [`Budget`] spends from the store's quota ledger ([`QuotaLedger`]), shared by every
-//! process using the store, and falls back to an in-process token bucket without one.
+//! process using the store, and falls back to an in-process count without one. Both
+//! count a sliding minute with a [`MARGIN`], and a `429` without `Retry-After` blocks for
+//! the client's `http.max_retry_wait`, never longer than a minute.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,6 +19,11 @@ use crate::config::RateLimitConfig;
 
 const MINUTE: Duration = Duration::from_secs(60);
 const DAY: Duration = Duration::from_secs(86_400);
+/// Kept between our spending and a server's count of a sliding minute: the server counts
+/// by arrival time, and one request can arrive later after it was sent than the next.
+pub const MARGIN: Duration = Duration::from_secs(1);
+/// The window our per-minute allowance is counted over: a minute and [`MARGIN`].
+pub const WINDOW: Duration = Duration::from_secs(61);
 
 /// Why a request may not be made now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,13 +38,13 @@ pub enum Denied {
     Blocked { resets_in: Duration },
 }
 
-/// The pure state: a refilling per-minute bucket and a fixed 24-hour window.
+/// The pure state: the spend times of the last [`WINDOW`] (a sliding minute, as
+/// VirusTotal counts it) and a fixed 24-hour window.
 #[derive(Debug, Clone)]
 pub struct Bucket {
     per_minute: u32,
     per_day: u32,
-    tokens: f64,
-    last_refill: Instant,
+    recent: VecDeque<Instant>,
     day_start: Instant,
     day_used: u32,
     blocked_until: Option<Instant>,
@@ -47,28 +55,30 @@ impl Bucket {
         Bucket {
             per_minute: limits.per_minute.max(1),
             per_day: limits.per_day.max(1),
-            tokens: f64::from(limits.per_minute.max(1)),
-            last_refill: now,
+            recent: VecDeque::new(),
             day_start: now,
             day_used: 0,
             blocked_until: None,
         }
     }
 
-    fn refill(&mut self, now: Instant) {
-        let elapsed = now.saturating_duration_since(self.last_refill);
-        let rate = f64::from(self.per_minute) / MINUTE.as_secs_f64();
-        self.tokens = (self.tokens + elapsed.as_secs_f64() * rate).min(f64::from(self.per_minute));
-        self.last_refill = now;
+    fn roll(&mut self, now: Instant) {
+        while self
+            .recent
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW)
+        {
+            self.recent.pop_front();
+        }
         if now.saturating_duration_since(self.day_start) >= DAY {
             self.day_start = now;
             self.day_used = 0;
         }
     }
 
-    /// Takes one token if one is there.
+    /// Spends one request if the window has room.
     pub fn try_take(&mut self, now: Instant) -> Result<(), Denied> {
-        self.refill(now);
+        self.roll(now);
         if let Some(until) = self.blocked_until.filter(|u| *u > now) {
             return Err(Denied::Wait(until - now));
         }
@@ -79,14 +89,14 @@ impl Bucket {
                 resets_in,
             });
         }
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            self.day_used += 1;
-            return Ok(());
+        if self.recent.len() >= self.per_minute as usize {
+            let oldest = self.recent.front().copied().unwrap_or(now);
+            let wait = (oldest + WINDOW).saturating_duration_since(now);
+            return Err(Denied::Wait(wait.max(Duration::from_millis(1))));
         }
-        let rate = f64::from(self.per_minute) / MINUTE.as_secs_f64();
-        let wait = (1.0 - self.tokens) / rate;
-        Err(Denied::Wait(Duration::from_secs_f64(wait.max(0.001))))
+        self.recent.push_back(now);
+        self.day_used += 1;
+        Ok(())
     }
 
     /// Requests left today.
@@ -94,11 +104,11 @@ impl Bucket {
         self.per_day.saturating_sub(self.day_used)
     }
 
-    /// A `429` at `now`: no request for `wait`, and the minute's tokens are gone.
+    /// A `429` at `now`: no request for `wait`.
     pub fn block(&mut self, now: Instant, wait: Duration) {
-        self.refill(now);
-        self.tokens = 0.0;
-        self.blocked_until = Some(now + wait);
+        self.roll(now);
+        let until = now + wait;
+        self.blocked_until = Some(self.blocked_until.map_or(until, |u| u.max(until)));
     }
 }
 
@@ -126,7 +136,10 @@ impl RateLimiter {
         loop {
             match self.try_acquire() {
                 Ok(()) => return Ok(()),
-                Err(Denied::Wait(d)) => tokio::time::sleep(d).await,
+                Err(Denied::Wait(d)) => {
+                    super::wait::notice(d, super::wait::WaitReason::RateLimit);
+                    tokio::time::sleep(d).await
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -136,9 +149,9 @@ impl RateLimiter {
         crate::model::lock(&self.bucket).remaining_today()
     }
 
-    /// A `429`: no request for `retry_after` (a minute without one).
-    pub fn block(&self, retry_after: Option<Duration>) {
-        crate::model::lock(&self.bucket).block(Instant::now(), retry_after.unwrap_or(MINUTE));
+    /// A `429`: no request for `wait`.
+    pub fn block(&self, wait: Duration) {
+        crate::model::lock(&self.bucket).block(Instant::now(), wait);
     }
 }
 
@@ -179,6 +192,9 @@ pub struct Budget {
     local: Arc<RateLimiter>,
     ledger: Option<(Arc<dyn QuotaLedger>, String)>,
     limits: RateLimitConfig,
+    /// How long a `429` without `Retry-After` blocks: `http.max_retry_wait`, at most a
+    /// minute.
+    unsaid: Duration,
 }
 
 impl std::fmt::Debug for Budget {
@@ -191,12 +207,14 @@ impl std::fmt::Debug for Budget {
 }
 
 impl Budget {
-    /// A budget counted in this process only.
-    pub fn local(limits: RateLimitConfig) -> Budget {
+    /// A budget counted in this process only; a `429` without `Retry-After` blocks it
+    /// for `max_retry_wait` (at most a minute).
+    pub fn local(limits: RateLimitConfig, max_retry_wait: Duration) -> Budget {
         Budget {
             local: Arc::new(RateLimiter::new(limits)),
             ledger: None,
             limits,
+            unsaid: max_retry_wait.min(MINUTE),
         }
     }
 
@@ -235,22 +253,27 @@ impl Budget {
         loop {
             match self.try_acquire().await {
                 Ok(()) => return Ok(()),
-                Err(Denied::Wait(d)) => tokio::time::sleep(d).await,
+                Err(Denied::Wait(d)) => {
+                    super::wait::notice(d, super::wait::WaitReason::RateLimit);
+                    tokio::time::sleep(d).await
+                }
                 Err(e) => return Err(e),
             }
         }
     }
 
-    /// A `429` that happened anyway: the window is spent until `retry_after`.
+    /// A `429` that happened anyway: the window is spent until `retry_after`, or for
+    /// `http.max_retry_wait` (at most a minute) when the server did not say.
     pub async fn rate_limited(&self, retry_after: Option<Duration>) {
-        self.local.block(retry_after);
+        let wait = retry_after.unwrap_or(self.unsaid);
+        self.local.block(wait);
         if let Some((ledger, account)) = &self.ledger
             && let Err(e) = ledger
                 .correct(
                     account.clone(),
                     self.limits,
                     jiff::Timestamp::now(),
-                    retry_after,
+                    Some(wait),
                 )
                 .await
         {
@@ -281,18 +304,27 @@ mod tests {
     }
 
     #[test]
-    fn four_per_minute_then_waits_fifteen_seconds() {
+    fn four_a_minute_never_five_in_any_sliding_minute_with_a_margin() {
+        // A server counting a sliding minute by arrival refuses a fifth request within
+        // 60 s of the first, so four at once wait a minute and the margin, not 15 s.
         let t0 = Instant::now();
         let mut b = Bucket::new(limits(4, 500), t0);
         for _ in 0..4 {
             assert_eq!(b.try_take(t0), Ok(()));
         }
-        match b.try_take(t0) {
-            Err(Denied::Wait(d)) => assert!((d.as_secs_f64() - 15.0).abs() < 0.01, "{d:?}"),
+        match b.try_take(t0 + Duration::from_secs(15)) {
+            Err(Denied::Wait(d)) => assert_eq!(d, Duration::from_secs(46)),
             other => panic!("{other:?}"),
         }
-        assert_eq!(b.try_take(t0 + Duration::from_secs(15)), Ok(()));
-        assert!(b.try_take(t0 + Duration::from_secs(16)).is_err());
+        assert!(
+            b.try_take(t0 + MINUTE).is_err(),
+            "no margin at the boundary"
+        );
+        assert_eq!(b.try_take(t0 + WINDOW), Ok(()));
+        assert!(b.try_take(t0 + WINDOW).is_ok());
+        assert!(b.try_take(t0 + WINDOW).is_ok());
+        assert!(b.try_take(t0 + WINDOW).is_ok());
+        assert!(b.try_take(t0 + WINDOW + Duration::from_secs(30)).is_err());
     }
 
     #[test]
@@ -311,19 +343,18 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn acquire_sleeps_for_a_token() {
+    async fn acquire_sleeps_until_the_window_has_room() {
         let rl = RateLimiter::new(limits(60, 500));
         let start = Instant::now();
         for _ in 0..61 {
             rl.acquire().await.unwrap();
         }
-        let waited = Instant::now() - start;
-        assert!(waited >= Duration::from_millis(990), "{waited:?}");
+        assert_eq!(Instant::now() - start, WINDOW);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_429_blocks_the_local_bucket() {
-        let b = Budget::local(limits(60, 500));
+        let b = Budget::local(limits(60, 500), Duration::from_secs(60));
         b.try_acquire().await.unwrap();
         b.rate_limited(Some(Duration::from_secs(5))).await;
         assert!(
@@ -331,5 +362,30 @@ mod tests {
         );
         assert!(!b.is_shared());
         assert_eq!(b.usage().await, None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_without_retry_after_blocks_no_longer_than_max_retry_wait() {
+        let b = Budget::local(limits(60, 500), Duration::from_secs(5));
+        b.rate_limited(None).await;
+        let start = Instant::now();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let to: super::super::wait::WaitNotice = {
+            let seen = Arc::clone(&seen);
+            Arc::new(move |d, why| seen.lock().unwrap().push((d, why)))
+        };
+        super::super::wait::reported(to, b.acquire()).await.unwrap();
+        assert_eq!(Instant::now() - start, Duration::from_secs(5));
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![(
+                Duration::from_secs(5),
+                super::super::wait::WaitReason::RateLimit
+            )]
+        );
+        // A long max_retry_wait is still capped at a minute.
+        let b = Budget::local(limits(60, 500), Duration::from_secs(600));
+        b.rate_limited(None).await;
+        assert!(matches!(b.try_acquire().await, Err(Denied::Wait(d)) if d == MINUTE));
     }
 }

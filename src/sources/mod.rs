@@ -12,6 +12,7 @@ pub mod feodo;
 pub mod lenient;
 pub mod misp;
 pub mod misp_feed;
+pub mod misp_json;
 pub mod otx;
 pub mod plain_list;
 pub mod registry;
@@ -187,7 +188,12 @@ impl FetchContext {
                 .filter(|s| registry::driver(s.kind).is_some_and(|d| d.rate_limited()))
         };
         let budgets = limited()
-            .map(|s| (s.name.clone(), Budget::local(s.rate_limit)))
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    Budget::local(s.rate_limit, config.http.max_retry_wait),
+                )
+            })
             .collect();
         let accounts = limited()
             .filter_map(|s| {

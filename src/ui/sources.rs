@@ -92,8 +92,17 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
         return Line::from(spans);
     }
     let mut status = format!("{:>9} ", count(s.count));
+    let waiting = s
+        .waiting
+        .filter(|(until, _)| s.fetching() && *until > app.now);
     let when = match (s.fetching(), s.last_ok, s.cached_at) {
-        (true, _, _) => "fetching".to_string(),
+        (true, _, _) => match waiting {
+            Some((until, _)) => format!(
+                "waiting {}",
+                crate::model::time::format_duration(until.duration_since(app.now).unsigned_abs())
+            ),
+            None => "fetching".to_string(),
+        },
         (false, None, Some(c)) if !s.live => format!("cached, {}", ago(app.now, c)),
         (false, Some(t), _) => ago(app.now, t),
         (false, None, _) => "never".to_string(),
@@ -114,6 +123,9 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
             format!(" {:<8}", sparkline_with(&s.history, 8, theme.glyphs)),
             theme.dim(),
         ));
+    }
+    if let Some((_, why)) = waiting {
+        spans.push(Span::styled(format!(" ({}) ", why.text()), theme.warn()));
     }
     if !s.skipped.is_empty() {
         spans.push(Span::styled(

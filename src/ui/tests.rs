@@ -290,3 +290,29 @@ fn export_prompt_snapshot() {
     insta::assert_snapshot!("export_prompt_80x24", screen(&mut a, 80, 24));
     insta::assert_snapshot!("export_prompt_120x40", screen(&mut a, 120, 40));
 }
+
+#[test]
+fn a_waiting_fetch_says_how_long_and_why_in_the_sources_pane() {
+    let mut a = app();
+    let _ = a.update(Msg::Tick(t(0)));
+    assert!(a.sources[0].fetching());
+    let _ = a.update(Msg::FetchWaiting {
+        source: 0,
+        until: t(42),
+        why: crate::net::wait::WaitReason::RateLimit,
+    });
+    let _ = a.update(Msg::Tick(t(30)));
+    let s = screen(&mut a, 120, 40);
+    assert!(s.contains("waiting 12s"), "{s}");
+    assert!(s.contains("(rate limit)"), "{s}");
+    // The fetch ends: no more waiting, and a late notice for an idle source is dropped.
+    let _ = a.update(done(0, ok(vec![]), 45));
+    let _ = a.update(Msg::FetchWaiting {
+        source: 0,
+        until: t(99),
+        why: crate::net::wait::WaitReason::Retry,
+    });
+    assert_eq!(a.sources[0].waiting, None);
+    let s = screen(&mut a, 120, 40);
+    assert!(!s.contains("waiting"), "{s}");
+}
