@@ -18,6 +18,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::misp_json::{self, Attribute, EventHead, Page};
+
 use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, Prior};
 use super::{SkipReason, registry::Driver};
 use crate::config::SourceSpec;
@@ -50,27 +52,12 @@ pub fn str_or_num(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Tag names of a `Tag: [{name}]` list.
-pub fn tag_names(v: &Value) -> impl Iterator<Item = &str> {
-    v.get("Tag")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.get("name").and_then(Value::as_str))
-}
-
-/// The context of an event object (`Event: {info, uuid, Tag}`).
-pub fn event_context(ev: &Value, b: &mut BatchBuilder) -> EventContext {
+/// The context of an event's head (`Event: {info, uuid, Tag}`).
+pub fn event_context(ev: &EventHead<'_>, b: &mut BatchBuilder) -> EventContext {
     EventContext {
-        threat: ev
-            .get("info")
-            .and_then(Value::as_str)
-            .and_then(|i| b.strings.get(i)),
-        tags: tag_names(ev).filter_map(|t| b.strings.get(t)).collect(),
-        reference: ev
-            .get("uuid")
-            .and_then(Value::as_str)
-            .and_then(|u| b.strings.get(u)),
+        threat: ev.info.get().and_then(|i| b.strings.get(i)),
+        tags: ev.tags.0.iter().filter_map(|t| b.strings.get(t)).collect(),
+        reference: ev.uuid.get().and_then(|u| b.strings.get(u)),
     }
 }
 
@@ -136,16 +123,26 @@ pub fn map_attribute(
     }
 }
 
-/// Reads one attribute object into `b`.
-pub fn take_attribute(a: &Value, ev: &EventContext, to_ids_only: bool, b: &mut BatchBuilder) {
-    let ty = a.get("type").and_then(Value::as_str).unwrap_or_default();
-    let Some(value) = a.get("value").and_then(Value::as_str) else {
+/// Reads one attribute into `b`; `object_deleted` says its MISP object is deleted.
+/// `None` is a list element that was not an attribute object.
+pub fn take_attribute(
+    a: Option<&Attribute<'_>>,
+    ev: &EventContext,
+    to_ids_only: bool,
+    object_deleted: bool,
+    b: &mut BatchBuilder,
+) {
+    let Some(a) = a else {
+        return b.skip(SkipReason::Malformed, "");
+    };
+    let ty = a.kind.get().unwrap_or_default();
+    let Some(value) = a.value.get() else {
         return b.skip(SkipReason::MissingField, ty);
     };
-    if a.get("deleted").and_then(Value::as_bool) == Some(true) {
+    if a.deleted.0 == Some(true) || object_deleted {
         return b.skip(SkipReason::Unsupported("MISP attribute deleted"), value);
     }
-    if to_ids_only && a.get("to_ids").and_then(Value::as_bool) != Some(true) {
+    if to_ids_only && a.to_ids.0 != Some(true) {
         return b.skip(
             SkipReason::Unsupported("MISP attribute with to_ids false"),
             value,
@@ -156,16 +153,18 @@ pub fn take_attribute(a: &Value, ev: &EventContext, to_ids_only: bool, b: &mut B
         Err(SkipReason::UnsupportedType) => return b.skip(SkipReason::UnsupportedType, ty),
         Err(r) => return b.skip(r, value),
     };
-    let seen = str_or_num(a.get("timestamp"))
+    let seen = a
+        .timestamp
+        .get()
         .and_then(|t| t.trim().parse::<i64>().ok())
         .and_then(Secs::from_second);
     let first = a
-        .get("first_seen")
-        .and_then(Value::as_str)
+        .first_seen
+        .get()
         .and_then(crate::model::time::parse_secs)
         .or(seen);
     let mut tags = ev.tags.clone();
-    for t in tag_names(a) {
+    for t in &a.tags.0 {
         if let Some(t) = b.strings.get(t)
             && !tags.contains(&t)
         {
@@ -188,37 +187,33 @@ pub fn take_attribute(a: &Value, ev: &EventContext, to_ids_only: bool, b: &mut B
 }
 
 /// One restSearch reply: `{"response": {"Attribute": [...]}}` (or `{"response": [...]}`
-/// from older servers); returns the number of attributes on the page.
+/// from older servers), read as a stream; returns the number of attributes on the page.
 pub fn parse_page_into(
     body: &[u8],
     to_ids_only: bool,
     b: &mut BatchBuilder,
 ) -> Result<usize, ParseError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
-    let resp = v.get("response").ok_or_else(|| {
-        ParseError::Shape("expected a MISP restSearch reply with `response`".into())
-    })?;
-    let attrs = resp.get("Attribute").unwrap_or(resp);
-    let Some(attrs) = attrs.as_array() else {
-        return if attrs.is_object() && attrs.as_object().is_some_and(|o| o.is_empty()) {
-            Ok(0)
-        } else {
-            Err(ParseError::Shape(
-                "MISP `response.Attribute` is not a list".into(),
-            ))
-        };
-    };
-    for a in attrs {
+    let page = misp_json::page_attributes(body, &mut |a, _| {
         let mut ev = a
-            .get("Event")
+            .and_then(|a| a.event.as_ref())
             .map(|e| event_context(e, b))
             .unwrap_or_default();
-        if let Some(u) = a.get("event_uuid").and_then(Value::as_str) {
+        if let Some(u) = a.and_then(|a| a.event_uuid.get()) {
             ev.reference = b.strings.get(u);
         }
-        take_attribute(a, &ev, to_ids_only, b);
+        take_attribute(a, &ev, to_ids_only, false, b);
+    })
+    .map_err(|e| ParseError::json(&e))?;
+    match page {
+        Page::Attributes(n) => Ok(n),
+        Page::Empty => Ok(0),
+        Page::NotAList => Err(ParseError::Shape(
+            "MISP `response.Attribute` is not a list".into(),
+        )),
+        Page::NoResponse => Err(ParseError::Shape(
+            "expected a MISP restSearch reply with `response`".into(),
+        )),
     }
-    Ok(attrs.len())
 }
 
 /// `last` for restSearch: the lookback in whole days, hours or minutes.
@@ -337,5 +332,64 @@ mod tests {
         );
         assert_eq!(last_param(std::time::Duration::from_secs(7 * 86_400)), "7d");
         assert_eq!(last_param(std::time::Duration::from_secs(7_200)), "2h");
+    }
+
+    /// `to_ids` and `deleted` in each encoding MISP's API, ZeroMQ feed and PyMISP write,
+    /// both ways, in a feed event and in a restSearch reply.
+    #[test]
+    fn booleans_in_every_encoding_in_feeds_and_the_api() {
+        let forms = [
+            ("true", true),
+            ("1", true),
+            ("\"1\"", true),
+            ("\"true\"", true),
+            ("false", false),
+            ("0", false),
+            ("\"0\"", false),
+            ("\"false\"", false),
+        ];
+        let attrs = |field: &str, other: &str| -> String {
+            forms
+                .iter()
+                .enumerate()
+                .map(|(i, (f, _))| {
+                    format!(r#"{{"type":"domain","value":"d{i}.example","{field}":{f},{other}}}"#)
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let want = |keep: bool| -> Vec<String> {
+            forms
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, v))| *v == keep)
+                .map(|(i, _)| format!("d{i}.example"))
+                .collect()
+        };
+        let values = |b: ParsedBatch| -> Vec<String> {
+            let mut v: Vec<String> = b.sightings.iter().map(|s| s.value.to_string()).collect();
+            v.sort();
+            v
+        };
+        // to_ids: the true forms are kept with to_ids_only.
+        let to_ids = attrs("to_ids", r#""deleted":false"#);
+        let feed = format!(r#"{{"Event":{{"info":"e","Attribute":[{to_ids}]}}}}"#);
+        let mut b = BatchBuilder::new();
+        crate::sources::misp_feed::parse_event_into(feed.as_bytes(), true, &mut b).unwrap();
+        assert_eq!(values(b.finish()), want(true), "feed, to_ids");
+        let api = format!(r#"{{"response":{{"Attribute":[{to_ids}]}}}}"#);
+        let mut b = BatchBuilder::new();
+        assert_eq!(parse_page_into(api.as_bytes(), true, &mut b).unwrap(), 8);
+        assert_eq!(values(b.finish()), want(true), "API, to_ids");
+        // deleted: the true forms are skipped.
+        let deleted = attrs("deleted", r#""to_ids":"1""#);
+        let feed = format!(r#"{{"Event":{{"info":"e","Attribute":[{deleted}]}}}}"#);
+        let mut b = BatchBuilder::new();
+        crate::sources::misp_feed::parse_event_into(feed.as_bytes(), true, &mut b).unwrap();
+        assert_eq!(values(b.finish()), want(false), "feed, deleted");
+        let api = format!(r#"{{"response":[{deleted}]}}"#);
+        let mut b = BatchBuilder::new();
+        parse_page_into(api.as_bytes(), true, &mut b).unwrap();
+        assert_eq!(values(b.finish()), want(false), "API, deleted");
     }
 }

@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::misp::{event_context, str_or_num, take_attribute};
+use super::misp_json;
 use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, Prior};
 use crate::config::SourceSpec;
 use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
@@ -61,38 +62,22 @@ pub fn parse_manifest(body: &[u8]) -> Result<(Vec<ManifestEntry>, usize), ParseE
     Ok((out, bad))
 }
 
-/// Reads one event document (`{"Event": {...}}`) into `b`.
+/// Reads one event document (`{"Event": {...}}`) into `b`, as a stream: the head
+/// first, then each attribute as the parser meets it, so memory stays bounded by the
+/// body and what is kept ([`super::misp_json`]).
 pub fn parse_event_into(
     body: &[u8],
     to_ids_only: bool,
     b: &mut BatchBuilder,
 ) -> Result<(), ParseError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
-    let ev = v
-        .get("Event")
-        .filter(|e| e.is_object())
+    let head = misp_json::event_head(body)
+        .map_err(|e| ParseError::json(&e))?
         .ok_or_else(|| ParseError::Shape("expected a MISP event (`{\"Event\": {...}}`)".into()))?;
-    let ctx = event_context(ev, b);
-    let attrs = |o: &Value| -> Vec<Value> {
-        o.get("Attribute")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    for a in attrs(ev) {
-        take_attribute(&a, &ctx, to_ids_only, b);
-    }
-    for obj in ev
-        .get("Object")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for a in attrs(obj) {
-            take_attribute(&a, &ctx, to_ids_only, b);
-        }
-    }
-    Ok(())
+    let ctx = event_context(&head, b);
+    misp_json::event_attributes(body, &mut |a, object_deleted| {
+        take_attribute(a, &ctx, to_ids_only, object_deleted, b)
+    })
+    .map_err(|e| ParseError::json(&e))
 }
 
 /// Fetches the manifest, then each event changed since `prior.cursor`.
