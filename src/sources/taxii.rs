@@ -5,7 +5,19 @@
 //! `GET {url}/collections/{collection}/objects/` with `Accept:
 //! application/taxii+json;version=2.1`, paged with `limit` and the envelope's
 //! `more`/`next`, incremental with `added_after` = the last `X-TAXII-Date-Added-Last`
-//! seen (the stored cursor). The payload is read by [`super::stix::objects`]: each
+//! seen (the stored cursor).
+//!
+//! Paging follows every form TAXII 2.1 §3.4 allows: a page with `more: true` and a
+//! `next` continues with `next`; one with `more: true` and no `next` continues with
+//! `added_after` set to the page's `X-TAXII-Date-Added-Last` (as OpenCTI PR #5691 quotes
+//! the spec). Every `added_after` we send is a millisecond before the time it stands
+//! for, so objects sharing that `date_added` across a page or fetch boundary are read
+//! again rather than skipped; they are kept once, by STIX id and `modified`
+//! ([`Objects`]), and an object already held is no news to the retro-hunt. A server that
+//! repeats a `next` token or a `X-TAXII-Date-Added-Last` with a page that brings no
+//! object not read before and no later date fails the fetch with one line, and the last
+//! snapshot stays. (A repeated token alone is no loop: medallion keeps one token for a
+//! whole paging session.) The payload is read by [`super::stix::objects`]: each
 //! STIX object is one group, so an incremental fetch replaces the objects that changed
 //! and a revoked or expired indicator is removed. An indicator valid until a later time
 //! gives its group that expiry ([`FetchOutput::expires`]): the object is not delivered
@@ -49,23 +61,40 @@ pub fn objects_url(spec: &SourceSpec, added_after: Option<Timestamp>) -> Option<
         // object's spec_version with every other's (medallion's memory backend).
         q.append_pair("match[spec_version]", "2.1");
         if let Some(t) = added_after {
-            q.append_pair(
-                "added_after",
-                &t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            );
+            q.append_pair("added_after", &self::added_after(t));
         }
     }
     Some(url)
 }
 
-/// One page of the envelope (TAXII 2.1 §3.7): its objects read into `acc`; returns the
-/// `next` token when `more` is true.
+/// How a page of objects ends (TAXII 2.1 §3.7 envelope).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageEnd {
+    /// `more` is false or absent: this was the last page.
+    Last,
+    /// `more: true` with this `next` token.
+    Next(String),
+    /// `more: true` and no `next`: continue with `added_after` (TAXII 2.1 §3.4).
+    MoreAfter,
+}
+
+/// `added_after` for objects added after `t`: a millisecond earlier, written in
+/// milliseconds, so nothing added in the same instant is skipped.
+pub fn added_after(t: Timestamp) -> String {
+    let t = t
+        .checked_sub(jiff::SignedDuration::from_millis(1))
+        .unwrap_or(t);
+    t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// One page of the envelope (TAXII 2.1 §3.7): its objects read into `acc`; says how
+/// the page ends.
 pub fn parse_page_into(
     body: &[u8],
     b: &mut BatchBuilder,
     acc: &mut Objects,
     now: Timestamp,
-) -> Result<Option<String>, ParseError> {
+) -> Result<PageEnd, ParseError> {
     let env: Value = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
     if !env.is_object() {
         return Err(ParseError::Shape("expected a TAXII envelope".into()));
@@ -80,13 +109,11 @@ pub fn parse_page_into(
     }
     let more = env.get("more").and_then(Value::as_bool) == Some(true);
     let next = env.get("next").and_then(Value::as_str).map(str::trim);
-    match (more, next) {
-        (true, Some(n)) if !n.is_empty() => Ok(Some(n.to_string())),
-        (true, _) => Err(ParseError::Shape(
-            "TAXII envelope says `more` but gives no `next`".into(),
-        )),
-        _ => Ok(None),
-    }
+    Ok(match (more, next) {
+        (true, Some(n)) if !n.is_empty() => PageEnd::Next(n.to_string()),
+        (true, _) => PageEnd::MoreAfter,
+        _ => PageEnd::Last,
+    })
 }
 
 /// A transport error as shown: a refusal of the credentials said plainly, and any text
@@ -144,18 +171,19 @@ pub async fn fetch(
     let mut acc = Objects::default();
     let mut out = FetchOutput::default();
     let mut newest: Option<Timestamp> = None;
-    let mut next: Option<String> = None;
+    let mut page = first.clone();
+    let mut tokens = std::collections::HashSet::new();
+    let mut afters = std::collections::HashSet::new();
+    let stop = |why: String| -> FetchError {
+        ParseError::Shape(format!("{why}; stopped, the last snapshot is kept")).into()
+    };
     loop {
         if out.requests as usize >= MAX_PAGES {
             return Err(
                 ParseError::Shape(format!("TAXII paging goes past {MAX_PAGES} pages")).into(),
             );
         }
-        let mut url = first.clone();
-        if let Some(n) = &next {
-            url.query_pairs_mut().append_pair("next", n);
-        }
-        let req = Request::get(url)
+        let req = Request::get(page.clone())
             .with_header(ACCEPT, HeaderValue::from_static(MEDIA_TYPE))
             .with_secret("authorization", auth.as_ref());
         let resp = ctx
@@ -171,18 +199,53 @@ pub async fn fetch(
             .get(DATE_ADDED_LAST)
             .and_then(|v| v.to_str().ok())
             .and_then(crate::model::time::parse_time);
+        let held = acc.len();
+        let advanced = last > newest;
         newest = newest.max(last);
-        let n = parse_page_into(&resp.body, &mut b, &mut acc, now)?;
+        let end = parse_page_into(&resp.body, &mut b, &mut acc, now)?;
+        // Progress: an object not read before, or a later X-TAXII-Date-Added-Last. A
+        // server may keep one `next` token for a whole paging session (medallion does),
+        // so only a repeat without progress is a loop.
+        let progress = advanced || acc.len() > held;
         tracing::debug!(
             source = %spec.name,
             page = out.requests,
-            more = n.is_some(),
+            end = ?end,
             "TAXII page read"
         );
-        match n {
-            Some(n) => next = Some(n),
-            None => break,
-        }
+        page = match end {
+            PageEnd::Last => break,
+            PageEnd::Next(n) => {
+                if !tokens.insert(n.clone()) && !progress {
+                    return Err(stop(format!(
+                        "the TAXII server gave the `next` token {:?} again on page {} with \
+                         nothing new",
+                        crate::model::sanitize::one_line(&n, 40),
+                        out.requests
+                    )));
+                }
+                let mut url = first.clone();
+                url.query_pairs_mut().append_pair("next", &n);
+                url
+            }
+            PageEnd::MoreAfter => {
+                let Some(last) = last else {
+                    return Err(stop(format!(
+                        "the TAXII server said `more` on page {} with neither `next` nor \
+                         X-TAXII-Date-Added-Last",
+                        out.requests
+                    )));
+                };
+                if !afters.insert(last) && !progress {
+                    return Err(stop(format!(
+                        "the TAXII server gave X-TAXII-Date-Added-Last {last} again on page {} \
+                         without a `next`",
+                        out.requests
+                    )));
+                }
+                objects_url(spec, Some(last)).unwrap_or_else(|| first.clone())
+            }
+        };
     }
     let (batch, groups, expires) = acc.finish(b);
     out.batch = batch;
@@ -360,10 +423,28 @@ mod tests {
             now,
         )
         .unwrap();
-        assert_eq!(next.as_deref(), Some("2"));
-        assert!(parse_page_into(br#"{"more":true}"#, &mut b, &mut acc, now).is_err());
-        assert_eq!(parse_page_into(b"{}", &mut b, &mut acc, now).unwrap(), None);
+        assert_eq!(next, PageEnd::Next("2".into()));
+        assert_eq!(
+            parse_page_into(br#"{"more":true}"#, &mut b, &mut acc, now).unwrap(),
+            PageEnd::MoreAfter
+        );
+        assert_eq!(
+            parse_page_into(br#"{"more":true,"next":" "}"#, &mut b, &mut acc, now).unwrap(),
+            PageEnd::MoreAfter
+        );
+        assert_eq!(
+            parse_page_into(b"{}", &mut b, &mut acc, now).unwrap(),
+            PageEnd::Last
+        );
         assert!(parse_page_into(b"[]", &mut b, &mut acc, now).is_err());
+    }
+
+    #[test]
+    fn added_after_is_a_millisecond_early_so_the_same_instant_is_read_again() {
+        let t: Timestamp = "2026-11-29T10:00:00.123456Z".parse().unwrap();
+        assert_eq!(added_after(t), "2026-11-29T10:00:00.122Z");
+        let t: Timestamp = "2026-11-29T10:00:00Z".parse().unwrap();
+        assert_eq!(added_after(t), "2026-11-29T09:59:59.999Z");
     }
 
     #[test]

@@ -172,6 +172,16 @@ impl Objects {
         }
     }
 
+    /// How many distinct objects were read.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether no object was read.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
     /// The batch with one group per object id (the newest version's sightings), and
     /// the expiry of each group whose indicator is valid until a later time.
     pub fn finish(self, b: BatchBuilder) -> (ParsedBatch, Groups, Expiries) {
