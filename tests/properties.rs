@@ -197,3 +197,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever dates a source gives, a parsed record never says it was last seen
+    /// before it was first seen, and its first sighting is kept as given.
+    #[test]
+    fn a_parsed_record_is_never_last_seen_before_first_seen(
+        first in prop::option::of(1i64..4_000_000_000),
+        last in prop::option::of(1i64..4_000_000_000),
+    ) {
+        use intellisiem::model::time::Secs;
+        let mut b = intellisiem::sources::BatchBuilder::new();
+        let obs = Observation {
+            first_seen: first.and_then(Secs::from_second),
+            last_seen: last.and_then(Secs::from_second),
+            ..Default::default()
+        };
+        b.push(IndicatorType::Domain, "dates.example", obs);
+        let batch = b.finish();
+        let o = &batch.sightings[0].obs;
+        prop_assert_eq!(o.first_seen.map(Secs::as_second), first);
+        if let (Some(f), Some(l)) = (o.first_seen, o.last_seen) {
+            prop_assert!(f <= l);
+        }
+        prop_assert_eq!(
+            o.last_seen.map(Secs::as_second),
+            match (first, last) {
+                (Some(f), Some(l)) => Some(f.max(l)),
+                (_, l) => l,
+            }
+        );
+    }
+}

@@ -126,6 +126,19 @@ pub struct Observation {
 }
 
 impl Observation {
+    /// Makes the dates agree: a `last_seen` before `first_seen` becomes `first_seen`.
+    /// A source that first listed a value at a time vouched for it then, so the later
+    /// of the two is the last time it was seen; the first sighting stays as given.
+    /// Every parsed record passes through this ([`crate::sources::BatchBuilder`]), so
+    /// `first_seen ≤ last_seen` holds for every source.
+    pub fn settle_dates(&mut self) {
+        if let (Some(f), Some(l)) = (self.first_seen, self.last_seen)
+            && f > l
+        {
+            self.last_seen = Some(f);
+        }
+    }
+
     /// Folds another sighting of the same key by the same source into this one.
     pub fn absorb(&mut self, other: Observation) {
         self.first_seen = min_time(self.first_seen, other.first_seen);

@@ -210,6 +210,7 @@ impl BatchBuilder {
     }
 
     pub fn push_normalised(&mut self, n: Normalised, mut obs: Observation) {
+        obs.settle_dates();
         if let Some(p) = n.port {
             obs.ports = crate::model::indicator::sorted_union(&obs.ports, &[p]);
         }

@@ -296,7 +296,7 @@ pub fn parse_general(
             }
         }
     }
-    let obs = Observation {
+    let mut obs = Observation {
         threat: pulses
             .first()
             .and_then(|p| p.name.as_deref())
@@ -308,6 +308,7 @@ pub fn parse_general(
         tags: tags.into(),
         ..Default::default()
     };
+    obs.settle_dates();
     Ok(Sighting {
         kind,
         value: value.into(),
@@ -484,6 +485,22 @@ mod tests {
         assert_eq!(general_path(IndicatorType::Cidr, "1.0.0.0/8"), None);
         let empty = parse_general(b"{}", IndicatorType::Domain, "x.example").unwrap();
         assert!(empty.obs.threat.is_none());
+    }
+
+    /// OTX gives an indicator's `created` and its pulse's `modified`; an indicator added
+    /// a second after the pulse's last change (as OTX's pulse editor writes it) keeps
+    /// `created` as first seen and is last seen then too, never before.
+    #[test]
+    fn an_indicator_created_after_its_pulse_modified_is_never_last_seen_first() {
+        let body = br#"{"results": [{"id": "p1", "name": "Late add", "modified": "2026-11-20T08:00:00.000000",
+            "indicators": [{"indicator": "late.example", "type": "domain", "created": "2026-11-20T08:00:01"}]}],
+            "next": null}"#;
+        let (b, _) = parse_page(body).unwrap();
+        let s = find(&b, "late.example");
+        let (f, l) = (s.obs.first_seen.unwrap(), s.obs.last_seen.unwrap());
+        assert_eq!(f.as_second(), 1_795_161_601, "{f:?}");
+        assert!(f <= l, "{f:?} > {l:?}");
+        assert_eq!(l, f);
     }
 
     #[test]

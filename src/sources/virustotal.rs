@@ -163,7 +163,7 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
         .and_then(|r| b.strings.get(&r))
         .into_iter()
         .collect();
-    let obs = Observation {
+    let mut obs = Observation {
         first_seen: a
             .first_submission_date
             .or(a.creation_date)
@@ -179,6 +179,7 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
         virustotal: stats.map(Box::new),
         ..Default::default()
     };
+    obs.settle_dates();
     Ok(Sighting {
         kind,
         value: value.into(),
