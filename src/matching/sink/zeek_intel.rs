@@ -4,9 +4,15 @@
 //! A Zeek `intel.log` (FORMATS-LOGS.md §6; Zeek's `base/frameworks/intel/main.zeek`):
 //! the ASCII writer's header, then one TSV row per (value, indicator): `ts uid
 //! id.orig_h id.orig_p id.resp_h id.resp_p seen.indicator seen.indicator_type
-//! seen.where seen.node matched sources fuid file_mime_type file_desc`. `seen.where`
-//! holds the ECS field name; every string from the log is sanitised, so a tab or newline
-//! in a value cannot break a row.
+//! seen.where seen.node matched sources fuid file_mime_type file_desc`, with the
+//! `#fields` and `#types` lines of Zeek's own test baselines
+//! (`testing/btest/Baseline/scripts.base.frameworks.intel.*/intel.log`).
+//!
+//! `seen.where` is a Zeek `Intel::Where` location (`policy/frameworks/intel/seen/
+//! where-locations.zeek`) chosen from the ECS field the value was seen in ([`where_of`]);
+//! a URL is written without its scheme, as Zeek's `HTTP::build_url` gives it. Every
+//! string from the log is sanitised (controls become `\xNN`, as Zeek's ASCII writer
+//! escapes them), so a tab or newline in a value cannot break a row.
 
 use std::io::{self, Write};
 
@@ -66,6 +72,52 @@ fn intel_type(kind: IndicatorType) -> &'static str {
     }
 }
 
+/// Zeek's `Intel::Where` for a value seen in the ECS field `field` (the where-locations
+/// of Zeek's `seen/*.zeek` scripts); `Intel::IN_ANYWHERE` for a field none of them
+/// watches (free text, `related.*`).
+pub fn where_of(field: &str) -> &'static str {
+    match field {
+        "source.ip" => "Conn::IN_ORIG",
+        "destination.ip" => "Conn::IN_RESP",
+        "url.full" | "url.original" => "HTTP::IN_URL",
+        "url.domain" => "HTTP::IN_HOST_HEADER",
+        "http.request.referrer" => "HTTP::IN_REFERRER_HEADER",
+        "user_agent.original" => "HTTP::IN_USER_AGENT_HEADER",
+        "dns.question.name" => "DNS::IN_REQUEST",
+        "dns.answers.data" | "dns.answers.name" => "DNS::IN_RESPONSE",
+        "tls.client.server_name" => "SSL::IN_SERVER_NAME",
+        f if f.starts_with("tls.server.x509.") || f.starts_with("tls.server.hash.") => {
+            "X509::IN_CERT"
+        }
+        f if f.starts_with("file.hash.") => "Files::IN_HASH",
+        "file.name" => "Files::IN_NAME",
+        "email.from.address" => "SMTP::IN_FROM",
+        "email.to.address" => "SMTP::IN_TO",
+        "email.cc.address" => "SMTP::IN_CC",
+        "email.reply_to.address" => "SMTP::IN_REPLY_TO",
+        "email.sender.address" | "email.sender.domain" => "SMTP::IN_MAIL_FROM",
+        _ => "Intel::IN_ANYWHERE",
+    }
+}
+
+/// `seen.indicator` as Zeek writes it: a URL without its scheme (`HTTP::build_url`,
+/// "a complete URL without the prefix http://" in `Intel::URL`'s doc).
+fn seen_value(kind: IndicatorType, atomic: &str) -> &str {
+    if kind != IndicatorType::Url {
+        return atomic;
+    }
+    match atomic.find("://") {
+        Some(i)
+            if atomic[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+') =>
+        {
+            &atomic[i + 3..]
+        }
+        _ => atomic,
+    }
+}
+
 /// A TSV cell: sanitised (tabs and newlines become visible escapes), `-` when empty.
 fn cell(s: &str) -> String {
     let clean = sanitize(s);
@@ -97,10 +149,40 @@ pub fn write_rows(out: &mut Vec<u8>, alert: &Alert<'_>) {
         let _ = writeln!(
             out,
             "{ts}\t-\t{orig}\t-\t{resp}\t-\t{}\t{seen_type}\t{}\tintellisiem\t{}\t{}\t-\t-\t-",
-            cell(hit.atomic),
-            hit.field.name,
+            cell(seen_value(meta.kind, hit.atomic)),
+            where_of(hit.field.name),
             intel_type(meta.kind),
             sources.join(","),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_locations_are_zeeks_and_urls_lose_their_scheme() {
+        assert_eq!(where_of("source.ip"), "Conn::IN_ORIG");
+        assert_eq!(where_of("tls.client.server_name"), "SSL::IN_SERVER_NAME");
+        assert_eq!(
+            where_of("tls.server.x509.alternative_names"),
+            "X509::IN_CERT"
+        );
+        assert_eq!(where_of("file.hash.sha256"), "Files::IN_HASH");
+        assert_eq!(where_of("email.sender.address"), "SMTP::IN_MAIL_FROM");
+        assert_eq!(where_of("related.ip"), "Intel::IN_ANYWHERE");
+        assert_eq!(where_of("message"), "Intel::IN_ANYWHERE");
+        let url = IndicatorType::Url;
+        assert_eq!(seen_value(url, "https://a.example/x"), "a.example/x");
+        assert_eq!(
+            seen_value(url, "a.example/x?u=http://b"),
+            "a.example/x?u=http://b"
+        );
+        assert_eq!(
+            seen_value(IndicatorType::Domain, "http://x"),
+            "http://x",
+            "only URLs"
         );
     }
 }
