@@ -228,7 +228,7 @@ impl ProgressLine {
                     std::io::stderr().lock(),
                     "{}: waiting {} ({})",
                     one_line(&name, 60),
-                    crate::model::time::format_duration(wait),
+                    crate::net::wait::shown(wait),
                     why.text()
                 );
             }

@@ -35,6 +35,12 @@ impl WaitReason {
     }
 }
 
+/// A wait as said to a person: whole seconds, rounded up (`1.99 s` is `2s`, never `1s`).
+pub fn shown(wait: Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    crate::model::time::format_duration(Duration::from_secs(secs))
+}
+
 /// Where a scope's notices go: called with the wait and its reason, from the fetch's task.
 pub type WaitNotice = Arc<dyn Fn(Duration, WaitReason) + Send + Sync>;
 
@@ -78,5 +84,7 @@ mod tests {
             *seen.lock().unwrap(),
             vec![(Duration::from_secs(5), WaitReason::RateLimit)]
         );
+        assert_eq!(shown(Duration::from_millis(1_990)), "2s");
+        assert_eq!(shown(Duration::from_secs(61)), "1m1s");
     }
 }

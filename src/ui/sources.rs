@@ -99,7 +99,7 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
         (true, _, _) => match waiting {
             Some((until, _)) => format!(
                 "waiting {}",
-                crate::model::time::format_duration(until.duration_since(app.now).unsigned_abs())
+                crate::net::wait::shown(until.duration_since(app.now).unsigned_abs())
             ),
             None => "fetching".to_string(),
         },
