@@ -104,23 +104,7 @@ pub fn url(raw: &str) -> Option<UrlKey> {
     Some(UrlKey { key, host })
 }
 
-/// Splits `host[:port]` or `[v6]:port`; a bare IPv6 address is all host.
-pub fn split_host_port(s: &str) -> (&str, Option<&str>) {
-    if let Some(rest) = s.strip_prefix('[') {
-        return match rest.split_once(']') {
-            Some((h, tail)) => (h, tail.strip_prefix(':').filter(|p| !p.is_empty())),
-            None => (rest, None),
-        };
-    }
-    match s.rsplit_once(':') {
-        Some((h, p))
-            if !h.contains(':') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            (h, Some(p))
-        }
-        _ => (s, None),
-    }
-}
+pub use crate::model::indicator::split_host_port;
 
 /// The `addr-spec` of an address as logged (`"Bob" <bob@corp.example>`, `<a@b.example>`,
 /// `mailto:a@b.example`), lower-cased; `None` when there is no `local@domain`.

@@ -435,7 +435,32 @@ fn normalise_url(s: &str) -> Result<String, InvalidValue> {
         out.push_str(u);
         out.push('@');
     }
-    forms::push_url_host(&mut out, host)?;
+    // The form `match` keys on (`matching::keys::url`): an address host canonical (in
+    // brackets for IPv6), a name host lower-case IDNA ASCII without a trailing dot, the
+    // scheme's default port dropped, an empty path written `/`.
+    let (name, port) = split_host_port(host);
+    match name.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(ip)) => {
+            out.push('[');
+            out.push_str(&ip.to_string());
+            out.push(']');
+        }
+        Ok(ip) => out.push_str(&ip.to_string()),
+        Err(_) if name.is_empty() => return Err(invalid(kind, "no host")),
+        Err(_) => forms::push_url_host(&mut out, name)?,
+    }
+    let scheme = &out[..out.find("://").unwrap_or(0)];
+    let default = matches!(
+        (scheme, port),
+        ("http", Some("80")) | ("https", Some("443")) | ("ftp", Some("21"))
+    );
+    if let Some(p) = port.filter(|_| !default) {
+        out.push(':');
+        out.push_str(p);
+    }
+    if !tail.starts_with('/') {
+        out.push('/');
+    }
     out.push_str(tail);
     Ok(out)
 }
@@ -457,7 +482,10 @@ fn normalise_email(s: &str) -> Result<String, InvalidValue> {
         return Err(invalid(kind, "bad local part"));
     }
     let domain = normalise_domain(domain).map_err(|_| invalid(kind, "bad domain"))?;
-    Ok(format!("{local}@{domain}"))
+    // Lower case whole, as `match` keys addresses (`matching::keys::email`): mail
+    // systems treat local parts case-insensitively in practice, and one form per value
+    // lets a pasted `Bob@Corp.example` find what a log's `bob@corp.example` hit.
+    Ok(format!("{}@{domain}", local.to_lowercase()))
 }
 
 fn normalise_cve(s: &str) -> Result<String, InvalidValue> {
@@ -480,7 +508,7 @@ fn normalise_cve(s: &str) -> Result<String, InvalidValue> {
 
 mod forms;
 
-pub use forms::{display_value, normalise_ip_port};
+pub use forms::{display_value, normalise_ip_port, split_host_port};
 use forms::{normalise_cidr, normalise_domain, normalise_ip};
 
 #[cfg(test)]

@@ -242,3 +242,21 @@ pub fn display_value(kind: IndicatorType, value: &str) -> Cow<'_, str> {
         _ => Cow::Borrowed(value),
     }
 }
+
+/// Splits `host[:port]` or `[v6]:port`; a bare IPv6 address is all host.
+pub fn split_host_port(s: &str) -> (&str, Option<&str>) {
+    if let Some(rest) = s.strip_prefix('[') {
+        return match rest.split_once(']') {
+            Some((h, tail)) => (h, tail.strip_prefix(':').filter(|p| !p.is_empty())),
+            None => (rest, None),
+        };
+    }
+    match s.rsplit_once(':') {
+        Some((h, p))
+            if !h.contains(':') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (h, Some(p))
+        }
+        _ => (s, None),
+    }
+}
