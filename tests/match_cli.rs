@@ -194,7 +194,7 @@ fn stdin_gz_and_zeek_intel_output() {
     let cols: Vec<&str> = row.split('\t').collect();
     assert_eq!(cols.len(), 15, "{row}");
     assert_eq!(cols[7], "Intel::DOMAIN");
-    assert_eq!(cols[8], "dns.question.name");
+    assert_eq!(cols[8], "DNS::IN_REQUEST");
     assert_eq!(cols[11], "intellisiem:indicators.txt");
 
     let gz = home.path().join("eve.json.gz");
