@@ -45,7 +45,11 @@ pub struct Field<'a> {
 pub enum EventTime<'a> {
     /// RFC 3339, also with a `±HHMM` offset (Suricata).
     Iso(Cow<'a, str>),
-    /// Epoch seconds with a fraction (Zeek).
+    /// An epoch number (Zeek `time`, JSON `ts`), integer or decimal. Its unit is told
+    /// by magnitude, as the writers say none (`JSON::TS_EPOCH` writes float seconds,
+    /// `JSON::TS_MILLIS` and zeek-kafka integer milliseconds): below 10^11 it is
+    /// seconds (up to the year 5138), below 10^14 milliseconds (from 1973-03-03), below
+    /// 10^17 microseconds, otherwise nanoseconds.
     Epoch(Cow<'a, str>),
     /// `29/Nov/2026:10:20:31 +0000` (access logs).
     Clf(Cow<'a, str>),
