@@ -328,7 +328,7 @@ pub fn scan_at<S: AlertSink + ?Sized>(
 
 /// One block of complete lines of the file `path`, split across up to `threads`
 /// threads; `meanwhile` runs on the calling thread while they work. Lines up to a
-/// block's last Zeek header line are read first, in order, as they change how the lines
+/// block's last Zeek header line ([`Extractor::header_cut`]) are read first, in order, as they change how the lines
 /// after them are read. Returns the sink's parts in input order.
 #[allow(clippy::too_many_arguments)]
 fn process<S: AlertSink + ?Sized>(
@@ -344,19 +344,12 @@ fn process<S: AlertSink + ?Sized>(
     let mut region = region;
     let mut base = base;
     let mut out = Vec::with_capacity(threads + 1);
-    if matches!(lm.extractor, Extractor::Zeek(_)) {
-        let last = match memchr::memmem::rfind(region, b"\n#") {
-            Some(i) => Some(i + 1),
-            None => (region.first() == Some(&b'#')).then_some(0),
-        };
-        if let Some(h) = last {
-            let cut = memchr::memchr(b'\n', &region[h..]).map_or(region.len(), |i| h + i + 1);
-            let mut part = S::Part::default();
-            lm.lines(&region[..cut], path, base, sink, &mut part, stats);
-            out.push(part);
-            region = &region[cut..];
-            base += cut as u64;
-        }
+    if let Some(cut) = lm.extractor.header_cut(region) {
+        let mut part = S::Part::default();
+        lm.lines(&region[..cut], path, base, sink, &mut part, stats);
+        out.push(part);
+        region = &region[cut..];
+        base += cut as u64;
     }
     if threads <= 1 || region.len() < 256 << 10 {
         let mut part = S::Part::default();

@@ -133,7 +133,10 @@ impl LogFormat {
         let Some(first) = lines.next() else {
             return LogFormat::Text;
         };
-        if first.starts_with(b"#separator") || first.starts_with(b"#fields") {
+        if first.starts_with(b"#separator")
+            || first.starts_with(b"#fields")
+            || std::str::from_utf8(first).is_ok_and(|t| zeek::plain_header(t).is_some())
+        {
             return LogFormat::Zeek;
         }
         let json_start = first.iter().position(|&b| b == b'{');
@@ -182,10 +185,23 @@ impl Extractor {
         }
     }
 
-    /// Whether `line` changes the extractor's state (a Zeek header): such lines are read
-    /// in order, never in parallel.
+    /// Whether `line` changes the extractor's state (a Zeek header: a `#` line, or a
+    /// `tsv = T` row of column names): such lines are read in order, never in parallel.
     pub fn is_header(&self, line: &[u8]) -> bool {
-        matches!(self, Extractor::Zeek(_)) && line.first() == Some(&b'#')
+        let Extractor::Zeek(tsv) = self else {
+            return false;
+        };
+        line.first() == Some(&b'#') || tsv.header_cut(line).is_some()
+    }
+
+    /// The end (after its newline) of the last line of `region` (whole lines) that
+    /// changes the extractor's state, if any: the lines up to there are read first, in
+    /// order.
+    pub fn header_cut(&self, region: &[u8]) -> Option<usize> {
+        match self {
+            Extractor::Zeek(tsv) => tsv.header_cut(region),
+            _ => None,
+        }
     }
 
     /// The event of one line (no newline). `Ok(None)`: a line with no event (a header,
