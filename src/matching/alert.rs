@@ -43,8 +43,8 @@ pub struct Alert<'a> {
     pub module: &'static str,
     /// The event's indicator-bearing values, by ECS field name.
     pub fields: &'a [Field<'a>],
-    /// The hits, each an index into `fields` and the indicator it hit; deduplicated on
-    /// (field name, indicator, value).
+    /// The hits, each an index into `fields` and the indicator it hit: every distinct
+    /// indicator the event's values hit, each once, with the first field that hit it.
     pub hits: &'a [(usize, Hit)],
     /// The indicator set the hits index into.
     pub matcher: &'a Matcher,
