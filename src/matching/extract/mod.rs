@@ -220,7 +220,11 @@ impl Extractor {
                 Err(_) => Ok(Some(valid_parts(line))),
             },
             Extractor::Syslog => match std::str::from_utf8(line) {
-                Ok(s) => Ok(Some(syslog::extract(s))),
+                Ok(s) => syslog::extract(s).map(Some),
+                // A JSON message cut inside a character is a cut JSON message too.
+                Err(e) if syslog::carries_json(valid_prefix(line, e.valid_up_to())) => {
+                    Err(Skip::InvalidUtf8)
+                }
                 Err(_) => Ok(Some(valid_parts(line))),
             },
             Extractor::Text => match std::str::from_utf8(line) {
@@ -233,6 +237,13 @@ impl Extractor {
             },
         }
     }
+}
+
+/// The first `n` bytes of `line`, which are UTF-8.
+fn valid_prefix(line: &[u8], n: usize) -> &str {
+    line.get(..n)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("")
 }
 
 /// A line that is not all UTF-8 (a byte an attacker slipped into a user name or URL
