@@ -75,6 +75,29 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// The event with every value owned.
+    pub fn into_owned(self) -> Event<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Event {
+            time: self.time.map(|t| match t {
+                EventTime::Iso(s) => EventTime::Iso(own(s)),
+                EventTime::Epoch(s) => EventTime::Epoch(own(s)),
+                EventTime::Clf(s) => EventTime::Clf(own(s)),
+                EventTime::Bsd(s) => EventTime::Bsd(own(s)),
+            }),
+            module: self.module,
+            fields: self
+                .fields
+                .into_iter()
+                .map(|f| Field {
+                    name: f.name,
+                    value: own(f.value),
+                    kind: f.kind,
+                })
+                .collect(),
+        }
+    }
+
     /// Adds a value unless it is empty or unset (`-`).
     pub fn push(&mut self, name: &'static str, value: impl Into<Cow<'a, str>>, kind: ValueKind) {
         let value = value.into();
@@ -217,7 +240,18 @@ impl Extractor {
             Extractor::ZeekJson => zeek::extract_json(line).map(Some),
             Extractor::Combined => match std::str::from_utf8(line) {
                 Ok(s) => Ok(Some(combined::extract(s))),
-                Err(_) => Ok(Some(valid_parts(line))),
+                // A raw byte (a server that does not escape them) must not cost an
+                // access log line its fields: read it with the byte replaced. A line
+                // of another shape is read as text, as in the other formats.
+                Err(_) => {
+                    let lossy = String::from_utf8_lossy(line);
+                    let ev = combined::extract(&lossy);
+                    if ev.time.is_some() {
+                        Ok(Some(ev.into_owned()))
+                    } else {
+                        Ok(Some(valid_parts(line)))
+                    }
+                }
             },
             Extractor::Syslog => match std::str::from_utf8(line) {
                 Ok(s) => syslog::extract(s).map(Some),
