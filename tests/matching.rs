@@ -281,7 +281,8 @@ proptest! {
 
 /// A Zeek log followed from its end (as the dashboard does): the header above the rows
 /// already there is still read, so a row appended later parses and matches, whether
-/// the format is given or decided by `auto`.
+/// the format is given or decided by `auto`, and whether the header is `#` lines or
+/// the `tsv = T` row of names.
 #[test]
 fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
     use intellisiem::matching::LogFormat;
@@ -305,10 +306,18 @@ fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
         }
     }
 
-    for log in [LogFormat::Zeek, LogFormat::Auto] {
+    // The `#` header, and the `tsv = T` form's one row of names (zeek
+    // `base/frameworks/logging/writers/ascii.zeek`).
+    let hash_header = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\n";
+    let plain_header = "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n";
+    for (log, header) in [
+        (LogFormat::Zeek, hash_header),
+        (LogFormat::Auto, hash_header),
+        (LogFormat::Zeek, plain_header),
+        (LogFormat::Auto, plain_header),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("conn.log");
-        let header = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\n";
         let row = |ip: &str| format!("1795943702.481230\tCx1\t192.0.2.10\t53514\t{ip}\t443\ttcp\n");
         std::fs::write(&path, format!("{header}{}", row("203.0.113.9"))).unwrap();
         let m = Arc::new(matcher(

@@ -43,8 +43,8 @@ pub struct Alert<'a> {
     pub module: &'static str,
     /// The event's indicator-bearing values, by ECS field name.
     pub fields: &'a [Field<'a>],
-    /// The hits, each an index into `fields` and the indicator it hit; deduplicated on
-    /// (field name, indicator, value).
+    /// The hits, each an index into `fields` and the indicator it hit: every distinct
+    /// indicator the event's values hit, each once, with the first field that hit it.
     pub hits: &'a [(usize, Hit)],
     /// The indicator set the hits index into.
     pub matcher: &'a Matcher,
@@ -100,15 +100,7 @@ pub fn event_time(t: &EventTime<'_>) -> Option<Timestamp> {
             .parse::<Timestamp>()
             .ok()
             .or_else(|| Timestamp::strptime("%Y-%m-%dT%H:%M:%S%.f%z", s.as_bytes()).ok()),
-        EventTime::Epoch(s) => {
-            let secs: f64 = s.parse().ok()?;
-            if !secs.is_finite() {
-                return None;
-            }
-            let whole = secs.floor();
-            let nanos = ((secs - whole) * 1e9).round() as i32;
-            Timestamp::new(whole as i64, nanos.clamp(0, 999_999_999)).ok()
-        }
+        EventTime::Epoch(s) => epoch(s),
         EventTime::Clf(s) => Timestamp::strptime("%d/%b/%Y:%H:%M:%S %z", s.as_bytes()).ok(),
         EventTime::Bsd(s) => {
             let year = Timestamp::now().in_tz("UTC").map_or(2026, |z| z.year());
@@ -119,6 +111,52 @@ pub fn event_time(t: &EventTime<'_>) -> Option<Timestamp> {
             Timestamp::strptime("%Y %b %d %H:%M:%S %z", &text).ok()
         }
     }
+}
+
+/// Nanoseconds in one unit of an epoch number of integer part `int`: the unit is told
+/// by magnitude (see [`EventTime::Epoch`]).
+fn nanos_per_unit(int: u128) -> u128 {
+    match int {
+        0..100_000_000_000 => 1_000_000_000,
+        100_000_000_000..100_000_000_000_000 => 1_000_000,
+        100_000_000_000_000..100_000_000_000_000_000 => 1_000,
+        _ => 1,
+    }
+}
+
+/// An epoch number (`1795943702.481230`, `1795943702481`, `-1.5`, `1.7e9`) as a time;
+/// the unit by magnitude ([`EventTime::Epoch`]). Decimal text is read exactly, so
+/// `….481230` is 481230 µs, not the nearest binary fraction.
+fn epoch(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    let (negative, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let nanos: i128 = if !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac) {
+        let whole: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+        let per = nanos_per_unit(whole);
+        // Digits past a nanosecond cannot change the result.
+        let frac = frac.get(..frac.len().min(18)).unwrap_or(frac);
+        let scale = 10u128.pow(frac.len() as u32);
+        let part = if frac.is_empty() {
+            0
+        } else {
+            frac.parse::<u128>().ok()? * per / scale
+        };
+        i128::try_from(whole.checked_mul(per)?.checked_add(part)?).ok()?
+    } else {
+        // Exponent forms: through a float.
+        let v: f64 = body.parse().ok()?;
+        if !v.is_finite() || v < 0.0 {
+            return None;
+        }
+        let per = nanos_per_unit(v.trunc().min(u128::MAX as f64) as u128);
+        (v * per as f64).round() as i128
+    };
+    Timestamp::from_nanosecond(if negative { -nanos } else { nanos }).ok()
 }
 
 /// The ECS `threat.indicator.type` of an indicator kind (`name` tells an IPv6 range).
@@ -133,5 +171,36 @@ pub fn ecs_type(kind: IndicatorType, name: &str) -> &'static str {
         IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => "file",
         IndicatorType::Email => "email-addr",
         IndicatorType::Cve => "vulnerability",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn at(s: &str) -> Option<String> {
+        event_time(&EventTime::Epoch(Cow::Borrowed(s))).map(|t| t.to_string())
+    }
+
+    /// The unit of an epoch number is told by magnitude, and decimals are exact.
+    #[test]
+    fn epoch_numbers_in_seconds_millis_micros_and_nanos() {
+        let want = Some("2026-11-29T09:15:02.48123Z".to_owned());
+        assert_eq!(at("1795943702.481230"), want);
+        assert_eq!(at("1795943702481.23"), want);
+        assert_eq!(at("1795943702481230"), want);
+        assert_eq!(at("1795943702481230000"), want);
+        assert_eq!(
+            at("1.7959437025e9"),
+            Some("2026-11-29T09:15:02.5Z".to_owned())
+        );
+        assert_eq!(at("0"), Some("1970-01-01T00:00:00Z".to_owned()));
+        assert_eq!(at("99999999999"), Some("5138-11-16T09:46:39Z".to_owned()));
+        assert_eq!(at("100000000000"), Some("1973-03-03T09:46:40Z".to_owned()));
+        assert_eq!(at("-1.5"), Some("1969-12-31T23:59:58.5Z".to_owned()));
+        for bad in ["", ".", "x", "1.2.3", "nan", "inf", "1e400"] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
     }
 }

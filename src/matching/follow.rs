@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::extract::{Extractor, LogFormat, Skip};
+use super::extract::{Extractor, LogFormat, Skip, zeek};
 use super::matcher::Matcher;
 use super::scan::{LineMatcher, MAX_LINE, ScanStats, Settings};
 use super::sink::{AlertSink, Discard};
@@ -93,7 +93,8 @@ impl Followed {
     }
 
     /// Before following `f` from its end: its head decides an `auto` format, and a Zeek
-    /// header (`#separator`, `#fields`, ...) is read, so the rows appended later parse.
+    /// header (`#separator`, `#fields`, ..., or a `tsv = T` row of names) is read, so
+    /// the rows appended later parse.
     /// The rows already under the header are the past and are not read.
     fn prime(&mut self, f: &mut File, m: &Matcher) {
         const HEAD: u64 = 64 * 1024;
@@ -108,13 +109,7 @@ impl Followed {
         };
         let mut lm = LineMatcher::new(m, LogFormat::Text);
         lm.extractor = Extractor::new(log);
-        let mut end = 0;
-        for line in head.split_inclusive(|&b| b == b'\n') {
-            if !line.starts_with(b"#") || !line.ends_with(b"\n") {
-                break;
-            }
-            end += line.len();
-        }
+        let end = zeek::header_end(&head);
         if end > 0 {
             let mut seen = ScanStats::default();
             lm.lines(

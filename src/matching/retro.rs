@@ -5,8 +5,8 @@
 //! indicator published today finds yesterday's connection. The window is either a
 //! time (events at or after it; the whole file is read and older events dropped by
 //! [`super::sink::HitSink`]) or the file's last bytes (read from the first line that
-//! starts within them; a Zeek TSV file's `#` header lines are read first so its rows
-//! can be understood).
+//! starts within them; a Zeek TSV file's header — its `#` lines, or the `tsv = T`
+//! row of names — is read first so its rows can be understood).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -14,7 +14,7 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::extract::LogFormat;
+use super::extract::{LogFormat, zeek};
 use super::matcher::Matcher;
 use super::scan::{self, ScanStats, Settings};
 use super::sink::AlertSink;
@@ -60,16 +60,9 @@ pub fn scan_window<S: AlertSink + ?Sized>(
         Window::Since(_) => 0,
         Window::LastBytes(n) => len.saturating_sub(n),
     };
-    // The Zeek header: the `#` lines the file starts with.
+    // The Zeek header: the `#` lines the file starts with, or its `tsv = T` row.
     let prefix: &[u8] = if log == LogFormat::Zeek {
-        let mut end = 0;
-        for line in head.split_inclusive(|&b| b == b'\n') {
-            if line.first() != Some(&b'#') || line.last() != Some(&b'\n') {
-                break;
-            }
-            end += line.len();
-        }
-        &head[..end]
+        &head[..zeek::header_end(&head)]
     } else {
         &[]
     };

@@ -9,6 +9,7 @@
 
 use std::io::{self, Read};
 
+use hashbrown::HashSet;
 use jiff::Timestamp;
 
 use super::alert::{Alert, FieldHits, Location, event_time};
@@ -28,7 +29,7 @@ pub struct ScanStats {
     pub lines: u64,
     pub bytes: u64,
     pub events: u64,
-    /// Events that matched (one alert each).
+    /// Events that matched (one alert each, holding every indicator they hit once).
     pub alerts: u64,
     /// Hits per indicator source (indexed like [`Matcher::source_names`]).
     pub per_source: Vec<u64>,
@@ -65,6 +66,8 @@ pub struct LineMatcher<'m> {
     matcher: &'m Matcher,
     pub extractor: Extractor,
     hits: FieldHits,
+    /// The indicators of `hits`.
+    seen: HashSet<u32>,
     scratch: Vec<Hit>,
 }
 
@@ -74,20 +77,20 @@ impl<'m> LineMatcher<'m> {
             matcher,
             extractor: Extractor::new(log),
             hits: Vec::new(),
+            seen: HashSet::default(),
             scratch: Vec::new(),
         }
     }
 
-    /// The hits of one event, deduplicated on (field name, indicator, value).
+    /// The hits of one event: every distinct indicator any of its values hit, each
+    /// once, with the first field (in the event's order) and value that hit it.
     pub fn event_hits(&mut self, ev: &Event<'_>) -> &FieldHits {
         self.hits.clear();
+        self.seen.clear();
         for (i, f) in ev.fields.iter().enumerate() {
             self.matcher.lookup(f.kind, &f.value, &mut self.scratch);
             for h in self.scratch.drain(..) {
-                let dup = self.hits.iter().any(|(j, g)| {
-                    g.meta == h.meta && g.atomic == h.atomic && ev.fields[*j].name == f.name
-                });
-                if !dup {
+                if self.seen.insert(h.meta) {
                     self.hits.push((i, h));
                 }
             }
@@ -328,7 +331,7 @@ pub fn scan_at<S: AlertSink + ?Sized>(
 
 /// One block of complete lines of the file `path`, split across up to `threads`
 /// threads; `meanwhile` runs on the calling thread while they work. Lines up to a
-/// block's last Zeek header line are read first, in order, as they change how the lines
+/// block's last Zeek header line ([`Extractor::header_cut`]) are read first, in order, as they change how the lines
 /// after them are read. Returns the sink's parts in input order.
 #[allow(clippy::too_many_arguments)]
 fn process<S: AlertSink + ?Sized>(
@@ -344,19 +347,12 @@ fn process<S: AlertSink + ?Sized>(
     let mut region = region;
     let mut base = base;
     let mut out = Vec::with_capacity(threads + 1);
-    if matches!(lm.extractor, Extractor::Zeek(_)) {
-        let last = match memchr::memmem::rfind(region, b"\n#") {
-            Some(i) => Some(i + 1),
-            None => (region.first() == Some(&b'#')).then_some(0),
-        };
-        if let Some(h) = last {
-            let cut = memchr::memchr(b'\n', &region[h..]).map_or(region.len(), |i| h + i + 1);
-            let mut part = S::Part::default();
-            lm.lines(&region[..cut], path, base, sink, &mut part, stats);
-            out.push(part);
-            region = &region[cut..];
-            base += cut as u64;
-        }
+    if let Some(cut) = lm.extractor.header_cut(region) {
+        let mut part = S::Part::default();
+        lm.lines(&region[..cut], path, base, sink, &mut part, stats);
+        out.push(part);
+        region = &region[cut..];
+        base += cut as u64;
     }
     if threads <= 1 || region.len() < 256 << 10 {
         let mut part = S::Part::default();
@@ -401,4 +397,118 @@ fn process<S: AlertSink + ?Sized>(
         stats.bytes = bytes;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::matcher::NewIndicator;
+    use crate::matching::sink::EcsSink;
+    use crate::matching::{MatchOptions, MatcherBuilder, Warninglists};
+    use crate::model::IndicatorType;
+
+    const SHA256: &str = "5e8a3c1b9d7f2a4e6c0b8d1f3a5c7e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c";
+    const MD5: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    const SHA1: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+
+    fn matcher() -> Matcher {
+        let mut b = MatcherBuilder::new();
+        let s = b.source("bazaar");
+        for (kind, v) in [
+            (IndicatorType::Sha256, SHA256),
+            (IndicatorType::Md5, MD5),
+            (IndicatorType::Sha1, SHA1),
+            (IndicatorType::Domain, "dl.bad.example"),
+            (IndicatorType::Ipv4, "203.0.113.66"),
+        ] {
+            b.add(
+                kind,
+                v,
+                NewIndicator {
+                    sources: &[s],
+                    ..Default::default()
+                },
+            );
+        }
+        b.build(&Warninglists::none(), MatchOptions::default())
+    }
+
+    /// The ECS alerts of `log` read as `format`: (matched.atomic, matched.field) of each.
+    fn alerts(log: &str, format: LogFormat) -> Vec<Vec<(String, String)>> {
+        let m = matcher();
+        let mut sink = EcsSink::new(Vec::new());
+        let settings = Settings {
+            log: format,
+            threads: 1,
+            read_ahead: false,
+        };
+        let mut st = ScanStats::default();
+        scan(&m, log.as_bytes(), "-", settings, &mut sink, &mut st).unwrap();
+        let out = String::from_utf8(sink.into_inner()).unwrap();
+        assert_eq!(st.alerts as usize, out.lines().count());
+        out.lines()
+            .map(|l| {
+                let d: serde_json::Value = serde_json::from_str(l).unwrap();
+                d["threat"]["enrichments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| {
+                        let m = &e["matched"];
+                        (
+                            m["atomic"].as_str().unwrap().to_owned(),
+                            m["field"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn atomics(alert: &[(String, String)]) -> Vec<&str> {
+        let mut v: Vec<&str> = alert.iter().map(|(a, _)| a.as_str()).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// An event holding several listed indicators gives one alert with each of them
+    /// once: digests in a download path and after `label:` (shapes of antivirus and
+    /// sandbox syslog lines, FORMATS-LOGS.md §5), the same value in several fields of
+    /// a Suricata record (eve `fileinfo` and `files[]`, DNS query and answer names:
+    /// Suricata docs "Eve JSON Format").
+    #[test]
+    fn every_indicator_of_an_event_is_in_its_one_alert_once() {
+        let mut want = vec![SHA256, MD5, SHA1, "dl.bad.example"];
+        want.sort_unstable();
+        let upper = SHA1.to_ascii_uppercase();
+        for (format, line) in [
+            (
+                LogFormat::Syslog,
+                format!(
+                    "<14>Nov 29 10:22:05 av1 scand[311]: blocked https://dl.bad.example/files/{SHA256}/x.bin md5:{MD5} SHA1:{upper} md5={MD5}"
+                ),
+            ),
+            (
+                LogFormat::Text,
+                format!(
+                    "sample {SHA256} (MD5:{MD5}, sha1:{SHA1}) from dl.bad.example and dl.bad.example"
+                ),
+            ),
+            (
+                LogFormat::Eve,
+                format!(
+                    r#"{{"event_type":"fileinfo","src_ip":"198.51.100.7","dest_ip":"192.0.2.10","http":{{"hostname":"dl.bad.example","url":"/x.bin"}},"fileinfo":{{"md5":"{MD5}","sha1":"{SHA1}","sha256":"{SHA256}"}},"files":[{{"md5":"{MD5}","sha256":"{SHA256}"}}],"dns":{{"queries":[{{"rrname":"dl.bad.example"}}],"answers":[{{"rrname":"dl.bad.example","rdata":"203.0.113.66"}}]}}}}"#
+                ),
+            ),
+        ] {
+            let got = alerts(&format!("{line}\n"), format);
+            assert_eq!(got.len(), 1, "{format:?}: one alert");
+            let mut want = want.clone();
+            if format == LogFormat::Eve {
+                want.push("203.0.113.66");
+                want.sort_unstable();
+            }
+            assert_eq!(atomics(&got[0]), want, "{format:?}: {:?}", got[0]);
+        }
+    }
 }

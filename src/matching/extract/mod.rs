@@ -45,7 +45,11 @@ pub struct Field<'a> {
 pub enum EventTime<'a> {
     /// RFC 3339, also with a `±HHMM` offset (Suricata).
     Iso(Cow<'a, str>),
-    /// Epoch seconds with a fraction (Zeek).
+    /// An epoch number (Zeek `time`, JSON `ts`), integer or decimal. Its unit is told
+    /// by magnitude, as the writers say none (`JSON::TS_EPOCH` writes float seconds,
+    /// `JSON::TS_MILLIS` and zeek-kafka integer milliseconds): below 10^11 it is
+    /// seconds (up to the year 5138), below 10^14 milliseconds (from 1973-03-03), below
+    /// 10^17 microseconds, otherwise nanoseconds.
     Epoch(Cow<'a, str>),
     /// `29/Nov/2026:10:20:31 +0000` (access logs).
     Clf(Cow<'a, str>),
@@ -68,6 +72,29 @@ impl<'a> Event<'a> {
             time: None,
             module,
             fields: Vec::new(),
+        }
+    }
+
+    /// The event with every value owned.
+    pub fn into_owned(self) -> Event<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Event {
+            time: self.time.map(|t| match t {
+                EventTime::Iso(s) => EventTime::Iso(own(s)),
+                EventTime::Epoch(s) => EventTime::Epoch(own(s)),
+                EventTime::Clf(s) => EventTime::Clf(own(s)),
+                EventTime::Bsd(s) => EventTime::Bsd(own(s)),
+            }),
+            module: self.module,
+            fields: self
+                .fields
+                .into_iter()
+                .map(|f| Field {
+                    name: f.name,
+                    value: own(f.value),
+                    kind: f.kind,
+                })
+                .collect(),
         }
     }
 
@@ -129,7 +156,10 @@ impl LogFormat {
         let Some(first) = lines.next() else {
             return LogFormat::Text;
         };
-        if first.starts_with(b"#separator") || first.starts_with(b"#fields") {
+        if first.starts_with(b"#separator")
+            || first.starts_with(b"#fields")
+            || std::str::from_utf8(first).is_ok_and(|t| zeek::plain_header(t).is_some())
+        {
             return LogFormat::Zeek;
         }
         let json_start = first.iter().position(|&b| b == b'{');
@@ -178,10 +208,23 @@ impl Extractor {
         }
     }
 
-    /// Whether `line` changes the extractor's state (a Zeek header): such lines are read
-    /// in order, never in parallel.
+    /// Whether `line` changes the extractor's state (a Zeek header: a `#` line, or a
+    /// `tsv = T` row of column names): such lines are read in order, never in parallel.
     pub fn is_header(&self, line: &[u8]) -> bool {
-        matches!(self, Extractor::Zeek(_)) && line.first() == Some(&b'#')
+        let Extractor::Zeek(tsv) = self else {
+            return false;
+        };
+        line.first() == Some(&b'#') || tsv.header_cut(line).is_some()
+    }
+
+    /// The end (after its newline) of the last line of `region` (whole lines) that
+    /// changes the extractor's state, if any: the lines up to there are read first, in
+    /// order.
+    pub fn header_cut(&self, region: &[u8]) -> Option<usize> {
+        match self {
+            Extractor::Zeek(tsv) => tsv.header_cut(region),
+            _ => None,
+        }
     }
 
     /// The event of one line (no newline). `Ok(None)`: a line with no event (a header,
@@ -197,10 +240,25 @@ impl Extractor {
             Extractor::ZeekJson => zeek::extract_json(line).map(Some),
             Extractor::Combined => match std::str::from_utf8(line) {
                 Ok(s) => Ok(Some(combined::extract(s))),
-                Err(_) => Ok(Some(valid_parts(line))),
+                // A raw byte (a server that does not escape them) must not cost an
+                // access log line its fields: read it with the byte replaced. A line
+                // of another shape is read as text, as in the other formats.
+                Err(_) => {
+                    let lossy = String::from_utf8_lossy(line);
+                    let ev = combined::extract(&lossy);
+                    if ev.time.is_some() {
+                        Ok(Some(ev.into_owned()))
+                    } else {
+                        Ok(Some(valid_parts(line)))
+                    }
+                }
             },
             Extractor::Syslog => match std::str::from_utf8(line) {
-                Ok(s) => Ok(Some(syslog::extract(s))),
+                Ok(s) => syslog::extract(s).map(Some),
+                // A JSON message cut inside a character is a cut JSON message too.
+                Err(e) if syslog::carries_json(valid_prefix(line, e.valid_up_to())) => {
+                    Err(Skip::InvalidUtf8)
+                }
                 Err(_) => Ok(Some(valid_parts(line))),
             },
             Extractor::Text => match std::str::from_utf8(line) {
@@ -213,6 +271,13 @@ impl Extractor {
             },
         }
     }
+}
+
+/// The first `n` bytes of `line`, which are UTF-8.
+fn valid_prefix(line: &[u8], n: usize) -> &str {
+    line.get(..n)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("")
 }
 
 /// A line that is not all UTF-8 (a byte an attacker slipped into a user name or URL

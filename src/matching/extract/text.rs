@@ -4,7 +4,8 @@
 //! The generic extractor for free text (FORMATS-LOGS.md §5): URLs, IPv4 and IPv6
 //! addresses (an `ip:port` gives the address), domains with an alphabetic top-level
 //! label that is not a common file extension, MD5/SHA-1/SHA-256 hex runs, and e-mail
-//! addresses. Defanged text (`hxxp`, `[.]`, `(.)`, `{.}`, `[dot]`, `[:]`, `[://]`, `[@]`,
+//! addresses — also inside a URL's path, query and fragment (a digest in a download
+//! path) and on either side of a `label:value` colon (`md5:<hex>`). Defanged text (`hxxp`, `[.]`, `(.)`, `{.}`, `[dot]`, `[:]`, `[://]`, `[@]`,
 //! `[at]`) is refanged first. It does not fire on version strings (`1.2.3.4.5`,
 //! `nginx/1.24.0.1`), file names (`update.exe`), MAC addresses, certificate serials,
 //! times or `::` in code. Every value is a slice of the refanged line.
@@ -104,18 +105,39 @@ pub fn scan<'a>(text: &'a str, mut f: impl FnMut(&'static str, &'a str, ValueKin
             if start < at && url.len() > at - start + 3 {
                 f("url.original", url, ValueKind::Url);
             }
+            // What the URL's path, query and fragment hold (a digest in a download
+            // path, an address or a name in a query) is a value of its own.
+            let rest = url.get(at - start + 3..).unwrap_or("");
+            if let Some(p) = rest.find(['/', '?', '#']) {
+                parts(&rest[p..], &mut f);
+            }
             continue;
         }
-        let mut prev_word = false;
-        for sub in token.split(is_sub_sep) {
-            let after_word = prev_word;
-            prev_word = !sub.is_empty() && sub.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
-            let sub = trim_punct(sub);
-            if sub.len() < 3 {
-                continue;
-            }
-            classify(sub, after_word, &mut f);
+        parts(token, &mut f);
+    }
+}
+
+/// A token without separators made only of letters and `-`: a word before a version
+/// number (`nginx/1.24.0.1`), not a value.
+fn is_word(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+}
+
+/// Classifies each part of `token` split at the sub-separators (`=`, `/`, brackets,
+/// ...). A dotted quad right after `word/` is a version (`nginx/1.24.0.1`); after
+/// `key=` it is a value (`SRC=192.0.2.9`).
+fn parts<'a>(token: &'a str, f: &mut impl FnMut(&'static str, &'a str, ValueKind)) {
+    let mut after_word = false;
+    let mut start = 0;
+    let cuts = token.char_indices().filter(|&(_, c)| is_sub_sep(c));
+    for (end, sep) in cuts.chain(std::iter::once((token.len(), ' '))) {
+        let sub = token.get(start..end).unwrap_or("");
+        let trimmed = trim_punct(sub);
+        if trimmed.len() >= 3 {
+            classify(trimmed, after_word, f);
         }
+        after_word = sep == '/' && is_word(sub);
+        start = end + sep.len_utf8();
     }
 }
 
@@ -157,6 +179,18 @@ fn classify<'a>(
                 f("related.ip", host, ValueKind::Ip);
             } else if is_domain(host) {
                 f("related.hosts", host, ValueKind::Host);
+            }
+            return;
+        }
+        // `label:value` (`md5:<hex>`, `sha256:<hex>`, `from:host.example`): each part
+        // by itself.
+        let mut prev_word = false;
+        for part in s.split(':') {
+            let after_word = prev_word;
+            prev_word = is_word(part);
+            let part = trim_punct(part);
+            if part.len() >= 3 {
+                classify(part, after_word, f);
             }
         }
         return;
@@ -254,6 +288,7 @@ mod tests {
             "nginx/1.24.0.1 a1.2.3.4 1.3.6.1.4.1.2021.10",
             "mac 00:1a:2b:3c:4d:5e serial 0f:e9:73:75:20:22:a6:06 at 10:22:05",
             "std::string Errno::ENOENT org.apache.log4j 010.1.1.1",
+            "image nginx:1.24.0.1 at 10:22:05.118 x:y:z",
         ] {
             assert!(values(quiet).is_empty(), "{quiet}: {:?}", values(quiet));
         }
@@ -264,6 +299,29 @@ mod tests {
         assert_eq!(
             values(&format!("sha256={}", "A".repeat(64))),
             ["A".repeat(64)]
+        );
+    }
+
+    /// Values inside another token: a digest in a URL's path or query (VirusTotal-style
+    /// report links, download paths) and after a `label:` (`MD5:<hex>`, as antivirus
+    /// and sandbox logs write them).
+    #[test]
+    fn values_inside_urls_and_after_a_label_are_found() {
+        let sha256 = "5e8a3c1b9d7f2a4e6c0b8d1f3a5c7e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c";
+        let md5 = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+        let v = values(&format!(
+            "see https://av.example/file/{sha256}/detection?md5={md5}&from=192.0.2.9 MD5:{md5} src:c2.bad.example"
+        ));
+        assert_eq!(
+            v,
+            [
+                format!("https://av.example/file/{sha256}/detection?md5={md5}&from=192.0.2.9"),
+                sha256.to_owned(),
+                md5.to_owned(),
+                "192.0.2.9".to_owned(),
+                md5.to_owned(),
+                "c2.bad.example".to_owned(),
+            ]
         );
     }
 }

@@ -1,14 +1,31 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Zeek logs (FORMATS-LOGS.md §2): the ASCII writer's TSV, driven by its header
-//! (`#separator`, `#set_separator`, `#empty_field`, `#unset_field`, `#fields`, re-read on
-//! every `#` line), and the JSON writer (flat dotted keys). Columns are read by name:
-//! conn, dns, http, ssl, x509, files and smtp fields map to their ECS names; any other
-//! column of type `addr`/`subnet` (or a set/vector of them) counts as `related.ip`.
+//! Zeek logs (FORMATS-LOGS.md §2), in each form Zeek's ASCII writer has
+//! (zeek `scripts/base/frameworks/logging/writers/ascii.zeek`, zeek-docs "Logging
+//! framework"):
+//! - the default TSV, driven by its header (`#separator`, `#set_separator`,
+//!   `#empty_field`, `#unset_field`, `#fields`, `#types`, re-read on every `#` line).
+//!   The separator is whatever `#separator` declares, of any length (`\x09`, `\x7c`,
+//!   `\x7c\x7c`); Zeek's `\xNN` escapes (the separator, backslash and non-printable
+//!   bytes) are undone in values;
+//! - the `tsv = T` filter form: a single plain header row of column names, no `#` lines,
+//!   recognised by its names ([`plain_header`]);
+//! - the JSON writer ([`extract_json`]).
+//!
+//! Columns are read by name, with either scope separator (`id.orig_h`, or `id_orig_h`
+//! from `Log::default_scope_sep = "_"`): conn, dns, http, ssl, x509, files and smtp
+//! fields map to their ECS names; any other column of type `addr`/`subnet` (or a
+//! set/vector of them) counts as `related.ip`.
+
+mod json;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
 use std::sync::Arc;
+
+pub use json::extract_json;
 
 use super::{Event, EventTime, Skip, ValueKind};
 
@@ -43,13 +60,43 @@ fn column(name: &str, ty: &str) -> Option<(&'static str, ValueKind)> {
     })
 }
 
+/// Zeek column names that are not matched but mark a row of names as a Zeek header.
+const OTHER_NAMES: &[&str] = &[
+    "uid",
+    "fuid",
+    "id.orig_p",
+    "id_orig_p",
+    "id.resp_p",
+    "id_resp_p",
+    "proto",
+    "service",
+    "conn_state",
+    "trans_id",
+    "qtype_name",
+    "rcode_name",
+    "method",
+    "uri",
+    "user_agent",
+    "status_code",
+    "mime_type",
+    "filename",
+    "source",
+    "certificate.subject",
+    "certificate_subject",
+    "subject",
+    "issuer",
+];
+
 /// What the current header says.
 #[derive(Debug, Clone)]
 struct Header {
-    separator: u8,
-    set_separator: u8,
+    /// The field separator, decoded (one or more characters).
+    separator: Box<str>,
+    set_separator: Box<str>,
     empty: Box<str>,
     unset: Box<str>,
+    /// The header was a `tsv = T` row of names (no `#` lines).
+    plain: bool,
     /// Per column: ECS name and kind, or `None`.
     columns: Vec<Option<(&'static str, ValueKind)>>,
     ts: Option<usize>,
@@ -63,10 +110,11 @@ struct Header {
 impl Default for Header {
     fn default() -> Self {
         Header {
-            separator: b'\t',
-            set_separator: b',',
+            separator: "\t".into(),
+            set_separator: ",".into(),
             empty: "(empty)".into(),
             unset: "-".into(),
+            plain: false,
             columns: Vec::new(),
             ts: None,
             host: None,
@@ -74,6 +122,31 @@ impl Default for Header {
             sets: Vec::new(),
             read_upto: 0,
         }
+    }
+}
+
+impl Header {
+    /// Works out the columns from their names and (maybe no) types.
+    fn set_columns(&mut self, names: &[String], types: &[String]) {
+        let ty = |i: usize| types.get(i).map_or("", String::as_str);
+        self.columns = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| column(n, ty(i)))
+            .collect();
+        self.sets = (0..names.len())
+            .map(|i| ty(i).starts_with("set[") || ty(i).starts_with("vector[") || types.is_empty())
+            .collect();
+        let pos = |n: &str| names.iter().position(|x| x == n);
+        self.ts = pos("ts");
+        self.host = pos("host");
+        self.uri = pos("uri");
+        let used = self.columns.iter().rposition(Option::is_some);
+        self.read_upto = [used, self.ts, self.host, self.uri]
+            .into_iter()
+            .flatten()
+            .max()
+            .map_or(0, |i| i + 1);
     }
 }
 
@@ -85,21 +158,157 @@ pub struct Tsv {
     types: Vec<String>,
 }
 
-fn unescape_sep(v: &str) -> Option<u8> {
-    let v = v.trim();
-    if let Some(hex) = v.strip_prefix("\\x") {
-        return u8::from_str_radix(hex, 16).ok();
+/// The cells of `text` split by the non-empty separator `sep` (one byte: `memchr`;
+/// longer: `memmem`). Cuts fall on character boundaries, as `sep` is UTF-8.
+struct Cells<'a, 's> {
+    rest: Option<&'a str>,
+    sep: &'s [u8],
+}
+
+impl<'a, 's> Cells<'a, 's> {
+    fn new(text: &'a str, sep: &'s str) -> Self {
+        Cells {
+            rest: (!sep.is_empty()).then_some(text),
+            sep: sep.as_bytes(),
+        }
     }
-    v.bytes().next()
+}
+
+impl<'a> Iterator for Cells<'a, '_> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        let at = match self.sep {
+            [one] => memchr::memchr(*one, rest.as_bytes()),
+            sep => memchr::memmem::find(rest.as_bytes(), sep),
+        };
+        match at {
+            Some(i) => {
+                self.rest = rest.get(i + self.sep.len()..);
+                rest.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// A separator as a header writes it (`\x09`, `\x7c\x7c`, or raw characters), decoded.
+/// Bytes that are not UTF-8 (`\xa7`) stand for the character of that code point.
+/// `None` when empty.
+fn decode_separator(v: &str) -> Option<Box<str>> {
+    let v = match v.trim() {
+        "" => v,
+        t => t,
+    };
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && b.get(i + 1) == Some(&b'x')
+            && let Some(byte) = b
+                .get(i + 2..i + 4)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 4;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    if out.is_empty() {
+        return None;
+    }
+    Some(match String::from_utf8(out) {
+        Ok(s) => s.into(),
+        Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
+    })
+}
+
+/// A name as Zeek writes one: a letter or `_`, then letters, digits, `_` and `.`.
+fn is_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() <= 128
+        && b.first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
+}
+
+/// The separator of a `tsv = T` header row (`LogAscii` filter config `tsv = "T"`: one
+/// row of column names, no `#` lines; zeek `writers/ascii.zeek`), or `None` when `line`
+/// is not one. The rule: the separator is the run of characters after the first name;
+/// every cell is a name, there are at least three, one is `ts` and at least two others
+/// are known Zeek column names (`uid`, `id.orig_h`/`id_orig_h`, `query`, `md5`, ...).
+pub fn plain_header(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    if !b
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
+        return None;
+    }
+    let name_byte = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.');
+    let end = b.iter().position(|c| !name_byte(c))?;
+    let len = b[end..].iter().position(name_byte)?;
+    let sep = line.get(end..end + len)?;
+    let (mut cells, mut ts, mut known) = (0usize, false, 0usize);
+    for cell in Cells::new(line, sep) {
+        if !is_name(cell) {
+            return None;
+        }
+        cells += 1;
+        if cell == "ts" {
+            ts = true;
+        } else if column(cell, "").is_some() || OTHER_NAMES.contains(&cell) {
+            known += 1;
+        }
+    }
+    (cells >= 3 && ts && known >= 2).then_some(sep)
+}
+
+/// Bytes at the start of `head` that are Zeek header lines, each ending in a newline:
+/// the `#` lines a file starts with, or its `tsv = T` header row. Read first when a
+/// log is read from somewhere other than its start (retro-hunt windows, following).
+pub fn header_end(head: &[u8]) -> usize {
+    let mut end = 0;
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        if line.last() != Some(&b'\n') {
+            break;
+        }
+        if line.first() == Some(&b'#') {
+            end += line.len();
+            continue;
+        }
+        let text = std::str::from_utf8(&line[..line.len() - 1]).unwrap_or("");
+        if end == 0 && plain_header(text.strip_suffix('\r').unwrap_or(text)).is_some() {
+            end = line.len();
+        }
+        break;
+    }
+    end
 }
 
 impl Tsv {
     /// Reads one TSV line: a header line updates the state (`Ok(None)`); a row gives its
-    /// event. A row before any `#fields` is a [`Skip::BadLine`].
+    /// event. Errors: [`Skip::InvalidUtf8`]; [`Skip::BadLine`] for a row before any
+    /// header.
     pub fn extract<'a>(&mut self, line: &'a [u8]) -> Result<Option<Event<'a>>, Skip> {
         let text = std::str::from_utf8(line).map_err(|_| Skip::InvalidUtf8)?;
         if let Some(h) = text.strip_prefix('#') {
             self.header_line(h);
+            return Ok(None);
+        }
+        if self.takes_plain_header()
+            && let Some(sep) = plain_header(text)
+        {
+            self.plain_header_line(text, sep);
             return Ok(None);
         }
         if self.header.columns.is_empty() {
@@ -108,49 +317,83 @@ impl Tsv {
         Ok(Some(row(&self.header, text)))
     }
 
+    /// Whether a row of names may be a header now: before any header, or in the
+    /// `tsv = T` form (a concatenated file repeats it).
+    fn takes_plain_header(&self) -> bool {
+        self.header.plain || self.header.columns.is_empty()
+    }
+
+    /// The end (after its newline) of the last header line in `region` (whole lines),
+    /// if it has one: lines up to there change how the rest is read.
+    pub fn header_cut(&self, region: &[u8]) -> Option<usize> {
+        let hash = match memchr::memmem::rfind(region, b"\n#") {
+            Some(i) => Some(i + 1),
+            None => (region.first() == Some(&b'#')).then_some(0),
+        };
+        let mut last = hash;
+        if self.takes_plain_header() {
+            let starts =
+                std::iter::once(0).chain(memchr::memchr_iter(b'\n', region).map(|i| i + 1));
+            for start in starts {
+                let Some(&first) = region.get(start) else {
+                    continue;
+                };
+                if !(first.is_ascii_alphabetic() || first == b'_')
+                    || last.is_some_and(|l| l > start)
+                {
+                    continue;
+                }
+                let end =
+                    memchr::memchr(b'\n', &region[start..]).map_or(region.len(), |i| start + i);
+                let line = &region[start..end];
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                if std::str::from_utf8(line).is_ok_and(|t| plain_header(t).is_some()) {
+                    last = Some(start);
+                }
+            }
+        }
+        let h = last?;
+        Some(memchr::memchr(b'\n', &region[h..]).map_or(region.len(), |i| h + i + 1))
+    }
+
     fn header_line(&mut self, h: &str) {
         let mut hd = (*self.header).clone();
+        hd.plain = false;
         if let Some(v) = h.strip_prefix("separator ") {
-            if let Some(b) = unescape_sep(v) {
-                hd.separator = b;
+            if let Some(s) = decode_separator(v) {
+                hd.separator = s;
             }
             self.header = Arc::new(hd);
             return;
         }
-        let sep = hd.separator as char;
-        let Some((key, value)) = h.split_once(sep) else {
+        let sep = hd.separator.clone();
+        let Some((key, value)) = h.split_once(&*sep) else {
             return;
         };
         match key {
-            "set_separator" => hd.set_separator = unescape_sep(value).unwrap_or(b','),
+            "set_separator" => {
+                hd.set_separator = decode_separator(value).unwrap_or_else(|| ",".into())
+            }
             "empty_field" => hd.empty = value.into(),
             "unset_field" => hd.unset = value.into(),
-            "fields" => self.names = value.split(sep).map(str::to_owned).collect(),
-            "types" => self.types = value.split(sep).map(str::to_owned).collect(),
+            "fields" => self.names = Cells::new(value, &sep).map(str::to_owned).collect(),
+            "types" => self.types = Cells::new(value, &sep).map(str::to_owned).collect(),
             _ => return,
         }
-        let ty = |i: usize| self.types.get(i).map_or("", String::as_str);
-        hd.columns = self
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| column(n, ty(i)))
-            .collect();
-        hd.sets = (0..self.names.len())
-            .map(|i| {
-                ty(i).starts_with("set[") || ty(i).starts_with("vector[") || self.types.is_empty()
-            })
-            .collect();
-        let pos = |n: &str| self.names.iter().position(|x| x == n);
-        hd.ts = pos("ts");
-        hd.host = pos("host");
-        hd.uri = pos("uri");
-        let used = hd.columns.iter().rposition(Option::is_some);
-        hd.read_upto = [used, hd.ts, hd.host, hd.uri]
-            .into_iter()
-            .flatten()
-            .max()
-            .map_or(0, |i| i + 1);
+        hd.set_columns(&self.names, &self.types);
+        self.header = Arc::new(hd);
+    }
+
+    /// A `tsv = T` header row: the writer's defaults for everything it does not say.
+    fn plain_header_line(&mut self, text: &str, sep: &str) {
+        let mut hd = Header {
+            separator: sep.into(),
+            plain: true,
+            ..Header::default()
+        };
+        self.names = Cells::new(text, sep).map(str::to_owned).collect();
+        self.types.clear();
+        hd.set_columns(&self.names, &self.types);
         self.header = Arc::new(hd);
     }
 }
@@ -183,38 +426,29 @@ fn unescape(v: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
-fn row<'a>(h: &Header, text: &'a str) -> Event<'a> {
-    if h.separator.is_ascii() {
-        let mut start = 0;
-        let ends = memchr::memchr_iter(h.separator, text.as_bytes()).chain([text.len()]);
-        // Cut next to an ASCII byte: always a character boundary.
-        row_cells(
-            h,
-            ends.map(|end| {
-                let cell = text.get(start..end).unwrap_or_default();
-                start = end + 1;
-                cell
-            }),
-        )
+/// A `time` cell: epoch seconds as Zeek writes them, or ISO 8601 from a writer set up
+/// to write that.
+fn time_cell(cell: &str) -> EventTime<'_> {
+    if cell.as_bytes().get(4) == Some(&b'-') {
+        EventTime::Iso(Cow::Borrowed(cell))
     } else {
-        row_cells(h, text.split(char::from(h.separator)))
+        EventTime::Epoch(Cow::Borrowed(cell))
     }
 }
 
-/// The event of a row split into `cells`; only the columns up to the last one used are
-/// looked at.
-fn row_cells<'a>(h: &Header, cells: impl Iterator<Item = &'a str>) -> Event<'a> {
+/// The event of a row; only the columns up to the last one used are looked at.
+fn row<'a>(h: &Header, text: &'a str) -> Event<'a> {
     let mut ev = Event::new("zeek");
     let mut host: Option<&'a str> = None;
     let mut uri: Option<&'a str> = None;
-    for (i, cell) in cells.take(h.read_upto).enumerate() {
+    for (i, cell) in Cells::new(text, &h.separator).take(h.read_upto).enumerate() {
         let column = h.columns.get(i).copied().flatten();
         let special = Some(i) == h.ts || Some(i) == h.host || Some(i) == h.uri;
         if (column.is_none() && !special) || cell == &*h.unset || cell == &*h.empty {
             continue;
         }
         if Some(i) == h.ts {
-            ev.time = Some(EventTime::Epoch(Cow::Borrowed(cell)));
+            ev.time = Some(time_cell(cell));
         }
         if Some(i) == h.host {
             host = Some(cell);
@@ -225,8 +459,8 @@ fn row_cells<'a>(h: &Header, cells: impl Iterator<Item = &'a str>) -> Event<'a> 
         let Some((name, kind)) = column else {
             continue;
         };
-        if h.sets.get(i).copied().unwrap_or(false) && cell.as_bytes().contains(&h.set_separator) {
-            for part in cell.split(char::from(h.set_separator)) {
+        if h.sets.get(i).copied().unwrap_or(false) && cell.contains(&*h.set_separator) {
+            for part in cell.split(&*h.set_separator) {
                 ev.push(name, unescape(part), kind);
             }
         } else {
@@ -245,134 +479,5 @@ fn push_url(ev: &mut Event<'_>, host: &str, uri: &str) {
         ev.push("url.full", uri.to_owned(), ValueKind::Url);
     } else if uri.starts_with('/') {
         ev.push("url.full", format!("http://{host}{uri}"), ValueKind::Url);
-    }
-}
-
-/// Reads one Zeek JSON line (flat dotted keys; `_` scope separator accepted).
-pub fn extract_json(line: &[u8]) -> Result<Event<'static>, Skip> {
-    let map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(line).map_err(|_| {
-            if std::str::from_utf8(line).is_err() {
-                Skip::InvalidUtf8
-            } else {
-                Skip::BadJson
-            }
-        })?;
-    let mut ev = Event::new("zeek");
-    match map.get("ts") {
-        Some(serde_json::Value::Number(n)) => {
-            ev.time = Some(EventTime::Epoch(Cow::Owned(n.to_string())))
-        }
-        Some(serde_json::Value::String(s)) => ev.time = Some(EventTime::Iso(Cow::Owned(s.clone()))),
-        _ => {}
-    }
-    for (k, v) in &map {
-        let Some((name, kind)) = column(k, "") else {
-            continue;
-        };
-        match v {
-            serde_json::Value::String(s) => ev.push(name, s.clone(), kind),
-            serde_json::Value::Array(a) => {
-                for s in a.iter().filter_map(|x| x.as_str()) {
-                    ev.push(name, s.to_owned(), kind);
-                }
-            }
-            _ => {}
-        }
-    }
-    if let (Some(host), Some(uri)) = (
-        map.get("host").and_then(|v| v.as_str()),
-        map.get("uri").and_then(|v| v.as_str()),
-    ) {
-        push_url(&mut ev, host, uri);
-    }
-    Ok(ev)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DNS: &str = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tanswers\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tvector[string]\n1795943702.481230\tCx\t192.0.2.10\t53514\t192.0.2.53\t53\tudp\tc2.bad.example\tedge.bad.example,203.0.113.66\n";
-
-    #[test]
-    fn tsv_is_read_by_its_header() {
-        let mut t = Tsv::default();
-        let mut events = Vec::new();
-        for line in DNS.lines() {
-            if let Some(ev) = t.extract(line.as_bytes()).unwrap() {
-                events.push(
-                    ev.fields
-                        .iter()
-                        .map(|f| (f.name, f.value.to_string()))
-                        .collect::<Vec<_>>(),
-                );
-            }
-        }
-        assert_eq!(events.len(), 1);
-        let f = &events[0];
-        assert!(f.contains(&("dns.question.name", "c2.bad.example".into())));
-        assert!(f.contains(&("dns.answers.data", "203.0.113.66".into())));
-        assert!(f.contains(&("destination.ip", "192.0.2.53".into())));
-    }
-
-    #[test]
-    fn row_before_header_is_skipped_and_escapes_are_undone() {
-        let mut t = Tsv::default();
-        assert_eq!(t.extract(b"1\t2").unwrap_err(), Skip::BadLine);
-        assert_eq!(unescape("a\\x2cb\\\\c"), "a,b\\c");
-    }
-
-    fn fields(tsv: &mut Tsv, line: &str) -> Vec<(String, String)> {
-        let ev = tsv.extract(line.as_bytes()).unwrap().unwrap();
-        let mut out: Vec<(String, String)> = ev
-            .fields
-            .iter()
-            .map(|f| (f.name.to_owned(), f.value.to_string()))
-            .collect();
-        if let Some(EventTime::Epoch(t)) = &ev.time {
-            out.push(("ts".into(), t.to_string()));
-        }
-        out
-    }
-
-    #[test]
-    fn columns_after_the_last_one_used_are_not_read_but_ts_and_uri_are() {
-        let mut tsv = Tsv::default();
-        for h in [
-            "#separator \\x09",
-            "#fields\tid.resp_h\tnote\thost\tpayload\tts\turi\trest",
-            "#types\taddr\tstring\tstring\tstring\ttime\tstring\tstring",
-        ] {
-            assert!(tsv.extract(h.as_bytes()).unwrap().is_none());
-        }
-        assert_eq!(tsv.header.read_upto, 6, "up to uri, not rest");
-        let row = "203.0.113.9\t-\tevil.example\t(empty)\t1795943702.5\t/a\tx\ty\tz";
-        assert_eq!(
-            fields(&mut tsv, row),
-            [
-                ("destination.ip".to_owned(), "203.0.113.9".to_owned()),
-                ("url.domain".into(), "evil.example".into()),
-                ("url.full".into(), "http://evil.example/a".into()),
-                ("ts".into(), "1795943702.5".into()),
-            ]
-        );
-        // A short row (cut off) gives what it has.
-        assert_eq!(fields(&mut tsv, "203.0.113.9").len(), 1);
-    }
-
-    #[test]
-    fn a_separator_that_is_not_ascii_splits_by_its_character() {
-        let mut tsv = Tsv::default();
-        for h in ["#separator \\xa7", "#fields\u{a7}ts\u{a7}id.orig_h"] {
-            assert!(tsv.extract(h.as_bytes()).unwrap().is_none());
-        }
-        assert_eq!(
-            fields(&mut tsv, "1795943702.5\u{a7}192.0.2.1"),
-            [
-                ("source.ip".to_owned(), "192.0.2.1".to_owned()),
-                ("ts".into(), "1795943702.5".into()),
-            ]
-        );
     }
 }
