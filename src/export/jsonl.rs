@@ -14,19 +14,19 @@ pub(super) fn write_jsonl<'a, W: Write>(
     out: W,
     defang: bool,
 ) -> io::Result<usize> {
-    let mut w = io::BufWriter::new(out);
-    let mut n = 0;
-    for e in entries {
+    let entries: Vec<&Entry> = entries.collect();
+    super::lines::write_parallel(&entries, out, |e, buf| {
         let mut r = Record::new(store, e);
         let defanged;
         if defang {
             defanged = super::defang::defang(e.kind, r.value);
             r.value = &defanged;
         }
-        serde_json::to_writer(&mut w, &r)?;
-        w.write_all(b"\n")?;
-        n += 1;
-    }
-    w.flush()?;
-    Ok(n)
+        // Writing to a Vec fails only on a value serde cannot write; a Record has none.
+        let at = buf.len();
+        match serde_json::to_writer(&mut *buf, &r) {
+            Ok(()) => buf.push(b'\n'),
+            Err(_) => buf.truncate(at),
+        }
+    })
 }

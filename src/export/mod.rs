@@ -10,6 +10,7 @@ mod csv;
 pub mod defang;
 pub mod ecs;
 mod jsonl;
+pub mod lines;
 mod stix;
 mod txt;
 pub mod zeek_intel;
