@@ -34,7 +34,13 @@ struct Needle {
 }
 
 impl Needle {
+    /// A needle for `text`; a whole indicator pasted from a report (defanged, with a
+    /// default port, a trailing dot, in Unicode) is looked for in the canonical form the
+    /// store holds it in ([`crate::model::indicator::detect`], the form `lookup` and
+    /// `match` use), so it finds its row.
     fn new(text: &str) -> Needle {
+        let canonical = crate::model::indicator::detect(text).map(|n| n.value);
+        let text = canonical.as_deref().unwrap_or(text);
         Needle {
             lower: text.as_bytes().to_ascii_lowercase(),
         }
@@ -319,14 +325,15 @@ fn filter_range(
 pub use super::sort::sort;
 
 /// Whether every row `new` matches is among the rows `old` matches: same type and hidden
-/// sources, and `new`'s text contains `old`'s (as the search compares it, ASCII case
-/// folded). Typing more of a query narrows it.
+/// sources, and the text `new` searches for contains the text `old` searched for (as the
+/// search compares them: canonical when a whole indicator, ASCII case folded). Typing
+/// more of a query narrows it.
 pub fn narrows(old: &Query, new: &Query) -> bool {
     old.kind == new.kind
         && old.hidden == new.hidden
         && memchr::memmem::find(
-            &new.text.trim().as_bytes().to_ascii_lowercase(),
-            &old.text.trim().as_bytes().to_ascii_lowercase(),
+            &Needle::new(new.text.trim()).lower,
+            &Needle::new(old.text.trim()).lower,
         )
         .is_some()
 }

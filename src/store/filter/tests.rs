@@ -270,3 +270,56 @@ fn needle_edge_cases() {
     assert!(!n.is_match("ba"));
     assert!(Needle::new("é").is_match("café"));
 }
+
+#[test]
+fn a_pasted_indicator_finds_its_row_in_any_form() {
+    let mut st = Store::new();
+    let a = st.source_id("s");
+    let mk = |kind, v: &str| Sighting {
+        kind,
+        value: v.into(),
+        obs: Observation::default(),
+    };
+    st.replace_source(
+        a,
+        vec![
+            mk(IndicatorType::Url, "https://login.bank.example/signin"),
+            mk(IndicatorType::Domain, "xn--bcher-kva.example"),
+            mk(IndicatorType::Email, "bob@corp.example"),
+        ],
+    );
+    let q = |t: &str| Query {
+        text: t.into(),
+        ..Default::default()
+    };
+    for (pasted, row) in [
+        (
+            "hxxps[://]login[.]bank[.]example:443/signin",
+            "https://login.bank.example/signin",
+        ),
+        (
+            "HTTPS://LOGIN.BANK.EXAMPLE/signin",
+            "https://login.bank.example/signin",
+        ),
+        ("b\u{fc}cher[.]example.", "xn--bcher-kva.example"),
+        ("BÜCHER.EXAMPLE", "xn--bcher-kva.example"),
+        ("bob[@]corp[.]example", "bob@corp.example"),
+        ("bank", "https://login.bank.example/signin"),
+    ] {
+        assert_eq!(run(&st, &q(pasted), Sort::default()), [row], "{pasted}");
+    }
+}
+
+#[test]
+fn completing_a_pasted_indicator_is_not_a_narrowing_of_its_raw_start() {
+    let q = |t: &str| Query {
+        text: t.into(),
+        ..Default::default()
+    };
+    // `evil[.` searches for itself and matches nothing; `evil[.]example` searches
+    // for `evil.example`: the rows of the second are not within the first's.
+    assert!(!narrows(&q("evil[."), &q("evil[.]example")));
+    assert!(narrows(&q("evil[.]ex"), &q("evil[.]example")));
+    assert!(narrows(&q("evil"), &q("evil[.]example")));
+    assert!(narrows(&q("ev"), &q("EVIL")));
+}
