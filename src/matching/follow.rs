@@ -14,6 +14,9 @@ mod reader;
 mod tracked;
 mod wake;
 
+#[cfg(test)]
+mod tests;
+
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;

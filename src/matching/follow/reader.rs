@@ -172,7 +172,10 @@ impl Reader {
             from = memchr::memchr(b'\n', &self.carry).map_or(0, |i| i + 1);
             self.discarding = false;
         }
-        self.lines(from, last_nl, start_offset, to);
+        // `from` is past `last_nl` when the skipped line's newline is the last one.
+        if from < last_nl {
+            self.lines(from, last_nl, start_offset, to);
+        }
         self.carry.drain(..=last_nl);
     }
 

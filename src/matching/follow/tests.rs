@@ -1,0 +1,133 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Each rotation race driven step by step: the test changes the file system between
+//! the follower's checks (or between the look and the read of one check), so every
+//! interleaving is the one named, every run.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::matching::alert::{Alert, Location};
+use crate::matching::extract::Skip;
+use crate::matching::matcher::NewIndicator;
+use crate::matching::scan::MAX_LINE;
+use crate::matching::{MatchOptions, MatcherBuilder, Warninglists};
+use crate::model::IndicatorType;
+
+/// Every hit as (the last octet of its 203.0.113.0/24 address, the line's offset).
+struct Seen;
+
+impl AlertSink for Seen {
+    type Part = Vec<(u32, u64)>;
+
+    fn add(&self, part: &mut Self::Part, alert: &Alert<'_>) {
+        let Location::File { offset, .. } = alert.location else {
+            panic!("a followed file's alert is at a file offset");
+        };
+        for h in alert.hits() {
+            let n = h
+                .atomic
+                .strip_prefix("203.0.113.")
+                .unwrap()
+                .parse()
+                .unwrap();
+            part.push((n, offset));
+        }
+    }
+
+    fn deliver(&mut self, _: Self::Part) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Line `n` of a firewall log: the one line whose destination is 203.0.113.`n`.
+fn line(n: u32) -> String {
+    format!(
+        "2026-12-06T14:{:02}:{:02}Z fw01.race.example allow tcp src=192.0.2.10 dst=203.0.113.{n} dport=443 sni=c2-{n}.race.example\n",
+        n / 60,
+        n % 60
+    )
+}
+
+fn lines(ns: std::ops::RangeInclusive<u32>) -> String {
+    ns.map(line).collect()
+}
+
+fn append(path: &Path, s: &str) {
+    let mut f = OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(s.as_bytes()).unwrap();
+}
+
+/// One followed file, `fw.log` in a folder of its own.
+struct Race {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    m: Matcher,
+    follower: Follower,
+    st: ScanStats,
+}
+
+impl Race {
+    fn new(content: &str) -> Race {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fw.log");
+        fs::write(&path, content).unwrap();
+        let mut b = MatcherBuilder::new();
+        let src = b.source("race");
+        for n in 1..=254 {
+            b.add(
+                IndicatorType::Ipv4,
+                &format!("203.0.113.{n}"),
+                NewIndicator {
+                    sources: &[src],
+                    ..Default::default()
+                },
+            );
+        }
+        let m = b.build(&Warninglists::none(), MatchOptions::default());
+        let follower = Follower::new(
+            std::slice::from_ref(&path),
+            LogFormat::Text,
+            Start::Beginning,
+        );
+        Race {
+            _dir: dir,
+            path,
+            m,
+            follower,
+            st: ScanStats::default(),
+        }
+    }
+
+    /// One whole check, as at a wake: the hits with their offsets.
+    fn check_at(&mut self) -> Vec<(u32, u64)> {
+        let mut part = Vec::new();
+        self.follower.check(&self.m, &Seen, &mut part, &mut self.st);
+        part
+    }
+
+    /// One whole check: the line numbers hit.
+    fn check(&mut self) -> Vec<u32> {
+        numbers(self.check_at())
+    }
+}
+
+fn numbers(hits: Vec<(u32, u64)>) -> Vec<u32> {
+    hits.into_iter().map(|(n, _)| n).collect()
+}
+
+/// The end of a line over [`MAX_LINE`], alone in a read (its first MiBs skipped in
+/// earlier reads), is skipped too, and the next line is read.
+#[test]
+fn the_end_of_a_line_over_the_limit_alone_in_a_read_is_skipped() {
+    let mut r = Race::new(&"a".repeat(2 * MAX_LINE + 1));
+    assert_eq!(r.check(), Vec::<u32>::new());
+    append(&r.path, "b\n");
+    assert_eq!(r.check(), Vec::<u32>::new());
+    append(&r.path, &lines(1..=1));
+    assert_eq!(r.check(), [1]);
+    assert_eq!(r.st.skipped[Skip::TooLong.index()], 1);
+}
