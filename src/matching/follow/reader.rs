@@ -1,11 +1,13 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! One open followed file: where its reading is, the partial line it ended on, and the
-//! extractor its lines are read with.
+//! One open followed file: where its reading is, the first bytes it held (its
+//! fingerprint), the partial line it ended on, and the extractor its lines are read
+//! with; and the [`Probe`] of what a path names at a look.
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
 
 use super::super::extract::{Extractor, LogFormat, Skip, zeek};
 use super::super::matcher::Matcher;
@@ -39,6 +41,72 @@ impl FileId {
     }
 }
 
+/// Bytes at the start of a file kept as its fingerprint: a file whose first bytes are
+/// not the ones read from it is another file, or the same one rewritten.
+pub(super) const FINGERPRINT: usize = 1024;
+
+/// Up to `n` bytes from the start of `file`, without moving its position (fewer when
+/// the file is shorter). Errors: the read's.
+fn read_head(file: &File, n: usize) -> io::Result<Vec<u8>> {
+    let mut head = vec![0u8; n];
+    let mut got = 0;
+    while got < n {
+        match read_at(file, &mut head[got..], got as u64) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    head.truncate(got);
+    Ok(head)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(mut file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    let pos = file.stream_position()?;
+    file.seek(SeekFrom::Start(at))?;
+    let n = file.read(buf);
+    file.seek(SeekFrom::Start(pos))?;
+    n
+}
+
+/// Whether `file` still has a name (a deleted file that is still open has none).
+#[cfg(unix)]
+fn linked(file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    file.metadata().is_ok_and(|m| m.nlink() > 0)
+}
+
+/// What a path names at a look, opened: the identity, length and first bytes of that
+/// one file (all read from the one handle, so they cannot mix two files).
+pub(super) struct Probe {
+    file: File,
+    id: FileId,
+    len: u64,
+    head: Vec<u8>,
+}
+
+impl Probe {
+    /// Opens what `path` names; `None` when nothing can be opened and read there.
+    pub(super) fn open(path: &Path) -> Option<Probe> {
+        let file = File::open(path).ok()?;
+        let meta = file.metadata().ok()?;
+        let head = read_head(&file, FINGERPRINT).ok()?;
+        Some(Probe {
+            id: FileId::of(&meta),
+            len: meta.len(),
+            head,
+            file,
+        })
+    }
+}
+
 /// Where a file's lines are read as they are, for alerts and the stats.
 pub(super) struct Lines<'a, S: AlertSink + ?Sized> {
     /// The indicator set.
@@ -60,6 +128,9 @@ pub(super) struct Reader {
     pub(super) id: FileId,
     /// Bytes read from the file's start (`carry` included).
     offset: u64,
+    /// The first bytes read, up to [`FINGERPRINT`]: the file's first `head.len()` bytes
+    /// as long as it is the file that was read.
+    head: Vec<u8>,
     /// The partial line at the end of what was read.
     carry: Vec<u8>,
     /// Skipping the rest of a line over [`MAX_LINE`].
@@ -68,32 +139,44 @@ pub(super) struct Reader {
 }
 
 impl Reader {
-    /// Starts reading `file` at its start. Errors: its metadata cannot be read.
-    pub(super) fn new(file: File) -> io::Result<Reader> {
-        let id = FileId::of(&file.metadata()?);
-        Ok(Reader {
-            file,
-            id,
+    /// Starts reading the probed file at its start.
+    pub(super) fn new(probe: Probe) -> Reader {
+        Reader {
+            file: probe.file,
+            id: probe.id,
             offset: 0,
+            head: Vec::new(),
             carry: Vec::new(),
             discarding: false,
             extractor: None,
-        })
+        }
     }
 
-    /// Bytes read from the file's start.
-    pub(super) fn offset(&self) -> u64 {
-        self.offset
+    /// Whether `probe` is the file being read, as far as it was read: the same
+    /// identity, at least as long as what was read, and starting with the same bytes.
+    pub(super) fn holds(&self, probe: &Probe) -> bool {
+        self.id == probe.id && probe.len >= self.offset && probe.head.starts_with(&self.head)
     }
 
-    /// Starts over at byte 0 of the same open file.
-    pub(super) fn restart(&mut self) {
-        let _ = self.file.seek(SeekFrom::Start(0));
-        self.offset = 0;
-        self.carry.clear();
-        self.discarding = false;
-        // The new content may be another format (`auto`) or carry a new Zeek header.
-        self.extractor = None;
+    /// Whether the open file still starts with the bytes read from it (it was not
+    /// truncated or rewritten in place).
+    pub(super) fn intact(&self) -> bool {
+        read_head(&self.file, self.head.len()).is_ok_and(|h| h == self.head)
+    }
+
+    /// Whether `probe` is certainly the very file open here: the same identity while
+    /// this file still has a name (a deleted file's number can be given to the next
+    /// one). Without inode numbers, never certain.
+    pub(super) fn same_file(&self, probe: &Probe) -> bool {
+        #[cfg(unix)]
+        {
+            self.id == probe.id && linked(&self.file)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = probe;
+            false
+        }
     }
 
     /// Before following the file from its end: its head decides an `auto` format, and a
@@ -125,6 +208,8 @@ impl Reader {
         self.extractor = Some(lm.extractor);
         if let Ok(end) = self.file.seek(SeekFrom::End(0)) {
             self.offset = end;
+            head.truncate(FINGERPRINT.min(usize::try_from(end).unwrap_or(usize::MAX)));
+            self.head = head;
         }
     }
 
@@ -153,6 +238,10 @@ impl Reader {
     /// Hands the complete lines that `data` (the next bytes read) ends to `to`.
     fn take<S: AlertSink + ?Sized>(&mut self, data: &[u8], to: &mut Lines<'_, S>) {
         to.st.bytes += data.len() as u64;
+        if self.offset == self.head.len() as u64 && self.head.len() < FINGERPRINT {
+            let more = data.len().min(FINGERPRINT - self.head.len());
+            self.head.extend_from_slice(&data[..more]);
+        }
         let start_offset = self.offset - self.carry.len() as u64;
         self.offset += data.len() as u64;
         self.carry.extend_from_slice(data);

@@ -9,6 +9,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::reader::FileId;
 use super::*;
 use crate::matching::alert::{Alert, Location};
 use crate::matching::extract::Skip;
@@ -113,10 +114,67 @@ impl Race {
     fn check(&mut self) -> Vec<u32> {
         numbers(self.check_at())
     }
+
+    /// Stands for a file system that gave the new file at the path the inode number of
+    /// the file being read (a local one cannot while that file is open, but network and
+    /// FUSE file systems, and platforms without inode numbers, can show one identity
+    /// for two files): the identity recorded for the file being read becomes the new
+    /// file's.
+    fn reuse_inode(&mut self) {
+        let id = FileId::of(&fs::metadata(&self.path).unwrap());
+        self.follower.files[0].current.as_mut().unwrap().id = id;
+    }
 }
 
 fn numbers(hits: Vec<(u32, u64)>) -> Vec<u32> {
     hits.into_iter().map(|(n, _)| n).collect()
+}
+
+fn range(ns: std::ops::RangeInclusive<u32>) -> Vec<u32> {
+    ns.collect()
+}
+
+/// Race 2: the file is deleted and a new one created whose identity (device, inode) is
+/// the old one's, shorter or longer than what was read: it is read from its start,
+/// and the old file is not read again.
+#[test]
+fn a_new_file_with_the_old_inode_number_is_read_from_its_start() {
+    for (what, new, want) in [
+        ("shorter", lines(10..=10), range(10..=10)),
+        ("longer", lines(10..=40), range(10..=40)),
+    ] {
+        let mut r = Race::new(&lines(1..=3));
+        assert_eq!(r.check(), [1, 2, 3]);
+        fs::remove_file(&r.path).unwrap();
+        fs::write(&r.path, &new).unwrap();
+        r.reuse_inode();
+        assert_eq!(r.check(), want, "{what}");
+        append(&r.path, &lines(41..=41));
+        assert_eq!(r.check(), [41], "{what}");
+    }
+}
+
+/// Race 3: the file is truncated and then one write, longer than what was read (more
+/// than 8 KiB), lands before the follower looks: the file is no shorter than the
+/// offset, yet its content is new and is read from byte 0.
+#[test]
+fn a_truncation_then_one_long_write_is_read_from_0() {
+    let mut r = Race::new(&lines(1..=2));
+    assert_eq!(r.check(), [1, 2]);
+    let big = lines(3..=150);
+    assert!(big.len() > 8 * 1024);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&r.path)
+        .unwrap();
+    f.write_all(big.as_bytes()).unwrap();
+    drop(f);
+    let got = r.check_at();
+    assert_eq!(numbers(got.clone()), range(3..=150));
+    assert_eq!(got[0].1, 0);
+    append(&r.path, &lines(151..=151));
+    assert_eq!(r.check(), [151]);
 }
 
 /// The end of a line over [`MAX_LINE`], alone in a read (its first MiBs skipped in

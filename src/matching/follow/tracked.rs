@@ -3,14 +3,13 @@
 
 //! One followed path: which file it names at each look, and the file being read.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use super::super::extract::LogFormat;
 use super::super::matcher::Matcher;
 use super::super::scan::ScanStats;
 use super::super::sink::AlertSink;
-use super::reader::{FileId, Lines, Reader};
+use super::reader::{Lines, Probe, Reader};
 
 /// One followed path.
 pub(super) struct Tracked {
@@ -51,9 +50,11 @@ impl Tracked {
         }
     }
 
-    /// Looks at what the path names now: a rotation (another file) drains the old file
-    /// and opens the new one at its start; a file shorter than what was read is read
-    /// again from its start. Returns whether anything was read.
+    /// Looks at what the path names now. The file being read goes on being read
+    /// while the path names it ([`Reader::holds`]); otherwise the file at the path is
+    /// read from its start, after what the old file holds past what was read when
+    /// it is another file and still holds what was read from it. Returns whether
+    /// anything was read.
     pub(super) fn look<S: AlertSink + ?Sized>(
         &mut self,
         m: &Matcher,
@@ -62,27 +63,26 @@ impl Tracked {
         st: &mut ScanStats,
     ) -> bool {
         let mut any = false;
-        if let Ok(meta) = std::fs::metadata(&self.path) {
-            if let Some(mut old) = self.current.take() {
-                if FileId::of(&meta) != old.id {
-                    // Rotated: finish the old file, then switch.
-                    any |= old.read(&mut self.lines(m, sink, part, st));
-                } else {
-                    if meta.len() < old.offset() {
-                        // Truncated: start over.
-                        old.restart();
+        if let Some(probe) = Probe::open(&self.path) {
+            match self.current.take() {
+                Some(cur) if cur.holds(&probe) => self.current = Some(cur),
+                old => {
+                    if let Some(mut old) = old
+                        && old.intact()
+                        && !old.same_file(&probe)
+                    {
+                        // Renamed, or deleted and its number given to the new file: its
+                        // unread tail first.
+                        any |= old.read(&mut self.lines(m, sink, part, st));
                     }
-                    self.current = Some(old);
+                    // Otherwise it was truncated or rewritten in place: what was not
+                    // read of its old content is gone.
+                    let mut r = Reader::new(probe);
+                    if self.skip_existing {
+                        r.prime(self.log, m, &self.display);
+                    }
+                    self.current = Some(r);
                 }
-            }
-            if self.current.is_none()
-                && let Ok(f) = File::open(&self.path)
-                && let Ok(mut r) = Reader::new(f)
-            {
-                if self.skip_existing {
-                    r.prime(self.log, m, &self.display);
-                }
-                self.current = Some(r);
             }
         }
         self.skip_existing = false;

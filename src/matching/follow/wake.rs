@@ -28,11 +28,14 @@ impl Wake {
             .filter_map(|p| p.file_name().map(OsString::from))
             .collect();
         let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+            // An open, a read or a close is no change (and the follower's own look
+            // opens each file: heeding those would wake it forever).
             let ours = ev.is_ok_and(|e| {
-                e.paths.is_empty()
-                    || e.paths
-                        .iter()
-                        .any(|p| p.file_name().is_some_and(|n| names.contains(n)))
+                !e.kind.is_access()
+                    && (e.paths.is_empty()
+                        || e.paths
+                            .iter()
+                            .any(|p| p.file_name().is_some_and(|n| names.contains(n))))
             });
             if ours {
                 let _ = tx.send(());
