@@ -107,6 +107,18 @@ impl Probe {
     }
 }
 
+/// What a [`Reader::read`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Found {
+    /// Nothing new.
+    Nothing,
+    /// New bytes, read.
+    New,
+    /// The file no longer starts with what was read from it (truncated or rewritten in
+    /// place); nothing of this read was kept.
+    Rewritten,
+}
+
 /// Where a file's lines are read as they are, for alerts and the stats.
 pub(super) struct Lines<'a, S: AlertSink + ?Sized> {
     /// The indicator set.
@@ -179,6 +191,17 @@ impl Reader {
         }
     }
 
+    /// Starts over at byte 0 of the same open file (rewritten in place).
+    pub(super) fn restart(&mut self) {
+        let _ = self.file.seek(SeekFrom::Start(0));
+        self.offset = 0;
+        self.head.clear();
+        self.carry.clear();
+        self.discarding = false;
+        // The new content may be another format (`auto`) or carry a new Zeek header.
+        self.extractor = None;
+    }
+
     /// Before following the file from its end: its head decides an `auto` format, and a
     /// Zeek header (`#separator`, `#fields`, ..., or a `tsv = T` row of names) is read,
     /// so the rows appended later parse. The rows already under the header are the past
@@ -213,14 +236,20 @@ impl Reader {
         }
     }
 
-    /// Reads the file to its current end, handing its complete lines to `to`; returns
-    /// whether anything was read.
-    pub(super) fn read<S: AlertSink + ?Sized>(&mut self, to: &mut Lines<'_, S>) -> bool {
-        if self.file.metadata().is_ok_and(|m| m.len() <= self.offset) {
+    /// Reads the file to its current end, handing its complete lines to `to`. Each
+    /// read is kept only if the file still starts, after it, with the bytes first read
+    /// from it (the fingerprint, with what this read adds to it): a truncation or
+    /// rewrite in place before or during the read shows there, and then what was just
+    /// read (of the old content past what was read before, or of the new content at
+    /// the old offset) is dropped and [`Found::Rewritten`] returned.
+    pub(super) fn read<S: AlertSink + ?Sized>(&mut self, to: &mut Lines<'_, S>) -> Found {
+        match self.file.metadata() {
+            Ok(m) if m.len() < self.offset => return Found::Rewritten,
             // Nothing appended: no read (and no read buffer) at all.
-            return false;
+            Ok(m) if m.len() == self.offset => return Found::Nothing,
+            _ => {}
         }
-        let mut any = false;
+        let mut found = Found::Nothing;
         let mut chunk = vec![0u8; 1 << 20];
         loop {
             let n = match self.file.read(&mut chunk) {
@@ -229,19 +258,37 @@ impl Reader {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            any = true;
+            if !self.still_starts_with(&chunk[..n]) {
+                return Found::Rewritten;
+            }
+            found = Found::New;
             self.take(&chunk[..n], to);
         }
-        any
+        found
+    }
+
+    /// The fingerprint `data` (the next bytes read) would leave.
+    fn grown_head<'d>(&self, data: &'d [u8]) -> &'d [u8] {
+        if self.offset == self.head.len() as u64 && self.head.len() < FINGERPRINT {
+            &data[..data.len().min(FINGERPRINT - self.head.len())]
+        } else {
+            &[]
+        }
+    }
+
+    /// Whether the file starts with the fingerprint and then the part of `data` (just
+    /// read) that would join it.
+    fn still_starts_with(&self, data: &[u8]) -> bool {
+        let more = self.grown_head(data);
+        read_head(&self.file, self.head.len() + more.len())
+            .is_ok_and(|h| h.starts_with(&self.head) && h[self.head.len()..] == *more)
     }
 
     /// Hands the complete lines that `data` (the next bytes read) ends to `to`.
     fn take<S: AlertSink + ?Sized>(&mut self, data: &[u8], to: &mut Lines<'_, S>) {
         to.st.bytes += data.len() as u64;
-        if self.offset == self.head.len() as u64 && self.head.len() < FINGERPRINT {
-            let more = data.len().min(FINGERPRINT - self.head.len());
-            self.head.extend_from_slice(&data[..more]);
-        }
+        let more = self.grown_head(data);
+        self.head.extend_from_slice(more);
         let start_offset = self.offset - self.carry.len() as u64;
         self.offset += data.len() as u64;
         self.carry.extend_from_slice(data);

@@ -64,7 +64,7 @@ fn append(path: &Path, s: &str) {
 
 /// One followed file, `fw.log` in a folder of its own.
 struct Race {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     path: PathBuf,
     m: Matcher,
     follower: Follower,
@@ -95,12 +95,16 @@ impl Race {
             Start::Beginning,
         );
         Race {
-            _dir: dir,
+            dir,
             path,
             m,
             follower,
             st: ScanStats::default(),
         }
+    }
+
+    fn sibling(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
     }
 
     /// One whole check, as at a wake: the hits with their offsets.
@@ -113,6 +117,20 @@ impl Race {
     /// One whole check: the line numbers hit.
     fn check(&mut self) -> Vec<u32> {
         numbers(self.check_at())
+    }
+
+    /// Only the first half of a check: what the path names now.
+    fn look(&mut self) -> Vec<u32> {
+        let mut part = Vec::new();
+        self.follower.files[0].look(&self.m, &Seen, &mut part, &mut self.st);
+        numbers(part)
+    }
+
+    /// Only the second half of a check: what is new in the files being read.
+    fn read(&mut self) -> Vec<u32> {
+        let mut part = Vec::new();
+        self.follower.files[0].read(&self.m, &Seen, &mut part, &mut self.st);
+        numbers(part)
     }
 
     /// Stands for a file system that gave the new file at the path the inode number of
@@ -175,6 +193,33 @@ fn a_truncation_then_one_long_write_is_read_from_0() {
     assert_eq!(got[0].1, 0);
     append(&r.path, &lines(151..=151));
     assert_eq!(r.check(), [151]);
+}
+
+/// Race 4: `copytruncate` — logrotate copies the file, then truncates it in place, and
+/// the writer goes on at the new end — between the follower's look and its read. No
+/// line already read is read again, and every line written after the truncation is
+/// read once. Line 3, written after the last read but before the copy, is in the copy
+/// only: not read (the follower does not know the copy's name).
+#[test]
+fn copytruncate_between_a_look_and_a_read_doubles_nothing_and_loses_nothing_after_it() {
+    let mut r = Race::new(&lines(1..=2));
+    assert_eq!(r.check(), [1, 2]);
+    append(&r.path, &lines(3..=3));
+    assert_eq!(r.look(), Vec::<u32>::new());
+    fs::copy(&r.path, r.sibling("fw.log.1")).unwrap();
+    OpenOptions::new()
+        .write(true)
+        .open(&r.path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    for n in 4..=60 {
+        append(&r.path, &line(n));
+    }
+    assert_eq!(r.read(), range(4..=60));
+    assert_eq!(r.check(), Vec::<u32>::new(), "nothing twice");
+    append(&r.path, &lines(61..=61));
+    assert_eq!(r.check(), [61]);
 }
 
 /// The end of a line over [`MAX_LINE`], alone in a read (its first MiBs skipped in

@@ -9,7 +9,7 @@ use super::super::extract::LogFormat;
 use super::super::matcher::Matcher;
 use super::super::scan::ScanStats;
 use super::super::sink::AlertSink;
-use super::reader::{Lines, Probe, Reader};
+use super::reader::{Found, Lines, Probe, Reader};
 
 /// One followed path.
 pub(super) struct Tracked {
@@ -73,7 +73,7 @@ impl Tracked {
                     {
                         // Renamed, or deleted and its number given to the new file: its
                         // unread tail first.
-                        any |= old.read(&mut self.lines(m, sink, part, st));
+                        any |= old.read(&mut self.lines(m, sink, part, st)) == Found::New;
                     }
                     // Otherwise it was truncated or rewritten in place: what was not
                     // read of its old content is gone.
@@ -89,7 +89,8 @@ impl Tracked {
         any
     }
 
-    /// Reads what is new in the file being read; returns whether anything was.
+    /// Reads what is new in the file being read; returns whether anything was. A file
+    /// found rewritten in place is read again from its start.
     pub(super) fn read<S: AlertSink + ?Sized>(
         &mut self,
         m: &Matcher,
@@ -97,11 +98,16 @@ impl Tracked {
         part: &mut S::Part,
         st: &mut ScanStats,
     ) -> bool {
-        let mut cur = self.current.take();
-        let any = cur
-            .as_mut()
-            .is_some_and(|r| r.read(&mut self.lines(m, sink, part, st)));
-        self.current = cur;
-        any
+        let Some(mut cur) = self.current.take() else {
+            return false;
+        };
+        let mut found = cur.read(&mut self.lines(m, sink, part, st));
+        if found == Found::Rewritten {
+            cur.restart();
+            // Rewritten again meanwhile: the next check reads it.
+            found = cur.read(&mut self.lines(m, sink, part, st));
+        }
+        self.current = Some(cur);
+        found != Found::Nothing
     }
 }
