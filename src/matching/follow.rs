@@ -21,7 +21,7 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::extract::LogFormat;
 use super::matcher::Matcher;
@@ -36,6 +36,11 @@ pub const POLL: Duration = Duration::from_millis(250);
 /// How often files are checked anyway while their folders are watched (a file system
 /// that sends no events, such as some network mounts).
 pub const SLOW_POLL: Duration = Duration::from_secs(1);
+
+/// How long a file the path named before a rotation is still read after its last new
+/// byte: a writer goes on writing to it until it reopens the path (logrotate's
+/// `postrotate` signal comes after the new file is created).
+pub const OLD_FILE_GRACE: Duration = Duration::from_secs(30);
 
 /// Where each file is first read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +71,7 @@ impl Follower {
     /// with alerts added to `part`. Returns whether anything was read.
     fn check<S: AlertSink + ?Sized>(
         &mut self,
+        now: Instant,
         m: &Matcher,
         sink: &S,
         part: &mut S::Part,
@@ -73,8 +79,8 @@ impl Follower {
     ) -> bool {
         let mut any = false;
         for f in &mut self.files {
-            any |= f.look(m, sink, part, st);
-            any |= f.read(m, sink, part, st);
+            any |= f.look(now, m, sink, part, st);
+            any |= f.read(now, m, sink, part, st);
         }
         any
     }
@@ -125,7 +131,7 @@ pub fn follow_from<S: AlertSink + ?Sized>(
             matcher = m;
         }
         let mut part = S::Part::default();
-        let any = follower.check(&matcher, &*sink, &mut part, stats);
+        let any = follower.check(Instant::now(), &matcher, &*sink, &mut part, stats);
         sink.deliver(part)?;
         if any {
             sink.flush()?;

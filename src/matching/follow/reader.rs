@@ -267,6 +267,21 @@ impl Reader {
         found
     }
 
+    /// Reads what is left of a file that is done (the old file, rotated away and
+    /// quiet): its last line even without a newline, as a scan reads a file's last
+    /// line (dropped if the file was rewritten in place). Returns whether anything was
+    /// read.
+    pub(super) fn finish<S: AlertSink + ?Sized>(&mut self, to: &mut Lines<'_, S>) -> bool {
+        let found = self.read(to);
+        if found == Found::Rewritten || self.discarding || self.carry.is_empty() {
+            return found == Found::New;
+        }
+        let base = self.offset - self.carry.len() as u64;
+        self.lines(0, self.carry.len(), base, to);
+        self.carry.clear();
+        true
+    }
+
     /// The fingerprint `data` (the next bytes read) would leave.
     fn grown_head<'d>(&self, data: &'d [u8]) -> &'d [u8] {
         if self.offset == self.head.len() as u64 && self.head.len() < FINGERPRINT {

@@ -8,6 +8,7 @@
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::reader::FileId;
 use super::*;
@@ -69,6 +70,8 @@ struct Race {
     m: Matcher,
     follower: Follower,
     st: ScanStats,
+    /// The time of the checks.
+    now: Instant,
 }
 
 impl Race {
@@ -100,6 +103,7 @@ impl Race {
             m,
             follower,
             st: ScanStats::default(),
+            now: Instant::now(),
         }
     }
 
@@ -107,29 +111,35 @@ impl Race {
         self.dir.path().join(name)
     }
 
+    /// Lets `d` pass before the next check.
+    fn wait(&mut self, d: Duration) {
+        self.now += d;
+    }
+
     /// One whole check, as at a wake: the hits with their offsets.
-    fn check_at(&mut self) -> Vec<(u32, u64)> {
+    fn check_hits(&mut self) -> Vec<(u32, u64)> {
         let mut part = Vec::new();
-        self.follower.check(&self.m, &Seen, &mut part, &mut self.st);
+        self.follower
+            .check(self.now, &self.m, &Seen, &mut part, &mut self.st);
         part
     }
 
     /// One whole check: the line numbers hit.
     fn check(&mut self) -> Vec<u32> {
-        numbers(self.check_at())
+        numbers(self.check_hits())
     }
 
     /// Only the first half of a check: what the path names now.
     fn look(&mut self) -> Vec<u32> {
         let mut part = Vec::new();
-        self.follower.files[0].look(&self.m, &Seen, &mut part, &mut self.st);
+        self.follower.files[0].look(self.now, &self.m, &Seen, &mut part, &mut self.st);
         numbers(part)
     }
 
     /// Only the second half of a check: what is new in the files being read.
     fn read(&mut self) -> Vec<u32> {
         let mut part = Vec::new();
-        self.follower.files[0].read(&self.m, &Seen, &mut part, &mut self.st);
+        self.follower.files[0].read(self.now, &self.m, &Seen, &mut part, &mut self.st);
         numbers(part)
     }
 
@@ -150,6 +160,66 @@ fn numbers(hits: Vec<(u32, u64)>) -> Vec<u32> {
 
 fn range(ns: std::ops::RangeInclusive<u32>) -> Vec<u32> {
     ns.collect()
+}
+
+/// Race 1: the file is renamed and a new one is created and written at the path
+/// before the follower looks again; the writer then still writes to the renamed file
+/// before it reopens the path (logrotate's `create`, then its `postrotate` signal).
+/// The old file's unread tail is read first, then the new file from byte 0; lines
+/// written late to the old file are read too, and its unterminated last line once it
+/// has been quiet for [`OLD_FILE_GRACE`], when it is closed. Nothing is read twice.
+#[test]
+fn a_rename_then_a_new_written_file_loses_nothing_of_either() {
+    let mut r = Race::new(&lines(1..=2));
+    assert_eq!(r.check(), [1, 2]);
+    append(&r.path, &lines(3..=4));
+    let old = r.sibling("fw.log.1");
+    fs::rename(&r.path, &old).unwrap();
+    fs::write(&r.path, lines(5..=6)).unwrap();
+    r.wait(Duration::from_millis(100));
+    let got = r.check_hits();
+    assert_eq!(numbers(got.clone()), [3, 4, 5, 6]);
+    assert_eq!(got[2].1, 0, "the new file is read from byte 0");
+    append(&old, &lines(7..=7));
+    append(&old, line(8).trim_end());
+    append(&r.path, &lines(9..=9));
+    r.wait(Duration::from_millis(100));
+    assert_eq!(
+        r.check(),
+        [7, 9],
+        "lines written late to the old file are read"
+    );
+    r.wait(OLD_FILE_GRACE - Duration::from_millis(1));
+    assert_eq!(r.check(), Vec::<u32>::new(), "a partial line waits");
+    r.wait(Duration::from_millis(1));
+    assert_eq!(
+        r.check(),
+        [8],
+        "the old file's unterminated last line, once quiet"
+    );
+    append(&old, &lines(10..=10));
+    append(&r.path, &lines(11..=11));
+    assert_eq!(r.check(), [11], "the old file is closed once done");
+}
+
+/// A second rotation while the first old file is still read: that one is read to its
+/// end, its last line included, and closed; the second is read after it.
+#[test]
+fn a_second_rotation_finishes_the_first_old_file() {
+    let mut r = Race::new(&lines(1..=1));
+    assert_eq!(r.check(), [1]);
+    let (first, second) = (r.sibling("fw.log.2"), r.sibling("fw.log.1"));
+    fs::rename(&r.path, &first).unwrap();
+    fs::write(&r.path, lines(2..=2)).unwrap();
+    assert_eq!(r.check(), [2]);
+    append(&first, line(3).trim_end());
+    fs::rename(&r.path, &second).unwrap();
+    fs::write(&r.path, lines(4..=4)).unwrap();
+    append(&second, &lines(5..=5));
+    assert_eq!(r.check(), [3, 5, 4]);
+    append(&first, &lines(6..=6));
+    append(&second, &lines(7..=7));
+    assert_eq!(r.check(), [7], "only the last old file is still read");
 }
 
 /// Race 2: the file is deleted and a new one created whose identity (device, inode) is
@@ -188,7 +258,7 @@ fn a_truncation_then_one_long_write_is_read_from_0() {
         .unwrap();
     f.write_all(big.as_bytes()).unwrap();
     drop(f);
-    let got = r.check_at();
+    let got = r.check_hits();
     assert_eq!(numbers(got.clone()), range(3..=150));
     assert_eq!(got[0].1, 0);
     append(&r.path, &lines(151..=151));

@@ -1,15 +1,26 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! One followed path: which file it names at each look, and the file being read.
+//! One followed path: which file it names at each look, the file being read, and the
+//! file it named before (rotated away), read a little longer.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use super::super::extract::LogFormat;
 use super::super::matcher::Matcher;
 use super::super::scan::ScanStats;
 use super::super::sink::AlertSink;
+use super::OLD_FILE_GRACE;
 use super::reader::{Found, Lines, Probe, Reader};
+
+/// A file the path named before: still read, since a writer goes on writing to it
+/// until it reopens the path.
+struct Old {
+    reader: Reader,
+    /// When it last gave new bytes (or was rotated away).
+    quiet_since: Instant,
+}
 
 /// One followed path.
 pub(super) struct Tracked {
@@ -18,6 +29,8 @@ pub(super) struct Tracked {
     log: LogFormat,
     /// The file being read.
     pub(super) current: Option<Reader>,
+    /// The file read before it, until it has been quiet for [`OLD_FILE_GRACE`].
+    old: Option<Old>,
     /// Skip what the file holds when it is first opened.
     skip_existing: bool,
 }
@@ -29,6 +42,7 @@ impl Tracked {
             display: path.display().to_string(),
             log,
             current: None,
+            old: None,
             skip_existing,
         }
     }
@@ -52,11 +66,14 @@ impl Tracked {
 
     /// Looks at what the path names now. The file being read goes on being read
     /// while the path names it ([`Reader::holds`]); otherwise the file at the path is
-    /// read from its start, after what the old file holds past what was read when
-    /// it is another file and still holds what was read from it. Returns whether
-    /// anything was read.
+    /// read from its start, and the old one is kept as the old file when it is another
+    /// file that still starts with what was read from it (renamed, or deleted with its
+    /// number given to the new one). A file truncated or rewritten in place is not:
+    /// what was not read of its old content is gone. Returns whether anything was read
+    /// (a file that was the old one before, read to its end and closed).
     pub(super) fn look<S: AlertSink + ?Sized>(
         &mut self,
+        now: Instant,
         m: &Matcher,
         sink: &S,
         part: &mut S::Part,
@@ -66,17 +83,20 @@ impl Tracked {
         if let Some(probe) = Probe::open(&self.path) {
             match self.current.take() {
                 Some(cur) if cur.holds(&probe) => self.current = Some(cur),
-                old => {
-                    if let Some(mut old) = old
-                        && old.intact()
-                        && !old.same_file(&probe)
+                cur => {
+                    if let Some(cur) = cur
+                        && cur.intact()
+                        && !cur.same_file(&probe)
                     {
-                        // Renamed, or deleted and its number given to the new file: its
-                        // unread tail first.
-                        any |= old.read(&mut self.lines(m, sink, part, st)) == Found::New;
+                        // One old file at a time: the one before is done.
+                        if let Some(mut before) = self.old.take() {
+                            any |= before.reader.finish(&mut self.lines(m, sink, part, st));
+                        }
+                        self.old = Some(Old {
+                            reader: cur,
+                            quiet_since: now,
+                        });
                     }
-                    // Otherwise it was truncated or rewritten in place: what was not
-                    // read of its old content is gone.
                     let mut r = Reader::new(probe);
                     if self.skip_existing {
                         r.prime(self.log, m, &self.display);
@@ -89,17 +109,40 @@ impl Tracked {
         any
     }
 
-    /// Reads what is new in the file being read; returns whether anything was. A file
-    /// found rewritten in place is read again from its start.
+    /// Reads what is new in the old file, then in the file being read; returns whether
+    /// anything was. A file being read found rewritten in place is read again from its
+    /// start. The old file is closed once quiet for [`OLD_FILE_GRACE`], its last line
+    /// read even without a newline; dropped if rewritten in place.
     pub(super) fn read<S: AlertSink + ?Sized>(
         &mut self,
+        now: Instant,
         m: &Matcher,
         sink: &S,
         part: &mut S::Part,
         st: &mut ScanStats,
     ) -> bool {
+        let mut any = false;
+        if let Some(mut old) = self.old.take() {
+            let mut to = self.lines(m, sink, part, st);
+            let keep = match old.reader.read(&mut to) {
+                Found::New => {
+                    any = true;
+                    old.quiet_since = now;
+                    true
+                }
+                Found::Nothing if now.duration_since(old.quiet_since) < OLD_FILE_GRACE => true,
+                Found::Nothing => {
+                    any |= old.reader.finish(&mut to);
+                    false
+                }
+                Found::Rewritten => false,
+            };
+            if keep {
+                self.old = Some(old);
+            }
+        }
         let Some(mut cur) = self.current.take() else {
-            return false;
+            return any;
         };
         let mut found = cur.read(&mut self.lines(m, sink, part, st));
         if found == Found::Rewritten {
@@ -108,6 +151,6 @@ impl Tracked {
             found = cur.read(&mut self.lines(m, sink, part, st));
         }
         self.current = Some(cur);
-        found != Found::Nothing
+        any | (found != Found::Nothing)
     }
 }
