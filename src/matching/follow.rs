@@ -3,12 +3,69 @@
 
 //! `match --follow` and the dashboard's `logs:`: like `tail -F`. Each file is read from
 //! its start (or, for the dashboard, from its end), then read again whenever the kernel
-//! says its folder changed (inotify, through `notify`), with a slow poll every
-//! [`SLOW_POLL`] as a safety net (every [`POLL`] where no watch can be set). A rotation
-//! (the path now names another inode) drains the old file and continues with the new
-//! one from its start; a truncation (the file shrank) starts over at 0. A partial last
-//! line waits for its newline (bounded by [`MAX_LINE`](super::scan::MAX_LINE)). Idle, the thread sleeps on the
-//! watch: no busy loop. A new matcher (the store changed) is picked up at each wake.
+//! says its folder changed (inotify, through `notify`; an open, read or close is not a
+//! change), with a slow poll every [`SLOW_POLL`] as a safety net (every [`POLL`] where
+//! no watch can be set). Idle, the thread sleeps on the watch: no busy loop. A new
+//! matcher (the store changed) is picked up at each wake.
+//!
+//! # Rotation rules
+//!
+//! At each wake every path is checked in two steps, a look and then a read.
+//!
+//! **The look** opens the path and takes, from that one handle, the identity of the
+//! file it names (device and inode numbers), its length and its first bytes. It is
+//! still the file being read only if all three agree:
+//!
+//! 1. the same identity (where the platform has no inode numbers, this always holds);
+//! 2. at least as long as what was read (the offset);
+//! 3. it starts with the *fingerprint*: the first bytes read from the file, up to
+//!    1 KiB, kept as read (so it grows while a young file does).
+//!
+//! Otherwise the path names new content, read from byte 0 (for the dashboard too: only
+//! the file found at the start is read from its end). The file that was being read:
+//!
+//! - if it still starts with its fingerprint and is not certainly the file now at the
+//!   path (another identity, or the same numbers on a file with no name left: deleted,
+//!   its number given to the new one), it was renamed or deleted. It becomes the *old
+//!   file*: read at each check before the new one (a writer goes on writing to it until
+//!   it reopens the path), and closed once it has given nothing for
+//!   [`OLD_FILE_GRACE`], its last line then read even without a newline. One old file
+//!   at a time: a second rotation reads the first to its end, last line included, and
+//!   closes it.
+//! - otherwise it was truncated or rewritten in place, and what it held past the offset
+//!   is gone.
+//!
+//! **The read** reads each open file from its offset to its end. Each read is kept
+//! only if the file still starts with the fingerprint afterwards (with the bytes just
+//! read added while it is under 1 KiB) and is not shorter than the offset; otherwise
+//! the file was truncated or rewritten in place before or during the read, what was
+//! just read is dropped (old bytes past the offset, or new ones at the old offset), and
+//! the file is read from byte 0. A partial last line waits for its newline (bounded by
+//! [`MAX_LINE`](super::scan::MAX_LINE)). Alerts from the old file carry the followed
+//! path and offsets in the old file.
+//!
+//! What that gives:
+//!
+//! - rename, then a new file (logrotate's `create`), even one written before the look:
+//!   the old file's unread tail, then the new file from byte 0, then whatever is still
+//!   written to the old file within the grace; nothing twice.
+//! - delete, then a new file, with a new inode number or the old one: the same (the
+//!   identity or else the fingerprint tells them apart).
+//! - truncation, then writes of any length before the look (longer than what was read
+//!   included): the new content from byte 0.
+//! - `copytruncate` (the file copied, then truncated in place): no line read before is
+//!   read again, and every line written after the truncation is read once. Lines
+//!   written after the last read and before the copy are in the copy only, which is
+//!   not read (its name is not known); lines written between the copy and the
+//!   truncation are lost by copytruncate itself; a partial line read before the
+//!   truncation is dropped. A writer that does not append (`O_APPEND`) goes on at its
+//!   old offset, and the zeros it leaves before it are read as part of a line.
+//!
+//! Not told apart: new content whose first bytes are exactly the fingerprint, with the
+//! same identity and at least as long — a file read only a few bytes into has a short
+//! fingerprint, and logs that all start with the same header of 1 KiB or more look
+//! alike (a file system that reuses an inode number at once, or a platform without
+//! inode numbers, then takes the new file for the old one).
 
 mod reader;
 mod tracked;
