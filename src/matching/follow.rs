@@ -3,27 +3,89 @@
 
 //! `match --follow` and the dashboard's `logs:`: like `tail -F`. Each file is read from
 //! its start (or, for the dashboard, from its end), then read again whenever the kernel
-//! says its folder changed (inotify, through `notify`), with a slow poll every
-//! [`SLOW_POLL`] as a safety net (every [`POLL`] where no watch can be set). A rotation
-//! (the path now names another inode) drains the old file and continues with the new
-//! one from its start; a truncation (the file shrank) starts over at 0. A partial last
-//! line waits for its newline (bounded by [`MAX_LINE`]). Idle, the thread sleeps on the
-//! watch: no busy loop. A new matcher (the store changed) is picked up at each wake.
+//! says its folder changed (inotify, through `notify`; an open, read or close is not a
+//! change), with a slow poll every [`SLOW_POLL`] as a safety net (every [`POLL`] where
+//! no watch can be set). Idle, the thread sleeps on the watch: no busy loop. A new
+//! matcher (the store changed) is picked up at each wake.
+//!
+//! # Rotation rules
+//!
+//! At each wake every path is checked in two steps, a look and then a read.
+//!
+//! **The look** opens the path and takes, from that one handle, the identity of the
+//! file it names (device and inode numbers), its length and its first bytes. It is
+//! still the file being read only if all three agree:
+//!
+//! 1. the same identity (where the platform has no inode numbers, this always holds);
+//! 2. at least as long as what was read (the offset);
+//! 3. it starts with the *fingerprint*: the first bytes read from the file, up to
+//!    1 KiB, kept as read (so it grows while a young file does).
+//!
+//! Otherwise the path names new content, read from byte 0 (for the dashboard too: only
+//! the file found at the start is read from its end). The file that was being read:
+//!
+//! - if it still starts with its fingerprint and is not certainly the file now at the
+//!   path (another identity, or the same numbers on a file with no name left: deleted,
+//!   its number given to the new one), it was renamed or deleted. It becomes the *old
+//!   file*: read at each check before the new one (a writer goes on writing to it until
+//!   it reopens the path), and closed once it has given nothing for
+//!   [`OLD_FILE_GRACE`], its last line then read even without a newline. One old file
+//!   at a time: a second rotation reads the first to its end, last line included, and
+//!   closes it.
+//! - otherwise it was truncated or rewritten in place, and what it held past the offset
+//!   is gone.
+//!
+//! **The read** reads each open file from its offset to its end. Each read is kept
+//! only if the file still starts with the fingerprint afterwards (with the bytes just
+//! read added while it is under 1 KiB) and is not shorter than the offset; otherwise
+//! the file was truncated or rewritten in place before or during the read, what was
+//! just read is dropped (old bytes past the offset, or new ones at the old offset), and
+//! the file is read from byte 0. A partial last line waits for its newline (bounded by
+//! [`MAX_LINE`](super::scan::MAX_LINE)). Alerts from the old file carry the followed
+//! path and offsets in the old file.
+//!
+//! What that gives:
+//!
+//! - rename, then a new file (logrotate's `create`), even one written before the look:
+//!   the old file's unread tail, then the new file from byte 0, then whatever is still
+//!   written to the old file within the grace; nothing twice.
+//! - delete, then a new file, with a new inode number or the old one: the same (the
+//!   identity or else the fingerprint tells them apart).
+//! - truncation, then writes of any length before the look (longer than what was read
+//!   included): the new content from byte 0.
+//! - `copytruncate` (the file copied, then truncated in place): no line read before is
+//!   read again, and every line written after the truncation is read once. Lines
+//!   written after the last read and before the copy are in the copy only, which is
+//!   not read (its name is not known); lines written between the copy and the
+//!   truncation are lost by copytruncate itself; a partial line read before the
+//!   truncation is dropped. A writer that does not append (`O_APPEND`) goes on at its
+//!   old offset, and the zeros it leaves before it are read as part of a line.
+//!
+//! Not told apart: new content whose first bytes are exactly the fingerprint, with the
+//! same identity and at least as long — a file read only a few bytes into has a short
+//! fingerprint, and logs that all start with the same header of 1 KiB or more look
+//! alike (a file system that reuses an inode number at once, or a platform without
+//! inode numbers, then takes the new file for the old one).
 
-use std::collections::HashSet;
-use std::ffi::OsString;
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+mod reader;
+mod tracked;
+mod wake;
+
+#[cfg(test)]
+mod tests;
+
+use std::io;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::extract::{Extractor, LogFormat, Skip, zeek};
+use super::extract::LogFormat;
 use super::matcher::Matcher;
-use super::scan::{LineMatcher, MAX_LINE, ScanStats, Settings};
-use super::sink::{AlertSink, Discard};
+use super::scan::{ScanStats, Settings};
+use super::sink::AlertSink;
+use tracked::Tracked;
+use wake::Wake;
 
 /// How often files are checked for new bytes when their folders cannot be watched.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -31,6 +93,11 @@ pub const POLL: Duration = Duration::from_millis(250);
 /// How often files are checked anyway while their folders are watched (a file system
 /// that sends no events, such as some network mounts).
 pub const SLOW_POLL: Duration = Duration::from_secs(1);
+
+/// How long a file the path named before a rotation is still read after its last new
+/// byte: a writer goes on writing to it until it reopens the path (logrotate's
+/// `postrotate` signal comes after the new file is created).
+pub const OLD_FILE_GRACE: Duration = Duration::from_secs(30);
 
 /// Where each file is first read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,271 +109,37 @@ pub enum Start {
     End,
 }
 
-#[cfg(unix)]
-fn inode(m: &std::fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    m.ino()
+/// Every followed path, checked together at each wake.
+struct Follower {
+    files: Vec<Tracked>,
 }
 
-#[cfg(not(unix))]
-fn inode(_: &std::fs::Metadata) -> u64 {
-    0
-}
-
-/// One followed file.
-struct Followed {
-    path: PathBuf,
-    display: String,
-    file: Option<File>,
-    ino: u64,
-    offset: u64,
-    carry: Vec<u8>,
-    discarding: bool,
-    log: LogFormat,
-    extractor: Option<Extractor>,
-    /// Skip what the file holds when it is first opened.
-    skip_existing: bool,
-}
-
-impl Followed {
-    fn new(path: &Path, log: LogFormat) -> Self {
-        Followed {
-            path: path.to_path_buf(),
-            display: path.display().to_string(),
-            file: None,
-            ino: 0,
-            offset: 0,
-            carry: Vec::new(),
-            discarding: false,
-            log,
-            extractor: None,
-            skip_existing: false,
+impl Follower {
+    fn new(paths: &[PathBuf], log: LogFormat, start: Start) -> Follower {
+        Follower {
+            files: paths
+                .iter()
+                .map(|p| Tracked::new(p, log, start == Start::End))
+                .collect(),
         }
     }
 
-    fn reset(&mut self) {
-        self.offset = 0;
-        self.carry.clear();
-        self.discarding = false;
-        // A new file may be another format (`auto`) or carry a new Zeek header.
-        self.extractor = None;
-    }
-
-    /// Before following `f` from its end: its head decides an `auto` format, and a Zeek
-    /// header (`#separator`, `#fields`, ..., or a `tsv = T` row of names) is read, so
-    /// the rows appended later parse.
-    /// The rows already under the header are the past and are not read.
-    fn prime(&mut self, f: &mut File, m: &Matcher) {
-        const HEAD: u64 = 64 * 1024;
-        let mut head = Vec::new();
-        if Read::by_ref(f).take(HEAD).read_to_end(&mut head).is_err() {
-            return;
-        }
-        let log = if self.log == LogFormat::Auto {
-            LogFormat::detect(&head[..head.len().min(8192)])
-        } else {
-            self.log
-        };
-        let mut lm = LineMatcher::new(m, LogFormat::Text);
-        lm.extractor = Extractor::new(log);
-        let end = zeek::header_end(&head);
-        if end > 0 {
-            let mut seen = ScanStats::default();
-            lm.lines(
-                &head[..end - 1],
-                &self.display,
-                0,
-                &Discard,
-                &mut (),
-                &mut seen,
-            );
-        }
-        self.extractor = Some(lm.extractor);
-    }
-
-    /// Reads what is new, adding alerts to `part`; returns whether anything was.
-    fn poll<S: AlertSink + ?Sized>(
+    /// One check of every file: what each path names now, then what is new in it,
+    /// with alerts added to `part`. Returns whether anything was read.
+    fn check<S: AlertSink + ?Sized>(
         &mut self,
+        now: Instant,
         m: &Matcher,
         sink: &S,
         part: &mut S::Part,
         st: &mut ScanStats,
     ) -> bool {
-        let meta = std::fs::metadata(&self.path).ok();
         let mut any = false;
-        if let Some(meta) = &meta {
-            let ino = inode(meta);
-            if self.file.is_some() && ino != self.ino {
-                // Rotated: finish the old file, then switch.
-                any |= self.drain(m, sink, part, st);
-                self.file = None;
-            }
-            if self.file.is_none() {
-                if let Ok(mut f) = File::open(&self.path) {
-                    self.reset();
-                    if self.skip_existing {
-                        self.prime(&mut f, m);
-                        if let Ok(end) = f.seek(SeekFrom::End(0)) {
-                            self.offset = end;
-                        }
-                    }
-                    self.file = Some(f);
-                    self.ino = ino;
-                }
-            } else if meta.len() < self.offset {
-                // Truncated: start over.
-                if let Some(f) = &mut self.file {
-                    let _ = f.seek(SeekFrom::Start(0));
-                }
-                self.reset();
-            }
-        }
-        self.skip_existing = false;
-        if meta.is_some_and(|m| m.len() <= self.offset) && self.file.is_some() {
-            // Nothing appended: no read (and no read buffer) at all.
-            return any;
-        }
-        any | self.drain(m, sink, part, st)
-    }
-
-    /// Reads the open file to its current end.
-    fn drain<S: AlertSink + ?Sized>(
-        &mut self,
-        m: &Matcher,
-        sink: &S,
-        part: &mut S::Part,
-        st: &mut ScanStats,
-    ) -> bool {
-        let Some(file) = &mut self.file else {
-            return false;
-        };
-        let mut any = false;
-        let mut chunk = vec![0u8; 1 << 20];
-        loop {
-            let n = match file.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => break,
-            };
-            any = true;
-            st.bytes += n as u64;
-            let data = &chunk[..n];
-            let start_offset = self.offset - self.carry.len() as u64;
-            self.offset += n as u64;
-            self.carry.extend_from_slice(data);
-            let Some(last_nl) = memchr::memrchr(b'\n', &self.carry) else {
-                if self.carry.len() > MAX_LINE {
-                    if !self.discarding {
-                        st.lines += 1;
-                        st.skipped[Skip::TooLong.index()] += 1;
-                    }
-                    self.discarding = true;
-                    self.carry.clear();
-                }
-                continue;
-            };
-            let mut from = 0;
-            if self.discarding {
-                from = memchr::memchr(b'\n', &self.carry).map_or(0, |i| i + 1);
-                self.discarding = false;
-            }
-            let region = &self.carry[from..=last_nl];
-            if self.extractor.is_none() {
-                let log = if self.log == LogFormat::Auto {
-                    LogFormat::detect(&region[..region.len().min(8192)])
-                } else {
-                    self.log
-                };
-                self.extractor = Some(Extractor::new(log));
-            }
-            let mut lm = LineMatcher::new(m, LogFormat::Text);
-            if let Some(e) = self.extractor.take() {
-                lm.extractor = e;
-            }
-            let body = &region[..region.len() - 1];
-            lm.lines(
-                body,
-                &self.display,
-                start_offset + from as u64,
-                sink,
-                part,
-                st,
-            );
-            self.extractor = Some(lm.extractor);
-            self.carry.drain(..=last_nl);
+        for f in &mut self.files {
+            any |= f.look(now, m, sink, part, st);
+            any |= f.read(now, m, sink, part, st);
         }
         any
-    }
-}
-
-/// Wakes the follower when a followed file's folder changes, or after a poll period.
-struct Wake {
-    rx: mpsc::Receiver<()>,
-    idle: Duration,
-    /// Kept alive for its events; `None` where watching is not possible.
-    _watcher: Option<notify::RecommendedWatcher>,
-}
-
-impl Wake {
-    fn new(paths: &[PathBuf]) -> Wake {
-        let (tx, rx) = mpsc::channel();
-        let names: HashSet<OsString> = paths
-            .iter()
-            .filter_map(|p| p.file_name().map(OsString::from))
-            .collect();
-        let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-            let ours = ev.is_ok_and(|e| {
-                e.paths.is_empty()
-                    || e.paths
-                        .iter()
-                        .any(|p| p.file_name().is_some_and(|n| names.contains(n)))
-            });
-            if ours {
-                let _ = tx.send(());
-            }
-        });
-        let mut watcher = match watcher {
-            Ok(w) => w,
-            Err(e) => {
-                tracing::debug!("cannot watch the followed files ({e}); polling every {POLL:?}");
-                return Wake {
-                    rx,
-                    idle: POLL,
-                    _watcher: None,
-                };
-            }
-        };
-        let mut dirs: Vec<PathBuf> = paths
-            .iter()
-            .map(|p| match p.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            })
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        let mut all = true;
-        for d in &dirs {
-            if let Err(e) =
-                notify::Watcher::watch(&mut watcher, d, notify::RecursiveMode::NonRecursive)
-            {
-                tracing::debug!("cannot watch {} ({e}); polling it", d.display());
-                all = false;
-            }
-        }
-        Wake {
-            rx,
-            idle: if all { SLOW_POLL } else { POLL },
-            _watcher: Some(watcher),
-        }
-    }
-
-    /// Sleeps until an event or the poll period; events that piled up count as one.
-    fn wait(&self) {
-        if self.rx.recv_timeout(self.idle).is_ok() {
-            while self.rx.try_recv().is_ok() {}
-        }
     }
 }
 
@@ -348,24 +181,14 @@ pub fn follow_from<S: AlertSink + ?Sized>(
     stop: &AtomicBool,
 ) -> io::Result<()> {
     let Settings { log, .. } = settings;
-    let mut files: Vec<Followed> = paths
-        .iter()
-        .map(|p| {
-            let mut f = Followed::new(p, log);
-            f.skip_existing = start == Start::End;
-            f
-        })
-        .collect();
+    let mut follower = Follower::new(paths, log, start);
     let wake = Wake::new(paths);
     while !stop.load(Ordering::Relaxed) {
         if let Some(m) = refresh() {
             matcher = m;
         }
-        let mut any = false;
         let mut part = S::Part::default();
-        for f in &mut files {
-            any |= f.poll(&matcher, &*sink, &mut part, stats);
-        }
+        let any = follower.check(Instant::now(), &matcher, &*sink, &mut part, stats);
         sink.deliver(part)?;
         if any {
             sink.flush()?;
