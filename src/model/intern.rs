@@ -49,6 +49,14 @@ impl Interner {
         Some(arc)
     }
 
+    /// A copy of `s` (trimmed) that is not kept for sharing; `None` for empty strings.
+    /// For text each record has its own (a KEV entry's name, a URLhaus entry's page):
+    /// hashing it into the set would cost time and share nothing.
+    pub fn unique(&self, s: &str) -> Option<Arc<str>> {
+        let s = s.trim();
+        (!s.is_empty()).then(|| Arc::from(s))
+    }
+
     /// The shared copy of a tag list.
     pub fn tags(&mut self, list: List<Arc<str>>) -> List<Arc<str>> {
         share(&mut self.tag_lists, list)

@@ -65,14 +65,14 @@ fn push(b: &mut BatchBuilder, v: Vuln) {
         .split(';')
         .map(str::trim)
         .filter(|r| r.starts_with("https://") || r.starts_with("http://"))
-        .filter_map(|r| b.strings.get(r))
+        .filter_map(|r| b.strings.unique(r))
         .collect();
     let obs = Observation {
         first_seen: v.date_added.as_deref().and_then(parse_secs),
         threat: v
             .vulnerability_name
             .as_deref()
-            .and_then(|n| b.strings.get(n)),
+            .and_then(|n| b.strings.unique(n)),
         tags: tags.into(),
         references,
         ..Default::default()

@@ -163,7 +163,7 @@ pub fn parse_csv(body: &[u8]) -> Result<ParsedBatch, ParseError> {
             threat: field(cols.threat).and_then(|t| b.strings.get(&t)),
             tags: tags.into(),
             references: field(cols.urlhaus_link)
-                .and_then(|r| b.strings.get(&r))
+                .and_then(|r| b.strings.unique(&r))
                 .into_iter()
                 .collect(),
             ..Default::default()
@@ -222,7 +222,7 @@ pub fn parse_api(body: &[u8]) -> Result<Result<ParsedBatch, String>, ParseError>
             references: u
                 .urlhaus_reference
                 .as_deref()
-                .and_then(|r| b.strings.get(r))
+                .and_then(|r| b.strings.unique(r))
                 .into_iter()
                 .collect(),
             ..Default::default()
