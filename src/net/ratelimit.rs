@@ -104,10 +104,11 @@ impl Bucket {
         self.per_day.saturating_sub(self.day_used)
     }
 
-    /// A `429` at `now`: no request for `wait`.
+    /// A `429` at `now`: no request for `wait` (at most a day: a server's hostile
+    /// `Retry-After` cannot overflow the clock).
     pub fn block(&mut self, now: Instant, wait: Duration) {
         self.roll(now);
-        let until = now + wait;
+        let until = now + wait.min(DAY);
         self.blocked_until = Some(self.blocked_until.map_or(until, |u| u.max(until)));
     }
 }
@@ -208,13 +209,13 @@ impl std::fmt::Debug for Budget {
 
 impl Budget {
     /// A budget counted in this process only; a `429` without `Retry-After` blocks it
-    /// for `max_retry_wait` (at most a minute).
+    /// for `max_retry_wait` (at least a second, at most a minute).
     pub fn local(limits: RateLimitConfig, max_retry_wait: Duration) -> Budget {
         Budget {
             local: Arc::new(RateLimiter::new(limits)),
             ledger: None,
             limits,
-            unsaid: max_retry_wait.min(MINUTE),
+            unsaid: max_retry_wait.clamp(Duration::from_secs(1), MINUTE),
         }
     }
 
@@ -265,7 +266,7 @@ impl Budget {
     /// A `429` that happened anyway: the window is spent until `retry_after`, or for
     /// `http.max_retry_wait` (at most a minute) when the server did not say.
     pub async fn rate_limited(&self, retry_after: Option<Duration>) {
-        let wait = retry_after.unwrap_or(self.unsaid);
+        let wait = retry_after.unwrap_or(self.unsaid).min(DAY * 31);
         self.local.block(wait);
         if let Some((ledger, account)) = &self.ledger
             && let Err(e) = ledger
@@ -383,9 +384,19 @@ mod tests {
                 super::super::wait::WaitReason::RateLimit
             )]
         );
-        // A long max_retry_wait is still capped at a minute.
+        // A long max_retry_wait is still capped at a minute, a zero one held at a second.
         let b = Budget::local(limits(60, 500), Duration::from_secs(600));
         b.rate_limited(None).await;
         assert!(matches!(b.try_acquire().await, Err(Denied::Wait(d)) if d == MINUTE));
+        let b = Budget::local(limits(60, 500), Duration::ZERO);
+        b.rate_limited(None).await;
+        assert!(
+            matches!(b.try_acquire().await, Err(Denied::Wait(d)) if d == Duration::from_secs(1))
+        );
+        // A hostile Retry-After does not overflow the clock.
+        let b = Budget::local(limits(60, 500), Duration::from_secs(5));
+        b.rate_limited(Some(Duration::from_secs(u64::MAX / 4)))
+            .await;
+        assert!(b.try_acquire().await.is_err());
     }
 }
