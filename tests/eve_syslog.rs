@@ -144,3 +144,29 @@ fn other_syslog_messages_are_still_text() {
     }
     assert_eq!(st.skipped, [0; 4]);
 }
+
+/// A message that only starts like JSON, or holds a bad byte before its end, is not a
+/// cut record: it is read as text, so a line cannot hide itself behind a `{"`.
+#[test]
+fn a_message_that_only_starts_like_json_is_text() {
+    let log = "<38>Apr  5 19:32:30 gw1 app[1]: {\"user\":\"x\"} failed from 198.51.100.7\n";
+    let (docs, st) = scan_all(log, LogFormat::Syslog);
+    assert_eq!(docs.len(), 1, "{st:?}");
+    assert_eq!(docs[0]["related"]["ip"], "198.51.100.7");
+    let bytes =
+        b"<38>Apr  5 19:32:30 gw1 app[1]: {\"user\":\"\xff\"} failed from 198.51.100.7\n".to_vec();
+    let m = matcher();
+    let mut sink = EcsSink::new(Vec::new());
+    let mut st = ScanStats::default();
+    let settings = Settings {
+        log: LogFormat::Syslog,
+        threads: 1,
+        read_ahead: false,
+    };
+    scan(&m, &bytes[..], "-", settings, &mut sink, &mut st).unwrap();
+    assert_eq!(st.skipped, [0; 4], "a bad byte mid-line is no cut");
+    assert!(
+        !sink.into_inner().is_empty(),
+        "the address after it is read"
+    );
+}

@@ -208,15 +208,6 @@ impl Extractor {
         }
     }
 
-    /// Whether `line` changes the extractor's state (a Zeek header: a `#` line, or a
-    /// `tsv = T` row of column names): such lines are read in order, never in parallel.
-    pub fn is_header(&self, line: &[u8]) -> bool {
-        let Extractor::Zeek(tsv) = self else {
-            return false;
-        };
-        line.first() == Some(&b'#') || tsv.header_cut(line).is_some()
-    }
-
     /// The end (after its newline) of the last line of `region` (whole lines) that
     /// changes the extractor's state, if any: the lines up to there are read first, in
     /// order.
@@ -255,8 +246,12 @@ impl Extractor {
             },
             Extractor::Syslog => match std::str::from_utf8(line) {
                 Ok(s) => syslog::extract(s).map(Some),
-                // A JSON message cut inside a character is a cut JSON message too.
-                Err(e) if syslog::carries_json(valid_prefix(line, e.valid_up_to())) => {
+                // A JSON message cut inside a character (the line ends in the middle of
+                // one) is a cut JSON message too; a bad byte elsewhere is not a cut.
+                Err(e)
+                    if e.error_len().is_none()
+                        && syslog::carries_json(valid_prefix(line, e.valid_up_to())) =>
+                {
                     Err(Skip::InvalidUtf8)
                 }
                 Err(_) => Ok(Some(valid_parts(line))),

@@ -134,15 +134,28 @@ pub fn carries_json(line: &str) -> bool {
 /// eve written to syslog (`filetype: syslog`; Suricata docs "Eve JSON Output") or a
 /// `@cee:` one — is read by the eve extractor: with an `event_type` the event is
 /// Suricata's (its roles, `event.module: suricata`, its own timestamp). Other JSON and
-/// other messages go through the generic text extractor. Errors: a JSON payload that
-/// does not parse (cut off by a syslog size limit) is [`Skip::BadJson`] — never read as
-/// text.
+/// other messages go through the generic text extractor, and so does a message that
+/// only starts like JSON (`{"user":"x"} failed from 203.0.113.7`). Errors: a JSON payload
+/// that ends before its object does (cut off by a syslog size limit) is
+/// [`Skip::BadJson`] — never read as text.
 pub fn extract(line: &str) -> Result<Event<'_>, Skip> {
     let mut ev = Event::new("syslog");
     let (time, sd, msg) = split(line);
     ev.time = time;
-    if let Some((payload, cee)) = json_payload(msg) {
-        let inner = super::eve::extract(payload.as_bytes())?;
+    if let Some((payload, cee)) = json_payload(msg)
+        && let Some(inner) = match super::eve::extract(payload.as_bytes()) {
+            Ok(inner) => Some(inner),
+            Err(skip) => {
+                let cut = serde_json::from_str::<serde::de::IgnoredAny>(payload)
+                    .err()
+                    .is_some_and(|e| e.is_eof());
+                if cut {
+                    return Err(skip);
+                }
+                None
+            }
+        }
+    {
         let eve = memchr::memmem::find(payload.as_bytes(), b"\"event_type\"").is_some();
         if eve {
             ev.module = inner.module;
