@@ -47,60 +47,12 @@ pub struct UrlKey {
     pub host: String,
 }
 
-/// The canonical key of an absolute URL (`scheme://host...`); `None` when it has no
-/// scheme or host.
+/// The canonical key of an absolute URL (`scheme://host...`), the form `normalise`
+/// gives ([`crate::model::indicator::canonical_url`]); `None` when it has no scheme or
+/// host.
 pub fn url(raw: &str) -> Option<UrlKey> {
-    let (scheme, rest) = raw.split_once("://")?;
-    if scheme.is_empty()
-        || !scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    {
-        return None;
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let (userinfo, hostport) = match authority.rsplit_once('@') {
-        Some((u, h)) => (Some(u), h),
-        None => (None, authority),
-    };
-    let (host, port) = split_host_port(hostport);
-    if host.is_empty() {
-        return None;
-    }
-    let host = match IpAddr::from_str(host) {
-        Ok(ip) => ip.to_string(),
-        Err(_) => domain(host)?.into_owned(),
-    };
-    let port = port.filter(|p| {
-        !matches!(
-            (scheme.as_str(), *p),
-            ("http", "80") | ("https", "443") | ("ftp", "21")
-        )
-    });
-    let mut key = String::with_capacity(raw.len() + 1);
-    key.push_str(&scheme);
-    key.push_str("://");
-    if let Some(u) = userinfo {
-        key.push_str(u);
-        key.push('@');
-    }
-    if host.contains(':') {
-        key.push('[');
-        key.push_str(&host);
-        key.push(']');
-    } else {
-        key.push_str(&host);
-    }
-    if let Some(p) = port {
-        key.push(':');
-        key.push_str(p);
-    }
-    if !tail.starts_with('/') {
-        key.push('/');
-    }
-    key.push_str(tail);
+    let (key, host) = crate::model::indicator::canonical_url(raw).ok()?;
+    let host = key.get(host)?.to_string();
     Some(UrlKey { key, host })
 }
 

@@ -366,6 +366,38 @@ fn prepare_general(kind: IndicatorType, raw: &str) -> Result<String, InvalidValu
     Ok(s)
 }
 
+/// The current canonical form of a value stored in an earlier one, or `None` when it is
+/// already canonical (the usual case, checked without allocating). URLs gained a dropped
+/// default port, a `/` for an empty path and canonical address hosts, and e-mail
+/// addresses a lower-case local part; a store written before reads back in today's form,
+/// so `lookup`, `match` and the filter find what it holds.
+pub fn recanonical(kind: IndicatorType, value: &str) -> Option<String> {
+    let stale = match kind {
+        IndicatorType::Email => value.bytes().any(|b| b.is_ascii_uppercase()),
+        IndicatorType::Url => {
+            let Some((_, rest)) = value.split_once("://") else {
+                return None;
+            };
+            let end = rest.find(['/', '?', '#']);
+            let authority = &rest[..end.unwrap_or(rest.len())];
+            end.is_none_or(|e| rest.as_bytes()[e] != b'/')
+                || authority.contains('[')
+                || authority.bytes().any(|b| b.is_ascii_uppercase())
+                || [":80", ":443", ":21"]
+                    .iter()
+                    .any(|p| authority.ends_with(p))
+        }
+        _ => false,
+    };
+    if !stale {
+        return None;
+    }
+    normalise(kind, value)
+        .ok()
+        .map(|n| n.value)
+        .filter(|v| v != value)
+}
+
 /// Guesses the type of a bare value (for plain lists) and normalises it.
 pub fn detect(raw: &str) -> Option<Normalised> {
     if raw.len() > MAX_VALUE_LEN * 2 {
@@ -404,65 +436,7 @@ pub fn detect(raw: &str) -> Option<Normalised> {
 }
 
 fn normalise_url(s: &str) -> Result<String, InvalidValue> {
-    let kind = IndicatorType::Url;
-    let (scheme, rest) = s
-        .split_once("://")
-        .ok_or_else(|| invalid(kind, "no scheme"))?;
-    if scheme.is_empty()
-        || !scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    {
-        return Err(invalid(kind, "bad scheme"));
-    }
-    if rest.is_empty() || s.chars().any(char::is_whitespace) {
-        return Err(invalid(kind, "bad url"));
-    }
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(host_end);
-    if authority.is_empty() {
-        return Err(invalid(kind, "no host"));
-    }
-    // Lowercase scheme and host (not user info, not path: those are case sensitive).
-    let (userinfo, host) = match authority.rsplit_once('@') {
-        Some((u, h)) => (Some(u), h),
-        None => (None, authority),
-    };
-    let mut out = String::with_capacity(s.len());
-    out.push_str(&scheme.to_ascii_lowercase());
-    out.push_str("://");
-    if let Some(u) = userinfo {
-        out.push_str(u);
-        out.push('@');
-    }
-    // The form `match` keys on (`matching::keys::url`): an address host canonical (in
-    // brackets for IPv6), a name host lower-case IDNA ASCII without a trailing dot, the
-    // scheme's default port dropped, an empty path written `/`.
-    let (name, port) = split_host_port(host);
-    match name.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(ip)) => {
-            out.push('[');
-            out.push_str(&ip.to_string());
-            out.push(']');
-        }
-        Ok(ip) => out.push_str(&ip.to_string()),
-        Err(_) if name.is_empty() => return Err(invalid(kind, "no host")),
-        Err(_) => forms::push_url_host(&mut out, name)?,
-    }
-    let scheme = &out[..out.find("://").unwrap_or(0)];
-    let default = matches!(
-        (scheme, port),
-        ("http", Some("80")) | ("https", Some("443")) | ("ftp", Some("21"))
-    );
-    if let Some(p) = port.filter(|_| !default) {
-        out.push(':');
-        out.push_str(p);
-    }
-    if !tail.starts_with('/') {
-        out.push('/');
-    }
-    out.push_str(tail);
-    Ok(out)
+    forms::canonical_url(s).map(|(key, _)| key)
 }
 
 fn normalise_hash(kind: IndicatorType, s: &str, len: usize) -> Result<String, InvalidValue> {
@@ -508,7 +482,7 @@ fn normalise_cve(s: &str) -> Result<String, InvalidValue> {
 
 mod forms;
 
-pub use forms::{display_value, normalise_ip_port, split_host_port};
+pub use forms::{canonical_url, display_value, normalise_ip_port, split_host_port};
 use forms::{normalise_cidr, normalise_domain, normalise_ip};
 
 #[cfg(test)]

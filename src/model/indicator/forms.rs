@@ -260,3 +260,80 @@ pub fn split_host_port(s: &str) -> (&str, Option<&str>) {
         _ => (s, None),
     }
 }
+
+/// The canonical form of an absolute URL, the one form `fetch`, `lookup` and `match`
+/// share: scheme lower case; an address host canonical (in brackets for IPv6), a name
+/// host lower-case IDNA ASCII without a trailing dot; the scheme's default port dropped;
+/// an empty path written `/`; user info, path, query and fragment as given. Returns the
+/// form and the byte range of its host (without brackets). Errors: no scheme, a bad
+/// scheme, whitespace, no host, a bad international host.
+pub fn canonical_url(s: &str) -> Result<(String, std::ops::Range<usize>), InvalidValue> {
+    let kind = IndicatorType::Url;
+    let (scheme, rest) = s
+        .split_once("://")
+        .ok_or_else(|| invalid(kind, "no scheme"))?;
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return Err(invalid(kind, "bad scheme"));
+    }
+    if rest.is_empty() || s.chars().any(char::is_whitespace) {
+        return Err(invalid(kind, "bad url"));
+    }
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(host_end);
+    if authority.is_empty() {
+        return Err(invalid(kind, "no host"));
+    }
+    // Lowercase scheme and host (not user info, not path: those are case sensitive).
+    let (userinfo, host) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&scheme.to_ascii_lowercase());
+    out.push_str("://");
+    if let Some(u) = userinfo {
+        out.push_str(u);
+        out.push('@');
+    }
+    let (name, port) = split_host_port(host);
+    let host_at;
+    let parsed = name.parse::<IpAddr>();
+    match parsed {
+        Ok(IpAddr::V6(ip)) => {
+            out.push('[');
+            host_at = out.len();
+            out.push_str(&ip.to_string());
+        }
+        Ok(ip) => {
+            host_at = out.len();
+            out.push_str(&ip.to_string());
+        }
+        Err(_) if name.is_empty() => return Err(invalid(kind, "no host")),
+        Err(_) => {
+            host_at = out.len();
+            push_url_host(&mut out, name)?;
+        }
+    }
+    let host_range = host_at..out.len();
+    if matches!(parsed, Ok(IpAddr::V6(_))) {
+        out.push(']');
+    }
+    let scheme = &out[..out.find("://").unwrap_or(0)];
+    let default = matches!(
+        (scheme, port),
+        ("http", Some("80")) | ("https", Some("443")) | ("ftp", Some("21"))
+    );
+    if let Some(p) = port.filter(|_| !default) {
+        out.push(':');
+        out.push_str(p);
+    }
+    if !tail.starts_with('/') {
+        out.push('/');
+    }
+    out.push_str(tail);
+    Ok((out, host_range))
+}

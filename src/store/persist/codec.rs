@@ -251,11 +251,11 @@ impl RowSink<'_> {
                 })
             }),
         };
-        self.out.push(Sighting {
-            kind,
-            value: r.value.into(),
-            obs,
-        });
+        let value = match crate::model::indicator::recanonical(kind, r.value) {
+            Some(v) => v.into_boxed_str(),
+            None => r.value.into(),
+        };
+        self.out.push(Sighting { kind, value, obs });
     }
 }
 
@@ -374,6 +374,38 @@ mod tests {
                 ..Default::default()
             },
         }
+    }
+
+    /// A store written before URLs and e-mail addresses took today's canonical form
+    /// reads back in it; values already canonical are untouched.
+    #[test]
+    fn values_stored_in_an_earlier_form_read_back_canonical() {
+        let old = vec![
+            sighting(IndicatorType::Url, "https://Login.bank.example:443/signin"),
+            sighting(IndicatorType::Url, "http://bare.example"),
+            sighting(IndicatorType::Url, "http://[2001:DB8::0:1]:8080/x"),
+            sighting(IndicatorType::Email, "Bob@corp.example"),
+            sighting(IndicatorType::Url, "http://fine.example/a?b=C"),
+            sighting(IndicatorType::Domain, "evil.example"),
+        ];
+        let mut back = Vec::new();
+        decode_chunk(&encode_chunk(&old), &mut Interner::new(), &mut back).unwrap();
+        let values: Vec<&str> = back.iter().map(|s| &*s.value).collect();
+        assert_eq!(
+            values,
+            [
+                "https://login.bank.example/signin",
+                "http://bare.example/",
+                "http://[2001:db8::1]:8080/x",
+                "bob@corp.example",
+                "http://fine.example/a?b=C",
+                "evil.example",
+            ]
+        );
+        assert_eq!(
+            crate::model::indicator::recanonical(IndicatorType::Url, "http://fine.example/a"),
+            None
+        );
     }
 
     #[test]
