@@ -39,7 +39,18 @@ impl Needle {
     /// store holds it in ([`crate::model::indicator::detect`], the form `lookup` and
     /// `match` use), so it finds its row.
     fn new(text: &str) -> Needle {
-        let canonical = crate::model::indicator::detect(text).map(|n| n.value);
+        let canonical = crate::model::indicator::detect(text).map(|n| {
+            let mut v = n.value;
+            // A URL typed without a path (`https://login.bank.exa`, still being typed)
+            // is a prefix: not the `/` its canonical form adds.
+            if n.kind == crate::model::IndicatorType::Url
+                && v.ends_with('/')
+                && !text.trim_end().ends_with('/')
+            {
+                v.pop();
+            }
+            v
+        });
         let text = canonical.as_deref().unwrap_or(text);
         Needle {
             lower: text.as_bytes().to_ascii_lowercase(),

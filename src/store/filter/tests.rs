@@ -305,6 +305,19 @@ fn a_pasted_indicator_finds_its_row_in_any_form() {
         ("BÜCHER.EXAMPLE", "xn--bcher-kva.example"),
         ("bob[@]corp[.]example", "bob@corp.example"),
         ("bank", "https://login.bank.example/signin"),
+        // Typing a URL: every prefix finds it, with or without the default port.
+        (
+            "https://login.bank.exa",
+            "https://login.bank.example/signin",
+        ),
+        (
+            "https://LOGIN.bank.example",
+            "https://login.bank.example/signin",
+        ),
+        (
+            "https://login.bank.example:443",
+            "https://login.bank.example/signin",
+        ),
     ] {
         assert_eq!(run(&st, &q(pasted), Sort::default()), [row], "{pasted}");
     }
