@@ -164,7 +164,39 @@ async fn a_repeated_date_added_last_without_next_stops_the_fetch() {
     let err = fetch(&server, &Prior::default()).await.unwrap_err();
     assert!(err.contains("X-TAXII-Date-Added-Last"), "{err}");
     assert!(err.contains("again"), "{err}");
-    assert_eq!(requests(&server).await, 2);
+    assert_eq!(
+        requests(&server).await,
+        3,
+        "a millisecond early, then the instant itself, then no more"
+    );
+}
+
+#[tokio::test]
+async fn more_than_a_page_in_one_instant_goes_on_after_it() {
+    let server = MockServer::start().await;
+    // Objects 1 and 2 fill the page and share .500; asked a millisecond early, the
+    // server gives them again; asked after .500 itself, object 3 and the end.
+    Mock::given(method("GET"))
+        .and(path(COLLECTION))
+        .and(query_param_is_missing("added_after"))
+        .respond_with(page(&[1, 2], true, None, "2026-11-02T10:00:00.500Z"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COLLECTION))
+        .and(query_param("added_after", "2026-11-02T10:00:00.499Z"))
+        .respond_with(page(&[1, 2], true, None, "2026-11-02T10:00:00.500Z"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COLLECTION))
+        .and(query_param("added_after", "2026-11-02T10:00:00.500Z"))
+        .respond_with(page(&[3], false, None, "2026-11-02T10:00:01.000Z"))
+        .mount(&server)
+        .await;
+    let out = fetch(&server, &Prior::default()).await.unwrap();
+    assert_eq!(values(&out), ["n1.example", "n2.example", "n3.example"]);
+    assert_eq!(out.requests, 3);
 }
 
 #[tokio::test]

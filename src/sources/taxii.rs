@@ -47,6 +47,14 @@ pub const MAX_PAGES: usize = 10_000;
 /// The header naming the newest `date_added` of a page (TAXII 2.1 §3.3.2).
 pub const DATE_ADDED_LAST: &str = "x-taxii-date-added-last";
 
+/// The objects URL with `added_after` exactly `raw` (a server's own
+/// `X-TAXII-Date-Added-Last`, sent back as it came).
+fn objects_url_after(spec: &SourceSpec, raw: &str) -> Option<Url> {
+    let mut url = objects_url(spec, None)?;
+    url.query_pairs_mut().append_pair("added_after", raw);
+    Some(url)
+}
+
 /// The objects URL of the first page:
 /// `{url}/collections/{id}/objects/?limit=N&match[type]=...&match[spec_version]=2.1[&added_after=T]`.
 pub fn objects_url(spec: &SourceSpec, added_after: Option<Timestamp>) -> Option<Url> {
@@ -174,6 +182,7 @@ pub async fn fetch(
     let mut page = first.clone();
     let mut tokens = std::collections::HashSet::new();
     let mut afters = std::collections::HashSet::new();
+    let mut exact = std::collections::HashSet::new();
     let stop = |why: String| -> FetchError {
         ParseError::Shape(format!("{why}; stopped, the last snapshot is kept")).into()
     };
@@ -194,11 +203,12 @@ pub async fn fetch(
             .map_err(|e| net_error(e, spec))?;
         out.requests += 1;
         out.bytes += resp.body.len() as u64;
-        let last = resp
+        let last_raw = resp
             .headers
             .get(DATE_ADDED_LAST)
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::model::time::parse_time);
+            .map(|v| v.trim().to_string());
+        let last = last_raw.as_deref().and_then(crate::model::time::parse_time);
         let held = acc.len();
         let advanced = last > newest;
         newest = newest.max(last);
@@ -237,13 +247,29 @@ pub async fn fetch(
                     )));
                 };
                 if !afters.insert(last) && !progress {
-                    return Err(stop(format!(
-                        "the TAXII server gave X-TAXII-Date-Added-Last {last} again on page {} \
-                         without a `next`",
-                        out.requests
-                    )));
+                    // More objects than a page share this instant: asking a millisecond
+                    // early gives the same page again. Go on after the instant itself,
+                    // once, at the risk of skipping the rest of it.
+                    if exact.insert(last)
+                        && let Some(raw) = &last_raw
+                        && let Some(url) = objects_url_after(spec, raw)
+                    {
+                        tracing::warn!(
+                            source = %spec.name,
+                            "more than a page of TAXII objects were added at {last}; \
+                             going on after that instant, some of them may be skipped"
+                        );
+                        url
+                    } else {
+                        return Err(stop(format!(
+                            "the TAXII server gave X-TAXII-Date-Added-Last {last} again on page \
+                             {} without a `next`",
+                            out.requests
+                        )));
+                    }
+                } else {
+                    objects_url(spec, Some(last)).unwrap_or_else(|| first.clone())
                 }
-                objects_url(spec, Some(last)).unwrap_or_else(|| first.clone())
             }
         };
     }
