@@ -14,8 +14,9 @@
 set -euo pipefail
 config=$1
 rounds=${2:-5}
-shift 2
+shift $(( $# < 2 ? $# : 2 ))
 bins=("$@")
+if [ ${#bins[@]} -eq 0 ]; then bins=(target/release/intellisiem); fi
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

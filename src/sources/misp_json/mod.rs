@@ -12,8 +12,11 @@
 //!   (`false`, `0`, `"0"`, `"false"`, `""`) — MISP's API, its ZeroMQ feed and PyMISP
 //!   each write a different one ([`Flag`]);
 //! - a string may be written as a number ([`Text`]);
-//! - a field of another shape reads as absent, a list element that is not an object is
-//!   reported as such, and a repeated key keeps its last value, as JSON readers do.
+//! - a field of another shape reads as absent, and a list element that is not an object
+//!   is reported as such;
+//! - a repeated key of an attribute or an event head keeps its last value, as JSON
+//!   readers do; of a repeated `Event` or `response` only the first is read, and a
+//!   repeated `Attribute` or `Object` list is read each time it comes.
 
 use std::borrow::Cow;
 use std::fmt;
