@@ -375,9 +375,7 @@ pub fn recanonical(kind: IndicatorType, value: &str) -> Option<String> {
     let stale = match kind {
         IndicatorType::Email => value.bytes().any(|b| b.is_ascii_uppercase()),
         IndicatorType::Url => {
-            let Some((_, rest)) = value.split_once("://") else {
-                return None;
-            };
+            let (_, rest) = value.split_once("://")?;
             let end = rest.find(['/', '?', '#']);
             let authority = &rest[..end.unwrap_or(rest.len())];
             end.is_none_or(|e| rest.as_bytes()[e] != b'/')
