@@ -35,6 +35,42 @@ fn matching(home: &Path, set: &str, args: &[&str]) -> assert_cmd::Command {
     c
 }
 
+/// `-o` naming an input (itself, through a symbolic link, or the indicators file) is
+/// refused before anything is created: the input is left as it was.
+#[test]
+fn an_output_that_is_an_input_is_refused_and_left_whole() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("eve.json");
+    std::fs::copy(fixtures().join("eve/eve.json"), &log).unwrap();
+    let before = std::fs::read(&log).unwrap();
+    let link = home.path().join("link.json");
+    std::os::unix::fs::symlink(&log, &link).unwrap();
+    let set = home.path().join("set.txt");
+    std::fs::copy(fixtures().join("indicators.txt"), &set).unwrap();
+    for (out, args) in [
+        (&log, vec![log.clone()]),
+        (&link, vec![log.clone()]),
+        (&set, vec![log.clone()]),
+    ] {
+        let o = clean_bin(home.path())
+            .args(["match", "--no-warninglists", "--indicators"])
+            .arg(&set)
+            .arg("-o")
+            .arg(out)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("is also an input"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+    assert_eq!(std::fs::read(&log).unwrap(), before);
+    assert!(std::fs::metadata(&set).unwrap().len() > 0);
+}
+
 #[test]
 fn every_format_matches_its_fixture() {
     let home = tempfile::tempdir().unwrap();
@@ -135,10 +171,11 @@ fn exit_codes_are_like_grep() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("holds no indicators"), "{stderr}");
     assert!(
-        text(&out.stderr).contains("intellisiem fetch"),
-        "{}",
-        text(&out.stderr)
+        !stderr.contains("pass --indicators"),
+        "it was passed: {stderr}"
     );
     let bad = clean_bin(home.path())
         .args(["match", "--log-format", "nope"])

@@ -81,6 +81,14 @@ pub(super) fn build(
         let size = f.metadata().map_or(0, |m| m.len());
         let (m, st) = indicators::read(f, size, &name, lists, options)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if st.added == 0 {
+            return Err(format!(
+                "{} holds no indicators ({} line(s) were not indicators): one value per \
+                 line, or a `fetch --format jsonl` export, in UTF-8",
+                one_line(&path.display().to_string(), 200),
+                st.skipped
+            ));
+        }
         if st.skipped > 0 {
             eprintln!(
                 "warning: {} line(s) of {} were not indicators",

@@ -22,6 +22,19 @@ pub(super) type Printer = Box<dyn AlertSink<Part = Vec<u8>>>;
 /// The printer over `-o FILE` (created anew, or appended to with `--redis`) or standard
 /// output. Errors: one line.
 pub(super) fn printer(args: &MatchArgs) -> Result<Printer, String> {
+    // Creating the output first would empty an input before it is read.
+    if let Some(out) = &args.output {
+        let inputs = args.paths.iter().filter(|p| p.as_os_str() != "-");
+        for input in inputs.chain(args.indicators.iter()) {
+            if same_file::is_same_file(out, input).unwrap_or(false) {
+                return Err(format!(
+                    "-o {} is also an input ({}): it would be emptied before it is read",
+                    one_line(&out.display().to_string(), 200),
+                    one_line(&input.display().to_string(), 200)
+                ));
+            }
+        }
+    }
     // A stream consumer appends: the alerts of entries it acknowledged before a restart
     // must stay.
     let opened = |p: &std::path::Path| {
