@@ -179,3 +179,63 @@ async fn rest_search_pages_until_a_short_page_and_a_403_is_clear() {
     );
     assert!(!msg.contains(KEY));
 }
+
+/// One event that does not parse (cut short) or that the server refuses is skipped and
+/// named in the log; the feed's other events are read, and the cursor stays before the
+/// skipped one so the next fetch asks for it again.
+#[tokio::test]
+async fn one_bad_event_is_skipped_not_the_whole_feed() {
+    for bad in [
+        ResponseTemplate::new(200)
+            .set_body_bytes(fixture(&format!("misp/{E1}.json"))[..600].to_vec()),
+        ResponseTemplate::new(404).set_body_string("<html>gone</html>"),
+        ResponseTemplate::new(200).set_body_string(""),
+    ] {
+        let server = MockServer::start().await;
+        let manifest: Value = serde_json::from_slice(&fixture("misp/manifest.json")).unwrap();
+        Mock::given(method("GET"))
+            .and(path("/feed/manifest.json"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(&manifest))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/feed/{E1}.json")))
+            .respond_with(bad)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/feed/{E2}.json")))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_bytes(fixture(&format!("misp/{E2}.json"))),
+            )
+            .mount(&server)
+            .await;
+        let c = config(&format!(
+            "http: {{ retries: 0 }}\nsources:\n  - {{ name: osint, kind: misp_feed, url: \"{}/feed/\" }}\n",
+            server.uri()
+        ));
+        let ctx = FetchContext::new(&c).unwrap();
+        let out = intellisiem::sources::fetch(&ctx, &c.sources[0], &Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let v = values(&out);
+        assert!(v.contains(&"phish@bad.example".to_string()), "{v:?}");
+        assert!(
+            !v.contains(&"198.51.100.7".to_string()),
+            "nothing of the cut event: {v:?}"
+        );
+        assert_eq!(
+            out.groups.len(),
+            1,
+            "only the good event replaces its group"
+        );
+        assert_eq!(
+            out.batch
+                .skipped
+                .count(intellisiem::sources::SkipReason::Malformed),
+            1
+        );
+        // E1 (1795946400) failed: the cursor stays before it.
+        assert_eq!(out.cursor.map(|t| t.as_second()), Some(1_795_946_399));
+    }
+}

@@ -10,7 +10,9 @@
 //! cursor, and replace those events as a whole (one group per event uuid). Attributes
 //! are read from `Event.Attribute[]` and `Event.Object[].Attribute[]` with the mapping
 //! of [`super::misp`]. Events removed from the manifest stay until the next full
-//! fetch (a cache reset).
+//! fetch (a cache reset). An event the server refuses or that does not parse is skipped
+//! (counted, and named in the log) and its stored version stays; the cursor stays
+//! before it, so the next fetch asks for it again. A transport failure fails the fetch.
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -117,24 +119,45 @@ pub async fn fetch(
     for _ in 0..bad {
         b.skip(super::SkipReason::Malformed, "manifest entry");
     }
+    // The oldest event that could not be read: the cursor stays before it, so the next
+    // fetch asks for it again.
+    let mut failed: Option<i64> = None;
     for e in wanted {
         let url = super::join(&spec.url, &format!("{}.json", e.uuid)).ok_or_else(bad_url)?;
-        let resp = ctx.http.send(&Request::get(url)).await?.ok()?;
+        // A transport failure fails the fetch; one event the server refuses or that does
+        // not parse is skipped (its stored version stays) and named in the log.
+        let resp = ctx.http.send(&Request::get(url)).await?;
         out.requests += 1;
         out.bytes += resp.body.len() as u64;
         let start = b.batch.sightings.len();
-        parse_event_into(&resp.body, spec.to_ids_only, &mut b)?;
-        out.groups
-            .push((e.uuid.clone(), start..b.batch.sightings.len()));
+        let read = resp.ok().map_err(|e| e.to_string()).and_then(|r| {
+            parse_event_into(&r.body, spec.to_ids_only, &mut b).map_err(|e| e.to_string())
+        });
+        match read {
+            Ok(()) => out
+                .groups
+                .push((e.uuid.clone(), start..b.batch.sightings.len())),
+            Err(why) => {
+                b.batch.sightings.truncate(start);
+                b.skip(super::SkipReason::Malformed, &format!("event {}", e.uuid));
+                tracing::warn!(
+                    source = %spec.name,
+                    "MISP feed event {}.json skipped: {}",
+                    e.uuid,
+                    crate::model::sanitize::one_line(&why, 300)
+                );
+                failed = Some(failed.map_or(e.timestamp, |f| f.min(e.timestamp)));
+            }
+        }
     }
     out.batch = b.finish();
     out.incremental = prior.cursor.is_some();
-    out.cursor = entries
-        .iter()
-        .map(|e| e.timestamp)
-        .max()
-        .and_then(epoch)
-        .or(prior.cursor);
+    let newest = entries.iter().map(|e| e.timestamp).max();
+    let newest = match failed {
+        Some(f) => newest.map(|n| n.min(f - 1)),
+        None => newest,
+    };
+    out.cursor = newest.and_then(epoch).max(prior.cursor).or(prior.cursor);
     Ok(out)
 }
 
