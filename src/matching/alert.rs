@@ -102,15 +102,23 @@ pub fn event_time(t: &EventTime<'_>) -> Option<Timestamp> {
             .or_else(|| Timestamp::strptime("%Y-%m-%dT%H:%M:%S%.f%z", s.as_bytes()).ok()),
         EventTime::Epoch(s) => epoch(s),
         EventTime::Clf(s) => Timestamp::strptime("%d/%b/%Y:%H:%M:%S %z", s.as_bytes()).ok(),
-        EventTime::Bsd(s) => {
-            let year = Timestamp::now().in_tz("UTC").map_or(2026, |z| z.year());
-            let text = format!(
-                "{year} {} +0000",
-                s.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
-            Timestamp::strptime("%Y %b %d %H:%M:%S %z", &text).ok()
-        }
+        EventTime::Bsd(s) => bsd_time(s, Timestamp::now()),
     }
+}
+
+/// An RFC 3164 time (`Dec 31 23:59:59`, no year) read at `now`, in UTC: this year, or
+/// last year when that would put it more than a day ahead of `now` (a December line read
+/// in January), as syslog readers date such lines.
+fn bsd_time(s: &str, now: Timestamp) -> Option<Timestamp> {
+    let year = jiff::tz::Offset::UTC.to_datetime(now).year();
+    let words = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let at =
+        |y: i16| Timestamp::strptime("%Y %b %d %H:%M:%S %z", format!("{y} {words} +0000")).ok();
+    let t = at(year)?;
+    if t > now + jiff::SignedDuration::from_hours(24) {
+        return at(year - 1).or(Some(t));
+    }
+    Some(t)
 }
 
 /// Nanoseconds in one unit of an epoch number of integer part `int`: the unit is told
@@ -202,5 +210,19 @@ mod tests {
         for bad in ["", ".", "x", "1.2.3", "nan", "inf", "1e400"] {
             assert_eq!(at(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_syslog_time_is_never_a_year_ahead() {
+        let now: Timestamp = "2027-01-02T10:00:00Z".parse().unwrap();
+        let t = |s: &str| bsd_time(s, now).map(|t| t.to_string());
+        assert_eq!(t("Dec 31 23:59:59"), Some("2026-12-31T23:59:59Z".into()));
+        assert_eq!(t("Jan  2 09:00:00"), Some("2027-01-02T09:00:00Z".into()));
+        assert_eq!(
+            t("Jan  3 09:00:00"),
+            Some("2027-01-03T09:00:00Z".into()),
+            "clocks drift"
+        );
+        assert_eq!(t("Feb 30 00:00:00"), None);
     }
 }
