@@ -251,10 +251,29 @@ pub fn is_domain(s: &str) -> bool {
 
 /// Adds every value of `line` to `ev` (refanged; borrowed when nothing was defanged).
 pub fn extract_into<'a>(line: &'a str, ev: &mut Event<'a>) {
+    if ev.time.is_none() {
+        ev.time = leading_time(line);
+    }
     match refang_text(line) {
         Cow::Borrowed(b) => scan(b, |name, v, kind| ev.push(name, v, kind)),
         Cow::Owned(o) => scan(&o, |name, v, kind| ev.push(name, v.to_owned(), kind)),
     }
+}
+
+/// An RFC 3339 time that starts the line (`2026-04-05T19:32:29Z app: ...`, also in
+/// `[...]`), as most applications write their own logs; `None` otherwise.
+fn leading_time(line: &str) -> Option<super::EventTime<'_>> {
+    let t = line.trim_start().trim_start_matches('[');
+    let end = t.find([' ', '\t', ']']).unwrap_or(t.len());
+    let token = &t[..end];
+    let b = token.as_bytes();
+    let iso = b.len() >= 20
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b't')
+        && b[13] == b':';
+    iso.then(|| super::EventTime::Iso(Cow::Borrowed(token)))
 }
 
 /// The values of `line`, owned (for tests and tools).
@@ -323,5 +342,28 @@ mod tests {
                 "c2.bad.example".to_owned(),
             ]
         );
+    }
+
+    #[test]
+    fn a_leading_rfc3339_time_is_the_events_time() {
+        let mut ev = Event::new("text");
+        extract_into(
+            "2026-04-05T19:32:29Z app: failed login from 198.51.100.7",
+            &mut ev,
+        );
+        assert_eq!(
+            ev.time,
+            Some(super::super::EventTime::Iso(Cow::Borrowed(
+                "2026-04-05T19:32:29Z"
+            )))
+        );
+        let mut ev = Event::new("text");
+        extract_into("[2026-04-05T19:32:29.123+02:00] x", &mut ev);
+        assert!(ev.time.is_some());
+        for line in ["no time 198.51.100.7", "2026-04-05 19:32:29 x", "1234-56"] {
+            let mut ev = Event::new("text");
+            extract_into(line, &mut ev);
+            assert_eq!(ev.time, None, "{line}");
+        }
     }
 }
