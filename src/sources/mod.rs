@@ -345,7 +345,33 @@ pub(crate) fn join(base: &url::Url, path: &str) -> Option<url::Url> {
         let p = format!("{}/", b.path());
         b.set_path(&p);
     }
-    b.join(path.trim_start_matches('/')).ok()
+    let mut joined = b.join(path.trim_start_matches('/')).ok()?;
+    // A feed that takes its token in the query (`.../feed/?auth=...`) keeps it on every
+    // file under it.
+    if joined.query().is_none() && base.query().is_some() {
+        joined.set_query(base.query());
+    }
+    Some(joined)
+}
+
+#[cfg(test)]
+mod join_tests {
+    #[test]
+    fn a_base_query_stays_on_every_file_under_it() {
+        let base = url::Url::parse("https://feed.example/misp/?auth=t0k").unwrap();
+        let j = super::join(&base, "manifest.json").unwrap();
+        assert_eq!(
+            j.as_str(),
+            "https://feed.example/misp/manifest.json?auth=t0k"
+        );
+        let plain = url::Url::parse("https://feed.example/misp").unwrap();
+        assert_eq!(
+            super::join(&plain, "x.json").unwrap().as_str(),
+            "https://feed.example/misp/x.json"
+        );
+        let own = super::join(&base, "objects/?limit=5").unwrap();
+        assert_eq!(own.query(), Some("limit=5"));
+    }
 }
 
 /// Reads an abuse.ch API reply: a body-level `query_status` error first (a bad key may
