@@ -273,7 +273,7 @@ fn leading_time(line: &str) -> Option<super::EventTime<'_>> {
         && b[7] == b'-'
         && matches!(b[10], b'T' | b't')
         && b[13] == b':';
-    iso.then(|| super::EventTime::Iso(Cow::Borrowed(token)))
+    iso.then_some(super::EventTime::Iso(Cow::Borrowed(token)))
 }
 
 /// The values of `line`, owned (for tests and tools).
