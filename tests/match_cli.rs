@@ -490,3 +490,50 @@ fn recorded_hits_name_the_file_once_however_it_is_spelled() {
         .unwrap();
     assert_eq!(rows, once, "each hit kept once");
 }
+
+/// Reading a pipe, each line's alert is written as the line is scanned, before the next
+/// line arrives (`tail -F eve.json | intellisiem match -`).
+#[test]
+fn alerts_from_a_pipe_come_out_as_its_lines_arrive() {
+    use std::io::{BufRead, Write};
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("intellisiem"));
+    cmd.env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .args([
+            "match",
+            "--no-warninglists",
+            "--log-format",
+            "text",
+            "--indicators",
+        ])
+        .arg(fixtures().join("indicators.txt"))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    let listed = std::fs::read_to_string(fixtures().join("indicators.txt")).unwrap();
+    let value = listed
+        .lines()
+        .find(|l| !l.starts_with('#') && l.contains('.') && !l.contains('/'))
+        .unwrap()
+        .trim()
+        .to_string();
+    writeln!(stdin, "connection to {value} refused").unwrap();
+    stdin.flush().unwrap();
+    let first = rx.recv_timeout(std::time::Duration::from_secs(20));
+    assert!(first.is_ok(), "no alert while the pipe stays open");
+    drop(stdin);
+    let _ = child.wait();
+}

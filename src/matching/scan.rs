@@ -186,8 +186,15 @@ impl<'m> LineMatcher<'m> {
     }
 }
 
-/// Reads until `buf` holds `want` bytes or the stream ends; returns bytes read.
-fn fill(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+/// Reads until `buf` holds `want` bytes or the stream ends, or, with `until_line`, until
+/// a read brings a newline (a pipe's lines are scanned as they come, not when 4 MiB have
+/// gathered); returns the bytes read and whether the stream ended.
+fn fill(
+    r: &mut impl Read,
+    buf: &mut Vec<u8>,
+    want: usize,
+    until_line: bool,
+) -> io::Result<(usize, bool)> {
     let mut total = 0;
     while buf.len() < want {
         let old = buf.len();
@@ -195,11 +202,14 @@ fn fill(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> 
         match r.read(&mut buf[old..]) {
             Ok(0) => {
                 buf.truncate(old);
-                break;
+                return Ok((total, true));
             }
             Ok(n) => {
                 buf.truncate(old + n);
                 total += n;
+                if until_line && memchr::memchr(b'\n', &buf[old..]).is_some() {
+                    break;
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
             Err(e) => {
@@ -208,7 +218,7 @@ fn fill(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> 
             }
         }
     }
-    Ok(total)
+    Ok((total, false))
 }
 
 /// How a stream is read.
@@ -252,6 +262,8 @@ pub fn scan_at<S: AlertSink + ?Sized>(
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 1);
     let mut next: Vec<u8> = Vec::with_capacity(BLOCK + 1);
     let mut filled = false;
+    // Whether the stream has ended (a read gave 0 bytes).
+    let mut ended = false;
     let mut discarding = false;
     let mut lm: Option<LineMatcher<'_>> = None;
     let Settings {
@@ -262,10 +274,12 @@ pub fn scan_at<S: AlertSink + ?Sized>(
     let mut used = log;
     loop {
         if !filled {
-            stats.bytes += fill(&mut input, &mut buf, BLOCK)? as u64;
+            let (n, end) = fill(&mut input, &mut buf, BLOCK, !read_ahead)?;
+            stats.bytes += n as u64;
+            ended = end;
         }
         filled = false;
-        let eof = buf.len() < BLOCK;
+        let eof = ended;
         if buf.is_empty() {
             break;
         }
@@ -299,7 +313,7 @@ pub fn scan_at<S: AlertSink + ?Sized>(
         next.clear();
         next.extend_from_slice(&buf[end..]);
         let ahead = read_ahead && !eof;
-        let mut read = Ok(0);
+        let mut read = Ok((0, false));
         let parts = process(
             lm,
             &buf[start..end],
@@ -310,14 +324,18 @@ pub fn scan_at<S: AlertSink + ?Sized>(
             stats,
             || {
                 if ahead {
-                    read = fill(&mut input, &mut next, BLOCK);
+                    read = fill(&mut input, &mut next, BLOCK, false);
                 }
             },
         );
         for part in parts {
             sink.deliver(part)?;
         }
-        stats.bytes += read? as u64;
+        let (n, end) = read?;
+        stats.bytes += n as u64;
+        if ahead {
+            ended = end;
+        }
         filled = ahead;
         base += end as u64;
         std::mem::swap(&mut buf, &mut next);
@@ -510,5 +528,65 @@ mod tests {
             }
             assert_eq!(atomics(&got[0]), want, "{format:?}: {:?}", got[0]);
         }
+    }
+
+    /// A pipe's lines are scanned and their alerts delivered as they come: the reader
+    /// is asked for more only after the first line's alert went out.
+    #[test]
+    fn a_pipe_is_scanned_line_by_line_not_per_block() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Shared(Arc<Mutex<Vec<u8>>>);
+        impl io::Write for Shared {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        struct Slow {
+            reads: usize,
+            out: Shared,
+        }
+        impl Read for Slow {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.reads += 1;
+                let line: &[u8] = match self.reads {
+                    1 => b"fetch from 203.0.113.66 failed\n",
+                    2 => {
+                        assert!(
+                            !self.out.0.lock().unwrap().is_empty(),
+                            "the first line's alert is out before more is read"
+                        );
+                        b"and dl.bad.example\n"
+                    }
+                    _ => b"",
+                };
+                buf[..line.len()].copy_from_slice(line);
+                Ok(line.len())
+            }
+        }
+        let out = Shared::default();
+        let mut sink = EcsSink::new(out.clone());
+        let mut st = ScanStats::default();
+        let settings = Settings {
+            log: LogFormat::Text,
+            threads: 1,
+            read_ahead: false,
+        };
+        let slow = Slow {
+            reads: 0,
+            out: out.clone(),
+        };
+        scan(&matcher(), slow, "-", settings, &mut sink, &mut st).unwrap();
+        assert_eq!(st.lines, 2);
+        assert_eq!(
+            String::from_utf8_lossy(&out.0.lock().unwrap())
+                .lines()
+                .count(),
+            2
+        );
     }
 }

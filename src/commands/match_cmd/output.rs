@@ -44,9 +44,21 @@ pub(super) fn printer(args: &MatchArgs) -> Result<Printer, String> {
             File::create(p)
         }
     };
+    // Alerts of lines read from a pipe go out as each block of lines is scanned, not
+    // when a megabyte has gathered: a sensor's pipeline sees them at once, and an
+    // interrupted run has written what it found.
+    let from_pipe = (args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-"))
+        && !std::fs::metadata("/dev/stdin").is_ok_and(|m| m.is_file());
+    let buffered = |w: Box<dyn Write + Send + Sync>| -> Box<dyn Write + Send + Sync> {
+        if from_pipe {
+            w
+        } else {
+            Box::new(BufWriter::with_capacity(1 << 20, w))
+        }
+    };
     let out: Box<dyn Write + Send + Sync> = match &args.output {
         Some(p) => match opened(p) {
-            Ok(f) => Box::new(BufWriter::with_capacity(1 << 20, f)),
+            Ok(f) => buffered(Box::new(f)),
             Err(e) => {
                 return Err(format!(
                     "cannot write {}: {e}",
@@ -54,7 +66,7 @@ pub(super) fn printer(args: &MatchArgs) -> Result<Printer, String> {
                 ));
             }
         },
-        None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout())),
+        None => buffered(Box::new(io::stdout())),
     };
     Ok(match args.format {
         AlertFormat::Jsonl => Box::new(EcsSink::new(out)),
