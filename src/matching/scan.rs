@@ -274,9 +274,9 @@ pub fn scan_at<S: AlertSink + ?Sized>(
     let mut used = log;
     loop {
         if !filled {
-            let (n, end) = fill(&mut input, &mut buf, BLOCK, !read_ahead)?;
+            let (n, stream_ended) = fill(&mut input, &mut buf, BLOCK, !read_ahead)?;
             stats.bytes += n as u64;
-            ended = end;
+            ended = stream_ended;
         }
         filled = false;
         let eof = ended;
@@ -331,10 +331,10 @@ pub fn scan_at<S: AlertSink + ?Sized>(
         for part in parts {
             sink.deliver(part)?;
         }
-        let (n, end) = read?;
+        let (n, stream_ended) = read?;
         stats.bytes += n as u64;
         if ahead {
-            ended = end;
+            ended = stream_ended;
         }
         filled = ahead;
         base += end as u64;
