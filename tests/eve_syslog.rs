@@ -37,8 +37,8 @@ fn matcher() -> Matcher {
     b.build(&Warninglists::none(), MatchOptions::default())
 }
 
-fn scan_all(log: &str, format: LogFormat) -> (Vec<serde_json::Value>, ScanStats) {
-    let m = matcher();
+/// The ECS output of `log` (any bytes) read as `format`, and the counts.
+fn scan_bytes(log: &[u8], format: LogFormat) -> (Vec<u8>, ScanStats) {
     let mut sink = EcsSink::new(Vec::new());
     let settings = Settings {
         log: format,
@@ -46,8 +46,13 @@ fn scan_all(log: &str, format: LogFormat) -> (Vec<serde_json::Value>, ScanStats)
         read_ahead: false,
     };
     let mut st = ScanStats::default();
-    scan(&m, log.as_bytes(), "-", settings, &mut sink, &mut st).unwrap();
-    let docs = String::from_utf8(sink.into_inner())
+    scan(&matcher(), log, "-", settings, &mut sink, &mut st).unwrap();
+    (sink.into_inner(), st)
+}
+
+fn scan_all(log: &str, format: LogFormat) -> (Vec<serde_json::Value>, ScanStats) {
+    let (out, st) = scan_bytes(log.as_bytes(), format);
+    let docs = String::from_utf8(out)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -117,16 +122,8 @@ fn a_cut_eve_record_in_syslog_is_a_bad_line() {
             .into_bytes();
     bytes.pop();
     bytes.push(b'\n');
-    let m = matcher();
-    let mut sink = EcsSink::new(Vec::new());
-    let mut st = ScanStats::default();
-    let settings = Settings {
-        log: LogFormat::Syslog,
-        threads: 1,
-        read_ahead: false,
-    };
-    scan(&m, &bytes[..], "-", settings, &mut sink, &mut st).unwrap();
-    assert!(sink.into_inner().is_empty());
+    let (out, st) = scan_bytes(&bytes, LogFormat::Syslog);
+    assert!(out.is_empty());
     assert_eq!(st.skipped[Skip::InvalidUtf8.index()], 1);
 }
 
@@ -155,18 +152,7 @@ fn a_message_that_only_starts_like_json_is_text() {
     assert_eq!(docs[0]["related"]["ip"], "198.51.100.7");
     let bytes =
         b"<38>Apr  5 19:32:30 gw1 app[1]: {\"user\":\"\xff\"} failed from 198.51.100.7\n".to_vec();
-    let m = matcher();
-    let mut sink = EcsSink::new(Vec::new());
-    let mut st = ScanStats::default();
-    let settings = Settings {
-        log: LogFormat::Syslog,
-        threads: 1,
-        read_ahead: false,
-    };
-    scan(&m, &bytes[..], "-", settings, &mut sink, &mut st).unwrap();
+    let (out, st) = scan_bytes(&bytes, LogFormat::Syslog);
     assert_eq!(st.skipped, [0; 4], "a bad byte mid-line is no cut");
-    assert!(
-        !sink.into_inner().is_empty(),
-        "the address after it is read"
-    );
+    assert!(!out.is_empty(), "the address after it is read");
 }
