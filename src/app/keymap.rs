@@ -397,6 +397,11 @@ const TITLE: &[Place] = &[Place::DetailsTitle];
 const PROMPT_MODE: &[Mode] = &[Mode::Prompt];
 const EXPORT_HINT: &[Place] = &[Place::ExportPrompt];
 
+/// The keys that quit in every mode, whatever `keys:` says: remapping `quit` adds its
+/// keys to these, and no other action may take them (`ctrl-c` is both cases of the
+/// letter, as terminals differ).
+pub const ALWAYS_QUITS: [Key; 2] = [Key::ctrl('c'), Key::ctrl('C')];
+
 /// Every key binding, in the order of the help overlay. Hints show in this order too,
 /// which is why the details' `Esc` comes first.
 ///
@@ -410,7 +415,7 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::Quit, LETTERS, &[Key::ch('q')])
         .line("q  Ctrl-C", "quit")
         .hint(FOOTER, "q", "quit"),
-    B::new(A::Quit, EVERY, &[Key::ctrl('c'), Key::ctrl('C')]).under("q  Ctrl-C"),
+    B::new(A::Quit, EVERY, &ALWAYS_QUITS).under("q  Ctrl-C"),
     B::new(A::Help, BROWSE, &[Key::ch('?')])
         .line("?", "this help")
         .hint(FOOTER, "?", "help"),

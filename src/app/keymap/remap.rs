@@ -5,13 +5,13 @@
 //! actions in place of their own. A remapped action keeps the modes of its rows; a
 //! character without Ctrl or Alt never binds where characters are typed as text (the
 //! filter and export prompts). Two actions on one key in one mode are refused, naming
-//! the line.
+//! the line. `Ctrl-C` quits in every mode whatever `keys:` says ([`ALWAYS_QUITS`]).
 
 use std::borrow::Cow;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{Action, BINDINGS, Binding, Key, Listing, Mode, Place, display, parse};
+use super::{ALWAYS_QUITS, Action, BINDINGS, Binding, Key, Listing, Mode, Place, display, parse};
 use crate::config::keys::KeyRemap;
 
 /// Why `keys:` cannot be used: one line, with the line of the file it concerns.
@@ -101,7 +101,20 @@ impl Keymap {
             for (i, written) in r.keys.iter().enumerate() {
                 let parsed = parse(written)
                     .map_err(|e| err(r.key_lines.get(i).copied().flatten(), e.to_string()))?;
+                if action != Action::Quit && parsed.iter().any(|k| ALWAYS_QUITS.contains(k)) {
+                    return Err(err(
+                        r.key_lines.get(i).copied().flatten(),
+                        "`Ctrl-C` always quits; choose another key".into(),
+                    ));
+                }
                 for k in parsed {
+                    if !keys.contains(&k) {
+                        keys.push(k);
+                    }
+                }
+            }
+            if action == Action::Quit {
+                for k in ALWAYS_QUITS {
                     if !keys.contains(&k) {
                         keys.push(k);
                     }
@@ -168,13 +181,17 @@ impl Keymap {
         Ok(())
     }
 
-    /// The action `key` asks for in `mode`: the row whose key it is exactly (no other
-    /// modifier than Shift), else one whose key it holds with more modifiers (`Ctrl-S`
-    /// still sorts), else the mode's fallback (typing into a prompt, closing help). Key
-    /// releases ask nothing.
+    /// The action `key` asks for in `mode`: [`Action::Quit`] for `Ctrl-C`
+    /// ([`ALWAYS_QUITS`]); else the row whose key it is exactly (no other modifier than
+    /// Shift), else one whose key it holds with more modifiers (`Ctrl-S` still sorts),
+    /// else the mode's fallback (typing into a prompt, closing help). Key releases ask
+    /// nothing.
     pub fn action(&self, mode: Mode, key: KeyEvent) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
+        }
+        if ALWAYS_QUITS.iter().any(|k| k.matches_exactly(&key)) {
+            return Some(Action::Quit);
         }
         let find = |exact| {
             self.rows

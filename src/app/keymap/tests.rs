@@ -397,8 +397,8 @@ fn remapped_keys_replace_an_actions_own_in_its_modes() {
     assert_eq!(map.action(Mode::Filter, ctrl_q), Some(Action::Quit));
     assert_eq!(
         map.action(Mode::Filter, ctrl_c),
-        None,
-        "ctrl-c was not kept"
+        Some(Action::Quit),
+        "Ctrl-C quits whatever `keys:` says"
     );
     // A plain character never leaves the prompts where it is typed.
     assert_eq!(
@@ -413,7 +413,8 @@ fn remapped_keys_replace_an_actions_own_in_its_modes() {
     // Help and hints name the keys in effect.
     let help = map.help_lines();
     assert!(
-        help.iter().any(|(k, t)| k == "Q  Ctrl-Q" && *t == "quit"),
+        help.iter()
+            .any(|(k, t)| k == "Q  Ctrl-Q  Ctrl-C" && *t == "quit"),
         "{help:?}"
     );
     assert!(help.iter().any(|(k, _)| k == "f"), "{help:?}");
@@ -426,6 +427,47 @@ fn remapped_keys_replace_an_actions_own_in_its_modes() {
         footer.iter().any(|(k, t)| k == "f" && *t == "filter"),
         "{footer:?}"
     );
+}
+
+#[test]
+fn ctrl_c_quits_in_every_mode_whatever_keys_says() {
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let ctrl_shift_c = KeyEvent::new(
+        KeyCode::Char('C'),
+        KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+    );
+    for remaps in [
+        &[("quit", &["Q"][..])][..],
+        &[("quit", &["ctrl-q"]), ("close", &["ctrl-w"])],
+        &[("quit", &["q", "ctrl-c"])],
+    ] {
+        let map = remap(remaps).unwrap();
+        for mode in Mode::ALL {
+            for key in [ctrl_c, ctrl_shift_c] {
+                assert_eq!(
+                    map.action(mode, key),
+                    Some(Action::Quit),
+                    "{remaps:?} in {mode:?}"
+                );
+            }
+        }
+        let help = map.help_lines();
+        let quit = help.iter().find(|(_, t)| *t == "quit");
+        assert!(quit.is_some_and(|(k, _)| k.ends_with("Ctrl-C")), "{help:?}");
+    }
+    // No other action may take it, in any case of the letter.
+    for key in ["ctrl-c", "Ctrl-C", "ctrl+C"] {
+        let e = remap(&[("copy", &[key])]).unwrap_err();
+        assert_eq!(e.line, Some(10));
+        assert!(e.message.contains("`Ctrl-C` always quits"), "{e}");
+    }
+    // Ctrl with another modifier is another key.
+    let ctrl_alt_c = KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL | KeyModifiers::ALT,
+    );
+    let map = remap(&[("copy", &["ctrl-alt-c"])]).unwrap();
+    assert_eq!(map.action(Mode::Normal, ctrl_alt_c), Some(Action::Copy));
 }
 
 #[test]

@@ -157,7 +157,7 @@ fn a_remapped_key_works_through_update_and_the_old_one_does_not() {
     // Help and footer show the keys in effect.
     let help = a.keymap.help_lines();
     assert!(
-        help.iter().any(|(k, t)| k == "Q" && *t == "quit"),
+        help.iter().any(|(k, t)| k == "Q  Ctrl-C" && *t == "quit"),
         "{help:?}"
     );
     assert!(help.iter().any(|(k, _)| k == "m  V"), "{help:?}");
