@@ -51,6 +51,10 @@ pub enum NetError {
     Timeout { url: String, after: Duration },
     #[error("{url}: connection failed: {reason}")]
     Connect { url: String, reason: String },
+    /// The host name did not resolve (no network, no DNS, or a wrong name). Not retried:
+    /// another attempt a second later meets the same resolver.
+    #[error("{url}: the host name does not resolve: {reason}")]
+    Resolve { url: String, reason: String },
     #[error("{url}: response body is larger than the {limit}-byte limit (http.max_body)")]
     TooLarge { url: String, limit: u64 },
     #[error("{url}: response body incomplete: {reason}")]
@@ -82,7 +86,8 @@ fn retry_text(d: Option<Duration>) -> String {
 }
 
 impl NetError {
-    /// Whether another attempt may succeed.
+    /// Whether another attempt of the same request may succeed soon: a 5xx, a timeout,
+    /// a refused or dropped connection. A name that does not resolve is not.
     fn is_transient(&self) -> bool {
         match self {
             NetError::Status { status, .. } => *status >= 500,
@@ -93,6 +98,11 @@ impl NetError {
 
     pub fn is_auth(&self) -> bool {
         matches!(self, NetError::Auth { .. })
+    }
+
+    /// Whether the host name did not resolve, which usually means no network.
+    pub fn is_unresolved(&self) -> bool {
+        matches!(self, NetError::Resolve { .. })
     }
 }
 
@@ -428,6 +438,21 @@ impl HttpClient {
             }
         } else if e.is_redirect() {
             NetError::Redirect { url, reason }
+        } else if is_resolve_error(e) {
+            // The resolver's own words say it all ("failed to lookup address
+            // information: Name or service not known"); the wrappers add nothing.
+            let mut last: &dyn std::error::Error = e;
+            while let Some(cause) = last.source() {
+                last = cause;
+            }
+            let mut reason = last.to_string();
+            for (_, s) in &req.secret_headers {
+                reason = super::redact::scrub(&reason, s.expose_secret());
+            }
+            NetError::Resolve {
+                url,
+                reason: one_line(&reason, 240),
+            }
         } else if e.is_connect() {
             NetError::Connect { url, reason }
         } else if e.is_body() || e.is_decode() {
@@ -438,6 +463,20 @@ impl HttpClient {
             NetError::Other { url, reason }
         }
     }
+}
+
+/// Whether `e` or one of its causes is a failure to resolve the host name (hyper's
+/// `dns error`, the system resolver's "failed to lookup address").
+fn is_resolve_error(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if text.starts_with("dns error") || text.contains("failed to lookup address") {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// The error and its causes, deduplicated, without the URL reqwest adds.
@@ -495,43 +534,4 @@ pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_seconds_and_dates() {
-        let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
-        assert_eq!(parse_retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-        );
-        assert_eq!(parse_retry_after(&h), Some(Duration::ZERO));
-        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(parse_retry_after(&h), None);
-    }
-
-    #[test]
-    fn error_detail_prefers_json_messages() {
-        assert_eq!(
-            error_detail(br#"{"error":{"code":"NotFoundError","message":"not found"}}"#),
-            "NotFoundError: not found"
-        );
-        assert_eq!(
-            error_detail(br#"{"detail":"Authentication required"}"#),
-            "Authentication required"
-        );
-        assert_eq!(
-            error_detail(b"<html>\x1b[31mboom\n</html>"),
-            "<html>\\x1b[31mboom </html>"
-        );
-    }
-
-    #[test]
-    fn errors_never_show_the_key_header() {
-        let key = SecretString::from("supersecretkey123");
-        let r = Request::get(Url::parse("http://h/x").unwrap()).with_secret("x-apikey", Some(&key));
-        assert!(!format!("{r:?}").contains("supersecretkey123"));
-    }
-}
+mod tests;

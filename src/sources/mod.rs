@@ -89,6 +89,7 @@ impl FetchError {
                     | NetError::Status { url, .. }
                     | NetError::Timeout { url, .. }
                     | NetError::Connect { url, .. }
+                    | NetError::Resolve { url, .. }
                     | NetError::TooLarge { url, .. }
                     | NetError::Body { url, .. }
                     | NetError::Redirect { url, .. }
@@ -99,6 +100,11 @@ impl FetchError {
             }
             _ => full,
         }
+    }
+
+    /// Whether the fetch failed because a host name did not resolve (no network?).
+    pub fn is_unresolved(&self) -> bool {
+        matches!(self, FetchError::Net(e) if e.is_unresolved())
     }
 
     pub fn is_auth(&self) -> bool {
