@@ -60,12 +60,12 @@ impl App {
             Action::FilterChar(c) => {
                 if !c.is_control() && self.filter_text.chars().count() < 200 {
                     self.filter_text.push(c);
-                    self.refilter(fx);
+                    self.select_first_match(fx);
                 }
             }
             Action::FilterBackspace => {
                 if self.filter_text.pop().is_some() {
-                    self.refilter(fx);
+                    self.select_first_match(fx);
                 }
             }
             Action::FilterKeep => self.mode = Mode::Normal,
@@ -73,7 +73,7 @@ impl App {
                 self.mode = Mode::Normal;
                 if !self.filter_text.is_empty() {
                     self.filter_text.clear();
-                    self.refilter(fx);
+                    self.select_first_match(fx);
                 }
             }
             Action::FocusNext | Action::FocusPrev => {
@@ -109,7 +109,7 @@ impl App {
             Action::ToggleSource => {
                 if let Some(s) = self.sources.get_mut(self.source_cursor) {
                     s.hidden = !s.hidden;
-                    self.refilter(fx);
+                    self.select_first_match(fx);
                 }
             }
             Action::CycleType => {
@@ -120,7 +120,7 @@ impl App {
                         .position(|x| *x == t)
                         .and_then(|p| IndicatorType::ALL.get(p + 1).copied()),
                 };
-                self.refilter(fx);
+                self.select_first_match(fx);
             }
             Action::CycleSort => {
                 self.sort.key = self.sort.key.next();

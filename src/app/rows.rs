@@ -209,13 +209,15 @@ impl App {
     pub(super) fn install_rows(&mut self, rows: Vec<u32>) {
         self.rows = rows;
         self.filtering = self.lease.cancel.is_some() || self.lease.again;
-        // Keep the selection on the same indicator if it is still shown.
+        // A row the analyst chose stays selected while it is shown, wherever it moves;
+        // until one is chosen (at start-up, after a new filter) the first row is.
         let found = self.selected_key.as_ref().and_then(|(k, v)| {
             let pos = self.store.find_live(*k, v)? as u32;
             self.rows.iter().position(|&r| r == pos)
         });
         match found {
             Some(i) => self.selected = i,
+            None if self.selected_key.is_none() => self.selected = 0,
             None => {
                 self.selected = self.selected.min(self.rows.len().saturating_sub(1));
                 self.remember_selection();
@@ -225,6 +227,16 @@ impl App {
         self.dirty = true;
     }
 
+    /// The rows will be those of a new filter: the selection goes to the first row that
+    /// matches, and stays there until the analyst chooses another.
+    pub(super) fn select_first_match(&mut self, fx: &mut Vec<Effect>) {
+        self.selected_key = None;
+        self.selected = 0;
+        self.offset = 0;
+        self.refilter(fx);
+    }
+
+    /// The analyst chose the selected row: it is followed across refreshes and sorts.
     pub(super) fn remember_selection(&mut self) {
         self.selected_key = self
             .selected_entry()

@@ -492,5 +492,6 @@ fn enrich_errors_show_in_the_footer_and_log() {
 
 mod copy_marks;
 mod export_prompt;
+mod first_screen;
 mod jobs;
 mod sorting;
