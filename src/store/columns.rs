@@ -129,7 +129,7 @@ pub const COLUMNS: &[Column] = &[
     Column {
         field: Field::Seen,
         label: "last seen",
-        width: Some(Width::Fixed(10)),
+        width: Some(Width::Fixed(11)),
         sort: Some(SortKey::LastSeen),
         export: None,
     },

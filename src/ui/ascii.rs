@@ -50,7 +50,9 @@ pub fn keys(text: &str) -> Cow<'_, str> {
 }
 
 /// One character's ASCII stand-in, one cell wide: line drawing becomes `-|+`, blocks
-/// `#`, braille `*`, the dashboard's marks their look-alikes, anything else `?`.
+/// `#`, braille `*`, the dashboard's marks their look-alikes, anything else `?`. The
+/// cut mark `…` becomes `>` (as in vim), never the `~` of a disabled source; bullets
+/// become `*`.
 pub fn fold(c: char) -> char {
     match c {
         ' '..='~' => c,
@@ -62,13 +64,16 @@ pub fn fold(c: char) -> char {
         '\u{2800}'..='\u{28ff}' => '*',
         '✓' => '+',
         '–' | '—' | '‐' | '−' => '-',
-        '·' | '•' => '|',
-        '…' => '~',
+        '·' => '|',
+        '•' | '▸' | '‣' | '◦' => '*',
+        '…' => '>',
         '⚠' => '!',
-        '↑' => '^',
-        '↓' => 'v',
-        '→' | '⏎' => '>',
-        '←' => '<',
+        '↑' | '▲' => '^',
+        '↓' | '▼' => 'v',
+        '→' | '⏎' | '›' => '>',
+        '←' | '‹' => '<',
+        '◉' => '@',
+        '↺' => 'R',
         '‘' | '’' => '\'',
         '“' | '”' => '"',
         _ => '?',
@@ -144,6 +149,16 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_never_looks_like_a_state() {
+        let g = &super::super::glyphs::ASCII;
+        let cut = fold('…').to_string();
+        for state in [g.ok, g.failed, g.disabled, g.idle, g.warn, g.retro, g.seen] {
+            assert_ne!(cut, state);
+        }
+        assert!(!g.spinner.contains(&cut.as_str()));
+    }
+
+    #[test]
     fn folded_buffers_hold_printable_ascii_only() {
         use ratatui::layout::Rect;
         use ratatui::style::Style;
@@ -152,7 +167,7 @@ mod tests {
         fold_buffer(&mut buf);
         let text: String = buf.content.iter().map(|c| c.symbol()).collect();
         // The zero-width space joins the bar's cell, and goes with it.
-        assert_eq!(text, "+-+? ? ?~*#         ");
+        assert_eq!(text, "+-+? ? ?>*#         ");
         assert!(text.bytes().all(|b| (b' '..=b'~').contains(&b)));
     }
 }

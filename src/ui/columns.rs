@@ -7,8 +7,11 @@
 use std::fmt::Write;
 
 pub use crate::store::columns::{COLUMNS, Column, Field, SHOWN, Width, shown};
+use crate::store::filter::Sort;
+use crate::store::sort::SortKey;
 
 use super::cell::Fixed;
+use super::glyphs::Glyphs;
 
 /// The value column keeps at least this many cells (an IPv6 address, most URLs' start)
 /// before other columns give way; on a wide table the [`Width::Between`] columns grow
@@ -19,6 +22,12 @@ pub const VALUE_WANTS: u16 = 40;
 /// cells: each column narrows to this width, 0 meaning it is dropped. LAST SEEN goes
 /// first, then THREAT narrows.
 const GIVE_WAY: [(Field, u16); 2] = [(Field::Seen, 0), (Field::Threat, 10)];
+
+/// Where the width goes once the value column has its [`VALUE_WANTS`] and the other
+/// columns their widest: each column here takes a third of what is left, up to this
+/// width; the value column takes the rest. Threat names (MISP event titles, campaign
+/// names) are often longer than the 26 cells THREAT has by itself.
+const SPARE_TO: [(Field, u16); 1] = [(Field::Threat, 48)];
 
 /// Cells a table spends on other than columns: its two borders and the scrollbar's cell.
 const FRAME: u16 = 3;
@@ -76,6 +85,20 @@ pub fn widths(width: u16) -> [u16; SHOWN] {
             left += give;
         }
     }
+    for (field, widest) in SPARE_TO {
+        let spare = left - want;
+        let Some(k) = shown().position(|c| c.field == field) else {
+            continue;
+        };
+        if spare < 3 || out[k] == 0 {
+            continue;
+        }
+        let grow = u16::try_from(spare / 3)
+            .unwrap_or(u16::MAX)
+            .min(widest.saturating_sub(out[k]));
+        out[k] += grow;
+        left -= i32::from(grow);
+    }
     let share = u16::try_from(left / fills).unwrap_or(0);
     for (w, c) in out.iter_mut().zip(shown()) {
         if let Some(Width::Fill { min }) = c.width {
@@ -96,21 +119,68 @@ pub fn heading(c: &Column) -> Fixed<32> {
     h
 }
 
+/// A column's heading in a column `width` cells wide, with the sort's arrow when the
+/// table is sorted by it: `THREAT ▲`, or `LAST SEEN▼` where the space does not fit.
+pub fn heading_sorted(c: &Column, sort: Sort, width: u16, glyphs: &Glyphs) -> Fixed<40> {
+    let mut h = Fixed::new();
+    let label = heading(c);
+    let _ = h.write_str(label.as_str());
+    if c.sort.is_some() && c.sort == Some(sort.key) {
+        let arrow = arrow(sort, glyphs);
+        let room = usize::from(width);
+        let len = label.as_str().chars().count() + arrow.chars().count();
+        if len < room {
+            let _ = h.write_char(' ');
+        }
+        let _ = h.write_str(arrow);
+    }
+    h
+}
+
+/// Whether rows sorted by `sort` go from high to low: newest first for times, most
+/// first for the sources, and the other keys reversed.
+pub fn descending(sort: Sort) -> bool {
+    let natural = matches!(sort.key, SortKey::LastSeen | SortKey::Sources);
+    natural != sort.reverse
+}
+
+/// The arrow of `sort`'s direction: `▲` ascending, `▼` descending (`^`, `v` in ASCII).
+pub fn arrow(sort: Sort, glyphs: &Glyphs) -> &'static str {
+    if descending(sort) {
+        glyphs.sort_down
+    } else {
+        glyphs.sort_up
+    }
+}
+
+/// Whether the column that `key` sorts by is drawn in a table `width` cells wide (no
+/// column shows the arrival order).
+pub fn drawn(key: SortKey, width: u16) -> bool {
+    let w = widths(width);
+    shown()
+        .zip(w)
+        .any(|(c, cells)| c.sort == Some(key) && cells > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn widths_match_the_table_at_every_size() {
-        // type, value (fills), sources, threat, last seen.
-        assert_eq!(widths(200), [6, 127, 24, 26, 10]);
-        assert_eq!(widths(120), [6, 47, 24, 26, 10]);
-        assert_eq!(widths(113), [6, 40, 24, 26, 10]);
-        // Too narrow for the wide columns and a 40-cell value: the narrow ones.
-        assert_eq!(widths(112), [6, 59, 14, 16, 10]);
-        assert_eq!(widths(93), [6, 40, 14, 16, 10]);
+        // type, value (fills), sources, threat, last seen. Beyond 40 cells of value,
+        // a third of the rest goes to THREAT, up to 48 cells.
+        assert_eq!(widths(200), [6, 104, 24, 48, 11]);
+        assert_eq!(widths(160), [6, 71, 24, 41, 11]);
+        assert_eq!(widths(120), [6, 44, 24, 28, 11]);
+        assert_eq!(widths(115), [6, 41, 24, 26, 11]);
+        assert_eq!(widths(114), [6, 40, 24, 26, 11]);
+        // Too narrow for the wide columns and a 40-cell value: the narrow ones (and
+        // THREAT its third of what is left).
+        assert_eq!(widths(113), [6, 53, 14, 22, 11]);
+        assert_eq!(widths(94), [6, 40, 14, 16, 11]);
         // LAST SEEN goes first (its gap with it), then THREAT narrows.
-        assert_eq!(widths(92), [6, 50, 14, 16, 0]);
+        assert_eq!(widths(93), [6, 48, 14, 19, 0]);
         assert_eq!(widths(82), [6, 40, 14, 16, 0]);
         assert_eq!(widths(80), [6, 40, 14, 14, 0]);
         assert_eq!(widths(76), [6, 40, 14, 10, 0]);
@@ -122,5 +192,70 @@ mod tests {
             headings,
             ["TYPE", "VALUE", "SOURCES", "THREAT", "LAST SEEN"]
         );
+    }
+
+    #[test]
+    fn every_shown_column_keeps_its_bounds_at_every_width() {
+        for width in 0..400u16 {
+            let w = widths(width);
+            for (c, cells) in shown().zip(w) {
+                match c.width {
+                    Some(Width::Fixed(n)) => assert!(cells == n || cells == 0, "{width}"),
+                    Some(Width::Fill { min }) => assert!(cells >= min, "{width}"),
+                    _ => assert!(cells <= 48, "{width}: {cells}"),
+                }
+            }
+            // The columns never take more than the table has, once it has room.
+            let used: u16 = w.iter().filter(|&&c| c > 0).map(|c| c + 1).sum();
+            if width >= 80 {
+                assert!(used - 1 + FRAME <= width, "{width}: {w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_sorted_heading_shows_the_direction() {
+        use super::super::glyphs::{ASCII, UNICODE};
+        let col = |f: Field| shown().find(|c| c.field == f).unwrap();
+        let newest = Sort::default();
+        assert_eq!(
+            heading_sorted(col(Field::Seen), newest, 11, &UNICODE).as_str(),
+            "LAST SEEN ▼"
+        );
+        assert_eq!(
+            heading_sorted(col(Field::Seen), newest, 10, &UNICODE).as_str(),
+            "LAST SEEN▼"
+        );
+        let reversed = Sort {
+            reverse: true,
+            ..newest
+        };
+        assert_eq!(
+            heading_sorted(col(Field::Seen), reversed, 10, &ASCII).as_str(),
+            "LAST SEEN^"
+        );
+        let threat = Sort {
+            key: SortKey::Threat,
+            reverse: false,
+        };
+        assert_eq!(
+            heading_sorted(col(Field::Threat), threat, 26, &UNICODE).as_str(),
+            "THREAT ▲"
+        );
+        assert_eq!(
+            heading_sorted(col(Field::Value), threat, 40, &UNICODE).as_str(),
+            "VALUE"
+        );
+        let sources = Sort {
+            key: SortKey::Sources,
+            reverse: false,
+        };
+        assert_eq!(
+            heading_sorted(col(Field::Sources), sources, 14, &ASCII).as_str(),
+            "SOURCES v"
+        );
+        assert!(drawn(SortKey::LastSeen, 120));
+        assert!(!drawn(SortKey::LastSeen, 80));
+        assert!(!drawn(SortKey::Arrival, 200));
     }
 }

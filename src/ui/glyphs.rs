@@ -3,7 +3,7 @@
 
 //! The symbols the dashboard draws with, in two sets: [`UNICODE`] and [`ASCII`] (for
 //! `--ascii` and terminals whose locale is not UTF-8). Every state glyph, spinner frame,
-//! sparkline bar, border and scrollbar piece has a form in each.
+//! sparkline bar, sort arrow, border and scrollbar piece has a form in each.
 
 use ratatui::symbols::{border, scrollbar};
 
@@ -30,8 +30,14 @@ pub struct Glyphs {
     pub sep: &'static str,
     /// The cursor after the filter being typed.
     pub cursor: &'static str,
-    /// A reversed sort, in the header.
-    pub reversed: &'static str,
+    /// A column sorted in ascending order (A to Z, oldest first), in its heading and
+    /// in the header.
+    pub sort_up: &'static str,
+    /// A column sorted in descending order (newest first, most sources first).
+    pub sort_down: &'static str,
+    /// The end of a sentence that goes on (`fetching indicators…`), not a cut; a cut
+    /// shows as `…` in Unicode and `>` in ASCII (see [`super::ascii::fold`]).
+    pub ellipsis: &'static str,
     /// A hit found by a retro-hunt, in the Hits view.
     pub retro: &'static str,
     /// An indicator seen in the followed logs, before its hit count in the table.
@@ -54,7 +60,9 @@ pub const UNICODE: Glyphs = Glyphs {
     warn: "⚠",
     sep: " · ",
     cursor: "▏",
-    reversed: " ↑",
+    sort_up: "▲",
+    sort_down: "▼",
+    ellipsis: "…",
     retro: "↺",
     seen: "◉",
     border: border::PLAIN,
@@ -73,7 +81,9 @@ pub const ASCII: Glyphs = Glyphs {
     warn: "!",
     sep: " | ",
     cursor: "_",
-    reversed: " ^",
+    sort_up: "^",
+    sort_down: "v",
+    ellipsis: "...",
     retro: "R",
     seen: "@",
     border: border::Set {
@@ -107,7 +117,18 @@ mod tests {
         let b = g.border;
         let s = &g.scrollbar;
         let mut out: String = [
-            g.ok, g.failed, g.disabled, g.idle, g.warn, g.sep, g.cursor, g.reversed,
+            g.ok,
+            g.failed,
+            g.disabled,
+            g.idle,
+            g.warn,
+            g.sep,
+            g.cursor,
+            g.sort_up,
+            g.sort_down,
+            g.ellipsis,
+            g.retro,
+            g.seen,
         ]
         .concat();
         out.extend(g.spinner.iter().copied());
@@ -146,6 +167,17 @@ mod tests {
                 }
                 assert!(!g.spinner.contains(a), "{a} is also a spinner frame");
             }
+            assert_ne!(g.sort_up, g.sort_down);
+        }
+    }
+
+    #[test]
+    fn every_unicode_glyph_has_an_ascii_stand_in() {
+        // What reaches an ASCII frame without going through the ASCII set (a glyph
+        // drawn before the mode was known, text the program writes itself) is folded:
+        // none of the program's own symbols may fold to the `?` of unknown text.
+        for c in all(&UNICODE).chars() {
+            assert_ne!(super::super::ascii::fold(c), '?', "{c:?}");
         }
     }
 }

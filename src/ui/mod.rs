@@ -25,6 +25,8 @@ pub mod theme;
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_demo;
+#[cfg(test)]
+mod tests_states;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -115,7 +117,10 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::raw(format!("{} shown", count(app.rows.len()))),
     ];
     if app.filtering {
-        spans.push(Span::styled(" (filtering…)", theme.dim()));
+        spans.push(Span::styled(
+            format!(" (filtering{})", theme.glyphs.ellipsis),
+            theme.dim(),
+        ));
     }
     if !app.marks.is_empty() {
         spans.push(Span::styled(" · ", theme.dim()));
@@ -129,9 +134,10 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans.push(Span::raw(sanitize_truncated(status, 60)));
     }
     match &app.cache {
-        crate::app::CacheState::Loading => {
-            spans.push(Span::styled(" · loading cache…", theme.dim()))
-        }
+        crate::app::CacheState::Loading => spans.push(Span::styled(
+            format!(" · loading cache{}", theme.glyphs.ellipsis),
+            theme.dim(),
+        )),
         crate::app::CacheState::Failed(_) => {
             spans.push(Span::styled(" · cache unavailable (see log)", theme.warn()))
         }
@@ -161,13 +167,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     if app.sort.key != Default::default() || app.sort.reverse {
         filters.push(format!(
-            "sort:{}{}",
+            "sort:{} {}",
             app.sort.key.label(),
-            if app.sort.reverse {
-                theme.glyphs.reversed
-            } else {
-                ""
-            }
+            columns::arrow(app.sort, theme.glyphs)
         ));
     }
     if !filters.is_empty() {

@@ -47,8 +47,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.header_row(),
         );
         for (i, c) in columns::shown().enumerate() {
-            let h = columns::heading(c);
-            put(buf, column(i, inner.y), &[(h.as_str(), Style::default())]);
+            let area = column(i, inner.y);
+            let h = columns::heading_sorted(c, app.sort, area.width, theme.glyphs);
+            put(buf, area, &[(h.as_str(), Style::default())]);
         }
     }
     let page = usize::from(inner.height.saturating_sub(1));
@@ -74,12 +75,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if empty {
         let msg = if app.store.is_empty() {
             if app.sources.iter().any(|s| s.fetching()) {
-                "fetching indicators…"
+                format!("fetching indicators{}", theme.glyphs.ellipsis)
             } else {
-                "no indicators yet"
+                "no indicators yet".into()
             }
         } else {
-            "no indicator matches the filter"
+            "no indicator matches the filter".into()
         };
         let inner = area.inner(Margin::new(2, 2));
         if inner.height > 0 {
