@@ -17,6 +17,7 @@ pub mod mouse;
 mod rows;
 pub mod schedule;
 mod sources;
+pub mod status;
 pub mod strip;
 
 use std::path::PathBuf;
@@ -286,7 +287,10 @@ pub struct App {
     /// A short message for the footer ("copied", "exported ...").
     pub notice: Option<String>,
     /// The last export's outcome, for the header: the rows and file, or the error.
+    /// Shown for a few seconds ([`status::HEADER_MESSAGE_FOR`]); the log keeps it.
     pub export_status: Option<String>,
+    /// When [`App::export_status`] leaves the header.
+    export_status_until: Option<Timestamp>,
     /// The bindings in effect (the config's `keys:` over the built-in ones).
     pub keymap: Keymap,
     /// The marked indicators (`v`).
@@ -371,6 +375,7 @@ impl App {
             no_color: false,
             notice,
             export_status: None,
+            export_status_until: None,
             keymap,
             marks: Marks::default(),
             prompt: None,
@@ -432,6 +437,7 @@ impl App {
         match msg {
             Msg::Tick(now) => {
                 self.on_tick(now, &mut fx);
+                self.expire_header_message(now);
                 self.hunt_tick(&mut fx);
             }
             Msg::Key(key) => {
@@ -518,7 +524,10 @@ impl App {
                 self.cache = CacheState::ReadOnly;
                 self.dirty = true;
             }
-            Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),
+            Msg::ExportDone { store, result } => {
+                self.on_export_done(store, result, &mut fx);
+                self.header_message_shown();
+            }
             Msg::Remembered(r) => self.remembered = r,
             Msg::Hits { hits, stored } => self.on_hits(hits, stored, &mut fx),
             Msg::HuntReady { store } => self.on_hunt_ready(store, &mut fx),

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod details;
 pub mod format;
 pub mod glyphs;
+pub mod header;
 pub mod help;
 pub mod hits;
 pub mod log;
@@ -37,7 +38,6 @@ use crate::app::keymap::Place;
 use crate::app::layout;
 use crate::app::{App, Mode};
 use crate::model::sanitize::sanitize_truncated;
-use format::count;
 use theme::Theme;
 
 /// Draws the whole dashboard for `app` into `frame`; in ASCII mode every cell ends up
@@ -68,7 +68,7 @@ fn draw(app: &App, frame: &mut Frame, theme: &Theme) {
         return;
     }
     let a = layout::areas(app, area);
-    header(app, frame, a.header, &theme);
+    header::render(app, frame, a.header, &theme);
     if a.strip {
         strip::render(app, frame, a.sources, &theme);
     } else {
@@ -107,76 +107,6 @@ fn overlay(area: Rect, pw: u16, ph: u16) -> Rect {
         .flex(Flex::Center)
         .areas(v);
     r
-}
-
-fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut spans = vec![
-        Span::styled(" IntelliSIEM ", theme.title()),
-        Span::raw(format!(" {} indicators", count(app.store.len()))),
-        Span::styled(theme.glyphs.sep, theme.dim()),
-        Span::raw(format!("{} shown", count(app.rows.len()))),
-    ];
-    if app.filtering {
-        spans.push(Span::styled(
-            format!(" (filtering{})", theme.glyphs.ellipsis),
-            theme.dim(),
-        ));
-    }
-    if !app.marks.is_empty() {
-        spans.push(Span::styled(" · ", theme.dim()));
-        spans.push(Span::styled(
-            format!("{} marked", count(app.marks.len())),
-            theme.accent(),
-        ));
-    }
-    if let Some(status) = &app.export_status {
-        spans.push(Span::styled(" · ", theme.dim()));
-        spans.push(Span::raw(sanitize_truncated(status, 60)));
-    }
-    match &app.cache {
-        crate::app::CacheState::Loading => spans.push(Span::styled(
-            format!(" · loading cache{}", theme.glyphs.ellipsis),
-            theme.dim(),
-        )),
-        crate::app::CacheState::Failed(_) => {
-            spans.push(Span::styled(" · cache unavailable (see log)", theme.warn()))
-        }
-        crate::app::CacheState::Retrying => {
-            spans.push(Span::styled(" · store unreachable, retrying", theme.warn()))
-        }
-        crate::app::CacheState::ReadOnly => {
-            spans.push(Span::styled(" · read-only store", theme.warn()))
-        }
-        _ => {}
-    }
-    let mut filters = Vec::new();
-    if !app.filter_text.is_empty() {
-        filters.push(format!("/{}", sanitize_truncated(&app.filter_text, 30)));
-    }
-    if let Some(t) = app.type_filter {
-        filters.push(format!("type:{t}"));
-    }
-    let hidden: Vec<String> = app
-        .sources
-        .iter()
-        .filter(|s| s.hidden)
-        .map(|s| sanitize_truncated(&s.spec.name, 16))
-        .collect();
-    if !hidden.is_empty() {
-        filters.push(format!("hidden:{}", hidden.join(",")));
-    }
-    if app.sort.key != Default::default() || app.sort.reverse {
-        filters.push(format!(
-            "sort:{} {}",
-            app.sort.key.label(),
-            columns::arrow(app.sort, theme.glyphs)
-        ));
-    }
-    if !filters.is_empty() {
-        spans.push(Span::styled(theme.glyphs.sep, theme.dim()));
-        spans.push(Span::styled(filters.join("  "), theme.accent()));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -1,18 +1,108 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! What the screen says about the dashboard's state: ASCII stand-ins for every symbol
-//! the program draws itself.
+//! What the screen says about the dashboard's state: the header's state against its
+//! message, the sort's arrow, and ASCII stand-ins for every symbol the program draws
+//! itself.
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+use super::tests::screen;
+use crate::app::tests::{loaded, t};
 use crate::app::{App, Msg};
 
 fn key(app: &mut App, c: KeyCode) {
     let _ = app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+/// The app with a filter, a type and a sort set, and a long export message.
+fn busy_header() -> App {
+    let mut a = loaded();
+    let _ = a.update(Msg::Tick(t(100)));
+    key(&mut a, KeyCode::Char('/'));
+    for c in "45.0".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('t'));
+    key(&mut a, KeyCode::Char('s'));
+    key(&mut a, KeyCode::Char('S'));
+    let store = Arc::clone(&a.store);
+    let _ = a.update(Msg::ExportDone {
+        store,
+        result: Ok((
+            PathBuf::from("/home/analyst/Downloads/a/rather/deep/folder/export.jsonl"),
+            1,
+            crate::export::Format::Jsonl.into(),
+        )),
+    });
+    a
+}
+
+#[test]
+fn the_header_keeps_filter_type_and_sort_in_view_and_cuts_the_message() {
+    let mut a = busy_header();
+    for w in [80u16, 100, 120] {
+        let text = screen(&mut a, w, 24);
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains("/45.0"), "{w}: {header}");
+        assert!(header.contains("type:ipv4"), "{w}: {header}");
+        assert!(header.contains("sort:arrival ▼"), "{w}: {header}");
+    }
+    let text = screen(&mut a, 120, 24);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.contains("exported 1 rows to /home/"), "{header}");
+    assert!(
+        header.trim_end_matches(['"', ' ']).ends_with('…'),
+        "{header}"
+    );
+    // The message leaves after a few seconds; the state stays.
+    let _ = a.update(Msg::Tick(t(110)));
+    let text = screen(&mut a, 120, 24);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(!header.contains("exported"), "{header}");
+    assert!(header.contains("type:ipv4"), "{header}");
+}
+
+#[test]
+fn the_sorted_column_shows_its_direction() {
+    let mut a = loaded();
+    let _ = a.update(Msg::Tick(t(100)));
+    let text = screen(&mut a, 120, 40);
+    assert!(text.contains("LAST SEEN ▼"), "{text}");
+    // Newest first is the default; its column shows it, so the header need not.
+    assert!(!text.lines().next().unwrap_or_default().contains("sort:"));
+    // At 80 columns LAST SEEN gives way: the header says how the rows are sorted.
+    let text = screen(&mut a, 80, 24);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("sort:last seen ▼")
+    );
+    for _ in 0..5 {
+        key(&mut a, KeyCode::Char('s'));
+    }
+    assert_eq!(a.sort.key, crate::store::sort::SortKey::Threat);
+    let text = screen(&mut a, 120, 40);
+    assert!(text.contains("THREAT ▲"), "{text}");
+    assert!(!text.contains("LAST SEEN ▼"), "{text}");
+    key(&mut a, KeyCode::Char('S'));
+    a.ascii = true;
+    let text = screen(&mut a, 120, 40);
+    assert!(text.contains("THREAT v"), "{text}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("sort:threat v")
+    );
 }
 
 fn buffer(app: &mut App, w: u16, h: u16) -> Buffer {

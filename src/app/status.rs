@@ -1,0 +1,73 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The header's message (an export's outcome): shown for [`HEADER_MESSAGE_FOR`] from the
+//! tick it arrived after, then dropped by the first [`super::Msg::Tick`] past that; the
+//! log keeps it. The header's state (counts, filter, type, sort) never expires.
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::App;
+
+/// How long a message stays in the header.
+pub const HEADER_MESSAGE_FOR: Duration = Duration::from_secs(8);
+
+impl App {
+    /// A message was just put in the header: it shows until [`HEADER_MESSAGE_FOR`]
+    /// from now.
+    pub(super) fn header_message_shown(&mut self) {
+        self.export_status_until = self.export_status.as_ref().map(|_| {
+            self.now
+                .checked_add(SignedDuration::try_from(HEADER_MESSAGE_FOR).unwrap_or_default())
+                .unwrap_or(self.now)
+        });
+    }
+
+    /// The clock moved to `now`: drop the header's message once its time is up.
+    pub(super) fn expire_header_message(&mut self, now: Timestamp) {
+        if self.export_status_until.is_some_and(|until| now >= until) {
+            self.export_status = None;
+            self.export_status_until = None;
+            self.dirty = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use crate::app::Msg;
+    use crate::app::tests::{loaded, t};
+    use crate::export::{Format, Options};
+
+    #[test]
+    fn an_export_outcome_leaves_the_header_after_a_few_seconds() {
+        let mut a = loaded();
+        let _ = a.update(Msg::Tick(t(100)));
+        let store = Arc::clone(&a.store);
+        let options = Options {
+            format: Format::Jsonl,
+            defang: false,
+        };
+        for result in [
+            Ok((PathBuf::from("/tmp/x.jsonl"), 4, options)),
+            Err("disk full".to_string()),
+        ] {
+            let _ = a.update(Msg::Tick(t(100)));
+            let _ = a.update(Msg::ExportDone {
+                store: Arc::clone(&store),
+                result,
+            });
+            assert!(a.export_status.is_some());
+            let _ = a.update(Msg::Tick(t(104)));
+            assert!(a.export_status.is_some(), "still shown after 4 s");
+            let _ = a.update(Msg::Tick(t(108)));
+            assert!(a.export_status.is_none(), "gone after 8 s");
+            assert!(a.take_dirty(), "the header is drawn again without it");
+        }
+    }
+}
