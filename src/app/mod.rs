@@ -85,6 +85,8 @@ pub struct SourceState {
     pub last_duration: Option<Duration>,
     /// The last failure, sanitised, one line. Cleared by the next success.
     pub last_error: Option<String>,
+    /// The last failure was a host name that did not resolve: no network, most likely.
+    pub unresolved: bool,
     pub hidden: bool,
     /// When the cached snapshot was fetched (shown until the first live fetch of this run).
     pub cached_at: Option<Timestamp>,
@@ -109,6 +111,11 @@ impl SourceState {
 
     pub fn fetching(&self) -> bool {
         self.schedule.in_flight
+    }
+
+    /// The last fetch failed (and no success came since).
+    pub fn failing(&self) -> bool {
+        self.last_error.is_some()
     }
 }
 
@@ -343,6 +350,7 @@ impl App {
                     last_ok: None,
                     last_duration: None,
                     last_error: None,
+                    unresolved: false,
                     hidden: false,
                     cached_at: None,
                     live: false,

@@ -68,6 +68,7 @@ impl App {
         s.cached_at = Some(at);
         s.last_ok = Some(at);
         s.last_error = None;
+        s.unresolved = false;
         s.live_data = true;
         if s.enabled() && !s.schedule.in_flight {
             let next = at
@@ -156,10 +157,12 @@ impl App {
                 // The cached snapshot is current: nothing to parse or replace.
                 s.last_ok = Some(at);
                 s.last_error = None;
+                s.unresolved = false;
             }
             Ok(out) => {
                 s.last_ok = Some(at);
                 s.last_error = None;
+                s.unresolved = false;
                 s.live_data = true;
                 s.skipped = out.batch.skipped.clone();
                 if !out.batch.skipped.is_empty() {
@@ -182,6 +185,7 @@ impl App {
                     text: format!("{}: {}", s.spec.name, one_line(&e.to_string(), 600)),
                 });
                 s.last_error = Some(one_line(&e.short(), 300));
+                s.unresolved = e.is_unresolved();
             }
         }
         if again {

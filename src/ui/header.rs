@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The header line: the counts, then the state that decides what the table shows (the
-//! filter, the type, hidden sources, the sort), then marks and the store's state, then the last export's outcome for a few seconds. What does not fit
+//! filter, the type, hidden sources, the sort), then marks, failing sources and the
+//! store's state, then the last export's outcome for a few seconds. What does not fit
 //! gives way from the end: the message is cut first, and the state is shortened (a
 //! shorter filter text, hidden sources counted) only when it alone is too long.
 
@@ -13,6 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use super::columns;
 use super::format::count;
+use super::sources::Tally;
 use super::theme::Theme;
 use crate::app::{App, CacheState};
 use crate::model::sanitize::sanitize_truncated;
@@ -75,6 +77,22 @@ fn fixed(app: &App, width: usize, theme: &Theme, squeeze: u8) -> Vec<Span<'stati
         spans.push(Span::styled(
             format!("{} marked", count(app.marks.len())),
             theme.accent(),
+        ));
+    }
+    let tally = Tally::of(app);
+    if tally.failing > 0 {
+        spans.push(Span::styled(sep, theme.dim()));
+        spans.push(Span::styled(
+            format!(
+                "{} failing{}",
+                tally.failing,
+                if tally.unresolved {
+                    " (no network?)"
+                } else {
+                    ""
+                }
+            ),
+            theme.error(),
         ));
     }
     let store = match &app.cache {

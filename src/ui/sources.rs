@@ -40,13 +40,68 @@ pub fn glyph(app: &App, s: &SourceState, theme: &Theme) -> (&'static str, Style)
     }
 }
 
+/// How many sources are in each state: fetched (this run), showing the cache's
+/// snapshot, fetching, failing, disabled, and not fetched yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ok: usize,
+    pub cached: usize,
+    pub fetching: usize,
+    pub failing: usize,
+    pub disabled: usize,
+    pub waiting: usize,
+    /// Some failing source's host name did not resolve.
+    pub unresolved: bool,
+}
+
+impl Tally {
+    pub fn of(app: &App) -> Tally {
+        let mut t = Tally::default();
+        for s in &app.sources {
+            if !s.enabled() {
+                t.disabled += 1;
+            } else if s.fetching() {
+                t.fetching += 1;
+            } else if s.failing() {
+                t.failing += 1;
+                t.unresolved |= s.unresolved;
+            } else if s.last_ok.is_some() {
+                t.ok += 1;
+            } else if s.cached_at.is_some() {
+                t.cached += 1;
+            } else {
+                t.waiting += 1;
+            }
+        }
+        t
+    }
+
+    /// `2 ok · 7 failing · 2 disabled`: each state that some source is in.
+    pub fn text(&self, sep: &str) -> String {
+        [
+            (self.ok, "ok"),
+            (self.cached, "cached"),
+            (self.fetching, "fetching"),
+            (self.failing, "failing"),
+            (self.disabled, "disabled"),
+            (self.waiting, "not fetched yet"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+    }
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Focus::Sources;
-    let title = format!(
-        " Sources {}/{} ",
-        app.sources.iter().filter(|s| s.enabled()).count(),
-        app.sources.len()
-    );
+    let tally = Tally::of(app).text(theme.glyphs.sep);
+    let title = if tally.is_empty() {
+        " Sources ".to_string()
+    } else {
+        format!(" Sources: {tally} ")
+    };
     let block = theme.pane(title, focused);
     let name_w = app
         .sources
@@ -142,9 +197,15 @@ fn row<'a>(app: &App, s: &SourceState, name_w: usize, width: usize, theme: &Them
     if let Some(err) = &s.last_error {
         let used: usize = spans.iter().map(|sp| sp.content.chars().count()).sum();
         let room = width.saturating_sub(used + 1);
+        // A name that does not resolve is, on a first run, a machine without network.
+        let err = if s.unresolved {
+            format!("no network? {err}")
+        } else {
+            err.clone()
+        };
         if room > 3 {
             spans.push(Span::styled(
-                format!(" {}", sanitize_truncated(err, room)),
+                format!(" {}", sanitize_truncated(&err, room)),
                 theme.error(),
             ));
         }

@@ -71,21 +71,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             buf[(area.x, y)].set_symbol("*").set_style(theme.accent());
         }
     }
-    let empty = app.rows.is_empty();
-    if empty {
-        let msg = if app.store.is_empty() {
-            if app.sources.iter().any(|s| s.fetching()) {
-                format!("fetching indicators{}", theme.glyphs.ellipsis)
-            } else {
-                "no indicators yet".into()
-            }
-        } else {
-            "no indicator matches the filter".into()
-        };
+    if app.rows.is_empty() {
         let inner = area.inner(Margin::new(2, 2));
         if inner.height > 0 {
             frame.render_widget(
-                ratatui::widgets::Paragraph::new(msg).style(theme.dim()),
+                ratatui::widgets::Paragraph::new(empty_text(app, theme))
+                    .style(theme.dim())
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
                 inner,
             );
         }
@@ -99,6 +91,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             &mut sb,
         );
     }
+}
+
+/// What an empty table says: why it is empty and, when sources failed, what to do.
+fn empty_text(app: &App, theme: &Theme) -> ratatui::text::Text<'static> {
+    if !app.store.is_empty() {
+        return "no indicator matches the filter".into();
+    }
+    if app.sources.iter().any(|s| s.fetching()) {
+        return format!("fetching indicators{}", theme.glyphs.ellipsis).into();
+    }
+    let failing = app.sources.iter().filter(|s| s.failing()).count();
+    if failing == 0 {
+        return "no indicators yet".into();
+    }
+    let offline = app.sources.iter().any(|s| s.failing() && s.unresolved);
+    let plural = if failing == 1 { "source" } else { "sources" };
+    ratatui::text::Text::from(vec![
+        format!(
+            "No indicators: {failing} {plural} failing{}.",
+            if offline { " (no network?)" } else { "" }
+        )
+        .into(),
+        "Each tries again at its next refresh; the log says what went wrong.".into(),
+        "To look around without network: intellisiem --demo (bundled sample data).".into(),
+    ])
 }
 
 /// Writes `e`'s `field` into `area`, allocating nothing.

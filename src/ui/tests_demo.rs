@@ -109,12 +109,12 @@ fn tab_opens_the_strip_into_the_full_pane_and_back() {
     key(&mut a, KeyCode::Char('G'));
     let screen = lines(&buffer(&mut a, 80, 24));
     let text = screen.join("\n");
-    assert!(text.contains(" Sources "), "{text}");
+    assert!(text.contains(" Sources: "), "{text}");
     assert!(text.contains("disabled: no API key"), "{text}");
     assert_eq!(drawn_table_rows(&screen), layout::table_rows(&a));
     key(&mut a, KeyCode::Tab);
     let screen = lines(&buffer(&mut a, 80, 24));
-    assert!(!screen.join("\n").contains(" Sources "));
+    assert!(!screen.join("\n").contains(" Sources: "));
     // The cursor's source, last in the list, stays marked in the strip.
     let last = a.sources.len() - 1;
     let buf = buffer(&mut a, 80, 24);

@@ -1,9 +1,9 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! What the screen says about the dashboard's state: the header's state against its
-//! message, the sort's arrow, and ASCII stand-ins for every symbol the program draws
-//! itself.
+//! What the screen says about the dashboard's state: a first run with no network, the
+//! header's state against its message, the sort's arrow, and ASCII stand-ins for every
+//! symbol the program draws itself.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,9 +16,81 @@ use ratatui::buffer::Buffer;
 use super::tests::screen;
 use crate::app::tests::{loaded, t};
 use crate::app::{App, Msg};
+use crate::config::{Availability, Config};
+use crate::net::NetError;
+use crate::sources::FetchError;
 
 fn key(app: &mut App, c: KeyCode) {
     let _ = app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+/// The built-in config with no keys, every enabled source's host name unresolved.
+fn first_run_without_network() -> App {
+    let config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
+    let mut a = App::new(&config, t(0));
+    let _ = a.update(Msg::Tick(t(0)));
+    for (i, spec) in config.sources.iter().enumerate() {
+        if config.availability(spec) != Availability::Enabled {
+            continue;
+        }
+        let _ = a.update(Msg::FetchDone {
+            source: i,
+            result: Err(FetchError::Net(NetError::Resolve {
+                url: spec.url.to_string(),
+                reason: "failed to lookup address information: Name or service not known".into(),
+            })),
+            at: t(1),
+            elapsed: std::time::Duration::from_millis(3),
+        });
+    }
+    let _ = a.update(Msg::Tick(t(5)));
+    a
+}
+
+#[test]
+fn a_first_run_without_network_says_so_and_suggests_the_demo() {
+    let mut a = first_run_without_network();
+    let failing = a.sources.iter().filter(|s| s.failing()).count();
+    assert!(failing >= 5, "{failing}");
+    assert!(a.sources.iter().all(|s| !s.failing() || s.unresolved));
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let text = screen(&mut a, w, h);
+        let header = text.lines().next().unwrap_or_default();
+        assert!(
+            header.contains(&format!("{failing} failing (no network?)")),
+            "{header}"
+        );
+        assert!(!header.contains(&format!("{failing}/")), "{header}");
+        assert!(text.contains("intellisiem --demo"), "{text}");
+        insta::assert_snapshot!(format!("no_network_{w}x{h}"), text);
+    }
+    // The full sources pane names the likely cause on each failing row.
+    let text = screen(&mut a, 120, 40);
+    let rows = text.lines().filter(|l| l.contains("no network? ")).count();
+    assert_eq!(rows, failing, "{text}");
+    assert!(
+        text.contains(&format!(" Sources: {failing} failing · ")),
+        "{text}"
+    );
+    // Other failures do not guess at the network.
+    let mut b = loaded();
+    key(&mut b, KeyCode::Char('R'));
+    let _ = b.update(crate::app::tests::done(
+        0,
+        Err(FetchError::Net(NetError::Connect {
+            url: "http://127.0.0.1:9/f".into(),
+            reason: "connection refused".into(),
+        })),
+        9,
+    ));
+    let text = screen(&mut b, 120, 40);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("1 failing")
+    );
+    assert!(!text.contains("no network?"), "{text}");
 }
 
 /// The app with a filter, a type and a sort set, and a long export message.
