@@ -236,7 +236,17 @@ async fn event_loop(
             cache_pending && app.cache != crate::app::CacheState::Loading && !app.filtering;
         if app.take_dirty() || cache_shown {
             tui_logger::move_events();
-            terminal.draw(|f| crate::ui::view(&app, f))?;
+            let mut limit = None;
+            terminal.draw(|f| {
+                crate::ui::view(&app, f);
+                limit = crate::ui::scroll_limit(&app, f.area());
+            })?;
+            // How far the open overlay scrolls is known once it is laid out.
+            if limit != app.scroll_limit {
+                for fx in app.update(Msg::ScrollLimit(limit)) {
+                    exec.execute(fx);
+                }
+            }
             if std::mem::take(&mut first_frame) {
                 tracing::info!(
                     "first frame {} ms after start",

@@ -4,7 +4,7 @@
 //! Keys to actions, per mode: the one table of bindings, [`BINDINGS`], as remapped by
 //! the config's `keys:` into a [`Keymap`]. Key handling ([`Keymap::action`]), the help
 //! overlay ([`Keymap::help_lines`]) and the key hints on screen ([`Keymap::hints`]: the
-//! footer, the filter and export prompts, the details title, the log title) all read it.
+//! footer, the filter and export prompts, the details, log and help titles) all read it.
 
 mod keys;
 mod remap;
@@ -294,6 +294,8 @@ pub enum Place {
     HitsTitle,
     /// The title of a hit's details.
     HitDetailsTitle,
+    /// The title of the help overlay.
+    HelpTitle,
 }
 
 impl Place {
@@ -306,6 +308,7 @@ impl Place {
             Place::ExportPrompt => Mode::Prompt,
             Place::HitsTitle => Mode::Hits,
             Place::HitDetailsTitle => Mode::HitDetails,
+            Place::HelpTitle => Mode::Help,
         }
     }
 }
@@ -379,13 +382,22 @@ const LETTERS: &[Mode] = &[
 ];
 /// Browsing a list or the details.
 const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Hits, Mode::HitDetails];
-/// Wherever the selection (or the details) moves, the filter prompt included.
+/// Browsing, and scrolling the help.
+const SCROLL: &[Mode] = &[
+    Mode::Normal,
+    Mode::Details,
+    Mode::Hits,
+    Mode::HitDetails,
+    Mode::Help,
+];
+/// Wherever the selection (or the details, or the help) moves, the filter prompt included.
 const MOVE: &[Mode] = &[
     Mode::Normal,
     Mode::Filter,
     Mode::Details,
     Mode::Hits,
     Mode::HitDetails,
+    Mode::Help,
 ];
 /// The Hits view and a hit's details.
 const HITS: &[Mode] = &[Mode::Hits, Mode::HitDetails];
@@ -520,17 +532,23 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::LogSize, NORMAL, &[Key::ch('l')])
         .line("l", "log pane size: small, large, hidden")
         .hint(&[Place::LogTitle], "l", "size"),
-    B::new(A::Down, BROWSE, &[Key::ch('j')]).line("j  k  ↑  ↓", "move the selection"),
-    B::new(A::Up, BROWSE, &[Key::ch('k')]).under("j  k  ↑  ↓"),
-    B::new(A::Up, MOVE, &[Key::plain(K::Up)]).under("j  k  ↑  ↓"),
+    B::new(A::Down, SCROLL, &[Key::ch('j')]).line(
+        "j  k  ↑  ↓",
+        "move the selection (scroll the details, this help)",
+    ),
+    B::new(A::Up, SCROLL, &[Key::ch('k')]).under("j  k  ↑  ↓"),
+    B::new(A::Up, MOVE, &[Key::plain(K::Up)])
+        .under("j  k  ↑  ↓")
+        .hint(&[Place::HelpTitle], "↑/↓", "scroll"),
     B::new(A::Down, MOVE, &[Key::plain(K::Down)]).under("j  k  ↑  ↓"),
     B::new(A::PageUp, MOVE, &[Key::plain(K::PageUp)]).line("PgUp  PgDn", "move a page"),
     B::new(A::PageDown, MOVE, &[Key::plain(K::PageDown)]).under("PgUp  PgDn"),
-    B::new(A::Top, BROWSE, &[Key::ch('g'), Key::plain(K::Home)])
+    B::new(A::Top, SCROLL, &[Key::ch('g'), Key::plain(K::Home)])
         .line("g Home  G End", "first / last row"),
-    B::new(A::Bottom, NORMAL, &[Key::ch('G'), Key::plain(K::End)]).under("g Home  G End"),
+    B::new(A::Bottom, NORMAL_HELP, &[Key::ch('G'), Key::plain(K::End)]).under("g Home  G End"),
     B::new(A::Close, NORMAL_HELP, &[Key::plain(K::Esc)])
-        .line("Esc", "close details, help or the filter"),
+        .line("Esc", "close details, help or the filter")
+        .hint(&[Place::HelpTitle], "Esc", "closes"),
     B::new(A::FilterClear, FILTER, &[Key::plain(K::Esc)])
         .under("Esc")
         .hint(PROMPT, "Esc", "clear"),

@@ -194,6 +194,10 @@ pub enum Msg {
     HuntReady {
         store: Arc<Store>,
     },
+    /// How many lines the open overlay (help, details) can scroll down at the current
+    /// size, as the last frame measured it; `None` when no overlay scrolls. The runtime
+    /// sends it after a frame whenever it differs from [`App::scroll_limit`].
+    ScrollLimit(Option<u16>),
 }
 
 /// Where the local cache stands.
@@ -278,6 +282,10 @@ pub struct App {
     pub mode: Mode,
     pub log_size: LogSize,
     pub details_scroll: u16,
+    /// The first line of the help overlay on screen.
+    pub help_scroll: u16,
+    /// How far the open overlay can scroll ([`Msg::ScrollLimit`]); scrolling stops there.
+    pub scroll_limit: Option<u16>,
     pub width: u16,
     pub height: u16,
     pub no_color: bool,
@@ -366,6 +374,8 @@ impl App {
             mode: Mode::Normal,
             log_size: LogSize::Small,
             details_scroll: 0,
+            help_scroll: 0,
+            scroll_limit: None,
             width: 80,
             height: 24,
             no_color: false,
@@ -522,6 +532,12 @@ impl App {
             Msg::Remembered(r) => self.remembered = r,
             Msg::Hits { hits, stored } => self.on_hits(hits, stored, &mut fx),
             Msg::HuntReady { store } => self.on_hunt_ready(store, &mut fx),
+            Msg::ScrollLimit(limit) => {
+                self.scroll_limit = limit;
+                if self.scroll_overlay(0) {
+                    self.dirty = true;
+                }
+            }
         }
         fx
     }

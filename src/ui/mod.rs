@@ -12,6 +12,7 @@ pub mod format;
 pub mod glyphs;
 pub mod help;
 pub mod hits;
+pub mod labelled;
 pub mod log;
 pub mod prompt;
 pub mod sources;
@@ -25,6 +26,8 @@ pub mod theme;
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_demo;
+#[cfg(test)]
+mod tests_overlays;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -80,19 +83,43 @@ fn draw(app: &App, frame: &mut Frame, theme: &Theme) {
     }
     footer(app, frame, a.footer, &theme);
     match app.mode {
-        Mode::Details => details::render(app, frame, overlay(area, 90, 85), &theme),
+        Mode::Details => details::render(app, frame, details_area(area), &theme),
         Mode::Hits | Mode::HitDetails => {
             hits::render(app, frame, a.sources.union(a.table), &theme);
             if app.mode == Mode::HitDetails {
-                hits::render_details(app, frame, overlay(area, 90, 85), &theme);
+                hits::render_details(app, frame, details_area(area), &theme);
             }
         }
-        Mode::Help => {
-            let pw = if area.width < 100 { 96 } else { 70 };
-            help::render(app, frame, overlay(area, pw, 92), &theme)
-        }
+        Mode::Help => help::render(app, frame, help_area(area), &theme),
         Mode::Prompt => prompt::render(app, frame, area, &theme),
         _ => {}
+    }
+}
+
+/// Where the details overlays go on a screen of `area`.
+fn details_area(area: Rect) -> Rect {
+    overlay(area, 90, 85)
+}
+
+/// Where the help overlay goes on a screen of `area`.
+fn help_area(area: Rect) -> Rect {
+    let pw = if area.width < 100 { 96 } else { 70 };
+    overlay(area, pw, 92)
+}
+
+/// How many lines the overlay open in `app` (help, details) can scroll on a screen of
+/// `area`; `None` when none that scrolls is open. The runtime hands it to the app
+/// ([`crate::app::Msg::ScrollLimit`]) so scrolling stops at the last line.
+pub fn scroll_limit(app: &App, area: Rect) -> Option<u16> {
+    if layout::too_small(area) {
+        return None;
+    }
+    let theme = Theme::new(app.no_color, app.ascii);
+    match app.mode {
+        Mode::Help => Some(help::max_scroll(app, help_area(area), &theme)),
+        Mode::Details => Some(details::max_scroll(app, details_area(area), &theme)),
+        Mode::HitDetails => Some(hits::max_scroll(app, details_area(area), &theme)),
+        _ => None,
     }
 }
 

@@ -340,6 +340,7 @@ fn hints_name_only_keys_bound_where_they_show() {
         Place::DetailsTitle,
         Place::LogTitle,
         Place::ExportPrompt,
+        Place::HelpTitle,
     ];
     for place in places {
         let mode = place.mode();
@@ -479,4 +480,28 @@ fn the_readme_names_every_action_keys_can_remap() {
     for (name, _) in Action::NAMED {
         assert!(words.contains(name), "the README does not name `{name}`");
     }
+}
+
+#[test]
+fn the_help_scrolls_and_any_other_key_closes_it() {
+    for (code, want) in [
+        (KeyCode::Char('j'), Action::Down),
+        (KeyCode::Down, Action::Down),
+        (KeyCode::Char('k'), Action::Up),
+        (KeyCode::Up, Action::Up),
+        (KeyCode::PageDown, Action::PageDown),
+        (KeyCode::PageUp, Action::PageUp),
+        (KeyCode::Char('g'), Action::Top),
+        (KeyCode::Home, Action::Top),
+        (KeyCode::Char('G'), Action::Bottom),
+        (KeyCode::End, Action::Bottom),
+        (KeyCode::Char('x'), Action::Close),
+    ] {
+        assert_eq!(action(Mode::Help, k(code)), Some(want), "{code:?}");
+    }
+    let title = hints(Place::HelpTitle);
+    assert_eq!(
+        title,
+        [("↑/↓".to_string(), "scroll"), ("Esc".to_string(), "closes")]
+    );
 }
