@@ -3,7 +3,7 @@
 
 //! What each key action does to the UI state.
 
-use super::{Action, App, Effect, Focus, Mode};
+use super::{Action, App, Edit, Effect, Focus, Mode};
 use crate::config::Availability;
 use crate::model::IndicatorType;
 
@@ -59,6 +59,16 @@ impl App {
         self.scroll_limit = None;
     }
 
+    /// A line-editing key in the filter (refiltering when the text changed) or the
+    /// export prompt.
+    fn edit(&mut self, e: Edit, fx: &mut Vec<Effect>) {
+        match self.mode {
+            Mode::Filter if self.filter_text.apply(e) => self.refilter(fx),
+            Mode::Prompt => self.prompt_edit(e),
+            _ => {}
+        }
+    }
+
     pub(super) fn on_action(&mut self, a: Action, fx: &mut Vec<Effect>) {
         let page = self.page_rows() as isize;
         match a {
@@ -74,21 +84,16 @@ impl App {
             Action::HitsSensor => self.cycle_hits_sensor(),
             Action::FilterStart => self.mode = Mode::Filter,
             Action::FilterChar(c) => {
-                if !c.is_control() && self.filter_text.chars().count() < 200 {
-                    self.filter_text.push(c);
+                if self.filter_text.insert(c) {
                     self.refilter(fx);
                 }
             }
-            Action::FilterBackspace => {
-                if self.filter_text.pop().is_some() {
-                    self.refilter(fx);
-                }
-            }
+            Action::FilterBackspace => self.edit(Edit::Backspace, fx),
+            Action::Edit(e) => self.edit(e, fx),
             Action::FilterKeep => self.mode = Mode::Normal,
             Action::FilterClear => {
                 self.mode = Mode::Normal;
-                if !self.filter_text.is_empty() {
-                    self.filter_text.clear();
+                if self.filter_text.clear() {
                     self.refilter(fx);
                 }
             }
@@ -169,7 +174,7 @@ impl App {
             Action::PromptLeft => self.prompt_choice(-1),
             Action::PromptRight => self.prompt_choice(1),
             Action::PromptChar(c) => self.prompt_char(c),
-            Action::PromptBackspace => self.prompt_backspace(),
+            Action::PromptBackspace => self.prompt_edit(Edit::Backspace),
             Action::PromptSubmit => self.submit_export(fx),
             Action::LogSize => {
                 self.log_size = self.log_size.next();

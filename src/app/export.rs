@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{App, Effect, Mode};
+use super::{App, Edit, Effect, LineEdit, Mode};
 use crate::export::{Format, Options};
 use crate::model::sanitize::one_line;
 use crate::store::Store;
@@ -83,9 +83,9 @@ pub struct ExportPrompt {
     pub field: PromptField,
     /// The format to write.
     pub format: Format,
-    /// The file to write, as typed; a path ending in `/` names a folder, where the file
-    /// gets the default name.
-    pub path: String,
+    /// The file to write, as typed, with its cursor; a path ending in `/` names a
+    /// folder, where the file gets the default name.
+    pub path: LineEdit,
     /// Which rows to write.
     pub rows: RowChoice,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
@@ -132,7 +132,7 @@ impl App {
         self.prompt = Some(ExportPrompt {
             field: PromptField::Format,
             format,
-            path: path.to_string_lossy().into_owned(),
+            path: LineEdit::with_text(&path.to_string_lossy(), PATH_MAX),
             rows: if self.marks.is_empty() {
                 RowChoice::Shown
             } else {
@@ -150,7 +150,8 @@ impl App {
         }
     }
 
-    /// Changes the chosen value of the field (`step` 1 or -1).
+    /// Changes the chosen value of the field (`step` 1 or -1); in the file, moves the
+    /// cursor.
     pub(super) fn prompt_choice(&mut self, step: isize) {
         let now = self.now;
         let name = |f: Format| export_name(now, f);
@@ -161,34 +162,36 @@ impl App {
                 p.format = cycle(&FORMATS, old, step);
                 // The default name follows the format; a name typed by hand stays.
                 if let Some(stem) = p.path.strip_suffix(&name(old)) {
-                    p.path = format!("{stem}{}", name(p.format));
+                    let path = format!("{stem}{}", name(p.format));
+                    p.path.set(&path);
                 }
                 p.defang &= p.format.can_defang();
             }
             PromptField::Rows => p.rows = cycle(&RowChoice::ALL, p.rows, step),
             PromptField::Defang => p.defang = !p.defang && p.format.can_defang(),
-            PromptField::Path => {}
+            PromptField::Path => {
+                p.path
+                    .apply(if step < 0 { Edit::Left } else { Edit::Right });
+            }
         }
     }
 
-    /// A character typed: into the path, or Space to change a choice.
+    /// A character typed: into the path at the cursor, or Space to change a choice.
     pub(super) fn prompt_char(&mut self, c: char) {
         let Some(p) = &mut self.prompt else { return };
         if p.field == PromptField::Path {
-            if !c.is_control() && p.path.chars().count() < PATH_MAX {
-                p.path.push(c);
-            }
+            p.path.insert(c);
         } else if c == ' ' {
             self.prompt_choice(1);
         }
     }
 
-    /// Deletes the path's last character.
-    pub(super) fn prompt_backspace(&mut self) {
+    /// A line-editing key: edits the path when it is the field being changed.
+    pub(super) fn prompt_edit(&mut self, e: Edit) {
         if let Some(p) = &mut self.prompt
             && p.field == PromptField::Path
         {
-            p.path.pop();
+            p.path.apply(e);
         }
     }
 

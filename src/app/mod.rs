@@ -12,6 +12,7 @@ pub mod export;
 pub mod hits;
 pub mod keymap;
 pub mod layout;
+pub mod line_edit;
 pub mod marks;
 pub mod mouse;
 mod rows;
@@ -38,11 +39,15 @@ use crate::store::persist::{CachedSource, SourceMeta};
 use crate::store::{SourceId, Store};
 pub use export::{ExportPrompt, PromptField, Remembered, RowChoice};
 pub use keymap::{Action, Keymap, Mode};
+pub use line_edit::{Edit, LineEdit};
 pub use marks::Marks;
 use schedule::Schedule;
 
 /// Stores up to this many slots are filtered inline; larger ones on a worker.
 pub const INLINE_FILTER_MAX: usize = 50_000;
+
+/// The longest filter the `/` prompt takes, in characters.
+pub const FILTER_MAX: usize = 200;
 
 /// Which pane `j`/`k` move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -269,7 +274,8 @@ pub struct App {
     pub store: Arc<Store>,
     /// Positions in the store of the rows shown, in display order.
     pub rows: Vec<u32>,
-    pub filter_text: String,
+    /// The `/` filter as typed, with its cursor.
+    pub filter_text: LineEdit,
     pub type_filter: Option<IndicatorType>,
     pub sort: Sort,
     /// Selected row (index into `rows`) and the first row on screen.
@@ -363,7 +369,7 @@ impl App {
             sources,
             store: Arc::new(store),
             rows: Vec::new(),
-            filter_text: String::new(),
+            filter_text: LineEdit::new(FILTER_MAX),
             type_filter: None,
             sort: Sort::default(),
             selected: 0,

@@ -206,18 +206,17 @@ fn header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let line = if app.mode == Mode::Filter {
-        Line::from(vec![
-            Span::styled("/", theme.accent()),
-            Span::raw(sanitize_truncated(
-                &app.filter_text,
-                usize::from(area.width).saturating_sub(30),
-            )),
-            Span::styled(theme.glyphs.cursor, theme.accent()),
-            Span::styled(
-                format!("  {}", joined_hints(app, Place::FilterPrompt, theme)),
-                theme.dim(),
-            ),
-        ])
+        let mut spans = vec![Span::styled("/", theme.accent())];
+        spans.extend(prompt::edit_spans(
+            &app.filter_text,
+            usize::from(area.width).saturating_sub(30),
+            Some(Span::styled(theme.glyphs.cursor, theme.accent())),
+        ));
+        spans.push(Span::styled(
+            format!("  {}", joined_hints(app, Place::FilterPrompt, theme)),
+            theme.dim(),
+        ));
+        Line::from(spans)
     } else if let Some(n) = &app.notice {
         Line::from(Span::styled(
             sanitize_truncated(n, usize::from(area.width)),

@@ -1,8 +1,9 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The overlays at 80x24: the help scrolling with its `more` marker, and the details'
-//! label column, hanging indent and scrollbar.
+//! The overlays and prompts at 80x24: the help scrolling with its `more` marker, the
+//! details' label column, hanging indent and scrollbar, and the cursor of a line being
+//! typed.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -13,6 +14,13 @@ use crate::model::IndicatorType;
 
 fn key(app: &mut App, c: KeyCode) {
     let _ = app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    let _ = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )));
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -142,4 +150,23 @@ fn the_details_align_values_hang_wrapped_lines_and_show_a_scrollbar() {
         .unwrap_or_else(|| panic!("{end}"));
     assert_eq!(own.find("75"), text.lines().find_map(|l| l.find("first -")));
     assert!(end.contains("↑ more") && !end.contains("↓ more"), "{end}");
+}
+
+#[test]
+fn the_filter_shows_its_cursor_where_it_is() {
+    let mut a = at_five_minutes(loaded());
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "45.0");
+    key(&mut a, KeyCode::Left);
+    key(&mut a, KeyCode::Left);
+    let text = frame(&mut a, 80, 24);
+    let footer = text.lines().last().unwrap_or_default();
+    assert!(footer.starts_with("\"/45▏.0  Enter keep"), "{footer}");
+    // Editing at the cursor refilters.
+    ctrl(&mut a, 'u');
+    assert_eq!(a.filter_text, ".0");
+    key(&mut a, KeyCode::Delete);
+    key(&mut a, KeyCode::Delete);
+    assert_eq!(a.filter_text, "");
+    assert_eq!(a.rows.len(), 4);
 }

@@ -1,8 +1,8 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `x` export prompt through `update`: fields, choices, the path, rows, Enter and Esc,
-//! and what is remembered.
+//! The `x` export prompt through `update`: fields, choices, the path and its editing,
+//! rows, Enter and Esc, and what is remembered.
 
 use super::*;
 use crate::export::Format;
@@ -249,4 +249,58 @@ fn marked_and_all_rows_and_the_result_in_header_log_and_memory() {
             .as_deref()
             .is_some_and(|s| s.starts_with("export failed: /ro/f.csv"))
     );
+}
+
+/// The prompt open on the file field, the path replaced by `path`.
+fn typing(path: &str) -> App {
+    let mut a = opened("/d");
+    let _ = a.update(key(KeyCode::Tab));
+    let _ = a.update(ctrl('u'));
+    for c in path.chars() {
+        let _ = a.update(ch(c));
+    }
+    a
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn the_file_is_edited_at_its_cursor() {
+    let mut a = typing("/tmp/out.csv");
+    // Home, then right past `/tmp`, and a folder typed there.
+    let _ = a.update(key(KeyCode::Home));
+    for _ in 0..4 {
+        let _ = a.update(key(KeyCode::Right));
+    }
+    for c in "/x".chars() {
+        let _ = a.update(ch(c));
+    }
+    assert_eq!(prompt(&a).path, "/tmp/x/out.csv");
+    assert_eq!(prompt(&a).path.cursor(), 6);
+    // Ctrl-W deletes the folder just typed, Delete the `/` after the cursor.
+    let _ = a.update(ctrl('w'));
+    assert_eq!(prompt(&a).path, "/tmp//out.csv");
+    let _ = a.update(key(KeyCode::Delete));
+    assert_eq!(prompt(&a).path, "/tmp/out.csv");
+    // Ctrl-E and Left, Backspace there, Ctrl-A and Ctrl-U (nothing before the cursor).
+    let _ = a.update(ctrl('e'));
+    let _ = a.update(key(KeyCode::Left));
+    let _ = a.update(key(KeyCode::Backspace));
+    assert_eq!(prompt(&a).path, "/tmp/out.cv");
+    let _ = a.update(ctrl('a'));
+    let _ = a.update(ctrl('u'));
+    assert_eq!(prompt(&a).path, "/tmp/out.cv");
+    let _ = a.update(key(KeyCode::End));
+    let _ = a.update(ctrl('u'));
+    assert_eq!(prompt(&a).path, "");
+    // On another field the same keys edit nothing.
+    for c in "/a/b".chars() {
+        let _ = a.update(ch(c));
+    }
+    let _ = a.update(key(KeyCode::Tab));
+    let _ = a.update(ctrl('u'));
+    let _ = a.update(ctrl('w'));
+    assert_eq!(prompt(&a).path, "/a/b");
 }
