@@ -173,7 +173,7 @@ impl App {
             Action::PromptPrev => self.prompt_field(-1),
             Action::PromptLeft => self.prompt_choice(-1),
             Action::PromptRight => self.prompt_choice(1),
-            Action::PromptChar(c) => self.prompt_char(c),
+            Action::PromptChar(c) => self.prompt_char(c, fx),
             Action::PromptBackspace => self.prompt_edit(Edit::Backspace),
             Action::PromptSubmit => self.submit_export(fx),
             Action::LogSize => {

@@ -37,7 +37,7 @@ use crate::store::filter::{Query, Sort};
 use crate::store::health::FetchRecord;
 use crate::store::persist::{CachedSource, SourceMeta};
 use crate::store::{SourceId, Store};
-pub use export::{ExportPrompt, PromptField, Remembered, RowChoice};
+pub use export::{ExportError, ExportPrompt, PromptField, Remembered, RowChoice, Stage, Target};
 pub use keymap::{Action, Keymap, Mode};
 pub use line_edit::{Edit, LineEdit};
 pub use marks::Marks;
@@ -157,10 +157,11 @@ pub enum Msg {
         source: usize,
         usage: crate::net::ledger::QuotaUsage,
     },
-    /// An export ended: the file written, the rows and how, or the error.
+    /// An export ended: the file written, the rows and how, or why nothing was
+    /// written (the file is there and was not to be replaced, or an error).
     ExportDone {
         store: Arc<Store>,
-        result: Result<(PathBuf, usize, Options), String>,
+        result: Result<(PathBuf, usize, Options), ExportError>,
     },
     /// What the last run remembered (read by the runtime at start-up).
     Remembered(Remembered),
@@ -250,12 +251,13 @@ pub enum Effect {
     },
     /// Put text on the clipboard with OSC 52.
     Copy(String),
-    /// Write `rows` of `store` to `path` (replaced only once fully written).
+    /// Write `rows` of `store` to the file `target` names (replaced only once fully
+    /// written); answer [`Msg::ExportDone`].
     Export {
         store: Arc<Store>,
         rows: Vec<u32>,
         options: Options,
-        path: PathBuf,
+        target: Target,
     },
     /// Keep what the next run should remember (the runtime writes its state file).
     Remember(Remembered),

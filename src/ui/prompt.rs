@@ -2,9 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The `x` export prompt: a small box over the table with the format, the file (with
-//! its cursor), the rows and defanging, the field being changed marked `›`, and its keys
-//! below. Also the drawing of a line being typed, shared with the `/` filter
-//! ([`edit_spans`]).
+//! its cursor), the rows and defanging, the field being changed marked `›`, a line for
+//! what needs saying (the file is there: replace it?, the last failure), and its keys
+//! below. Also the
+//! drawing of a line being typed, shared with the `/` filter ([`edit_spans`]).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -15,8 +16,8 @@ use super::format::count;
 use super::theme::Theme;
 use crate::app::export::FORMATS;
 use crate::app::keymap::Place;
-use crate::app::{App, ExportPrompt, LineEdit, PromptField, RowChoice};
-use crate::model::sanitize::sanitize;
+use crate::app::{App, ExportPrompt, LineEdit, PromptField, Stage};
+use crate::model::sanitize::{sanitize, sanitize_truncated};
 
 /// `line` in at most `width` columns, `cursor` drawn where its cursor is. When it does
 /// not fit, the part around the cursor shows, cut with `…` on the side or sides left
@@ -70,8 +71,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .flex(Flex::Center)
         .areas(v);
     let inner_w = usize::from(r.width.saturating_sub(2));
+    let editing = p.stage == Stage::Editing;
     let label = |field: PromptField, text: &'static str| {
-        if p.field == field {
+        if p.field == field && editing {
             Span::styled(format!("› {text:<9}"), theme.accent())
         } else {
             Span::raw(format!("  {text:<9}"))
@@ -89,21 +91,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     for f in FORMATS {
         format_line.push(choice(f == p.format, f.as_str().to_string()));
     }
-    let rows_line = {
-        let mut spans = vec![label(PromptField::Rows, "Rows")];
-        for (c, n) in [
-            (RowChoice::Shown, app.rows.len()),
-            (RowChoice::Marked, app.marks.len()),
-            (RowChoice::All, app.store.len()),
-        ] {
-            spans.push(choice(p.rows == c, format!("{} ({})", c.label(), count(n))));
-        }
-        spans
-    };
-    let cursor =
-        (p.field == PromptField::Path).then(|| Span::styled(theme.glyphs.cursor, theme.accent()));
+    let mut rows_line = vec![label(PromptField::Rows, "Rows")];
+    for (c, n) in app.row_counts() {
+        rows_line.push(choice(p.rows == c, format!("{} ({})", c.label(), count(n))));
+    }
+    let cursor = (editing && p.field == PromptField::Path)
+        .then(|| Span::styled(theme.glyphs.cursor, theme.accent()));
     let mut file_line = vec![label(PromptField::Path, "File"), Span::raw(" ")];
     file_line.extend(edit_spans(&p.path, inner_w.saturating_sub(13), cursor));
+    let (message, keys) = status(app, p, inner_w, theme);
     let lines = vec![
         Line::from(format_line),
         Line::from(file_line),
@@ -113,15 +109,56 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             label(PromptField::Defang, "Defanged"),
             &choice,
         )),
-        Line::raw(""),
-        Line::from(Span::styled(
-            format!(" {}", super::joined_hints(app, Place::ExportPrompt, theme)),
-            theme.dim(),
-        )),
+        message,
+        Line::from(Span::styled(format!(" {keys}"), theme.dim())),
     ];
     let block = theme.pane(" Export ", true);
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// The line of what needs saying, and the keys, as the prompt stands.
+fn status<'a>(app: &App, p: &ExportPrompt, width: usize, theme: &Theme) -> (Line<'a>, String) {
+    let g = theme.glyphs;
+    let say = |glyph: &str, text: &str, style| {
+        let text = sanitize_truncated(text, width.saturating_sub(4));
+        Line::from(Span::styled(format!(" {glyph} {text}"), style))
+    };
+    match &p.stage {
+        Stage::Confirm(path) => {
+            let shown = sanitize(&path.to_string_lossy()).into_owned();
+            let n = shown.chars().count();
+            let room = width.saturating_sub(22);
+            let shown = if n > room {
+                let tail: String = shown.chars().skip(n + 1 - room.max(1)).collect();
+                format!("…{tail}")
+            } else {
+                shown
+            };
+            (
+                say(
+                    g.warn,
+                    &format!("{shown} exists. Replace it?"),
+                    theme.warn(),
+                ),
+                format!("y replace{}n keep editing", g.sep),
+            )
+        }
+        Stage::Writing => (
+            Line::from(Span::styled(" writing…", theme.dim())),
+            "Esc hides this; the result shows in the header".into(),
+        ),
+        Stage::Editing => {
+            let message = match &p.error {
+                Some(e) => say(g.failed, e, theme.error()),
+                None => Line::default(),
+            };
+            (
+                message,
+                super::joined_hints(app, Place::ExportPrompt, theme),
+            )
+        }
+    }
 }
 
 fn defang_line<'a>(

@@ -2,14 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The overlays and prompts at 80x24: the help scrolling with its `more` marker, the
-//! details' label column, hanging indent and scrollbar, and the cursor of a line being
-//! typed.
+//! details' label column, hanging indent and scrollbar, the export prompt's question
+//! and errors, and the cursor of a line being typed.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::tests::screen;
 use crate::app::tests::{done, loaded, ok, sighting, t};
-use crate::app::{App, Msg};
+use crate::app::{App, ExportError, Msg};
 use crate::model::IndicatorType;
 
 fn key(app: &mut App, c: KeyCode) {
@@ -150,6 +150,57 @@ fn the_details_align_values_hang_wrapped_lines_and_show_a_scrollbar() {
         .unwrap_or_else(|| panic!("{end}"));
     assert_eq!(own.find("75"), text.lines().find_map(|l| l.find("first -")));
     assert!(end.contains("↑ more") && !end.contains("↓ more"), "{end}");
+}
+
+fn export_prompt() -> App {
+    let mut a = at_five_minutes(loaded());
+    let _ = a.update(Msg::Remembered(crate::app::Remembered {
+        export_dir: Some("/home/analyst".into()),
+        ..Default::default()
+    }));
+    key(&mut a, KeyCode::Char('x'));
+    key(&mut a, KeyCode::Tab);
+    a
+}
+
+#[test]
+fn the_export_prompt_asks_before_replacing_and_keeps_a_failure() {
+    let mut a = export_prompt();
+    ctrl(&mut a, 'u');
+    typed(&mut a, "/srv/out.jsonl");
+    key(&mut a, KeyCode::Enter);
+    let writing = frame(&mut a, 80, 24);
+    assert!(writing.contains("writing…"), "{writing}");
+    let store = std::sync::Arc::clone(&a.store);
+    let _ = a.update(Msg::ExportDone {
+        store,
+        result: Err(ExportError::Exists("/srv/out.jsonl".into())),
+    });
+    let ask = frame(&mut a, 80, 24);
+    insta::assert_snapshot!("export_prompt_replace_80x24", ask);
+    assert!(
+        ask.contains("⚠ /srv/out.jsonl exists. Replace it?"),
+        "{ask}"
+    );
+    assert!(ask.contains("y replace · n keep editing"), "{ask}");
+    key(&mut a, KeyCode::Char('n'));
+    key(&mut a, KeyCode::Enter);
+    let store = std::sync::Arc::clone(&a.store);
+    let _ = a.update(Msg::ExportDone {
+        store,
+        result: Err(ExportError::Write(
+            "/srv/out.jsonl: Permission denied (os error 13)".into(),
+        )),
+    });
+    let failed = frame(&mut a, 80, 24);
+    assert!(
+        failed.contains("✗ /srv/out.jsonl: Permission denied (os error 13)"),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("/srv/out.jsonl▏"),
+        "the path as typed: {failed}"
+    );
 }
 
 #[test]
