@@ -427,8 +427,8 @@ fn the_export_prompt_writes_the_chosen_format_and_remembers_it() {
     tmux.wait_for("✓ feodo", Duration::from_secs(15));
     tmux.keys(&["x"]);
     tmux.wait_for("Defanged", Duration::from_secs(5));
-    // csv, then the rows: all.
-    tmux.keys(&["Right", "Tab", "Tab", "Right", "Right", "Enter"]);
+    // csv, then the rows: all (nothing is marked, so `marked` is not offered).
+    tmux.keys(&["Right", "Tab", "Tab", "Right", "Enter"]);
     let screen = tmux.wait_for("rows to ", Duration::from_secs(10));
     assert!(screen.contains("exported"), "{screen}");
     let written: Vec<PathBuf> = std::fs::read_dir(dir.path())

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The `x` export prompt: a small box over the table with the format, the file (with
-//! its cursor), the rows and defanging, the field being changed marked `›`, a line for
-//! what needs saying (the file is there: replace it?, the last failure), and its keys
-//! below. Also the
+//! its cursor), the rows that hold something and defanging, the field being changed
+//! marked `›`, a line for what needs saying (the file is there: replace it?, the last
+//! failure, an extension that names another format), and its keys below. Also the
 //! drawing of a line being typed, shared with the `/` filter ([`edit_spans`]).
 
 use ratatui::Frame;
@@ -91,9 +91,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     for f in FORMATS {
         format_line.push(choice(f == p.format, f.as_str().to_string()));
     }
+    // Only the choices that hold something (and the one made).
     let mut rows_line = vec![label(PromptField::Rows, "Rows")];
     for (c, n) in app.row_counts() {
-        rows_line.push(choice(p.rows == c, format!("{} ({})", c.label(), count(n))));
+        if n > 0 || p.rows == c {
+            rows_line.push(choice(p.rows == c, format!("{} ({})", c.label(), count(n))));
+        }
     }
     let cursor = (editing && p.field == PromptField::Path)
         .then(|| Span::styled(theme.glyphs.cursor, theme.accent()));
@@ -149,9 +152,12 @@ fn status<'a>(app: &App, p: &ExportPrompt, width: usize, theme: &Theme) -> (Line
             "Esc hides this; the result shows in the header".into(),
         ),
         Stage::Editing => {
-            let message = match &p.error {
-                Some(e) => say(g.failed, e, theme.error()),
-                None => Line::default(),
+            let message = if let Some(e) = &p.error {
+                say(g.failed, e, theme.error())
+            } else if let Some(w) = p.warning() {
+                say(g.warn, &w, theme.warn())
+            } else {
+                Line::default()
             };
             (
                 message,

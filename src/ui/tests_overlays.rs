@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The overlays and prompts at 80x24: the help scrolling with its `more` marker, the
-//! details' label column, hanging indent and scrollbar, the export prompt's question
-//! and errors, and the cursor of a line being typed.
+//! details' label column, hanging indent and scrollbar, the export prompt's questions,
+//! warnings and errors, and the cursor of a line being typed.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -161,6 +161,28 @@ fn export_prompt() -> App {
     key(&mut a, KeyCode::Char('x'));
     key(&mut a, KeyCode::Tab);
     a
+}
+
+#[test]
+fn the_export_prompt_hides_empty_choices_and_warns_of_a_foreign_extension() {
+    let mut a = export_prompt();
+    ctrl(&mut a, 'u');
+    typed(&mut a, "~/out.csv");
+    for _ in 0..4 {
+        key(&mut a, KeyCode::Left);
+    }
+    let text = frame(&mut a, 80, 24);
+    insta::assert_snapshot!("export_prompt_warning_80x24", text);
+    assert!(
+        text.contains("shown (4)") && text.contains("all (4)"),
+        "{text}"
+    );
+    assert!(!text.contains("marked"), "marked (0) is offered: {text}");
+    assert!(text.contains("~/out▏.csv"), "{text}");
+    assert!(
+        text.contains("⚠ .csv is a csv file name; jsonl files end in .jsonl"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -46,8 +46,6 @@ pub enum RowChoice {
 }
 
 impl RowChoice {
-    const ALL: [RowChoice; 3] = [RowChoice::Shown, RowChoice::Marked, RowChoice::All];
-
     /// The word the prompt shows.
     pub fn label(self) -> &'static str {
         match self {
@@ -114,6 +112,13 @@ pub struct ExportPrompt {
     pub error: Option<String>,
 }
 
+impl ExportPrompt {
+    /// A warning when the file's extension names another format than the one chosen.
+    pub fn warning(&self) -> Option<String> {
+        target::extension_warning(&self.path, self.format)
+    }
+}
+
 /// What is remembered between exports and across runs (the runtime keeps it in
 /// `$XDG_STATE_HOME/intellisiem/state.json`). Every field is optional: an old, partial
 /// or hand-edited file still loads.
@@ -150,6 +155,15 @@ impl App {
         ]
     }
 
+    /// The row choices that hold something, in the prompt's order.
+    fn row_choices(&self) -> Vec<RowChoice> {
+        self.row_counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, _)| c)
+            .collect()
+    }
+
     /// Opens the prompt: the one kept from an export that is running, failed or waits
     /// for an answer, else a new one filled in from what was remembered.
     pub(super) fn open_export_prompt(&mut self) {
@@ -165,11 +179,11 @@ impl App {
             .unwrap_or(Format::Jsonl);
         let dir = self.remembered.export_dir.clone().unwrap_or_default();
         let path = dir.join(export_name(self.now, format));
-        let rows = if self.marks.is_empty() {
-            RowChoice::Shown
-        } else {
-            RowChoice::Marked
-        };
+        let choices = self.row_choices();
+        let rows = [RowChoice::Marked, RowChoice::Shown, RowChoice::All]
+            .into_iter()
+            .find(|c| choices.contains(c))
+            .unwrap_or_default();
         self.prompt = Some(ExportPrompt {
             field: PromptField::Format,
             format,
@@ -199,6 +213,7 @@ impl App {
     pub(super) fn prompt_choice(&mut self, step: isize) {
         let now = self.now;
         let name = |f: Format| export_name(now, f);
+        let choices = self.row_choices();
         let Some(p) = self.editing() else { return };
         match p.field {
             PromptField::Format => {
@@ -211,7 +226,15 @@ impl App {
                 }
                 p.defang &= p.format.can_defang();
             }
-            PromptField::Rows => p.rows = cycle(&RowChoice::ALL, p.rows, step),
+            // Only the choices that hold something are offered.
+            PromptField::Rows if !choices.is_empty() => {
+                p.rows = if choices.contains(&p.rows) {
+                    cycle(&choices, p.rows, step)
+                } else {
+                    choices[0]
+                };
+            }
+            PromptField::Rows => {}
             PromptField::Defang => p.defang = !p.defang && p.format.can_defang(),
             PromptField::Path => {
                 p.path

@@ -2,11 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! Where an export goes: the file as typed in the prompt ([`Target`]), how it becomes a
-//! path ([`resolve`]: `~` is the home folder, a folder gets the default name), and why
-//! an export did not happen ([`ExportError`]). Nothing here touches the file system;
-//! the runtime passes in what it found there.
+//! path ([`resolve`]: `~` is the home folder, a folder gets the default name), why an
+//! export did not happen ([`ExportError`]), and the prompt's warning when the file's
+//! extension names another format ([`extension_warning`]). Nothing here touches the
+//! file system; the runtime passes in what it found there.
 
 use std::path::{Path, PathBuf};
+
+use crate::export::Format;
 
 /// The file an export is to write, as [`super::super::Effect::Export`] carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +80,43 @@ pub fn resolve(
     Ok(path)
 }
 
+/// The extensions a format's files go by, its own first.
+fn extensions(format: Format) -> &'static [&'static str] {
+    match format {
+        Format::Jsonl => &["jsonl", "ndjson"],
+        Format::Csv => &["csv"],
+        Format::Stix => &["json"],
+        Format::Txt => &["txt"],
+        Format::Ecs => &["ndjson", "jsonl", "json"],
+        Format::ZeekIntel => &["dat", "intel"],
+    }
+}
+
+/// A warning when the file's extension belongs to another export format than `format`
+/// (`out.csv` for jsonl); `None` when it fits, when there is none, when it is one no
+/// format uses (`list.d`), and for a folder (`dir/`).
+pub fn extension_warning(typed: &str, format: Format) -> Option<String> {
+    let name = typed.trim().rsplit('/').next().unwrap_or("");
+    let (stem, ext) = name.rsplit_once('.')?;
+    if stem.is_empty() {
+        return None;
+    }
+    let ext = ext.to_ascii_lowercase();
+    let own = extensions(format);
+    if own.contains(&ext.as_str()) {
+        return None;
+    }
+    let other = super::FORMATS
+        .iter()
+        .find(|f| extensions(**f).contains(&ext.as_str()))?;
+    Some(format!(
+        ".{ext} is a {} file name; {} files end in .{}",
+        other.as_str(),
+        format.as_str(),
+        own[0]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +156,29 @@ mod tests {
         assert_eq!(r("~/dl"), Ok("/home/analyst/dl/d.csv".into()));
         assert_eq!(r("/data/exports/x.csv"), Ok("/data/exports/x.csv".into()));
         assert_eq!(r("/new/"), Ok("/new/d.csv".into()), "a folder to be");
+    }
+
+    #[test]
+    fn an_extension_of_another_format_is_warned_about() {
+        let w = extension_warning;
+        assert_eq!(
+            w("/tmp/out.csv", Format::Jsonl).as_deref(),
+            Some(".csv is a csv file name; jsonl files end in .jsonl")
+        );
+        assert!(w("/tmp/out.jsonl", Format::Csv).is_some());
+        assert!(w("/tmp/OUT.CSV", Format::Txt).is_some());
+        for (path, format) in [
+            ("/tmp/out.jsonl", Format::Jsonl),
+            ("/tmp/out.NDJSON", Format::Jsonl),
+            ("/tmp/out.json", Format::Stix),
+            ("/tmp/out.ndjson", Format::Ecs),
+            ("/tmp/out", Format::Csv),
+            ("/tmp/list.d", Format::Csv),
+            ("/tmp/.csv", Format::Jsonl),
+            ("/tmp/a.csv/", Format::Jsonl),
+            ("", Format::Jsonl),
+        ] {
+            assert_eq!(w(path, format), None, "{path} {format:?}");
+        }
     }
 }

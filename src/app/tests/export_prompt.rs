@@ -172,13 +172,13 @@ fn an_empty_path_or_no_rows_keeps_the_prompt_open_with_a_reason() {
     for c in "/x.jsonl".chars() {
         let _ = a.update(ch(c));
     }
-    // Nothing is marked.
+    // Nothing is marked: `marked (0)` is not offered.
     let _ = a.update(key(KeyCode::Tab));
+    assert_eq!(prompt(&a).rows, RowChoice::Shown);
     let _ = a.update(key(KeyCode::Right));
-    assert_eq!(prompt(&a).rows, RowChoice::Marked);
-    assert!(a.update(key(KeyCode::Enter)).is_empty());
-    assert_eq!(a.notice.as_deref(), Some("export: no marked rows"));
-    assert_eq!(prompt(&a).stage, Stage::Editing);
+    assert_eq!(prompt(&a).rows, RowChoice::All);
+    let _ = a.update(key(KeyCode::Right));
+    assert_eq!(prompt(&a).rows, RowChoice::Shown);
     // A hostile or huge path is bounded.
     let _ = a.update(key(KeyCode::BackTab));
     for _ in 0..(export::PATH_MAX + 50) {
@@ -434,4 +434,52 @@ fn the_file_is_edited_at_its_cursor() {
     let _ = a.update(ctrl('u'));
     let _ = a.update(ctrl('w'));
     assert_eq!(prompt(&a).path, "/a/b");
+}
+
+#[test]
+fn an_extension_of_another_format_is_warned_about() {
+    let mut a = typing("/d/out.csv");
+    assert_eq!(prompt(&a).format, Format::Jsonl);
+    assert!(
+        prompt(&a)
+            .warning()
+            .is_some_and(|w| w.contains(".csv") && w.contains("jsonl")),
+        "{:?}",
+        prompt(&a).warning()
+    );
+    // Choosing csv settles it.
+    let _ = a.update(key(KeyCode::BackTab));
+    let _ = a.update(key(KeyCode::Right));
+    assert_eq!(prompt(&a).format, Format::Csv);
+    assert_eq!(prompt(&a).warning(), None);
+}
+
+#[test]
+fn the_rows_choice_starts_on_one_that_holds_something() {
+    let mut a = loaded();
+    // A filter that shows nothing: the prompt offers all the rows.
+    let _ = a.update(ch('/'));
+    for c in "nothing-matches".chars() {
+        let _ = a.update(ch(c));
+    }
+    let _ = a.update(key(KeyCode::Enter));
+    assert!(a.rows.is_empty());
+    let _ = a.update(ch('x'));
+    assert_eq!(prompt(&a).rows, RowChoice::All);
+    let _ = a.update(key(KeyCode::Tab));
+    let _ = a.update(key(KeyCode::Tab));
+    let _ = a.update(key(KeyCode::Right));
+    assert_eq!(prompt(&a).rows, RowChoice::All, "the only choice");
+    // Nothing at all to export: Enter says so and the prompt stays.
+    let mut empty = app();
+    let _ = empty.update(ch('x'));
+    assert!(empty.update(key(KeyCode::Enter)).is_empty());
+    assert_eq!(empty.mode, Mode::Prompt);
+    assert!(
+        empty
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("export: no "))
+    );
+    assert_eq!(prompt(&empty).stage, Stage::Editing);
 }
