@@ -6,6 +6,7 @@
 //! redraws only when the app says something changed.
 
 mod clipboard;
+mod export;
 pub mod hunt;
 mod state_file;
 mod store_load;
@@ -236,7 +237,17 @@ async fn event_loop(
             cache_pending && app.cache != crate::app::CacheState::Loading && !app.filtering;
         if app.take_dirty() || cache_shown {
             tui_logger::move_events();
-            terminal.draw(|f| crate::ui::view(&app, f))?;
+            let mut limit = None;
+            terminal.draw(|f| {
+                crate::ui::view(&app, f);
+                limit = crate::ui::scroll_limit(&app, f.area());
+            })?;
+            // How far the open overlay scrolls is known once it is laid out.
+            if limit != app.scroll_limit {
+                for fx in app.update(Msg::ScrollLimit(limit)) {
+                    exec.execute(fx);
+                }
+            }
             if std::mem::take(&mut first_frame) {
                 tracing::info!(
                     "first frame {} ms after start",
@@ -465,23 +476,12 @@ impl Executor {
                 store,
                 rows,
                 options,
-                path,
+                target,
             } => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let entries = rows.iter().filter_map(|&i| store.get(i as usize));
-                    let result = crate::export::write_file(
-                        &path,
-                        options,
-                        &store,
-                        entries,
-                        Timestamp::now(),
-                    )
-                    .map(|n| {
-                        let shown = std::path::absolute(&path).unwrap_or(path.clone());
-                        (shown, n, options)
-                    })
-                    .map_err(|e| format!("{}: {e}", path.display()));
+                    let home = crate::config::process_env("HOME").map(std::path::PathBuf::from);
+                    let result = export::run(&target, &store, &rows, options, home.as_deref());
                     let _ = tx.send(Msg::ExportDone { store, result });
                 });
             }

@@ -427,8 +427,8 @@ fn the_export_prompt_writes_the_chosen_format_and_remembers_it() {
     tmux.wait_for("✓ feodo", Duration::from_secs(15));
     tmux.keys(&["x"]);
     tmux.wait_for("Defanged", Duration::from_secs(5));
-    // csv, then the rows: all.
-    tmux.keys(&["Right", "Tab", "Tab", "Right", "Right", "Enter"]);
+    // csv, then the rows: all (nothing is marked, so `marked` is not offered).
+    tmux.keys(&["Right", "Tab", "Tab", "Right", "Enter"]);
     let screen = tmux.wait_for("rows to ", Duration::from_secs(10));
     assert!(screen.contains("exported"), "{screen}");
     let written: Vec<PathBuf> = std::fs::read_dir(dir.path())
@@ -454,6 +454,68 @@ fn the_export_prompt_writes_the_chosen_format_and_remembers_it() {
         state["export_dir"].as_str().map(PathBuf::from),
         Some(dir.path().canonicalize().unwrap())
     );
+}
+
+/// The export prompt takes `~` and a folder named without `/`, asks before replacing a
+/// file (`n` keeps it and the path typed, `y` replaces it), and keeps the path as typed
+/// with the reason when writing fails.
+#[test]
+fn the_export_prompt_asks_before_replacing_and_keeps_the_path_on_an_error() {
+    if !tmux_or_skip("the_export_prompt_asks_before_replacing_and_keeps_the_path_on_an_error") {
+        return;
+    }
+    let (tmux, dir, exit_file) = launch(None, "export-ask");
+    tmux.wait_for("✓ feodo", Duration::from_secs(15));
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let mine = sub.join("out.jsonl");
+    std::fs::write(&mine, "mine\n").unwrap();
+    let export_to = |typed: &str| {
+        tmux.keys(&["x"]);
+        tmux.wait_for("Defanged", Duration::from_secs(5));
+        tmux.keys(&["Tab", "C-u"]);
+        tmux.keys(&["-l", typed]);
+        tmux.keys(&["Enter"]);
+    };
+    // A folder under `~`, named without `/`: the file gets the default name in it.
+    export_to("~/sub");
+    tmux.wait_for("rows to ", Duration::from_secs(10));
+    let named = std::fs::read_dir(&sub)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("intellisiem-export-")
+        })
+        .count();
+    assert_eq!(named, 1);
+    // A file that is there: asked; `n` keeps the file and the path typed.
+    export_to("~/sub/out.jsonl");
+    tmux.wait_for("exists. Replace it?", Duration::from_secs(5));
+    tmux.keys(&["n"]);
+    let screen = tmux.wait_for("not replaced", Duration::from_secs(5));
+    assert!(screen.contains("~/sub/out.jsonl"), "{screen}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine\n");
+    // Asked again, `y` replaces it.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("exists. Replace it?", Duration::from_secs(5));
+    tmux.keys(&["y"]);
+    tmux.wait_for("rows to ", Duration::from_secs(10));
+    let replaced = std::fs::read_to_string(&mine).unwrap();
+    assert!(replaced.starts_with("{\"type\""), "{replaced:.200}");
+    // A folder that is not there: the reason shows in the prompt, the path stays.
+    export_to("~/missing/out.jsonl");
+    let screen = tmux.wait_for("No such file", Duration::from_secs(10));
+    assert!(screen.contains("~/missing/out.jsonl"), "{screen}");
+    assert!(
+        screen.contains("Defanged"),
+        "the prompt stays open: {screen}"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("export cancelled", Duration::from_secs(5));
+    tmux.keys(&["q"]);
+    assert_eq!(wait_exit(&exit_file), "0");
 }
 
 /// The dashboard follows a log from the config: a line appended that touches an

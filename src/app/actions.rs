@@ -3,7 +3,7 @@
 
 //! What each key action does to the UI state.
 
-use super::{Action, App, Effect, Focus, Mode};
+use super::{Action, App, Edit, Effect, Focus, Mode};
 use crate::config::Availability;
 use crate::model::IndicatorType;
 
@@ -11,10 +11,8 @@ impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
         match (self.mode, self.focus) {
             (Mode::Hits, _) => self.move_hit(delta),
-            (Mode::Details | Mode::HitDetails, _) => {
-                self.details_scroll = self
-                    .details_scroll
-                    .saturating_add_signed(delta.clamp(-1000, 1000) as i16);
+            (Mode::Details | Mode::HitDetails | Mode::Help, _) => {
+                self.scroll_overlay(delta);
             }
             (_, Focus::Sources) if self.mode == Mode::Normal => {
                 let n = self.sources.len();
@@ -37,20 +35,48 @@ impl App {
         }
     }
 
+    /// Scrolls the open overlay (the help, the details) by `delta` lines, no further
+    /// than [`App::scroll_limit`]; returns whether it moved.
+    pub(super) fn scroll_overlay(&mut self, delta: isize) -> bool {
+        let max = self.scroll_limit.unwrap_or(u16::MAX);
+        let at = match self.mode {
+            Mode::Help => &mut self.help_scroll,
+            Mode::Details | Mode::HitDetails => &mut self.details_scroll,
+            _ => return false,
+        };
+        let to = at
+            .saturating_add_signed(delta.clamp(-1000, 1000) as i16)
+            .min(max);
+        std::mem::replace(at, to) != to
+    }
+
+    /// Goes to `mode` with any overlay that scrolls at its top; the limit of what it
+    /// opens comes with the next frame.
+    pub(super) fn open_overlay(&mut self, mode: Mode) {
+        self.mode = mode;
+        self.details_scroll = 0;
+        self.help_scroll = 0;
+        self.scroll_limit = None;
+    }
+
+    /// A line-editing key in the filter (a changed filter selects its first match) or the
+    /// export prompt.
+    fn edit(&mut self, e: Edit, fx: &mut Vec<Effect>) {
+        match self.mode {
+            Mode::Filter if self.filter_text.apply(e) => self.select_first_match(fx),
+            Mode::Prompt => self.prompt_edit(e),
+            _ => {}
+        }
+    }
+
     pub(super) fn on_action(&mut self, a: Action, fx: &mut Vec<Effect>) {
         let page = self.page_rows() as isize;
         match a {
             Action::Quit => self.quit = true,
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.open_overlay(Mode::Help),
             Action::Close => match self.mode {
-                Mode::Help | Mode::Details | Mode::Hits => {
-                    self.mode = Mode::Normal;
-                    self.details_scroll = 0;
-                }
-                Mode::HitDetails => {
-                    self.mode = Mode::Hits;
-                    self.details_scroll = 0;
-                }
+                Mode::Help | Mode::Details | Mode::Hits => self.open_overlay(Mode::Normal),
+                Mode::HitDetails => self.open_overlay(Mode::Hits),
                 Mode::Prompt => self.cancel_export(),
                 Mode::Normal | Mode::Filter => {}
             },
@@ -58,21 +84,16 @@ impl App {
             Action::HitsSensor => self.cycle_hits_sensor(),
             Action::FilterStart => self.mode = Mode::Filter,
             Action::FilterChar(c) => {
-                if !c.is_control() && self.filter_text.chars().count() < 200 {
-                    self.filter_text.push(c);
+                if self.filter_text.insert(c) {
                     self.select_first_match(fx);
                 }
             }
-            Action::FilterBackspace => {
-                if self.filter_text.pop().is_some() {
-                    self.select_first_match(fx);
-                }
-            }
+            Action::FilterBackspace => self.edit(Edit::Backspace, fx),
+            Action::Edit(e) => self.edit(e, fx),
             Action::FilterKeep => self.mode = Mode::Normal,
             Action::FilterClear => {
                 self.mode = Mode::Normal;
-                if !self.filter_text.is_empty() {
-                    self.filter_text.clear();
+                if self.filter_text.clear() {
                     self.select_first_match(fx);
                 }
             }
@@ -132,14 +153,12 @@ impl App {
             }
             Action::Details if self.mode == Mode::Hits => {
                 if self.hits.selected_hit().is_some() {
-                    self.mode = Mode::HitDetails;
-                    self.details_scroll = 0;
+                    self.open_overlay(Mode::HitDetails);
                 }
             }
             Action::Details => {
                 if self.selected_entry().is_some() {
-                    self.mode = Mode::Details;
-                    self.details_scroll = 0;
+                    self.open_overlay(Mode::Details);
                 }
             }
             Action::Enrich if matches!(self.mode, Mode::Hits | Mode::HitDetails) => {}
@@ -154,8 +173,8 @@ impl App {
             Action::PromptPrev => self.prompt_field(-1),
             Action::PromptLeft => self.prompt_choice(-1),
             Action::PromptRight => self.prompt_choice(1),
-            Action::PromptChar(c) => self.prompt_char(c),
-            Action::PromptBackspace => self.prompt_backspace(),
+            Action::PromptChar(c) => self.prompt_char(c, fx),
+            Action::PromptBackspace => self.prompt_edit(Edit::Backspace),
             Action::PromptSubmit => self.submit_export(fx),
             Action::LogSize => {
                 self.log_size = self.log_size.next();

@@ -270,11 +270,10 @@ impl App {
 
     /// `h`: open or close the Hits view.
     pub(super) fn toggle_hits(&mut self) {
-        self.mode = match self.mode {
+        self.open_overlay(match self.mode {
             Mode::Hits | Mode::HitDetails => Mode::Normal,
             _ => Mode::Hits,
-        };
-        self.details_scroll = 0;
+        });
     }
 
     /// `f` in the Hits view: the next sensor's hits only.

@@ -4,15 +4,19 @@
 //! Keys to actions, per mode: the one table of bindings, [`BINDINGS`], as remapped by
 //! the config's `keys:` into a [`Keymap`]. Key handling ([`Keymap::action`]), the help
 //! overlay ([`Keymap::help_lines`]) and the key hints on screen ([`Keymap::hints`]: the
-//! footer, the filter and export prompts, the details title, the log title) all read it.
+//! footer, the filter and export prompts, the details, log and help titles) all read it.
 
 mod keys;
+mod mode;
 mod remap;
 
 pub use keys::{KeyNameError, display, parse};
+pub use mode::Mode;
 pub use remap::{Keymap, RemapError};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub use super::line_edit::Edit;
 
 use Action as A;
 use Binding as B;
@@ -31,7 +35,7 @@ pub enum Action {
     FilterStart,
     /// A character typed into the filter.
     FilterChar(char),
-    /// Delete the filter's last character.
+    /// Delete the filter's character before the cursor.
     FilterBackspace,
     /// Stop typing and keep the filter.
     FilterKeep,
@@ -73,14 +77,16 @@ pub enum Action {
     PromptNext,
     /// Export prompt: the previous field.
     PromptPrev,
-    /// Export prompt: the previous choice of the field.
+    /// Export prompt: the previous choice of the field (in the file: the cursor left).
     PromptLeft,
-    /// Export prompt: the next choice of the field.
+    /// Export prompt: the next choice of the field (in the file: the cursor right).
     PromptRight,
     /// Export prompt: a character typed (into the path, or Space to change a choice).
     PromptChar(char),
-    /// Export prompt: delete the path's last character.
+    /// Export prompt: delete the path's character before the cursor.
     PromptBackspace,
+    /// A line-editing key in the filter or the export file.
+    Edit(Edit),
     /// Export prompt: export as chosen.
     PromptSubmit,
     /// Cycle the log pane's size.
@@ -101,58 +107,6 @@ pub enum Action {
     Hits,
     /// In the Hits view: show one sensor's hits only (all, each sensor, all).
     HitsSensor,
-}
-
-/// Which input the keys go to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    /// Browsing the sources and the table.
-    #[default]
-    Normal,
-    /// Typing a `/` filter.
-    Filter,
-    /// The details overlay is open.
-    Details,
-    /// The help overlay is open.
-    Help,
-    /// The export prompt is open.
-    Prompt,
-    /// The Hits view is open.
-    Hits,
-    /// A hit's details are open, over the Hits view.
-    HitDetails,
-}
-
-impl Mode {
-    /// Every mode.
-    pub const ALL: [Mode; 7] = [
-        Mode::Normal,
-        Mode::Filter,
-        Mode::Details,
-        Mode::Help,
-        Mode::Prompt,
-        Mode::Hits,
-        Mode::HitDetails,
-    ];
-
-    /// Whether characters typed here are text (the filter, the export path), so a
-    /// character without Ctrl or Alt is never a key binding here.
-    pub fn types_text(self) -> bool {
-        matches!(self, Mode::Filter | Mode::Prompt)
-    }
-
-    /// The mode's name in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Normal => "the table",
-            Mode::Filter => "the filter prompt",
-            Mode::Details => "the details",
-            Mode::Help => "the help",
-            Mode::Prompt => "the export prompt",
-            Mode::Hits => "the Hits view",
-            Mode::HitDetails => "a hit's details",
-        }
-    }
 }
 
 impl Action {
@@ -189,6 +143,13 @@ impl Action {
         ("prompt_right", Action::PromptRight),
         ("prompt_backspace", Action::PromptBackspace),
         ("prompt_submit", Action::PromptSubmit),
+        ("line_start", Action::Edit(Edit::Start)),
+        ("line_end", Action::Edit(Edit::End)),
+        ("cursor_left", Action::Edit(Edit::Left)),
+        ("cursor_right", Action::Edit(Edit::Right)),
+        ("delete_char", Action::Edit(Edit::Delete)),
+        ("delete_word", Action::Edit(Edit::DeleteWord)),
+        ("delete_to_start", Action::Edit(Edit::DeleteToStart)),
         ("log_size", Action::LogSize),
         ("up", Action::Up),
         ("down", Action::Down),
@@ -294,6 +255,8 @@ pub enum Place {
     HitsTitle,
     /// The title of a hit's details.
     HitDetailsTitle,
+    /// The title of the help overlay.
+    HelpTitle,
 }
 
 impl Place {
@@ -306,6 +269,7 @@ impl Place {
             Place::ExportPrompt => Mode::Prompt,
             Place::HitsTitle => Mode::Hits,
             Place::HitDetailsTitle => Mode::HitDetails,
+            Place::HelpTitle => Mode::Help,
         }
     }
 }
@@ -379,17 +343,28 @@ const LETTERS: &[Mode] = &[
 ];
 /// Browsing a list or the details.
 const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Hits, Mode::HitDetails];
-/// Wherever the selection (or the details) moves, the filter prompt included.
+/// Browsing, and scrolling the help.
+const SCROLL: &[Mode] = &[
+    Mode::Normal,
+    Mode::Details,
+    Mode::Hits,
+    Mode::HitDetails,
+    Mode::Help,
+];
+/// Wherever the selection (or the details, or the help) moves, the filter prompt included.
 const MOVE: &[Mode] = &[
     Mode::Normal,
     Mode::Filter,
     Mode::Details,
     Mode::Hits,
     Mode::HitDetails,
+    Mode::Help,
 ];
 /// The Hits view and a hit's details.
 const HITS: &[Mode] = &[Mode::Hits, Mode::HitDetails];
 const NORMAL_HELP: &[Mode] = &[Mode::Normal, Mode::Help];
+/// Where a line of text is typed: the filter and the export prompt.
+const TEXT: &[Mode] = &[Mode::Filter, Mode::Prompt];
 
 const FOOTER: &[Place] = &[Place::Footer];
 const PROMPT: &[Place] = &[Place::FilterPrompt];
@@ -522,20 +497,59 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::PromptLeft, PROMPT_MODE, &[Key::plain(K::Left)]),
     B::new(A::PromptRight, PROMPT_MODE, &[Key::plain(K::Right)]).hint(EXPORT_HINT, "←/→", "change"),
     B::new(A::PromptBackspace, PROMPT_MODE, &[Key::plain(K::Backspace)]),
+    B::new(A::Edit(Edit::Start), TEXT, &[Key::plain(K::Home)]).line(
+        "Home End  ← →",
+        "in the filter or the export file: move the cursor",
+    ),
+    B::new(A::Edit(Edit::End), TEXT, &[Key::plain(K::End)]).under("Home End  ← →"),
+    B::new(A::Edit(Edit::Left), FILTER, &[Key::plain(K::Left)]).under("Home End  ← →"),
+    B::new(A::Edit(Edit::Right), FILTER, &[Key::plain(K::Right)]).under("Home End  ← →"),
+    B::new(
+        A::Edit(Edit::Start),
+        TEXT,
+        &[Key::ctrl('a'), Key::ctrl('A')],
+    )
+    .line(
+        "Ctrl-A  Ctrl-E",
+        "there: to the start / the end of the line",
+    ),
+    B::new(A::Edit(Edit::End), TEXT, &[Key::ctrl('e'), Key::ctrl('E')]).under("Ctrl-A  Ctrl-E"),
+    B::new(
+        A::Edit(Edit::DeleteToStart),
+        TEXT,
+        &[Key::ctrl('u'), Key::ctrl('U')],
+    )
+    .line(
+        "Ctrl-U  Ctrl-W  Delete",
+        "there: delete to the start / the word before / at the cursor",
+    ),
+    B::new(
+        A::Edit(Edit::DeleteWord),
+        TEXT,
+        &[Key::ctrl('w'), Key::ctrl('W')],
+    )
+    .under("Ctrl-U  Ctrl-W  Delete"),
+    B::new(A::Edit(Edit::Delete), TEXT, &[Key::plain(K::Delete)]).under("Ctrl-U  Ctrl-W  Delete"),
     B::new(A::LogSize, NORMAL, &[Key::ch('l')])
         .line("l", "log pane size: small, large, hidden")
         .hint(&[Place::LogTitle], "l", "size"),
-    B::new(A::Down, BROWSE, &[Key::ch('j')]).line("j  k  ↑  ↓", "move the selection"),
-    B::new(A::Up, BROWSE, &[Key::ch('k')]).under("j  k  ↑  ↓"),
-    B::new(A::Up, MOVE, &[Key::plain(K::Up)]).under("j  k  ↑  ↓"),
+    B::new(A::Down, SCROLL, &[Key::ch('j')]).line(
+        "j  k  ↑  ↓",
+        "move the selection (scroll the details, this help)",
+    ),
+    B::new(A::Up, SCROLL, &[Key::ch('k')]).under("j  k  ↑  ↓"),
+    B::new(A::Up, MOVE, &[Key::plain(K::Up)])
+        .under("j  k  ↑  ↓")
+        .hint(&[Place::HelpTitle], "↑/↓", "scroll"),
     B::new(A::Down, MOVE, &[Key::plain(K::Down)]).under("j  k  ↑  ↓"),
     B::new(A::PageUp, MOVE, &[Key::plain(K::PageUp)]).line("PgUp  PgDn", "move a page"),
     B::new(A::PageDown, MOVE, &[Key::plain(K::PageDown)]).under("PgUp  PgDn"),
-    B::new(A::Top, BROWSE, &[Key::ch('g'), Key::plain(K::Home)])
+    B::new(A::Top, SCROLL, &[Key::ch('g'), Key::plain(K::Home)])
         .line("g Home  G End", "first / last row"),
-    B::new(A::Bottom, NORMAL, &[Key::ch('G'), Key::plain(K::End)]).under("g Home  G End"),
+    B::new(A::Bottom, NORMAL_HELP, &[Key::ch('G'), Key::plain(K::End)]).under("g Home  G End"),
     B::new(A::Close, NORMAL_HELP, &[Key::plain(K::Esc)])
-        .line("Esc", "close details, help or the filter"),
+        .line("Esc", "close details, help or the filter")
+        .hint(&[Place::HelpTitle], "Esc", "closes"),
     B::new(A::FilterClear, FILTER, &[Key::plain(K::Esc)])
         .under("Esc")
         .hint(PROMPT, "Esc", "clear"),

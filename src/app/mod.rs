@@ -12,6 +12,7 @@ pub mod export;
 pub mod hits;
 pub mod keymap;
 pub mod layout;
+pub mod line_edit;
 pub mod marks;
 pub mod mouse;
 mod rows;
@@ -37,13 +38,17 @@ use crate::store::filter::{Query, Sort};
 use crate::store::health::FetchRecord;
 use crate::store::persist::{CachedSource, SourceMeta};
 use crate::store::{SourceId, Store};
-pub use export::{ExportPrompt, PromptField, Remembered, RowChoice};
+pub use export::{ExportError, ExportPrompt, PromptField, Remembered, RowChoice, Stage, Target};
 pub use keymap::{Action, Keymap, Mode};
+pub use line_edit::{Edit, LineEdit};
 pub use marks::Marks;
 use schedule::Schedule;
 
 /// Stores up to this many slots are filtered inline; larger ones on a worker.
 pub const INLINE_FILTER_MAX: usize = 50_000;
+
+/// The longest filter the `/` prompt takes, in characters.
+pub const FILTER_MAX: usize = 200;
 
 /// Which pane `j`/`k` move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -160,10 +165,11 @@ pub enum Msg {
         source: usize,
         usage: crate::net::ledger::QuotaUsage,
     },
-    /// An export ended: the file written, the rows and how, or the error.
+    /// An export ended: the file written, the rows and how, or why nothing was
+    /// written (the file is there and was not to be replaced, or an error).
     ExportDone {
         store: Arc<Store>,
-        result: Result<(PathBuf, usize, Options), String>,
+        result: Result<(PathBuf, usize, Options), ExportError>,
     },
     /// What the last run remembered (read by the runtime at start-up).
     Remembered(Remembered),
@@ -202,6 +208,10 @@ pub enum Msg {
     HuntReady {
         store: Arc<Store>,
     },
+    /// How many lines the open overlay (help, details) can scroll down at the current
+    /// size, as the last frame measured it; `None` when no overlay scrolls. The runtime
+    /// sends it after a frame whenever it differs from [`App::scroll_limit`].
+    ScrollLimit(Option<u16>),
 }
 
 /// Where the local cache stands.
@@ -249,12 +259,13 @@ pub enum Effect {
     },
     /// Put text on the clipboard with OSC 52.
     Copy(String),
-    /// Write `rows` of `store` to `path` (replaced only once fully written).
+    /// Write `rows` of `store` to the file `target` names (replaced only once fully
+    /// written); answer [`Msg::ExportDone`].
     Export {
         store: Arc<Store>,
         rows: Vec<u32>,
         options: Options,
-        path: PathBuf,
+        target: Target,
     },
     /// Keep what the next run should remember (the runtime writes its state file).
     Remember(Remembered),
@@ -273,7 +284,8 @@ pub struct App {
     pub store: Arc<Store>,
     /// Positions in the store of the rows shown, in display order.
     pub rows: Vec<u32>,
-    pub filter_text: String,
+    /// The `/` filter as typed, with its cursor.
+    pub filter_text: LineEdit,
     pub type_filter: Option<IndicatorType>,
     pub sort: Sort,
     /// Selected row (index into `rows`) and the first row on screen.
@@ -286,6 +298,10 @@ pub struct App {
     pub mode: Mode,
     pub log_size: LogSize,
     pub details_scroll: u16,
+    /// The first line of the help overlay on screen.
+    pub help_scroll: u16,
+    /// How far the open overlay can scroll ([`Msg::ScrollLimit`]); scrolling stops there.
+    pub scroll_limit: Option<u16>,
     pub width: u16,
     pub height: u16,
     pub no_color: bool,
@@ -367,7 +383,7 @@ impl App {
             sources,
             store: Arc::new(store),
             rows: Vec::new(),
-            filter_text: String::new(),
+            filter_text: LineEdit::new(FILTER_MAX),
             type_filter: None,
             sort: Sort::default(),
             selected: 0,
@@ -378,6 +394,8 @@ impl App {
             mode: Mode::Normal,
             log_size: LogSize::Small,
             details_scroll: 0,
+            help_scroll: 0,
+            scroll_limit: None,
             width: 80,
             height: 24,
             no_color: false,
@@ -532,13 +550,16 @@ impl App {
                 self.cache = CacheState::ReadOnly;
                 self.dirty = true;
             }
-            Msg::ExportDone { store, result } => {
-                self.on_export_done(store, result, &mut fx);
-                self.header_message_shown();
-            }
+            Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),
             Msg::Remembered(r) => self.remembered = r,
             Msg::Hits { hits, stored } => self.on_hits(hits, stored, &mut fx),
             Msg::HuntReady { store } => self.on_hunt_ready(store, &mut fx),
+            Msg::ScrollLimit(limit) => {
+                self.scroll_limit = limit;
+                if self.scroll_overlay(0) {
+                    self.dirty = true;
+                }
+            }
         }
         fx
     }

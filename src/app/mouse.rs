@@ -57,7 +57,7 @@ impl App {
             Pointer::Click { x, y } => (x, y, 0),
         };
         let screen = Rect::new(0, 0, self.width, self.height);
-        if layout::too_small(screen) || matches!(self.mode, Mode::Help | Mode::Prompt) {
+        if layout::too_small(screen) || self.mode == Mode::Prompt {
             return false;
         }
         if self.mode == Mode::Hits {
@@ -68,12 +68,8 @@ impl App {
             self.move_hit(delta);
             return true;
         }
-        if matches!(self.mode, Mode::Details | Mode::HitDetails) {
-            if delta == 0 {
-                return false;
-            }
-            self.details_scroll = self.details_scroll.saturating_add_signed(delta as i16);
-            return true;
+        if matches!(self.mode, Mode::Details | Mode::HitDetails | Mode::Help) {
+            return self.scroll_overlay(delta);
         }
         let a = layout::areas(self, screen);
         match p {

@@ -15,14 +15,14 @@ use super::App;
 pub const HEADER_MESSAGE_FOR: Duration = Duration::from_secs(8);
 
 impl App {
-    /// A message was just put in the header: it shows until [`HEADER_MESSAGE_FOR`]
-    /// from now.
-    pub(super) fn header_message_shown(&mut self) {
-        self.export_status_until = self.export_status.as_ref().map(|_| {
+    /// Puts `text` in the header until [`HEADER_MESSAGE_FOR`] from now.
+    pub(super) fn show_header_message(&mut self, text: String) {
+        self.export_status = Some(text);
+        self.export_status_until = Some(
             self.now
                 .checked_add(SignedDuration::try_from(HEADER_MESSAGE_FOR).unwrap_or_default())
-                .unwrap_or(self.now)
-        });
+                .unwrap_or(self.now),
+        );
     }
 
     /// The clock moved to `now`: drop the header's message once its time is up.
@@ -40,8 +40,8 @@ mod tests {
     use std::path::PathBuf;
     use std::sync::Arc;
 
-    use crate::app::Msg;
     use crate::app::tests::{loaded, t};
+    use crate::app::{ExportError, Msg};
     use crate::export::{Format, Options};
 
     #[test]
@@ -55,7 +55,7 @@ mod tests {
         };
         for result in [
             Ok((PathBuf::from("/tmp/x.jsonl"), 4, options)),
-            Err("disk full".to_string()),
+            Err(ExportError::Write("disk full".to_string())),
         ] {
             let _ = a.update(Msg::Tick(t(100)));
             let _ = a.update(Msg::ExportDone {

@@ -1,13 +1,14 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `Enter` overlay: every field of the selected indicator and each source's sighting.
+//! The `Enter` overlay: every field of the selected indicator and each source's sighting,
+//! as labelled lines ([`super::labelled`]).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::text::Span;
 
+use super::labelled::{self, Item};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::keymap::Place;
@@ -19,13 +20,6 @@ use crate::store::Entry;
 
 const MAX: usize = 400;
 
-fn field<'a>(name: &str, value: String, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{name:<12}"), theme.dim()),
-        Span::raw(value),
-    ])
-}
-
 fn list(items: &[impl AsRef<str>]) -> String {
     if items.is_empty() {
         return "-".into();
@@ -34,7 +28,7 @@ fn list(items: &[impl AsRef<str>]) -> String {
     sanitize_truncated(&joined.join(", "), MAX)
 }
 
-fn vt_line<'a>(v: &VtStats, theme: &Theme) -> Line<'a> {
+fn vt_item<'a>(v: &VtStats, theme: &Theme) -> Item<'a> {
     let style = if v.malicious > 0 {
         theme.malicious()
     } else {
@@ -47,10 +41,7 @@ fn vt_line<'a>(v: &VtStats, theme: &Theme) -> Line<'a> {
     if let Some(t) = v.last_analysis {
         text.push_str(&format!(" · analysed {}", rfc3339(t)));
     }
-    Line::from(vec![
-        Span::styled(format!("{:<12}", "VirusTotal"), theme.dim()),
-        Span::styled(text, style),
-    ])
+    Item::styled("VirusTotal", vec![Span::styled(text, style)], theme)
 }
 
 fn times(o_first: Option<jiff::Timestamp>, o_last: Option<jiff::Timestamp>) -> String {
@@ -58,46 +49,56 @@ fn times(o_first: Option<jiff::Timestamp>, o_last: Option<jiff::Timestamp>) -> S
     format!("first {} · last {}", f(o_first), f(o_last))
 }
 
-pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
-    let mut out = vec![Line::from(vec![
-        Span::styled(format!("{} ", e.kind), theme.accent()),
-        Span::styled(sanitize_truncated(&e.value, 2_000), theme.title()),
-    ])];
+/// The details of `e`, as labelled lines: the value, the merged fields, each source's
+/// sighting, hits in the logs and the references.
+pub fn items<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Item<'a>> {
+    let kind = format!("{} ", e.kind);
+    let mut out = vec![Item::Text {
+        hang: kind.chars().count(),
+        spans: vec![
+            Span::styled(kind, theme.accent()),
+            Span::styled(sanitize_truncated(&e.value, 2_000), theme.title()),
+        ],
+    }];
     // An internationalised name is keyed (and listed) in its ASCII form; its Unicode form
     // is derived here, shown beside it so a look-alike cannot pass for the real name.
     let shown = crate::model::indicator::display_value(e.kind, &e.value);
     if shown != *e.value {
-        out.push(field("unicode", sanitize_truncated(&shown, 2_000), theme));
+        out.push(Item::field(
+            "unicode",
+            sanitize_truncated(&shown, 2_000),
+            theme,
+        ));
     }
     out.extend([
-        Line::from(""),
-        field("seen", times(e.first_seen(), e.last_seen()), theme),
-        field(
+        Item::Blank,
+        Item::field("seen", times(e.first_seen(), e.last_seen()), theme),
+        Item::field(
             "threat",
             sanitize_truncated(e.threat().map_or("-", |t| t), MAX),
             theme,
         ),
-        field(
+        Item::field(
             "confidence",
             e.confidence().map_or("-".into(), |c| c.to_string()),
             theme,
         ),
-        field(
+        Item::field(
             "ports",
             list(&e.ports().iter().map(u16::to_string).collect::<Vec<_>>()),
             theme,
         ),
-        field("tags", list(&e.tags()), theme),
+        Item::field("tags", list(&e.tags()), theme),
     ]);
     match e.virustotal() {
-        Some(v) => out.push(vt_line(&v, theme)),
-        None => out.push(field("VirusTotal", "not looked up (press e)".into(), theme)),
+        Some(v) => out.push(vt_item(&v, theme)),
+        None => out.push(Item::field("VirusTotal", "not looked up (press e)", theme)),
     }
-    out.push(Line::from(""));
-    out.push(Line::from(Span::styled(
+    out.push(Item::Blank);
+    out.push(Item::text(vec![Span::styled(
         format!("Sightings ({})", e.sightings.len()),
         theme.title(),
-    )));
+    )]));
     for (id, o) in &e.sightings {
         let name = app.store.source_name(*id);
         sighting(name, o, theme, &mut out);
@@ -105,34 +106,35 @@ pub fn lines<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Line<'a>> {
         if let Some(s) = app.sources.iter().find(|s| s.spec.name == name)
             && !s.skipped.is_empty()
         {
-            out.push(field(
-                "  skipped",
-                sanitize_truncated(
-                    &format!(
-                        "{} records of its last document: {}",
-                        s.skipped.total(),
-                        s.skipped.counts()
+            out.push(
+                Item::field(
+                    "skipped",
+                    sanitize_truncated(
+                        &format!(
+                            "{} records of its last document: {}",
+                            s.skipped.total(),
+                            s.skipped.counts()
+                        ),
+                        MAX,
                     ),
-                    MAX,
-                ),
-                theme,
-            ));
+                    theme,
+                )
+                .indented(2),
+            );
         }
     }
     if let Some(s) = app.hits.of(e.kind, &e.value) {
-        out.push(Line::from(""));
-        out.extend(super::hits::sighting_lines(s, theme));
+        out.push(Item::Blank);
+        out.extend(super::hits::sighting_items(s, theme));
     }
     let refs = e.references();
     if !refs.is_empty() {
-        out.push(Line::from(""));
-        out.push(Line::from(Span::styled("References", theme.title())));
+        out.push(Item::Blank);
+        out.push(Item::text(vec![Span::styled("References", theme.title())]));
         for r in refs {
-            out.push(Line::from(format!(
-                "  {:<10} {}",
-                reference_label(r),
-                sanitize_truncated(r, MAX)
-            )));
+            out.push(
+                Item::field(reference_label(r), sanitize_truncated(r, MAX), theme).indented(2),
+            );
         }
     }
     out
@@ -154,45 +156,62 @@ pub fn reference_label(r: &str) -> &'static str {
     }
 }
 
-fn sighting<'a>(name: &str, o: &Observation, theme: &Theme, out: &mut Vec<Line<'a>>) {
-    out.push(Line::from(Span::styled(
+fn sighting<'a>(name: &str, o: &Observation, theme: &Theme, out: &mut Vec<Item<'a>>) {
+    out.push(Item::text(vec![Span::styled(
         format!("▸ {}", sanitize_truncated(name, 40)),
         theme.accent(),
-    )));
-    out.push(field(
-        "  seen",
+    )]));
+    let mut fields = vec![Item::field(
+        "seen",
         times(
             o.first_seen.map(Secs::timestamp),
             o.last_seen.map(Secs::timestamp),
         ),
         theme,
-    ));
+    )];
     if let Some(t) = &o.threat {
-        out.push(field("  threat", sanitize_truncated(t, MAX), theme));
+        fields.push(Item::field("threat", sanitize_truncated(t, MAX), theme));
     }
     if !o.tags.is_empty() {
-        out.push(field("  tags", list(&o.tags), theme));
+        fields.push(Item::field("tags", list(&o.tags), theme));
     }
     if !o.ports.is_empty() {
-        out.push(field(
-            "  ports",
+        fields.push(Item::field(
+            "ports",
             list(&o.ports.iter().map(u16::to_string).collect::<Vec<_>>()),
             theme,
         ));
     }
     if let Some(c) = o.confidence {
-        out.push(field("  confidence", c.to_string(), theme));
+        fields.push(Item::field("confidence", c.to_string(), theme));
     }
     if !o.references.is_empty() {
-        out.push(field("  refs", list(&o.references), theme));
+        fields.push(Item::field("refs", list(&o.references), theme));
     }
     if let Some(v) = &o.virustotal {
-        out.push(vt_line(v, theme));
+        fields.push(vt_item(v, theme));
     }
+    out.extend(fields.into_iter().map(|f| f.indented(2)));
+}
+
+/// The lines of the selected indicator's details at `width` columns; none when no
+/// indicator is selected.
+fn laid_out<'a>(app: &App, width: u16, theme: &Theme) -> Option<Vec<ratatui::text::Line<'a>>> {
+    let e = app.selected_entry().and_then(|i| app.store.get(i))?;
+    Some(labelled::lay_out(
+        &items(app, e, theme),
+        usize::from(width.saturating_sub(2)),
+        usize::MAX,
+    ))
+}
+
+/// How far the details in `area` can scroll.
+pub fn max_scroll(app: &App, area: Rect, theme: &Theme) -> u16 {
+    laid_out(app, area.width, theme).map_or(0, |l| labelled::max_scroll(l.len(), area))
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(e) = app.selected_entry().and_then(|i| app.store.get(i)) else {
+    let Some(lines) = laid_out(app, area.width, theme) else {
         return;
     };
     let block = theme.pane(
@@ -202,14 +221,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         ),
         true,
     );
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines(app, e, theme))
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.details_scroll, 0)),
-        area,
-    );
+    labelled::render(frame, area, block, lines, app.details_scroll, theme);
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Row, Table, Wrap};
 
+use super::labelled::{self, Item};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::hits::Sightings;
@@ -151,29 +152,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
-fn field<'a>(name: &str, value: String, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{name:<12}"), theme.dim()),
-        Span::raw(value),
-    ])
-}
-
-/// An indicator's sightings in the logs, as lines for a details overlay.
-pub fn sighting_lines<'a>(s: &Sightings, theme: &Theme) -> Vec<Line<'a>> {
+/// An indicator's sightings in the logs, as items for a details overlay.
+pub fn sighting_items<'a>(s: &Sightings, theme: &Theme) -> Vec<Item<'a>> {
     let mut count = format!("{} hit(s)", s.count);
     if s.retro > 0 {
         let _ = write!(count, ", {} by retro-hunt", s.retro);
     }
     let files: Vec<String> = s.files.iter().map(|f| sanitize_truncated(f, 200)).collect();
     let mut out = vec![
-        Line::from(Span::styled("In your logs", theme.title())),
-        field("  hits", count, theme),
-        field(
-            "  seen",
+        Item::text(vec![Span::styled("In your logs", theme.title())]),
+        Item::field("hits", count, theme).indented(2),
+        Item::field(
+            "seen",
             format!("first {} · last {}", rfc3339(s.first), rfc3339(s.last)),
             theme,
-        ),
-        field("  files", files.join(", "), theme),
+        )
+        .indented(2),
+        Item::field("files", files.join(", "), theme).indented(2),
     ];
     if !s.sensors.is_empty() {
         let sensors: Vec<String> = s
@@ -181,23 +176,27 @@ pub fn sighting_lines<'a>(s: &Sightings, theme: &Theme) -> Vec<Line<'a>> {
             .iter()
             .map(|f| sanitize_truncated(f, 64))
             .collect();
-        out.push(field("  sensors", sensors.join(", "), theme));
+        out.push(Item::field("sensors", sensors.join(", "), theme).indented(2));
     }
     out
 }
 
 /// The details of the selected hit.
-pub fn detail_lines<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Line<'a>> {
+pub fn detail_items<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Item<'a>> {
+    let kind = format!("{} ", h.kind);
     let mut out = vec![
-        Line::from(vec![
-            Span::styled(format!("{} ", h.kind), theme.accent()),
-            Span::styled(sanitize_truncated(&h.indicator, 2_000), theme.title()),
-        ]),
-        Line::from(""),
-        field("value", sanitize_truncated(&h.atomic, 2_000), theme),
-        field("field", sanitize_truncated(&h.field, 100), theme),
-        field("time", rfc3339(h.at), theme),
-        field(
+        Item::Text {
+            hang: kind.chars().count(),
+            spans: vec![
+                Span::styled(kind, theme.accent()),
+                Span::styled(sanitize_truncated(&h.indicator, 2_000), theme.title()),
+            ],
+        },
+        Item::Blank,
+        Item::field("value", sanitize_truncated(&h.atomic, 2_000), theme),
+        Item::field("field", sanitize_truncated(&h.field, 100), theme),
+        Item::field("time", rfc3339(h.at), theme),
+        Item::field(
             "sensor",
             if h.sensor.is_empty() {
                 "-".into()
@@ -209,28 +208,32 @@ pub fn detail_lines<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Line<'a>> {
     ];
     match &h.origin {
         Origin::File { path, offset } => {
-            out.push(field("log", sanitize_truncated(path, 1_000), theme));
-            out.push(field("offset", offset.to_string(), theme));
+            out.push(Item::field("log", sanitize_truncated(path, 1_000), theme));
+            out.push(Item::field("offset", offset.to_string(), theme));
         }
         Origin::Stream { stream, id, group } => {
-            out.push(field("stream", sanitize_truncated(stream, 1_000), theme));
-            out.push(field("entry", id.to_string(), theme));
-            out.push(field("group", sanitize_truncated(group, 200), theme));
+            out.push(Item::field(
+                "stream",
+                sanitize_truncated(stream, 1_000),
+                theme,
+            ));
+            out.push(Item::field("entry", id.to_string(), theme));
+            out.push(Item::field("group", sanitize_truncated(group, 200), theme));
         }
     }
     out.extend([
-        field("module", sanitize_truncated(&h.module, 40), theme),
-        field(
+        Item::field("module", sanitize_truncated(&h.module, 40), theme),
+        Item::field(
             "sources",
             sanitize_truncated(&h.sources_joined(), 400),
             theme,
         ),
-        field(
+        Item::field(
             "threat",
             sanitize_truncated(h.threat.as_deref().unwrap_or("-"), 400),
             theme,
         ),
-        field(
+        Item::field(
             "found",
             if h.retro {
                 format!(
@@ -245,15 +248,30 @@ pub fn detail_lines<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Line<'a>> {
         ),
     ]);
     if let Some(s) = app.hits.of(h.kind, &h.indicator) {
-        out.push(Line::from(""));
-        out.extend(sighting_lines(s, theme));
+        out.push(Item::Blank);
+        out.extend(sighting_items(s, theme));
     }
     out
 }
 
+/// The lines of the selected hit's details at `width` columns.
+fn laid_out<'a>(app: &App, width: u16, theme: &Theme) -> Option<Vec<Line<'a>>> {
+    let h = app.hits.selected_hit()?;
+    Some(labelled::lay_out(
+        &detail_items(app, h, theme),
+        usize::from(width.saturating_sub(2)),
+        usize::MAX,
+    ))
+}
+
+/// How far a hit's details in `area` can scroll.
+pub fn max_scroll(app: &App, area: Rect, theme: &Theme) -> u16 {
+    laid_out(app, area.width, theme).map_or(0, |l| labelled::max_scroll(l.len(), area))
+}
+
 /// The `Enter` overlay over the Hits view.
 pub fn render_details(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(h) = app.hits.selected_hit() else {
+    let Some(lines) = laid_out(app, area.width, theme) else {
         return;
     };
     let block = theme.pane(
@@ -263,14 +281,7 @@ pub fn render_details(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         ),
         true,
     );
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(detail_lines(app, h, theme))
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.details_scroll, 0)),
-        area,
-    );
+    labelled::render(frame, area, block, lines, app.details_scroll, theme);
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod glyphs;
 pub mod header;
 pub mod help;
 pub mod hits;
+pub mod labelled;
 pub mod log;
 pub mod prompt;
 pub mod sources;
@@ -26,6 +27,8 @@ pub mod theme;
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_demo;
+#[cfg(test)]
+mod tests_overlays;
 #[cfg(test)]
 mod tests_states;
 
@@ -82,19 +85,43 @@ fn draw(app: &App, frame: &mut Frame, theme: &Theme) {
     }
     footer(app, frame, a.footer, &theme);
     match app.mode {
-        Mode::Details => details::render(app, frame, overlay(area, 90, 85), &theme),
+        Mode::Details => details::render(app, frame, details_area(area), &theme),
         Mode::Hits | Mode::HitDetails => {
             hits::render(app, frame, a.sources.union(a.table), &theme);
             if app.mode == Mode::HitDetails {
-                hits::render_details(app, frame, overlay(area, 90, 85), &theme);
+                hits::render_details(app, frame, details_area(area), &theme);
             }
         }
-        Mode::Help => {
-            let pw = if area.width < 100 { 96 } else { 70 };
-            help::render(app, frame, overlay(area, pw, 92), &theme)
-        }
+        Mode::Help => help::render(app, frame, help_area(area), &theme),
         Mode::Prompt => prompt::render(app, frame, area, &theme),
         _ => {}
+    }
+}
+
+/// Where the details overlays go on a screen of `area`.
+fn details_area(area: Rect) -> Rect {
+    overlay(area, 90, 85)
+}
+
+/// Where the help overlay goes on a screen of `area`.
+fn help_area(area: Rect) -> Rect {
+    let pw = if area.width < 100 { 96 } else { 70 };
+    overlay(area, pw, 92)
+}
+
+/// How many lines the overlay open in `app` (help, details) can scroll on a screen of
+/// `area`; `None` when none that scrolls is open. The runtime hands it to the app
+/// ([`crate::app::Msg::ScrollLimit`]) so scrolling stops at the last line.
+pub fn scroll_limit(app: &App, area: Rect) -> Option<u16> {
+    if layout::too_small(area) {
+        return None;
+    }
+    let theme = Theme::new(app.no_color, app.ascii);
+    match app.mode {
+        Mode::Help => Some(help::max_scroll(app, help_area(area), &theme)),
+        Mode::Details => Some(details::max_scroll(app, details_area(area), &theme)),
+        Mode::HitDetails => Some(hits::max_scroll(app, details_area(area), &theme)),
+        _ => None,
     }
 }
 
@@ -111,18 +138,17 @@ fn overlay(area: Rect, pw: u16, ph: u16) -> Rect {
 
 fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let line = if app.mode == Mode::Filter {
-        Line::from(vec![
-            Span::styled("/", theme.accent()),
-            Span::raw(sanitize_truncated(
-                &app.filter_text,
-                usize::from(area.width).saturating_sub(30),
-            )),
-            Span::styled(theme.glyphs.cursor, theme.accent()),
-            Span::styled(
-                format!("  {}", joined_hints(app, Place::FilterPrompt, theme)),
-                theme.dim(),
-            ),
-        ])
+        let mut spans = vec![Span::styled("/", theme.accent())];
+        spans.extend(prompt::edit_spans(
+            &app.filter_text,
+            usize::from(area.width).saturating_sub(30),
+            Some(Span::styled(theme.glyphs.cursor, theme.accent())),
+        ));
+        spans.push(Span::styled(
+            format!("  {}", joined_hints(app, Place::FilterPrompt, theme)),
+            theme.dim(),
+        ));
+        Line::from(spans)
     } else if let Some(n) = &app.notice {
         Line::from(Span::styled(
             sanitize_truncated(n, usize::from(area.width)),

@@ -1,8 +1,11 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `x` export prompt: a small box over the table with the format, the file, the
-//! rows and defanging, the field being changed marked `›`, and its keys below.
+//! The `x` export prompt: a small box over the table with the format, the file (with
+//! its cursor), the rows that hold something and defanging, the field being changed
+//! marked `›`, a line for what needs saying (the file is there: replace it?, the last
+//! failure, an extension that names another format), and its keys below. Also the
+//! drawing of a line being typed, shared with the `/` filter ([`edit_spans`]).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -13,8 +16,49 @@ use super::format::count;
 use super::theme::Theme;
 use crate::app::export::FORMATS;
 use crate::app::keymap::Place;
-use crate::app::{App, ExportPrompt, PromptField, RowChoice};
-use crate::model::sanitize::sanitize_truncated;
+use crate::app::{App, ExportPrompt, LineEdit, PromptField, Stage};
+use crate::model::sanitize::{sanitize, sanitize_truncated};
+
+/// `line` in at most `width` columns, `cursor` drawn where its cursor is. When it does
+/// not fit, the part around the cursor shows, cut with `…` on the side or sides left
+/// out (the end of the line is kept when the cursor is there). Typed text is sanitised.
+pub fn edit_spans<'a>(line: &LineEdit, width: usize, cursor: Option<Span<'a>>) -> Vec<Span<'a>> {
+    let (before, after) = line.split();
+    let before: Vec<char> = sanitize(before).chars().collect();
+    let after: Vec<char> = sanitize(after).chars().collect();
+    let room = width
+        .saturating_sub(cursor.as_ref().map_or(0, Span::width))
+        .max(2);
+    let (b, a) = (before.len(), after.len());
+    let (before, after): (String, String) = if b + a <= room {
+        (before.iter().collect(), after.iter().collect())
+    } else {
+        // Some of what follows the cursor stays in sight, the rest of the room goes before.
+        let keep_after = a.min(room / 3);
+        let keep_before = b.min(room - keep_after);
+        let keep_after = a.min(room - keep_before);
+        let shown_before = if keep_before < b {
+            let tail = &before[b - keep_before.saturating_sub(1)..];
+            std::iter::once('…').chain(tail.iter().copied()).collect()
+        } else {
+            before.iter().collect()
+        };
+        let shown_after = if keep_after < a {
+            let head = &after[..keep_after.saturating_sub(1)];
+            head.iter()
+                .copied()
+                .chain((keep_after > 0).then_some('…'))
+                .collect()
+        } else {
+            after.iter().collect()
+        };
+        (shown_before, shown_after)
+    };
+    let mut out = vec![Span::raw(before)];
+    out.extend(cursor);
+    out.push(Span::raw(after));
+    out
+}
 
 /// Draws the prompt centred in `area` (the whole screen), if it is open.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -27,8 +71,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .flex(Flex::Center)
         .areas(v);
     let inner_w = usize::from(r.width.saturating_sub(2));
+    let editing = p.stage == Stage::Editing;
     let label = |field: PromptField, text: &'static str| {
-        if p.field == field {
+        if p.field == field && editing {
             Span::styled(format!("› {text:<9}"), theme.accent())
         } else {
             Span::raw(format!("  {text:<9}"))
@@ -46,54 +91,80 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     for f in FORMATS {
         format_line.push(choice(f == p.format, f.as_str().to_string()));
     }
-    let rows_line = {
-        let mut spans = vec![label(PromptField::Rows, "Rows")];
-        for (c, n) in [
-            (RowChoice::Shown, app.rows.len()),
-            (RowChoice::Marked, app.marks.len()),
-            (RowChoice::All, app.store.len()),
-        ] {
-            spans.push(choice(p.rows == c, format!("{} ({})", c.label(), count(n))));
+    // Only the choices that hold something (and the one made).
+    let mut rows_line = vec![label(PromptField::Rows, "Rows")];
+    for (c, n) in app.row_counts() {
+        if n > 0 || p.rows == c {
+            rows_line.push(choice(p.rows == c, format!("{} ({})", c.label(), count(n))));
         }
-        spans
-    };
+    }
+    let cursor = (editing && p.field == PromptField::Path)
+        .then(|| Span::styled(theme.glyphs.cursor, theme.accent()));
+    let mut file_line = vec![label(PromptField::Path, "File"), Span::raw(" ")];
+    file_line.extend(edit_spans(&p.path, inner_w.saturating_sub(13), cursor));
+    let (message, keys) = status(app, p, inner_w, theme);
     let lines = vec![
         Line::from(format_line),
-        Line::from(vec![
-            label(PromptField::Path, "File"),
-            Span::raw(" "),
-            Span::raw(path_tail(p, inner_w.saturating_sub(14))),
-            if p.field == PromptField::Path {
-                Span::styled("▏", theme.accent())
-            } else {
-                Span::raw("")
-            },
-        ]),
+        Line::from(file_line),
         Line::from(rows_line),
         Line::from(defang_line(
             p,
             label(PromptField::Defang, "Defanged"),
             &choice,
         )),
-        Line::raw(""),
-        Line::from(Span::styled(
-            format!(" {}", super::joined_hints(app, Place::ExportPrompt, theme)),
-            theme.dim(),
-        )),
+        message,
+        Line::from(Span::styled(format!(" {keys}"), theme.dim())),
     ];
     let block = theme.pane(" Export ", true);
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
-/// The end of the path as typed, sanitised, cut on the left to `max` characters.
-fn path_tail(p: &ExportPrompt, max: usize) -> String {
-    let n = p.path.chars().count();
-    if n <= max {
-        return sanitize_truncated(&p.path, max.max(1));
+/// The line of what needs saying, and the keys, as the prompt stands.
+fn status<'a>(app: &App, p: &ExportPrompt, width: usize, theme: &Theme) -> (Line<'a>, String) {
+    let g = theme.glyphs;
+    let say = |glyph: &str, text: &str, style| {
+        let text = sanitize_truncated(text, width.saturating_sub(4));
+        Line::from(Span::styled(format!(" {glyph} {text}"), style))
+    };
+    match &p.stage {
+        Stage::Confirm(path) => {
+            let shown = sanitize(&path.to_string_lossy()).into_owned();
+            let n = shown.chars().count();
+            let room = width.saturating_sub(22);
+            let shown = if n > room {
+                let tail: String = shown.chars().skip(n + 1 - room.max(1)).collect();
+                format!("…{tail}")
+            } else {
+                shown
+            };
+            (
+                say(
+                    g.warn,
+                    &format!("{shown} exists. Replace it?"),
+                    theme.warn(),
+                ),
+                format!("y replace{}n keep editing", g.sep),
+            )
+        }
+        Stage::Writing => (
+            Line::from(Span::styled(" writing…", theme.dim())),
+            "Esc hides this; the result shows in the header".into(),
+        ),
+        Stage::Editing => {
+            let message = if let Some(e) = &p.error {
+                say(g.failed, e, theme.error())
+            } else if let Some(w) = p.warning() {
+                say(g.warn, &w, theme.warn())
+            } else {
+                Line::default()
+            };
+            (
+                message,
+                super::joined_hints(app, Place::ExportPrompt, theme),
+            )
+        }
     }
-    let tail: String = p.path.chars().skip(n - max.saturating_sub(1)).collect();
-    format!("…{}", sanitize_truncated(&tail, max.max(1)))
 }
 
 fn defang_line<'a>(
@@ -115,5 +186,32 @@ fn defang_line<'a>(
                 p.format.as_str()
             )),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(text: &str, cursor: usize, width: usize) -> String {
+        let mut l = LineEdit::with_text(text, 100);
+        for _ in cursor..text.chars().count() {
+            l.apply(crate::app::Edit::Left);
+        }
+        edit_spans(&l, width, Some(Span::raw("|")))
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect()
+    }
+
+    #[test]
+    fn the_cursor_shows_where_it_is_and_stays_in_sight() {
+        assert_eq!(shown("/tmp/out.csv", 12, 40), "/tmp/out.csv|");
+        assert_eq!(shown("/tmp/out.csv", 4, 40), "/tmp|/out.csv");
+        assert_eq!(shown("abcdefghijklmnop", 16, 9), "…jklmnop|");
+        assert_eq!(shown("abcdefghijklmnop", 0, 9), "|abcdefg…");
+        assert_eq!(shown("abcdefghijklmnop", 8, 10), "…defgh|ij…");
+        // What is typed is sanitised.
+        assert_eq!(shown("a\u{202e}b", 3, 40), "a\\u{202e}b|");
     }
 }

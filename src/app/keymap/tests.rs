@@ -134,6 +134,7 @@ fn names(k: Key) -> Vec<String> {
         KeyCode::PageDown => name("PgDn"),
         KeyCode::Home => name("Home"),
         KeyCode::End => name("End"),
+        KeyCode::Delete => name("Delete"),
         other => panic!("name {other:?}"),
     }
 }
@@ -211,9 +212,10 @@ fn every_action_is_reachable_by_some_key() {
             Action::PromptSubmit => 37,
             Action::Hits => 38,
             Action::HitsSensor => 39,
+            Action::Edit(_) => 40,
         }
     }
-    let mut reached = [false; 40];
+    let mut reached = [false; 41];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {
@@ -340,6 +342,7 @@ fn hints_name_only_keys_bound_where_they_show() {
         Place::DetailsTitle,
         Place::LogTitle,
         Place::ExportPrompt,
+        Place::HelpTitle,
     ];
     for place in places {
         let mode = place.mode();
@@ -438,7 +441,7 @@ fn ctrl_c_quits_in_every_mode_whatever_keys_says() {
     );
     for remaps in [
         &[("quit", &["Q"][..])][..],
-        &[("quit", &["ctrl-q"]), ("close", &["ctrl-w"])],
+        &[("quit", &["ctrl-q"]), ("close", &["ctrl-g"])],
         &[("quit", &["q", "ctrl-c"])],
     ] {
         let map = remap(remaps).unwrap();
@@ -521,4 +524,74 @@ fn the_readme_names_every_action_keys_can_remap() {
     for (name, _) in Action::NAMED {
         assert!(words.contains(name), "the README does not name `{name}`");
     }
+}
+
+#[test]
+fn both_prompts_take_the_line_editing_keys() {
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    for mode in [Mode::Filter, Mode::Prompt] {
+        for (key, edit) in [
+            (ctrl('a'), Edit::Start),
+            (k(KeyCode::Home), Edit::Start),
+            (ctrl('e'), Edit::End),
+            (k(KeyCode::End), Edit::End),
+            (ctrl('u'), Edit::DeleteToStart),
+            (ctrl('w'), Edit::DeleteWord),
+            (k(KeyCode::Delete), Edit::Delete),
+        ] {
+            assert_eq!(
+                action(mode, key),
+                Some(Action::Edit(edit)),
+                "{mode:?} {key:?}"
+            );
+        }
+    }
+    // ←/→ move the filter's cursor; in the export prompt they change a choice, or move
+    // the cursor in the file.
+    assert_eq!(
+        action(Mode::Filter, k(KeyCode::Left)),
+        Some(Action::Edit(Edit::Left))
+    );
+    assert_eq!(
+        action(Mode::Filter, k(KeyCode::Right)),
+        Some(Action::Edit(Edit::Right))
+    );
+    assert_eq!(
+        action(Mode::Prompt, k(KeyCode::Left)),
+        Some(Action::PromptLeft)
+    );
+    // Elsewhere these keys keep their own meaning.
+    assert_eq!(action(Mode::Normal, k(KeyCode::Home)), Some(Action::Top));
+    assert_eq!(action(Mode::Normal, ctrl('u')), None);
+    // A line-editing key can be remapped like any other.
+    let map = remap(&[("delete_word", &["ctrl-h"])]).unwrap();
+    assert_eq!(
+        map.action(Mode::Filter, ctrl('h')),
+        Some(Action::Edit(Edit::DeleteWord))
+    );
+    assert_eq!(map.action(Mode::Filter, ctrl('w')), None);
+}
+
+#[test]
+fn the_help_scrolls_and_any_other_key_closes_it() {
+    for (code, want) in [
+        (KeyCode::Char('j'), Action::Down),
+        (KeyCode::Down, Action::Down),
+        (KeyCode::Char('k'), Action::Up),
+        (KeyCode::Up, Action::Up),
+        (KeyCode::PageDown, Action::PageDown),
+        (KeyCode::PageUp, Action::PageUp),
+        (KeyCode::Char('g'), Action::Top),
+        (KeyCode::Home, Action::Top),
+        (KeyCode::Char('G'), Action::Bottom),
+        (KeyCode::End, Action::Bottom),
+        (KeyCode::Char('x'), Action::Close),
+    ] {
+        assert_eq!(action(Mode::Help, k(code)), Some(want), "{code:?}");
+    }
+    let title = hints(Place::HelpTitle);
+    assert_eq!(
+        title,
+        [("↑/↓".to_string(), "scroll"), ("Esc".to_string(), "closes")]
+    );
 }

@@ -1,0 +1,429 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The `x` export prompt (format, file, rows, defanged) and the export it starts, on a
+//! worker that holds the store while it writes. The prompt stays open until the file is
+//! written: it asks before a file is replaced, and keeps the path as typed when the
+//! export fails. The folder, format and defanging of the last export are remembered
+//! ([`Remembered`]); the runtime reads and writes them.
+
+pub mod target;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{App, Edit, Effect, LineEdit, Mode};
+use crate::export::{Format, Options};
+use crate::model::sanitize::one_line;
+use crate::store::Store;
+pub use target::{ExportError, Target};
+
+/// Every export format, in the order the prompt offers them.
+pub const FORMATS: [Format; 6] = [
+    Format::Jsonl,
+    Format::Csv,
+    Format::Stix,
+    Format::Txt,
+    Format::Ecs,
+    Format::ZeekIntel,
+];
+
+/// The longest path the prompt takes, in characters.
+pub const PATH_MAX: usize = 4096;
+
+/// Which rows an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowChoice {
+    /// The rows the table shows, in its order.
+    #[default]
+    Shown,
+    /// The marked rows (`v`), filtered out or not, in arrival order.
+    Marked,
+    /// Every indicator held, in arrival order.
+    All,
+}
+
+impl RowChoice {
+    /// The word the prompt shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            RowChoice::Shown => "shown",
+            RowChoice::Marked => "marked",
+            RowChoice::All => "all",
+        }
+    }
+}
+
+/// The prompt's fields, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PromptField {
+    /// The export format.
+    #[default]
+    Format,
+    /// The file to write.
+    Path,
+    /// Which rows.
+    Rows,
+    /// Whether values are defanged.
+    Defang,
+}
+
+impl PromptField {
+    const ALL: [PromptField; 4] = [
+        PromptField::Format,
+        PromptField::Path,
+        PromptField::Rows,
+        PromptField::Defang,
+    ];
+}
+
+/// Where the prompt stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Stage {
+    /// The fields are being changed.
+    #[default]
+    Editing,
+    /// This file is already there: replace it (`y`) or keep editing (`n`, `Esc`)?
+    Confirm(PathBuf),
+    /// The export runs; the prompt closes when it has written the file.
+    Writing,
+}
+
+/// The export prompt's state. It stays open until the file is written: a file that is
+/// already there is only replaced when the analyst says so, and a failure shows in the
+/// prompt with the path as typed, to be corrected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportPrompt {
+    /// The field being changed.
+    pub field: PromptField,
+    /// The format to write.
+    pub format: Format,
+    /// The file to write, as typed, with its cursor: see [`target::resolve`].
+    pub path: LineEdit,
+    /// Which rows to write.
+    pub rows: RowChoice,
+    /// Write values defanged (only formats that can: [`Format::can_defang`]).
+    pub defang: bool,
+    /// Where the prompt stands.
+    pub stage: Stage,
+    /// Why the last try wrote nothing, one line (until the next try).
+    pub error: Option<String>,
+}
+
+impl ExportPrompt {
+    /// A warning when the file's extension names another format than the one chosen.
+    pub fn warning(&self) -> Option<String> {
+        target::extension_warning(&self.path, self.format)
+    }
+}
+
+/// What is remembered between exports and across runs (the runtime keeps it in
+/// `$XDG_STATE_HOME/intellisiem/state.json`). Every field is optional: an old, partial
+/// or hand-edited file still loads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remembered {
+    /// The folder of the last export (at start-up: that folder if it still exists, else
+    /// `$XDG_DOWNLOAD_DIR`, else the current directory).
+    pub export_dir: Option<PathBuf>,
+    /// The last export's format (its `--format` name).
+    pub export_format: Option<String>,
+    /// Whether the last export was defanged.
+    pub export_defang: Option<bool>,
+}
+
+fn cycle<T: Copy + PartialEq>(all: &[T], now: T, step: isize) -> T {
+    let n = all.len() as isize;
+    let at = all.iter().position(|x| *x == now).unwrap_or(0) as isize;
+    all[(at + step).rem_euclid(n) as usize]
+}
+
+/// The file name an export started at `now` gets when only a folder is given.
+fn export_name(now: jiff::Timestamp, format: Format) -> String {
+    let stamp = now.strftime("%Y%m%d-%H%M%S");
+    format!("intellisiem-export-{stamp}.{}", format.extension())
+}
+
+impl App {
+    /// How many rows each choice would write: shown, marked, all.
+    pub fn row_counts(&self) -> [(RowChoice, usize); 3] {
+        [
+            (RowChoice::Shown, self.rows.len()),
+            (RowChoice::Marked, self.marks.len()),
+            (RowChoice::All, self.store.len()),
+        ]
+    }
+
+    /// The row choices that hold something, in the prompt's order.
+    fn row_choices(&self) -> Vec<RowChoice> {
+        self.row_counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    /// Opens the prompt: the one kept from an export that is running, failed or waits
+    /// for an answer, else a new one filled in from what was remembered.
+    pub(super) fn open_export_prompt(&mut self) {
+        if self.prompt.is_some() {
+            self.mode = Mode::Prompt;
+            return;
+        }
+        let format = self
+            .remembered
+            .export_format
+            .as_deref()
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(Format::Jsonl);
+        let dir = self.remembered.export_dir.clone().unwrap_or_default();
+        let path = dir.join(export_name(self.now, format));
+        let choices = self.row_choices();
+        let rows = [RowChoice::Marked, RowChoice::Shown, RowChoice::All]
+            .into_iter()
+            .find(|c| choices.contains(c))
+            .unwrap_or_default();
+        self.prompt = Some(ExportPrompt {
+            field: PromptField::Format,
+            format,
+            path: LineEdit::with_text(&path.to_string_lossy(), PATH_MAX),
+            rows,
+            defang: self.remembered.export_defang.unwrap_or(false) && format.can_defang(),
+            stage: Stage::Editing,
+            error: None,
+        });
+        self.mode = Mode::Prompt;
+    }
+
+    /// The prompt, while its fields can be changed.
+    fn editing(&mut self) -> Option<&mut ExportPrompt> {
+        self.prompt.as_mut().filter(|p| p.stage == Stage::Editing)
+    }
+
+    /// Moves between fields (`step` 1 or -1).
+    pub(super) fn prompt_field(&mut self, step: isize) {
+        if let Some(p) = self.editing() {
+            p.field = cycle(&PromptField::ALL, p.field, step);
+        }
+    }
+
+    /// Changes the chosen value of the field (`step` 1 or -1); in the file, moves the
+    /// cursor.
+    pub(super) fn prompt_choice(&mut self, step: isize) {
+        let now = self.now;
+        let name = |f: Format| export_name(now, f);
+        let choices = self.row_choices();
+        let Some(p) = self.editing() else { return };
+        match p.field {
+            PromptField::Format => {
+                let old = p.format;
+                p.format = cycle(&FORMATS, old, step);
+                // The default name follows the format; a name typed by hand stays.
+                if let Some(stem) = p.path.strip_suffix(&name(old)) {
+                    let path = format!("{stem}{}", name(p.format));
+                    p.path.set(&path);
+                }
+                p.defang &= p.format.can_defang();
+            }
+            // Only the choices that hold something are offered.
+            PromptField::Rows if !choices.is_empty() => {
+                p.rows = if choices.contains(&p.rows) {
+                    cycle(&choices, p.rows, step)
+                } else {
+                    choices[0]
+                };
+            }
+            PromptField::Rows => {}
+            PromptField::Defang => p.defang = !p.defang && p.format.can_defang(),
+            PromptField::Path => {
+                p.path
+                    .apply(if step < 0 { Edit::Left } else { Edit::Right });
+            }
+        }
+    }
+
+    /// A character typed: into the path at the cursor, or Space to change a choice;
+    /// `y` or `n` when asked whether to replace a file.
+    pub(super) fn prompt_char(&mut self, c: char, fx: &mut Vec<Effect>) {
+        let Some(p) = &mut self.prompt else { return };
+        match &p.stage {
+            Stage::Confirm(path) => match c {
+                'y' | 'Y' => {
+                    let path = path.clone();
+                    self.start_export(Target::Replace(path), fx);
+                }
+                'n' | 'N' => self.keep_editing(),
+                _ => {}
+            },
+            Stage::Writing => {}
+            Stage::Editing if p.field == PromptField::Path => {
+                p.path.insert(c);
+            }
+            Stage::Editing if c == ' ' => self.prompt_choice(1),
+            Stage::Editing => {}
+        }
+    }
+
+    /// A line-editing key: edits the path when it is the field being changed.
+    pub(super) fn prompt_edit(&mut self, e: Edit) {
+        if let Some(p) = self.editing()
+            && p.field == PromptField::Path
+        {
+            p.path.apply(e);
+        }
+    }
+
+    /// Back from the question whether to replace a file, to change the path.
+    fn keep_editing(&mut self) {
+        if let Some(p) = &mut self.prompt {
+            p.stage = Stage::Editing;
+            p.field = PromptField::Path;
+            self.notice = Some("export: the file was not replaced".into());
+        }
+    }
+
+    /// `Esc`: closes the prompt without exporting; while asked whether to replace a
+    /// file, goes back to editing; while writing, hides the prompt (the export goes on,
+    /// and `x` shows it again).
+    pub(super) fn cancel_export(&mut self) {
+        match self.prompt.as_ref().map(|p| &p.stage) {
+            Some(Stage::Confirm(_)) => self.keep_editing(),
+            Some(Stage::Writing) => {
+                self.mode = Mode::Normal;
+                self.notice = Some("the export goes on; its result shows in the header".into());
+            }
+            _ => {
+                self.prompt = None;
+                self.mode = Mode::Normal;
+                self.notice = Some("export cancelled".into());
+            }
+        }
+    }
+
+    /// `Enter`: exports as the prompt says (the file as typed; see [`target::resolve`]).
+    pub(super) fn submit_export(&mut self, fx: &mut Vec<Effect>) {
+        let now = self.now;
+        let Some(p) = self.editing() else { return };
+        let typed = p.path.trim().to_string();
+        if typed.is_empty() {
+            p.field = PromptField::Path;
+            self.notice = Some("export: give a file to write".into());
+            return;
+        }
+        let default_name = export_name(now, p.format);
+        self.start_export(
+            Target::Typed {
+                path: typed,
+                default_name,
+            },
+            fx,
+        );
+    }
+
+    /// Starts the export to `target` on a worker that holds the store meanwhile; the
+    /// prompt shows it running.
+    fn start_export(&mut self, target: Target, fx: &mut Vec<Effect>) {
+        let Some(p) = &self.prompt else { return };
+        let (choice, options) = (
+            p.rows,
+            Options {
+                format: p.format,
+                defang: p.defang && p.format.can_defang(),
+            },
+        );
+        let rows = match choice {
+            RowChoice::Shown => self.rows.clone(),
+            RowChoice::Marked => self.marked_rows(),
+            RowChoice::All => self
+                .store
+                .iter()
+                .filter_map(|(i, _)| u32::try_from(i).ok())
+                .collect(),
+        };
+        if rows.is_empty() {
+            self.notice = Some(format!("export: no {} rows", choice.label()));
+            if let Some(p) = &mut self.prompt {
+                p.stage = Stage::Editing;
+            }
+            return;
+        }
+        if let Some(p) = &mut self.prompt {
+            p.stage = Stage::Writing;
+            p.error = None;
+        }
+        self.lease.holders += 1;
+        self.notice = Some(format!("exporting {} rows...", rows.len()));
+        fx.push(Effect::Export {
+            store: Arc::clone(&self.store),
+            rows,
+            options,
+            target,
+        });
+    }
+
+    /// The export worker finished (or found the file there) and handed the store back.
+    pub(super) fn on_export_done(
+        &mut self,
+        store: Arc<Store>,
+        result: Result<(PathBuf, usize, Options), ExportError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        drop(store);
+        self.lease.holders = self.lease.holders.saturating_sub(1);
+        let shown = self.mode == Mode::Prompt;
+        match result {
+            Ok((path, n, options)) => {
+                self.prompt = None;
+                if shown {
+                    self.mode = Mode::Normal;
+                }
+                let text = format!("exported {n} rows to {}", path.display());
+                self.notice = Some(one_line(&text, 200));
+                self.show_header_message(one_line(&text, 200));
+                fx.push(Effect::Log {
+                    level: tracing::Level::INFO,
+                    text,
+                });
+                self.remembered = Remembered {
+                    export_dir: path.parent().map(Path::to_path_buf),
+                    export_format: Some(options.format.as_str().to_string()),
+                    export_defang: Some(options.defang),
+                };
+                fx.push(Effect::Remember(self.remembered.clone()));
+            }
+            Err(ExportError::Exists(path)) => {
+                let text = format!("{} exists: replace it? (y/n)", path.display());
+                if let Some(p) = &mut self.prompt {
+                    p.stage = Stage::Confirm(path);
+                }
+                self.notice = Some(if shown {
+                    one_line(&text, 200)
+                } else {
+                    one_line(&format!("export: {text} (x to answer)"), 200)
+                });
+            }
+            Err(e) => {
+                let text = one_line(&e.to_string(), 400);
+                if let Some(p) = &mut self.prompt {
+                    p.stage = Stage::Editing;
+                    p.field = PromptField::Path;
+                    p.error = Some(text.clone());
+                }
+                // A hidden prompt keeps the path as typed for `x`.
+                self.notice = Some(if !shown && self.prompt.is_some() {
+                    format!("export failed: {} (x to correct it)", one_line(&text, 100))
+                } else {
+                    format!("export failed: {}", one_line(&text, 120))
+                });
+                self.show_header_message(format!("export failed: {}", one_line(&text, 120)));
+                fx.push(Effect::Log {
+                    level: tracing::Level::WARN,
+                    text: format!("export failed: {e}"),
+                });
+            }
+        }
+        self.dirty = true;
+        self.after_release(fx);
+    }
+}

@@ -1,0 +1,131 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Carries out the dashboard's export: finds the file the prompt names (`~`, a folder),
+//! answers back instead of writing when a file is already there and replacing it was
+//! not asked for, and writes it (to a temporary file, renamed into place).
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::app::export::target::resolve;
+use crate::app::{ExportError, Target};
+use crate::export::Options;
+use crate::store::Store;
+
+/// Writes `rows` of `store` to the file `target` names, `~` being `home`. Gives the
+/// file written (absolute), the rows written and how.
+///
+/// # Errors
+/// [`ExportError::Exists`] when `target` is typed and names a regular file (or a link
+/// to one) that is there; the path errors of [`resolve`]; [`ExportError::Write`] with
+/// the file and the system's reason when writing fails.
+pub fn run(
+    target: &Target,
+    store: &Store,
+    rows: &[u32],
+    options: Options,
+    home: Option<&Path>,
+) -> Result<(PathBuf, usize, Options), ExportError> {
+    let path = match target {
+        Target::Typed { path, default_name } => {
+            let path = resolve(path, home, default_name, Path::is_dir)?;
+            if holds_a_file(&path) {
+                return Err(ExportError::Exists(path));
+            }
+            path
+        }
+        Target::Replace(path) => path.clone(),
+    };
+    let entries = rows.iter().filter_map(|&i| store.get(i as usize));
+    crate::export::write_file(&path, options, store, entries, Timestamp::now())
+        .map(|n| {
+            let shown = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+            (shown, n, options)
+        })
+        .map_err(|e| ExportError::Write(format!("{}: {e}", path.display())))
+}
+
+/// Whether writing `path` would replace a file: a regular file, a link to one, or a
+/// dangling link. A device or a pipe (`/dev/null`, a FIFO) is written through, never
+/// replaced, so it is not asked about.
+fn holds_a_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok() && std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::Format;
+    use crate::model::{IndicatorType, Observation, Sighting};
+
+    fn store() -> Store {
+        let mut s = Store::new();
+        let id = s.source_id("feodo");
+        s.replace_source(
+            id,
+            vec![Sighting {
+                kind: IndicatorType::Ipv4,
+                value: "192.0.2.7".into(),
+                obs: Observation::default(),
+            }],
+        );
+        s
+    }
+
+    fn typed(path: &Path) -> Target {
+        Target::Typed {
+            path: path.to_string_lossy().into_owned(),
+            default_name: "d.txt".into(),
+        }
+    }
+
+    const TXT: Options = Options {
+        format: Format::Txt,
+        defang: false,
+    };
+
+    #[test]
+    fn a_file_there_is_replaced_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out.txt");
+        std::fs::write(&file, "mine\n").unwrap();
+        let s = store();
+        let e = run(&typed(&file), &s, &[0], TXT, None).unwrap_err();
+        assert_eq!(e, ExportError::Exists(file.clone()));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine\n");
+        let (path, n, _) = run(&Target::Replace(file.clone()), &s, &[0], TXT, None).unwrap();
+        assert_eq!((path, n), (file.clone(), 1));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "192.0.2.7\n");
+        // A device is written through without asking.
+        assert!(run(&typed(Path::new("/dev/null")), &s, &[0], TXT, None).is_ok());
+    }
+
+    #[test]
+    fn a_folder_and_the_home_folder_get_the_default_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store();
+        let (path, _, _) = run(&typed(dir.path()), &s, &[0], TXT, None).unwrap();
+        assert_eq!(path, dir.path().join("d.txt"));
+        let home = Target::Typed {
+            path: "~/sub/".into(),
+            default_name: "h.txt".into(),
+        };
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let (path, _, _) = run(&home, &s, &[0], TXT, Some(dir.path())).unwrap();
+        assert_eq!(path, dir.path().join("sub/h.txt"));
+        assert!(path.is_file());
+    }
+
+    #[test]
+    fn a_folder_that_is_not_there_fails_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("missing/out.txt");
+        let e = run(&typed(&file), &store(), &[0], TXT, None).unwrap_err();
+        let ExportError::Write(text) = e else {
+            panic!("{e:?}")
+        };
+        assert!(text.starts_with(&file.display().to_string()), "{text}");
+    }
+}
