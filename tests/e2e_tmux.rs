@@ -501,8 +501,15 @@ fn the_export_prompt_asks_before_replacing_and_keeps_the_path_on_an_error() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("exists. Replace it?", Duration::from_secs(5));
     tmux.keys(&["y"]);
-    tmux.wait_for("rows to ", Duration::from_secs(10));
-    let replaced = std::fs::read_to_string(&mine).unwrap();
+    // The header still shows the first export's line: wait for the file itself.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let replaced = loop {
+        let now = std::fs::read_to_string(&mine).unwrap_or_default();
+        if now.starts_with("{\"type\"") || std::time::Instant::now() > deadline {
+            break now;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert!(replaced.starts_with("{\"type\""), "{replaced:.200}");
     // A folder that is not there: the reason shows in the prompt, the path stays.
     export_to("~/missing/out.jsonl");

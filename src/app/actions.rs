@@ -82,7 +82,11 @@ impl App {
             },
             Action::Hits => self.toggle_hits(),
             Action::HitsSensor => self.cycle_hits_sensor(),
-            Action::FilterStart => self.mode = Mode::Filter,
+            Action::FilterStart => {
+                // Typing goes on at the end of the filter kept from before.
+                self.filter_text.apply(Edit::End);
+                self.mode = Mode::Filter;
+            }
             Action::FilterChar(c) => {
                 if self.filter_text.insert(c) {
                     self.select_first_match(fx);

@@ -84,6 +84,15 @@ impl App {
         self.notice = Some(format!("{n} marks cleared"));
     }
 
+    /// How many marks hold an indicator a source still has ([`App::marked_rows`]'s
+    /// length, without building it).
+    pub(super) fn marked_count(&self) -> usize {
+        self.marks
+            .iter()
+            .filter(|(k, v)| self.store.find_live(*k, v).is_some())
+            .count()
+    }
+
     /// The store positions of the marked indicators the store holds, in arrival order.
     pub(super) fn marked_rows(&self) -> Vec<u32> {
         let mut rows: Vec<u32> = self

@@ -122,7 +122,14 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             );
             Ok(0)
         }
-        Some(path) => export::write_file(path, opts, &store, store.iter().map(|(_, e)| e), now),
+        Some(path) => export::write_file(
+            path,
+            opts,
+            &store,
+            store.iter().map(|(_, e)| e),
+            now,
+            export::Replace::Yes,
+        ),
         None => export::write(
             opts,
             &store,

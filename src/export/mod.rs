@@ -156,22 +156,43 @@ pub fn write<'a, W: Write>(
     }
 }
 
-/// Writes to `path` through a temporary file in the same folder, renamed into place,
-/// so a reader never sees half an export. A path that names something other than a
-/// regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written straight through, and a
-/// symbolic link is followed, never replaced.
+/// Whether [`write_file`] may replace a file already at the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// Replace it (`fetch -o`, or a replacement the analyst agreed to).
+    Yes,
+    /// Never: when a file is there at the end of the write, nothing is replaced and the
+    /// error is [`io::ErrorKind::AlreadyExists`]. The check and the placing are one
+    /// step (a hard link), so a file that appears while the export is written is kept.
+    No,
+}
+
+/// The file `path` leads to: a symbolic link's target (which must exist), else `path`.
+///
+/// # Errors
+/// Resolving a link fails (a dangling link: [`io::ErrorKind::NotFound`]).
+pub fn real_target(path: &Path) -> io::Result<PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// Writes to `path` through a temporary file in the same folder, put into place at the
+/// end, so a reader never sees half an export. A path that names something other than
+/// a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written straight through, and
+/// a symbolic link is followed ([`real_target`]), never replaced. With [`Replace::No`],
+/// a file already there is kept and the write fails with `AlreadyExists`.
 pub fn write_file<'a>(
     path: &Path,
     format: impl Into<Options>,
     store: &'a Store,
     entries: impl Iterator<Item = &'a Entry>,
     now: Timestamp,
+    replace: Replace,
 ) -> io::Result<usize> {
     let format = format.into();
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
-        _ => path.to_path_buf(),
-    };
+    let target = real_target(path)?;
     if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
         let f = std::fs::OpenOptions::new().write(true).open(&target)?;
         return write(format, store, entries, f, now);
@@ -186,16 +207,52 @@ pub fn write_file<'a>(
         .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let f = std::fs::File::create(&tmp)?;
+        let f = create_new(&tmp)?;
         let n = write(format, store, entries, &f, now)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, &target)?;
+        match replace {
+            Replace::Yes => std::fs::rename(&tmp, &target)?,
+            Replace::No => place_new(&tmp, &target)?,
+        }
         Ok(n)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Creates `tmp` anew: a leftover of a process with the same id, or a link planted
+/// there, is removed first, so the export is never written through someone's link.
+fn create_new(tmp: &Path) -> io::Result<std::fs::File> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(tmp)
+    };
+    match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(tmp)?;
+            open()
+        }
+        other => other,
+    }
+}
+
+/// Puts `tmp` at `target` only if nothing is there, in one step: a hard link fails
+/// with `AlreadyExists` when a file is there. On a file system without hard links,
+/// checks and renames.
+fn place_new(tmp: &Path, target: &Path) -> io::Result<()> {
+    match std::fs::hard_link(tmp, target) {
+        Ok(()) => std::fs::remove_file(tmp),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if std::fs::symlink_metadata(target).is_ok() => Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "a file is already there",
+        )),
+        Err(_) => std::fs::rename(tmp, target),
+    }
 }
 
 #[cfg(test)]

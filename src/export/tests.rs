@@ -196,6 +196,7 @@ fn write_file_writes_through_fifos_and_follows_links() {
             &st,
             st.iter().map(|(_, e)| e),
             Timestamp::UNIX_EPOCH,
+            Replace::Yes,
         )
         .unwrap();
         assert_eq!(reader.join().unwrap().lines().count(), 3);
@@ -217,6 +218,7 @@ fn write_file_writes_through_fifos_and_follows_links() {
         &st,
         st.iter().map(|(_, e)| e),
         Timestamp::UNIX_EPOCH,
+        Replace::Yes,
     )
     .unwrap();
     assert!(
@@ -239,6 +241,7 @@ fn write_file_is_atomic_and_leaves_no_temp() {
         &st,
         st.iter().map(|(_, e)| e),
         Timestamp::UNIX_EPOCH,
+        Replace::Yes,
     )
     .unwrap();
     assert_eq!(n, 3);
@@ -247,4 +250,65 @@ fn write_file_is_atomic_and_leaves_no_temp() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, [std::ffi::OsString::from("out.txt")]);
+}
+
+#[test]
+fn write_file_without_replace_keeps_a_file_that_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("out.txt");
+    std::fs::write(&p, "mine\n").unwrap();
+    let st = store();
+    let e = write_file(
+        &p,
+        Format::Txt,
+        &st,
+        st.iter().map(|(_, e)| e),
+        Timestamp::UNIX_EPOCH,
+        Replace::No,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "mine\n");
+    // Nothing else is left behind; a new name is written.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, [std::ffi::OsString::from("out.txt")]);
+    let q = dir.path().join("new.txt");
+    let n = write_file(
+        &q,
+        Format::Txt,
+        &st,
+        st.iter().map(|(_, e)| e),
+        Timestamp::UNIX_EPOCH,
+        Replace::No,
+    )
+    .unwrap();
+    assert_eq!(
+        (n, std::fs::read_to_string(&q).unwrap().lines().count()),
+        (3, 3)
+    );
+}
+
+#[test]
+fn a_link_planted_at_the_temporary_name_is_not_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "keep\n").unwrap();
+    let tmp = dir
+        .path()
+        .join(format!(".out.txt.tmp-{}", std::process::id()));
+    std::os::unix::fs::symlink(&victim, &tmp).unwrap();
+    let st = store();
+    write_file(
+        &dir.path().join("out.txt"),
+        Format::Txt,
+        &st,
+        st.iter().map(|(_, e)| e),
+        Timestamp::UNIX_EPOCH,
+        Replace::Yes,
+    )
+    .unwrap();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
 }

@@ -11,16 +11,18 @@ use jiff::Timestamp;
 
 use crate::app::export::target::resolve;
 use crate::app::{ExportError, Target};
-use crate::export::Options;
+use crate::export::{Options, Replace, real_target};
 use crate::store::Store;
 
 /// Writes `rows` of `store` to the file `target` names, `~` being `home`. Gives the
-/// file written (absolute), the rows written and how.
+/// file written (absolute), the rows written and how. A typed path that is a link
+/// stands for the file it leads to: that file is what is asked about and replaced.
 ///
 /// # Errors
-/// [`ExportError::Exists`] when `target` is typed and names a regular file (or a link
-/// to one) that is there; the path errors of [`resolve`]; [`ExportError::Write`] with
-/// the file and the system's reason when writing fails.
+/// [`ExportError::Exists`] with the file that would be replaced, when `target` is
+/// typed and a regular file is there (checked again, in one step, when the export is
+/// put in place); the path errors of [`resolve`]; [`ExportError::Write`] with the
+/// file and the system's reason when writing fails (a link to nothing included).
 pub fn run(
     target: &Target,
     store: &Store,
@@ -28,30 +30,35 @@ pub fn run(
     options: Options,
     home: Option<&Path>,
 ) -> Result<(PathBuf, usize, Options), ExportError> {
-    let path = match target {
+    let (path, replace) = match target {
         Target::Typed { path, default_name } => {
-            let path = resolve(path, home, default_name, Path::is_dir)?;
+            let typed = resolve(path, home, default_name, Path::is_dir)?;
+            let path = real_target(&typed).map_err(|e| {
+                ExportError::Write(format!("{}: a link to nothing ({e})", typed.display()))
+            })?;
             if holds_a_file(&path) {
                 return Err(ExportError::Exists(path));
             }
-            path
+            (path, Replace::No)
         }
-        Target::Replace(path) => path.clone(),
+        Target::Replace(path) => (path.clone(), Replace::Yes),
     };
     let entries = rows.iter().filter_map(|&i| store.get(i as usize));
-    crate::export::write_file(&path, options, store, entries, Timestamp::now())
-        .map(|n| {
+    match crate::export::write_file(&path, options, store, entries, Timestamp::now(), replace) {
+        Ok(n) => {
             let shown = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
-            (shown, n, options)
-        })
-        .map_err(|e| ExportError::Write(format!("{}: {e}", path.display())))
+            Ok((shown, n, options))
+        }
+        // A file appeared while the export was written: it is kept, and asked about.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(ExportError::Exists(path)),
+        Err(e) => Err(ExportError::Write(format!("{}: {e}", path.display()))),
+    }
 }
 
-/// Whether writing `path` would replace a file: a regular file, a link to one, or a
-/// dangling link. A device or a pipe (`/dev/null`, a FIFO) is written through, never
-/// replaced, so it is not asked about.
+/// Whether writing `path` would replace a regular file. A device or a pipe
+/// (`/dev/null`, a FIFO) is written through, never replaced, so it is not asked about.
 fn holds_a_file(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok() && std::fs::metadata(path).map_or(true, |m| m.is_file())
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 #[cfg(test)]
@@ -100,6 +107,31 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "192.0.2.7\n");
         // A device is written through without asking.
         assert!(run(&typed(Path::new("/dev/null")), &s, &[0], TXT, None).is_ok());
+    }
+
+    #[test]
+    fn a_link_is_asked_about_and_replaced_as_the_file_it_leads_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.txt");
+        std::fs::write(&real, "mine\n").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let s = store();
+        let real = std::fs::canonicalize(&real).unwrap();
+        let e = run(&typed(&link), &s, &[0], TXT, None).unwrap_err();
+        assert_eq!(e, ExportError::Exists(real.clone()));
+        let (path, _, _) = run(&Target::Replace(real.clone()), &s, &[0], TXT, None).unwrap();
+        assert_eq!(path, real);
+        assert_eq!(std::fs::read_to_string(&link).unwrap(), "192.0.2.7\n");
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        // A link to nothing is one clear error, not a question.
+        let dangling = dir.path().join("dangling.txt");
+        std::os::unix::fs::symlink(dir.path().join("gone"), &dangling).unwrap();
+        let e = run(&typed(&dangling), &s, &[0], TXT, None).unwrap_err();
+        assert!(
+            matches!(&e, ExportError::Write(t) if t.contains("a link to nothing")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -268,7 +268,7 @@ pub fn render(
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
     if max > 0 {
-        let mut state = ScrollbarState::new(usize::from(max)).position(usize::from(scroll));
+        let mut state = ScrollbarState::new(usize::from(max) + 1).position(usize::from(scroll));
         frame.render_stateful_widget(
             Scrollbar::new(ScrollbarOrientation::VerticalRight)
                 .symbols(theme.glyphs.scrollbar.clone()),

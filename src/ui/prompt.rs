@@ -131,7 +131,7 @@ fn status<'a>(app: &App, p: &ExportPrompt, width: usize, theme: &Theme) -> (Line
         Stage::Confirm(path) => {
             let shown = sanitize(&path.to_string_lossy()).into_owned();
             let n = shown.chars().count();
-            let room = width.saturating_sub(22);
+            let room = width.saturating_sub(24);
             let shown = if n > room {
                 let tail: String = shown.chars().skip(n + 1 - room.max(1)).collect();
                 format!("…{tail}")

@@ -110,6 +110,9 @@ pub struct ExportPrompt {
     pub stage: Stage,
     /// Why the last try wrote nothing, one line (until the next try).
     pub error: Option<String>,
+    /// The file name offered when the prompt opened, without its extension: a path
+    /// ending in it with the format's extension follows a change of format.
+    pub default_stem: String,
 }
 
 impl ExportPrompt {
@@ -139,10 +142,14 @@ fn cycle<T: Copy + PartialEq>(all: &[T], now: T, step: isize) -> T {
     all[(at + step).rem_euclid(n) as usize]
 }
 
-/// The file name an export started at `now` gets when only a folder is given.
-fn export_name(now: jiff::Timestamp, format: Format) -> String {
-    let stamp = now.strftime("%Y%m%d-%H%M%S");
-    format!("intellisiem-export-{stamp}.{}", format.extension())
+/// The file name, without extension, of an export whose prompt opened at `now`.
+fn export_stem(now: jiff::Timestamp) -> String {
+    format!("intellisiem-export-{}", now.strftime("%Y%m%d-%H%M%S"))
+}
+
+/// The default file name `stem` gets for `format`.
+fn export_name(stem: &str, format: Format) -> String {
+    format!("{stem}.{}", format.extension())
 }
 
 impl App {
@@ -150,7 +157,7 @@ impl App {
     pub fn row_counts(&self) -> [(RowChoice, usize); 3] {
         [
             (RowChoice::Shown, self.rows.len()),
-            (RowChoice::Marked, self.marks.len()),
+            (RowChoice::Marked, self.marked_count()),
             (RowChoice::All, self.store.len()),
         ]
     }
@@ -178,7 +185,8 @@ impl App {
             .and_then(|f| f.parse().ok())
             .unwrap_or(Format::Jsonl);
         let dir = self.remembered.export_dir.clone().unwrap_or_default();
-        let path = dir.join(export_name(self.now, format));
+        let default_stem = export_stem(self.now);
+        let path = dir.join(export_name(&default_stem, format));
         let choices = self.row_choices();
         let rows = [RowChoice::Marked, RowChoice::Shown, RowChoice::All]
             .into_iter()
@@ -192,6 +200,7 @@ impl App {
             defang: self.remembered.export_defang.unwrap_or(false) && format.can_defang(),
             stage: Stage::Editing,
             error: None,
+            default_stem,
         });
         self.mode = Mode::Prompt;
     }
@@ -211,8 +220,6 @@ impl App {
     /// Changes the chosen value of the field (`step` 1 or -1); in the file, moves the
     /// cursor.
     pub(super) fn prompt_choice(&mut self, step: isize) {
-        let now = self.now;
-        let name = |f: Format| export_name(now, f);
         let choices = self.row_choices();
         let Some(p) = self.editing() else { return };
         match p.field {
@@ -220,6 +227,7 @@ impl App {
                 let old = p.format;
                 p.format = cycle(&FORMATS, old, step);
                 // The default name follows the format; a name typed by hand stays.
+                let name = |f: Format| export_name(&p.default_stem, f);
                 if let Some(stem) = p.path.strip_suffix(&name(old)) {
                     let path = format!("{stem}{}", name(p.format));
                     p.path.set(&path);
@@ -303,7 +311,6 @@ impl App {
 
     /// `Enter`: exports as the prompt says (the file as typed; see [`target::resolve`]).
     pub(super) fn submit_export(&mut self, fx: &mut Vec<Effect>) {
-        let now = self.now;
         let Some(p) = self.editing() else { return };
         let typed = p.path.trim().to_string();
         if typed.is_empty() {
@@ -311,7 +318,7 @@ impl App {
             self.notice = Some("export: give a file to write".into());
             return;
         }
-        let default_name = export_name(now, p.format);
+        let default_name = export_name(&p.default_stem, p.format);
         self.start_export(
             Target::Typed {
                 path: typed,
@@ -397,11 +404,14 @@ impl App {
                 if let Some(p) = &mut self.prompt {
                     p.stage = Stage::Confirm(path);
                 }
-                self.notice = Some(if shown {
-                    one_line(&text, 200)
+                if shown {
+                    self.notice = Some(one_line(&text, 200));
                 } else {
-                    one_line(&format!("export: {text} (x to answer)"), 200)
-                });
+                    // Hidden, the question waits: the header keeps saying so.
+                    let text = one_line(&format!("export waiting: {text} (x to answer)"), 200);
+                    self.notice = Some(text.clone());
+                    self.export_status = Some(text);
+                }
             }
             Err(e) => {
                 let text = one_line(&e.to_string(), 400);

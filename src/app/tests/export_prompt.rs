@@ -483,3 +483,36 @@ fn the_rows_choice_starts_on_one_that_holds_something() {
     );
     assert_eq!(prompt(&empty).stage, Stage::Editing);
 }
+
+#[test]
+fn the_default_name_follows_the_format_after_time_has_passed() {
+    let mut a = opened("/d");
+    let first = prompt(&a).path.to_string();
+    // The clock moves on while the prompt is open.
+    let _ = a.update(Msg::Tick(t(5)));
+    let _ = a.update(key(KeyCode::Right));
+    let p = prompt(&a);
+    assert_eq!(p.format, Format::Csv);
+    assert_eq!(p.path.to_string(), first.replace(".jsonl", ".csv"));
+    assert_eq!(
+        p.warning(),
+        None,
+        "the prompt's own name is not warned about"
+    );
+}
+
+#[test]
+fn marks_on_indicators_no_source_holds_count_for_nothing() {
+    let mut a = loaded();
+    let _ = a.update(ch('v'));
+    assert_eq!(a.marks.len(), 1);
+    // Every source drops everything: the mark stays but holds nothing.
+    let _ = a.update(done(0, ok(vec![]), 3));
+    let _ = a.update(done(1, ok(vec![]), 4));
+    assert_eq!(a.marks.len(), 1);
+    assert!(
+        a.row_counts().iter().all(|(_, n)| *n == 0),
+        "{:?}",
+        a.row_counts()
+    );
+}

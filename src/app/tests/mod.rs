@@ -246,6 +246,21 @@ fn live_text_filter_keep_and_clear() {
 }
 
 #[test]
+fn a_filter_opened_again_goes_on_at_its_end() {
+    let mut a = loaded();
+    let _ = a.update(ch('/'));
+    for c in "45.0".chars() {
+        let _ = a.update(ch(c));
+    }
+    let _ = a.update(key(KeyCode::Left));
+    let _ = a.update(key(KeyCode::Left));
+    let _ = a.update(key(KeyCode::Enter));
+    let _ = a.update(ch('/'));
+    let _ = a.update(ch('.'));
+    assert_eq!(a.filter_text, "45.0.");
+}
+
+#[test]
 fn selection_clamps_when_rows_shrink() {
     let mut a = loaded();
     let _ = a.update(ch('G'));
