@@ -120,6 +120,12 @@ fn a_chosen_row_is_followed_but_a_new_filter_selects_its_first_match() {
     assert_eq!(a.selected, 0);
     let _ = a.update(key(KeyCode::Backspace));
     assert_eq!(a.selected, 0);
+    // The line-editing keys change the filter too.
+    let _ = a.update(key(KeyCode::Down));
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    let _ = a.update(Msg::Key(ctrl_u));
+    assert_eq!(a.filter_text.as_str(), "");
+    assert_eq!(a.selected, 0);
     let _ = a.update(key(KeyCode::Esc));
     assert_eq!(selected_value(&a).as_deref(), Some("45.0.0.99"));
     // The type filter and hiding a source are new filters too.
