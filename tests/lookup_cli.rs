@@ -330,3 +330,43 @@ sources:
     assert!(took < Duration::from_secs(30), "a fixed minute: {took:?}");
     assert_eq!(vt_requests(&server).await, 2);
 }
+
+/// The store holds sightings of the user's own logs: the folder the first run creates is
+/// `0700` and the database `0600` (its `-wal` and `-shm` too, while they exist), like the
+/// log file, even under a umask that lets everyone read.
+#[cfg(unix)]
+#[test]
+fn the_store_a_first_run_creates_is_owner_only_under_a_permissive_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c")
+        .arg("umask 000 && exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("intellisiem"))
+        .args(["lookup", "--format", "jsonl", "192.0.2.1"]);
+    for v in common::ENV_TO_CLEAR {
+        c.env_remove(v);
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("NO_COLOR", "1")
+        .current_dir(home);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let store = home.join(".local/share/intellisiem");
+    assert_eq!(mode(&store), 0o700, "the store's folder");
+    let mut files = 0;
+    for f in std::fs::read_dir(&store).unwrap() {
+        let p = f.unwrap().path();
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+        files += 1;
+    }
+    assert!(files >= 1, "cache.db was created");
+    let log = home.join(".local/state/intellisiem");
+    assert_eq!(mode(&log), 0o700);
+    assert_eq!(mode(&log.join("intellisiem.log")), 0o600);
+}

@@ -7,6 +7,7 @@ pub mod indicator;
 pub mod intern;
 pub mod list;
 pub mod log_hit;
+pub mod private_fs;
 pub mod sanitize;
 pub mod sync;
 pub mod time;
