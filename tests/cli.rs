@@ -630,3 +630,95 @@ async fn ascii_goes_with_the_dashboard_only() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("needs a terminal"));
 }
+
+/// `-o` into a folder that does not exist fails before anything is fetched (no request,
+/// no quota spent) with exit 2 and one line; `match -o` the same, before it reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_in_a_missing_folder_fails_before_any_work() {
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), &sample_config(&server.uri()));
+    let target = dir.path().join("no-such-folder/out.jsonl");
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--config"])
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&target);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write ")
+            && stderr.contains("no-such-folder does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing fetched"
+    );
+    assert!(!target.exists());
+    let log = dir.path().join("access.log");
+    std::fs::write(
+        &log,
+        "192.0.2.1 - - [01/Dec/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n",
+    )
+    .unwrap();
+    let set = dir.path().join("set.txt");
+    std::fs::write(&set, "192.0.2.1\n").unwrap();
+    let mut cmd = bin(dir.path());
+    cmd.args(["match", "--no-warninglists", "--indicators"])
+        .arg(&set)
+        .arg("-o")
+        .arg(&target)
+        .arg(&log);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no-such-folder does not exist"), "{stderr}");
+}
+
+/// A run that leaves its output as it was (every source failed, nothing cached) does not
+/// claim to have written it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_success_line_for_an_output_that_was_not_written() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Every feed answers 404 (VirusTotal's 404 means "not known": left out).
+    let yaml: String = sample_config(&server.uri())
+        .replace(
+            "http: { timeout: 5s, max_body: 10MiB }",
+            "http: { timeout: 5s, max_body: 10MiB, retries: 0 }",
+        )
+        .lines()
+        .filter(|l| !l.contains("kind: virustotal"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let cfg = write_config(dir.path(), &yaml);
+    let target = dir.path().join("out.jsonl");
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--config"])
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&target);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!target.exists(), "{stderr}");
+    assert!(stderr.contains("left as it was"), "{stderr}");
+    assert!(!stderr.contains("-> "), "no success line: {stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .contains("nothing written to"),
+        "{stderr}"
+    );
+}

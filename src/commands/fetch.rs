@@ -34,6 +34,13 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    // Before anything is fetched or spent.
+    if let Some(path) = &args.output
+        && let Err(e) = super::target::check(path)
+    {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -114,13 +121,14 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         format: args.format,
         defang: args.defang,
     };
+    // `Ok(None)`: the output was left as it was.
     let written = match &args.output {
         Some(path) if nothing_fresh && !args.strict => {
             eprintln!(
                 "error: no source succeeded and none has a cached snapshot: {} left as it was (--strict writes it anyway)",
                 path.display()
             );
-            Ok(0)
+            Ok(None)
         }
         Some(path) => export::write_file(
             path,
@@ -129,16 +137,29 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             store.iter().map(|(_, e)| e),
             now,
             export::Replace::Yes,
-        ),
+        )
+        .map(Some),
         None => export::write(
             opts,
             &store,
             store.iter().map(|(_, e)| e),
             std::io::stdout().lock(),
             now,
-        ),
+        )
+        .map(Some),
     };
-    print_summary(&runs, store.len(), started.elapsed().as_secs_f64(), args);
+    let wrote = match &written {
+        Ok(n) => n.is_some(),
+        // A reader that stopped early got what it read.
+        Err(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
+    };
+    print_summary(
+        &runs,
+        store.len(),
+        started.elapsed().as_secs_f64(),
+        args,
+        wrote,
+    );
     for r in &runs {
         if let RunOutcome::Failed(e) = &r.outcome {
             let kept = if r.stale.is_some() {
@@ -264,7 +285,9 @@ impl ProgressLine {
     }
 }
 
-fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs) {
+/// The summary table and its last line; `wrote` says whether the output was written
+/// (else no `-> FILE` is claimed).
+fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs, wrote: bool) {
     let width = runs.iter().map(|r| r.name.len()).max().unwrap_or(6).max(6);
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
@@ -345,10 +368,18 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
         .output
         .as_ref()
         .map_or("stdout".into(), |p| p.display().to_string());
-    let _ = writeln!(
-        err,
-        "{merged} unique indicators from {ok} source{} in {secs:.2}s -> {target} ({})",
-        if ok == 1 { "" } else { "s" },
-        args.format.as_str()
-    );
+    let _ = if wrote {
+        writeln!(
+            err,
+            "{merged} unique indicators from {ok} source{} in {secs:.2}s -> {target} ({})",
+            if ok == 1 { "" } else { "s" },
+            args.format.as_str()
+        )
+    } else {
+        writeln!(
+            err,
+            "{merged} unique indicators from {ok} source{} in {secs:.2}s; nothing written to {target}",
+            if ok == 1 { "" } else { "s" },
+        )
+    };
 }

@@ -35,6 +35,9 @@ pub(super) fn printer(args: &MatchArgs) -> Result<Printer, String> {
             }
         }
     }
+    if let Some(out) = &args.output {
+        crate::commands::target::check(out)?;
+    }
     // A stream consumer appends: the alerts of entries it acknowledged before a restart
     // must stay.
     let opened = |p: &std::path::Path| {
