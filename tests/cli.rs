@@ -613,6 +613,54 @@ fn warnings_are_kept_in_the_log_file() {
     );
 }
 
+/// `INTELLISIEM_LOG=debug` is the program's own debug lines: other crates stay at warn
+/// unless a directive names them. Off a terminal, stderr and the log file carry no
+/// colour codes (colour is for a terminal only, even without `NO_COLOR`).
+#[test]
+fn debug_logging_is_the_programs_own_and_plain_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let cfg = home.join("config.yaml");
+    std::fs::write(
+        &cfg,
+        "http: { retries: 0 }\nsources:\n  - { name: gone, kind: plain_list, url: \"http://127.0.0.1:9/\" }\n",
+    )
+    .unwrap();
+    let run = |level: &str| {
+        let out = common::clean_bin(home)
+            .env_remove("NO_COLOR")
+            .env("INTELLISIEM_LOG", level)
+            .args(["fetch", "--no-cache", "-o", "/dev/null", "--config"])
+            .arg(&cfg)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = run("debug");
+    assert!(
+        stderr.contains("DEBUG") && stderr.contains("fetch failed"),
+        "the program's own debug lines: {stderr}"
+    );
+    // reqwest and hyper-util say these at debug.
+    assert!(
+        !stderr.contains("connecting to") && !stderr.contains("starting new connection"),
+        "other crates stay at warn: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colour off a terminal: {stderr:?}"
+    );
+    let named = run("debug,hyper_util=debug");
+    assert!(named.contains("connecting to"), "a named crate: {named}");
+    let log =
+        std::fs::read_to_string(home.join(".local/state/intellisiem/intellisiem.log")).unwrap();
+    assert!(log.contains("fetch failed"), "{log}");
+    assert!(
+        !log.contains('\x1b') && !log.contains("\\x1b["),
+        "no colour codes in the log file: {log}"
+    );
+}
+
 #[tokio::test]
 async fn ascii_goes_with_the_dashboard_only() {
     let home = tempfile::tempdir().unwrap();
