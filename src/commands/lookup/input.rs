@@ -5,6 +5,7 @@
 //! (one per line, `#` comments, blank lines skipped) and standard input (`-`), each
 //! refanged, normalised and typed by [`crate::model::indicator::detect`].
 
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -18,7 +19,7 @@ const MAX_LINE: usize = 16 << 10;
 /// One value to look up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// As given (for the report), made safe to print.
+    /// As given, trimmed (whole: the report makes it safe where it shows it).
     pub input: String,
     pub kind: IndicatorType,
     /// Normalised.
@@ -30,6 +31,7 @@ pub struct Item {
 pub struct Inputs {
     pub items: Vec<Item>,
     pub bad: Vec<String>,
+    seen: HashSet<(IndicatorType, String)>,
 }
 
 impl Inputs {
@@ -40,13 +42,9 @@ impl Inputs {
         }
         match detect(raw) {
             Some(n) => {
-                if !self
-                    .items
-                    .iter()
-                    .any(|i| i.kind == n.kind && i.value == n.value)
-                {
+                if self.seen.insert((n.kind, n.value.clone())) {
                     self.items.push(Item {
-                        input: one_line(raw, 200),
+                        input: raw.to_string(),
                         kind: n.kind,
                         value: n.value,
                     });
@@ -142,6 +140,15 @@ mod tests {
             ]
         );
         assert_eq!(got.bad, ["not an indicator: `nonsense value`"]);
+    }
+
+    #[test]
+    fn the_input_is_kept_whole() {
+        let long = format!("hxxp://evil[.]example/{}", "a".repeat(300));
+        let mut none: &[u8] = b"";
+        let got = read(&args(&[&long]), &mut none).unwrap();
+        assert_eq!(got.items.len(), 1, "{:?}", got.bad);
+        assert_eq!(got.items[0].input, long, "no display cut");
     }
 
     #[test]
