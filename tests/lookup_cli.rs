@@ -513,3 +513,19 @@ async fn machine_output_is_not_cut_for_a_screen() {
     assert!(csv.contains(name), "{csv}");
     assert!(!csv.contains('…'), "{csv}");
 }
+
+/// A mistyped file name is looked up as a domain, with a warning that says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_name_that_is_no_file_is_looked_up_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = bin(dir.path());
+    c.args(["lookup", "--no-cache", "--format", "jsonl", "report.pdf"]);
+    let out = run(c).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: no file `report.pdf` here: looked up as a domain"),
+        "{stderr}"
+    );
+    assert_eq!(lines(&out)[0]["type"], "domain");
+}

@@ -50,6 +50,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
     for b in &inputs.bad {
         eprintln!("error: {b}");
     }
+    for w in &inputs.warnings {
+        eprintln!("warning: {w}");
+    }
     if inputs.items.is_empty() && inputs.bad.is_empty() {
         eprintln!("error: no values to look up");
         return EXIT_USAGE;

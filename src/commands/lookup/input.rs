@@ -26,13 +26,23 @@ pub struct Item {
     pub value: String,
 }
 
-/// The values read, in order and each once, and one line per input that is not one.
+/// The values read, in order and each once, one line per input that is not one, and
+/// warnings about values that were probably meant otherwise.
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub items: Vec<Item>,
     pub bad: Vec<String>,
+    pub warnings: Vec<String>,
     seen: HashSet<(IndicatorType, String)>,
 }
+
+/// File name endings that are far likelier a document than a top-level domain: a value
+/// ending so, given on the command line, that is no file here is probably a mistyped
+/// file name.
+const DOCUMENT_ENDINGS: [&str; 22] = [
+    "pdf", "doc", "docx", "xls", "xlsx", "xlsm", "ppt", "pptx", "odt", "ods", "rtf", "txt", "csv",
+    "tsv", "json", "jsonl", "log", "xml", "yaml", "yml", "eml", "gz",
+];
 
 impl Inputs {
     fn value(&mut self, raw: &str) {
@@ -97,6 +107,16 @@ pub fn read(inputs: &[String], stdin: &mut dyn BufRead) -> Result<Inputs, String
             let f = std::fs::File::open(i).map_err(|e| format!("{shown}: {e}"))?;
             out.lines(&shown, std::io::BufReader::new(f))?;
         } else {
+            if let Some(n) = detect(i)
+                && n.kind == IndicatorType::Domain
+                && let Some((_, end)) = n.value.rsplit_once('.')
+                && DOCUMENT_ENDINGS.contains(&end)
+            {
+                out.warnings.push(format!(
+                    "no file `{}` here: looked up as a domain",
+                    one_line(i, 120)
+                ));
+            }
             out.value(i);
         }
     }
@@ -140,6 +160,21 @@ mod tests {
             ]
         );
         assert_eq!(got.bad, ["not an indicator: `nonsense value`"]);
+        assert!(got.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_missing_document_is_looked_up_as_a_domain_with_a_warning() {
+        let mut none: &[u8] = b"";
+        let got = read(&args(&["report.pdf", "evil.example", "x.json"]), &mut none).unwrap();
+        assert_eq!(got.items.len(), 3);
+        assert_eq!(
+            got.warnings,
+            [
+                "no file `report.pdf` here: looked up as a domain",
+                "no file `x.json` here: looked up as a domain"
+            ]
+        );
     }
 
     #[test]
