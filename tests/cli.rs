@@ -770,3 +770,96 @@ async fn no_success_line_for_an_output_that_was_not_written() {
         "{stderr}"
     );
 }
+
+/// Counts read one way in every command (`1,234`, thousands grouped; `1 source`, not
+/// `1 sources`), and the summary tables align: numbers on the right edge of their column.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counts_read_one_way_and_tables_align() {
+    let server = MockServer::start().await;
+    let big: String = (0..1234).map(|i| format!("host{i}.example\n")).collect();
+    Mock::given(path("/big.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(big))
+        .mount(&server)
+        .await;
+    Mock::given(path("/one.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("one.example\n"))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = |sources: &[&str]| {
+        let mut y = format!(
+            "cache: {{ path: \"{}\" }}\nhttp: {{ timeout: 5s, retries: 0 }}\nsources:\n",
+            dir.path().join("cache.db").display()
+        );
+        for s in sources {
+            y.push_str(&format!(
+                "  - {{ name: {s}, kind: plain_list, url: \"{}/{s}.txt\" }}\n",
+                server.uri()
+            ));
+        }
+        y
+    };
+    let cfg = write_config(dir.path(), &yaml(&["big", "one"]));
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "-o"])
+        .arg(dir.path().join("out.jsonl"))
+        .arg("--config")
+        .arg(&cfg);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let edge = lines[0].find("COUNT").unwrap() + "COUNT".len();
+    let count_of = |name: &str| {
+        let l = lines.iter().find(|l| l.starts_with(name)).unwrap();
+        l[..edge].rsplit(' ').next().unwrap().to_string()
+    };
+    assert_eq!(
+        count_of("big"),
+        "1,234",
+        "right-aligned under COUNT: {stderr}"
+    );
+    assert_eq!(count_of("one"), "1", "right-aligned under COUNT: {stderr}");
+    assert!(
+        stderr.contains("1,235 unique indicators from 2 sources"),
+        "{stderr}"
+    );
+    // `sources`: the history's count.
+    let mut cmd = bin(dir.path());
+    cmd.args(["sources", "--config"]).arg(&cfg);
+    let listing = text(&run(cmd).await.stdout);
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.starts_with("big") && l.contains(" 1,234 ")),
+        "{listing}"
+    );
+    // `match`: one line, one event, one alert, one hit.
+    let log = dir.path().join("dns.log");
+    std::fs::write(&log, "query one.example\n").unwrap();
+    let mut cmd = bin(dir.path());
+    cmd.args([
+        "match",
+        "--log-format",
+        "text",
+        "--no-warninglists",
+        "--config",
+    ])
+    .arg(&cfg)
+    .arg(&log);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1,235 indicators indexed"), "{stderr}");
+    assert!(
+        stderr.contains("1 line, ") && stderr.contains("1 event, 1 alert"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 hit on indicators from one"), "{stderr}");
+    // `config check`: one source.
+    let one = write_config(dir.path(), &yaml(&["one"]));
+    let mut cmd = bin(dir.path());
+    cmd.args(["config", "check", "--config"]).arg(&one);
+    let out = text(&run(cmd).await.stdout);
+    assert!(out.contains("(1 source, 1 enabled)"), "{out}");
+}

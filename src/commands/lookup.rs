@@ -25,6 +25,7 @@ use crate::config::{Availability, Config, SourceSpec};
 use crate::engine;
 use crate::enrichment::{Enricher, with_store_ledger};
 use crate::matching::Warninglists;
+use crate::model::count::{grouped, noun};
 use crate::model::time::format_duration;
 use crate::sources::{FetchContext, registry};
 use crate::store::persist::{Location, SharedStore};
@@ -289,12 +290,18 @@ pub fn cost_text(n: usize, left: u32, per_minute: u32) -> String {
     let fit = n.min(left as usize);
     let secs = (fit as u64 * 60).div_ceil(u64::from(per_minute.max(1)));
     let mut s = format!(
-        "{n} look-up{}: {fit} of {left} left today; at {per_minute}/min about {}",
-        if n == 1 { "" } else { "s" },
+        "{}: {} of {} left today; at {}/min about {}",
+        noun(n as u64, "look-up"),
+        grouped(fit as u64),
+        grouped(u64::from(left)),
+        grouped(u64::from(per_minute)),
         format_duration(Duration::from_secs(secs))
     );
     if n > fit {
-        s.push_str(&format!("; {} will fail until the quota resets", n - fit));
+        s.push_str(&format!(
+            "; {} will fail until the quota resets",
+            grouped((n - fit) as u64)
+        ));
     }
     s
 }
@@ -341,6 +348,10 @@ mod tests {
         assert_eq!(
             cost_text(1, 0, 4),
             "1 look-up: 0 of 0 left today; at 4/min about 0s; 1 will fail until the quota resets"
+        );
+        assert_eq!(
+            cost_text(12_000, 30_000, 1_000),
+            "12,000 look-ups: 12,000 of 30,000 left today; at 1,000/min about 12m"
         );
     }
 }

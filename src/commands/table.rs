@@ -48,8 +48,8 @@ impl Table {
         let cols = self.align.len();
         let mut widths = vec![0; cols];
         for r in &self.rows {
-            // The last column is not padded; a trailing note is not measured.
-            for (c, cell) in r.iter().enumerate().take(cols.saturating_sub(1)) {
+            // A trailing note is not measured.
+            for (c, cell) in r.iter().enumerate().take(cols) {
                 widths[c] = widths[c].max(width(cell));
             }
         }
@@ -60,10 +60,7 @@ impl Table {
                 if c > 0 {
                     line.push_str("  ");
                 }
-                let pad = widths
-                    .get(c)
-                    .filter(|_| c + 1 < cols)
-                    .map_or(0, |w| w.saturating_sub(width(cell)));
+                let pad = widths.get(c).map_or(0, |w| w.saturating_sub(width(cell)));
                 match self.align.get(c) {
                     Some(Align::Right) => {
                         line.push_str(&" ".repeat(pad));
@@ -101,7 +98,16 @@ mod tests {
             "NAME   COUNT  NOTE\n\
              日本   1,000  wide name\n\
              feodo      7\n\
-             x         12  a  (extra)\n"
+             x         12  a          (extra)\n"
+        );
+        let mut t = Table::new(&[("NAME", Align::Left), ("TIME", Align::Right)]);
+        t.row(vec!["a".into(), "12.50s".into()]);
+        t.row(vec!["b".into(), "0.01s".into(), "a note".into()]);
+        assert_eq!(
+            t.render(),
+            "NAME    TIME\n\
+             a     12.50s\n\
+             b      0.01s  a note\n"
         );
     }
 }

@@ -3,6 +3,7 @@
 
 //! The data model: indicators, their normalisation, times, and safe text.
 
+pub mod count;
 pub mod indicator;
 pub mod intern;
 pub mod list;
