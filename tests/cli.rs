@@ -613,6 +613,54 @@ fn warnings_are_kept_in_the_log_file() {
     );
 }
 
+/// `INTELLISIEM_LOG=debug` is the program's own debug lines: other crates stay at warn
+/// unless a directive names them. Off a terminal, stderr and the log file carry no
+/// colour codes (colour is for a terminal only, even without `NO_COLOR`).
+#[test]
+fn debug_logging_is_the_programs_own_and_plain_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let cfg = home.join("config.yaml");
+    std::fs::write(
+        &cfg,
+        "http: { retries: 0 }\nsources:\n  - { name: gone, kind: plain_list, url: \"http://127.0.0.1:9/\" }\n",
+    )
+    .unwrap();
+    let run = |level: &str| {
+        let out = common::clean_bin(home)
+            .env_remove("NO_COLOR")
+            .env("INTELLISIEM_LOG", level)
+            .args(["fetch", "--no-cache", "-o", "/dev/null", "--config"])
+            .arg(&cfg)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = run("debug");
+    assert!(
+        stderr.contains("DEBUG") && stderr.contains("fetch failed"),
+        "the program's own debug lines: {stderr}"
+    );
+    // reqwest and hyper-util say these at debug.
+    assert!(
+        !stderr.contains("connecting to") && !stderr.contains("starting new connection"),
+        "other crates stay at warn: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colour off a terminal: {stderr:?}"
+    );
+    let named = run("debug,hyper_util=debug");
+    assert!(named.contains("connecting to"), "a named crate: {named}");
+    let log =
+        std::fs::read_to_string(home.join(".local/state/intellisiem/intellisiem.log")).unwrap();
+    assert!(log.contains("fetch failed"), "{log}");
+    assert!(
+        !log.contains('\x1b') && !log.contains("\\x1b["),
+        "no colour codes in the log file: {log}"
+    );
+}
+
 #[tokio::test]
 async fn ascii_goes_with_the_dashboard_only() {
     let home = tempfile::tempdir().unwrap();
@@ -629,4 +677,189 @@ async fn ascii_goes_with_the_dashboard_only() {
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("needs a terminal"));
+}
+
+/// `-o` into a folder that does not exist fails before anything is fetched (no request,
+/// no quota spent) with exit 2 and one line; `match -o` the same, before it reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_in_a_missing_folder_fails_before_any_work() {
+    let server = MockServer::start().await;
+    mount_all(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), &sample_config(&server.uri()));
+    let target = dir.path().join("no-such-folder/out.jsonl");
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--config"])
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&target);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write ")
+            && stderr.contains("no-such-folder does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing fetched"
+    );
+    assert!(!target.exists());
+    let log = dir.path().join("access.log");
+    std::fs::write(
+        &log,
+        "192.0.2.1 - - [01/Dec/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n",
+    )
+    .unwrap();
+    let set = dir.path().join("set.txt");
+    std::fs::write(&set, "192.0.2.1\n").unwrap();
+    let mut cmd = bin(dir.path());
+    cmd.args(["match", "--no-warninglists", "--indicators"])
+        .arg(&set)
+        .arg("-o")
+        .arg(&target)
+        .arg(&log);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no-such-folder does not exist"), "{stderr}");
+}
+
+/// A run that leaves its output as it was (every source failed, nothing cached) does not
+/// claim to have written it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_success_line_for_an_output_that_was_not_written() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Every feed answers 404 (VirusTotal's 404 means "not known": left out).
+    let yaml: String = sample_config(&server.uri())
+        .replace(
+            "http: { timeout: 5s, max_body: 10MiB }",
+            "http: { timeout: 5s, max_body: 10MiB, retries: 0 }",
+        )
+        .lines()
+        .filter(|l| !l.contains("kind: virustotal"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let cfg = write_config(dir.path(), &yaml);
+    let target = dir.path().join("out.jsonl");
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--config"])
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&target);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!target.exists(), "{stderr}");
+    assert!(stderr.contains("left as it was"), "{stderr}");
+    assert!(!stderr.contains("-> "), "no success line: {stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .contains("nothing written to"),
+        "{stderr}"
+    );
+}
+
+/// Counts read one way in every command (`1,234`, thousands grouped; `1 source`, not
+/// `1 sources`), and the summary tables align: numbers on the right edge of their column.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counts_read_one_way_and_tables_align() {
+    let server = MockServer::start().await;
+    let big: String = (0..1234).map(|i| format!("host{i}.example\n")).collect();
+    Mock::given(path("/big.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(big))
+        .mount(&server)
+        .await;
+    Mock::given(path("/one.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("one.example\n"))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = |sources: &[&str]| {
+        let mut y = format!(
+            "cache: {{ path: \"{}\" }}\nhttp: {{ timeout: 5s, retries: 0 }}\nsources:\n",
+            dir.path().join("cache.db").display()
+        );
+        for s in sources {
+            y.push_str(&format!(
+                "  - {{ name: {s}, kind: plain_list, url: \"{}/{s}.txt\" }}\n",
+                server.uri()
+            ));
+        }
+        y
+    };
+    let cfg = write_config(dir.path(), &yaml(&["big", "one"]));
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "-o"])
+        .arg(dir.path().join("out.jsonl"))
+        .arg("--config")
+        .arg(&cfg);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let edge = lines[0].find("COUNT").unwrap() + "COUNT".len();
+    let count_of = |name: &str| {
+        let l = lines.iter().find(|l| l.starts_with(name)).unwrap();
+        l[..edge].rsplit(' ').next().unwrap().to_string()
+    };
+    assert_eq!(
+        count_of("big"),
+        "1,234",
+        "right-aligned under COUNT: {stderr}"
+    );
+    assert_eq!(count_of("one"), "1", "right-aligned under COUNT: {stderr}");
+    assert!(
+        stderr.contains("1,235 unique indicators from 2 sources"),
+        "{stderr}"
+    );
+    // `sources`: the history's count.
+    let mut cmd = bin(dir.path());
+    cmd.args(["sources", "--config"]).arg(&cfg);
+    let listing = text(&run(cmd).await.stdout);
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.starts_with("big") && l.contains(" 1,234 ")),
+        "{listing}"
+    );
+    // `match`: one line, one event, one alert, one hit.
+    let log = dir.path().join("dns.log");
+    std::fs::write(&log, "query one.example\n").unwrap();
+    let mut cmd = bin(dir.path());
+    cmd.args([
+        "match",
+        "--log-format",
+        "text",
+        "--no-warninglists",
+        "--config",
+    ])
+    .arg(&cfg)
+    .arg(&log);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1,235 indicators indexed"), "{stderr}");
+    assert!(
+        stderr.contains("1 line, ") && stderr.contains("1 event, 1 alert"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 hit on indicators from one"), "{stderr}");
+    // `config check`: one source.
+    let one = write_config(dir.path(), &yaml(&["one"]));
+    let mut cmd = bin(dir.path());
+    cmd.args(["config", "check", "--config"]).arg(&one);
+    let out = text(&run(cmd).await.stdout);
+    assert!(out.contains("(1 source, 1 enabled)"), "{out}");
 }

@@ -120,10 +120,12 @@ async fn lookup_reports_the_local_set_warninglists_and_bad_values() {
     let rows = lines(&out);
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert_eq!(rows[0]["value"], "45.0.0.3");
-    assert_eq!(rows[0]["local"]["sources"], serde_json::json!(["feodo"]));
-    assert_eq!(rows[0]["local"]["threat"], "QakBot");
-    assert_eq!(rows[0]["local"]["last_seen"], "2026-11-20T00:00:00Z");
-    assert_eq!(rows[1]["local"], serde_json::Value::Null);
+    assert_eq!(rows[0]["match"], "exact");
+    assert_eq!(rows[0]["local"][0]["sources"], serde_json::json!(["feodo"]));
+    assert_eq!(rows[0]["local"][0]["threat"], "QakBot");
+    assert_eq!(rows[0]["local"][0]["last_seen"], "2026-11-20T00:00:00Z");
+    assert_eq!(rows[1]["match"], serde_json::Value::Null);
+    assert_eq!(rows[1]["local"], serde_json::json!([]));
     assert!(
         rows[1]["warninglist"].is_string(),
         "documentation range: {:?}",
@@ -144,8 +146,14 @@ async fn lookup_reports_the_local_set_warninglists_and_bad_values() {
     let out = run(c).await;
     assert_eq!(out.status.code(), Some(0));
     let csv = text(&out.stdout);
-    assert!(csv.starts_with("input,type,value,sources"), "{csv}");
-    assert!(csv.contains("45.0.0.3,ipv4,45.0.0.3,feodo,"), "{csv}");
+    assert!(
+        csv.starts_with("input,type,value,match,indicator_type,indicator,sources"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("45.0.0.3,ipv4,45.0.0.3,exact,ipv4,45.0.0.3,feodo,"),
+        "{csv}"
+    );
     // Usage errors.
     let mut c = bin(dir.path());
     c.args(["lookup", "--config"]).arg(&cfg);
@@ -329,4 +337,195 @@ sources:
     assert!(took >= Duration::from_secs(2), "{took:?}");
     assert!(took < Duration::from_secs(30), "a fixed minute: {took:?}");
     assert_eq!(vt_requests(&server).await, 2);
+}
+
+/// The store holds sightings of the user's own logs: the folder the first run creates is
+/// `0700` and the database `0600` (its `-wal` and `-shm` too, while they exist), like the
+/// log file, even under a umask that lets everyone read.
+#[cfg(unix)]
+#[test]
+fn the_store_a_first_run_creates_is_owner_only_under_a_permissive_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c")
+        .arg("umask 000 && exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("intellisiem"))
+        .args(["lookup", "--format", "jsonl", "192.0.2.1"]);
+    for v in common::ENV_TO_CLEAR {
+        c.env_remove(v);
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("NO_COLOR", "1")
+        .current_dir(home);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let store = home.join(".local/share/intellisiem");
+    assert_eq!(mode(&store), 0o700, "the store's folder");
+    let mut files = 0;
+    for f in std::fs::read_dir(&store).unwrap() {
+        let p = f.unwrap().path();
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+        files += 1;
+    }
+    assert!(files >= 1, "cache.db was created");
+    let log = home.join(".local/state/intellisiem");
+    assert_eq!(mode(&log), 0o700);
+    assert_eq!(mode(&log.join("intellisiem.log")), 0o600);
+}
+
+/// A list of ranges and a domain, served as a plain list.
+async fn mount_ranges(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path("/ranges.txt"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("198.51.100.0/24\n198.51.0.0/16\n203.0.113.5\nevil.example\n"),
+        )
+        .mount(server)
+        .await;
+}
+
+/// `lookup` answers as `match` hits: an address inside held ranges names every covering
+/// range, a name under a held domain names it as a parent match, in every format; and
+/// `match` on a log line with the same address alerts on the same ranges.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookup_names_covering_ranges_and_parent_domains_as_match_does() {
+    let server = MockServer::start().await;
+    mount_ranges(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "cache: {{ path: \"{}\" }}\nhttp: {{ timeout: 5s, retries: 0 }}\nsources:\n  - {{ name: ranges, kind: plain_list, url: \"{}/ranges.txt\" }}\n",
+            dir.path().join("cache.db").display(),
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let mut fetch = bin(dir.path());
+    fetch
+        .args(["fetch", "-o", "/dev/null", "--config"])
+        .arg(&cfg);
+    let out = run(fetch).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lookup_as = |format: &str| {
+        let mut c = bin(dir.path());
+        c.args(["lookup", "--format", format, "--config"])
+            .arg(&cfg)
+            .args([
+                "198.51.100.7",
+                "a.b.evil[.]example",
+                "203.0.113.5",
+                "192.0.2.1",
+            ]);
+        c
+    };
+    let out = run(lookup_as("jsonl")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows = lines(&out);
+    assert_eq!(rows[0]["match"], "cidr", "{:?}", rows[0]);
+    let covering: Vec<&str> = rows[0]["local"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            assert_eq!(l["match"], "cidr");
+            assert_eq!(l["sources"], serde_json::json!(["ranges"]));
+            l["indicator"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        covering,
+        ["198.51.100.0/24", "198.51.0.0/16"],
+        "narrowest first"
+    );
+    assert_eq!(rows[1]["match"], "parent_domain");
+    assert_eq!(rows[1]["local"][0]["indicator"], "evil.example");
+    assert_eq!(rows[2]["match"], "exact");
+    assert_eq!(rows[3]["local"], serde_json::json!([]));
+    let table = text(&run(lookup_as("table")).await.stdout);
+    let lines_of = |needle: &str| table.lines().filter(|l| l.contains(needle)).count();
+    assert_eq!(lines_of("  cidr  "), 2, "{table}");
+    assert!(table.contains("198.51.0.0/16"), "{table}");
+    assert_eq!(lines_of("parent_domain"), 1, "{table}");
+    let csv = text(&run(lookup_as("csv")).await.stdout);
+    assert!(
+        csv.contains("198.51.100.7,ipv4,198.51.100.7,cidr,cidr,198.51.100.0/24,ranges,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",parent_domain,domain,evil.example,"), "{csv}");
+    // `match` on the same store hits the same ranges.
+    let log = dir.path().join("access.log");
+    std::fs::write(&log, "seen 198.51.100.7 today\n").unwrap();
+    let mut m = bin(dir.path());
+    m.args([
+        "match",
+        "--no-warninglists",
+        "--log-format",
+        "text",
+        "--config",
+    ])
+    .arg(&cfg)
+    .arg(&log);
+    let out = run(m).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut alerted: Vec<String> = lines(&out)
+        .iter()
+        .flat_map(|a| {
+            a["threat"]["enrichments"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|e| {
+            e["indicator"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    alerted.sort();
+    let mut looked: Vec<String> = covering.iter().map(|s| s.to_string()).collect();
+    looked.sort();
+    assert_eq!(alerted, looked);
+}
+
+/// Machine output carries whole values: the warninglist's name is not cut for a screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn machine_output_is_not_cut_for_a_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = bin(dir.path());
+    c.args(["lookup", "--no-cache", "--format", "jsonl", "192.0.2.1"]);
+    let out = run(c).await;
+    let rows = lines(&out);
+    let name = rows[0]["warninglist"].as_str().unwrap();
+    assert!(!name.contains('…'), "{name}");
+    let mut c = bin(dir.path());
+    c.args(["lookup", "--no-cache", "--format", "csv", "192.0.2.1"]);
+    let csv = text(&run(c).await.stdout);
+    assert!(csv.contains(name), "{csv}");
+    assert!(!csv.contains('…'), "{csv}");
+}
+
+/// A mistyped file name is looked up as a domain, with a warning that says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_name_that_is_no_file_is_looked_up_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = bin(dir.path());
+    c.args(["lookup", "--no-cache", "--format", "jsonl", "report.pdf"]);
+    let out = run(c).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: no file `report.pdf` here: looked up as a domain"),
+        "{stderr}"
+    );
+    assert_eq!(lines(&out)[0]["type"], "domain");
 }

@@ -137,11 +137,8 @@ fn eve_alert_carries_ecs_fields_and_enrichments() {
         .collect();
     assert_eq!(names, ["203.0.113.66", "203.0.113.0/24"]);
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("skipped 1 line(s): invalid UTF-8"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("skipped 2 line(s): bad JSON"), "{stderr}");
+    assert!(stderr.contains("skipped 1 line: invalid UTF-8"), "{stderr}");
+    assert!(stderr.contains("skipped 2 lines: bad JSON"), "{stderr}");
 }
 
 #[test]

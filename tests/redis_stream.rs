@@ -550,7 +550,7 @@ fn with_auto_each_entry_is_read_by_itself() {
     let (code, err) = finish(child);
     assert_eq!(code, Some(0), "{err}");
     assert!(
-        err.contains("1 entries had no event field, or an empty one"),
+        err.contains("1 entry had no event field, or an empty one"),
         "{err}"
     );
     let text = std::fs::read_to_string(&out).unwrap();

@@ -16,13 +16,18 @@ use common::*;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// The binary in a clean environment, with every key set and trace logging on.
+/// The binary in a clean environment, with every key set and trace logging on: the
+/// program's own, and that of the HTTP crates the keys pass through (a bare level is the
+/// program's only).
 fn bin(home: &Path) -> Command {
     let mut c = clean_bin(home);
-    c.env("INTELLISIEM_LOG", "trace")
-        .env("INTELLISIEM_OTX_API_KEY", OTX_KEY)
-        .env("INTELLISIEM_VT_API_KEY", VT_KEY)
-        .env("INTELLISIEM_ABUSECH_AUTH_KEY", ABUSE_KEY);
+    c.env(
+        "INTELLISIEM_LOG",
+        "trace,reqwest=trace,hyper=trace,hyper_util=trace,h2=trace,rustls=trace",
+    )
+    .env("INTELLISIEM_OTX_API_KEY", OTX_KEY)
+    .env("INTELLISIEM_VT_API_KEY", VT_KEY)
+    .env("INTELLISIEM_ABUSECH_AUTH_KEY", ABUSE_KEY);
     c
 }
 

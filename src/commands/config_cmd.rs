@@ -20,10 +20,10 @@ pub fn check(config_path: Option<&Path>) -> u8 {
         .filter(|s| config.availability(s) == Availability::Enabled)
         .count();
     println!(
-        "config OK: {} ({} sources, {} enabled)",
+        "config OK: {} ({}, {} enabled)",
         config.origin,
-        config.sources.len(),
-        enabled
+        crate::model::count::noun(config.sources.len() as u64, "source"),
+        crate::model::count::grouped(enabled as u64)
     );
     for spec in &config.sources {
         if let Availability::Disabled(why) = config.availability(spec) {

@@ -7,11 +7,13 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
 
+use super::table::{Align, Table};
 use super::{EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, load_config};
 use crate::cli::FetchArgs;
 use crate::config::{Availability, Config, SourceSpec};
 use crate::engine::{self, Progress, RunOutcome, SourceRun};
 use crate::export;
+use crate::model::count::{grouped, noun};
 use crate::model::sanitize::one_line;
 use crate::sources::FetchContext;
 
@@ -34,6 +36,13 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    // Before anything is fetched or spent.
+    if let Some(path) = &args.output
+        && let Err(e) = super::target::check(path)
+    {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -99,9 +108,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     for r in &runs {
         if let Some(stale) = &r.stale {
             eprintln!(
-                "warning: {} failed; exporting its last good snapshot ({} indicators, fetched {}), marked stale",
+                "warning: {} failed; exporting its last good snapshot ({}, fetched {}), marked stale",
                 one_line(&r.name, 60),
-                stale.count,
+                noun(stale.count as u64, "indicator"),
                 crate::model::time::rfc3339(stale.fetched_at)
             );
         }
@@ -114,13 +123,14 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         format: args.format,
         defang: args.defang,
     };
+    // `Ok(None)`: the output was left as it was.
     let written = match &args.output {
         Some(path) if nothing_fresh && !args.strict => {
             eprintln!(
                 "error: no source succeeded and none has a cached snapshot: {} left as it was (--strict writes it anyway)",
                 path.display()
             );
-            Ok(0)
+            Ok(None)
         }
         Some(path) => export::write_file(
             path,
@@ -129,16 +139,29 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             store.iter().map(|(_, e)| e),
             now,
             export::Replace::Yes,
-        ),
+        )
+        .map(Some),
         None => export::write(
             opts,
             &store,
             store.iter().map(|(_, e)| e),
             std::io::stdout().lock(),
             now,
-        ),
+        )
+        .map(Some),
     };
-    print_summary(&runs, store.len(), started.elapsed().as_secs_f64(), args);
+    let wrote = match &written {
+        Ok(n) => n.is_some(),
+        // A reader that stopped early got what it read.
+        Err(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
+    };
+    print_summary(
+        &runs,
+        store.len(),
+        started.elapsed().as_secs_f64(),
+        args,
+        wrote,
+    );
     for r in &runs {
         if let RunOutcome::Failed(e) = &r.outcome {
             let kept = if r.stale.is_some() {
@@ -264,61 +287,70 @@ impl ProgressLine {
     }
 }
 
-fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs) {
-    let width = runs.iter().map(|r| r.name.len()).max().unwrap_or(6).max(6);
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}",
-        "SOURCE", "STATUS", "COUNT", "SKIPPED", "TIME"
-    );
+/// The summary table and its last line; `wrote` says whether the output was written
+/// (else no `-> FILE` is claimed).
+fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs, wrote: bool) {
+    let mut table = Table::new(&[
+        ("SOURCE", Align::Left),
+        ("STATUS", Align::Left),
+        ("COUNT", Align::Right),
+        ("SKIPPED", Align::Right),
+        ("TIME", Align::Right),
+    ]);
+    let dash = || "-".to_string();
     for r in runs {
         let time = format!("{:.2}s", r.elapsed.as_secs_f64());
-        let _ = match &r.outcome {
-            RunOutcome::Ok(out) => writeln!(
-                err,
-                "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}",
-                r.name,
+        let name = one_line(&r.name, 60);
+        table.row(match &r.outcome {
+            RunOutcome::Ok(out) => vec![
+                name,
                 if args.offline {
                     "cached"
                 } else if out.not_modified {
                     "unchanged"
                 } else {
                     "ok"
-                },
-                r.count,
-                out.batch.skipped.total(),
-                time
-            ),
+                }
+                .into(),
+                grouped(r.count as u64),
+                grouped(out.batch.skipped.total() as u64),
+                time,
+            ],
             RunOutcome::Failed(e) => match &r.stale {
-                Some(stale) => writeln!(
-                    err,
-                    "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {} (exported its last good snapshot)",
-                    r.name,
-                    "STALE",
-                    stale.count,
-                    "-",
+                Some(stale) => vec![
+                    name,
+                    "STALE".into(),
+                    grouped(stale.count as u64),
+                    dash(),
                     time,
-                    one_line(&e.to_string(), 300)
-                ),
-                None => writeln!(
-                    err,
-                    "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
-                    r.name,
-                    "FAILED",
-                    "-",
-                    "-",
+                    format!(
+                        "{} (exported its last good snapshot)",
+                        one_line(&e.to_string(), 300)
+                    ),
+                ],
+                None => vec![
+                    name,
+                    "FAILED".into(),
+                    dash(),
+                    dash(),
                     time,
-                    one_line(&e.to_string(), 300)
-                ),
+                    one_line(&e.to_string(), 300),
+                ],
             },
-            RunOutcome::Disabled(why) => writeln!(
-                err,
-                "{:<width$}  {:<8}  {:>9}  {:>7}  {:>7}  {}",
-                r.name, "disabled", "-", "-", "-", why
-            ),
-        };
+            RunOutcome::Disabled(why) => {
+                vec![
+                    name,
+                    "disabled".into(),
+                    dash(),
+                    dash(),
+                    dash(),
+                    why.to_string(),
+                ]
+            }
+        });
     }
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(table.render().as_bytes());
     for r in runs {
         if let RunOutcome::Ok(out) = &r.outcome
             && !out.batch.skipped.is_empty()
@@ -326,8 +358,9 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
             let skipped = out.batch.skipped.total();
             let _ = writeln!(
                 err,
-                "{}: skipped {skipped}: {}{}",
+                "{}: skipped {}: {}{}",
                 r.name,
+                grouped(skipped as u64),
                 out.batch.skipped.counts(),
                 if skipped > r.count {
                     " (⚠ more than half of its records)"
@@ -345,10 +378,14 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs)
         .output
         .as_ref()
         .map_or("stdout".into(), |p| p.display().to_string());
-    let _ = writeln!(
-        err,
-        "{merged} unique indicators from {ok} source{} in {secs:.2}s -> {target} ({})",
-        if ok == 1 { "" } else { "s" },
-        args.format.as_str()
+    let summary = format!(
+        "{} from {} in {secs:.2}s",
+        noun(merged as u64, "unique indicator"),
+        noun(ok as u64, "source")
     );
+    let _ = if wrote {
+        writeln!(err, "{summary} -> {target} ({})", args.format.as_str())
+    } else {
+        writeln!(err, "{summary}; nothing written to {target}")
+    };
 }

@@ -1,13 +1,16 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! `intellisiem lookup`: for each value, whether the local set holds it (sources,
-//! threat, first/last seen) and whether a warninglist does; with `--enrich`, the
+//! `intellisiem lookup`: for each value, every indicator of the local set that covers
+//! it, as `match` would hit it (the value itself, a range around an address, a parent
+//! domain, a URL's host; each with its sources, threat, first/last seen) and whether a
+//! warninglist holds it; with `--enrich`, the
 //! VirusTotal and OTX verdicts, through the store's answers (reused within
 //! `enrich_ttl`) and its quota ledger. Before spending, the cost is printed and, on a
 //! terminal without `--yes`, confirmed. Exit 0 all looked up, 1 some failed, 2 usage.
 
 mod input;
+mod local;
 mod report;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -22,12 +25,12 @@ use crate::config::{Availability, Config, SourceSpec};
 use crate::engine;
 use crate::enrichment::{Enricher, with_store_ledger};
 use crate::matching::Warninglists;
+use crate::model::count::{grouped, noun};
 use crate::model::time::format_duration;
 use crate::sources::{FetchContext, registry};
 use crate::store::persist::{Location, SharedStore};
 use crate::store::set::Store;
-use input::Item;
-use report::{Local, Row, Verdict};
+use report::{Row, Verdict};
 
 /// Look-ups in flight at once (the rate-limited ones still wait for their budget).
 const PARALLEL: usize = 8;
@@ -47,6 +50,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
     };
     for b in &inputs.bad {
         eprintln!("error: {b}");
+    }
+    for w in &inputs.warnings {
+        eprintln!("warning: {w}");
     }
     if inputs.items.is_empty() && inputs.bad.is_empty() {
         eprintln!("error: no values to look up");
@@ -81,19 +87,23 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
         Warninglists::load(&[]).unwrap_or_else(|_| Warninglists::none())
     });
     let list_names: Vec<&str> = lists.names().collect();
+    let index = local::index(&set);
+    drop(set);
+    let mut hits = Vec::new();
     let mut rows: Vec<Row> = inputs
         .items
         .into_iter()
         .map(|item| Row {
-            local: local_of(&set, &item),
+            local: local::of(&index, &item, &mut hits),
             warninglist: lists
                 .suppresses(item.kind, &item.value)
                 .and_then(|i| list_names.get(i))
-                .map(|n| crate::model::sanitize::one_line(n, 60)),
+                .map(|n| n.to_string()),
             item,
             verdicts: Vec::new(),
         })
         .collect();
+    drop(index);
     let mut failed = !inputs.bad.is_empty();
     let mut services: Vec<String> = Vec::new();
     if args.enrich {
@@ -120,12 +130,10 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
             }
         }
         LookupFormat::Csv => {
-            text.push_str(&report::csv_header(&services));
-            text.push('\n');
-            for r in &rows {
-                text.push_str(&report::csv(r));
-                text.push('\n');
-            }
+            text = report::csv_text(
+                std::iter::once(report::csv_header(&services))
+                    .chain(rows.iter().flat_map(report::csv)),
+            )
         }
     }
     let mut out = std::io::stdout().lock();
@@ -148,19 +156,6 @@ async fn local_set(config: &Config, store: &SharedStore) -> Store {
             Store::new()
         }
     }
-}
-
-fn local_of(set: &Store, item: &Item) -> Option<Local> {
-    let e = set.get(set.find(item.kind, &item.value)?)?;
-    Some(Local {
-        sources: e
-            .source_ids()
-            .map(|id| crate::model::sanitize::one_line(set.source_name(id), 60))
-            .collect(),
-        threat: e.threat().map(|t| t.to_string()),
-        first_seen: e.first_seen(),
-        last_seen: e.last_seen(),
-    })
 }
 
 /// The enabled look-up services, one per kind, in config order.
@@ -295,12 +290,18 @@ pub fn cost_text(n: usize, left: u32, per_minute: u32) -> String {
     let fit = n.min(left as usize);
     let secs = (fit as u64 * 60).div_ceil(u64::from(per_minute.max(1)));
     let mut s = format!(
-        "{n} look-up{}: {fit} of {left} left today; at {per_minute}/min about {}",
-        if n == 1 { "" } else { "s" },
+        "{}: {} of {} left today; at {}/min about {}",
+        noun(n as u64, "look-up"),
+        grouped(fit as u64),
+        grouped(u64::from(left)),
+        grouped(u64::from(per_minute)),
         format_duration(Duration::from_secs(secs))
     );
     if n > fit {
-        s.push_str(&format!("; {} will fail until the quota resets", n - fit));
+        s.push_str(&format!(
+            "; {} will fail until the quota resets",
+            grouped((n - fit) as u64)
+        ));
     }
     s
 }
@@ -347,6 +348,10 @@ mod tests {
         assert_eq!(
             cost_text(1, 0, 4),
             "1 look-up: 0 of 0 left today; at 4/min about 0s; 1 will fail until the quota resets"
+        );
+        assert_eq!(
+            cost_text(12_000, 30_000, 1_000),
+            "12,000 look-ups: 12,000 of 30,000 left today; at 1,000/min about 12m"
         );
     }
 }

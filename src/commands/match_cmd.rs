@@ -26,6 +26,7 @@ use crate::matching::extract::Skip;
 use crate::matching::scan::{self, ScanStats};
 use crate::matching::sink::{AlertSink, Tee};
 use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists, follow, indicators};
+use crate::model::count::{grouped, noun};
 use crate::model::sanitize::one_line;
 
 /// Exit code: at least one event matched.
@@ -83,17 +84,19 @@ pub(super) fn build(
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if st.added == 0 {
             return Err(format!(
-                "{} holds no indicators ({} line(s) were not indicators): one value per \
+                "{} holds no indicators ({} {} not indicators): one value per \
                  line, or a `fetch --format jsonl` export, in UTF-8",
                 one_line(&path.display().to_string(), 200),
-                st.skipped
+                noun(st.skipped as u64, "line"),
+                if st.skipped == 1 { "was" } else { "were" }
             ));
         }
         if st.skipped > 0 {
             eprintln!(
-                "warning: {} line(s) of {} were not indicators",
-                st.skipped,
-                one_line(&path.display().to_string(), 200)
+                "warning: {} of {} {} not indicators",
+                noun(st.skipped as u64, "line"),
+                one_line(&path.display().to_string(), 200),
+                if st.skipped == 1 { "was" } else { "were" }
             );
         }
         (m, st.added)
@@ -244,13 +247,17 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     let matcher = Arc::new(matcher);
     let built = started.elapsed();
     eprintln!(
-        "{} indicators indexed in {:.2}s",
-        matcher.len(),
+        "{} indexed in {:.2}s",
+        noun(matcher.len() as u64, "indicator"),
         built.as_secs_f64()
     );
     for (name, n) in lists.names().zip(matcher.suppressed()) {
         if *n > 0 {
-            eprintln!("  warninglist suppressed {n}: {}", one_line(name, 120));
+            eprintln!(
+                "  warninglist suppressed {}: {}",
+                grouped(*n as u64),
+                one_line(name, 120)
+            );
         }
     }
 
@@ -406,14 +413,20 @@ fn summary(names: &[Arc<str>], st: &ScanStats, secs: f64, err: &mut impl Write) 
     let rate = if secs > 0.0 { mb / secs } else { 0.0 };
     let _ = writeln!(
         err,
-        "{} lines, {:.1} MB in {:.2}s ({:.0} MB/s), {} events, {} alerts",
-        st.lines, mb, secs, rate, st.events, st.alerts
+        "{}, {:.1} MB in {:.2}s ({:.0} MB/s), {}, {}",
+        noun(st.lines, "line"),
+        mb,
+        secs,
+        rate,
+        noun(st.events, "event"),
+        noun(st.alerts, "alert")
     );
     for (name, n) in names.iter().zip(&st.per_source) {
         if *n > 0 {
             let _ = writeln!(
                 err,
-                "  {n} hit(s) on indicators from {}",
+                "  {} on indicators from {}",
+                noun(*n, "hit"),
                 one_line(name, 60)
             );
         }
@@ -421,7 +434,7 @@ fn summary(names: &[Arc<str>], st: &ScanStats, secs: f64, err: &mut impl Write) 
     for s in Skip::ALL {
         let n = st.skipped[s.index()];
         if n > 0 {
-            let _ = writeln!(err, "  skipped {n} line(s): {}", s.as_str());
+            let _ = writeln!(err, "  skipped {}: {}", noun(n, "line"), s.as_str());
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod fetch;
 pub mod lookup;
 pub mod match_cmd;
 pub mod sources;
+pub mod table;
+pub mod target;
 
 use std::process::ExitCode;
 

@@ -6,10 +6,13 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::table::{Align, Table};
 use super::{EXIT_OK, load_config};
 use crate::config::KeyUse;
 use crate::config::units::format_duration;
 use crate::config::{Availability, Config};
+use crate::model::count::grouped;
+use crate::model::sanitize::one_line;
 use crate::net::redact::redact_url;
 use crate::store::health::{FetchRecord, anomaly};
 use crate::ui::sparkline::sparkline;
@@ -110,40 +113,39 @@ pub fn render_history(
     fetched_by: &std::collections::HashMap<String, String>,
 ) -> String {
     let mut s = format!("\nhistory ({label}):\n");
-    let width = histories
-        .iter()
-        .map(|(n, _)| n.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    s.push_str(&format!(
-        "{:<width$}  {:<20}  {:<13}  {:>9}  {:>7}  {:<16}  NOTE\n",
-        "NAME", "LAST FETCH", "OUTCOME", "COUNT", "OK/ALL", "RECENT COUNTS"
-    ));
-    for (name, h) in histories {
+    let mut t = Table::new(&[
+        ("NAME", Align::Left),
+        ("LAST FETCH", Align::Left),
+        ("OUTCOME", Align::Left),
+        ("COUNT", Align::Right),
+        ("OK/ALL", Align::Right),
+        ("RECENT COUNTS", Align::Left),
+        ("NOTE", Align::Left),
+    ]);
+    for (full, h) in histories {
+        let name = one_line(full, 60);
         let Some(last) = h.last() else {
-            s.push_str(&format!("{name:<width$}  never fetched\n"));
+            t.row(vec![name, "never fetched".into()]);
             continue;
         };
         let ok = h.iter().filter(|r| r.outcome.is_success()).count();
-        s.push_str(&format!(
-            "{:<width$}  {:<20}  {:<13}  {:>9}  {:>7}  {:<16}  {}\n",
+        t.row(vec![
             name,
             crate::model::time::rfc3339(last.at),
-            last.outcome.as_str(),
-            last.count,
-            format!("{ok}/{}", h.len()),
+            last.outcome.as_str().into(),
+            grouped(last.count as u64),
+            format!("{}/{}", grouped(ok as u64), grouped(h.len() as u64)),
             sparkline(h, 16),
-            anomaly(h).map(|a| a.text()).unwrap_or_default()
-        ));
-        if let Some(by) = fetched_by.get(name) {
-            s.push_str(&format!(
-                "{:<width$}  last saved by {}\n",
-                "",
-                crate::model::sanitize::one_line(by, 80)
-            ));
+            anomaly(h).map(|a| a.text()).unwrap_or_default(),
+        ]);
+        if let Some(by) = fetched_by.get(full) {
+            t.row(vec![
+                String::new(),
+                format!("last saved by {}", one_line(by, 80)),
+            ]);
         }
     }
+    s.push_str(&t.render());
     s
 }
 
@@ -155,17 +157,14 @@ pub fn render(config: &Config) -> String {
         |p| crate::model::sanitize::sanitize(&p.display().to_string()).into_owned(),
     );
     s.push_str(&format!("log file: {log}\n"));
-    let width = config
-        .sources
-        .iter()
-        .map(|s| s.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    s.push_str(&format!(
-        "{:<width$}  {:<13}  {:<8}  {:<7}  {:<20}  URL\n",
-        "NAME", "KIND", "STATE", "REFRESH", "KEY"
-    ));
+    let mut t = Table::new(&[
+        ("NAME", Align::Left),
+        ("KIND", Align::Left),
+        ("STATE", Align::Left),
+        ("REFRESH", Align::Right),
+        ("KEY", Align::Left),
+        ("URL", Align::Left),
+    ]);
     for spec in &config.sources {
         let key = match spec.kind.key_use() {
             KeyUse::None => match &spec.auth {
@@ -194,19 +193,17 @@ pub fn render(config: &Config) -> String {
         let collection = spec
             .collection
             .as_deref()
-            .map(|c| format!(" collection {}", crate::model::sanitize::one_line(c, 60)))
+            .map(|c| format!(" collection {}", one_line(c, 60)))
             .unwrap_or_default();
-        s.push_str(&format!(
-            "{:<width$}  {:<13}  {:<8}  {:<7}  {:<20}  {}{}{}\n",
-            spec.name,
-            spec.kind.as_str(),
-            state,
+        t.row(vec![
+            one_line(&spec.name, 60),
+            spec.kind.as_str().into(),
+            state.into(),
             format_duration(spec.refresh),
             key,
-            redact_url(&spec.url),
-            collection,
-            why
-        ));
+            format!("{}{collection}{why}", redact_url(&spec.url)),
+        ]);
     }
+    s.push_str(&t.render());
     s
 }

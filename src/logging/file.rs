@@ -10,9 +10,11 @@
 //! folder cannot be created (a read-only home, a removed folder at rotation), and a
 //! panic ends the dashboard; here such a failure only stops the file being written.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use crate::model::private_fs;
 
 /// A size-rotated, append-only log file.
 #[derive(Debug)]
@@ -34,7 +36,7 @@ impl RotatingFile {
     /// The folder cannot be created or the file cannot be opened.
     pub fn open(path: &Path, limit: u64, keep: usize) -> io::Result<RotatingFile> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir)?;
+            private_fs::create_dir(dir)?;
         }
         let file = open_append(path)?;
         let size = file.metadata()?.len();
@@ -95,25 +97,7 @@ pub fn numbered(path: &Path, n: usize) -> PathBuf {
 }
 
 fn open_append(path: &Path) -> io::Result<File> {
-    let mut o = OpenOptions::new();
-    o.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
+    private_fs::options().create(true).append(true).open(path)
 }
 
 /// Makes one formatted log event fit for the file: control characters and other unsafe

@@ -1,9 +1,10 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Logging: `tracing`, filtered by `INTELLISIEM_LOG`. The headless commands write
-//! warnings to stderr; the dashboard shows its own info lines too, in its log pane.
-//! Both also append every warning and error (more with `INTELLISIEM_LOG=debug`) to the
+//! Logging: `tracing`, filtered by `INTELLISIEM_LOG` (a bare level is the program's
+//! own; other crates stay at `warn` unless named, see [`directives`]). The headless
+//! commands write warnings to stderr (coloured only on a terminal); the dashboard shows
+//! its own info lines too, in its log pane. Both also append every warning and error (more with `INTELLISIEM_LOG=debug`) to the
 //! log file ([`attach_file`]), so what failed overnight can be read after the fact.
 
 pub mod file;
@@ -43,9 +44,77 @@ pub const FILE_LIMIT: u64 = 10 * 1024 * 1024;
 /// Rotated log files kept besides the current one.
 pub const FILE_KEEP: usize = 3;
 
-/// `$INTELLISIEM_LOG`, else `default` (an `EnvFilter` directive).
+/// `$INTELLISIEM_LOG` over `default` (both `EnvFilter` directives), as [`directives`]
+/// combines them; `default` alone when the variable is unset or does not parse.
 pub fn filter(default: &str) -> EnvFilter {
-    EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new(default))
+    filter_of(std::env::var(LOG_ENV).ok().as_deref(), default)
+}
+
+/// [`filter`] with the variable's value given.
+fn filter_of(env: Option<&str>, default: &str) -> EnvFilter {
+    env.map(|e| directives(e, default))
+        .and_then(|d| EnvFilter::try_new(d).ok())
+        .unwrap_or_else(|| EnvFilter::new(default))
+}
+
+/// The program's own `tracing` target, which a bare level in `INTELLISIEM_LOG` means.
+const OWN: &str = "intellisiem";
+
+/// `INTELLISIEM_LOG`'s directives (`env`) over `default`'s: a bare level (`debug`) is
+/// the program's own level (`intellisiem=debug`), while every other crate stays at
+/// `warn` (or the bare level, when that is quieter); a directive naming a target
+/// (`hyper=debug`) gives that target its level. `default`'s directives stay unless
+/// `env` names the same target. `debug` → `warn,intellisiem=debug`; `debug,hyper=debug`
+/// → `warn,intellisiem=debug,hyper=debug`; `off` → `off,intellisiem=off`.
+pub fn directives(env: &str, default: &str) -> String {
+    use tracing::level_filters::LevelFilter;
+    let split = |s: &str| -> Vec<String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let bare = |d: &str| d.parse::<LevelFilter>().ok();
+    let target = |d: &str| {
+        d.split(['=', '['])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let mut own: Vec<String> = Vec::new();
+    let mut global: Option<String> = None;
+    for d in split(env) {
+        match bare(&d) {
+            Some(level) => {
+                global = Some(level.min(LevelFilter::WARN).to_string().to_lowercase());
+                own.retain(|o| target(o) != OWN);
+                own.push(format!("{OWN}={level}").to_lowercase());
+            }
+            None => {
+                let t = target(&d);
+                own.retain(|o| target(o) != t);
+                own.push(d);
+            }
+        }
+    }
+    let named: Vec<String> = own.iter().map(|d| target(d)).collect();
+    let mut out: Vec<String> = Vec::new();
+    for d in split(default) {
+        if bare(&d).is_some() {
+            if global.is_none() {
+                out.push(d);
+            }
+        } else if !named.contains(&target(&d)) {
+            out.push(d);
+        }
+    }
+    if let Some(g) = global {
+        out.insert(0, g);
+    }
+    out.extend(own);
+    out.join(",")
 }
 
 /// The filter of the log pane: warnings, and the program's own info lines, unless
@@ -175,5 +244,77 @@ impl Drop for EventBuffer {
             // A full disk must not stop the program: the line is lost, nothing else.
             let _ = a.file.append(line.as_bytes());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::prelude::*;
+
+    #[test]
+    fn a_bare_level_is_the_programs_own_and_named_crates_get_theirs() {
+        assert_eq!(directives("debug", "warn"), "warn,intellisiem=debug");
+        assert_eq!(
+            directives("debug,hyper=debug", "warn"),
+            "warn,intellisiem=debug,hyper=debug"
+        );
+        assert_eq!(directives("TRACE", "warn"), "warn,intellisiem=trace");
+        assert_eq!(directives("error", "warn"), "error,intellisiem=error");
+        assert_eq!(directives("off", "warn"), "off,intellisiem=off");
+        assert_eq!(
+            directives("hyper_util=debug", "warn,intellisiem=info"),
+            "warn,intellisiem=info,hyper_util=debug"
+        );
+        assert_eq!(
+            directives("debug", "warn,intellisiem=info"),
+            "warn,intellisiem=debug"
+        );
+        assert_eq!(
+            directives("intellisiem::net=trace", "warn"),
+            "warn,intellisiem::net=trace"
+        );
+    }
+
+    /// What one filter lets through of a line from the program and one from a crate.
+    fn passed(env: Option<&str>) -> String {
+        #[derive(Clone, Default)]
+        struct Buf(Arc<Mutex<Vec<u8>>>);
+        impl io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                crate::model::lock(&self.0).extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let w = buf.clone();
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(move || w.clone())
+            .with_ansi(false)
+            .with_filter(filter_of(env, "warn"));
+        tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+            tracing::debug!(target: "intellisiem::net", "own line");
+            tracing::debug!(target: "hyper_util::client", "crate line");
+            tracing::warn!(target: "hyper_util::client", "crate warning");
+        });
+        String::from_utf8_lossy(&crate::model::lock(&buf.0)).into_owned()
+    }
+
+    #[test]
+    fn debug_logging_leaves_other_crates_at_warn_unless_named() {
+        let plain = passed(None);
+        assert!(!plain.contains("own line") && plain.contains("crate warning"));
+        let debug = passed(Some("debug"));
+        assert!(debug.contains("own line"), "{debug}");
+        assert!(!debug.contains("crate line"), "{debug}");
+        assert!(debug.contains("crate warning"), "{debug}");
+        let named = passed(Some("debug,hyper_util=debug"));
+        assert!(named.contains("own line") && named.contains("crate line"));
+        let bad = passed(Some("not=a=directive=["));
+        assert!(!bad.contains("own line") && bad.contains("crate warning"));
     }
 }

@@ -193,7 +193,7 @@ impl Part {
 /// would work it out: done here, on a worker.
 fn str_hash(hasher: &DefaultHashBuilder, key: &Key, name: &str) -> Option<u64> {
     match key {
-        Key::Domain(None) => Some(hasher.hash_one(name)),
+        Key::Domain(None) | Key::Cve => Some(hasher.hash_one(name)),
         Key::Domain(Some(k)) | Key::Url(k) | Key::Email(k) => Some(hasher.hash_one(&**k)),
         _ => None,
     }

@@ -15,7 +15,6 @@ use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
 
-use super::extract::ValueKind;
 use super::keys::{self, HashKey};
 use super::prepare::{self, Key};
 use super::warninglist::Warninglists;
@@ -188,11 +187,14 @@ impl MatcherBuilder {
     }
 }
 
+mod lookup;
+
 #[derive(Clone, Copy)]
 enum Table {
     Domain,
     Url,
     Email,
+    Cve,
 }
 
 /// The built index. Read-only, `Send + Sync`: scan threads share one behind an `Arc`.
@@ -213,6 +215,8 @@ pub struct Matcher {
     domains: HashTable<u32>,
     urls: HashTable<u32>,
     emails: HashTable<u32>,
+    /// CVE ids: never in a log's fields, but `lookup` asks for them.
+    cves: HashTable<u32>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -254,6 +258,7 @@ impl Matcher {
         self.domains.reserve(count(IndicatorType::Domain), rehash);
         self.urls.reserve(count(IndicatorType::Url), rehash);
         self.emails.reserve(count(IndicatorType::Email), rehash);
+        self.cves.reserve(count(IndicatorType::Cve), rehash);
     }
 
     /// The id of source `name`, registering it on first use.
@@ -303,6 +308,7 @@ impl Matcher {
                 meta.name = k;
                 self.insert_str(Table::Email, idx, &meta.name, hash)
             }
+            Key::Cve => self.insert_str(Table::Cve, idx, &meta.name, hash),
             Key::Suppressed(list) => {
                 if let Some(n) = self.suppressed.get_mut(list) {
                     *n += 1;
@@ -321,6 +327,7 @@ impl Matcher {
             Table::Domain => &self.domains,
             Table::Url => &self.urls,
             Table::Email => &self.emails,
+            Table::Cve => &self.cves,
         }
     }
 
@@ -340,6 +347,7 @@ impl Matcher {
             Table::Domain => &mut self.domains,
             Table::Url => &mut self.urls,
             Table::Email => &mut self.emails,
+            Table::Cve => &mut self.cves,
         };
         match table.entry(h, eq, rehash) {
             hashbrown::hash_table::Entry::Occupied(_) => false,
@@ -398,7 +406,7 @@ impl Matcher {
             IndicatorType::Email => {
                 keys::email(name).is_some_and(|k| self.get_str(Table::Email, &k).is_some())
             }
-            IndicatorType::Cve => false,
+            IndicatorType::Cve => self.get_str(Table::Cve, name).is_some(),
         }
     }
 
@@ -428,153 +436,5 @@ impl Matcher {
     /// Indicators each warninglist left out, in the order of the lists.
     pub fn suppressed(&self) -> &[usize] {
         &self.suppressed
-    }
-
-    /// Looks up one logged value of the given kind and appends every indicator it hits:
-    /// an address hits its exact indicator and every listed range that covers it; a host
-    /// name hits on whole labels (and its parent domains with `subdomains`); a URL hits
-    /// its normalised form, and its host as a name or address; a digest hits in any case;
-    /// an e-mail address on its lower-cased `addr-spec`. `Any` guesses the kind first.
-    pub fn lookup(&self, kind: ValueKind, raw: &str, out: &mut Vec<Hit>) {
-        let raw = raw.trim();
-        if raw.is_empty() || raw.len() > crate::model::indicator::MAX_VALUE_LEN {
-            return;
-        }
-        match kind {
-            ValueKind::Ip => {
-                if let Some(ip) = keys::ip(raw) {
-                    self.lookup_ip(ip, out);
-                }
-            }
-            ValueKind::Host => self.lookup_host(raw, out),
-            ValueKind::Url => self.lookup_url(raw, out),
-            ValueKind::Hash => self.lookup_hash(raw, out),
-            ValueKind::Email => self.lookup_email(raw, out),
-            ValueKind::Any => {
-                if raw.contains("://") {
-                    self.lookup_url(raw, out);
-                } else if raw.contains('@') {
-                    self.lookup_email(raw, out);
-                } else if matches!(raw.len(), 32 | 40 | 64)
-                    && raw.bytes().all(|b| b.is_ascii_hexdigit())
-                {
-                    self.lookup_hash(raw, out);
-                } else {
-                    self.lookup_host(raw, out);
-                }
-            }
-        }
-    }
-
-    /// Exact address, then every covering range (shortest prefix first).
-    pub fn lookup_ip(&self, ip: IpAddr, out: &mut Vec<Hit>) {
-        let atomic = |out: &mut Vec<Hit>, meta| {
-            out.push(Hit {
-                meta,
-                atomic: ip.to_string(),
-            })
-        };
-        match ip {
-            IpAddr::V4(v4) => {
-                if let Some(&i) = self.v4.get(&u32::from(v4)) {
-                    atomic(out, i);
-                }
-                if !self.cidr4.is_empty() {
-                    let host = Ipv4Net::from(v4);
-                    for (_, &i) in self.cidr4.cover(&host) {
-                        atomic(out, i);
-                    }
-                }
-            }
-            IpAddr::V6(v6) => {
-                if let Some(&i) = self.v6.get(&u128::from(v6)) {
-                    atomic(out, i);
-                }
-                if !self.cidr6.is_empty() {
-                    let host = Ipv6Net::from(v6);
-                    for (_, &i) in self.cidr6.cover(&host) {
-                        atomic(out, i);
-                    }
-                }
-            }
-        }
-    }
-
-    fn lookup_host(&self, raw: &str, out: &mut Vec<Hit>) {
-        if let Some(ip) = keys::ip(raw) {
-            return self.lookup_ip(ip, out);
-        }
-        let (host, _) = keys::split_host_port(raw);
-        if host.len() != raw.len()
-            && let Some(ip) = keys::ip(host)
-        {
-            return self.lookup_ip(ip, out);
-        }
-        if self.domains.is_empty() {
-            return;
-        }
-        let Some(name) = keys::domain(host) else {
-            return;
-        };
-        if let Some(i) = self.get_str(Table::Domain, &name) {
-            out.push(Hit {
-                meta: i,
-                atomic: name.to_string(),
-            });
-        }
-        if self.options.subdomains {
-            let mut rest: &str = &name;
-            while let Some(dot) = rest.find('.') {
-                rest = &rest[dot + 1..];
-                if !rest.contains('.') {
-                    break;
-                }
-                if let Some(i) = self.get_str(Table::Domain, rest) {
-                    out.push(Hit {
-                        meta: i,
-                        atomic: name.to_string(),
-                    });
-                }
-            }
-        }
-    }
-
-    fn lookup_url(&self, raw: &str, out: &mut Vec<Hit>) {
-        let Some(k) = keys::url(raw) else {
-            return;
-        };
-        if let Some(i) = self.get_str(Table::Url, &k.key) {
-            out.push(Hit {
-                meta: i,
-                atomic: k.key.clone(),
-            });
-        }
-        self.lookup_host(&k.host, out);
-    }
-
-    fn lookup_hash(&self, raw: &str, out: &mut Vec<Hit>) {
-        let hit = match keys::hash(raw) {
-            Some(HashKey::Md5(k)) => self.md5.get(&k),
-            Some(HashKey::Sha1(k)) => self.sha1.get(&k),
-            Some(HashKey::Sha256(k)) => self.sha256.get(&k),
-            None => None,
-        };
-        if let Some(&i) = hit {
-            out.push(Hit {
-                meta: i,
-                atomic: raw.to_ascii_lowercase(),
-            });
-        }
-    }
-
-    fn lookup_email(&self, raw: &str, out: &mut Vec<Hit>) {
-        if self.emails.is_empty() {
-            return;
-        }
-        if let Some(k) = keys::email(raw)
-            && let Some(i) = self.get_str(Table::Email, &k)
-        {
-            out.push(Hit { meta: i, atomic: k });
-        }
     }
 }

@@ -36,9 +36,11 @@ pub(super) enum Key {
     Domain(Option<Box<str>>),
     Url(Box<str>),
     Email(Box<str>),
+    /// A CVE id, held as it is (normalised in upper case).
+    Cve,
     /// Held by the warninglist at this index: left out and counted.
     Suppressed(usize),
-    /// Not indexable (a malformed value, a CVE).
+    /// Not indexable (a malformed value).
     None,
 }
 
@@ -84,7 +86,7 @@ pub(super) fn key_of(kind: IndicatorType, name: &str, lists: &Warninglists) -> K
             Some(k) => Key::Email(k.into_boxed_str()),
             None => Key::None,
         },
-        IndicatorType::Cve => Key::None,
+        IndicatorType::Cve => Key::Cve,
     }
 }
 

@@ -3,10 +3,12 @@
 
 //! The data model: indicators, their normalisation, times, and safe text.
 
+pub mod count;
 pub mod indicator;
 pub mod intern;
 pub mod list;
 pub mod log_hit;
+pub mod private_fs;
 pub mod sanitize;
 pub mod sync;
 pub mod time;

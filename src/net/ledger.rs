@@ -248,12 +248,17 @@ impl QuotaUsage {
     /// One line for the sources pane and `intellisiem sources`:
     /// `quota 3/4 min · 57/500 day · next in 12s` (`next now` when a slot is free).
     pub fn text(&self, now: Timestamp) -> String {
+        use crate::model::count::grouped;
+        let n = |v: u32| grouped(u64::from(v));
         let mut s = format!(
             "quota {}/{} min · {}/{} day",
-            self.minute_used, self.per_minute, self.day_used, self.per_day
+            n(self.minute_used),
+            n(self.per_minute),
+            n(self.day_used),
+            n(self.per_day)
         );
         if let Some(m) = self.per_month {
-            s.push_str(&format!(" · {}/{m} month", self.month_used));
+            s.push_str(&format!(" · {}/{} month", n(self.month_used), n(m)));
         }
         match self.next_slot.filter(|t| *t > now) {
             Some(t) => {

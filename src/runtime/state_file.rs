@@ -66,23 +66,19 @@ pub fn load(path: &Path) -> Result<Remembered, StateError> {
     })
 }
 
-/// Writes the state file, creating its folder (mode 0700 on Unix, as it may name where
-/// exports go).
+/// Writes the state file owner-only (mode 0600 on Unix, in a folder created 0700), as it
+/// may name where exports go.
 pub fn save(path: &Path, state: &Remembered) -> Result<(), StateError> {
     let io = |source| StateError::Io {
         path: path.to_path_buf(),
         source,
     };
-    if let Some(dir) = path.parent() {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-        b.create(dir).map_err(io)?;
-    }
+    crate::model::private_fs::create_parent(path).map_err(io)?;
     let json = serde_json::to_vec_pretty(state).map_err(|e| io(e.into()))?;
     let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, path));
+    let result = crate::model::private_fs::create_file(&tmp)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &json))
+        .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -129,6 +125,13 @@ mod tests {
         };
         save(&p, &state).unwrap();
         assert_eq!(load(&p).unwrap(), state);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&p), 0o600, "it may name where exports go");
+            assert_eq!(mode(p.parent().unwrap()), 0o700);
+        }
         for bad in ["", "{", "[1,2]", "{\"export_dir\": 5}", "\u{feff}"] {
             std::fs::write(&p, bad).unwrap();
             let e = load(&p).unwrap_err().to_string();

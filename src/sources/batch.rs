@@ -4,6 +4,7 @@
 //! What a parser makes of a document ([`ParsedBatch`]: sightings plus skips counted),
 //! the builder every parser fills it with, and streaming readers of JSON arrays.
 
+use crate::model::count::grouped;
 use crate::model::indicator::{Normalised, normalise};
 use crate::model::intern::Interner;
 use crate::model::{IndicatorType, Observation, Sighting};
@@ -140,7 +141,7 @@ impl Skips {
     pub fn counts(&self) -> String {
         self.reasons()
             .iter()
-            .map(|c| format!("{} {}", c.count, c.reason.label()))
+            .map(|c| format!("{} {}", grouped(c.count as u64), c.reason.label()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -151,10 +152,15 @@ impl Skips {
             .iter()
             .map(|c| {
                 if c.samples.is_empty() {
-                    format!("{} {}", c.count, c.reason.label())
+                    format!("{} {}", grouped(c.count as u64), c.reason.label())
                 } else {
                     let eg: Vec<String> = c.samples.iter().map(|s| format!("`{s}`")).collect();
-                    format!("{} {} (e.g. {})", c.count, c.reason.label(), eg.join(", "))
+                    format!(
+                        "{} {} (e.g. {})",
+                        grouped(c.count as u64),
+                        c.reason.label(),
+                        eg.join(", ")
+                    )
                 }
             })
             .collect::<Vec<_>>()

@@ -5,6 +5,7 @@
 //! (one per line, `#` comments, blank lines skipped) and standard input (`-`), each
 //! refanged, normalised and typed by [`crate::model::indicator::detect`].
 
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -18,19 +19,30 @@ const MAX_LINE: usize = 16 << 10;
 /// One value to look up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// As given (for the report), made safe to print.
+    /// As given, trimmed (whole: the report makes it safe where it shows it).
     pub input: String,
     pub kind: IndicatorType,
     /// Normalised.
     pub value: String,
 }
 
-/// The values read, in order and each once, and one line per input that is not one.
+/// The values read, in order and each once, one line per input that is not one, and
+/// warnings about values that were probably meant otherwise.
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub items: Vec<Item>,
     pub bad: Vec<String>,
+    pub warnings: Vec<String>,
+    seen: HashSet<(IndicatorType, String)>,
 }
+
+/// File name endings that are far likelier a document than a top-level domain: a value
+/// ending so, given on the command line, that is no file here is probably a mistyped
+/// file name.
+const DOCUMENT_ENDINGS: [&str; 22] = [
+    "pdf", "doc", "docx", "xls", "xlsx", "xlsm", "ppt", "pptx", "odt", "ods", "rtf", "txt", "csv",
+    "tsv", "json", "jsonl", "log", "xml", "yaml", "yml", "eml", "gz",
+];
 
 impl Inputs {
     fn value(&mut self, raw: &str) {
@@ -40,13 +52,9 @@ impl Inputs {
         }
         match detect(raw) {
             Some(n) => {
-                if !self
-                    .items
-                    .iter()
-                    .any(|i| i.kind == n.kind && i.value == n.value)
-                {
+                if self.seen.insert((n.kind, n.value.clone())) {
                     self.items.push(Item {
-                        input: one_line(raw, 200),
+                        input: raw.to_string(),
                         kind: n.kind,
                         value: n.value,
                     });
@@ -99,6 +107,16 @@ pub fn read(inputs: &[String], stdin: &mut dyn BufRead) -> Result<Inputs, String
             let f = std::fs::File::open(i).map_err(|e| format!("{shown}: {e}"))?;
             out.lines(&shown, std::io::BufReader::new(f))?;
         } else {
+            if let Some(n) = detect(i)
+                && n.kind == IndicatorType::Domain
+                && let Some((_, end)) = n.value.rsplit_once('.')
+                && DOCUMENT_ENDINGS.contains(&end)
+            {
+                out.warnings.push(format!(
+                    "no file `{}` here: looked up as a domain",
+                    one_line(i, 120)
+                ));
+            }
             out.value(i);
         }
     }
@@ -142,6 +160,30 @@ mod tests {
             ]
         );
         assert_eq!(got.bad, ["not an indicator: `nonsense value`"]);
+        assert!(got.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_missing_document_is_looked_up_as_a_domain_with_a_warning() {
+        let mut none: &[u8] = b"";
+        let got = read(&args(&["report.pdf", "evil.example", "x.json"]), &mut none).unwrap();
+        assert_eq!(got.items.len(), 3);
+        assert_eq!(
+            got.warnings,
+            [
+                "no file `report.pdf` here: looked up as a domain",
+                "no file `x.json` here: looked up as a domain"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_input_is_kept_whole() {
+        let long = format!("hxxp://evil[.]example/{}", "a".repeat(300));
+        let mut none: &[u8] = b"";
+        let got = read(&args(&[&long]), &mut none).unwrap();
+        assert_eq!(got.items.len(), 1, "{:?}", got.bad);
+        assert_eq!(got.items[0].input, long, "no display cut");
     }
 
     #[test]

@@ -1,27 +1,21 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! One result row of `intellisiem lookup` and its three forms: an aligned table (for a
-//! terminal), JSON Lines and CSV (formula-safe, as the `csv` export). Every string from
-//! outside is sanitised before it is written.
+//! One result row of `intellisiem lookup` and its three forms: an aligned table for a
+//! terminal (sanitised and cut to fit), and for machines JSON Lines (whole values,
+//! escaped by `serde_json` as the `jsonl` export writes them) and CSV (whole values,
+//! formula-safe and with control characters as visible escapes, as the `csv` export).
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::input::Item;
+use super::local::Local;
+use crate::commands::table::{Align, Table};
 use crate::export::csv_cell;
 use crate::model::Sighting;
 use crate::model::sanitize::one_line;
 use crate::model::time::rfc3339;
-
-/// What the local set holds of a value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Local {
-    pub sources: Vec<String>,
-    pub threat: Option<String>,
-    pub first_seen: Option<Timestamp>,
-    pub last_seen: Option<Timestamp>,
-}
 
 /// One service's verdict about a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,34 +38,45 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub item: Item,
-    pub local: Option<Local>,
-    /// The warninglist that holds the value, if any.
+    /// Every held indicator that covers the value, closest first (empty: none).
+    pub local: Vec<Local>,
+    /// The name of the warninglist that holds the value, if any (whole).
     pub warninglist: Option<String>,
     /// One verdict per asked service, in the order of the services.
     pub verdicts: Vec<Verdict>,
 }
 
+/// Cuts `s` to one line of `max` characters for a screen; whole (as it is) for a file.
+fn shown(s: &str, max: Option<usize>) -> String {
+    match max {
+        Some(n) => one_line(s, n),
+        None => s.to_string(),
+    }
+}
+
 impl Verdict {
     /// A short text: `8/99 malicious` for VirusTotal, the threat and tags otherwise.
-    pub fn text(&self) -> String {
+    /// `cut` cuts each part for a screen; `false` keeps them whole.
+    pub fn text(&self, cut: bool) -> String {
+        let at = |n: usize| cut.then_some(n);
         match self {
             Verdict::NotAsked => "-".into(),
             Verdict::Unknown { .. } => "not known".into(),
-            Verdict::Failed(e) => format!("error: {}", one_line(e, 80)),
+            Verdict::Failed(e) => format!("error: {}", shown(e, at(80))),
             Verdict::Found { sighting, .. } => {
                 let o = &sighting.obs;
                 if let Some(vt) = &o.virustotal {
                     let total = vt.malicious + vt.suspicious + vt.harmless + vt.undetected;
                     let mut s = format!("{}/{total} malicious", vt.malicious);
                     if let Some(t) = &o.threat {
-                        s.push_str(&format!(" ({})", one_line(t, 30)));
+                        s.push_str(&format!(" ({})", shown(t, at(30))));
                     }
                     return s;
                 }
                 let mut parts: Vec<String> =
-                    o.tags.iter().take(2).map(|t| one_line(t, 30)).collect();
+                    o.tags.iter().take(2).map(|t| shown(t, at(30))).collect();
                 if let Some(t) = &o.threat {
-                    parts.push(one_line(t, 40));
+                    parts.push(shown(t, at(40)));
                 }
                 if parts.is_empty() {
                     "known".into()
@@ -85,7 +90,7 @@ impl Verdict {
     fn json(&self) -> Value {
         match self {
             Verdict::NotAsked => Value::Null,
-            Verdict::Failed(e) => json!({ "status": "error", "error": one_line(e, 300) }),
+            Verdict::Failed(e) => json!({ "status": "error", "error": e }),
             Verdict::Unknown { at, cached } => {
                 json!({ "status": "unknown", "looked_up_at": rfc3339(*at), "cached": cached })
             }
@@ -99,9 +104,9 @@ impl Verdict {
                     "status": "found",
                     "looked_up_at": rfc3339(*at),
                     "cached": cached,
-                    "threat": o.threat.as_deref().map(|t| one_line(t, 200)),
-                    "tags": o.tags.iter().map(|t| one_line(t, 200)).collect::<Vec<_>>(),
-                    "references": o.references.iter().map(|t| one_line(t, 400)).collect::<Vec<_>>(),
+                    "threat": o.threat.as_deref(),
+                    "tags": o.tags.iter().map(|t| &**t).collect::<Vec<&str>>(),
+                    "references": o.references.iter().map(|t| &**t).collect::<Vec<&str>>(),
                 });
                 if let Some(vt) = &o.virustotal {
                     v["virustotal"] = json!({
@@ -122,18 +127,27 @@ fn time(t: Option<Timestamp>) -> String {
     t.map(rfc3339).unwrap_or_default()
 }
 
-/// One JSON object per row: the input, type, value, the local set's view
-/// (`local: null` when it does not hold the value), the warninglist, and one verdict
-/// per service under its source name.
+/// One JSON object per row: the input, type and value; `match`, how the closest held
+/// indicator covers it (`exact`, `host`, `cidr`, `parent_domain`, or `null`); `local`,
+/// every held indicator that covers it, closest first (`match`, `type`, `indicator`,
+/// `sources`, `threat`, `first_seen`, `last_seen`); the warninglist; and one verdict per
+/// service under its source name. Strings are whole, escaped as JSON escapes them.
 pub fn jsonl(row: &Row, services: &[String]) -> String {
-    let local = row.local.as_ref().map(|l| {
-        json!({
-            "sources": l.sources,
-            "threat": l.threat.as_deref().map(|t| one_line(t, 200)),
-            "first_seen": l.first_seen.map(rfc3339),
-            "last_seen": l.last_seen.map(rfc3339),
+    let local: Vec<Value> = row
+        .local
+        .iter()
+        .map(|l| {
+            json!({
+                "match": l.how.as_str(),
+                "type": l.kind.as_str(),
+                "indicator": l.indicator,
+                "sources": l.sources,
+                "threat": l.threat,
+                "first_seen": l.first_seen.map(rfc3339),
+                "last_seen": l.last_seen.map(rfc3339),
+            })
         })
-    });
+        .collect();
     let mut enrich = serde_json::Map::new();
     for (name, v) in services.iter().zip(&row.verdicts) {
         enrich.insert(name.clone(), v.json());
@@ -141,7 +155,8 @@ pub fn jsonl(row: &Row, services: &[String]) -> String {
     json!({
         "input": row.item.input,
         "type": row.item.kind.as_str(),
-        "value": one_line(&row.item.value, 4096),
+        "value": row.item.value,
+        "match": row.local.first().map(|l| l.how.as_str()),
         "local": local,
         "warninglist": row.warninglist,
         "enrichment": enrich,
@@ -150,180 +165,132 @@ pub fn jsonl(row: &Row, services: &[String]) -> String {
 }
 
 /// The CSV header for `services`.
-pub fn csv_header(services: &[String]) -> String {
-    let mut h = vec![
-        "input".to_string(),
-        "type".into(),
-        "value".into(),
-        "sources".into(),
-        "threat".into(),
-        "first_seen".into(),
-        "last_seen".into(),
-        "warninglist".into(),
-    ];
+pub fn csv_header(services: &[String]) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "input",
+        "type",
+        "value",
+        "match",
+        "indicator_type",
+        "indicator",
+        "sources",
+        "threat",
+        "first_seen",
+        "last_seen",
+        "warninglist",
+    ]
+    .map(String::from)
+    .to_vec();
     h.extend(services.iter().map(|s| csv_cell(s)));
-    h.join(",")
+    h
 }
 
-fn quoted(s: &str) -> String {
-    let cell = csv_cell(&one_line(s, 4096));
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
+/// The CSV records of one row: one per held indicator that covers the value (the
+/// value's own cells repeated), or one with empty `match` cells when none does. Cells
+/// are whole and formula-safe; lists are joined with `;`.
+pub fn csv(row: &Row) -> Vec<Vec<String>> {
+    let verdicts: Vec<String> = row
+        .verdicts
+        .iter()
+        .map(|v| csv_cell(&v.text(false)))
+        .collect();
+    let record = |l: Option<&Local>| {
+        let mut cells = vec![
+            csv_cell(&row.item.input),
+            row.item.kind.as_str().to_string(),
+            csv_cell(&row.item.value),
+            l.map_or(String::new(), |l| l.how.as_str().to_string()),
+            l.map_or(String::new(), |l| l.kind.as_str().to_string()),
+            l.map_or(String::new(), |l| csv_cell(&l.indicator)),
+            l.map_or(String::new(), |l| csv_cell(&l.sources.join(";"))),
+            csv_cell(l.and_then(|l| l.threat.as_deref()).unwrap_or_default()),
+            time(l.and_then(|l| l.first_seen)),
+            time(l.and_then(|l| l.last_seen)),
+            csv_cell(row.warninglist.as_deref().unwrap_or_default()),
+        ];
+        cells.extend(verdicts.iter().cloned());
+        cells
+    };
+    if row.local.is_empty() {
+        vec![record(None)]
     } else {
-        cell
+        row.local.iter().map(|l| record(Some(l))).collect()
     }
 }
 
-/// One CSV line (formula-safe cells; lists joined with `;`).
-pub fn csv(row: &Row) -> String {
-    let l = row.local.as_ref();
-    let mut cells = vec![
-        quoted(&row.item.input),
-        row.item.kind.as_str().to_string(),
-        quoted(&row.item.value),
-        quoted(&l.map(|l| l.sources.join(";")).unwrap_or_default()),
-        quoted(l.and_then(|l| l.threat.as_deref()).unwrap_or_default()),
-        time(l.and_then(|l| l.first_seen)),
-        time(l.and_then(|l| l.last_seen)),
-        quoted(row.warninglist.as_deref().unwrap_or_default()),
-    ];
-    cells.extend(row.verdicts.iter().map(|v| quoted(&v.text())));
-    cells.join(",")
+/// `records` written as CSV (quoted where a cell needs it), one line each.
+pub fn csv_text(records: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in records {
+        // Writing into memory cannot fail.
+        let _ = w.write_record(&r);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// The rows as an aligned table with one verdict column per service.
+/// The rows as an aligned table with one verdict column per service: one line per held
+/// indicator that covers a value (the value's cells on its first line only).
 pub fn table(rows: &[Row], services: &[String]) -> String {
-    let mut head = vec![
+    let heads: Vec<String> = services
+        .iter()
+        .map(|s| one_line(s, 20).to_uppercase())
+        .collect();
+    let mut head: Vec<(&str, Align)> = [
         "TYPE",
         "VALUE",
-        "LOCAL SOURCES",
+        "MATCH",
+        "LOCAL INDICATOR",
+        "SOURCES",
         "THREAT",
         "LAST SEEN",
         "WARNINGLIST",
     ]
-    .into_iter()
-    .map(String::from)
-    .collect::<Vec<_>>();
-    head.extend(services.iter().map(|s| one_line(s, 20).to_uppercase()));
-    let mut lines = vec![head];
+    .map(|h| (h, Align::Left))
+    .to_vec();
+    head.extend(heads.iter().map(|h| (h.as_str(), Align::Left)));
+    let mut t = Table::new(&head);
+    let dash = || "-".to_string();
     for r in rows {
-        let l = r.local.as_ref();
-        let mut cells = vec![
+        let first = [
             r.item.kind.as_str().to_string(),
             one_line(&r.item.value, 60),
-            l.map_or("-".into(), |l| one_line(&l.sources.join(","), 30)),
-            l.and_then(|l| l.threat.as_deref())
-                .map_or("-".into(), |t| one_line(t, 30)),
-            l.and_then(|l| l.last_seen)
-                .map_or("-".into(), |t| rfc3339(t).chars().take(10).collect()),
-            r.warninglist
-                .as_deref()
-                .map_or("-".into(), |w| one_line(w, 30)),
         ];
-        cells.extend(r.verdicts.iter().map(Verdict::text));
-        lines.push(cells);
-    }
-    let cols = lines.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            lines
-                .iter()
-                .map(|l| l.get(c).map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for l in &lines {
-        let mut line = String::new();
-        for (i, cell) in l.iter().enumerate() {
-            if i + 1 == l.len() {
-                line.push_str(cell);
-            } else {
-                let pad = widths[i].saturating_sub(cell.chars().count());
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad + 2));
-            }
+        let mut rest = [r
+            .warninglist
+            .as_deref()
+            .map_or_else(dash, |w| one_line(w, 30))]
+        .to_vec();
+        rest.extend(r.verdicts.iter().map(|v| v.text(true)));
+        if r.local.is_empty() {
+            let mut cells = first.to_vec();
+            cells.extend([dash(), dash(), dash(), dash(), dash()]);
+            cells.extend(rest);
+            t.row(cells);
+            continue;
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
+        for (i, l) in r.local.iter().enumerate() {
+            let mut cells = if i == 0 {
+                first.to_vec()
+            } else {
+                vec![String::new(), String::new()]
+            };
+            cells.extend([
+                l.how.as_str().to_string(),
+                one_line(&l.indicator, 60),
+                one_line(&l.sources.join(","), 30),
+                l.threat.as_deref().map_or_else(dash, |t| one_line(t, 30)),
+                l.last_seen
+                    .map_or_else(dash, |t| rfc3339(t).chars().take(10).collect()),
+            ]);
+            if i == 0 {
+                cells.extend(rest.iter().cloned());
+            }
+            t.row(cells);
+        }
     }
-    out
+    t.render()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{IndicatorType, Observation, VtStats};
-
-    fn row() -> Row {
-        Row {
-            item: Item {
-                input: "=evil[.]example".into(),
-                kind: IndicatorType::Domain,
-                value: "evil.example".into(),
-            },
-            local: Some(Local {
-                sources: vec!["feodo".into(), "urlhaus".into()],
-                threat: Some("Emo\x1btet".into()),
-                first_seen: None,
-                last_seen: Timestamp::from_second(1_800_000_000).ok(),
-            }),
-            warninglist: None,
-            verdicts: vec![
-                Verdict::Found {
-                    sighting: Sighting {
-                        kind: IndicatorType::Domain,
-                        value: "evil.example".into(),
-                        obs: Observation {
-                            virustotal: Some(Box::new(VtStats {
-                                malicious: 8,
-                                harmless: 90,
-                                undetected: 1,
-                                ..Default::default()
-                            })),
-                            ..Default::default()
-                        },
-                    },
-                    at: Timestamp::from_second(1_800_000_000).unwrap(),
-                    cached: true,
-                },
-                Verdict::Failed("OTX: HTTP 500".into()),
-            ],
-        }
-    }
-
-    #[test]
-    fn the_three_forms_carry_the_same_facts_safely() {
-        let services = vec!["vt".to_string(), "otx".to_string()];
-        let r = row();
-        let j: Value = serde_json::from_str(&jsonl(&r, &services)).unwrap();
-        assert_eq!(j["local"]["sources"], json!(["feodo", "urlhaus"]));
-        assert_eq!(j["local"]["threat"], "Emo\\x1btet");
-        assert_eq!(j["enrichment"]["vt"]["virustotal"]["malicious"], 8);
-        assert_eq!(j["enrichment"]["vt"]["cached"], true);
-        assert_eq!(j["enrichment"]["otx"]["status"], "error");
-        let c = csv(&r);
-        assert!(
-            c.starts_with("'=evil[.]example,domain,evil.example,feodo;urlhaus,Emo\\x1btet,"),
-            "{c}"
-        );
-        assert!(c.ends_with(",8/99 malicious,error: OTX: HTTP 500"), "{c}");
-        assert_eq!(
-            csv_header(&services).split(',').count(),
-            c.split(',').count()
-        );
-        let t = table(&[r], &services);
-        let lines: Vec<&str> = t.lines().collect();
-        assert!(lines[0].starts_with("TYPE"), "{t}");
-        assert!(
-            lines[0].ends_with("VT    OTX") || lines[0].contains("VT"),
-            "{t}"
-        );
-        assert!(
-            lines[1].contains("8/99 malicious") && lines[1].contains("2027-01-15"),
-            "{t}"
-        );
-        assert!(!t.contains('\x1b'));
-    }
-}
+mod tests;

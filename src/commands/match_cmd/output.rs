@@ -14,6 +14,7 @@ use crate::matching::sink::sightings::RecorderSettings;
 use crate::matching::sink::{
     AlertFormat, AlertSink, EcsSink, Recorder, RecorderStats, SightingsSink, ZeekIntelSink,
 };
+use crate::model::count::{grouped, noun};
 use crate::model::sanitize::one_line;
 
 /// The printer chosen by `--format`.
@@ -34,6 +35,9 @@ pub(super) fn printer(args: &MatchArgs) -> Result<Printer, String> {
                 ));
             }
         }
+    }
+    if let Some(out) = &args.output {
+        crate::commands::target::check(out)?;
     }
     // A stream consumer appends: the alerts of entries it acknowledged before a restart
     // must stay.
@@ -111,30 +115,31 @@ pub(super) fn recorder(
 pub(super) fn recorded(sensor: &str, st: &RecorderStats, err: &mut impl Write) {
     let _ = writeln!(
         err,
-        "{} sighting(s) recorded as sensor {} ({} new to the store)",
-        st.written,
+        "{} recorded as sensor {} ({} new to the store)",
+        noun(st.written, "sighting"),
         one_line(sensor, 64),
-        st.new
+        grouped(st.new)
     );
     if st.spooled > 0 || st.unspooled > 0 {
         let _ = writeln!(
             err,
             "  {} spooled to disk while the store was away, {} written back from spool",
-            st.spooled, st.unspooled
+            grouped(st.spooled),
+            grouped(st.unspooled)
         );
     }
     if st.lost > 0 {
         let _ = writeln!(
             err,
             "  {} could be neither written nor spooled: lost",
-            st.lost
+            grouped(st.lost)
         );
     }
     if st.spool_skipped > 0 {
         let _ = writeln!(
             err,
-            "  {} spool line(s) could not be read back",
-            st.spool_skipped
+            "  {} could not be read back",
+            noun(st.spool_skipped, "spool line")
         );
     }
 }

@@ -13,6 +13,7 @@ use crate::config::RedisStream;
 use crate::matching::Matcher;
 use crate::matching::input::redis::{self, Reader, StreamError, StreamStats};
 use crate::matching::sink::AlertSink;
+use crate::model::count::{grouped, noun, nouns};
 use crate::model::sanitize::one_line;
 
 /// The stream `args` name. Errors: a URL or password that cannot be used.
@@ -97,47 +98,58 @@ pub(super) fn run<S: AlertSink + ?Sized>(
 
 /// What reading the stream did, for stderr.
 pub(super) fn summary(st: &StreamStats, err: &mut impl Write) {
+    let entries = |n: u64| nouns(n, "entry", "entries");
+    let were = |n: u64| if n == 1 { "was" } else { "were" };
     let _ = writeln!(
         err,
-        "{} entries read, {} acknowledged, {} claimed from idle consumers",
-        st.entries, st.acked, st.claimed
+        "{} read, {} acknowledged, {} claimed from idle consumers",
+        entries(st.entries),
+        grouped(st.acked),
+        grouped(st.claimed)
     );
     if st.trimmed > 0 {
         let _ = writeln!(
             err,
-            "  {} entries were trimmed from the stream before the group read them",
-            st.trimmed
+            "  {} {} trimmed from the stream before the group read them",
+            entries(st.trimmed),
+            were(st.trimmed)
         );
     }
     if st.gaps > 0 {
         let _ = writeln!(
             err,
-            "  {} gap(s) of trimmed entries of unknown size",
-            st.gaps
+            "  {} of trimmed entries of unknown size",
+            noun(st.gaps, "gap")
         );
     }
     if st.trimmed_pending > 0 {
         let _ = writeln!(
             err,
-            "  {} pending entries were trimmed before they were read again",
-            st.trimmed_pending
+            "  {} {} trimmed before they were read again",
+            nouns(st.trimmed_pending, "pending entry", "pending entries"),
+            were(st.trimmed_pending)
         );
     }
     if st.left_pending > 0 {
         let _ = writeln!(
             err,
-            "  {} entries were left pending with this consumer (another consumer of the group claims them after --claim-idle)",
-            st.left_pending
+            "  {} {} left pending with this consumer (another consumer of the group claims them after --claim-idle)",
+            entries(st.left_pending),
+            were(st.left_pending)
         );
     }
     if st.missing_field > 0 {
         let _ = writeln!(
             err,
-            "  {} entries had no event field, or an empty one (skipped and acknowledged)",
-            st.missing_field
+            "  {} had no event field, or an empty one (skipped and acknowledged)",
+            entries(st.missing_field)
         );
     }
     if st.reconnects > 0 {
-        let _ = writeln!(err, "  reconnected {} time(s)", st.reconnects);
+        let _ = writeln!(
+            err,
+            "  reconnected {}",
+            nouns(st.reconnects, "time", "times")
+        );
     }
 }

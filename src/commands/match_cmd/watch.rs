@@ -98,7 +98,10 @@ pub(super) fn store_watch<'a>(
         last = now;
         match build(config, no_cache, args, lists) {
             Ok(m) => {
-                eprintln!("indicator set refreshed: {} indicators", m.len());
+                eprintln!(
+                    "indicator set refreshed: {}",
+                    crate::model::count::noun(m.len() as u64, "indicator")
+                );
                 Some(Arc::new(m))
             }
             Err(e) => {

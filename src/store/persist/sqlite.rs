@@ -83,9 +83,8 @@ impl Sqlite {
     /// Opens (creating) the cache at `path`: migrates an older schema, refuses a newer
     /// one, and moves an unreadable file aside (`cache.db.corrupt-<time>`).
     pub fn open(path: &Path) -> Result<Opened, PersistError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| sql_err(path, e))?;
-        }
+        // It holds sightings of the user's own logs: owner-only, as the log file.
+        crate::model::private_fs::create_parent(path).map_err(|e| sql_err(path, e))?;
         match Sqlite::try_open(path) {
             Ok(db) => Ok(Opened { db, warning: None }),
             Err(TryOpen::Newer(found)) => Err(PersistError::Newer {
@@ -123,6 +122,10 @@ impl Sqlite {
     }
 
     fn try_open(path: &Path) -> Result<Sqlite, TryOpen> {
+        // Created here, owner-only, rather than by SQLite with the umask's mode: SQLite
+        // gives the `-wal` and `-shm` files the mode of the database file.
+        crate::model::private_fs::touch(path)
+            .map_err(|e| TryOpen::Other(crate::model::sanitize::one_line(&e.to_string(), 200)))?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,

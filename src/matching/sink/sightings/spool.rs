@@ -45,7 +45,8 @@ fn process_alive(pid: u32) -> bool {
 /// Writes `rows` to a new spool file in `dir` (through a temporary name, fsynced, then
 /// renamed), returning its path.
 pub(super) fn write_spool(dir: &Path, seq: u64, rows: &[LogHit]) -> io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    // Hits of the user's own logs: owner-only, as the store.
+    crate::model::private_fs::create_dir(dir)?;
     let name = format!(
         "sightings-{}-{}-{seq}.jsonl",
         Timestamp::now().as_millisecond(),
@@ -60,7 +61,7 @@ pub(super) fn write_rows(path: &Path, rows: &[LogHit]) -> io::Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    let f = std::fs::File::create(&tmp)?;
+    let f = crate::model::private_fs::create_file(&tmp)?;
     let mut w = io::BufWriter::new(f);
     for r in rows {
         serde_json::to_writer(&mut w, r)?;
@@ -186,5 +187,22 @@ impl Writer {
                 true
             }
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// Spooled hits are the user's own logs: owner-only, as the store.
+    #[test]
+    fn the_spool_folder_and_files_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let spool = dir.path().join("state/spool");
+        let file = write_spool(&spool, 1, &[]).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&spool), 0o700);
+        assert_eq!(mode(&file), 0o600);
     }
 }

@@ -564,3 +564,36 @@ fn migrates_from_schema_6_keeping_chunks_that_never_expire() {
     assert_eq!(n, 1);
     assert_eq!(c.load_source("cti").unwrap().len(), 1);
 }
+
+/// The store holds sightings of the user's own logs: its folder is created `0700`, the
+/// database and its `-wal` and `-shm` files `0600`, whatever the umask leaves.
+#[cfg(unix)]
+#[test]
+fn the_store_folder_and_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data/intellisiem");
+    let mut c = open(&folder);
+    let rows = vec![s(IndicatorType::Ipv4, "192.0.2.1", None)];
+    c.save(
+        "a",
+        "feodo",
+        &whole(&rows),
+        false,
+        &SourceMeta::default(),
+        t(0),
+    )
+    .unwrap();
+    let mode = |name: &str| {
+        std::fs::metadata(folder.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(""), 0o700);
+    for f in ["cache.db", "cache.db-wal", "cache.db-shm"] {
+        assert_eq!(mode(f), 0o600, "{f}");
+    }
+    drop(c);
+}
