@@ -224,7 +224,8 @@ fn fill(
 /// How a stream is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
-    /// The log format; `Auto` decides from the first block.
+    /// The log format; `Auto` decides from the first lines that are not blank
+    /// ([`LogFormat::decide`]).
     pub log: LogFormat,
     /// Threads per block (1: all on the calling thread).
     pub threads: usize,
@@ -234,8 +235,8 @@ pub struct Settings {
 }
 
 /// Scans a whole stream: alerts to `sink` (delivered block by block, flushed at the
-/// end), counts into `stats`. Returns the log format used. Errors: reading the input,
-/// or the sink's delivery or flush.
+/// end), counts into `stats`. Returns the log format used (`Auto` when nothing but
+/// blank lines came). Errors: reading the input, or the sink's delivery or flush.
 pub fn scan<S: AlertSink + ?Sized>(
     matcher: &Matcher,
     input: impl Read,
@@ -304,12 +305,21 @@ pub fn scan_at<S: AlertSink + ?Sized>(
             start = memchr::memchr(b'\n', &buf[..end]).map_or(end, |i| i + 1);
             discarding = false;
         }
-        let lm = lm.get_or_insert_with(|| {
-            if used == LogFormat::Auto {
-                used = LogFormat::detect(&buf[start..end.min(start + 8192)]);
+        if lm.is_none()
+            && let Some(decided) = log.decide(&buf[start..end])
+        {
+            used = decided;
+            lm = Some(LineMatcher::new(matcher, decided));
+        }
+        // Blank lines only so far: nothing to decide from (they hold no event).
+        let mut blank;
+        let lm = match lm.as_mut() {
+            Some(lm) => lm,
+            None => {
+                blank = LineMatcher::new(matcher, LogFormat::Text);
+                &mut blank
             }
-            LineMatcher::new(matcher, used)
-        });
+        };
         next.clear();
         next.extend_from_slice(&buf[end..]);
         let ahead = read_ahead && !eof;
@@ -588,5 +598,43 @@ mod tests {
                 .count(),
             2
         );
+    }
+
+    /// A pipe whose first read brings only a blank line decides nothing: the format is
+    /// decided by the first line that is not blank, so eve events keep their time and
+    /// module.
+    #[test]
+    fn a_pipe_that_starts_with_a_blank_line_is_decided_by_its_first_event() {
+        struct Pipe(Vec<&'static [u8]>);
+        impl Read for Pipe {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    return Ok(0);
+                }
+                let chunk = self.0.remove(0);
+                buf[..chunk.len()].copy_from_slice(chunk);
+                Ok(chunk.len())
+            }
+        }
+        let pipe = Pipe(vec![
+            b"\n",
+            b" \r\n",
+            br#"{"timestamp":"2026-11-29T10:15:02.503918+0100","event_type":"flow","src_ip":"192.0.2.10","dest_ip":"203.0.113.66"}"#,
+            b"\n",
+        ]);
+        let mut sink = EcsSink::new(Vec::new());
+        let mut st = ScanStats::default();
+        let settings = Settings {
+            log: LogFormat::Auto,
+            threads: 1,
+            read_ahead: false,
+        };
+        let used = scan(&matcher(), pipe, "-", settings, &mut sink, &mut st).unwrap();
+        assert_eq!(used, LogFormat::Eve);
+        let out = String::from_utf8(sink.into_inner()).unwrap();
+        let d: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(d["event"]["module"], "suricata", "{out}");
+        assert_eq!(d["@timestamp"], "2026-11-29T09:15:02.503918Z", "{out}");
+        assert_eq!(st.lines, 3);
     }
 }

@@ -146,7 +146,27 @@ impl Skip {
 
 pub use crate::config::LogFormat;
 
+/// Bytes of the first line that [`LogFormat::detect`] looks at.
+const DETECT_BYTES: usize = 8192;
+
 impl LogFormat {
+    /// The format lines are read with, once `head` (the first bytes that arrived: a
+    /// file's start, a stream's first block) is known: a given format as it is; `auto`
+    /// decided by the first line that is not blank ([`LogFormat::detect`]). `None` for
+    /// `auto` while `head` holds nothing but blank lines (an empty file, a log that
+    /// does not exist yet): there is nothing to decide from, and the caller decides
+    /// later from the first lines that do arrive, rather than reading them all as
+    /// text. Blank lines hold no event in any format, so nothing is lost meanwhile.
+    pub fn decide(self, head: &[u8]) -> Option<LogFormat> {
+        if self != LogFormat::Auto {
+            return Some(self);
+        }
+        let first = head.iter().position(|b| !b.is_ascii_whitespace())?;
+        let line = memchr::memrchr(b'\n', &head[..first]).map_or(0, |i| i + 1);
+        let head = &head[line..];
+        Some(LogFormat::detect(&head[..head.len().min(DETECT_BYTES)]))
+    }
+
     /// Guesses the format from the first lines of a file (`head`: up to a few KB).
     pub fn detect(head: &[u8]) -> LogFormat {
         let mut lines = head

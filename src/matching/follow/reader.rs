@@ -147,6 +147,8 @@ pub(super) struct Reader {
     carry: Vec<u8>,
     /// Skipping the rest of a line over [`MAX_LINE`].
     discarding: bool,
+    /// How lines are read; `None` until the format is decided (`auto`: by the first
+    /// line that is not blank).
     extractor: Option<Extractor>,
 }
 
@@ -205,7 +207,9 @@ impl Reader {
     /// Before following the file from its end: its head decides an `auto` format, and a
     /// Zeek header (`#separator`, `#fields`, ..., or a `tsv = T` row of names) is read,
     /// so the rows appended later parse. The rows already under the header are the past
-    /// and are not read.
+    /// and are not read. Only whole lines decide: a file that is empty (or holds only a
+    /// line still being written) leaves the format to the first lines that arrive
+    /// ([`LogFormat::decide`]).
     pub(super) fn prime(&mut self, log: LogFormat, m: &Matcher, display: &str) {
         const HEAD: u64 = 64 * 1024;
         let mut head = Vec::new();
@@ -216,24 +220,22 @@ impl Reader {
         {
             return;
         }
-        let log = if log == LogFormat::Auto {
-            LogFormat::detect(&head[..head.len().min(8192)])
-        } else {
-            log
+        let whole = memchr::memrchr(b'\n', &head).map_or(0, |i| i + 1);
+        if let Some(log) = log.decide(&head[..whole]) {
+            let mut lm = LineMatcher::new(m, log);
+            let end = zeek::header_end(&head);
+            if end > 0 {
+                let mut seen = ScanStats::default();
+                lm.lines(&head[..end - 1], display, 0, &Discard, &mut (), &mut seen);
+            }
+            self.extractor = Some(lm.extractor);
+        }
+        let Ok(end) = self.file.seek(SeekFrom::End(0)) else {
+            return;
         };
-        let mut lm = LineMatcher::new(m, LogFormat::Text);
-        lm.extractor = Extractor::new(log);
-        let end = zeek::header_end(&head);
-        if end > 0 {
-            let mut seen = ScanStats::default();
-            lm.lines(&head[..end - 1], display, 0, &Discard, &mut (), &mut seen);
-        }
-        self.extractor = Some(lm.extractor);
-        if let Ok(end) = self.file.seek(SeekFrom::End(0)) {
-            self.offset = end;
-            head.truncate(FINGERPRINT.min(usize::try_from(end).unwrap_or(usize::MAX)));
-            self.head = head;
-        }
+        self.offset = end;
+        head.truncate(FINGERPRINT.min(usize::try_from(end).unwrap_or(usize::MAX)));
+        self.head = head;
     }
 
     /// Reads the file to its current end, handing its complete lines to `to`. Each
@@ -341,13 +343,10 @@ impl Reader {
     ) {
         let region = &self.carry[from..end];
         if self.extractor.is_none() {
-            let log = if to.log == LogFormat::Auto {
-                LogFormat::detect(&region[..region.len().min(8192)])
-            } else {
-                to.log
-            };
-            self.extractor = Some(Extractor::new(log));
+            self.extractor = to.log.decide(region).map(Extractor::new);
         }
+        // Blank lines only: still nothing to decide from (they hold no event).
+        let decided = self.extractor.is_some();
         let mut lm = LineMatcher::new(to.m, LogFormat::Text);
         if let Some(e) = self.extractor.take() {
             lm.extractor = e;
@@ -360,6 +359,8 @@ impl Reader {
             to.part,
             to.st,
         );
-        self.extractor = Some(lm.extractor);
+        if decided {
+            self.extractor = Some(lm.extractor);
+        }
     }
 }

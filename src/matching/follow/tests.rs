@@ -304,3 +304,81 @@ fn the_end_of_a_line_over_the_limit_alone_in_a_read_is_skipped() {
     assert_eq!(r.check(), [1]);
     assert_eq!(r.st.skipped[Skip::TooLong.index()], 1);
 }
+
+/// Every alert as (its module, its event time).
+struct Kinds;
+
+impl AlertSink for Kinds {
+    type Part = Vec<(&'static str, jiff::Timestamp)>;
+
+    fn add(&self, part: &mut Self::Part, alert: &Alert<'_>) {
+        part.push((alert.module, alert.time));
+    }
+
+    fn deliver(&mut self, _: Self::Part) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An eve flow to 203.0.113.`n` at `10:00:n` on 2026-12-06.
+fn eve(n: u32) -> String {
+    format!(
+        r#"{{"timestamp":"2026-12-06T10:00:{n:02}.000000+0000","flow_id":{n},"event_type":"flow","src_ip":"192.0.2.10","src_port":50000,"dest_ip":"203.0.113.{n}","dest_port":443,"proto":"TCP"}}"#
+    ) + "\n"
+}
+
+fn eve_at(n: u32) -> jiff::Timestamp {
+    format!("2026-12-06T10:00:{n:02}Z").parse().unwrap()
+}
+
+/// `fw.log`'s folder followed from the end (the dashboard), format `auto`.
+fn from_end(content: &str) -> (Race, Follower) {
+    let r = Race::new(content);
+    let f = Follower::new(std::slice::from_ref(&r.path), LogFormat::Auto, Start::End);
+    (r, f)
+}
+
+fn kinds(r: &mut Race, f: &mut Follower) -> Vec<(&'static str, jiff::Timestamp)> {
+    let mut part = Vec::new();
+    f.check(r.now, &r.m, &Kinds, &mut part, &mut r.st);
+    part
+}
+
+/// A log that is empty when the dashboard starts decides nothing: its format is
+/// decided by the first lines that arrive, so eve events keep their time and module.
+#[test]
+fn an_empty_log_followed_from_its_end_is_read_as_the_lines_that_arrive() {
+    let (mut r, mut f) = from_end("");
+    assert_eq!(kinds(&mut r, &mut f), []);
+    append(&r.path, "\n");
+    assert_eq!(kinds(&mut r, &mut f), [], "a blank line decides nothing");
+    append(&r.path, &(eve(7) + &eve(8)));
+    assert_eq!(
+        kinds(&mut r, &mut f),
+        [("suricata", eve_at(7)), ("suricata", eve_at(8))]
+    );
+}
+
+/// A log that does not exist yet when the dashboard starts is read from its start once
+/// it appears, and decided by its own first lines.
+#[test]
+fn a_log_that_appears_later_is_decided_by_its_own_lines() {
+    let (mut r, _) = from_end("");
+    fs::remove_file(&r.path).unwrap();
+    let mut f = Follower::new(std::slice::from_ref(&r.path), LogFormat::Auto, Start::End);
+    assert_eq!(kinds(&mut r, &mut f), []);
+    fs::write(&r.path, eve(3)).unwrap();
+    assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(3))]);
+}
+
+/// After a rotation, the new file is decided by its own first lines, whatever the
+/// file before held (here nothing but a blank line).
+#[test]
+fn a_rotation_decides_the_new_file_by_its_lines() {
+    let (mut r, mut f) = from_end("");
+    append(&r.path, "\n");
+    assert_eq!(kinds(&mut r, &mut f), []);
+    fs::rename(&r.path, r.sibling("fw.log.1")).unwrap();
+    fs::write(&r.path, eve(9)).unwrap();
+    assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(9))]);
+}

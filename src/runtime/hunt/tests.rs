@@ -148,3 +148,31 @@ async fn a_file_that_appears_later_under_a_glob_is_followed_from_its_start() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].origin.name(), later.display().to_string());
 }
+
+/// A followed log that is empty when the dashboard starts (format `auto`) is read as
+/// the lines that arrive: eve events keep their time and module.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_log_at_start_up_is_read_as_the_eve_lines_that_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("eve.json");
+    std::fs::write(&log, "").unwrap();
+    let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
+    config.logs = vec![LogSpec::path(&log.display().to_string())];
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let hunter = Hunter::start(&config, None, &tx).expect("logs configured");
+    hunter.hunt(store_of(&["45.0.0.3"]));
+    match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+        Ok(Some(Msg::HuntReady { .. })) => {}
+        other => panic!("{other:?}"),
+    }
+    // The follower has looked at the empty file by now.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let at = Timestamp::from_second(1_795_943_702).unwrap();
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    std::io::Write::write_all(&mut f, eve(at, "45.0.0.3").as_bytes()).unwrap();
+    let hits = next_hits(&mut rx).await;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(&*hits[0].module, "suricata");
+    assert_eq!(hits[0].at, at);
+    assert_eq!(&*hits[0].field, "destination.ip");
+}
