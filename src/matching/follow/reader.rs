@@ -45,6 +45,10 @@ impl FileId {
 /// not the ones read from it is another file, or the same one rewritten.
 pub(super) const FINGERPRINT: usize = 1024;
 
+/// How far back from its end a file followed from there is searched for the start of
+/// the line being written.
+pub(super) const TAIL: usize = 64 * 1024;
+
 /// Up to `n` bytes from the start of `file`, without moving its position (fewer when
 /// the file is shorter). Errors: the read's.
 fn read_head(file: &File, n: usize) -> io::Result<Vec<u8>> {
@@ -145,7 +149,8 @@ pub(super) struct Reader {
     head: Vec<u8>,
     /// The partial line at the end of what was read.
     carry: Vec<u8>,
-    /// Skipping the rest of a line over [`MAX_LINE`].
+    /// Skipping the rest of a line: one over [`MAX_LINE`], or one whose start was not
+    /// read.
     discarding: bool,
     /// How lines are read; `None` until the format is decided (`auto`: by the first
     /// line that is not blank).
@@ -209,7 +214,9 @@ impl Reader {
     /// so the rows appended later parse. The rows already under the header are the past
     /// and are not read. Only whole lines decide: a file that is empty (or holds only a
     /// line still being written) leaves the format to the first lines that arrive
-    /// ([`LogFormat::decide`]).
+    /// ([`LogFormat::decide`]). A last line still being written is kept, so it is read
+    /// whole once its newline comes (its start, when more than [`TAIL`] back, is
+    /// skipped with the rest of that line).
     pub(super) fn prime(&mut self, log: LogFormat, m: &Matcher, display: &str) {
         const HEAD: u64 = 64 * 1024;
         let mut head = Vec::new();
@@ -236,6 +243,34 @@ impl Reader {
         self.offset = end;
         head.truncate(FINGERPRINT.min(usize::try_from(end).unwrap_or(usize::MAX)));
         self.head = head;
+        self.keep_last_line(end);
+    }
+
+    /// After [`Reader::prime`] put the offset at the end `end`: the partial line the file
+    /// ends on (one being written) becomes the carry, so it is read whole once its
+    /// newline comes; one that started more than [`TAIL`] back is skipped up to its
+    /// newline instead of being read from its middle.
+    fn keep_last_line(&mut self, end: u64) {
+        let n = end.min(TAIL as u64);
+        let mut tail = vec![0u8; n as usize];
+        let mut got = 0;
+        while got < tail.len() {
+            match read_at(&self.file, &mut tail[got..], end - n + got as u64) {
+                Ok(0) => break,
+                Ok(k) => got += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        if got < tail.len() {
+            // Shorter than it said: the next read finds out what happened to it.
+            return;
+        }
+        match memchr::memrchr(b'\n', &tail) {
+            Some(i) => self.carry = tail.split_off(i + 1),
+            None if n == end => self.carry = tail,
+            None => self.discarding = true,
+        }
     }
 
     /// Reads the file to its current end, handing its complete lines to `to`. Each

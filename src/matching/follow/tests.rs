@@ -371,6 +371,22 @@ fn a_log_that_appears_later_is_decided_by_its_own_lines() {
     assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(3))]);
 }
 
+/// A line still being written when the dashboard starts is read whole once its
+/// newline comes, and decides the format as a whole line.
+#[test]
+fn a_line_being_written_at_start_up_is_read_whole() {
+    let line = eve(5);
+    let (head, rest) = line.split_at(40);
+    let (mut r, mut f) = from_end(head);
+    assert_eq!(kinds(&mut r, &mut f), []);
+    append(&r.path, rest);
+    assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(5))]);
+    assert_eq!(
+        r.st.skipped, [0; 4],
+        "nothing read from the middle of a line"
+    );
+}
+
 /// After a rotation, the new file is decided by its own first lines, whatever the
 /// file before held (here nothing but a blank line).
 #[test]
