@@ -5,7 +5,8 @@
 //! its start (or, for the dashboard, from its end), then read again whenever the kernel
 //! says its folder changed (inotify, through `notify`; an open, read or close is not a
 //! change), with a slow poll every [`SLOW_POLL`] as a safety net (every [`POLL`] where
-//! no watch can be set). Idle, the thread sleeps on the watch: no busy loop. A new
+//! no watch can be set). Idle, the thread sleeps on the watch (looking every
+//! [`STOP_CHECK`] whether it is asked to stop): no busy loop. A new
 //! matcher (the store changed) is picked up at each wake.
 //!
 //! # Rotation rules
@@ -85,6 +86,7 @@ use super::matcher::Matcher;
 use super::scan::{ScanStats, Settings};
 use super::sink::AlertSink;
 use tracked::Tracked;
+pub use wake::STOP_CHECK;
 use wake::Wake;
 
 /// How often files are checked for new bytes when their folders cannot be watched.
@@ -143,7 +145,8 @@ impl Follower {
     }
 }
 
-/// Follows `paths` from their start until `stop` is set, handing alerts to `sink` as
+/// Follows `paths` from their start until `stop` is set (seen within
+/// [`STOP_CHECK`] while idle), handing alerts to `sink` as
 /// they are found (each wake's alerts delivered and flushed together). `refresh` is
 /// asked at each wake for a newer matcher (`None`: keep the current one). Errors: the
 /// sink's.
@@ -193,7 +196,7 @@ pub fn follow_from<S: AlertSink + ?Sized>(
         if any {
             sink.flush()?;
         } else {
-            wake.wait();
+            wake.wait(stop);
         }
     }
     sink.flush()

@@ -398,3 +398,22 @@ fn a_rotation_decides_the_new_file_by_its_lines() {
     fs::write(&r.path, eve(9)).unwrap();
     assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(9))]);
 }
+
+/// A follower asleep between checks sees a stop within [`STOP_CHECK`], not at its next
+/// poll ([`SLOW_POLL`], 1 s, when nothing changes in the folder).
+#[test]
+fn a_sleeping_follower_sees_a_stop_at_once() {
+    let r = Race::new("");
+    let wake = Wake::new(std::slice::from_ref(&r.path));
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(100));
+            stop.store(true, Ordering::Relaxed);
+        });
+        let asleep = Instant::now();
+        wake.wait(&stop);
+        let took = asleep.elapsed();
+        assert!(took < SLOW_POLL * 3 / 4, "woke after {took:?}");
+    });
+}
