@@ -194,6 +194,12 @@ pub enum Msg {
     HuntReady {
         store: Arc<Store>,
     },
+    /// A followed log cannot be read: `unreadable` says why (one line: a folder,
+    /// nothing there yet, permission denied); `None` once it can be read again.
+    LogStatus {
+        path: String,
+        unreadable: Option<String>,
+    },
 }
 
 /// Where the local cache stands.
@@ -522,6 +528,7 @@ impl App {
             Msg::Remembered(r) => self.remembered = r,
             Msg::Hits { hits, stored } => self.on_hits(hits, stored, &mut fx),
             Msg::HuntReady { store } => self.on_hunt_ready(store, &mut fx),
+            Msg::LogStatus { path, unreadable } => self.on_log_status(path, unreadable, &mut fx),
         }
         fx
     }

@@ -139,6 +139,18 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         eprintln!("error: --follow needs files to follow (not standard input)");
         return EXIT_USAGE;
     }
+    if args.follow
+        && let Some(folder) = args.paths.iter().find(|p| p.is_dir())
+    {
+        fail(&format!(
+            "--follow: {}",
+            crate::matching::log_paths::Unreadable::Folder(one_line(
+                &folder.display().to_string(),
+                300
+            ))
+        ));
+        return EXIT_USAGE;
+    }
     let stream = match args.redis.as_ref().map(|_| stream::spec(args)) {
         None => None,
         Some(Ok(s)) => Some(s),
@@ -256,6 +268,10 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
             },
             matcher.clone(),
             refresh,
+            &mut |path, why| match why {
+                Some(why) => fail_soft(&why.to_string()),
+                None => eprintln!("reading {}", one_line(&path.display().to_string(), 300)),
+            },
             &mut sink,
             &mut stats,
             &STOP,
@@ -314,6 +330,14 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
 fn fail(e: &str) {
     let line = one_line(e, 400);
     eprintln!("error: {line}");
+    crate::logging::record_warning(&format!("match: {line}"));
+}
+
+/// Says what the run goes on without (a followed file that cannot be read now): one
+/// line on standard error, kept in the log file.
+fn fail_soft(e: &str) {
+    let line = one_line(e, 400);
+    eprintln!("warning: {line}");
     crate::logging::record_warning(&format!("match: {line}"));
 }
 

@@ -10,6 +10,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::super::extract::{Extractor, LogFormat, Skip, zeek};
+use super::super::log_paths::Unreadable;
 use super::super::matcher::Matcher;
 use super::super::scan::{LineMatcher, MAX_LINE, ScanStats};
 use super::super::sink::{AlertSink, Discard};
@@ -97,12 +98,19 @@ pub(super) struct Probe {
 }
 
 impl Probe {
-    /// Opens what `path` names; `None` when nothing can be opened and read there.
-    pub(super) fn open(path: &Path) -> Option<Probe> {
-        let file = File::open(path).ok()?;
-        let meta = file.metadata().ok()?;
-        let head = read_head(&file, FINGERPRINT).ok()?;
-        Some(Probe {
+    /// Opens what `path` names. Errors: why nothing can be opened and read there (a
+    /// folder, nothing yet, a file that cannot be opened or read).
+    pub(super) fn open(path: &Path) -> Result<Probe, Unreadable> {
+        let file = File::open(path).map_err(|e| Unreadable::of(path, &e))?;
+        let meta = file.metadata().map_err(|e| Unreadable::of(path, &e))?;
+        if meta.is_dir() {
+            return Err(Unreadable::of(
+                path,
+                &io::Error::from(io::ErrorKind::IsADirectory),
+            ));
+        }
+        let head = read_head(&file, FINGERPRINT).map_err(|e| Unreadable::of(path, &e))?;
+        Ok(Probe {
             id: FileId::of(&meta),
             len: meta.len(),
             head,

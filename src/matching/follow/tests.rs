@@ -14,6 +14,7 @@ use super::reader::FileId;
 use super::*;
 use crate::matching::alert::{Alert, Location};
 use crate::matching::extract::Skip;
+use crate::matching::log_paths::Unreadable;
 use crate::matching::matcher::NewIndicator;
 use crate::matching::scan::MAX_LINE;
 use crate::matching::{MatchOptions, MatcherBuilder, Warninglists};
@@ -416,4 +417,38 @@ fn a_sleeping_follower_sees_a_stop_at_once() {
         let took = asleep.elapsed();
         assert!(took < SLOW_POLL * 3 / 4, "woke after {took:?}");
     });
+}
+
+/// What changed in the followed path's readability since the last check.
+fn changes(r: &mut Race) -> Vec<Option<Unreadable>> {
+    r.follower
+        .files
+        .iter_mut()
+        .filter_map(|t| t.take_change())
+        .collect()
+}
+
+/// A path that cannot be read is reported once, and again when it can be read; the
+/// moment between a rotation's rename and its new file is no news.
+#[test]
+fn a_path_that_cannot_be_read_is_reported_once_and_when_it_can_again() {
+    let mut r = Race::new("");
+    let shown = r.path.display().to_string();
+    fs::remove_file(&r.path).unwrap();
+    assert_eq!(r.check(), Vec::<u32>::new());
+    assert_eq!(changes(&mut r), [Some(Unreadable::Missing(shown.clone()))]);
+    assert_eq!(r.check(), Vec::<u32>::new());
+    assert_eq!(changes(&mut r), [], "said once");
+    fs::write(&r.path, lines(1..=1)).unwrap();
+    assert_eq!(r.check(), [1]);
+    assert_eq!(changes(&mut r), [None], "readable now");
+    fs::rename(&r.path, r.sibling("fw.log.1")).unwrap();
+    assert_eq!(r.check(), Vec::<u32>::new());
+    fs::write(&r.path, lines(2..=2)).unwrap();
+    assert_eq!(r.check(), [2]);
+    assert_eq!(changes(&mut r), [], "a rotation is no news");
+    fs::remove_file(&r.path).unwrap();
+    fs::create_dir(&r.path).unwrap();
+    assert_eq!(r.check(), Vec::<u32>::new());
+    assert_eq!(changes(&mut r), [Some(Unreadable::Folder(shown))]);
 }
