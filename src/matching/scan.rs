@@ -176,6 +176,7 @@ impl<'m> LineMatcher<'m> {
                 location,
                 module: ev.module,
                 fields: &ev.fields,
+                conn: &ev.conn,
                 hits: &self.hits,
                 matcher: self.matcher,
             };
