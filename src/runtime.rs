@@ -284,7 +284,7 @@ async fn event_loop(
                 next_tick = tokio::time::Instant::now() + tick;
                 Msg::Tick(Timestamp::now())
             }
-            _ = sigterm.recv() => return Ok(()),
+            Some(()) = sigterm.recv() => return Ok(()),
             _ = tokio::signal::ctrl_c() => return Ok(()),
         };
         // A big batch leaves the allocator holding the memory its download, parse and
@@ -323,15 +323,21 @@ fn remembered() -> crate::app::Remembered {
 /// Batches at least this big are followed by [`crate::memory::release_free_memory`].
 const TRIM_AFTER: usize = 50_000;
 
+/// A message on SIGTERM or SIGHUP (the terminal went away: an SSH session dropped, a
+/// tmux pane killed): the loop ends and the terminal is restored, as on `q`.
 #[cfg(unix)]
 fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
+    use tokio::signal::unix::{SignalKind, signal};
     let (tx, rx) = tokio::sync::mpsc::channel(1);
-    if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        tokio::spawn(async move {
-            if s.recv().await.is_some() {
-                let _ = tx.send(()).await;
-            }
-        });
+    for kind in [SignalKind::terminate(), SignalKind::hangup()] {
+        if let Ok(mut s) = signal(kind) {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                if s.recv().await.is_some() {
+                    let _ = tx.send(()).await;
+                }
+            });
+        }
     }
     rx
 }

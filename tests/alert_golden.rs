@@ -4,9 +4,11 @@
 //! The alert outputs of `match`, byte for byte: `tests/fixtures/golden/alerts.jsonl`
 //! (ECS) and `intel.log` (Zeek Intel) were written by the printers that worked inside
 //! the scan, before alerts became data handed to sinks. The sinks must write the same
-//! bytes for the same events, hostile strings and multi-indicator events included. One
-//! change since: `intel.log`'s `seen.where` holds Zeek's where-locations, not ECS field
-//! names, and its URLs have no scheme, as Zeek writes them.
+//! bytes for the same events, hostile strings and multi-indicator events included.
+//! Changes since: `intel.log`'s `seen.where` holds Zeek's where-locations, not ECS field
+//! names, and its URLs have no scheme, as Zeek writes them; the alerts keep the
+//! connection the log names (ECS `source.port` and `destination.port`, `intel.log`'s
+//! `id.orig_p`, `id.resp_p` and, from Zeek logs, `uid`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -152,7 +154,25 @@ fn intel_log_reads_as_zeeks_own() {
         if r[at("seen.indicator_type")] == "Intel::URL" {
             assert!(!r[at("seen.indicator")].contains("://"), "{r:?}");
         }
+        for c in ["id.orig_p", "id.resp_p"] {
+            let p = r[at(c)];
+            assert!(p == "-" || p.parse::<u16>().is_ok(), "{c}: {r:?}");
+        }
     }
+    // The connection as the logs name it: an eve flow's ports; a Zeek row's ports and uid.
+    let conns: std::collections::BTreeSet<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[at("uid")], r[at("id.orig_p")], r[at("id.resp_p")]))
+        .collect();
+    assert!(conns.contains(&("-", "50100", "8080")), "{conns:?}");
+    assert!(
+        conns.contains(&("CxT9aQ2bQw0nW1x3k", "53514", "53")),
+        "{conns:?}"
+    );
+    assert!(
+        conns.contains(&("-", "-", "-")),
+        "an event without one: {conns:?}"
+    );
     for w in [
         "Conn::IN_ORIG",
         "DNS::IN_REQUEST",

@@ -263,19 +263,20 @@ async fn dashboard_in_tmux_shows_rows_filters_copies_and_quits_cleanly() {
     assert!(!after.contains("Indicators ("), "{after}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_restores_the_terminal() {
-    if !tmux_or_skip("sigterm_restores_the_terminal") {
+/// Sends `signal` to the dashboard running in tmux: it leaves its screen and exits 0.
+async fn signal_restores_the_terminal(test: &str, signal: &str) {
+    if !tmux_or_skip(test) {
         return;
     }
     let server = MockServer::start().await;
     mount_all(&server).await;
-    let (tmux, _dir, exit_file) = launch(Some(&sample_config(&server.uri())), "term");
+    let tag = signal.to_ascii_lowercase();
+    let (tmux, _dir, exit_file) = launch(Some(&sample_config(&server.uri())), &tag);
     tmux.wait_for("45.0.0.3", Duration::from_secs(20));
     let out = tmux.cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
     let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let kill = Command::new("pkill")
-        .args(["-TERM", "-P", &shell, "-x", "intellisiem"])
+        .args([&format!("-{signal}"), "-P", &shell, "-x", "intellisiem"])
         .status();
     assert!(
         kill.is_ok_and(|s| s.success()),
@@ -287,6 +288,17 @@ async fn sigterm_restores_the_terminal() {
         !after.contains("Indicators ("),
         "still on the dashboard screen:\n{after}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_restores_the_terminal() {
+    signal_restores_the_terminal("sigterm_restores_the_terminal", "TERM").await;
+}
+
+/// SIGHUP (an SSH session dropped, the terminal closed) restores it as SIGTERM does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_restores_the_terminal() {
+    signal_restores_the_terminal("sighup_restores_the_terminal", "HUP").await;
 }
 
 /// Lines of a captured screen that are indicator table rows: inside the table's border,

@@ -534,3 +534,46 @@ fn alerts_from_a_pipe_come_out_as_its_lines_arrive() {
     drop(stdin);
     let _ = child.wait();
 }
+
+/// `--follow` names what it cannot read: a folder stops the run (exit 2); a file that
+/// does not exist yet is a warning, then read once it appears.
+#[test]
+fn follow_says_what_it_cannot_read() {
+    let home = tempfile::tempdir().unwrap();
+    let o = matching(home.path(), "indicators.txt", &["--follow"])
+        .arg(home.path())
+        .timeout(Duration::from_secs(10))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "not followed as a file");
+    assert!(
+        text(&o.stderr).contains("is a folder, not a log"),
+        "{}",
+        text(&o.stderr)
+    );
+    let log = home.path().join("later.log");
+    let (out, err) = (home.path().join("alerts"), home.path().join("stderr"));
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("intellisiem"))
+        .env("HOME", home.path())
+        .args(["match", "--no-warninglists", "--follow", "--indicators"])
+        .arg(fixtures().join("indicators.txt"))
+        .arg("-o")
+        .arg(&out)
+        .arg(&log)
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&log, "connection to 203.0.113.66 refused\n").unwrap();
+    assert_eq!(wait_lines(&out, 1).len(), 1, "read once it appears");
+    let _ = StdCommand::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let stderr = std::fs::read_to_string(&err).unwrap();
+    assert!(
+        stderr.contains("later.log does not exist (yet)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("reading "), "{stderr}");
+}

@@ -343,6 +343,7 @@ fn a_zeek_log_followed_from_its_end_still_reads_its_header() {
                     settings,
                     m,
                     || None,
+                    &mut |_, _| {},
                     &mut out,
                     &mut stats,
                     &stop,

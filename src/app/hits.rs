@@ -7,7 +7,7 @@
 //! table's marker and the details; and when to hand the runtime a new indicator set to
 //! hunt with (the store changed), which holds the store like a filter job does.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
@@ -65,6 +65,8 @@ pub struct Hits {
     /// Hits seen since start (live and retro-hunt), and of them retro-hunt ones.
     pub total: u64,
     pub total_retro: u64,
+    /// The followed logs that cannot be read now, by path: why (one line).
+    pub unreadable: BTreeMap<String, String>,
 }
 
 impl Hits {
@@ -266,6 +268,36 @@ impl App {
         self.dirty = true;
         self.lease.holders = self.lease.holders.saturating_sub(1);
         self.after_release(fx);
+    }
+
+    /// A followed log cannot be read (`unreadable`: why), or can again (`None`): kept
+    /// for the Hits view, and said once in the log pane.
+    pub(super) fn on_log_status(
+        &mut self,
+        path: String,
+        unreadable: Option<String>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let (level, text) = match unreadable {
+            Some(why) => {
+                let line = format!("logs: {}", one_line(&why, 400));
+                if self.hits.unreadable.insert(path, why.clone()).as_ref() == Some(&why) {
+                    return;
+                }
+                (tracing::Level::WARN, line)
+            }
+            None => {
+                if self.hits.unreadable.remove(&path).is_none() {
+                    return;
+                }
+                (
+                    tracing::Level::INFO,
+                    format!("logs: reading {}", one_line(&path, 300)),
+                )
+            }
+        };
+        fx.push(Effect::Log { level, text });
+        self.dirty = true;
     }
 
     /// `h`: open or close the Hits view.

@@ -212,6 +212,12 @@ pub enum Msg {
     /// size, as the last frame measured it; `None` when no overlay scrolls. The runtime
     /// sends it after a frame whenever it differs from [`App::scroll_limit`].
     ScrollLimit(Option<u16>),
+    /// A followed log cannot be read: `unreadable` says why (one line: a folder,
+    /// nothing there yet, permission denied); `None` once it can be read again.
+    LogStatus {
+        path: String,
+        unreadable: Option<String>,
+    },
 }
 
 /// Where the local cache stands.
@@ -560,6 +566,7 @@ impl App {
                     self.dirty = true;
                 }
             }
+            Msg::LogStatus { path, unreadable } => self.on_log_status(path, unreadable, &mut fx),
         }
         fx
     }

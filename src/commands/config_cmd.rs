@@ -3,6 +3,8 @@
 
 //! `intellisiem config check` and `intellisiem config init`.
 
+mod paths;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,22 @@ pub fn check(config_path: Option<&Path>) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    // The paths as the programs will use them: a config that cannot work here is an
+    // error, like one that does not parse.
+    let text = match &config.origin {
+        crate::config::ConfigOrigin::File(p) => std::fs::read_to_string(p).ok(),
+        _ => None,
+    };
+    let found = paths::look(&config, text.as_deref());
+    for w in &found.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !found.errors.is_empty() {
+        for e in &found.errors {
+            eprintln!("error: {e}");
+        }
+        return EXIT_USAGE;
+    }
     let enabled = config
         .sources
         .iter()
@@ -30,13 +48,17 @@ pub fn check(config_path: Option<&Path>) -> u8 {
             println!("  {}: disabled, {why}", spec.name);
         }
     }
-    for log in &config.logs {
+    if let Some(cache) = &found.cache {
+        println!("  {cache}");
+    }
+    for (log, now) in config.logs.iter().zip(&found.logs) {
         match &log.input {
             crate::config::LogInput::Path(_) => println!(
-                "  follows {} (format {}, retro-hunt {})",
+                "  follows {} (format {}, retro-hunt {}): {}",
                 log.describe(),
                 log.format.as_str(),
-                log.retro
+                log.retro,
+                now.as_deref().unwrap_or("-")
             ),
             crate::config::LogInput::Redis(r) => println!(
                 "  reads {} as a consumer of group {} (format {})",

@@ -5,9 +5,11 @@
 //! followed files or a Redis stream (as a consumer group), writing alerts and, with
 //! `--record`, the store's sightings. Exit status like grep: 0 something matched, 1
 //! nothing, 2 an error (usage, config, no indicators, an input that could not be read,
-//! hits that could be neither recorded nor spooled).
+//! hits that could be neither recorded nor spooled), 128 + the signal's number for a
+//! scan that SIGINT or SIGTERM stopped before the end of its input ([`signals`]).
 
 mod output;
+mod signals;
 mod stream;
 mod watch;
 
@@ -15,7 +17,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::{EXIT_USAGE, load_config};
@@ -28,6 +30,7 @@ use crate::matching::sink::{AlertSink, Tee};
 use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists, follow, indicators};
 use crate::model::count::{grouped, noun};
 use crate::model::sanitize::one_line;
+use signals::STOP;
 
 /// Exit code: at least one event matched.
 pub const EXIT_MATCH: u8 = 0;
@@ -115,55 +118,19 @@ pub(super) fn build(
     Ok(matcher)
 }
 
-/// Opens one input: `-` is standard input; `.gz` files are decompressed.
+/// Opens one input: `-` is standard input; `.gz` files are decompressed. Reads fail
+/// once SIGINT or SIGTERM asks the run to stop ([`signals::is_stop`]).
 fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
-        return Ok(Box::new(io::stdin()));
+        return Ok(Box::new(signals::Stdin::new()));
     }
     let f = File::open(path)?;
     if path.extension().is_some_and(|e| e == "gz") {
-        return Ok(Box::new(flate2::read::MultiGzDecoder::new(
-            io::BufReader::new(f),
+        return Ok(Box::new(signals::UntilStop(
+            flate2::read::MultiGzDecoder::new(io::BufReader::new(f)),
         )));
     }
-    Ok(Box::new(f))
-}
-
-/// Set by SIGINT or SIGTERM: `--follow` and `--redis` stop, write what they hold and
-/// say what they did.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-/// Sets [`STOP`] on SIGINT or SIGTERM, from a thread of its own.
-fn stop_on_signal() {
-    let _ = std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(|| {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async {
-                #[cfg(unix)]
-                {
-                    use tokio::signal::unix::{SignalKind, signal};
-                    let (Ok(mut term), Ok(mut int)) = (
-                        signal(SignalKind::terminate()),
-                        signal(SignalKind::interrupt()),
-                    ) else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = term.recv() => {}
-                        _ = int.recv() => {}
-                    }
-                }
-                #[cfg(not(unix))]
-                let _ = tokio::signal::ctrl_c().await;
-            });
-            STOP.store(true, Ordering::Relaxed);
-        });
+    Ok(Box::new(signals::UntilStop(f)))
 }
 
 pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
@@ -173,6 +140,18 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     };
     if args.follow && (args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-")) {
         eprintln!("error: --follow needs files to follow (not standard input)");
+        return EXIT_USAGE;
+    }
+    if args.follow
+        && let Some(folder) = args.paths.iter().find(|p| p.is_dir())
+    {
+        fail(&format!(
+            "--follow: {}",
+            crate::matching::log_paths::Unreadable::Folder(one_line(
+                &folder.display().to_string(),
+                300
+            ))
+        ));
         return EXIT_USAGE;
     }
     let stream = match args.redis.as_ref().map(|_| stream::spec(args)) {
@@ -266,8 +245,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     let mut stream_stats = None;
     let scan_started = Instant::now();
     let mut failed = false;
+    // From here on, SIGINT or SIGTERM ends the reading and the run says what it did.
+    signals::stop_on_signal();
     if let Some(spec) = &stream {
-        stop_on_signal();
         let refresh = watch::store_watch(&config, no_cache, args, &lists);
         let (st, r) = stream::run(
             spec,
@@ -285,7 +265,6 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
             failed = true;
         }
     } else if args.follow {
-        stop_on_signal();
         let refresh = watch::store_watch(&config, no_cache, args, &lists);
         let res = follow::follow(
             &args.paths,
@@ -296,6 +275,10 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
             },
             matcher.clone(),
             refresh,
+            &mut |path, why| match why {
+                Some(why) => fail_soft(&why.to_string()),
+                None => eprintln!("reading {}", one_line(&path.display().to_string(), 300)),
+            },
             &mut sink,
             &mut stats,
             &STOP,
@@ -316,6 +299,10 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     let Tee(printer, recording) = sink;
     drop(printer);
     let mut err = io::stderr().lock();
+    let stopped = signals::stopped_by();
+    if let Some(sig) = stopped {
+        let _ = writeln!(err, "stopped by {sig}");
+    }
     summary(
         matcher.source_names(),
         &stats,
@@ -332,8 +319,13 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
             failed = true;
         }
     }
+    // A scan (not a follow or a stream, which only a signal ends) stopped before the
+    // end of its input says so, as a shell reports a process the signal ended.
+    let interrupted = stream.is_none() && !args.follow && stopped.is_some();
     if failed {
         2
+    } else if let Some(code) = signals::interrupted_status().filter(|_| interrupted) {
+        code
     } else if stats.alerts > 0 {
         EXIT_MATCH
     } else {
@@ -345,6 +337,14 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
 fn fail(e: &str) {
     let line = one_line(e, 400);
     eprintln!("error: {line}");
+    crate::logging::record_warning(&format!("match: {line}"));
+}
+
+/// Says what the run goes on without (a followed file that cannot be read now): one
+/// line on standard error, kept in the log file.
+fn fail_soft(e: &str) {
+    let line = one_line(e, 400);
+    eprintln!("warning: {line}");
     crate::logging::record_warning(&format!("match: {line}"));
 }
 
@@ -367,6 +367,9 @@ fn scan_paths<S: AlertSink + ?Sized>(
         &args.paths
     };
     for p in paths {
+        if STOP.load(Ordering::Relaxed) {
+            break;
+        }
         let shown = if p.as_os_str() == "-" {
             "-".to_owned()
         } else {
@@ -398,7 +401,7 @@ fn scan_paths<S: AlertSink + ?Sized>(
             Ok(used) => {
                 tracing::debug!(file = %one_line(&shown, 200), format = used.as_str(), "scanned")
             }
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe || signals::is_stop(&e) => break,
             Err(e) => {
                 eprintln!("error: reading {}: {e}", one_line(&shown, 200));
                 failed = true;

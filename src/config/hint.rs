@@ -75,6 +75,20 @@ pub fn has_key(line: &str, key: &str) -> bool {
     key_pos(line, key).is_some()
 }
 
+/// The plain value of `key:` on `line`, if the line has that key: quotes taken off,
+/// ending where a flow mapping's entry or a comment ends (`- { path: '/a b', x: 1 }`
+/// -> `/a b`).
+pub fn value_of<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line[key_pos(line, key)?..].trim_start();
+    for q in ['\'', '"'] {
+        if let Some(inner) = rest.strip_prefix(q) {
+            return inner.find(q).map(|end| &inner[..end]);
+        }
+    }
+    let end = rest.find([',', '}', '#']).unwrap_or(rest.len());
+    Some(rest[..end].trim_end())
+}
+
 /// Where the value of `key:` starts on `line`, if the line has that key.
 fn key_pos(line: &str, key: &str) -> Option<usize> {
     let pat = format!("{key}:");

@@ -139,6 +139,17 @@ impl LogSpec {
     }
 }
 
+/// The line (1-based) of the config file's text `text` that gives the log path `path`:
+/// the first `path:` line naming it after `logs:`. For messages about a path the file
+/// holds (`config check`); `None` when it cannot be told.
+pub fn path_line(text: &str, path: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let logs = lines.iter().position(|l| hint::has_key(l, "logs"))?;
+    (logs..lines.len())
+        .find(|&i| hint::value_of(lines[i], "path") == Some(path))
+        .map(|i| i + 1)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LogFields {
@@ -355,6 +366,19 @@ mod tests {
                 .contains("unknown field")
         );
         assert!(read("- { format: eve }").unwrap_err().contains("path"));
+    }
+
+    #[test]
+    fn a_path_is_found_on_its_line_under_logs() {
+        let text = "cache: { path: /srv/eve.json }\nlogs:\n  - { path: /srv/a.log }\n  - path: \"/srv/eve.json\"\n    format: eve\n";
+        assert_eq!(path_line(text, "/srv/eve.json"), Some(4));
+        assert_eq!(path_line(text, "/srv/a.log"), Some(3));
+        assert_eq!(path_line(text, "/srv/b.log"), None);
+        assert_eq!(path_line(text, "/srv"), None, "the whole value");
+        let text =
+            "logs:\n  - { path: /srv/a/eve.json }\n  - { path: '/srv/a', format: eve }  # old\n";
+        assert_eq!(path_line(text, "/srv/a"), Some(3));
+        assert_eq!(path_line("sources: []\n", "/srv/a.log"), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use jiff::Timestamp;
 
-use super::extract::{EventTime, Field};
+use super::extract::{Conn, EventTime, Field};
 use super::matcher::{Hit, Matcher, Meta};
 pub use crate::model::EntryId;
 use crate::model::IndicatorType;
@@ -43,6 +43,8 @@ pub struct Alert<'a> {
     pub module: &'static str,
     /// The event's indicator-bearing values, by ECS field name.
     pub fields: &'a [Field<'a>],
+    /// The connection (ports, Zeek uid), where the log names it.
+    pub conn: &'a Conn<'a>,
     /// The hits, each an index into `fields` and the indicator it hit: every distinct
     /// indicator the event's values hit, each once, with the first field that hit it.
     pub hits: &'a [(usize, Hit)],

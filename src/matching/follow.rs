@@ -5,7 +5,8 @@
 //! its start (or, for the dashboard, from its end), then read again whenever the kernel
 //! says its folder changed (inotify, through `notify`; an open, read or close is not a
 //! change), with a slow poll every [`SLOW_POLL`] as a safety net (every [`POLL`] where
-//! no watch can be set). Idle, the thread sleeps on the watch: no busy loop. A new
+//! no watch can be set). Idle, the thread sleeps on the watch (looking every
+//! [`STOP_CHECK`] whether it is asked to stop): no busy loop. A new
 //! matcher (the store changed) is picked up at each wake.
 //!
 //! # Rotation rules
@@ -75,16 +76,18 @@ mod wake;
 mod tests;
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::extract::LogFormat;
+use super::log_paths::Unreadable;
 use super::matcher::Matcher;
 use super::scan::{ScanStats, Settings};
 use super::sink::AlertSink;
 use tracked::Tracked;
+pub use wake::STOP_CHECK;
 use wake::Wake;
 
 /// How often files are checked for new bytes when their folders cannot be watched.
@@ -143,15 +146,23 @@ impl Follower {
     }
 }
 
-/// Follows `paths` from their start until `stop` is set, handing alerts to `sink` as
+/// What a follower says about each path's readability: `Some(why)` when the path
+/// cannot be read (once, when that begins or its reason changes), `None` when it can
+/// again.
+pub type Report<'a> = &'a mut dyn FnMut(&Path, Option<&Unreadable>);
+
+/// Follows `paths` from their start until `stop` is set (seen within
+/// [`STOP_CHECK`] while idle), handing alerts to `sink` as
 /// they are found (each wake's alerts delivered and flushed together). `refresh` is
-/// asked at each wake for a newer matcher (`None`: keep the current one). Errors: the
-/// sink's.
+/// asked at each wake for a newer matcher (`None`: keep the current one); `report` is
+/// told when a path cannot be read, and when it can again. Errors: the sink's.
+#[allow(clippy::too_many_arguments)]
 pub fn follow<S: AlertSink + ?Sized>(
     paths: &[PathBuf],
     settings: Settings,
     matcher: Arc<Matcher>,
     refresh: impl FnMut() -> Option<Arc<Matcher>>,
+    report: Report<'_>,
     sink: &mut S,
     stats: &mut ScanStats,
     stop: &AtomicBool,
@@ -162,6 +173,7 @@ pub fn follow<S: AlertSink + ?Sized>(
         settings,
         matcher,
         refresh,
+        report,
         sink,
         stats,
         stop,
@@ -176,6 +188,7 @@ pub fn follow_from<S: AlertSink + ?Sized>(
     settings: Settings,
     mut matcher: Arc<Matcher>,
     mut refresh: impl FnMut() -> Option<Arc<Matcher>>,
+    report: Report<'_>,
     sink: &mut S,
     stats: &mut ScanStats,
     stop: &AtomicBool,
@@ -189,11 +202,16 @@ pub fn follow_from<S: AlertSink + ?Sized>(
         }
         let mut part = S::Part::default();
         let any = follower.check(Instant::now(), &matcher, &*sink, &mut part, stats);
+        for f in &mut follower.files {
+            if let Some(why) = f.take_change() {
+                report(f.path(), why.as_ref());
+            }
+        }
         sink.deliver(part)?;
         if any {
             sink.flush()?;
         } else {
-            wake.wait();
+            wake.wait(stop);
         }
     }
     sink.flush()

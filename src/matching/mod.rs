@@ -14,6 +14,7 @@ pub mod follow;
 pub mod indicators;
 pub mod input;
 pub mod keys;
+pub mod log_paths;
 pub mod matcher;
 mod prepare;
 pub mod retro;

@@ -45,11 +45,9 @@ pub fn scan_window<S: AlertSink + ?Sized>(
     let len = file.metadata()?.len();
     let mut head = Vec::with_capacity(HEAD.min(len as usize));
     (&mut file).take(HEAD as u64).read_to_end(&mut head)?;
-    let log = if log == LogFormat::Auto {
-        LogFormat::detect(&head[..head.len().min(8192)])
-    } else {
-        log
-    };
+    // A head of blank lines decides nothing: the scan then decides from the first
+    // lines that are not blank, as a follower does.
+    let log = log.decide(&head).unwrap_or(LogFormat::Auto);
     let settings = Settings {
         log,
         threads: 1,
@@ -174,6 +172,26 @@ mod tests {
         let got = offsets(&path, Window::LastBytes(n + 1), &m, &mut st).unwrap();
         let want = (header.len() + body.len() - n as usize) as u64;
         assert_eq!(got, [want]);
+    }
+
+    /// A log that starts with blank lines (a writer's empty first writes) is decided
+    /// by its first event, as a follower decides it.
+    #[test]
+    fn a_log_that_starts_blank_is_decided_by_its_first_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("eve.json");
+        let line = eve("2026-11-28T10:00:00.000000+0000", "45.0.0.3");
+        std::fs::write(&path, format!("\n \r\n\t\n{line}")).unwrap();
+        let m = matcher(&["45.0.0.3"]);
+        let mut got: Vec<LogHit> = Vec::new();
+        let mut sink = HitSink::new(true, None, "", |h| got.extend(h));
+        let mut st = ScanStats::default();
+        let window = Window::Since(Timestamp::UNIX_EPOCH);
+        scan_window(&path, window, LogFormat::Auto, &m, &mut sink, &mut st).unwrap();
+        drop(sink);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(&*got[0].module, "suricata");
+        assert_eq!(got[0].at, "2026-11-28T10:00:00Z".parse().unwrap());
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! Globs are expanded when the dashboard starts and again every [`RESCAN`], so a file
 //! that appears later (an hourly `eve-2026-12-06-14.json`) is followed from its start;
 //! a plain path that names no file yet is followed as a path, so a log that appears
-//! later is picked up.
+//! later is picked up. A followed path that cannot be read (a folder, nothing there
+//! yet, permission denied) is handed to the app as [`Msg::LogStatus`], and again once
+//! it can be read: the log pane and the Hits view say so.
 //!
 //! [`Effect::Hunt`]: crate::app::Effect::Hunt
 
@@ -29,6 +31,8 @@ use crate::app::Msg;
 use crate::config::{Config, LogInput, LogSpec, RedisStream, Retro};
 use crate::matching::follow::{self, Start};
 use crate::matching::input::redis as stream;
+use crate::matching::log_paths::Unreadable;
+use crate::matching::log_paths::{expand, is_glob};
 use crate::matching::retro::{self, Window};
 use crate::matching::scan::{ScanStats, Settings};
 use crate::matching::sink::sightings::RecorderSettings;
@@ -52,29 +56,6 @@ pub const POLL_STORED: Duration = Duration::from_secs(2);
 /// How often a shared store is asked anyway for the hits stored since the previous
 /// time, in case a notification was lost while the change feed reconnected.
 pub const CATCH_UP: Duration = Duration::from_secs(15);
-
-/// Whether a `logs:` path is a glob (names files by pattern) rather than one path.
-fn is_glob(path: &str) -> bool {
-    path.contains(['*', '?', '['])
-}
-
-/// The paths a `logs:` path names now: its glob's matches, else (a plain path that does
-/// not exist yet) the path itself.
-pub fn expand(path: &str) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = glob::glob(path)
-        .map(|paths| {
-            paths
-                .filter_map(Result::ok)
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
-    if found.is_empty() && !is_glob(path) {
-        found.push(PathBuf::from(path));
-    }
-    found
-}
 
 /// A `logs:` entry and the files it names so far.
 type Followed = (LogSpec, Vec<PathBuf>);
@@ -352,12 +333,20 @@ impl Follower {
                     });
                 });
                 let mut stats = ScanStats::default();
+                let status = tx.clone();
+                let mut report = |path: &std::path::Path, why: Option<&Unreadable>| {
+                    let _ = status.send(Msg::LogStatus {
+                        path: path.display().to_string(),
+                        unreadable: why.map(ToString::to_string),
+                    });
+                };
                 if let Err(e) = follow::follow_from(
                     &self.paths,
                     self.start,
                     settings,
                     first,
                     refresh,
+                    &mut report,
                     &mut sink,
                     &mut stats,
                     &stop,

@@ -97,8 +97,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         } else {
             "No logs are followed: add `logs: [{ path: /var/log/suricata/eve.json }]` to the config."
         };
+        let mut lines = vec![Line::from(text)];
+        // Why a followed log gives nothing: it cannot be read.
+        if hits.sensor.is_none() && hits.enabled && !hits.unreadable.is_empty() {
+            lines.push(Line::from(""));
+            lines.extend(
+                hits.unreadable
+                    .values()
+                    .map(|why| Line::styled(sanitize_truncated(why, 400), theme.warn())),
+            );
+        }
         frame.render_widget(
-            Paragraph::new(text)
+            Paragraph::new(lines)
                 .style(theme.dim())
                 .wrap(Wrap { trim: true })
                 .block(block),

@@ -246,3 +246,38 @@ fn f_shows_one_sensors_hits_at_a_time_and_the_selection_follows() {
     assert_eq!(a.hits.sensor, None, "after the last sensor: all again");
     assert_eq!(a.hits.shown_len(), 8);
 }
+
+/// A followed log that cannot be read is said once in the log pane and kept for the
+/// Hits view; once it can be read again, that is said and it is forgotten.
+#[test]
+fn an_unreadable_log_is_said_once_and_forgotten_once_readable() {
+    let mut a = app(true);
+    let status = |why: Option<&str>| Msg::LogStatus {
+        path: "/var/log/eve.json".into(),
+        unreadable: why.map(str::to_owned),
+    };
+    let why = "cannot read /var/log/eve.json: permission denied";
+    let logs = |fx: &[Effect]| -> Vec<(tracing::Level, String)> {
+        fx.iter()
+            .filter_map(|f| match f {
+                Effect::Log { level, text } => Some((*level, text.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let fx = a.update(status(Some(why)));
+    assert_eq!(logs(&fx), [(tracing::Level::WARN, format!("logs: {why}"))]);
+    assert_eq!(a.hits.unreadable.get("/var/log/eve.json").unwrap(), why);
+    assert!(a.take_dirty());
+    assert_eq!(logs(&a.update(status(Some(why)))), [], "said once");
+    let fx = a.update(status(None));
+    assert_eq!(
+        logs(&fx),
+        [(
+            tracing::Level::INFO,
+            "logs: reading /var/log/eve.json".into()
+        )]
+    );
+    assert!(a.hits.unreadable.is_empty());
+    assert_eq!(logs(&a.update(status(None))), []);
+}

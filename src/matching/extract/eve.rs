@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::{Event, EventTime, Skip, Str, Strs, ValueKind};
+use super::{Event, EventTime, Port, Skip, Str, Strs, ValueKind};
 
 #[derive(Deserialize)]
 struct Eve<'a> {
@@ -22,6 +22,10 @@ struct Eve<'a> {
     src_ip: Str<'a>,
     #[serde(borrow, default)]
     dest_ip: Str<'a>,
+    #[serde(default)]
+    src_port: Port,
+    #[serde(default)]
+    dest_port: Port,
     #[serde(borrow, default)]
     app_proto: Str<'a>,
     #[serde(borrow, default)]
@@ -147,6 +151,8 @@ pub fn extract(line: &[u8]) -> Result<Event<'_>, Skip> {
     if let Some(v) = eve.dest_ip.0 {
         ev.push("destination.ip", v, ValueKind::Ip);
     }
+    ev.conn.source_port = eve.src_port.0;
+    ev.conn.destination_port = eve.dest_port.0;
     if let Some(dns) = eve.dns {
         dns_fields(dns, &mut ev);
     }
@@ -285,6 +291,37 @@ mod tests {
         assert!(f.contains(&("dns.question.name".into(), "c2.bad.example".into())));
         assert!(f.contains(&("dns.answers.data".into(), "203.0.113.66".into())));
         assert!(f.contains(&("source.ip".into(), "192.0.2.53".into())));
+    }
+
+    /// A flow's ports, when they are ports; anything else is none, and the line is read.
+    #[test]
+    fn ports_are_read_when_they_are_ports() {
+        let ports = |src: &str, dest: &str| {
+            let line = format!(
+                r#"{{"event_type":"flow","src_ip":"192.0.2.10","src_port":{src},"dest_ip":"198.51.100.7","dest_port":{dest}}}"#
+            );
+            let ev = extract(line.as_bytes()).unwrap();
+            (
+                ev.conn.source_port,
+                ev.conn.destination_port,
+                ev.conn.uid.map(|u| u.into_owned()),
+            )
+        };
+        assert_eq!(ports("50100", "443"), (Some(50100), Some(443), None));
+        assert_eq!(ports("0", "65535"), (Some(0), Some(65535), None));
+        for bad in [
+            "65536",
+            "-1",
+            "44.5",
+            "\"x\"",
+            "null",
+            "[1]",
+            "{\"a\":1}",
+            "true",
+        ] {
+            assert_eq!(ports(bad, bad), (None, None, None), "{bad}");
+        }
+        assert_eq!(ports("\"8080\"", "1e3"), (Some(8080), None, None));
     }
 
     #[test]

@@ -57,6 +57,19 @@ pub enum EventTime<'a> {
     Bsd(Cow<'a, str>),
 }
 
+/// The connection an event belongs to, where its log says so (eve, Zeek): not looked
+/// up, but carried to the alert outputs (Zeek Intel's `id.orig_p`, `id.resp_p` and
+/// `uid`; ECS `source.port` and `destination.port`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conn<'a> {
+    /// The originator's port (eve `src_port`, Zeek `id.orig_p`).
+    pub source_port: Option<u16>,
+    /// The responder's port (eve `dest_port`, Zeek `id.resp_p`).
+    pub destination_port: Option<u16>,
+    /// Zeek's connection uid (`CxT9aQ2bQw0nW1x3k`), as the log writes it.
+    pub uid: Option<Cow<'a, str>>,
+}
+
 /// One log event's values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Event<'a> {
@@ -64,6 +77,8 @@ pub struct Event<'a> {
     /// `event.module`: suricata, zeek, nginx, apache, syslog, text.
     pub module: &'static str,
     pub fields: Vec<Field<'a>>,
+    /// The connection, where the log names it.
+    pub conn: Conn<'a>,
 }
 
 impl<'a> Event<'a> {
@@ -72,6 +87,7 @@ impl<'a> Event<'a> {
             time: None,
             module,
             fields: Vec::new(),
+            conn: Conn::default(),
         }
     }
 
@@ -95,6 +111,10 @@ impl<'a> Event<'a> {
                     kind: f.kind,
                 })
                 .collect(),
+            conn: Conn {
+                uid: self.conn.uid.map(own),
+                ..self.conn
+            },
         }
     }
 
@@ -146,7 +166,27 @@ impl Skip {
 
 pub use crate::config::LogFormat;
 
+/// Bytes of the first line that [`LogFormat::detect`] looks at.
+const DETECT_BYTES: usize = 8192;
+
 impl LogFormat {
+    /// The format lines are read with, once `head` (the first bytes that arrived: a
+    /// file's start, a stream's first block) is known: a given format as it is; `auto`
+    /// decided by the first line that is not blank ([`LogFormat::detect`]). `None` for
+    /// `auto` while `head` holds nothing but blank lines (an empty file, a log that
+    /// does not exist yet): there is nothing to decide from, and the caller decides
+    /// later from the first lines that do arrive, rather than reading them all as
+    /// text. Blank lines hold no event in any format, so nothing is lost meanwhile.
+    pub fn decide(self, head: &[u8]) -> Option<LogFormat> {
+        if self != LogFormat::Auto {
+            return Some(self);
+        }
+        let first = head.iter().position(|b| !b.is_ascii_whitespace())?;
+        let line = memchr::memrchr(b'\n', &head[..first]).map_or(0, |i| i + 1);
+        let head = &head[line..];
+        Some(LogFormat::detect(&head[..head.len().min(DETECT_BYTES)]))
+    }
+
     /// Guesses the format from the first lines of a file (`head`: up to a few KB).
     pub fn detect(head: &[u8]) -> LogFormat {
         let mut lines = head
@@ -402,5 +442,62 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for Strs<'a> {
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A port: a JSON number (or a string of digits) from 0 to 65535; any other value reads
+/// as `None` instead of failing the line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Port(pub Option<u16>);
+
+impl Port {
+    /// A port written as text (`443`); `None` for anything else.
+    pub fn parse(s: &str) -> Option<u16> {
+        s.trim().parse().ok()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Port;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a port")
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Port, E> {
+                Ok(Port(u16::try_from(v).ok()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Port, E> {
+                Ok(Port(u16::try_from(v).ok()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Port, E> {
+                Ok(Port(None))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Port, E> {
+                Ok(Port(Port::parse(v)))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Port, E> {
+                Ok(Port(None))
+            }
+            fn visit_unit<E>(self) -> Result<Port, E> {
+                Ok(Port(None))
+            }
+            fn visit_none<E>(self) -> Result<Port, E> {
+                Ok(Port(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Port, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Port(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Port, A::Error> {
+                while a
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Port(None))
+            }
+        }
+        d.deserialize_any(V)
     }
 }

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 pub use json::extract_json;
 
-use super::{Event, EventTime, Skip, ValueKind};
+use super::{Event, EventTime, Port, Skip, ValueKind};
 
 /// The ECS name and lookup kind of a Zeek column, `None` for columns not matched.
 fn column(name: &str, ty: &str) -> Option<(&'static str, ValueKind)> {
@@ -102,6 +102,10 @@ struct Header {
     ts: Option<usize>,
     host: Option<usize>,
     uri: Option<usize>,
+    /// `id.orig_p`, `id.resp_p` and `uid`: the connection, carried to the alerts.
+    orig_p: Option<usize>,
+    resp_p: Option<usize>,
+    uid: Option<usize>,
     sets: Vec<bool>,
     /// Columns a row is read up to: the last one matched or used is column `read_upto - 1`.
     read_upto: usize,
@@ -119,6 +123,9 @@ impl Default for Header {
             ts: None,
             host: None,
             uri: None,
+            orig_p: None,
+            resp_p: None,
+            uid: None,
             sets: Vec::new(),
             read_upto: 0,
         }
@@ -141,12 +148,23 @@ impl Header {
         self.ts = pos("ts");
         self.host = pos("host");
         self.uri = pos("uri");
+        self.orig_p = pos("id.orig_p").or_else(|| pos("id_orig_p"));
+        self.resp_p = pos("id.resp_p").or_else(|| pos("id_resp_p"));
+        self.uid = pos("uid");
         let used = self.columns.iter().rposition(Option::is_some);
-        self.read_upto = [used, self.ts, self.host, self.uri]
-            .into_iter()
-            .flatten()
-            .max()
-            .map_or(0, |i| i + 1);
+        self.read_upto = [
+            used,
+            self.ts,
+            self.host,
+            self.uri,
+            self.orig_p,
+            self.resp_p,
+            self.uid,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |i| i + 1);
     }
 }
 
@@ -443,12 +461,21 @@ fn row<'a>(h: &Header, text: &'a str) -> Event<'a> {
     let mut uri: Option<&'a str> = None;
     for (i, cell) in Cells::new(text, &h.separator).take(h.read_upto).enumerate() {
         let column = h.columns.get(i).copied().flatten();
-        let special = Some(i) == h.ts || Some(i) == h.host || Some(i) == h.uri;
+        let special = [h.ts, h.host, h.uri, h.orig_p, h.resp_p, h.uid].contains(&Some(i));
         if (column.is_none() && !special) || cell == &*h.unset || cell == &*h.empty {
             continue;
         }
         if Some(i) == h.ts {
             ev.time = Some(time_cell(cell));
+        }
+        if Some(i) == h.orig_p {
+            ev.conn.source_port = Port::parse(cell);
+        }
+        if Some(i) == h.resp_p {
+            ev.conn.destination_port = Port::parse(cell);
+        }
+        if Some(i) == h.uid {
+            ev.conn.uid = Some(unescape(cell));
         }
         if Some(i) == h.host {
             host = Some(cell);

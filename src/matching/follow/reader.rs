@@ -10,6 +10,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::super::extract::{Extractor, LogFormat, Skip, zeek};
+use super::super::log_paths::Unreadable;
 use super::super::matcher::Matcher;
 use super::super::scan::{LineMatcher, MAX_LINE, ScanStats};
 use super::super::sink::{AlertSink, Discard};
@@ -44,6 +45,10 @@ impl FileId {
 /// Bytes at the start of a file kept as its fingerprint: a file whose first bytes are
 /// not the ones read from it is another file, or the same one rewritten.
 pub(super) const FINGERPRINT: usize = 1024;
+
+/// How far back from its end a file followed from there is searched for the start of
+/// the line being written.
+pub(super) const TAIL: usize = 64 * 1024;
 
 /// Up to `n` bytes from the start of `file`, without moving its position (fewer when
 /// the file is shorter). Errors: the read's.
@@ -93,12 +98,19 @@ pub(super) struct Probe {
 }
 
 impl Probe {
-    /// Opens what `path` names; `None` when nothing can be opened and read there.
-    pub(super) fn open(path: &Path) -> Option<Probe> {
-        let file = File::open(path).ok()?;
-        let meta = file.metadata().ok()?;
-        let head = read_head(&file, FINGERPRINT).ok()?;
-        Some(Probe {
+    /// Opens what `path` names. Errors: why nothing can be opened and read there (a
+    /// folder, nothing yet, a file that cannot be opened or read).
+    pub(super) fn open(path: &Path) -> Result<Probe, Unreadable> {
+        let file = File::open(path).map_err(|e| Unreadable::of(path, &e))?;
+        let meta = file.metadata().map_err(|e| Unreadable::of(path, &e))?;
+        if meta.is_dir() {
+            return Err(Unreadable::of(
+                path,
+                &io::Error::from(io::ErrorKind::IsADirectory),
+            ));
+        }
+        let head = read_head(&file, FINGERPRINT).map_err(|e| Unreadable::of(path, &e))?;
+        Ok(Probe {
             id: FileId::of(&meta),
             len: meta.len(),
             head,
@@ -145,8 +157,11 @@ pub(super) struct Reader {
     head: Vec<u8>,
     /// The partial line at the end of what was read.
     carry: Vec<u8>,
-    /// Skipping the rest of a line over [`MAX_LINE`].
+    /// Skipping the rest of a line: one over [`MAX_LINE`], or one whose start was not
+    /// read.
     discarding: bool,
+    /// How lines are read; `None` until the format is decided (`auto`: by the first
+    /// line that is not blank).
     extractor: Option<Extractor>,
 }
 
@@ -205,7 +220,11 @@ impl Reader {
     /// Before following the file from its end: its head decides an `auto` format, and a
     /// Zeek header (`#separator`, `#fields`, ..., or a `tsv = T` row of names) is read,
     /// so the rows appended later parse. The rows already under the header are the past
-    /// and are not read.
+    /// and are not read. Only whole lines decide: a file that is empty (or holds only a
+    /// line still being written) leaves the format to the first lines that arrive
+    /// ([`LogFormat::decide`]). A last line still being written is kept, so it is read
+    /// whole once its newline comes (its start, when more than [`TAIL`] back, is
+    /// skipped with the rest of that line).
     pub(super) fn prime(&mut self, log: LogFormat, m: &Matcher, display: &str) {
         const HEAD: u64 = 64 * 1024;
         let mut head = Vec::new();
@@ -216,23 +235,49 @@ impl Reader {
         {
             return;
         }
-        let log = if log == LogFormat::Auto {
-            LogFormat::detect(&head[..head.len().min(8192)])
-        } else {
-            log
-        };
-        let mut lm = LineMatcher::new(m, LogFormat::Text);
-        lm.extractor = Extractor::new(log);
-        let end = zeek::header_end(&head);
-        if end > 0 {
-            let mut seen = ScanStats::default();
-            lm.lines(&head[..end - 1], display, 0, &Discard, &mut (), &mut seen);
+        let whole = memchr::memrchr(b'\n', &head).map_or(0, |i| i + 1);
+        if let Some(log) = log.decide(&head[..whole]) {
+            let mut lm = LineMatcher::new(m, log);
+            let end = zeek::header_end(&head);
+            if end > 0 {
+                let mut seen = ScanStats::default();
+                lm.lines(&head[..end - 1], display, 0, &Discard, &mut (), &mut seen);
+            }
+            self.extractor = Some(lm.extractor);
         }
-        self.extractor = Some(lm.extractor);
-        if let Ok(end) = self.file.seek(SeekFrom::End(0)) {
-            self.offset = end;
-            head.truncate(FINGERPRINT.min(usize::try_from(end).unwrap_or(usize::MAX)));
-            self.head = head;
+        let Ok(end) = self.file.seek(SeekFrom::End(0)) else {
+            return;
+        };
+        self.offset = end;
+        head.truncate(FINGERPRINT.min(usize::try_from(end).unwrap_or(usize::MAX)));
+        self.head = head;
+        self.keep_last_line(end);
+    }
+
+    /// After [`Reader::prime`] put the offset at the end `end`: the partial line the file
+    /// ends on (one being written) becomes the carry, so it is read whole once its
+    /// newline comes; one that started more than [`TAIL`] back is skipped up to its
+    /// newline instead of being read from its middle.
+    fn keep_last_line(&mut self, end: u64) {
+        let n = end.min(TAIL as u64);
+        let mut tail = vec![0u8; n as usize];
+        let mut got = 0;
+        while got < tail.len() {
+            match read_at(&self.file, &mut tail[got..], end - n + got as u64) {
+                Ok(0) => break,
+                Ok(k) => got += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        if got < tail.len() {
+            // Shorter than it said: the next read finds out what happened to it.
+            return;
+        }
+        match memchr::memrchr(b'\n', &tail) {
+            Some(i) => self.carry = tail.split_off(i + 1),
+            None if n == end => self.carry = tail,
+            None => self.discarding = true,
         }
     }
 
@@ -341,13 +386,10 @@ impl Reader {
     ) {
         let region = &self.carry[from..end];
         if self.extractor.is_none() {
-            let log = if to.log == LogFormat::Auto {
-                LogFormat::detect(&region[..region.len().min(8192)])
-            } else {
-                to.log
-            };
-            self.extractor = Some(Extractor::new(log));
+            self.extractor = to.log.decide(region).map(Extractor::new);
         }
+        // Blank lines only: still nothing to decide from (they hold no event).
+        let decided = self.extractor.is_some();
         let mut lm = LineMatcher::new(to.m, LogFormat::Text);
         if let Some(e) = self.extractor.take() {
             lm.extractor = e;
@@ -360,6 +402,8 @@ impl Reader {
             to.part,
             to.st,
         );
-        self.extractor = Some(lm.extractor);
+        if decided {
+            self.extractor = Some(lm.extractor);
+        }
     }
 }

@@ -14,6 +14,7 @@ use super::reader::FileId;
 use super::*;
 use crate::matching::alert::{Alert, Location};
 use crate::matching::extract::Skip;
+use crate::matching::log_paths::Unreadable;
 use crate::matching::matcher::NewIndicator;
 use crate::matching::scan::MAX_LINE;
 use crate::matching::{MatchOptions, MatcherBuilder, Warninglists};
@@ -303,4 +304,151 @@ fn the_end_of_a_line_over_the_limit_alone_in_a_read_is_skipped() {
     append(&r.path, &lines(1..=1));
     assert_eq!(r.check(), [1]);
     assert_eq!(r.st.skipped[Skip::TooLong.index()], 1);
+}
+
+/// Every alert as (its module, its event time).
+struct Kinds;
+
+impl AlertSink for Kinds {
+    type Part = Vec<(&'static str, jiff::Timestamp)>;
+
+    fn add(&self, part: &mut Self::Part, alert: &Alert<'_>) {
+        part.push((alert.module, alert.time));
+    }
+
+    fn deliver(&mut self, _: Self::Part) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An eve flow to 203.0.113.`n` at `10:00:n` on 2026-12-06.
+fn eve(n: u32) -> String {
+    format!(
+        r#"{{"timestamp":"2026-12-06T10:00:{n:02}.000000+0000","flow_id":{n},"event_type":"flow","src_ip":"192.0.2.10","src_port":50000,"dest_ip":"203.0.113.{n}","dest_port":443,"proto":"TCP"}}"#
+    ) + "\n"
+}
+
+fn eve_at(n: u32) -> jiff::Timestamp {
+    format!("2026-12-06T10:00:{n:02}Z").parse().unwrap()
+}
+
+/// `fw.log`'s folder followed from the end (the dashboard), format `auto`.
+fn from_end(content: &str) -> (Race, Follower) {
+    let r = Race::new(content);
+    let f = Follower::new(std::slice::from_ref(&r.path), LogFormat::Auto, Start::End);
+    (r, f)
+}
+
+fn kinds(r: &mut Race, f: &mut Follower) -> Vec<(&'static str, jiff::Timestamp)> {
+    let mut part = Vec::new();
+    f.check(r.now, &r.m, &Kinds, &mut part, &mut r.st);
+    part
+}
+
+/// A log that is empty when the dashboard starts decides nothing: its format is
+/// decided by the first lines that arrive, so eve events keep their time and module.
+#[test]
+fn an_empty_log_followed_from_its_end_is_read_as_the_lines_that_arrive() {
+    let (mut r, mut f) = from_end("");
+    assert_eq!(kinds(&mut r, &mut f), []);
+    append(&r.path, "\n");
+    assert_eq!(kinds(&mut r, &mut f), [], "a blank line decides nothing");
+    append(&r.path, &(eve(7) + &eve(8)));
+    assert_eq!(
+        kinds(&mut r, &mut f),
+        [("suricata", eve_at(7)), ("suricata", eve_at(8))]
+    );
+}
+
+/// A log that does not exist yet when the dashboard starts is read from its start once
+/// it appears, and decided by its own first lines.
+#[test]
+fn a_log_that_appears_later_is_decided_by_its_own_lines() {
+    let (mut r, _) = from_end("");
+    fs::remove_file(&r.path).unwrap();
+    let mut f = Follower::new(std::slice::from_ref(&r.path), LogFormat::Auto, Start::End);
+    assert_eq!(kinds(&mut r, &mut f), []);
+    fs::write(&r.path, eve(3)).unwrap();
+    assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(3))]);
+}
+
+/// A line still being written when the dashboard starts is read whole once its
+/// newline comes, and decides the format as a whole line.
+#[test]
+fn a_line_being_written_at_start_up_is_read_whole() {
+    let line = eve(5);
+    let (head, rest) = line.split_at(40);
+    let (mut r, mut f) = from_end(head);
+    assert_eq!(kinds(&mut r, &mut f), []);
+    append(&r.path, rest);
+    assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(5))]);
+    assert_eq!(
+        r.st.skipped, [0; 4],
+        "nothing read from the middle of a line"
+    );
+}
+
+/// After a rotation, the new file is decided by its own first lines, whatever the
+/// file before held (here nothing but a blank line).
+#[test]
+fn a_rotation_decides_the_new_file_by_its_lines() {
+    let (mut r, mut f) = from_end("");
+    append(&r.path, "\n");
+    assert_eq!(kinds(&mut r, &mut f), []);
+    fs::rename(&r.path, r.sibling("fw.log.1")).unwrap();
+    fs::write(&r.path, eve(9)).unwrap();
+    assert_eq!(kinds(&mut r, &mut f), [("suricata", eve_at(9))]);
+}
+
+/// A follower asleep between checks sees a stop within [`STOP_CHECK`], not at its next
+/// poll ([`SLOW_POLL`], 1 s, when nothing changes in the folder).
+#[test]
+fn a_sleeping_follower_sees_a_stop_at_once() {
+    let r = Race::new("");
+    let wake = Wake::new(std::slice::from_ref(&r.path));
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(100));
+            stop.store(true, Ordering::Relaxed);
+        });
+        let asleep = Instant::now();
+        wake.wait(&stop);
+        let took = asleep.elapsed();
+        assert!(took < SLOW_POLL * 3 / 4, "woke after {took:?}");
+    });
+}
+
+/// What changed in the followed path's readability since the last check.
+fn changes(r: &mut Race) -> Vec<Option<Unreadable>> {
+    r.follower
+        .files
+        .iter_mut()
+        .filter_map(|t| t.take_change())
+        .collect()
+}
+
+/// A path that cannot be read is reported once, and again when it can be read; the
+/// moment between a rotation's rename and its new file is no news.
+#[test]
+fn a_path_that_cannot_be_read_is_reported_once_and_when_it_can_again() {
+    let mut r = Race::new("");
+    let shown = r.path.display().to_string();
+    fs::remove_file(&r.path).unwrap();
+    assert_eq!(r.check(), Vec::<u32>::new());
+    assert_eq!(changes(&mut r), [Some(Unreadable::Missing(shown.clone()))]);
+    assert_eq!(r.check(), Vec::<u32>::new());
+    assert_eq!(changes(&mut r), [], "said once");
+    fs::write(&r.path, lines(1..=1)).unwrap();
+    assert_eq!(r.check(), [1]);
+    assert_eq!(changes(&mut r), [None], "readable now");
+    fs::rename(&r.path, r.sibling("fw.log.1")).unwrap();
+    assert_eq!(r.check(), Vec::<u32>::new());
+    fs::write(&r.path, lines(2..=2)).unwrap();
+    assert_eq!(r.check(), [2]);
+    assert_eq!(changes(&mut r), [], "a rotation is no news");
+    fs::remove_file(&r.path).unwrap();
+    fs::create_dir(&r.path).unwrap();
+    assert_eq!(r.check(), Vec::<u32>::new());
+    assert_eq!(changes(&mut r), [Some(Unreadable::Folder(shown))]);
 }

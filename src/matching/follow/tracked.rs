@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::super::extract::LogFormat;
+use super::super::log_paths::Unreadable;
 use super::super::matcher::Matcher;
 use super::super::scan::ScanStats;
 use super::super::sink::AlertSink;
@@ -33,6 +34,11 @@ pub(super) struct Tracked {
     old: Option<Old>,
     /// Skip what the file holds when it is first opened.
     skip_existing: bool,
+    /// Why the path cannot be read, as last found (`None`: it can, or it was not looked
+    /// at yet).
+    unreadable: Option<Unreadable>,
+    /// `unreadable` changed since [`Tracked::take_change`] was last asked.
+    changed: bool,
 }
 
 impl Tracked {
@@ -44,7 +50,36 @@ impl Tracked {
             current: None,
             old: None,
             skip_existing,
+            unreadable: None,
+            changed: false,
         }
+    }
+
+    /// The path followed.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the path became unreadable, or readable again, since the last time this
+    /// was asked: `Some(Some(why))`, `Some(None)`, or `None` for no change.
+    pub(super) fn take_change(&mut self) -> Option<Option<Unreadable>> {
+        if !std::mem::take(&mut self.changed) {
+            return None;
+        }
+        Some(self.unreadable.clone())
+    }
+
+    /// Keeps what a look found about the path's readability. Nothing at the path while
+    /// a file from it is still read is the moment of a rotation between the rename and
+    /// the new file: not worth a word.
+    fn found(&mut self, now: Option<Unreadable>) {
+        let rotating = matches!(now, Some(Unreadable::Missing(_)))
+            && (self.current.is_some() || self.old.is_some());
+        if rotating || now == self.unreadable {
+            return;
+        }
+        self.unreadable = now;
+        self.changed = true;
     }
 
     fn lines<'a, S: AlertSink + ?Sized>(
@@ -69,8 +104,9 @@ impl Tracked {
     /// read from its start, and the old one is kept as the old file when it is another
     /// file that still starts with what was read from it (renamed, or deleted with its
     /// number given to the new one). A file truncated or rewritten in place is not:
-    /// what was not read of its old content is gone. Returns whether anything was read
-    /// (a file that was the old one before, read to its end and closed).
+    /// what was not read of its old content is gone. What the path cannot be read for
+    /// is kept for [`Tracked::take_change`]. Returns whether anything was read (a file
+    /// that was the old one before, read to its end and closed).
     pub(super) fn look<S: AlertSink + ?Sized>(
         &mut self,
         now: Instant,
@@ -80,7 +116,17 @@ impl Tracked {
         st: &mut ScanStats,
     ) -> bool {
         let mut any = false;
-        if let Some(probe) = Probe::open(&self.path) {
+        let probe = match Probe::open(&self.path) {
+            Ok(probe) => {
+                self.found(None);
+                Some(probe)
+            }
+            Err(why) => {
+                self.found(Some(why));
+                None
+            }
+        };
+        if let Some(probe) = probe {
             match self.current.take() {
                 Some(cur) if cur.holds(&probe) => self.current = Some(cur),
                 cur => {

@@ -7,10 +7,15 @@
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{POLL, SLOW_POLL};
+
+/// How often a sleeping follower looks whether it was asked to stop: a stop (SIGINT,
+/// SIGTERM) ends `match --follow` within about this long, whatever the poll period.
+pub const STOP_CHECK: Duration = Duration::from_millis(100);
 
 /// Wakes the follower when a followed file's folder changes, or after a poll period.
 pub(super) struct Wake {
@@ -77,10 +82,19 @@ impl Wake {
         }
     }
 
-    /// Sleeps until an event or the poll period; events that piled up count as one.
-    pub(super) fn wait(&self) {
-        if self.rx.recv_timeout(self.idle).is_ok() {
-            while self.rx.try_recv().is_ok() {}
+    /// Sleeps until an event, the poll period, or `stop` (looked at every
+    /// [`STOP_CHECK`]); events that piled up count as one.
+    pub(super) fn wait(&self, stop: &AtomicBool) {
+        let until = Instant::now() + self.idle;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() || stop.load(Ordering::Relaxed) {
+                return;
+            }
+            if self.rx.recv_timeout(left.min(STOP_CHECK)).is_ok() {
+                while self.rx.try_recv().is_ok() {}
+                return;
+            }
         }
     }
 }

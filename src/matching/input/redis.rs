@@ -48,8 +48,10 @@ use gap::Gap;
 /// Entries read per `XREADGROUP`.
 pub const BATCH: usize = 2_000;
 
-/// How long one `XREADGROUP` waits for new entries.
-const BLOCK: Duration = Duration::from_millis(1_000);
+/// How long one `XREADGROUP` waits for new entries: also the longest a stop (SIGINT,
+/// SIGTERM) waits for a quiet stream's read to end. Idle, that is four short reads a
+/// second.
+const BLOCK: Duration = Duration::from_millis(250);
 
 /// How often the stream's and group's counters are read to find trimmed entries.
 const GAP_CHECK: Duration = Duration::from_secs(5);

@@ -6,7 +6,8 @@
 //! line's byte offset) for a file, or for a Redis stream entry `event.id` (the entry
 //! id) with `labels.stream` and `labels.consumer_group`; `event.kind: "alert"`,
 //! `event.module`, `event.dataset: "intellisiem.match"`, the event's values under their
-//! ECS names, and `threat.enrichments[]` with one entry per (field, indicator):
+//! ECS names, `source.port` and `destination.port` (numbers) where the log names them,
+//! and `threat.enrichments[]` with one entry per (field, indicator):
 //! `matched.{atomic, field, type: "indicator_match_rule"}` and
 //! `indicator.{type, name, provider, confidence, first_seen, last_seen, description}`.
 //! Every string from the log or a feed is sanitised.
@@ -146,6 +147,14 @@ pub fn write_line(out: &mut Vec<u8>, alert: &Alert<'_>) {
             f.name,
             Value::String(sanitize(&f.value).into_owned()),
         );
+    }
+    for (name, port) in [
+        ("source.port", alert.conn.source_port),
+        ("destination.port", alert.conn.destination_port),
+    ] {
+        if let Some(p) = port {
+            insert(&mut doc, name, json!(p));
+        }
     }
     let enrichments: Vec<Value> = alert
         .hits()

@@ -141,6 +141,7 @@ mod tests {
             },
             module: "suricata",
             fields: &fields,
+            conn: &Default::default(),
             hits: &hits,
             matcher: &m,
         };

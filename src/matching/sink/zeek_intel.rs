@@ -8,6 +8,9 @@
 //! `#fields` and `#types` lines of Zeek's own test baselines
 //! (`testing/btest/Baseline/scripts.base.frameworks.intel.*/intel.log`).
 //!
+//! `uid`, `id.orig_p` and `id.resp_p` come from the event's connection where its log
+//! names one (eve `src_port`/`dest_port`, Zeek `uid` and `id.*_p`), else `-`.
+//!
 //! `seen.where` is a Zeek `Intel::Where` location (`policy/frameworks/intel/seen/
 //! where-locations.zeek`) chosen from the ECS field the value was seen in ([`where_of`]);
 //! a URL is written without its scheme, as Zeek's `HTTP::build_url` gives it. Every
@@ -136,6 +139,12 @@ pub fn write_rows(out: &mut Vec<u8>, alert: &Alert<'_>) {
     let ts = format!("{}.{:06}", ts.as_second(), ts.subsec_microsecond());
     let field = |name: &str| alert.field(name).map_or("-".to_owned(), cell);
     let (orig, resp) = (field("source.ip"), field("destination.ip"));
+    let port = |p: Option<u16>| p.map_or("-".to_owned(), |p| p.to_string());
+    let (orig_p, resp_p) = (
+        port(alert.conn.source_port),
+        port(alert.conn.destination_port),
+    );
+    let uid = alert.conn.uid.as_deref().map_or("-".to_owned(), cell);
     for hit in alert.hits() {
         let meta = hit.indicator;
         let seen_type = match meta.kind {
@@ -148,7 +157,7 @@ pub fn write_rows(out: &mut Vec<u8>, alert: &Alert<'_>) {
             .collect();
         let _ = writeln!(
             out,
-            "{ts}\t-\t{orig}\t-\t{resp}\t-\t{}\t{seen_type}\t{}\tintellisiem\t{}\t{}\t-\t-\t-",
+            "{ts}\t{uid}\t{orig}\t{orig_p}\t{resp}\t{resp_p}\t{}\t{seen_type}\t{}\tintellisiem\t{}\t{}\t-\t-\t-",
             cell(seen_value(meta.kind, hit.atomic)),
             where_of(hit.field.name),
             intel_type(meta.kind),

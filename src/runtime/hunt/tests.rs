@@ -4,23 +4,6 @@
 use super::*;
 
 #[test]
-fn a_glob_expands_and_a_missing_path_is_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    for n in ["a.log", "b.log", "c.txt"] {
-        std::fs::write(dir.path().join(n), "").unwrap();
-    }
-    let got = expand(&format!("{}/*.log", dir.path().display()));
-    assert_eq!(got, [dir.path().join("a.log"), dir.path().join("b.log")]);
-    let later = format!("{}/later.json", dir.path().display());
-    assert_eq!(expand(&later), [PathBuf::from(later)]);
-    let none = format!("{}/*.gz", dir.path().display());
-    assert!(
-        expand(&none).is_empty(),
-        "a glob is never followed as a name"
-    );
-}
-
-#[test]
 fn windows_by_time_and_size() {
     let now = Timestamp::from_second(100_000).unwrap();
     let (w, since) = window(Retro::Time(Duration::from_secs(3600)), now);
@@ -147,4 +130,77 @@ async fn a_file_that_appears_later_under_a_glob_is_followed_from_its_start() {
         .expect("the new file is followed");
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].origin.name(), later.display().to_string());
+}
+
+/// A followed log that is empty when the dashboard starts (format `auto`) is read as
+/// the lines that arrive: eve events keep their time and module.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_log_at_start_up_is_read_as_the_eve_lines_that_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("eve.json");
+    std::fs::write(&log, "").unwrap();
+    let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
+    config.logs = vec![LogSpec::path(&log.display().to_string())];
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let hunter = Hunter::start(&config, None, &tx).expect("logs configured");
+    hunter.hunt(store_of(&["45.0.0.3"]));
+    match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+        Ok(Some(Msg::HuntReady { .. })) => {}
+        other => panic!("{other:?}"),
+    }
+    // The follower has looked at the empty file by now.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let at = Timestamp::from_second(1_795_943_702).unwrap();
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    std::io::Write::write_all(&mut f, eve(at, "45.0.0.3").as_bytes()).unwrap();
+    let hits = next_hits(&mut rx).await;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(&*hits[0].module, "suricata");
+    assert_eq!(hits[0].at, at);
+    assert_eq!(&*hits[0].field, "destination.ip");
+}
+
+/// Waits for the next [`Msg::LogStatus`], handing every other message over.
+async fn next_status(rx: &mut mpsc::UnboundedReceiver<Msg>) -> (String, Option<String>) {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("a log status within 10 s")
+            .expect("open channel");
+        if let Msg::LogStatus { path, unreadable } = msg {
+            return (path, unreadable);
+        }
+    }
+}
+
+/// A followed log that cannot be read is told to the app (a folder, nothing there
+/// yet), and again once it can be read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_that_cannot_be_read_is_told_to_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("suricata");
+    std::fs::create_dir(&folder).unwrap();
+    let later = dir.path().join("eve.json");
+    let mut config = Config::builtin(&|_| None, &crate::sources::registry::kinds());
+    config.logs = vec![
+        LogSpec::path(&folder.display().to_string()),
+        LogSpec::path(&later.display().to_string()),
+    ];
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _hunter = Hunter::start(&config, None, &tx).expect("logs configured");
+    let mut told = [next_status(&mut rx).await, next_status(&mut rx).await];
+    told.sort();
+    let (folder, later) = (folder.display().to_string(), later.display().to_string());
+    assert_eq!(told[0].0, later);
+    assert!(
+        told[0]
+            .1
+            .as_deref()
+            .unwrap()
+            .contains("does not exist (yet)")
+    );
+    assert_eq!(told[1].0, folder);
+    assert!(told[1].1.as_deref().unwrap().contains("is a folder"));
+    std::fs::write(&later, "").unwrap();
+    assert_eq!(next_status(&mut rx).await, (later, None));
 }

@@ -90,6 +90,38 @@ fn hits_view_empty() {
     insta::assert_snapshot!("hits_view_none_yet_80x24", screen(&mut a, 80, 24));
 }
 
+/// A followed log that cannot be read is named, with why, where the hits would be.
+#[test]
+fn hits_view_empty_names_the_logs_that_cannot_be_read() {
+    let mut a = loaded();
+    a.hits.enabled = true;
+    for (path, why) in [
+        (
+            "/var/log/suricata/eve.json",
+            "cannot read /var/log/suricata/eve.json: permission denied",
+        ),
+        (
+            "/var/log/zeek/conn.log",
+            "/var/log/zeek/conn.log does not exist (yet); it is read once it appears",
+        ),
+    ] {
+        let _ = a.update(Msg::LogStatus {
+            path: path.into(),
+            unreadable: Some(why.into()),
+        });
+    }
+    key(&mut a, KeyCode::Char('h'));
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("permission denied"), "{s}");
+    insta::assert_snapshot!("hits_view_unreadable_80x24", s);
+    // Readable again: no longer named.
+    let _ = a.update(Msg::LogStatus {
+        path: "/var/log/suricata/eve.json".into(),
+        unreadable: None,
+    });
+    assert!(!screen(&mut a, 80, 24).contains("permission denied"));
+}
+
 #[test]
 fn table_marks_indicators_seen_in_the_logs_and_details_list_sightings() {
     let mut a = with_hits();

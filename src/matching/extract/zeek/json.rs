@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use super::super::{Event, EventTime, Skip};
+use super::super::{Event, EventTime, Port, Skip};
 use super::{column, push_url};
 
 /// The event time of a JSON `ts` value: a number is epoch time (unit by magnitude); a
@@ -40,6 +40,23 @@ pub fn extract_json(line: &[u8]) -> Result<Event<'static>, Skip> {
         })?;
     let mut ev = Event::new("zeek");
     ev.time = map.get("ts").and_then(ts);
+    let port = |names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|n| map.get(*n))
+            .and_then(|v| match v {
+                serde_json::Value::Number(n) => n.as_u64().and_then(|p| u16::try_from(p).ok()),
+                serde_json::Value::String(s) => Port::parse(s),
+                _ => None,
+            })
+    };
+    ev.conn.source_port = port(["id.orig_p", "id_orig_p"]);
+    ev.conn.destination_port = port(["id.resp_p", "id_resp_p"]);
+    ev.conn.uid = map
+        .get("uid")
+        .and_then(|v| v.as_str())
+        .filter(|u| !u.is_empty())
+        .map(|u| Cow::Owned(u.to_owned()));
     for (k, v) in &map {
         let Some((name, kind)) = column(k, "") else {
             continue;

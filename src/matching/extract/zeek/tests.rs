@@ -216,3 +216,45 @@ fn zeek_json_ts_in_every_form_is_the_same_instant() {
         assert!(f.contains(&("destination.ip", "192.0.2.53")), "{f:?}");
     }
 }
+
+/// A row's connection: its ports and uid, from the TSV header's columns (either scope
+/// separator) and from the JSON writer's keys; a value that is no port is none.
+#[test]
+fn the_connection_is_read_in_every_form() {
+    use crate::matching::extract::Conn;
+    let want = Conn {
+        source_port: Some(53514),
+        destination_port: Some(53),
+        uid: Some("Cx".into()),
+    };
+    let mut t = Tsv::default();
+    let events: Vec<Conn<'static>> = DNS
+        .lines()
+        .filter_map(|l| t.extract(l.as_bytes()).unwrap())
+        .map(|ev| ev.into_owned().conn)
+        .collect();
+    assert_eq!(events, std::slice::from_ref(&want));
+    let mut t = Tsv::default();
+    for h in [
+        "#separator \\x09",
+        "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_p",
+    ] {
+        assert!(t.extract(h.as_bytes()).unwrap().is_none());
+    }
+    let ev = t
+        .extract(b"1795943702.0\tCx\t192.0.2.10\t53514\t53")
+        .unwrap()
+        .unwrap();
+    assert_eq!(ev.conn, want, "underscored names");
+    let ev = t
+        .extract(b"1795943702.0\t-\t192.0.2.10\t99999\tx")
+        .unwrap()
+        .unwrap();
+    assert_eq!(ev.conn, Conn::default(), "no port, no uid");
+    let json = r#"{"ts":1795943702.0,"uid":"Cx","id.orig_h":"192.0.2.10","id.orig_p":53514,"id.resp_p":53}"#;
+    assert_eq!(extract_json(json.as_bytes()).unwrap().conn, want);
+    let json = r#"{"ts":1795943702.0,"uid":"Cx","id_orig_p":"53514","id_resp_p":53}"#;
+    assert_eq!(extract_json(json.as_bytes()).unwrap().conn, want);
+    let json = r#"{"ts":1795943702.0,"id.orig_p":-1,"id.resp_p":70000}"#;
+    assert_eq!(extract_json(json.as_bytes()).unwrap().conn, Conn::default());
+}
