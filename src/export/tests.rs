@@ -66,7 +66,7 @@ fn jsonl_matches_the_design_shape() {
     let first = out.lines().next().unwrap();
     assert_eq!(
         first,
-        r#"{"type":"ipv4","value":"45.0.0.3","sources":["feodo","threatfox"],"first_seen":"2021-01-17T07:44:46Z","last_seen":null,"threat":"Dridex","tags":[],"confidence":100,"references":[],"ports":[443]}"#
+        r#"{"type":"ipv4","value":"45.0.0.3","sources":["feodo","threatfox"],"first_seen":"2021-01-17T07:44:46Z","last_seen":"2021-01-17T07:44:46Z","threat":"Dridex","tags":[],"confidence":100,"references":[],"ports":[443]}"#
     );
     assert_eq!(out.lines().count(), 3);
 }

@@ -139,10 +139,23 @@ impl Observation {
         }
     }
 
-    /// Folds another sighting of the same key by the same source into this one.
+    /// Folds another sighting of the same key by the same source into this one: first
+    /// seen at the earliest date either gives, last seen at the latest (a first
+    /// sighting after the other's last one moves it on), so `first_seen ≤ last_seen`
+    /// still holds and no date is lost. A last sighting is not made up: with one date
+    /// in all, given as a first sighting, there is none.
     pub fn absorb(&mut self, other: Observation) {
-        self.first_seen = min_time(self.first_seen, other.first_seen);
-        self.last_seen = max_time(self.last_seen, other.last_seen);
+        let dates = [
+            self.first_seen,
+            self.last_seen,
+            other.first_seen,
+            other.last_seen,
+        ];
+        let said_last = self.last_seen.is_some() || other.last_seen.is_some();
+        let first = dates.iter().flatten().min().copied();
+        let last = dates.iter().flatten().max().copied();
+        self.first_seen = first;
+        self.last_seen = last.filter(|&l| said_last || Some(l) != first);
         if self.threat.is_none() {
             self.threat = other.threat;
         }

@@ -12,7 +12,6 @@ use hashbrown::HashTable;
 use jiff::Timestamp;
 use smallvec::{SmallVec, smallvec};
 
-use crate::model::indicator::{max_time, min_time};
 use crate::model::time::Secs;
 use crate::model::{IndicatorType, Observation, Sighting, VtStats};
 
@@ -50,18 +49,25 @@ impl Entry {
         self.sightings.iter().any(|(s, _)| *s == id)
     }
 
+    /// The earliest date any source gives (a first or a last sighting): a source that
+    /// only says it saw the value last in February saw it by February.
     pub fn first_seen(&self) -> Option<Timestamp> {
-        self.sightings
-            .iter()
-            .fold(None, |acc, (_, o)| min_time(acc, o.first_seen))
-            .map(Secs::timestamp)
+        self.dates().min().map(Secs::timestamp)
     }
 
+    /// The latest date any source gives (a first or a last sighting): a source whose
+    /// only date is a first sighting in March saw the value in March. So `first_seen ≤
+    /// last_seen` always, and both are the span of the sightings' dates.
     pub fn last_seen(&self) -> Option<Timestamp> {
+        self.dates().max().map(Secs::timestamp)
+    }
+
+    /// Every date of every sighting.
+    pub(crate) fn dates(&self) -> impl Iterator<Item = Secs> + '_ {
         self.sightings
             .iter()
-            .fold(None, |acc, (_, o)| max_time(acc, o.last_seen))
-            .map(Secs::timestamp)
+            .flat_map(|(_, o)| [o.first_seen, o.last_seen])
+            .flatten()
     }
 
     /// The first source's threat name that is known.
