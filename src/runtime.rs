@@ -201,7 +201,7 @@ async fn event_loop(
         hunt::Hunter::start(&config, store.as_ref(), &tx)
     };
     let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
-    let enricher = crate::enrichment::Enricher::new(ctx.clone(), store.clone(), config.enrich_ttl);
+    let enricher = crate::enrichment::Enricher::new(ctx.clone());
     for (i, s) in app.sources.iter().enumerate() {
         let (enricher, spec, tx) = (enricher.clone(), s.spec.clone(), tx.clone());
         tokio::spawn(async move {
@@ -459,10 +459,9 @@ impl Executor {
                     let result = enricher
                         .lookup(&spec, kind, &value, wait)
                         .await
-                        .map(|a| a.result);
+                        .map(|a| a.answer);
                     let _ = tx.send(Msg::EnrichDone {
                         source,
-                        kind,
                         value,
                         result,
                     });

@@ -60,7 +60,10 @@ async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
         serde_json::json!(["otx", "feodo", "threatfox", "vt"])
     );
     assert_eq!(ip["ports"], serde_json::json!([443]));
-    assert_eq!(ip["virustotal"]["malicious"], 8);
+    // VirusTotal's verdict on the watched value is its enrichment, under its own field.
+    assert_eq!(ip["enrichment"]["vt"]["virustotal"]["malicious"], 8);
+    assert_eq!(ip["enrichment"]["vt"]["known"], true);
+    assert!(ip.get("virustotal").is_none());
     for field in [
         "first_seen",
         "last_seen",

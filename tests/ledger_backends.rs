@@ -14,11 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use intellisiem::config::RateLimitConfig;
-use intellisiem::model::{IndicatorType, Observation, Sighting, VtStats};
+use intellisiem::model::{Enrichment, IndicatorType, Verdict, VtStats};
 use intellisiem::net::ratelimit::Denied;
-use intellisiem::store::persist::{
-    Enrichment, PgStore, QuotaOp, QuotaReply, SharedStore, Sqlite, SqliteStore,
-};
+use intellisiem::store::persist::{PgStore, QuotaOp, QuotaReply, SharedStore, Sqlite, SqliteStore};
 use jiff::Timestamp;
 
 fn t(s: i64) -> Timestamp {
@@ -185,35 +183,30 @@ async fn enrichment_answers_are_kept_with_their_time_on_both_backends() {
     for (name, a, b, _dir) in
         backends("enrichment_answers_are_kept_with_their_time_on_both_backends").await
     {
-        let found = Sighting {
-            kind: IndicatorType::Domain,
-            value: "evil.example".into(),
-            obs: Observation {
-                threat: Some("Emotet".into()),
-                virustotal: Some(Box::new(VtStats {
-                    malicious: 8,
-                    harmless: 60,
-                    ..Default::default()
-                })),
-                ..Default::default()
-            },
-        };
         let e = Enrichment {
             kind: IndicatorType::Domain,
             value: "evil.example".into(),
+            service: "vt".into(),
             at: t(0),
-            result: Some(found),
+            verdict: Some(Verdict {
+                virustotal: Some(VtStats {
+                    malicious: 8,
+                    harmless: 60,
+                    ..Default::default()
+                }),
+                threat: Some("Emotet".into()),
+                ..Default::default()
+            }),
         };
-        a.save_enrichment("vt".into(), e.clone()).await.unwrap();
+        a.save_enrichment(e.clone()).await.unwrap();
         let unknown = Enrichment {
             kind: IndicatorType::Ipv4,
             value: "192.0.2.1".into(),
+            service: "vt".into(),
             at: t(5),
-            result: None,
+            verdict: None,
         };
-        a.save_enrichment("vt".into(), unknown.clone())
-            .await
-            .unwrap();
+        a.save_enrichment(unknown.clone()).await.unwrap();
         let get = |kind, v: &str, since| b.enrichment("vt".into(), kind, v.into(), since);
         assert_eq!(
             get(IndicatorType::Domain, "evil.example", t(-10))
@@ -256,10 +249,10 @@ async fn enrichment_answers_are_kept_with_their_time_on_both_backends() {
         // A newer answer replaces the old.
         let newer = Enrichment {
             at: t(100),
-            result: None,
+            verdict: None,
             ..e
         };
-        b.save_enrichment("vt".into(), newer.clone()).await.unwrap();
+        b.save_enrichment(newer.clone()).await.unwrap();
         assert_eq!(
             get(IndicatorType::Domain, "evil.example", t(50))
                 .await

@@ -140,11 +140,11 @@ pub enum Msg {
         rows: Option<Vec<u32>>,
         store: Arc<Store>,
     },
+    /// A look-up of `value` on `source` ended: the service's answer, or why none came.
     EnrichDone {
         source: usize,
-        kind: IndicatorType,
         value: Box<str>,
-        result: Result<Option<Sighting>, FetchError>,
+        result: Result<crate::model::Enrichment, FetchError>,
     },
     /// A running fetch of `source` waits until `until` (a rate limit, a retry).
     FetchWaiting {
@@ -318,7 +318,6 @@ pub struct App {
     dirty: bool,
     /// The store lease and the filter job.
     lease: rows::Lease,
-    enrichments: Vec<(usize, Sighting)>,
     last_minute: i64,
     /// The first enabled source of each kind that can look values up, in config order.
     lookup_sources: Vec<usize>,
@@ -399,7 +398,6 @@ impl App {
             quit: false,
             dirty: true,
             lease: rows::Lease::default(),
-            enrichments: Vec::new(),
             last_minute: now.as_second().div_euclid(60),
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
@@ -484,10 +482,9 @@ impl App {
             } => self.on_filter_done(generation, rows, store, &mut fx),
             Msg::EnrichDone {
                 source,
-                kind,
                 value,
                 result,
-            } => self.on_enrich_done(source, kind, value, result, &mut fx),
+            } => self.on_enrich_done(source, value, result, &mut fx),
             Msg::FetchWaiting { source, until, why } => {
                 if let Some(s) = self.sources.get_mut(source)
                     && s.fetching()

@@ -201,7 +201,7 @@ fn enrich(
             return Err(EXIT_USAGE);
         }
     };
-    let enricher = Enricher::new(ctx, store, config.enrich_ttl);
+    let enricher = Enricher::new(ctx);
     let now = jiff::Timestamp::now();
     // Answers kept in the store first; what is left costs requests.
     let mut jobs: Vec<(usize, usize)> = Vec::new();
@@ -275,14 +275,14 @@ fn enrich(
 
 fn verdict(a: Result<crate::enrichment::Answer, crate::sources::FetchError>) -> Verdict {
     match a {
-        Ok(a) => match a.result {
-            Some(sighting) => Verdict::Found {
-                sighting,
-                at: a.at,
+        Ok(a) => match a.answer.verdict {
+            Some(verdict) => Verdict::Found {
+                verdict,
+                at: a.answer.at,
                 cached: a.cached,
             },
             None => Verdict::Unknown {
-                at: a.at,
+                at: a.answer.at,
                 cached: a.cached,
             },
         },

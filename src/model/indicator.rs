@@ -89,7 +89,7 @@ impl FromStr for IndicatorType {
     }
 }
 
-/// VirusTotal's `last_analysis_stats`, kept on an indicator once looked up.
+/// VirusTotal's `last_analysis_stats`: part of its [`crate::model::Verdict`] on a value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VtStats {
     pub malicious: u32,
@@ -109,7 +109,7 @@ pub struct VtStats {
 /// What one source says about one indicator: everything except its key.
 ///
 /// Kept compact, since the store holds one per source per indicator: second-resolution
-/// times and `ThinVec` lists (8 bytes each, no allocation while empty) make it 72 bytes.
+/// times and `ThinVec` lists (8 bytes each, no allocation while empty) make it 64 bytes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observation {
     pub first_seen: Option<Secs>,
@@ -121,8 +121,6 @@ pub struct Observation {
     pub references: ThinVec<Arc<str>>,
     /// Sorted; shared like `tags`.
     pub ports: List<u16>,
-    /// Boxed: most indicators are never looked up, and this keeps every observation small.
-    pub virustotal: Option<Box<VtStats>>,
 }
 
 impl Observation {
@@ -163,9 +161,6 @@ impl Observation {
         self.confidence = self.confidence.max(other.confidence);
         union_into(&mut self.references, other.references);
         self.ports = sorted_union(&self.ports, &other.ports);
-        if other.virustotal.is_some() {
-            self.virustotal = other.virustotal;
-        }
     }
 }
 
@@ -175,13 +170,6 @@ pub struct Sighting {
     pub kind: IndicatorType,
     pub value: Box<str>,
     pub obs: Observation,
-}
-
-pub(crate) fn min_time<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 pub(crate) fn max_time<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {

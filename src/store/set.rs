@@ -12,8 +12,9 @@ use hashbrown::HashTable;
 use jiff::Timestamp;
 use smallvec::{SmallVec, smallvec};
 
+use super::enriched::Enrichments;
 use crate::model::time::Secs;
-use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+use crate::model::{Enrichment, IndicatorType, Observation, Sighting};
 
 /// What [`Store::replace_source`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,13 +101,6 @@ impl Entry {
         p.dedup();
         p
     }
-
-    /// The VirusTotal verdict, if any source carries one.
-    pub fn virustotal(&self) -> Option<VtStats> {
-        self.sightings
-            .iter()
-            .find_map(|(_, o)| o.virustotal.as_deref().copied())
-    }
 }
 
 fn union<'a>(items: impl Iterator<Item = &'a Arc<str>>) -> Vec<&'a Arc<str>> {
@@ -135,6 +129,9 @@ pub struct Store {
     /// Entries each source holds, by source id: a source that holds none is replaced
     /// without a pass over the table.
     held: Vec<usize>,
+    /// Look-up services' answers about the entries' values: their enrichment, never
+    /// one of their sightings.
+    enrichments: Enrichments,
 }
 
 impl std::fmt::Debug for Store {
@@ -180,6 +177,18 @@ impl Store {
 
     pub fn source_names(&self) -> &[Arc<str>] {
         &self.sources
+    }
+
+    /// The look-up services' answers about the values held (and about values no source
+    /// holds any more: an answer outlives a refresh).
+    pub fn enrichments(&self) -> &Enrichments {
+        &self.enrichments
+    }
+
+    /// Keeps a look-up service's answer as its value's enrichment (replacing the same
+    /// service's older answer). Changes no entry: no source, tag or date.
+    pub fn enrich(&mut self, answer: Enrichment) {
+        self.enrichments.put(answer);
     }
 
     /// Live entries.

@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 
 use super::input::Item;
 use crate::export::csv_cell;
-use crate::model::Sighting;
 use crate::model::sanitize::one_line;
 use crate::model::time::rfc3339;
 
@@ -29,7 +28,7 @@ pub enum Verdict {
     /// The service does not look up values of this type.
     NotAsked,
     Found {
-        sighting: Sighting,
+        verdict: crate::model::Verdict,
         at: Timestamp,
         cached: bool,
     },
@@ -52,33 +51,13 @@ pub struct Row {
 }
 
 impl Verdict {
-    /// A short text: `8/99 malicious` for VirusTotal, the threat and tags otherwise.
+    /// A short text: `8/99 malicious` for VirusTotal, `3 pulses: Name` for OTX.
     pub fn text(&self) -> String {
         match self {
             Verdict::NotAsked => "-".into(),
             Verdict::Unknown { .. } => "not known".into(),
             Verdict::Failed(e) => format!("error: {}", one_line(e, 80)),
-            Verdict::Found { sighting, .. } => {
-                let o = &sighting.obs;
-                if let Some(vt) = &o.virustotal {
-                    let total = vt.malicious + vt.suspicious + vt.harmless + vt.undetected;
-                    let mut s = format!("{}/{total} malicious", vt.malicious);
-                    if let Some(t) = &o.threat {
-                        s.push_str(&format!(" ({})", one_line(t, 30)));
-                    }
-                    return s;
-                }
-                let mut parts: Vec<String> =
-                    o.tags.iter().take(2).map(|t| one_line(t, 30)).collect();
-                if let Some(t) = &o.threat {
-                    parts.push(one_line(t, 40));
-                }
-                if parts.is_empty() {
-                    "known".into()
-                } else {
-                    parts.join(", ")
-                }
-            }
+            Verdict::Found { verdict, .. } => one_line(&verdict.summary(), 120),
         }
     }
 
@@ -90,26 +69,30 @@ impl Verdict {
                 json!({ "status": "unknown", "looked_up_at": rfc3339(*at), "cached": cached })
             }
             Verdict::Found {
-                sighting,
+                verdict,
                 at,
                 cached,
             } => {
-                let o = &sighting.obs;
                 let mut v = json!({
                     "status": "found",
                     "looked_up_at": rfc3339(*at),
                     "cached": cached,
-                    "threat": o.threat.as_deref().map(|t| one_line(t, 200)),
-                    "tags": o.tags.iter().map(|t| one_line(t, 200)).collect::<Vec<_>>(),
-                    "references": o.references.iter().map(|t| one_line(t, 400)).collect::<Vec<_>>(),
+                    "threat": verdict.threat.as_deref().map(|t| one_line(t, 200)),
+                    "link": verdict.link.as_deref().map(|l| one_line(l, 400)),
                 });
-                if let Some(vt) = &o.virustotal {
+                if let Some(vt) = &verdict.virustotal {
                     v["virustotal"] = json!({
                         "malicious": vt.malicious,
                         "suspicious": vt.suspicious,
                         "harmless": vt.harmless,
                         "undetected": vt.undetected,
                         "reputation": vt.reputation,
+                    });
+                }
+                if let Some(p) = &verdict.pulses {
+                    v["pulses"] = json!({
+                        "count": p.count,
+                        "names": p.names.iter().map(|n| one_line(n, 200)).collect::<Vec<_>>(),
                     });
                 }
                 v
@@ -254,7 +237,7 @@ pub fn table(rows: &[Row], services: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{IndicatorType, Observation, VtStats};
+    use crate::model::{IndicatorType, VtStats};
 
     fn row() -> Row {
         Row {
@@ -272,18 +255,14 @@ mod tests {
             warninglist: None,
             verdicts: vec![
                 Verdict::Found {
-                    sighting: Sighting {
-                        kind: IndicatorType::Domain,
-                        value: "evil.example".into(),
-                        obs: Observation {
-                            virustotal: Some(Box::new(VtStats {
-                                malicious: 8,
-                                harmless: 90,
-                                undetected: 1,
-                                ..Default::default()
-                            })),
+                    verdict: crate::model::Verdict {
+                        virustotal: Some(VtStats {
+                            malicious: 8,
+                            harmless: 90,
+                            undetected: 1,
                             ..Default::default()
-                        },
+                        }),
+                        ..Default::default()
                     },
                     at: Timestamp::from_second(1_800_000_000).unwrap(),
                     cached: true,

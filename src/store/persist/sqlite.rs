@@ -27,6 +27,7 @@ use migrate::{
     MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
 };
 
+mod answers;
 mod ledger;
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,

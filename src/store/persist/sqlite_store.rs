@@ -15,10 +15,10 @@ use jiff::Timestamp;
 
 use super::sqlite::{Group, Sqlite};
 use super::{
-    CachedSource, Enrichment, PersistError, QuotaOp, QuotaReply, Snapshot, SnapshotStore,
-    SourceMeta,
+    AnswerKey, CachedSource, EnrichmentStore, PersistError, QuotaOp, QuotaReply, Snapshot,
+    SnapshotStore, SourceMeta,
 };
-use crate::model::{IndicatorType, LogHit, Sighting, lock};
+use crate::model::{Enrichment, IndicatorType, LogHit, Sighting, lock};
 use crate::store::health::FetchRecord;
 
 /// The SQLite store, shareable across tasks.
@@ -156,7 +156,9 @@ impl SnapshotStore for SqliteStore {
     ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
         self.run(move |db| db.quota(&account, op))
     }
+}
 
+impl EnrichmentStore for SqliteStore {
     fn enrichment(
         &self,
         source: String,
@@ -164,15 +166,16 @@ impl SnapshotStore for SqliteStore {
         value: String,
         since: Timestamp,
     ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>> {
-        self.run(move |db| db.enrichment(&source, kind, &value, since))
+        let key = AnswerKey {
+            source,
+            kind,
+            value,
+        };
+        self.run(move |db| db.enrichment(&key, since))
     }
 
-    fn save_enrichment(
-        &self,
-        source: String,
-        enrichment: Enrichment,
-    ) -> BoxFuture<'_, Result<(), PersistError>> {
-        self.run(move |db| db.save_enrichment(&source, &enrichment))
+    fn save_enrichment(&self, answer: Enrichment) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.run(move |db| db.save_enrichment(&answer))
     }
 }
 
