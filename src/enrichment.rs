@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! Look-ups of single values (VirusTotal, OTX) through the store: an answer kept within
-//! `enrich_ttl` is reused without a request, a new answer is kept with its time, and
-//! rate-limited services spend from the store's quota ledger
-//! ([`crate::sources::answers`]). Shared by the dashboard's `e` and `intellisiem
-//! lookup`; takes one value per call, so several marked rows are several calls. An
-//! answer is the value's enrichment, never a sighting of it.
+//! `enrich_ttl` is reused without a request, a value another process is asking about is
+//! waited for, a new answer is kept with its time, and rate-limited services spend from
+//! the store's quota ledger ([`crate::sources::answers`]). Shared by the dashboard's `e`
+//! and `intellisiem lookup`; takes one value per call, so several marked rows are
+//! several calls. An answer is the value's enrichment, never a sighting of it.
 
 use std::sync::Arc;
 

@@ -223,7 +223,8 @@ pub async fn lookup(
 /// The `watch` list: each watched value is the user's own indicator, held by this
 /// source with nothing else said of it (no date, tag or threat: VirusTotal's are not a
 /// sighting's), and VirusTotal's verdict on it is the value's enrichment
-/// ([`FetchOutput::answers`]). Answers younger than `enrich_ttl` are reused
+/// ([`FetchOutput::answers`]). Answers younger than `enrich_ttl` are reused, and a value
+/// another process is looking up is waited for, not asked again
 /// ([`super::answers::look_up`]).
 pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
     let mut b = BatchBuilder::new();

@@ -2,14 +2,17 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! Look-up answers in the store ([`EnrichmentStore`]): each service's last answer about
-//! a value with its time; and the store seen as the look-ups' [`AnswerStore`].
+//! a value with its time, and the claims that let one process at a time ask about a
+//! value; and the store seen as the look-ups' [`AnswerStore`].
+
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use jiff::Timestamp;
 
 use super::{PersistError, SharedStore};
 use crate::model::{Enrichment, IndicatorType, Verdict};
-use crate::sources::answers::AnswerStore;
+use crate::sources::answers::{AnswerStore, Claim};
 
 /// The leading byte of a stored verdict (JSON after it). Rows of the earlier form (a
 /// chunk of one sighting) do not decode and count as not stored: they are asked again.
@@ -18,8 +21,8 @@ const VERDICT_FORMAT: u8 = b'V';
 /// The largest stored verdict read back, in bytes.
 const MAX_VERDICT_BYTES: usize = 256 << 10;
 
-/// Look-up answers; every [`super::SnapshotStore`] is one. The defaults keep nothing (a
-/// store that keeps no answers).
+/// Look-up answers and claims; every [`super::SnapshotStore`] is one. The defaults
+/// keep nothing and grant every claim (a store that keeps no answers).
 pub trait EnrichmentStore: Send + Sync {
     /// The stored answer of `source` about `(kind, value)` if it was given at or after
     /// `since`.
@@ -34,8 +37,30 @@ pub trait EnrichmentStore: Send + Sync {
     }
 
     /// Keeps `answer` under its service's name, replacing an older one of the same
-    /// value.
+    /// value, and ends any claim on the value.
     fn save_enrichment(&self, _answer: Enrichment) -> BoxFuture<'_, Result<(), PersistError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// In one transaction that every process using the store serialises on: the
+    /// stored answer if given at or after `since`; else another holder's claim if it
+    /// has not lapsed; else a claim for `holder` lapsing `hold` from now.
+    fn claim_enrichment(
+        &self,
+        _key: AnswerKey,
+        _holder: String,
+        _since: Timestamp,
+        _hold: Duration,
+    ) -> BoxFuture<'_, Result<Claim, PersistError>> {
+        Box::pin(async { Ok(Claim::Granted) })
+    }
+
+    /// Drops `holder`'s claim on the value.
+    fn release_enrichment(
+        &self,
+        _key: AnswerKey,
+        _holder: String,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
         Box::pin(async { Ok(()) })
     }
 }
@@ -104,10 +129,52 @@ impl AnswerStore for StoreAnswers {
         })
     }
 
+    fn claim(
+        &self,
+        source: String,
+        kind: IndicatorType,
+        value: String,
+        holder: String,
+        since: Timestamp,
+        hold: Duration,
+    ) -> BoxFuture<'_, Result<Claim, String>> {
+        let key = AnswerKey {
+            source,
+            kind,
+            value,
+        };
+        Box::pin(async move {
+            self.0
+                .claim_enrichment(key, holder, since, hold)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
     fn keep(&self, answer: Enrichment) -> BoxFuture<'_, Result<(), String>> {
         Box::pin(async move {
             self.0
                 .save_enrichment(answer)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn release(
+        &self,
+        source: String,
+        kind: IndicatorType,
+        value: String,
+        holder: String,
+    ) -> BoxFuture<'_, Result<(), String>> {
+        let key = AnswerKey {
+            source,
+            kind,
+            value,
+        };
+        Box::pin(async move {
+            self.0
+                .release_enrichment(key, holder)
                 .await
                 .map_err(|e| e.to_string())
         })

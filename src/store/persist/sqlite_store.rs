@@ -19,6 +19,7 @@ use super::{
     SnapshotStore, SourceMeta,
 };
 use crate::model::{Enrichment, IndicatorType, LogHit, Sighting, lock};
+use crate::sources::answers::Claim;
 use crate::store::health::FetchRecord;
 
 /// The SQLite store, shareable across tasks.
@@ -176,6 +177,24 @@ impl EnrichmentStore for SqliteStore {
 
     fn save_enrichment(&self, answer: Enrichment) -> BoxFuture<'_, Result<(), PersistError>> {
         self.run(move |db| db.save_enrichment(&answer))
+    }
+
+    fn claim_enrichment(
+        &self,
+        key: AnswerKey,
+        holder: String,
+        since: Timestamp,
+        hold: Duration,
+    ) -> BoxFuture<'_, Result<Claim, PersistError>> {
+        self.run(move |db| db.claim_enrichment(&key, &holder, since, Timestamp::now(), hold))
+    }
+
+    fn release_enrichment(
+        &self,
+        key: AnswerKey,
+        holder: String,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.run(move |db| db.release_enrichment(&key, &holder))
     }
 }
 

@@ -1,13 +1,18 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! Look-up answers on the shared store.
+//! Look-up answers and the claims on values being looked up, on the shared store. A
+//! claim locks the value's claim row (`SELECT ... FOR UPDATE`, after creating it if
+//! missing) for one transaction, so two teammates' processes never both claim a value.
+
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use jiff::Timestamp;
 
 use super::{PgStore, classify};
 use crate::model::{Enrichment, IndicatorType};
+use crate::sources::answers::Claim;
 use crate::store::persist::PersistError;
 use crate::store::persist::answers::{AnswerKey, EnrichmentStore, decode_answer, encode_verdict};
 use crate::store::persist::codec::type_code;
@@ -37,21 +42,117 @@ async fn enrichment(
 }
 
 async fn save_enrichment(store: &PgStore, e: Enrichment) -> Result<(), PersistError> {
+    let mut client = store.client().await?;
+    let c = |err| classify(&store.shown, err);
+    let tx = client.transaction().await.map_err(c)?;
+    let (source, code, value) = (&*e.service, type_code(e.kind) as i32, &*e.value);
+    tx.execute(
+        "INSERT INTO enrichments (source, kind, value, at, data) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (source, kind, value) DO UPDATE SET at = EXCLUDED.at, data = EXCLUDED.data",
+        &[
+            &source,
+            &code,
+            &value,
+            &e.at.as_millisecond(),
+            &encode_verdict(e.verdict.as_ref()),
+        ],
+    )
+    .await
+    .map_err(c)?;
+    tx.execute(
+        "DELETE FROM enrichment_claims WHERE source = $1 AND kind = $2 AND value = $3",
+        &[&source, &code, &value],
+    )
+    .await
+    .map_err(c)?;
+    tx.commit().await.map_err(c)
+}
+
+async fn claim(
+    store: &PgStore,
+    key: AnswerKey,
+    holder: String,
+    since: Timestamp,
+    hold: Duration,
+) -> Result<Claim, PersistError> {
+    let mut client = store.client().await?;
+    let c = |err| classify(&store.shown, err);
+    let tx = client.transaction().await.map_err(c)?;
+    let code = type_code(key.kind) as i32;
+    // The claim row, locked: every claimer of this value waits here for the others.
+    tx.execute(
+        "INSERT INTO enrichment_claims (source, kind, value, holder, until)
+         VALUES ($1, $2, $3, '', 0) ON CONFLICT (source, kind, value) DO NOTHING",
+        &[&key.source, &code, &key.value],
+    )
+    .await
+    .map_err(c)?;
+    let row = tx
+        .query_one(
+            "SELECT holder, until FROM enrichment_claims
+              WHERE source = $1 AND kind = $2 AND value = $3 FOR UPDATE",
+            &[&key.source, &code, &key.value],
+        )
+        .await
+        .map_err(c)?;
+    let answer = tx
+        .query_opt(
+            ANSWER,
+            &[&key.source, &code, &key.value, &since.as_millisecond()],
+        )
+        .await
+        .map_err(c)?
+        .and_then(|r| {
+            let at: i64 = r.try_get(0).ok()?;
+            let data: Option<&[u8]> = r.try_get(1).ok()?;
+            decode_answer(&key, at, data)
+        });
+    if let Some(a) = answer {
+        // Dropping the transaction rolls back the placeholder row.
+        return Ok(Claim::Answered(a));
+    }
+    let now = Timestamp::now();
+    let other: String = row.try_get(0).unwrap_or_default();
+    let until: i64 = row.try_get(1).unwrap_or_default();
+    if other != holder && until > now.as_millisecond() {
+        let until = Timestamp::from_millisecond(until).unwrap_or(now);
+        return Ok(Claim::Taken { until });
+    }
+    let until = now
+        .checked_add(jiff::SignedDuration::try_from(hold).unwrap_or_default())
+        .unwrap_or(now);
+    tx.execute(
+        "UPDATE enrichment_claims SET holder = $4, until = $5
+          WHERE source = $1 AND kind = $2 AND value = $3",
+        &[
+            &key.source,
+            &code,
+            &key.value,
+            &holder,
+            &until.as_millisecond(),
+        ],
+    )
+    .await
+    .map_err(c)?;
+    tx.commit().await.map_err(c)?;
+    Ok(Claim::Granted)
+}
+
+async fn release(store: &PgStore, key: AnswerKey, holder: String) -> Result<(), PersistError> {
     let client = store.client().await?;
     client
         .execute(
-            "INSERT INTO enrichments (source, kind, value, at, data) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (source, kind, value) DO UPDATE SET at = EXCLUDED.at, data = EXCLUDED.data",
+            "DELETE FROM enrichment_claims
+              WHERE source = $1 AND kind = $2 AND value = $3 AND holder = $4",
             &[
-                &&*e.service,
-                &(type_code(e.kind) as i32),
-                &&*e.value,
-                &e.at.as_millisecond(),
-                &encode_verdict(e.verdict.as_ref()),
+                &key.source,
+                &(type_code(key.kind) as i32),
+                &key.value,
+                &holder,
             ],
         )
         .await
-        .map_err(|err| classify(&store.shown, err))?;
+        .map_err(|e| classify(&store.shown, e))?;
     Ok(())
 }
 
@@ -73,5 +174,23 @@ impl EnrichmentStore for PgStore {
 
     fn save_enrichment(&self, answer: Enrichment) -> BoxFuture<'_, Result<(), PersistError>> {
         Box::pin(save_enrichment(self, answer))
+    }
+
+    fn claim_enrichment(
+        &self,
+        key: AnswerKey,
+        holder: String,
+        since: Timestamp,
+        hold: Duration,
+    ) -> BoxFuture<'_, Result<Claim, PersistError>> {
+        Box::pin(claim(self, key, holder, since, hold))
+    }
+
+    fn release_enrichment(
+        &self,
+        key: AnswerKey,
+        holder: String,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        Box::pin(release(self, key, holder))
     }
 }
