@@ -27,6 +27,9 @@ pub struct Local {
 pub enum Verdict {
     /// The service does not look up values of this type.
     NotAsked,
+    /// Not asked, to spend nothing on it: the value is on this warninglist (and
+    /// `--enrich-listed` was not given).
+    Listed(String),
     Found {
         verdict: crate::model::Verdict,
         at: Timestamp,
@@ -55,6 +58,7 @@ impl Verdict {
     pub fn text(&self) -> String {
         match self {
             Verdict::NotAsked => "-".into(),
+            Verdict::Listed(_) => "not asked: warninglisted".into(),
             Verdict::Unknown { .. } => "not known".into(),
             Verdict::Failed(e) => format!("error: {}", one_line(e, 80)),
             Verdict::Found { verdict, .. } => one_line(&verdict.summary(), 120),
@@ -64,6 +68,10 @@ impl Verdict {
     fn json(&self) -> Value {
         match self {
             Verdict::NotAsked => Value::Null,
+            Verdict::Listed(list) => json!({
+                "status": "not_asked",
+                "reason": format!("on warninglist {list}; --enrich-listed asks"),
+            }),
             Verdict::Failed(e) => json!({ "status": "error", "error": one_line(e, 300) }),
             Verdict::Unknown { at, cached } => {
                 json!({ "status": "unknown", "looked_up_at": rfc3339(*at), "cached": cached })
