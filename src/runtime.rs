@@ -455,11 +455,17 @@ impl Executor {
             } => {
                 let enricher = self.enricher.clone();
                 let tx = tx.clone();
+                let demo = self.demo;
                 tokio::spawn(async move {
-                    let result = enricher
-                        .lookup(&spec, kind, &value, wait)
-                        .await
-                        .map(|a| a.answer);
+                    // The demo asks no service: its answers are bundled.
+                    let result = if demo {
+                        crate::demo::lookup(&spec, kind, &value).await
+                    } else {
+                        enricher
+                            .lookup(&spec, kind, &value, wait)
+                            .await
+                            .map(|a| a.answer)
+                    };
                     let _ = tx.send(Msg::EnrichDone {
                         source,
                         value,
