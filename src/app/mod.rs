@@ -140,6 +140,9 @@ pub enum Msg {
         rows: Option<Vec<u32>>,
         store: Arc<Store>,
     },
+    /// Look-up answers the store kept from earlier runs and other processes (the watch
+    /// list's, `e`'s, `lookup --enrich`'s): the values' enrichment.
+    Enriched(Vec<crate::model::Enrichment>),
     /// A look-up of `value` on `source` ended: the service's answer, or why none came.
     EnrichDone {
         source: usize,
@@ -506,6 +509,7 @@ impl App {
                 meta,
             } => self.on_shared_snapshot(&source, sightings, meta, &mut fx),
             Msg::CachedSource(c) => self.on_cached_sources(vec![c], &mut fx),
+            Msg::Enriched(answers) => self.enrich_store(answers),
             Msg::CacheLoaded { sources, histories } => {
                 self.on_cache_loaded(sources, histories, &mut fx)
             }

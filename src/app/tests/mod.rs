@@ -500,6 +500,28 @@ fn enrich_asks_virustotal_and_shows_the_result() {
 }
 
 #[test]
+fn answers_kept_from_earlier_runs_are_the_values_enrichment() {
+    let mut a = loaded();
+    let before = a.store.get(a.selected_entry().unwrap()).unwrap().clone();
+    let answer = crate::model::Enrichment {
+        kind: before.kind,
+        value: before.value.clone(),
+        service: "otx".into(),
+        at: t(-3600),
+        verdict: None,
+    };
+    let fx = a.update(Msg::Enriched(vec![answer.clone()]));
+    assert!(fx.is_empty(), "nothing to filter again: {fx:?}");
+    let kept: Vec<_> = a
+        .store
+        .enrichments()
+        .of(before.kind, &before.value)
+        .collect();
+    assert_eq!(kept, [&answer]);
+    assert_eq!(a.store.get(a.selected_entry().unwrap()).unwrap(), &before);
+}
+
+#[test]
 fn enrich_errors_show_in_the_footer_and_log() {
     let mut a = loaded();
     let fx = a.update(Msg::EnrichDone {

@@ -18,6 +18,9 @@ use crate::sources::answers::{AnswerStore, Claim};
 /// chunk of one sighting) do not decode and count as not stored: they are asked again.
 const VERDICT_FORMAT: u8 = b'V';
 
+/// The most stored answers read at once ([`EnrichmentStore::enrichments_since`]).
+pub const MAX_LOADED_ANSWERS: usize = 200_000;
+
 /// The largest stored verdict read back, in bytes.
 const MAX_VERDICT_BYTES: usize = 256 << 10;
 
@@ -55,6 +58,16 @@ pub trait EnrichmentStore: Send + Sync {
         Box::pin(async { Ok(Claim::Granted) })
     }
 
+    /// Every stored answer given at or after `since`, newest first, at most
+    /// [`MAX_LOADED_ANSWERS`]: what a dashboard or an export shows as its values'
+    /// enrichment before (or without) asking again.
+    fn enrichments_since(
+        &self,
+        _since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<Enrichment>, PersistError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
     /// Drops `holder`'s claim on the value.
     fn release_enrichment(
         &self,
@@ -63,6 +76,19 @@ pub trait EnrichmentStore: Send + Sync {
     ) -> BoxFuture<'_, Result<(), PersistError>> {
         Box::pin(async { Ok(()) })
     }
+}
+
+/// The answers `store` keeps that were given within `keep` of now (the store's
+/// retention): what a dashboard or an export shows as its values' enrichment before (or
+/// without) asking again.
+pub async fn kept_answers(
+    store: &SharedStore,
+    keep: Duration,
+) -> Result<Vec<Enrichment>, PersistError> {
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::try_from(keep).unwrap_or(jiff::SignedDuration::MAX))
+        .unwrap_or(Timestamp::MIN);
+    store.enrichments_since(since).await
 }
 
 /// Which answer: the service (the look-up source's name) and the value.

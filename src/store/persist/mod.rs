@@ -33,7 +33,7 @@ use super::health::FetchRecord;
 use crate::config::{CachePath, Config};
 use crate::model::{LogHit, Sighting};
 
-pub use answers::{AnswerKey, EnrichmentStore, StoreAnswers};
+pub use answers::{AnswerKey, EnrichmentStore, MAX_LOADED_ANSWERS, StoreAnswers, kept_answers};
 pub use codec::{type_code, type_of};
 pub use decode::{PART_CHUNKS, decode_parts};
 pub use ledger::{QuotaOp, QuotaReply, StoreLedger};

@@ -189,6 +189,13 @@ impl EnrichmentStore for SqliteStore {
         self.run(move |db| db.claim_enrichment(&key, &holder, since, Timestamp::now(), hold))
     }
 
+    fn enrichments_since(
+        &self,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<Enrichment>, PersistError>> {
+        self.run(move |db| db.enrichments_since(since))
+    }
+
     fn release_enrichment(
         &self,
         key: AnswerKey,

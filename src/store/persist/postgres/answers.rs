@@ -14,8 +14,10 @@ use super::{PgStore, classify};
 use crate::model::{Enrichment, IndicatorType};
 use crate::sources::answers::Claim;
 use crate::store::persist::PersistError;
-use crate::store::persist::answers::{AnswerKey, EnrichmentStore, decode_answer, encode_verdict};
-use crate::store::persist::codec::type_code;
+use crate::store::persist::answers::{
+    AnswerKey, EnrichmentStore, MAX_LOADED_ANSWERS, decode_answer, encode_verdict,
+};
+use crate::store::persist::codec::{type_code, type_of};
 
 const ANSWER: &str = "SELECT at, data FROM enrichments
   WHERE source = $1 AND kind = $2 AND value = $3 AND at >= $4";
@@ -138,6 +140,33 @@ async fn claim(
     Ok(Claim::Granted)
 }
 
+async fn enrichments_since(
+    store: &PgStore,
+    since: Timestamp,
+) -> Result<Vec<Enrichment>, PersistError> {
+    let client = store.client().await?;
+    let rows = client
+        .query(
+            "SELECT source, kind, value, at, data FROM enrichments
+              WHERE at >= $1 ORDER BY at DESC LIMIT $2",
+            &[&since.as_millisecond(), &(MAX_LOADED_ANSWERS as i64)],
+        )
+        .await
+        .map_err(|e| classify(&store.shown, e))?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let key = AnswerKey {
+                source: r.try_get(0).ok()?,
+                kind: type_of(i64::from(r.try_get::<_, i32>(1).ok()?))?,
+                value: r.try_get(2).ok()?,
+            };
+            let data: Option<&[u8]> = r.try_get(4).ok()?;
+            decode_answer(&key, r.try_get(3).ok()?, data)
+        })
+        .collect())
+}
+
 async fn release(store: &PgStore, key: AnswerKey, holder: String) -> Result<(), PersistError> {
     let client = store.client().await?;
     client
@@ -184,6 +213,13 @@ impl EnrichmentStore for PgStore {
         hold: Duration,
     ) -> BoxFuture<'_, Result<Claim, PersistError>> {
         Box::pin(claim(self, key, holder, since, hold))
+    }
+
+    fn enrichments_since(
+        &self,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<Enrichment>, PersistError>> {
+        Box::pin(enrichments_since(self, since))
     }
 
     fn release_enrichment(

@@ -14,8 +14,10 @@ use super::Sqlite;
 use crate::model::Enrichment;
 use crate::sources::answers::Claim;
 use crate::store::persist::PersistError;
-use crate::store::persist::answers::{AnswerKey, decode_answer, encode_verdict};
-use crate::store::persist::codec::type_code;
+use crate::store::persist::answers::{
+    AnswerKey, MAX_LOADED_ANSWERS, decode_answer, encode_verdict,
+};
+use crate::store::persist::codec::{type_code, type_of};
 
 impl Sqlite {
     /// The answer of `key` given at or after `since`, if stored.
@@ -40,6 +42,45 @@ impl Sqlite {
             .optional()
             .map_err(|e| self.err(e))?;
         Ok(row.and_then(|(at, data)| decode_answer(key, at, data.as_deref())))
+    }
+
+    /// Every answer given at or after `since`, newest first, at most
+    /// [`MAX_LOADED_ANSWERS`]; rows that do not decode are left out.
+    pub fn enrichments_since(&self, since: Timestamp) -> Result<Vec<Enrichment>, PersistError> {
+        let e = |err| self.err(err);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT source, kind, value, at, data FROM enrichments
+                  WHERE at >= ?1 ORDER BY at DESC LIMIT ?2",
+            )
+            .map_err(e)?;
+        let rows = stmt
+            .query_map(
+                params![since.as_millisecond(), MAX_LOADED_ANSWERS as i64],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, Option<Vec<u8>>>(4)?,
+                    ))
+                },
+            )
+            .map_err(e)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (source, code, value, at, data) = row.map_err(e)?;
+            let Some(kind) = type_of(code) else { continue };
+            let key = AnswerKey {
+                source,
+                kind,
+                value,
+            };
+            out.extend(decode_answer(&key, at, data.as_deref()));
+        }
+        Ok(out)
     }
 
     /// Keeps `e` under its service's name, replacing an older answer, and ends any
@@ -211,5 +252,30 @@ mod tests {
             Claim::Granted,
             "b's claim lapsed"
         );
+    }
+
+    #[test]
+    fn every_recent_answer_reads_back_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Sqlite::open(&dir.path().join("cache.db")).unwrap().db;
+        let answer = |v: &str, at| Enrichment {
+            kind: IndicatorType::Domain,
+            value: v.into(),
+            service: "otx".into(),
+            at: t(at),
+            verdict: None,
+        };
+        for (v, at) in [("old.example", -100), ("a.example", 5), ("b.example", 9)] {
+            db.save_enrichment(&answer(v, at)).unwrap();
+        }
+        // A row of a type this build does not know is left out.
+        db.conn
+            .execute(
+                "INSERT INTO enrichments (source, kind, value, at, data) VALUES ('otx', 999, 'x', ?1, NULL)",
+                [t(7).as_millisecond()],
+            )
+            .unwrap();
+        let back = db.enrichments_since(t(0)).unwrap();
+        assert_eq!(back, [answer("b.example", 9), answer("a.example", 5)]);
     }
 }
