@@ -151,6 +151,10 @@ pub struct LookupArgs {
     /// Also ask VirusTotal and OTX (spends the VirusTotal quota; asks first on a terminal)
     #[arg(long)]
     pub enrich: bool,
+    /// With --enrich, also ask about values on a warninglist (they are not looked up
+    /// otherwise, so no quota goes on them)
+    #[arg(long, requires = "enrich")]
+    pub enrich_listed: bool,
     /// Do not ask before spending the quota
     #[arg(long)]
     pub yes: bool,

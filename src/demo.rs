@@ -3,7 +3,9 @@
 
 //! `--demo`: the dashboard on bundled sample data. Each source's sample is in that
 //! service's real wire format (`assets/demo/`) and goes through the same parsers as a
-//! live fetch; only the transport is replaced. No network, no keys, no cache.
+//! live fetch; only the transport is replaced, for fetches and for look-ups (`e`) alike.
+//! No network, no keys, no cache. Of the user's config only `keys:` and `mouse:` apply
+//! ([`config_with`]).
 //!
 //! The sample uses documentation address ranges (RFC 5737) and `.example` names.
 
@@ -12,6 +14,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::config::{Config, ConfigOrigin, SourceSpec};
+use crate::model::{Enrichment, IndicatorType};
 use crate::sources::{self, FetchError, FetchOutput};
 
 /// The bundled documents, by source name.
@@ -63,6 +66,26 @@ const ASSETS: [(&str, &[u8]); 11] = [
     ),
 ];
 
+/// Bundled OTX `indicators/{type}/{value}/general` replies, by the value asked about. A
+/// value without one is not known to the demo's OTX, as a `404` would say.
+const LOOKUPS: [(IndicatorType, &str, &[u8]); 3] = [
+    (
+        IndicatorType::Ipv4,
+        "203.0.113.120",
+        include_bytes!("../assets/demo/otx_general_ipv4_203.0.113.120.json"),
+    ),
+    (
+        IndicatorType::Domain,
+        "gate.botnet.example",
+        include_bytes!("../assets/demo/otx_general_domain_gate.botnet.example.json"),
+    ),
+    (
+        IndicatorType::Ipv4,
+        "192.0.2.83",
+        include_bytes!("../assets/demo/otx_general_ipv4_192.0.2.83.json"),
+    ),
+];
+
 /// The sharing-community sources the demo adds to the built-in set: they need the
 /// user's own server (a TAXII collection, a MISP instance), so they are not built in.
 /// A real config lists them the same way.
@@ -100,6 +123,16 @@ pub fn config() -> Config {
         c.sources.extend(extra.config.sources);
         c.keys.misp = extra.config.keys.misp;
     }
+    c
+}
+
+/// The demo config with what `user` (the config the dashboard would read) says of the
+/// analyst's own use of it: the key bindings (`keys:`) and the mouse (`mouse:`). Nothing
+/// else of it applies: no source, key, log, store or proxy of its reaches the demo.
+pub fn config_with(user: &Config) -> Config {
+    let mut c = config();
+    c.bindings = user.bindings.clone();
+    c.mouse = user.mouse;
     c
 }
 
@@ -150,6 +183,35 @@ pub async fn fetch(
     parse(spec)
 }
 
+/// A look-up (`e`) in the demo: after a short wait, the bundled OTX reply for the value
+/// through OTX's own parser, or "not known" for a value without one. No request is
+/// made: only OTX answers in the demo (VirusTotal has no key there), and any other kind
+/// is refused.
+pub async fn lookup(
+    spec: &SourceSpec,
+    kind: IndicatorType,
+    value: &str,
+) -> Result<Enrichment, FetchError> {
+    if spec.kind.as_str() != sources::otx::KIND.name {
+        return Err(FetchError::Refused(format!(
+            "{} look-ups are not available in the demo",
+            spec.name
+        )));
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let verdict = match LOOKUPS.iter().find(|(k, v, _)| *k == kind && *v == value) {
+        Some((_, _, body)) => Some(sources::otx::parse_general(body, kind, value)?),
+        None => None,
+    };
+    Ok(Enrichment {
+        kind,
+        value: value.into(),
+        service: spec.name.as_str().into(),
+        at: jiff::Timestamp::now(),
+        verdict,
+    })
+}
+
 /// Parses the bundled document of `spec` as its live fetch would.
 pub fn parse(spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
     let body =
@@ -168,6 +230,56 @@ pub fn parse(spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
 mod tests {
     use super::*;
     use crate::config::Availability;
+
+    #[tokio::test]
+    async fn a_demo_look_up_answers_from_the_bundled_replies() {
+        let c = config();
+        let otx = c.sources.iter().find(|s| s.name == "otx").unwrap();
+        let known = lookup(otx, IndicatorType::Ipv4, "203.0.113.120")
+            .await
+            .unwrap();
+        let pulses = known.verdict.and_then(|v| v.pulses).unwrap();
+        assert_eq!(pulses.count, 3);
+        assert_eq!(
+            pulses.names[0], "Example botnet infrastructure",
+            "newest first"
+        );
+        for (kind, value, _) in LOOKUPS {
+            let a = lookup(otx, kind, value).await.unwrap();
+            assert!(a.verdict.is_some(), "{value}");
+        }
+        let unknown = lookup(otx, IndicatorType::Domain, "nowhere.example")
+            .await
+            .unwrap();
+        assert_eq!(unknown.verdict, None);
+        let vt = c.sources.iter().find(|s| s.name == "virustotal").unwrap();
+        let e = lookup(vt, IndicatorType::Ipv4, "203.0.113.120")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("not available in the demo"), "{e}");
+    }
+
+    #[test]
+    fn the_demo_takes_only_keys_and_mouse_from_the_users_config() {
+        let yaml = "api_keys: { alien_vault: \"user-key\" }\nmouse: false\nkeys: { enrich: [\"E\"] }\nsources:\n  - { name: mine, kind: feodo, url: \"http://127.0.0.1:9/f\" }\n";
+        let user = Config::from_yaml(
+            yaml,
+            std::path::Path::new("user.yaml"),
+            &|_| None,
+            &crate::sources::registry::kinds(),
+        )
+        .unwrap()
+        .config;
+        let c = config_with(&user);
+        assert!(!c.mouse);
+        assert_eq!(c.bindings, user.bindings);
+        assert!(!c.sources.iter().any(|s| s.name == "mine"));
+        assert_eq!(c.origin, ConfigOrigin::Demo);
+        use secrecy::ExposeSecret;
+        let otx = c.keys.otx.as_ref().map(|k| k.expose_secret().to_string());
+        assert_eq!(otx.as_deref(), Some("demo"), "never the user's key");
+        assert_eq!(c.sources.len(), config().sources.len());
+    }
 
     #[test]
     fn every_demo_source_parses_through_the_real_parsers() {
@@ -196,7 +308,8 @@ mod tests {
 
     #[test]
     fn demo_data_stays_in_documentation_ranges() {
-        for (name, body) in ASSETS {
+        let lookups = LOOKUPS.iter().map(|(_, v, b)| (*v, *b));
+        for (name, body) in ASSETS.into_iter().chain(lookups) {
             let text = String::from_utf8_lossy(body);
             for token in text.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
                 let parts: Vec<&str> = token.split('.').collect();

@@ -532,7 +532,8 @@ pub async fn run_offline(
 }
 
 /// Merges the successful runs, and the stale snapshots of failed ones, in order, into one
-/// store. Takes the batches out of `runs`.
+/// store, with the look-up answers the runs brought as their values' enrichment. Takes
+/// the batches out of `runs`.
 pub fn merge(runs: &mut [SourceRun]) -> Store {
     let mut store = Store::new();
     let mut total = 0;
@@ -553,6 +554,12 @@ pub fn merge(runs: &mut [SourceRun]) -> Store {
         };
         let id = store.source_id(&r.name);
         store.replace_source(id, sightings);
+        if let RunOutcome::Ok(out) = &mut r.outcome {
+            // Look-up answers (a `watch` list's): beside the set, not in it.
+            for a in std::mem::take(&mut out.answers) {
+                store.enrich(a);
+            }
+        }
     }
     store
 }

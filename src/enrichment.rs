@@ -2,27 +2,31 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! Look-ups of single values (VirusTotal, OTX) through the store: an answer kept within
-//! `enrich_ttl` is reused without a request, a new one is kept with its time, and
-//! rate-limited services spend from the store's quota ledger. Shared by the dashboard's
-//! `e` and `intellisiem lookup`; takes one value per call, so several marked rows are
-//! several calls.
+//! `enrich_ttl` is reused without a request, a value another process is asking about is
+//! waited for, a new answer is kept with its time, and rate-limited services spend from
+//! the store's quota ledger ([`crate::sources::answers`]). Shared by the dashboard's `e`
+//! and `intellisiem lookup`; takes one value per call, so several marked rows are
+//! several calls. An answer is the value's enrichment, never a sighting of it.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::Timestamp;
 
 use crate::config::SourceSpec;
-use crate::model::{IndicatorType, Sighting};
+use crate::model::{Enrichment, IndicatorType};
 use crate::net::ledger::QuotaUsage;
-use crate::sources::{FetchContext, FetchError, registry};
-use crate::store::persist::{Enrichment, SharedStore, StoreLedger};
+use crate::sources::answers;
+use crate::sources::{FetchContext, FetchError};
+use crate::store::persist::{SharedStore, StoreAnswers, StoreLedger};
 
-/// `ctx` with every rate-limited source's budget kept in `store`'s ledger (unchanged
-/// without a store: the in-process limiter counts).
+/// `ctx` with every rate-limited source's budget kept in `store`'s ledger, and look-up
+/// answers kept (and values claimed) in `store`; unchanged without a store (the
+/// in-process limiter counts, and every look-up asks).
 pub fn with_store_ledger(ctx: FetchContext, store: Option<&SharedStore>) -> FetchContext {
     match store {
-        Some(s) => ctx.with_ledger(Arc::new(StoreLedger(Arc::clone(s)))),
+        Some(s) => ctx
+            .with_ledger(Arc::new(StoreLedger(Arc::clone(s))))
+            .with_answers(Arc::new(StoreAnswers(Arc::clone(s)))),
         None => ctx,
     }
 }
@@ -30,29 +34,26 @@ pub fn with_store_ledger(ctx: FetchContext, store: Option<&SharedStore>) -> Fetc
 /// One service's answer about one value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    /// What the service said; `None`: it does not know the value.
-    pub result: Option<Sighting>,
-    /// When it said it.
-    pub at: Timestamp,
+    /// What the service said, and when.
+    pub answer: Enrichment,
     /// Taken from the store: no request was made.
     pub cached: bool,
 }
 
-/// Looks values up through the store's enrichment cache and quota ledger.
+/// Looks values up through the store's kept answers and quota ledger.
 #[derive(Clone)]
 pub struct Enricher {
     ctx: FetchContext,
-    store: Option<SharedStore>,
-    ttl: Duration,
 }
 
 impl Enricher {
-    /// `ctx` should already spend from the store's ledger ([`with_store_ledger`]).
-    pub fn new(ctx: FetchContext, store: Option<SharedStore>, ttl: Duration) -> Enricher {
-        Enricher { ctx, store, ttl }
+    /// `ctx` should already keep answers and spend from the store's ledger
+    /// ([`with_store_ledger`]); its `answer_ttl` is how long an answer is reused.
+    pub fn new(ctx: FetchContext) -> Enricher {
+        Enricher { ctx }
     }
 
-    /// The stored answer of `spec` about `(kind, value)` if younger than the TTL at
+    /// The kept answer of `spec` about `(kind, value)` if younger than the TTL at
     /// `now`. A store that cannot be read counts as holding nothing.
     pub async fn cached(
         &self,
@@ -61,23 +62,12 @@ impl Enricher {
         value: &str,
         now: Timestamp,
     ) -> Option<Answer> {
-        let store = self.store.as_ref()?;
-        let ttl = jiff::SignedDuration::try_from(self.ttl).unwrap_or(jiff::SignedDuration::MAX);
-        let since = now.checked_sub(ttl).unwrap_or(Timestamp::MIN);
-        match store
-            .enrichment(spec.name.clone(), kind, value.to_string(), since)
+        answers::kept(&self.ctx, spec, kind, value, now)
             .await
-        {
-            Ok(found) => found.map(|e| Answer {
-                result: e.result,
-                at: e.at,
+            .map(|answer| Answer {
+                answer,
                 cached: true,
-            }),
-            Err(e) => {
-                tracing::debug!("enrichment cache: {e}");
-                None
-            }
-        }
+            })
     }
 
     /// Looks `(kind, value)` up on `spec`'s service: from the store when a recent answer
@@ -90,32 +80,10 @@ impl Enricher {
         value: &str,
         wait: bool,
     ) -> Result<Answer, FetchError> {
-        if let Some(a) = self.cached(spec, kind, value, Timestamp::now()).await {
-            return Ok(a);
-        }
-        let Some(service) = registry::lookup(spec.kind) else {
-            return Err(FetchError::Refused(format!(
-                "{} cannot look values up",
-                spec.kind
-            )));
-        };
-        let result = service.lookup(&self.ctx, spec, kind, value, wait).await?;
-        let at = Timestamp::now();
-        if let Some(store) = &self.store {
-            let kept = Enrichment {
-                kind,
-                value: value.to_string(),
-                at,
-                result: result.clone(),
-            };
-            if let Err(e) = store.save_enrichment(spec.name.clone(), kept).await {
-                tracing::warn!("enrichment cache: {e}");
-            }
-        }
+        let looked = answers::look_up(&self.ctx, spec, kind, value, wait).await?;
         Ok(Answer {
-            result,
-            at,
-            cached: false,
+            answer: looked.answer,
+            cached: looked.cached,
         })
     }
 

@@ -201,7 +201,7 @@ async fn event_loop(
         hunt::Hunter::start(&config, store.as_ref(), &tx)
     };
     let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
-    let enricher = crate::enrichment::Enricher::new(ctx.clone(), store.clone(), config.enrich_ttl);
+    let enricher = crate::enrichment::Enricher::new(ctx.clone());
     for (i, s) in app.sources.iter().enumerate() {
         let (enricher, spec, tx) = (enricher.clone(), s.spec.clone(), tx.clone());
         tokio::spawn(async move {
@@ -461,14 +461,19 @@ impl Executor {
             } => {
                 let enricher = self.enricher.clone();
                 let tx = tx.clone();
+                let demo = self.demo;
                 tokio::spawn(async move {
-                    let result = enricher
-                        .lookup(&spec, kind, &value, wait)
-                        .await
-                        .map(|a| a.result);
+                    // The demo asks no service: its answers are bundled.
+                    let result = if demo {
+                        crate::demo::lookup(&spec, kind, &value).await
+                    } else {
+                        enricher
+                            .lookup(&spec, kind, &value, wait)
+                            .await
+                            .map(|a| a.answer)
+                    };
                     let _ = tx.send(Msg::EnrichDone {
                         source,
-                        kind,
                         value,
                         result,
                     });

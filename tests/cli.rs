@@ -60,7 +60,10 @@ async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
         serde_json::json!(["otx", "feodo", "threatfox", "vt"])
     );
     assert_eq!(ip["ports"], serde_json::json!([443]));
-    assert_eq!(ip["virustotal"]["malicious"], 8);
+    // VirusTotal's verdict on the watched value is its enrichment, under its own field.
+    assert_eq!(ip["enrichment"]["vt"]["virustotal"]["malicious"], 8);
+    assert_eq!(ip["enrichment"]["vt"]["known"], true);
+    assert!(ip.get("virustotal").is_none());
     for field in [
         "first_seen",
         "last_seen",
@@ -449,6 +452,18 @@ async fn offline_exports_the_cached_set_when_the_network_is_gone() {
         "{}",
         text(&offline.stderr)
     );
+
+    // The watch list's VirusTotal verdicts are kept too: exported as enrichment.
+    let mut cmd = bin(dir.path());
+    cmd.args(["fetch", "--offline", "--config"]).arg(&cfg);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ip: serde_json::Value = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["value"] == "45.0.0.3")
+        .expect("the watched IP");
+    assert_eq!(ip["enrichment"]["vt"]["virustotal"]["malicious"], 8, "{ip}");
 
     // --no-cache turns it off.
     let mut cmd = bin(dir.path());

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use intellisiem::app::{App, Msg};
 use intellisiem::config::Config;
 use intellisiem::model::time::Secs;
-use intellisiem::model::{IndicatorType, Observation, Sighting, VtStats};
+use intellisiem::model::{Enrichment, IndicatorType, Observation, Sighting, Verdict, VtStats};
 use intellisiem::ui::theme::Theme;
 use jiff::Timestamp;
 use ratatui::Terminal;
@@ -89,12 +89,6 @@ fn batch(source: usize, now: i64) -> Vec<Sighting> {
                 obs: Observation {
                     threat: (i % 2 == 0).then(|| Arc::clone(&threat)),
                     last_seen: Secs::from_second(now - (i as i64 % 3) * 50_000),
-                    virustotal: (i % 5 == 0).then(|| {
-                        Box::new(VtStats {
-                            malicious: 12,
-                            ..Default::default()
-                        })
-                    }),
                     ..Default::default()
                 },
             }
@@ -109,6 +103,27 @@ fn app() -> App {
     let _ = app.update(Msg::Tick(now));
     for source in 0..2 {
         deliver(&mut app, source, batch(source, now.as_second()), now);
+    }
+    // Every fifth value looked up on VirusTotal: a flag in its row.
+    for s in batch(0, now.as_second()).into_iter().step_by(5) {
+        let answer = Enrichment {
+            kind: s.kind,
+            value: s.value.clone(),
+            service: "virustotal".into(),
+            at: now,
+            verdict: Some(Verdict {
+                virustotal: Some(VtStats {
+                    malicious: 12,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        };
+        let _ = app.update(Msg::EnrichDone {
+            source: 0,
+            value: s.value,
+            result: Ok(answer),
+        });
     }
     assert_eq!(app.rows.len(), 200);
     app

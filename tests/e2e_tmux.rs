@@ -138,6 +138,18 @@ fn launch_sized(
         }
         None => "--demo".to_string(),
     };
+    launch_in(dir, &args, &[], tag, size)
+}
+
+/// The binary with `args` in `dir` (its home), with `env` set besides, in a fresh tmux
+/// server of `size`.
+fn launch_in(
+    dir: tempfile::TempDir,
+    args: &str,
+    env: &[(&str, &str)],
+    tag: &str,
+    size: (u16, u16),
+) -> (Tmux, tempfile::TempDir, PathBuf) {
     let exit_file = dir.path().join("exit");
     let bin = binary();
     assert!(bin.exists(), "{}", bin.display());
@@ -145,8 +157,12 @@ fn launch_sized(
         socket: format!("intellisiem-e2e-{tag}-{}", std::process::id()),
     };
     let unset: String = ENV_TO_CLEAR.iter().map(|v| format!("-u {v} ")).collect();
+    let set: String = env
+        .iter()
+        .map(|(k, v)| format!("{k}={} ", shell_quote(Path::new(v))))
+        .collect();
     let script = format!(
-        "cd {dir} && env {unset} -u XDG_DOWNLOAD_DIR HOME={dir} XDG_STATE_HOME={dir}/state TERM=xterm-256color LC_ALL=C.UTF-8 {bin} {args}; echo $? > {exit}; sleep 30",
+        "cd {dir} && env {unset} -u XDG_DOWNLOAD_DIR {set}HOME={dir} XDG_STATE_HOME={dir}/state TERM=xterm-256color LC_ALL=C.UTF-8 {bin} {args}; echo $? > {exit}; sleep 30",
         dir = shell_quote(dir.path()),
         bin = shell_quote(&bin),
         exit = shell_quote(&exit_file),
@@ -359,6 +375,105 @@ fn demo_mode_opens_a_populated_dashboard_without_network_or_keys() {
     assert_eq!(wait_exit(&exit_file), "0");
     // No cache was written.
     assert!(!dir.path().join(".local/share/intellisiem").exists());
+}
+
+/// A local listener standing in for every proxy: it counts each connection made to it
+/// and keeps the first bytes of each (a proxy request names its host).
+struct Tripwire {
+    port: u16,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Tripwire {
+    fn start() -> Tripwire {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = std::sync::Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                let _ = conn.set_read_timeout(Some(Duration::from_millis(500)));
+                let mut buf = [0u8; 200];
+                let n = std::io::Read::read(&mut conn, &mut buf).unwrap_or(0);
+                let first = String::from_utf8_lossy(&buf[..n]).into_owned();
+                log.lock().unwrap().push(first);
+            }
+        });
+        Tripwire { port, seen }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn connections(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// The demo makes no connection at all, whatever the environment offers it: every proxy
+/// variable points at a listener that records any connection, every service key is set,
+/// and look-ups (`e`, remapped by the config's `keys:` to `E`, which the demo honours)
+/// answer from the bundled replies.
+#[test]
+fn the_demo_connects_nowhere_even_with_proxies_and_keys_set() {
+    if !tmux_or_skip("the_demo_connects_nowhere_even_with_proxies_and_keys_set") {
+        return;
+    }
+    let trip = Tripwire::start();
+    let proxy = trip.url();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.yaml");
+    std::fs::write(&cfg, "keys: { enrich: [\"E\"] }\nmouse: false\n").unwrap();
+    let args = format!("--demo --config {}", shell_quote(&cfg));
+    let env = [
+        ("HTTP_PROXY", proxy.as_str()),
+        ("HTTPS_PROXY", proxy.as_str()),
+        ("ALL_PROXY", proxy.as_str()),
+        ("http_proxy", proxy.as_str()),
+        ("https_proxy", proxy.as_str()),
+        ("all_proxy", proxy.as_str()),
+        ("NO_PROXY", ""),
+        ("no_proxy", ""),
+        ("INTELLISIEM_OTX_API_KEY", "e2e-otx-key-3f9a"),
+        ("INTELLISIEM_VT_API_KEY", "e2e-vt-key-7c21"),
+        ("INTELLISIEM_ABUSECH_AUTH_KEY", "e2e-abuse-key-55d0"),
+        ("INTELLISIEM_MISP_API_KEY", "e2e-misp-key-0b8e"),
+    ];
+    let (tmux, _dir, exit_file) = launch_in(dir, &args, &env, "demo-offline", (110, 40));
+    tmux.wait_for("✓ otx", Duration::from_secs(15));
+    tmux.wait_for("✓ misp_osint", Duration::from_secs(15));
+    // A value the bundled OTX replies know: its pulses, in the details' own block.
+    tmux.keys(&["/", "203.0.113.120", "Enter"]);
+    tmux.wait_for("1 shown", Duration::from_secs(5));
+    tmux.keys(&["E"]);
+    tmux.wait_for("otx: 203.0.113.120: 3 pulses", Duration::from_secs(5));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Enrichment", Duration::from_secs(5));
+    assert!(screen.contains("Example botnet infrastructure"), "{screen}");
+    tmux.keys(&["Escape"]);
+    // (A key right after Escape would read as Alt and that key.)
+    std::thread::sleep(Duration::from_millis(300));
+    // Values the replies do not know, on the first rows: not known, still no request.
+    tmux.keys(&["/", "C-u", "Enter"]);
+    tmux.wait_for("547 shown", Duration::from_secs(5));
+    tmux.keys(&["g", "E"]);
+    tmux.wait_for("is not known", Duration::from_secs(5));
+    for _ in 0..3 {
+        tmux.keys(&["j", "E"]);
+        std::thread::sleep(Duration::from_millis(600));
+    }
+    // Refreshing every source goes to the bundled documents too.
+    tmux.keys(&["R"]);
+    std::thread::sleep(Duration::from_secs(2));
+    tmux.keys(&["q"]);
+    assert_eq!(wait_exit(&exit_file), "0");
+    assert_eq!(
+        trip.connections(),
+        Vec::<String>::new(),
+        "the demo connected to the proxy"
+    );
 }
 
 /// Two analysts' dashboards on one PostgreSQL store: what the first fetches shows in the

@@ -14,10 +14,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use intellisiem::config::RateLimitConfig;
-use intellisiem::model::{IndicatorType, Observation, Sighting, VtStats};
+use intellisiem::model::{Enrichment, IndicatorType, Verdict, VtStats};
 use intellisiem::net::ratelimit::Denied;
+use intellisiem::sources::answers::Claim;
 use intellisiem::store::persist::{
-    Enrichment, PgStore, QuotaOp, QuotaReply, SharedStore, Sqlite, SqliteStore,
+    AnswerKey, PgStore, QuotaOp, QuotaReply, SharedStore, Sqlite, SqliteStore,
 };
 use jiff::Timestamp;
 
@@ -185,35 +186,30 @@ async fn enrichment_answers_are_kept_with_their_time_on_both_backends() {
     for (name, a, b, _dir) in
         backends("enrichment_answers_are_kept_with_their_time_on_both_backends").await
     {
-        let found = Sighting {
-            kind: IndicatorType::Domain,
-            value: "evil.example".into(),
-            obs: Observation {
-                threat: Some("Emotet".into()),
-                virustotal: Some(Box::new(VtStats {
-                    malicious: 8,
-                    harmless: 60,
-                    ..Default::default()
-                })),
-                ..Default::default()
-            },
-        };
         let e = Enrichment {
             kind: IndicatorType::Domain,
             value: "evil.example".into(),
+            service: "vt".into(),
             at: t(0),
-            result: Some(found),
+            verdict: Some(Verdict {
+                virustotal: Some(VtStats {
+                    malicious: 8,
+                    harmless: 60,
+                    ..Default::default()
+                }),
+                threat: Some("Emotet".into()),
+                ..Default::default()
+            }),
         };
-        a.save_enrichment("vt".into(), e.clone()).await.unwrap();
+        a.save_enrichment(e.clone()).await.unwrap();
         let unknown = Enrichment {
             kind: IndicatorType::Ipv4,
             value: "192.0.2.1".into(),
+            service: "vt".into(),
             at: t(5),
-            result: None,
+            verdict: None,
         };
-        a.save_enrichment("vt".into(), unknown.clone())
-            .await
-            .unwrap();
+        a.save_enrichment(unknown.clone()).await.unwrap();
         let get = |kind, v: &str, since| b.enrichment("vt".into(), kind, v.into(), since);
         assert_eq!(
             get(IndicatorType::Domain, "evil.example", t(-10))
@@ -256,15 +252,85 @@ async fn enrichment_answers_are_kept_with_their_time_on_both_backends() {
         // A newer answer replaces the old.
         let newer = Enrichment {
             at: t(100),
-            result: None,
+            verdict: None,
             ..e
         };
-        b.save_enrichment("vt".into(), newer.clone()).await.unwrap();
+        b.save_enrichment(newer.clone()).await.unwrap();
         assert_eq!(
             get(IndicatorType::Domain, "evil.example", t(50))
                 .await
                 .unwrap(),
             Some(newer),
+            "{name}"
+        );
+    }
+}
+
+/// One holder at a time claims a value to look up; the others are told it is taken
+/// until it is answered, given back, or the claim lapses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_is_claimed_by_one_holder_at_a_time_on_both_backends() {
+    for (name, a, b, _dir) in
+        backends("a_value_is_claimed_by_one_holder_at_a_time_on_both_backends").await
+    {
+        let key = AnswerKey {
+            source: "vt".into(),
+            kind: IndicatorType::Ipv4,
+            value: "192.0.2.9".into(),
+        };
+        let since = Timestamp::now() - jiff::SignedDuration::from_hours(1);
+        let hold = Duration::from_secs(60);
+        let claim = |s: SharedStore, who: &str| {
+            let (key, who) = (key.clone(), who.to_string());
+            async move { s.claim_enrichment(key, who, since, hold).await }
+        };
+        assert_eq!(
+            claim(a.clone(), "a").await.unwrap(),
+            Claim::Granted,
+            "{name}"
+        );
+        assert!(
+            matches!(claim(b.clone(), "b").await.unwrap(), Claim::Taken { .. }),
+            "{name}"
+        );
+        assert_eq!(
+            claim(a.clone(), "a").await.unwrap(),
+            Claim::Granted,
+            "{name}: renewed"
+        );
+        a.release_enrichment(key.clone(), "a".into()).await.unwrap();
+        assert_eq!(
+            claim(b.clone(), "b").await.unwrap(),
+            Claim::Granted,
+            "{name}"
+        );
+        let answer = Enrichment {
+            kind: key.kind,
+            value: key.value.as_str().into(),
+            service: "vt".into(),
+            at: Timestamp::from_millisecond(Timestamp::now().as_millisecond()).unwrap(),
+            verdict: None,
+        };
+        b.save_enrichment(answer.clone()).await.unwrap();
+        assert_eq!(
+            claim(a.clone(), "a").await.unwrap(),
+            Claim::Answered(answer),
+            "{name}"
+        );
+        // A claim that lapsed frees the value.
+        let short = AnswerKey {
+            value: "192.0.2.10".into(),
+            ..key.clone()
+        };
+        a.claim_enrichment(short.clone(), "a".into(), since, Duration::from_millis(200))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            b.claim_enrichment(short, "b".into(), since, hold)
+                .await
+                .unwrap(),
+            Claim::Granted,
             "{name}"
         );
     }
@@ -301,4 +367,95 @@ async fn a_schema_1_shared_store_migrates_keeping_its_snapshots() {
         version,
         intellisiem::store::persist::postgres::PG_SCHEMA_VERSION
     );
+}
+
+/// A VirusTotal mock whose IP reports take a moment (so two askers overlap), and the
+/// config of a `vt` source on it watching `watch`.
+async fn slow_vt(watch: &[&str]) -> (wiremock::MockServer, intellisiem::config::Config) {
+    use wiremock::matchers::{method, path_regex};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/vt/ip_addresses/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_bytes(common::fixture("virustotal/ip_address.json"))
+                .set_delay(Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    let yaml = format!(
+        "api_keys: {{ virus_total: \"{}\" }}\nhttp: {{ timeout: 5s, retries: 0 }}\nsources:\n  - {{ name: vt, kind: virustotal, url: \"{}/vt\", rate_limit: {{ per_minute: 30, per_day: 500 }}, watch: [{}] }}\n",
+        common::VT_KEY,
+        server.uri(),
+        watch
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let config = intellisiem::config::Config::from_yaml(
+        &yaml,
+        std::path::Path::new("t.yaml"),
+        &|_| None,
+        &intellisiem::sources::registry::kinds(),
+    )
+    .unwrap()
+    .config;
+    (server, config)
+}
+
+/// Two enrichers on one store (as two processes would hold it) asked about the same
+/// values at once spend one request per value: the first claims a value, the other
+/// waits for its answer. The `watch` list then reuses those answers, spending nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_look_ups_on_one_store_ask_about_each_value_once_on_both_backends() {
+    use intellisiem::enrichment::{Enricher, with_store_ledger};
+    use intellisiem::sources::{self, FetchContext};
+    const VALUES: [&str; 3] = ["192.0.2.1", "192.0.2.2", "192.0.2.3"];
+    for (name, a, b, _dir) in
+        backends("parallel_look_ups_on_one_store_ask_about_each_value_once_on_both_backends").await
+    {
+        let (server, config) = slow_vt(&VALUES).await;
+        let spec = &config.sources[0];
+        let ctx = |s: &SharedStore| with_store_ledger(FetchContext::new(&config).unwrap(), Some(s));
+        let (one, two) = (Enricher::new(ctx(&a)), Enricher::new(ctx(&b)));
+        let ask = |e: &Enricher| {
+            let e = e.clone();
+            let spec = spec.clone();
+            async move {
+                let mut out = Vec::new();
+                let jobs = VALUES
+                    .iter()
+                    .map(|v| e.lookup(&spec, IndicatorType::Ipv4, v, true));
+                for r in futures_util::future::join_all(jobs).await {
+                    out.push(r.unwrap());
+                }
+                out
+            }
+        };
+        let (x, y) = tokio::join!(ask(&one), ask(&two));
+        let requests = server.received_requests().await.unwrap().len();
+        assert_eq!(requests, VALUES.len(), "{name}: one request per value");
+        for answer in x.iter().chain(&y) {
+            let vt = answer.answer.verdict.as_ref().and_then(|v| v.virustotal);
+            assert_eq!(vt.map(|v| v.malicious), Some(8), "{name}");
+        }
+        assert_eq!(
+            x.iter().chain(&y).filter(|a| !a.cached).count(),
+            VALUES.len(),
+            "{name}: the others came from the store"
+        );
+        // The watch list of the same values, within `enrich_ttl`: nothing is asked.
+        let out = sources::fetch(&ctx(&a), spec, &Default::default())
+            .await
+            .unwrap();
+        assert_eq!(out.requests, 0, "{name}");
+        assert_eq!(out.answers.len(), VALUES.len(), "{name}");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            VALUES.len(),
+            "{name}: the watch list reused the kept answers"
+        );
+    }
 }

@@ -69,12 +69,14 @@ async fn vt_requests(server: &MockServer) -> usize {
         .count()
 }
 
+/// `lookup --enrich` of `values`; with `--enrich-listed`, since the documentation
+/// ranges these tests use are on the built-in warninglist.
 fn lookup(dir: &Path, cfg: &Path, values: &[&str]) -> Command {
     let mut c = bin(dir);
     c.arg("lookup")
         .arg("--config")
         .arg(cfg)
-        .arg("--enrich")
+        .args(["--enrich", "--enrich-listed"])
         .args(values);
     c
 }
@@ -164,6 +166,54 @@ async fn lookup_reports_the_local_set_warninglists_and_bad_values() {
         .arg("-")
         .write_stdin("");
     assert_eq!(run(c).await.status.code(), Some(2), "no values at all");
+}
+
+/// A warninglisted value (here a documentation range, on the built-in list) is not
+/// worth quota: `--enrich` leaves it out and says so, `--enrich-listed` asks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warninglisted_values_spend_nothing_unless_asked_for() {
+    let server = MockServer::start().await;
+    mount_vt(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(
+        dir.path(),
+        &server.uri(),
+        "{ per_minute: 100, per_day: 500 }",
+    );
+    let mut c = bin(dir.path());
+    c.args(["lookup", "--enrich", "--config"])
+        .arg(&cfg)
+        .args(["198.51.100.5", "45.0.0.3"]);
+    let out = run(c).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1 warninglisted value not looked up (--enrich-listed asks about them)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("vt: 1 look-up: 1 of 500"), "{stderr}");
+    let rows = lines(&out);
+    let listed = &rows[0]["enrichment"]["vt"];
+    assert_eq!(listed["status"], "not_asked", "{listed}");
+    assert!(
+        listed["reason"].as_str().unwrap().contains("warninglist"),
+        "{listed}"
+    );
+    assert_eq!(rows[1]["enrichment"]["vt"]["status"], "found");
+    assert_eq!(vt_requests(&server).await, 1, "only the unlisted value");
+    // The table says why too.
+    let mut c = bin(dir.path());
+    c.args(["lookup", "--enrich", "--format", "table", "--config"])
+        .arg(&cfg)
+        .arg("198.51.100.5");
+    let out = run(c).await;
+    assert!(text(&out.stdout).contains("not asked: warninglisted"));
+    assert_eq!(vt_requests(&server).await, 1);
+    // Asked for, it is looked up.
+    let out = run(lookup(dir.path(), &cfg, &["198.51.100.5"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(lines(&out)[0]["enrichment"]["vt"]["status"], "found");
+    assert_eq!(vt_requests(&server).await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -231,3 +231,46 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever dates the sources give one value (one source several times, or a first
+    /// sighting only, or a last one only), the merged record is first seen at the
+    /// earliest of them and last seen at the latest, so never last seen before it was
+    /// first seen; the export says the same.
+    #[test]
+    fn a_merged_record_spans_its_sightings_dates(
+        said in prop::collection::vec(
+            (0usize..3, prop::option::of(1i64..4_000_000_000), prop::option::of(1i64..4_000_000_000)),
+            1..8,
+        ),
+    ) {
+        use intellisiem::model::time::Secs;
+        let mut store = Store::new();
+        let ids: Vec<_> = ["a", "b", "c"].iter().map(|n| store.source_id(n)).collect();
+        for &(src, first, last) in &said {
+            let obs = Observation {
+                first_seen: first.and_then(Secs::from_second),
+                last_seen: last.and_then(Secs::from_second),
+                ..Default::default()
+            };
+            store.add(ids[src], Sighting { kind: IndicatorType::Domain, value: "dates.example".into(), obs });
+        }
+        let dates: Vec<i64> = said.iter().flat_map(|&(_, f, l)| [f, l]).flatten().collect();
+        let e = store.get(0).unwrap();
+        let first = e.first_seen().map(|t| t.as_second());
+        let last = e.last_seen().map(|t| t.as_second());
+        prop_assert_eq!(first, dates.iter().min().copied());
+        prop_assert_eq!(last, dates.iter().max().copied());
+        if let (Some(f), Some(l)) = (first, last) {
+            prop_assert!(f <= l);
+        }
+        let mut out = Vec::new();
+        export::write(Format::Jsonl, &store, store.iter().map(|(_, e)| e), &mut out, jiff::Timestamp::UNIX_EPOCH).unwrap();
+        let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let at = |k: &str| line[k].as_str().map(|t| t.parse::<jiff::Timestamp>().unwrap().as_second());
+        prop_assert_eq!(at("first_seen"), first);
+        prop_assert_eq!(at("last_seen"), last);
+    }
+}

@@ -110,7 +110,11 @@ async fn the_sample_config_yields_every_source_merged() {
     let names: Vec<&str> = e.source_ids().map(|i| store.source_name(i)).collect();
     assert_eq!(names, ["otx", "feodo", "threatfox", "vt"]);
     assert_eq!(e.ports(), [443]);
-    assert_eq!(e.virustotal().unwrap().malicious, 8);
+    // VirusTotal's verdict is the value's enrichment, beside the set.
+    let vt = store
+        .enrichments()
+        .virustotal(IndicatorType::Ipv4, "45.0.0.3");
+    assert_eq!(vt.unwrap().malicious, 8);
     // OTX page 2 was followed and refanged.
     assert!(
         store
@@ -600,8 +604,11 @@ async fn threatfox_with_a_key_posts_get_iocs() {
     assert_eq!(out.batch.sightings.len(), 2);
 }
 
+/// The watch list is the user's own: each watched value is held as it is, with no date,
+/// tag or threat of VirusTotal's, and VirusTotal's answer (a verdict, or "not known") is
+/// the value's enrichment.
 #[tokio::test]
-async fn virustotal_looks_up_each_watched_value_and_skips_unknown_ones() {
+async fn virustotal_watched_values_are_held_and_their_verdicts_are_enrichment() {
     let server = MockServer::start().await;
     mount_all(&server).await;
     Mock::given(path("/vt/api/v3/files/44d88612fea8a8f36de82e1278abb02f"))
@@ -614,23 +621,46 @@ async fn virustotal_looks_up_each_watched_value_and_skips_unknown_ones() {
     let (c, spec) = one(
         "virustotal",
         &url,
-        ", watch: [\"45.0.0.3\", \"evil.example\", \"44D88612FEA8A8F36DE82E1278ABB02F\"]",
+        ", watch: [\"45.0.0.3\", \"evil.example\", \"44D88612FEA8A8F36DE82E1278ABB02F\", \"CVE-2024-3094\"]",
         "",
     );
     let out = fetch(&c, &spec).await.unwrap();
-    assert_eq!(out.batch.sightings.len(), 2);
-    assert_eq!(out.batch.skipped.total(), 1, "404 NotFoundError");
+    let values: Vec<&str> = out.batch.sightings.iter().map(|s| &*s.value).collect();
+    assert_eq!(
+        values,
+        [
+            "45.0.0.3",
+            "evil.example",
+            "44d88612fea8a8f36de82e1278abb02f"
+        ]
+    );
+    assert_eq!(out.batch.skipped.total(), 1, "VirusTotal looks up no CVE");
+    for s in &out.batch.sightings {
+        assert_eq!(
+            s.obs,
+            Default::default(),
+            "{}: no date, tag or threat",
+            s.value
+        );
+    }
+    assert_eq!(out.answers.len(), 3);
     let ip = out
-        .batch
-        .sightings
+        .answers
         .iter()
-        .find(|s| &*s.value == "45.0.0.3")
+        .find(|a| &*a.value == "45.0.0.3")
         .unwrap();
-    let vt = ip.obs.virustotal.as_deref().copied().unwrap();
+    let vt = ip.verdict.as_ref().and_then(|v| v.virustotal).unwrap();
     assert_eq!(
         (vt.malicious, vt.suspicious, vt.harmless, vt.undetected),
         (8, 1, 83, 7)
     );
+    assert_eq!(&*ip.service, spec.name.as_str());
+    let unknown = out
+        .answers
+        .iter()
+        .find(|a| a.kind == IndicatorType::Md5)
+        .unwrap();
+    assert_eq!(unknown.verdict, None, "404: not known to VirusTotal");
 }
 
 #[tokio::test]

@@ -459,7 +459,15 @@ async fn a_role_that_may_only_read_reads_and_knows_it() {
     let e = behind.load_source("feodo".into()).await.unwrap_err();
     assert!(e.to_string().contains("older than this build"), "{e}");
     drop(behind);
-    // One that may create tables but does not own `chunks` cannot add its column.
+    // One that may create tables but does not own `sightings` cannot add its columns
+    // (the step to schema 5; the step after it only adds a table).
+    client
+        .execute(
+            "UPDATE intellisiem_schema SET version = 4 WHERE version = $1 - 1",
+            &[&intellisiem::store::persist::postgres::PG_SCHEMA_VERSION],
+        )
+        .await
+        .unwrap();
     client
         .batch_execute(&format!("GRANT CREATE ON SCHEMA {schema} TO {role}"))
         .await

@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! Enrichment: which sources can look the selected value up (asked of the source
-//! registry, by capability), and what their answers change.
+//! registry, by capability), and where their answers go: beside the set, as the
+//! value's enrichment.
 
 use super::keymap::Mode;
-use super::rows::Mutation;
 use super::{App, Effect};
+use crate::model::Enrichment;
 use crate::model::sanitize::one_line;
-use crate::model::{IndicatorType, Sighting};
 use crate::sources::FetchError;
 use crate::sources::registry;
 
@@ -109,12 +109,13 @@ impl App {
         });
     }
 
+    /// A look-up ended: its answer is kept as the value's enrichment (shown in the
+    /// details, exported under `enrichment`), never as a sighting of the value.
     pub(super) fn on_enrich_done(
         &mut self,
         source: usize,
-        kind: IndicatorType,
         value: Box<str>,
-        result: Result<Option<Sighting>, FetchError>,
+        result: Result<Enrichment, FetchError>,
         fx: &mut Vec<Effect>,
     ) {
         let name = self
@@ -124,15 +125,12 @@ impl App {
             .to_string();
         let shown = one_line(&value, 60);
         match result {
-            Ok(Some(s)) => {
-                self.notice = Some(format!("{name}: enriched {shown}"));
-                self.enrichments
-                    .retain(|(src, e)| !(*src == source && e.kind == kind && e.value == value));
-                self.enrichments.push((source, s.clone()));
-                self.mutate(Mutation::Add(source, s), fx);
-            }
-            Ok(None) => {
-                self.notice = Some(format!("{name}: {shown} is not known"));
+            Ok(answer) => {
+                self.notice = Some(match &answer.verdict {
+                    Some(v) => format!("{name}: {shown}: {}", one_line(&v.summary(), 80)),
+                    None => format!("{name}: {shown} is not known"),
+                });
+                self.enrich_store(vec![answer]);
             }
             Err(e) => {
                 let text = one_line(&e.to_string(), 300);

@@ -148,11 +148,14 @@ pub enum Msg {
         rows: Option<Vec<u32>>,
         store: Arc<Store>,
     },
+    /// Look-up answers the store kept from earlier runs and other processes (the watch
+    /// list's, `e`'s, `lookup --enrich`'s): the values' enrichment.
+    Enriched(Vec<crate::model::Enrichment>),
+    /// A look-up of `value` on `source` ended: the service's answer, or why none came.
     EnrichDone {
         source: usize,
-        kind: IndicatorType,
         value: Box<str>,
-        result: Result<Option<Sighting>, FetchError>,
+        result: Result<crate::model::Enrichment, FetchError>,
     },
     /// A running fetch of `source` waits until `until` (a rate limit, a retry).
     FetchWaiting {
@@ -335,7 +338,6 @@ pub struct App {
     dirty: bool,
     /// The store lease and the filter job.
     lease: rows::Lease,
-    enrichments: Vec<(usize, Sighting)>,
     last_minute: i64,
     /// The first enabled source of each kind that can look values up, in config order.
     lookup_sources: Vec<usize>,
@@ -418,7 +420,6 @@ impl App {
             quit: false,
             dirty: true,
             lease: rows::Lease::default(),
-            enrichments: Vec::new(),
             last_minute: now.as_second().div_euclid(60),
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
@@ -504,10 +505,9 @@ impl App {
             } => self.on_filter_done(generation, rows, store, &mut fx),
             Msg::EnrichDone {
                 source,
-                kind,
                 value,
                 result,
-            } => self.on_enrich_done(source, kind, value, result, &mut fx),
+            } => self.on_enrich_done(source, value, result, &mut fx),
             Msg::FetchWaiting { source, until, why } => {
                 if let Some(s) = self.sources.get_mut(source)
                     && s.fetching()
@@ -529,6 +529,7 @@ impl App {
                 meta,
             } => self.on_shared_snapshot(&source, sightings, meta, &mut fx),
             Msg::CachedSource(c) => self.on_cached_sources(vec![c], &mut fx),
+            Msg::Enriched(answers) => self.enrich_store(answers),
             Msg::CacheLoaded { sources, histories } => {
                 self.on_cache_loaded(sources, histories, &mut fx)
             }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{App, Effect, INLINE_FILTER_MAX};
-use crate::model::Sighting;
+use crate::model::{Enrichment, Sighting};
 use crate::store::Store;
 use crate::store::filter::{self, Query, Sort};
 
@@ -33,7 +33,9 @@ pub(super) enum Mutation {
     /// A further part of the cached snapshot: added to the parts before it (ignored if
     /// live data arrived meanwhile).
     CachedMore(usize, Vec<Sighting>),
-    Add(usize, Sighting),
+    /// A look-up service's answer: kept beside the set as the value's enrichment; no
+    /// entry, and so no row, changes.
+    Enrich(Enrichment),
 }
 
 /// Who holds the store and what the filter job is doing.
@@ -107,18 +109,18 @@ impl App {
     }
 
     pub(super) fn apply(&mut self, m: Mutation) {
+        if let Mutation::Enrich(answer) = m {
+            // The rows stay what they are: no new store version to filter.
+            Arc::make_mut(&mut self.store).enrich(answer);
+            return;
+        }
         self.lease.store_version += 1;
         let store = Arc::make_mut(&mut self.store);
         match m {
             Mutation::Cached(i, _) | Mutation::CachedMore(i, _) if self.sources[i].live_data => {}
             Mutation::Replace(i, sightings) | Mutation::Cached(i, sightings) => {
                 let id = self.sources[i].id;
-                let mut r = store.replace_source(id, sightings);
-                for (src, s) in &self.enrichments {
-                    if *src == i {
-                        r.count += usize::from(store.add(id, s.clone()));
-                    }
-                }
+                let r = store.replace_source(id, sightings);
                 self.sources[i].count = r.count;
                 if r.compacted {
                     // Positions moved: the old rows mean nothing now.
@@ -133,13 +135,26 @@ impl App {
                     self.sources[i].count += usize::from(store.add(id, s));
                 }
             }
-            Mutation::Add(i, s) => {
-                let id = self.sources[i].id;
-                if store.add(id, s) {
-                    self.sources[i].count += 1;
-                }
-            }
+            Mutation::Enrich(_) => {}
         }
+    }
+
+    /// Keeps look-up answers beside the set: now, or when the workers give the store
+    /// back. No filter runs: no row changes.
+    pub(super) fn enrich_store(&mut self, answers: Vec<Enrichment>) {
+        if answers.is_empty() {
+            return;
+        }
+        if self.lease.holders > 0 {
+            self.lease
+                .pending
+                .extend(answers.into_iter().map(Mutation::Enrich));
+            return;
+        }
+        for a in answers {
+            self.apply(Mutation::Enrich(a));
+        }
+        self.dirty = true;
     }
 
     /// A worker gave the store back: apply what waited, then rerun a stale filter.

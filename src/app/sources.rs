@@ -177,6 +177,7 @@ impl App {
                     });
                 }
                 self.mutate(Mutation::Replace(i, out.batch.sightings), fx);
+                self.enrich_store(out.answers);
             }
             Err(e) => {
                 // The previous indicators stay; the error shows in the pane and the log.

@@ -118,7 +118,18 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     let nothing_fresh = !runs
         .iter()
         .any(|r| matches!(r.outcome, RunOutcome::Ok(_)) || r.stale.is_some());
-    let store = engine::merge(&mut runs);
+    let mut store = engine::merge(&mut runs);
+    if let Some(cache) = &cache {
+        // Earlier look-ups' answers (a watch list's fetched before, `lookup --enrich`):
+        // the exported values' enrichment, newer answers of this run kept.
+        match rt.block_on(crate::store::persist::kept_answers(
+            cache,
+            config.cache.retention,
+        )) {
+            Ok(answers) => answers.into_iter().for_each(|a| store.enrich(a)),
+            Err(e) => eprintln!("warning: cache: {e}"),
+        }
+    }
     let opts = export::Options {
         format: args.format,
         defang: args.defang,

@@ -107,7 +107,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
     let mut failed = !inputs.bad.is_empty();
     let mut services: Vec<String> = Vec::new();
     if args.enrich {
-        match enrich(&rt, &config, store, &mut rows, args.yes, stdin_tty) {
+        match enrich(&rt, &config, store, &mut rows, args, stdin_tty) {
             Ok((names, any_failed)) => {
                 services = names;
                 failed |= any_failed;
@@ -172,14 +172,15 @@ fn services(config: &Config) -> Vec<&SourceSpec> {
     out
 }
 
-/// Asks the services about every row. Returns the services' names and whether any
-/// look-up failed; `Err` is an exit code (no service, or the user said no).
+/// Asks the services about every row but the warninglisted ones (unless
+/// `--enrich-listed`). Returns the services' names and whether any look-up failed;
+/// `Err` is an exit code (no service, or the user said no).
 fn enrich(
     rt: &tokio::runtime::Runtime,
     config: &Config,
     store: Option<SharedStore>,
     rows: &mut [Row],
-    yes: bool,
+    args: &LookupArgs,
     stdin_tty: bool,
 ) -> Result<(Vec<String>, bool), u8> {
     let specs = services(config);
@@ -196,16 +197,22 @@ fn enrich(
             return Err(EXIT_USAGE);
         }
     };
-    let enricher = Enricher::new(ctx, store, config.enrich_ttl);
+    let enricher = Enricher::new(ctx);
     let now = jiff::Timestamp::now();
     // Answers kept in the store first; what is left costs requests.
     let mut jobs: Vec<(usize, usize)> = Vec::new();
+    let mut listed = 0usize;
     for (ri, row) in rows.iter_mut().enumerate() {
+        // A warninglisted value (a resolver, a documentation range) is not worth quota.
+        let skip = row.warninglist.clone().filter(|_| !args.enrich_listed);
+        listed += usize::from(skip.is_some());
         for (si, spec) in specs.iter().enumerate() {
             let supports = registry::lookup(spec.kind)
                 .is_some_and(|l| l.supports(row.item.kind, &row.item.value));
             let verdict = if !supports {
                 Verdict::NotAsked
+            } else if let Some(list) = &skip {
+                Verdict::Listed(list.clone())
             } else {
                 match rt.block_on(enricher.cached(spec, row.item.kind, &row.item.value, now)) {
                     Some(a) => verdict(Ok(a)),
@@ -217,6 +224,12 @@ fn enrich(
             };
             row.verdicts.push(verdict);
         }
+    }
+    if listed > 0 {
+        eprintln!(
+            "{listed} warninglisted value{} not looked up (--enrich-listed asks about them)",
+            if listed == 1 { "" } else { "s" }
+        );
     }
     let mut costly = false;
     for (si, spec) in specs.iter().enumerate() {
@@ -234,7 +247,7 @@ fn enrich(
             .map_or(limits.per_day, |u| u.left_today());
         eprintln!("{}: {}", spec.name, cost_text(n, left, limits.per_minute));
     }
-    if costly && !yes && stdin_tty && !confirm() {
+    if costly && !args.yes && stdin_tty && !confirm() {
         eprintln!("nothing looked up, nothing spent");
         return Err(EXIT_SOURCE_FAILED);
     }
@@ -270,14 +283,14 @@ fn enrich(
 
 fn verdict(a: Result<crate::enrichment::Answer, crate::sources::FetchError>) -> Verdict {
     match a {
-        Ok(a) => match a.result {
-            Some(sighting) => Verdict::Found {
-                sighting,
-                at: a.at,
+        Ok(a) => match a.answer.verdict {
+            Some(verdict) => Verdict::Found {
+                verdict,
+                at: a.answer.at,
                 cached: a.cached,
             },
             None => Verdict::Unknown {
-                at: a.at,
+                at: a.answer.at,
                 cached: a.cached,
             },
         },

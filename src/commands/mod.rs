@@ -51,10 +51,13 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// The interactive dashboard (no subcommand); `ascii` asks for ASCII-only drawing.
 fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool, ascii: bool) -> u8 {
+    let loaded =
+        crate::sources::registry::load_config(path, &config::process_env).and_then(check_bindings);
+    // The demo takes the analyst's `keys:` and `mouse:`, and nothing else of the config.
     let loaded = if demo {
-        Ok(crate::demo::config())
+        loaded.map(|user| crate::demo::config_with(&user))
     } else {
-        crate::sources::registry::load_config(path, &config::process_env).and_then(check_bindings)
+        loaded
     };
     let config = match loaded {
         Ok(c) => c,

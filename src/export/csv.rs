@@ -53,12 +53,7 @@ pub(super) fn write_csv<'a, W: Write>(
 
 /// The CSV cell of `r` for the column holding `field`.
 fn csv_field(r: &Record<'_>, field: Field) -> String {
-    let vt = |f: fn(&VtStats) -> u32| {
-        r.virustotal
-            .as_ref()
-            .map(|v| f(v).to_string())
-            .unwrap_or_default()
-    };
+    let vt = |f: fn(&VtStats) -> u32| r.virustotal().map(|v| f(v).to_string()).unwrap_or_default();
     match field {
         Field::Type => r.kind.as_str().to_string(),
         Field::Value => csv_cell(r.value),
@@ -79,6 +74,7 @@ fn csv_field(r: &Record<'_>, field: Field) -> String {
         Field::VtSuspicious => vt(|v| v.suspicious),
         Field::VtHarmless => vt(|v| v.harmless),
         Field::VtUndetected => vt(|v| v.undetected),
+        Field::Enrichment => csv_cell(&enrichment_cell(r)),
         // The dashboard's time column; exports keep both times apart instead.
         Field::Seen => r
             .last_seen
@@ -87,4 +83,17 @@ fn csv_field(r: &Record<'_>, field: Field) -> String {
             .cloned()
             .unwrap_or_default(),
     }
+}
+
+/// The `enrichment` cell: each service's answer, `service: summary` joined by `; `
+/// (`virustotal: 8/99 malicious (Emotet); otx: 3 pulses: Name`).
+fn enrichment_cell(r: &Record<'_>) -> String {
+    r.enrichment
+        .iter()
+        .map(|(service, a)| {
+            let said = a.verdict.map_or("not known".into(), |v| v.summary());
+            format!("{service}: {said}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

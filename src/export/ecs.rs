@@ -18,6 +18,11 @@
 //!   (a custom field) with the type of its address family, a CVE to `vulnerability.id`
 //!   without `threat.indicator.type`.
 //! - The value is copied into `related.ip` / `related.hosts` / `related.hash`.
+//! - Of the look-up services' answers (the indicator's enrichment), VirusTotal's count
+//!   of engines calling it malicious goes to `threat.indicator.scanner_stats`, the
+//!   field ECS has for it. Nothing else of them does: `threat.enrichments` describes the
+//!   indicators an event matched, not another service's view of an indicator, and ECS
+//!   has no field for OTX's pulses; they stay in the JSON Lines and CSV exports.
 
 use std::io::{self, Write};
 
@@ -124,6 +129,9 @@ pub fn document(r: &Record<'_>, now: &str) -> Value {
     }
     if let Some(p) = r.ports.first() {
         ind.insert("port".into(), json!(p));
+    }
+    if let Some(vt) = r.virustotal() {
+        ind.insert("scanner_stats".into(), json!(vt.malicious));
     }
     let is_url = |u: &str| u.starts_with("https://") || u.starts_with("http://");
     if let Some(u) = r.references.iter().find(|u| is_url(u)) {

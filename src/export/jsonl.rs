@@ -59,7 +59,7 @@ fn time(buf: &mut Vec<u8>, t: Option<jiff::Timestamp>) {
 
 /// One line: `{"type":…,"value":…,"sources":[…],"first_seen":…,"last_seen":…,
 /// "threat":…,"tags":[…],"confidence":…,"references":[…],"ports":[…]}` and
-/// `"virustotal":{…}` when looked up, then a newline; `value` is the entry's value as
+/// `"enrichment":{"<service>":{…}}` when a look-up service answered, then a newline; `value` is the entry's value as
 /// exported (defanged or not).
 fn write_record(store: &Store, e: &Entry, value: &str, buf: &mut Vec<u8>) {
     buf.extend_from_slice(b"{\"type\":\"");
@@ -94,9 +94,12 @@ fn write_record(store: &Store, e: &Entry, value: &str, buf: &mut Vec<u8>) {
         buf.extend_from_slice(p.to_string().as_bytes());
     }
     buf.push(b']');
-    if let Some(vt) = e.virustotal() {
-        buf.extend_from_slice(b",\"virustotal\":");
-        let _ = serde_json::to_writer(&mut *buf, &vt);
+    if !store.enrichments().is_empty() {
+        let answers = super::enrichment(store, e);
+        if !answers.is_empty() {
+            buf.extend_from_slice(b",\"enrichment\":");
+            let _ = serde_json::to_writer(&mut *buf, &answers);
+        }
     }
     buf.extend_from_slice(b"}\n");
 }
@@ -104,7 +107,7 @@ fn write_record(store: &Store, e: &Entry, value: &str, buf: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+    use crate::model::{IndicatorType, Observation, Sighting, Verdict, VtStats};
 
     /// The line is byte for byte what `serde_json` writes for the [`Record`].
     #[test]
@@ -120,14 +123,29 @@ mod tests {
             confidence: conf,
             references: ["https://r.example/\u{1f600}".into()].into_iter().collect(),
             ports: ports.iter().copied().collect(),
-            virustotal: None,
         };
-        let mut looked_up = obs(None, &[], None, &[], 1_700_000_000);
-        looked_up.virustotal = Some(Box::new(VtStats {
-            malicious: 3,
-            reputation: -7,
-            ..Default::default()
-        }));
+        let looked_up = obs(None, &[], None, &[], 1_700_000_000);
+        let answer = |service: &str, verdict| crate::model::Enrichment {
+            kind: IndicatorType::Url,
+            value: "http://a.example/\"q\"\\x".into(),
+            service: service.into(),
+            at: jiff::Timestamp::from_second(1_700_000_500).unwrap(),
+            verdict,
+        };
+        st.enrich(answer(
+            "vt",
+            Some(Verdict {
+                virustotal: Some(VtStats {
+                    malicious: 3,
+                    reputation: -7,
+                    ..Default::default()
+                }),
+                threat: Some("Emo\u{7}tet".into()),
+                link: Some("https://vt.example/gui/url/1".into()),
+                ..Default::default()
+            }),
+        ));
+        st.enrich(answer("otx", None));
         st.replace_source(
             a,
             vec![
@@ -181,5 +199,23 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 3);
+        // The answers sit under `enrichment`, apart from the sources, tags and dates.
+        let url = st
+            .get(
+                st.find(IndicatorType::Url, "http://a.example/\"q\"\\x")
+                    .unwrap(),
+            )
+            .unwrap();
+        let mut line = Vec::new();
+        write_record(&st, url, &url.value, &mut line);
+        let j: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(j["enrichment"]["vt"]["virustotal"]["malicious"], 3);
+        assert_eq!(j["enrichment"]["vt"]["known"], true);
+        assert_eq!(j["enrichment"]["vt"]["answered_at"], "2023-11-14T22:21:40Z");
+        assert_eq!(j["enrichment"]["otx"]["known"], false);
+        assert_eq!(j["sources"], serde_json::json!(["feodo"]));
+        assert_eq!(j["tags"], serde_json::json!([]));
+        assert_eq!(j["threat"], serde_json::Value::Null);
+        assert_eq!(j["last_seen"], "2023-11-14T22:14:20Z");
     }
 }

@@ -18,6 +18,7 @@ pub mod zeek_intel;
 pub use self::csv::{csv_cell, csv_header};
 pub use stix::stix_pattern;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -26,7 +27,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::model::time::rfc3339;
-use crate::model::{IndicatorType, VtStats};
+use crate::model::{Enrichment, IndicatorType, Verdict, VtStats};
 use crate::store::set::{Entry, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -99,7 +100,8 @@ impl FromStr for Format {
     }
 }
 
-/// One indicator as exported: the merged view of every source's sighting.
+/// One indicator as exported: the merged view of every source's sighting, and apart
+/// from it the look-up services' answers.
 #[derive(Serialize)]
 pub struct Record<'a> {
     #[serde(rename = "type")]
@@ -113,8 +115,40 @@ pub struct Record<'a> {
     pub confidence: Option<u8>,
     pub references: Vec<&'a str>,
     pub ports: Vec<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub virustotal: Option<VtStats>,
+    /// The look-up services' answers about the value, by service name: its enrichment,
+    /// apart from what the sources say (absent when no service was asked).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub enrichment: BTreeMap<&'a str, Answer<'a>>,
+}
+
+/// One service's answer as exported under `enrichment.<service>`: when it answered,
+/// whether it knows the value, and its verdict (`virustotal`, `pulses`, `threat`,
+/// `link`; see [`Verdict`]).
+#[derive(Serialize, Debug, PartialEq)]
+pub struct Answer<'a> {
+    pub answered_at: String,
+    pub known: bool,
+    #[serde(flatten)]
+    pub verdict: Option<&'a Verdict>,
+}
+
+impl<'a> Answer<'a> {
+    fn new(e: &'a Enrichment) -> Self {
+        Answer {
+            answered_at: rfc3339(e.at),
+            known: e.verdict.is_some(),
+            verdict: e.verdict.as_ref(),
+        }
+    }
+}
+
+/// The answers about `e`'s value kept beside `store`, by service.
+pub fn enrichment<'a>(store: &'a Store, e: &Entry) -> BTreeMap<&'a str, Answer<'a>> {
+    store
+        .enrichments()
+        .of(e.kind, &e.value)
+        .map(|a| (&*a.service, Answer::new(a)))
+        .collect()
 }
 
 impl<'a> Record<'a> {
@@ -130,8 +164,15 @@ impl<'a> Record<'a> {
             confidence: e.confidence(),
             references: e.references().into_iter().map(|t| &**t).collect(),
             ports: e.ports(),
-            virustotal: e.virustotal(),
+            enrichment: enrichment(store, e),
         }
+    }
+
+    /// VirusTotal's counts, if a VirusTotal source answered and knows the value.
+    pub fn virustotal(&self) -> Option<&VtStats> {
+        self.enrichment
+            .values()
+            .find_map(|a| a.verdict?.virustotal.as_ref())
     }
 }
 

@@ -3,6 +3,11 @@
 
 //! A STIX 2.1 bundle: one `indicator` per value with a pattern, one `vulnerability`
 //! per CVE, with stable (UUID v5) ids. Source: OASIS STIX 2.1, sections 4 and 9.
+//!
+//! The look-up services' answers (VirusTotal's verdict, OTX's pulses) are left out:
+//! STIX 2.1 has no property of an indicator for another service's verdict on it (an
+//! `opinion` is its author's agreement with an object, a `note` free text), and a
+//! custom property no reader knows would say less than the JSON Lines export does.
 
 use std::io::{self, Write};
 

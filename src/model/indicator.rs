@@ -89,7 +89,7 @@ impl FromStr for IndicatorType {
     }
 }
 
-/// VirusTotal's `last_analysis_stats`, kept on an indicator once looked up.
+/// VirusTotal's `last_analysis_stats`: part of its [`crate::model::Verdict`] on a value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VtStats {
     pub malicious: u32,
@@ -109,7 +109,7 @@ pub struct VtStats {
 /// What one source says about one indicator: everything except its key.
 ///
 /// Kept compact, since the store holds one per source per indicator: second-resolution
-/// times and `ThinVec` lists (8 bytes each, no allocation while empty) make it 72 bytes.
+/// times and `ThinVec` lists (8 bytes each, no allocation while empty) make it 64 bytes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observation {
     pub first_seen: Option<Secs>,
@@ -121,8 +121,6 @@ pub struct Observation {
     pub references: ThinVec<Arc<str>>,
     /// Sorted; shared like `tags`.
     pub ports: List<u16>,
-    /// Boxed: most indicators are never looked up, and this keeps every observation small.
-    pub virustotal: Option<Box<VtStats>>,
 }
 
 impl Observation {
@@ -139,10 +137,23 @@ impl Observation {
         }
     }
 
-    /// Folds another sighting of the same key by the same source into this one.
+    /// Folds another sighting of the same key by the same source into this one: first
+    /// seen at the earliest date either gives, last seen at the latest (a first
+    /// sighting after the other's last one moves it on), so `first_seen ≤ last_seen`
+    /// still holds and no date is lost. A last sighting is not made up: with one date
+    /// in all, given as a first sighting, there is none.
     pub fn absorb(&mut self, other: Observation) {
-        self.first_seen = min_time(self.first_seen, other.first_seen);
-        self.last_seen = max_time(self.last_seen, other.last_seen);
+        let dates = [
+            self.first_seen,
+            self.last_seen,
+            other.first_seen,
+            other.last_seen,
+        ];
+        let said_last = self.last_seen.is_some() || other.last_seen.is_some();
+        let first = dates.iter().flatten().min().copied();
+        let last = dates.iter().flatten().max().copied();
+        self.first_seen = first;
+        self.last_seen = last.filter(|&l| said_last || Some(l) != first);
         if self.threat.is_none() {
             self.threat = other.threat;
         }
@@ -150,9 +161,6 @@ impl Observation {
         self.confidence = self.confidence.max(other.confidence);
         union_into(&mut self.references, other.references);
         self.ports = sorted_union(&self.ports, &other.ports);
-        if other.virustotal.is_some() {
-            self.virustotal = other.virustotal;
-        }
     }
 }
 
@@ -162,13 +170,6 @@ pub struct Sighting {
     pub kind: IndicatorType,
     pub value: Box<str>,
     pub obs: Observation,
-}
-
-pub(crate) fn min_time<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 pub(crate) fn max_time<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {

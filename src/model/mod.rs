@@ -4,6 +4,7 @@
 //! The data model: indicators, their normalisation, times, and safe text.
 
 pub mod count;
+pub mod enrichment;
 pub mod indicator;
 pub mod intern;
 pub mod list;
@@ -13,6 +14,7 @@ pub mod sanitize;
 pub mod sync;
 pub mod time;
 
+pub use enrichment::{Enrichment, Pulses, Verdict};
 pub use indicator::{IndicatorType, Observation, Sighting, VtStats};
 pub use log_hit::{EntryId, LogHit, Origin};
 pub use sync::lock;

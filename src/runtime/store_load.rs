@@ -81,6 +81,15 @@ async fn load_store(
         Ok(n) => tracing::info!("cache: dropped {n} indicators not seen for the retention period"),
         Err(e) => tracing::warn!("{e}"),
     }
+    // The answers kept beside the snapshots: the values' enrichment, shown before (or
+    // without) asking again.
+    match crate::store::persist::kept_answers(&store, retention).await {
+        Ok(answers) if !answers.is_empty() => {
+            let _ = tx.send(Msg::Enriched(answers));
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("{e}"),
+    }
     let msg = match load_sources(&store, &tx, &names).await {
         Ok(n) => {
             tracing::info!(

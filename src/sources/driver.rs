@@ -9,7 +9,7 @@ use futures_util::future::BoxFuture;
 
 use super::{FetchContext, FetchError, FetchOutput, ParseError, ParsedBatch, Prior};
 use crate::config::{KindInfo, SourceSpec};
-use crate::model::{IndicatorType, Sighting};
+use crate::model::{IndicatorType, Verdict};
 
 /// One kind of source.
 pub trait Driver: Send + Sync {
@@ -68,8 +68,9 @@ pub trait Lookup: Send + Sync {
     /// Whether the service can look up a value of type `kind`.
     fn supports(&self, kind: IndicatorType, value: &str) -> bool;
 
-    /// Looks `value` up; `Ok(None)` when the service does not know it. Without `wait`,
-    /// fails at once when the rate limit allows no request now.
+    /// Asks the service about `value` (one request, never from kept answers: see
+    /// [`super::answers::look_up`]); `Ok(None)` when it does not know the value. Without
+    /// `wait`, fails at once when the rate limit allows no request now.
     fn lookup<'a>(
         &'a self,
         ctx: &'a FetchContext,
@@ -77,5 +78,5 @@ pub trait Lookup: Send + Sync {
         kind: IndicatorType,
         value: &'a str,
         wait: bool,
-    ) -> BoxFuture<'a, Result<Option<Sighting>, FetchError>>;
+    ) -> BoxFuture<'a, Result<Option<Verdict>, FetchError>>;
 }

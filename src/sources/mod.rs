@@ -4,6 +4,7 @@
 //! Threat-intel sources. Each module holds a pure parser of the source's wire format and
 //! the requests it makes; [`fetch`] runs one configured source once.
 
+pub mod answers;
 mod batch;
 pub mod cisa_kev;
 pub mod driver;
@@ -164,6 +165,9 @@ pub struct FetchOutput {
     /// No request was made: `batch` is the snapshot another process sharing the store
     /// fetched within the refresh interval.
     pub from_store: bool,
+    /// Look-up services' answers about values of `batch` (the `virustotal` source's
+    /// `watch` list): the values' enrichment, never part of their sightings.
+    pub answers: Vec<crate::model::Enrichment>,
 }
 
 /// What the last good fetch of a source left, for conditional and incremental requests.
@@ -183,6 +187,11 @@ pub struct FetchContext {
     budgets: Arc<HashMap<String, Budget>>,
     /// Each rate-limited source's ledger account: its key's fingerprint.
     accounts: Arc<HashMap<String, String>>,
+    /// Where look-up answers are kept and values claimed ([`FetchContext::with_answers`]);
+    /// `None`: every look-up asks the service.
+    pub answers: Option<Arc<dyn answers::AnswerStore>>,
+    /// How long a kept answer is reused (`enrich_ttl:`).
+    pub answer_ttl: std::time::Duration,
 }
 
 impl FetchContext {
@@ -219,7 +228,16 @@ impl FetchContext {
             keys: config.keys.clone(),
             budgets: Arc::new(budgets),
             accounts: Arc::new(accounts),
+            answers: None,
+            answer_ttl: config.enrich_ttl,
         })
+    }
+
+    /// Keeps look-up answers in `answers` (the store) and claims values there before
+    /// asking, so every process using it asks about a value once per `enrich_ttl`.
+    pub fn with_answers(mut self, answers: Arc<dyn answers::AnswerStore>) -> FetchContext {
+        self.answers = Some(answers);
+        self
     }
 
     /// Keeps every keyed rate-limited source's budget in `ledger` (the store), so

@@ -20,8 +20,9 @@ use super::{
 use crate::config::KeyKind;
 use crate::config::SourceSpec;
 use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
+use crate::model::enrichment::PULSE_NAMES_MAX;
 use crate::model::time::{Secs, parse_secs, parse_time};
-use crate::model::{IndicatorType, Observation, Sighting};
+use crate::model::{IndicatorType, Observation, Pulses as PulseCount, Verdict};
 use crate::net::Request;
 use crate::net::redact::redact_url;
 use futures_util::future::BoxFuture;
@@ -273,47 +274,52 @@ struct PulseInfo {
     pulses: Vec<Pulse>,
 }
 
-/// Parses a `general` lookup: how many pulses mention the value, and the newest one.
-pub fn parse_general(
-    body: &[u8],
-    kind: IndicatorType,
-    value: &str,
-) -> Result<Sighting, ParseError> {
+/// Parses a `general` lookup: how many pulses mention the value and the names of the
+/// newest few, with the value's page on OTX. The pulses' dates and tags belong to the
+/// pulses, not to a sighting of the value, and are not kept.
+pub fn parse_general(body: &[u8], kind: IndicatorType, value: &str) -> Result<Verdict, ParseError> {
     let g: General = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
-    let mut b = BatchBuilder::new();
-    let (count, pulses) = g
+    let (count, mut pulses) = g
         .pulse_info
-        .map(|p| (p.count.unwrap_or(p.pulses.len() as i64), p.pulses))
+        .map(|p| {
+            let count = p
+                .count
+                .and_then(|c| u64::try_from(c).ok())
+                .unwrap_or(p.pulses.len() as u64);
+            (count, p.pulses)
+        })
         .unwrap_or((0, Vec::new()));
-    let mut tags = Vec::new();
-    tags.extend(b.strings.get(&format!("otx pulses: {count}")));
-    for p in pulses.iter().take(5) {
-        for t in &p.tags {
-            if let Some(t) = b.strings.get(t)
-                && !tags.contains(&t)
-            {
-                tags.push(t);
-            }
-        }
-    }
-    let mut obs = Observation {
-        threat: pulses
-            .first()
-            .and_then(|p| p.name.as_deref())
-            .and_then(|n| b.strings.get(n)),
-        last_seen: pulses
-            .iter()
-            .filter_map(|p| p.modified.as_deref().and_then(parse_secs))
-            .max(),
-        tags: tags.into(),
-        ..Default::default()
-    };
-    obs.settle_dates();
-    Ok(Sighting {
-        kind,
-        value: value.into(),
-        obs,
+    // Newest first; undated ones last, in the order OTX gave.
+    pulses.sort_by_key(|p| std::cmp::Reverse(p.modified.as_deref().and_then(parse_secs)));
+    let names = pulses
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .filter(|n| !n.trim().is_empty())
+        .take(PULSE_NAMES_MAX)
+        .map(String::from)
+        .collect();
+    Ok(Verdict {
+        virustotal: None,
+        pulses: Some(PulseCount { count, names }),
+        threat: None,
+        link: page_link(kind, value),
     })
+}
+
+/// The value's page on OTX's site.
+fn page_link(kind: IndicatorType, value: &str) -> Option<String> {
+    let section = match kind {
+        IndicatorType::Ipv4 | IndicatorType::Ipv6 => "ip",
+        IndicatorType::Domain => "domain",
+        IndicatorType::Url => "url",
+        IndicatorType::Cve => "cve",
+        IndicatorType::Md5 | IndicatorType::Sha1 | IndicatorType::Sha256 => "file",
+        IndicatorType::Cidr | IndicatorType::Email => return None,
+    };
+    let enc: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    Some(format!(
+        "https://otx.alienvault.com/indicator/{section}/{enc}"
+    ))
 }
 
 /// Looks one value up in OTX; `Ok(None)` when OTX does not know it (404).
@@ -322,7 +328,7 @@ pub async fn lookup(
     spec: &SourceSpec,
     kind: IndicatorType,
     value: &str,
-) -> Result<Option<(Sighting, u64)>, FetchError> {
+) -> Result<Option<(Verdict, u64)>, FetchError> {
     let key = ctx
         .keys
         .get(KeyKind::Otx)
@@ -395,8 +401,8 @@ impl Lookup for Otx {
         kind: IndicatorType,
         value: &'a str,
         _wait: bool,
-    ) -> BoxFuture<'a, Result<Option<Sighting>, FetchError>> {
-        Box::pin(async move { Ok(lookup(ctx, spec, kind, value).await?.map(|(s, _)| s)) })
+    ) -> BoxFuture<'a, Result<Option<Verdict>, FetchError>> {
+        Box::pin(async move { Ok(lookup(ctx, spec, kind, value).await?.map(|(v, _)| v)) })
     }
 }
 
@@ -473,18 +479,23 @@ mod tests {
     fn parses_a_general_lookup() {
         let body =
             br#"{"base_indicator": {}, "reputation": 0, "pulse_info": {"count": 2, "pulses": [
-            {"name": "QakBot C2", "modified": "2026-11-20T08:00:00", "tags": ["qakbot"]},
-            {"name": "Older", "modified": "2026-01-01T00:00:00", "tags": []}]}}"#;
-        let s = parse_general(body, IndicatorType::Ipv4, "45.0.0.3").unwrap();
-        assert_eq!(s.obs.threat.as_deref(), Some("QakBot C2"));
-        assert!(s.obs.tags.iter().any(|t| &**t == "otx pulses: 2"));
+            {"name": "Older", "modified": "2026-01-01T00:00:00", "tags": []},
+            {"name": "QakBot C2", "modified": "2026-11-20T08:00:00", "tags": ["qakbot"]}]}}"#;
+        let v = parse_general(body, IndicatorType::Ipv4, "192.0.2.3").unwrap();
+        let p = v.pulses.unwrap();
+        assert_eq!(p.count, 2);
+        assert_eq!(p.names, ["QakBot C2", "Older"], "newest first");
+        assert_eq!(
+            v.link.as_deref(),
+            Some("https://otx.alienvault.com/indicator/ip/192.0.2.3")
+        );
         assert_eq!(
             general_path(IndicatorType::Sha256, "ab").as_deref(),
             Some("indicators/file/ab/general")
         );
         assert_eq!(general_path(IndicatorType::Cidr, "1.0.0.0/8"), None);
         let empty = parse_general(b"{}", IndicatorType::Domain, "x.example").unwrap();
-        assert!(empty.obs.threat.is_none());
+        assert_eq!(empty.pulses.map(|p| p.count), Some(0));
     }
 
     /// OTX gives an indicator's `created` and its pulse's `modified`; an indicator added

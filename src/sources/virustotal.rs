@@ -18,9 +18,10 @@ use super::{BatchBuilder, FetchContext, FetchError, FetchOutput, ParseError, len
 use crate::config::KeyKind;
 use crate::config::SourceSpec;
 use crate::config::kind::{Field, KeyUse, KindInfo, minutes};
+use crate::model::indicator::MAX_VALUE_LEN;
 use crate::model::indicator::detect;
-use crate::model::time::{Secs, epoch};
-use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+use crate::model::time::epoch;
+use crate::model::{IndicatorType, Observation, Verdict, VtStats};
 use crate::net::{NetError, Request};
 use futures_util::future::BoxFuture;
 
@@ -63,22 +64,10 @@ struct Attributes {
     last_analysis_stats: Option<Stats>,
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     reputation: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::string_list")]
-    tags: Vec<String>,
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     last_analysis_date: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
-    first_submission_date: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
-    creation_date: Option<i64>,
     #[serde(default)]
     popular_threat_classification: Option<ThreatClass>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    meaningful_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    as_owner: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    country: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -125,12 +114,13 @@ pub fn parse_error(body: &[u8]) -> Option<(String, String)> {
     ))
 }
 
-/// Parses a lookup reply for `value` (already normalised, of type `kind`).
-pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sighting, ParseError> {
+/// Parses a lookup reply: VirusTotal's verdict on the value (the engines' counts,
+/// reputation, suggested threat label and its page). Its dates and tags describe the
+/// object's analysis, not a sighting, and are not kept.
+pub fn parse_lookup(body: &[u8]) -> Result<Verdict, ParseError> {
     let reply: Reply = serde_json::from_slice(body).map_err(|e| ParseError::json(&e))?;
     let a = reply.data.attributes;
-    let mut b = BatchBuilder::new();
-    let stats = a.last_analysis_stats.map(|s| VtStats {
+    let virustotal = a.last_analysis_stats.map(|s| VtStats {
         malicious: count(s.malicious),
         suspicious: count(s.suspicious),
         harmless: count(s.harmless),
@@ -142,48 +132,26 @@ pub fn parse_lookup(body: &[u8], kind: IndicatorType, value: &str) -> Result<Sig
             .unwrap_or(0),
         last_analysis: a.last_analysis_date.and_then(epoch),
     });
-    let mut tags: Vec<_> = a.tags.iter().filter_map(|t| b.strings.get(t)).collect();
-    for extra in [&a.meaningful_name, &a.as_owner, &a.country]
-        .into_iter()
-        .flatten()
-    {
-        tags.extend(b.strings.get(extra));
-    }
     let gui_kind = match reply.data.kind.as_deref() {
         Some("ip_address") => "ip-address",
         Some("domain") => "domain",
         Some("url") => "url",
         _ => "file",
     };
-    let references = reply
+    let link = reply
         .data
         .id
         .as_deref()
-        .map(|id| format!("https://www.virustotal.com/gui/{gui_kind}/{id}"))
-        .and_then(|r| b.strings.get(&r))
-        .into_iter()
-        .collect();
-    let mut obs = Observation {
-        first_seen: a
-            .first_submission_date
-            .or(a.creation_date)
-            .and_then(epoch)
-            .and_then(Secs::new),
-        last_seen: a.last_analysis_date.and_then(epoch).and_then(Secs::new),
+        .filter(|id| !id.is_empty() && id.len() <= MAX_VALUE_LEN)
+        .map(|id| format!("https://www.virustotal.com/gui/{gui_kind}/{id}"));
+    Ok(Verdict {
+        virustotal,
+        pulses: None,
         threat: a
             .popular_threat_classification
             .and_then(|c| c.suggested_threat_label)
-            .and_then(|t| b.strings.get(&t)),
-        tags: tags.into(),
-        references,
-        virustotal: stats.map(Box::new),
-        ..Default::default()
-    };
-    obs.settle_dates();
-    Ok(Sighting {
-        kind,
-        value: value.into(),
-        obs,
+            .filter(|t| !t.is_empty()),
+        link,
     })
 }
 
@@ -195,7 +163,7 @@ pub async fn lookup(
     kind: IndicatorType,
     value: &str,
     wait: bool,
-) -> Result<Option<(Sighting, u64)>, FetchError> {
+) -> Result<Option<(Verdict, u64)>, FetchError> {
     let key = ctx
         .keys
         .get(KeyKind::VirusTotal)
@@ -248,11 +216,16 @@ pub async fn lookup(
             ),
         });
     }
-    let sighting = parse_lookup(&resp.body, kind, value)?;
-    Ok(Some((sighting, resp.body.len() as u64)))
+    let verdict = parse_lookup(&resp.body)?;
+    Ok(Some((verdict, resp.body.len() as u64)))
 }
 
-/// Looks up every watched value.
+/// The `watch` list: each watched value is the user's own indicator, held by this
+/// source with nothing else said of it (no date, tag or threat: VirusTotal's are not a
+/// sighting's), and VirusTotal's verdict on it is the value's enrichment
+/// ([`FetchOutput::answers`]). Answers younger than `enrich_ttl` are reused, and a value
+/// another process is looking up is waited for, not asked again
+/// ([`super::answers::look_up`]).
 pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput, FetchError> {
     let mut b = BatchBuilder::new();
     let mut out = FetchOutput::default();
@@ -261,14 +234,19 @@ pub async fn fetch(ctx: &FetchContext, spec: &SourceSpec) -> Result<FetchOutput,
             b.skip(SkipReason::InvalidValue, w);
             continue;
         };
-        match lookup(ctx, spec, n.kind, &n.value, true).await? {
-            Some((s, bytes)) => {
-                out.bytes += bytes;
-                b.batch.sightings.push(s);
-            }
-            None => b.skip(SkipReason::Unsupported("not known to VirusTotal"), w),
+        if lookup_path(n.kind, &n.value).is_none() {
+            b.skip(
+                SkipReason::Unsupported("VirusTotal does not look this type up"),
+                w,
+            );
+            continue;
         }
-        out.requests += 1;
+        let looked = super::answers::look_up(ctx, spec, n.kind, &n.value, true).await?;
+        if !looked.cached {
+            out.requests += 1;
+        }
+        out.answers.push(looked.answer);
+        b.push_normalised(n, Observation::default());
     }
     out.batch = b.finish();
     Ok(out)
@@ -331,8 +309,8 @@ impl Lookup for VirusTotal {
         kind: IndicatorType,
         value: &'a str,
         wait: bool,
-    ) -> BoxFuture<'a, Result<Option<Sighting>, FetchError>> {
-        Box::pin(async move { Ok(lookup(ctx, spec, kind, value, wait).await?.map(|(s, _)| s)) })
+    ) -> BoxFuture<'a, Result<Option<Verdict>, FetchError>> {
+        Box::pin(async move { Ok(lookup(ctx, spec, kind, value, wait).await?.map(|(v, _)| v)) })
     }
 }
 
@@ -361,32 +339,23 @@ mod tests {
 
     #[test]
     fn parses_an_ip_report() {
-        let s = parse_lookup(
-            &fixture("virustotal/ip_address.json"),
-            IndicatorType::Ipv4,
-            "45.0.0.3",
-        )
-        .unwrap();
-        let vt = s.obs.virustotal.unwrap();
+        let v = parse_lookup(&fixture("virustotal/ip_address.json")).unwrap();
+        let vt = v.virustotal.unwrap();
         assert_eq!(
             (vt.malicious, vt.suspicious, vt.harmless, vt.undetected),
             (8, 1, 83, 7)
         );
         assert_eq!(vt.reputation, -12);
-        assert!(s.obs.last_seen.is_some());
-        assert!(s.obs.references[0].contains("/gui/ip-address/45.0.0.3"));
+        // When VirusTotal analysed it: part of the verdict, not a sighting.
+        assert!(vt.last_analysis.is_some());
+        assert!(v.link.unwrap().contains("/gui/ip-address/45.0.0.3"));
     }
 
     #[test]
     fn parses_a_file_report_with_threat_label() {
-        let s = parse_lookup(
-            &fixture("virustotal/file.json"),
-            IndicatorType::Md5,
-            "44d88612fea8a8f36de82e1278abb02f",
-        )
-        .unwrap();
-        assert_eq!(s.obs.threat.as_deref(), Some("virus.eicar/test"));
-        assert_eq!(s.obs.virustotal.unwrap().malicious, 60);
+        let v = parse_lookup(&fixture("virustotal/file.json")).unwrap();
+        assert_eq!(v.threat.as_deref(), Some("virus.eicar/test"));
+        assert_eq!(v.virustotal.unwrap().malicious, 60);
     }
 
     #[test]

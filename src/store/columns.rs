@@ -31,7 +31,8 @@ pub enum Field {
     References,
     /// Every port any source names.
     Ports,
-    /// VirusTotal engines that call it malicious.
+    /// VirusTotal engines that call it malicious (its verdict, kept as the value's
+    /// enrichment; like the three below).
     VtMalicious,
     /// VirusTotal engines that call it suspicious.
     VtSuspicious,
@@ -39,6 +40,8 @@ pub enum Field {
     VtHarmless,
     /// VirusTotal engines with no verdict.
     VtUndetected,
+    /// Every look-up service's answer in short (VirusTotal, OTX).
+    Enrichment,
     /// When it was last reported: the last-seen time, else the first-seen time.
     Seen,
 }
@@ -141,6 +144,7 @@ pub const COLUMNS: &[Column] = &[
     Column::exported(Field::VtSuspicious, "vt suspicious", "vt_suspicious"),
     Column::exported(Field::VtHarmless, "vt harmless", "vt_harmless"),
     Column::exported(Field::VtUndetected, "vt undetected", "vt_undetected"),
+    Column::exported(Field::Enrichment, "enrichment", "enrichment"),
 ];
 
 /// The columns the dashboard draws, in order.

@@ -5,6 +5,7 @@
 //! source's fetch health, and persistence ([`persist`]).
 
 pub mod columns;
+pub mod enriched;
 pub mod filter;
 pub mod health;
 pub mod persist;

@@ -12,9 +12,9 @@ use hashbrown::HashTable;
 use jiff::Timestamp;
 use smallvec::{SmallVec, smallvec};
 
-use crate::model::indicator::{max_time, min_time};
+use super::enriched::Enrichments;
 use crate::model::time::Secs;
-use crate::model::{IndicatorType, Observation, Sighting, VtStats};
+use crate::model::{Enrichment, IndicatorType, Observation, Sighting};
 
 /// What [`Store::replace_source`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,18 +50,25 @@ impl Entry {
         self.sightings.iter().any(|(s, _)| *s == id)
     }
 
+    /// The earliest date any source gives (a first or a last sighting): a source that
+    /// only says it saw the value last in February saw it by February.
     pub fn first_seen(&self) -> Option<Timestamp> {
-        self.sightings
-            .iter()
-            .fold(None, |acc, (_, o)| min_time(acc, o.first_seen))
-            .map(Secs::timestamp)
+        self.dates().min().map(Secs::timestamp)
     }
 
+    /// The latest date any source gives (a first or a last sighting): a source whose
+    /// only date is a first sighting in March saw the value in March. So `first_seen ≤
+    /// last_seen` always, and both are the span of the sightings' dates.
     pub fn last_seen(&self) -> Option<Timestamp> {
+        self.dates().max().map(Secs::timestamp)
+    }
+
+    /// Every date of every sighting.
+    pub(crate) fn dates(&self) -> impl Iterator<Item = Secs> + '_ {
         self.sightings
             .iter()
-            .fold(None, |acc, (_, o)| max_time(acc, o.last_seen))
-            .map(Secs::timestamp)
+            .flat_map(|(_, o)| [o.first_seen, o.last_seen])
+            .flatten()
     }
 
     /// The first source's threat name that is known.
@@ -94,13 +101,6 @@ impl Entry {
         p.dedup();
         p
     }
-
-    /// The VirusTotal verdict, if any source carries one.
-    pub fn virustotal(&self) -> Option<VtStats> {
-        self.sightings
-            .iter()
-            .find_map(|(_, o)| o.virustotal.as_deref().copied())
-    }
 }
 
 fn union<'a>(items: impl Iterator<Item = &'a Arc<str>>) -> Vec<&'a Arc<str>> {
@@ -129,6 +129,9 @@ pub struct Store {
     /// Entries each source holds, by source id: a source that holds none is replaced
     /// without a pass over the table.
     held: Vec<usize>,
+    /// Look-up services' answers about the entries' values: their enrichment, never
+    /// one of their sightings.
+    enrichments: Enrichments,
 }
 
 impl std::fmt::Debug for Store {
@@ -174,6 +177,18 @@ impl Store {
 
     pub fn source_names(&self) -> &[Arc<str>] {
         &self.sources
+    }
+
+    /// The look-up services' answers about the values held (and about values no source
+    /// holds any more: an answer outlives a refresh).
+    pub fn enrichments(&self) -> &Enrichments {
+        &self.enrichments
+    }
+
+    /// Keeps a look-up service's answer as its value's enrichment (replacing the same
+    /// service's older answer). Changes no entry: no source, tag or date.
+    pub fn enrich(&mut self, answer: Enrichment) {
+        self.enrichments.put(answer);
     }
 
     /// Live entries.

@@ -189,22 +189,10 @@ fn known_first<K: Ord>(a: &Option<K>, b: &Option<K>, descending: bool) -> Orderi
     }
 }
 
-/// When an entry was last reported, in seconds: its latest last-seen time, else its
-/// earliest first-seen time (what the LAST SEEN column shows).
+/// When an entry was last reported, in seconds: the latest date any source gives
+/// ([`Entry::last_seen`], what the SEEN column shows).
 fn seen(e: &Entry) -> Option<i64> {
-    let last = e
-        .sightings
-        .iter()
-        .filter_map(|(_, o)| o.last_seen)
-        .map(|s| s.as_second())
-        .max();
-    last.or_else(|| {
-        e.sightings
-            .iter()
-            .filter_map(|(_, o)| o.first_seen)
-            .map(|s| s.as_second())
-            .min()
-    })
+    e.dates().max().map(|s| s.as_second())
 }
 
 /// Where a value sorts among addresses: IPv4 (addresses and ranges) before IPv6, both

@@ -12,10 +12,10 @@ use super::labelled::{self, Item};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::keymap::Place;
+use crate::model::Observation;
 use crate::model::sanitize::sanitize_truncated;
 use crate::model::time::Secs;
 use crate::model::time::rfc3339;
-use crate::model::{Observation, VtStats};
 use crate::store::Entry;
 
 const MAX: usize = 400;
@@ -26,22 +26,6 @@ fn list(items: &[impl AsRef<str>]) -> String {
     }
     let joined: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
     sanitize_truncated(&joined.join(", "), MAX)
-}
-
-fn vt_item<'a>(v: &VtStats, theme: &Theme) -> Item<'a> {
-    let style = if v.malicious > 0 {
-        theme.malicious()
-    } else {
-        theme.ok()
-    };
-    let mut text = format!(
-        "{} malicious, {} suspicious, {} harmless, {} undetected · reputation {}",
-        v.malicious, v.suspicious, v.harmless, v.undetected, v.reputation
-    );
-    if let Some(t) = v.last_analysis {
-        text.push_str(&format!(" · analysed {}", rfc3339(t)));
-    }
-    Item::styled("VirusTotal", vec![Span::styled(text, style)], theme)
 }
 
 fn times(o_first: Option<jiff::Timestamp>, o_last: Option<jiff::Timestamp>) -> String {
@@ -90,10 +74,9 @@ pub fn items<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Item<'a>> {
         ),
         Item::field("tags", list(&e.tags()), theme),
     ]);
-    match e.virustotal() {
-        Some(v) => out.push(vt_item(&v, theme)),
-        None => out.push(Item::field("VirusTotal", "not looked up (press e)", theme)),
-    }
+    out.extend(super::enrichment::items(
+        &app.store, e.kind, &e.value, theme,
+    ));
     out.push(Item::Blank);
     out.push(Item::text(vec![Span::styled(
         format!("Sightings ({})", e.sightings.len()),
@@ -187,9 +170,6 @@ fn sighting<'a>(name: &str, o: &Observation, theme: &Theme, out: &mut Vec<Item<'
     }
     if !o.references.is_empty() {
         fields.push(Item::field("refs", list(&o.references), theme));
-    }
-    if let Some(v) = &o.virustotal {
-        fields.push(vt_item(v, theme));
     }
     out.extend(fields.into_iter().map(|f| f.indented(2)));
 }

@@ -8,6 +8,7 @@ pub mod ascii;
 pub mod cell;
 pub mod columns;
 pub mod details;
+pub mod enrichment;
 pub mod format;
 pub mod glyphs;
 pub mod header;

@@ -125,7 +125,12 @@ fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme:
         Field::Type => put(buf, area, &[(e.kind.as_str(), plain)]),
         Field::Value => {
             let mut flag = Fixed::<16>::new();
-            if let Some(v) = e.virustotal().filter(|v| v.malicious > 0) {
+            if let Some(v) = app
+                .store
+                .enrichments()
+                .virustotal(e.kind, &e.value)
+                .filter(|v| v.malicious > 0)
+            {
                 let _ = write!(flag, "{}{} ", theme.glyphs.warn, v.malicious);
             }
             // Seen in the followed logs: the hit count.
@@ -182,6 +187,7 @@ fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme:
         | Field::VtMalicious
         | Field::VtSuspicious
         | Field::VtHarmless
-        | Field::VtUndetected => {}
+        | Field::VtUndetected
+        | Field::Enrichment => {}
     }
 }

@@ -124,7 +124,7 @@ fn the_details_align_values_hang_wrapped_lines_and_show_a_scrollbar() {
             .unwrap_or_else(|| panic!("no {label} in {text}"))
     };
     let value_col = col("seen");
-    for label in ["threat", "confidence", "ports", "tags", "VirusTotal"] {
+    for label in ["threat", "confidence", "ports", "tags", "enrichment"] {
         assert_eq!(col(label), value_col, "{label}");
     }
     // A wrapped value goes on under its first line.

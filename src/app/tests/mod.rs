@@ -450,23 +450,48 @@ fn enrich_asks_virustotal_and_shows_the_result() {
         (source, kind, &*value),
         (3, IndicatorType::Ipv4, "45.0.0.3")
     );
-    let mut s = sighting(IndicatorType::Ipv4, "45.0.0.3", None, 0);
-    s.obs.virustotal = Some(Box::new(crate::model::VtStats {
-        malicious: 8,
-        ..Default::default()
-    }));
-    let _ = a.update(Msg::EnrichDone {
-        source,
+    let before = a.store.get(a.selected_entry().unwrap()).unwrap().clone();
+    let answer = crate::model::Enrichment {
         kind,
         value: value.clone(),
-        result: Ok(Some(s)),
+        service: "vt".into(),
+        at: t(20),
+        verdict: Some(crate::model::Verdict {
+            virustotal: Some(crate::model::VtStats {
+                malicious: 8,
+                last_analysis: Some(t(900)),
+                ..Default::default()
+            }),
+            threat: Some("Dridex".into()),
+            ..Default::default()
+        }),
+    };
+    let _ = a.update(Msg::EnrichDone {
+        source,
+        value: value.clone(),
+        result: Ok(answer),
     });
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("vt: 45.0.0.3: 8/8 malicious (Dridex)")
+    );
+    let vt = |a: &App| {
+        a.store
+            .enrichments()
+            .virustotal(kind, &value)
+            .map(|v| v.malicious)
+    };
+    assert_eq!(vt(&a), Some(8));
+    // The answer is the value's enrichment, not a sighting: no new source, no date
+    // (its analysis time is not when anyone saw it), no tag.
     let e = a.store.get(a.selected_entry().unwrap()).unwrap();
-    assert_eq!(e.virustotal().unwrap().malicious, 8);
+    assert_eq!(e, &before);
+    assert_eq!(a.sources[3].count, 0);
     // A watch-list refresh of vt keeps the enrichment.
     let _ = a.update(done(3, ok(vec![]), 30));
-    let e = a.store.get(a.selected_entry().unwrap()).unwrap();
-    assert_eq!(e.virustotal().unwrap().malicious, 8);
+    assert_eq!(vt(&a), Some(8));
     // CVEs cannot be looked up.
     let mut b = app();
     let _ = b.update(Msg::Tick(t(0)));
@@ -490,11 +515,32 @@ fn enrich_asks_virustotal_and_shows_the_result() {
 }
 
 #[test]
+fn answers_kept_from_earlier_runs_are_the_values_enrichment() {
+    let mut a = loaded();
+    let before = a.store.get(a.selected_entry().unwrap()).unwrap().clone();
+    let answer = crate::model::Enrichment {
+        kind: before.kind,
+        value: before.value.clone(),
+        service: "otx".into(),
+        at: t(-3600),
+        verdict: None,
+    };
+    let fx = a.update(Msg::Enriched(vec![answer.clone()]));
+    assert!(fx.is_empty(), "nothing to filter again: {fx:?}");
+    let kept: Vec<_> = a
+        .store
+        .enrichments()
+        .of(before.kind, &before.value)
+        .collect();
+    assert_eq!(kept, [&answer]);
+    assert_eq!(a.store.get(a.selected_entry().unwrap()).unwrap(), &before);
+}
+
+#[test]
 fn enrich_errors_show_in_the_footer_and_log() {
     let mut a = loaded();
     let fx = a.update(Msg::EnrichDone {
         source: 3,
-        kind: IndicatorType::Ipv4,
         value: "45.0.0.3".into(),
         result: Err(FetchError::Quota {
             limit: 500,

@@ -13,7 +13,6 @@ use super::input::Item;
 use super::local::Local;
 use crate::commands::table::{Align, Table};
 use crate::export::csv_cell;
-use crate::model::Sighting;
 use crate::model::sanitize::one_line;
 use crate::model::time::rfc3339;
 
@@ -22,8 +21,11 @@ use crate::model::time::rfc3339;
 pub enum Verdict {
     /// The service does not look up values of this type.
     NotAsked,
+    /// Not asked, to spend nothing on it: the value is on this warninglist (and
+    /// `--enrich-listed` was not given).
+    Listed(String),
     Found {
-        sighting: Sighting,
+        verdict: crate::model::Verdict,
         at: Timestamp,
         cached: bool,
     },
@@ -55,66 +57,55 @@ fn shown(s: &str, max: Option<usize>) -> String {
 }
 
 impl Verdict {
-    /// A short text: `8/99 malicious` for VirusTotal, the threat and tags otherwise.
-    /// `cut` cuts each part for a screen; `false` keeps them whole.
+    /// A short text: `8/99 malicious` for VirusTotal, `3 pulses: Name` for OTX.
+    /// `cut` cuts it for a screen; `false` keeps it whole.
     pub fn text(&self, cut: bool) -> String {
         let at = |n: usize| cut.then_some(n);
         match self {
             Verdict::NotAsked => "-".into(),
+            Verdict::Listed(_) => "not asked: warninglisted".into(),
             Verdict::Unknown { .. } => "not known".into(),
             Verdict::Failed(e) => format!("error: {}", shown(e, at(80))),
-            Verdict::Found { sighting, .. } => {
-                let o = &sighting.obs;
-                if let Some(vt) = &o.virustotal {
-                    let total = vt.malicious + vt.suspicious + vt.harmless + vt.undetected;
-                    let mut s = format!("{}/{total} malicious", vt.malicious);
-                    if let Some(t) = &o.threat {
-                        s.push_str(&format!(" ({})", shown(t, at(30))));
-                    }
-                    return s;
-                }
-                let mut parts: Vec<String> =
-                    o.tags.iter().take(2).map(|t| shown(t, at(30))).collect();
-                if let Some(t) = &o.threat {
-                    parts.push(shown(t, at(40)));
-                }
-                if parts.is_empty() {
-                    "known".into()
-                } else {
-                    parts.join(", ")
-                }
-            }
+            Verdict::Found { verdict, .. } => shown(&verdict.summary(), at(120)),
         }
     }
 
     fn json(&self) -> Value {
         match self {
             Verdict::NotAsked => Value::Null,
+            Verdict::Listed(list) => json!({
+                "status": "not_asked",
+                "reason": format!("on warninglist {list}; --enrich-listed asks"),
+            }),
             Verdict::Failed(e) => json!({ "status": "error", "error": e }),
             Verdict::Unknown { at, cached } => {
                 json!({ "status": "unknown", "looked_up_at": rfc3339(*at), "cached": cached })
             }
             Verdict::Found {
-                sighting,
+                verdict,
                 at,
                 cached,
             } => {
-                let o = &sighting.obs;
                 let mut v = json!({
                     "status": "found",
                     "looked_up_at": rfc3339(*at),
                     "cached": cached,
-                    "threat": o.threat.as_deref(),
-                    "tags": o.tags.iter().map(|t| &**t).collect::<Vec<&str>>(),
-                    "references": o.references.iter().map(|t| &**t).collect::<Vec<&str>>(),
+                    "threat": verdict.threat.as_deref(),
+                    "link": verdict.link.as_deref(),
                 });
-                if let Some(vt) = &o.virustotal {
+                if let Some(vt) = &verdict.virustotal {
                     v["virustotal"] = json!({
                         "malicious": vt.malicious,
                         "suspicious": vt.suspicious,
                         "harmless": vt.harmless,
                         "undetected": vt.undetected,
                         "reputation": vt.reputation,
+                    });
+                }
+                if let Some(p) = &verdict.pulses {
+                    v["pulses"] = json!({
+                        "count": p.count,
+                        "names": p.names,
                     });
                 }
                 v

@@ -43,6 +43,8 @@ struct Row<'a> {
     #[serde(borrow)]
     references: Few<[&'a str; 2]>,
     ports: Few<[u16; 4]>,
+    /// A VirusTotal verdict, which earlier builds kept in a sighting: never written
+    /// now, and not read (a verdict is enrichment, kept apart from sightings).
     virustotal: Option<StoredVt>,
 }
 
@@ -122,17 +124,7 @@ pub fn encode_chunk(sightings: &[Sighting]) -> Vec<u8> {
                 confidence: o.confidence,
                 references: o.references.iter().map(|t| &**t).collect(),
                 ports: o.ports.iter().copied().collect(),
-                virustotal: o.virustotal.as_deref().map(|v| {
-                    (
-                        v.malicious,
-                        v.suspicious,
-                        v.harmless,
-                        v.undetected,
-                        v.timeout,
-                        v.reputation,
-                        v.last_analysis.map(|t| t.as_second()),
-                    )
-                }),
+                virustotal: None,
             }
         })
         .collect();
@@ -239,17 +231,6 @@ impl RowSink<'_> {
             confidence: r.confidence,
             references: r.references.iter().filter_map(|t| strings.get(t)).collect(),
             ports: strings.port_list(&r.ports),
-            virustotal: r.virustotal.map(|(m, s, h, u, t, rep, at)| {
-                Box::new(VtStats {
-                    malicious: m,
-                    suspicious: s,
-                    harmless: h,
-                    undetected: u,
-                    timeout: t,
-                    reputation: rep,
-                    last_analysis: at.and_then(|a| jiff::Timestamp::from_second(a).ok()),
-                })
-            }),
         };
         let value = match crate::model::indicator::recanonical(kind, r.value) {
             Some(v) => v.into_boxed_str(),
@@ -276,6 +257,7 @@ pub(super) struct Stored {
     r: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     p: Vec<u16>,
+    /// A VirusTotal verdict, kept in a sighting by earlier builds: not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     v: Option<VtStats>,
 }
@@ -291,7 +273,7 @@ pub fn encode(o: &Observation) -> String {
         c: o.confidence,
         r: o.references.iter().map(|t| t.to_string()).collect(),
         p: o.ports.to_vec(),
-        v: o.virustotal.as_deref().copied(),
+        v: None,
     };
     serde_json::to_string(&s).unwrap_or_else(|_| "{}".into())
 }
@@ -309,7 +291,6 @@ pub fn decode(data: &str, strings: &mut Interner) -> Option<Observation> {
         confidence: s.c,
         references: s.r.iter().filter_map(|t| strings.get(t)).collect(),
         ports: strings.ports(s.p.into()),
-        virustotal: s.v.map(Box::new),
     })
 }
 
@@ -365,12 +346,6 @@ mod tests {
                 confidence: Some(80),
                 references: thin_vec::thin_vec!["https://ref.example/1".into()],
                 ports: vec![443, 8080].into(),
-                virustotal: Some(Box::new(VtStats {
-                    malicious: 3,
-                    reputation: -7,
-                    last_analysis: jiff::Timestamp::from_second(1_800_000_100).ok(),
-                    ..Default::default()
-                })),
                 ..Default::default()
             },
         }
@@ -465,17 +440,7 @@ mod tests {
                 confidence: s.obs.confidence,
                 references: s.obs.references.iter().map(|t| &**t).collect(),
                 ports: s.obs.ports.to_vec(),
-                virustotal: s.obs.virustotal.as_deref().map(|v| {
-                    (
-                        v.malicious,
-                        v.suspicious,
-                        v.harmless,
-                        v.undetected,
-                        v.timeout,
-                        v.reputation,
-                        v.last_analysis.map(|t| t.as_second()),
-                    )
-                }),
+                virustotal: None,
             })
             .collect();
         let data = encode_chunk(&all);
@@ -485,6 +450,33 @@ mod tests {
         let mut back = Vec::new();
         assert_eq!(decode_chunk(&data, &mut Interner::new(), &mut back), Ok(0));
         assert_eq!(back, all);
+    }
+
+    /// Earlier builds kept a VirusTotal verdict in the watch list's sightings: such a
+    /// row still reads, without it (a verdict is enrichment, not part of a sighting).
+    #[test]
+    fn a_verdict_an_earlier_build_kept_in_a_row_is_not_read() {
+        let s = sighting(IndicatorType::Ipv4, "192.0.2.1");
+        let row = FirstRow {
+            kind: type_code(s.kind) as u8,
+            value: &s.value,
+            first_seen: None,
+            last_seen: None,
+            threat: None,
+            tags: Vec::new(),
+            confidence: None,
+            references: Vec::new(),
+            ports: Vec::new(),
+            virustotal: Some((8, 1, 83, 7, 0, -12, Some(1_800_000_100))),
+        };
+        let plain = postcard::to_allocvec(std::slice::from_ref(&row)).unwrap();
+        let mut data = vec![CHUNK_FORMAT];
+        data.extend_from_slice(&(plain.len() as u32).to_le_bytes());
+        data.extend_from_slice(&lz4_flex::block::compress(&plain));
+        let mut back = Vec::new();
+        assert_eq!(decode_chunk(&data, &mut Interner::new(), &mut back), Ok(0));
+        assert_eq!(&*back[0].value, "192.0.2.1");
+        assert_eq!(back[0].obs, Observation::default());
     }
 
     #[test]

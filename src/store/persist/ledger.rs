@@ -1,8 +1,8 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! What the store keeps besides snapshots for look-ups: enrichment answers with their
-//! time, and the store seen as the network layer's [`QuotaLedger`].
+//! The store seen as the network layer's [`QuotaLedger`]: one budget per key, shared by
+//! every process using the store.
 
 use std::time::Duration;
 
@@ -11,21 +11,8 @@ use jiff::Timestamp;
 
 use super::SharedStore;
 use crate::config::RateLimitConfig;
-use crate::model::{IndicatorType, Sighting};
 use crate::net::ledger::{LedgerState, QuotaUsage};
 use crate::net::ratelimit::{Denied, QuotaLedger};
-
-/// One service's answer about one value, as kept in the store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Enrichment {
-    pub kind: IndicatorType,
-    /// The normalised value asked about.
-    pub value: String,
-    /// When the service answered.
-    pub at: Timestamp,
-    /// What it said; `None`: it does not know the value (which also spent a request).
-    pub result: Option<Sighting>,
-}
 
 /// What to do with one quota account; the store applies it to the account's
 /// [`LedgerState`] under a lock.
@@ -131,72 +118,5 @@ impl QuotaLedger for StoreLedger {
                 other => Err(unexpected(other)),
             }
         })
-    }
-}
-
-/// Encodes an answer for the store: `None` for "not known", else one chunk.
-pub(super) fn encode_result(result: Option<&Sighting>) -> Option<Vec<u8>> {
-    result.map(|s| super::codec::encode_chunk(std::slice::from_ref(s)))
-}
-
-/// Reads a stored answer back through the same checks as snapshots: a row whose data
-/// does not decode, or decodes to another value, is treated as not stored.
-pub(super) fn decode_result(
-    kind: IndicatorType,
-    value: &str,
-    at_ms: i64,
-    data: Option<&[u8]>,
-) -> Option<Enrichment> {
-    let at = Timestamp::from_millisecond(at_ms).ok()?;
-    let result = match data {
-        None => None,
-        Some(d) => {
-            let mut out = Vec::with_capacity(1);
-            let mut strings = crate::model::intern::Interner::new();
-            super::codec::decode_chunk(d, &mut strings, &mut out).ok()?;
-            let s = out.pop().filter(|s| s.kind == kind && &*s.value == value)?;
-            Some(s)
-        }
-    };
-    Some(Enrichment {
-        kind,
-        value: value.to_string(),
-        at,
-        result,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn answers_round_trip_and_damaged_ones_are_not_trusted() {
-        let s = Sighting {
-            kind: IndicatorType::Domain,
-            value: "evil.example".into(),
-            obs: crate::model::Observation {
-                threat: Some("Emotet".into()),
-                ..Default::default()
-            },
-        };
-        let data = encode_result(Some(&s));
-        let back = decode_result(
-            IndicatorType::Domain,
-            "evil.example",
-            5_000,
-            data.as_deref(),
-        );
-        assert_eq!(back.and_then(|e| e.result), Some(s));
-        let none = decode_result(IndicatorType::Domain, "evil.example", 5_000, None);
-        assert_eq!(none.map(|e| e.result), Some(None));
-        assert_eq!(
-            decode_result(IndicatorType::Domain, "other.example", 0, data.as_deref()),
-            None
-        );
-        assert_eq!(
-            decode_result(IndicatorType::Domain, "evil.example", 0, Some(b"\x01junk")),
-            None
-        );
     }
 }

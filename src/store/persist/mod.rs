@@ -11,6 +11,7 @@
 //! Where the store lives, or whether there is one (`cache.path`, `--no-cache`), is
 //! decided here too ([`location`], [`open`]).
 
+mod answers;
 mod codec;
 mod decode;
 mod hit_row;
@@ -30,11 +31,12 @@ use jiff::Timestamp;
 
 use super::health::FetchRecord;
 use crate::config::{CachePath, Config};
-use crate::model::{IndicatorType, LogHit, Sighting};
+use crate::model::{LogHit, Sighting};
 
+pub use answers::{AnswerKey, EnrichmentStore, MAX_LOADED_ANSWERS, StoreAnswers, kept_answers};
 pub use codec::{type_code, type_of};
 pub use decode::{PART_CHUNKS, decode_parts};
-pub use ledger::{Enrichment, QuotaOp, QuotaReply, StoreLedger};
+pub use ledger::{QuotaOp, QuotaReply, StoreLedger};
 pub use postgres::PgStore;
 pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
 pub use sqlite_store::SqliteStore;
@@ -142,7 +144,7 @@ pub struct Snapshot {
 
 /// Where snapshots persist. Async and fallible at every call, so a networked backend fits
 /// behind it; implementations are shared across tasks (`Arc<dyn SnapshotStore>`).
-pub trait SnapshotStore: Send + Sync {
+pub trait SnapshotStore: EnrichmentStore + Send + Sync {
     /// Where the store is, for messages (a path, or a URL without credentials).
     fn describe(&self) -> String;
 
@@ -249,23 +251,6 @@ pub trait SnapshotStore: Send + Sync {
         account: String,
         op: QuotaOp,
     ) -> BoxFuture<'_, Result<QuotaReply, PersistError>>;
-
-    /// The stored answer of `source` about `(kind, value)` if it was looked up at or
-    /// after `since`.
-    fn enrichment(
-        &self,
-        source: String,
-        kind: IndicatorType,
-        value: String,
-        since: Timestamp,
-    ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>>;
-
-    /// Keeps `source`'s answer, replacing an older one of the same value.
-    fn save_enrichment(
-        &self,
-        source: String,
-        enrichment: Enrichment,
-    ) -> BoxFuture<'_, Result<(), PersistError>>;
 }
 
 impl Snapshot {

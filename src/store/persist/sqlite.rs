@@ -23,10 +23,11 @@ use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 use migrate::{
-    MIGRATE_EXPIRY, MIGRATE_LEDGER, MIGRATE_SENSORS, MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4,
-    MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
+    MIGRATE_CLAIMS, MIGRATE_EXPIRY, MIGRATE_LEDGER, MIGRATE_SENSORS, MIGRATE_V1_V2, MIGRATE_V2_V3,
+    MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
 };
 
+mod answers;
 mod ledger;
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
@@ -35,8 +36,9 @@ mod ledger;
 /// one JSON row per sighting; 5 = + `sightings`, the hits found in the followed logs;
 /// 6 = + the quota ledger and enrichment answers; 7 = + `chunks.expires_at`, when a
 /// group lapses (a TAXII indicator's `valid_until`); 8 = + `sightings.sensor`,
-/// `entry_id` and `stream_group`: who found a hit, and Redis stream entries.
-pub const SCHEMA_VERSION: i64 = 8;
+/// `entry_id` and `stream_group`: who found a hit, and Redis stream entries; 9 = +
+/// `enrichment_claims`, the values being looked up.
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
@@ -494,6 +496,10 @@ fn steps(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> rusqlite::Result
     if from < 8 && to >= 8 {
         tx.execute_batch(MIGRATE_SENSORS)?;
         tx.execute_batch("PRAGMA user_version = 8;")?;
+    }
+    if from < 9 && to >= 9 {
+        tx.execute_batch(MIGRATE_CLAIMS)?;
+        tx.execute_batch("PRAGMA user_version = 9;")?;
     }
     Ok(())
 }

@@ -15,10 +15,11 @@ use jiff::Timestamp;
 
 use super::sqlite::{Group, Sqlite};
 use super::{
-    CachedSource, Enrichment, PersistError, QuotaOp, QuotaReply, Snapshot, SnapshotStore,
-    SourceMeta,
+    AnswerKey, CachedSource, EnrichmentStore, PersistError, QuotaOp, QuotaReply, Snapshot,
+    SnapshotStore, SourceMeta,
 };
-use crate::model::{IndicatorType, LogHit, Sighting, lock};
+use crate::model::{Enrichment, IndicatorType, LogHit, Sighting, lock};
+use crate::sources::answers::Claim;
 use crate::store::health::FetchRecord;
 
 /// The SQLite store, shareable across tasks.
@@ -156,7 +157,9 @@ impl SnapshotStore for SqliteStore {
     ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
         self.run(move |db| db.quota(&account, op))
     }
+}
 
+impl EnrichmentStore for SqliteStore {
     fn enrichment(
         &self,
         source: String,
@@ -164,15 +167,41 @@ impl SnapshotStore for SqliteStore {
         value: String,
         since: Timestamp,
     ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>> {
-        self.run(move |db| db.enrichment(&source, kind, &value, since))
+        let key = AnswerKey {
+            source,
+            kind,
+            value,
+        };
+        self.run(move |db| db.enrichment(&key, since))
     }
 
-    fn save_enrichment(
+    fn save_enrichment(&self, answer: Enrichment) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.run(move |db| db.save_enrichment(&answer))
+    }
+
+    fn claim_enrichment(
         &self,
-        source: String,
-        enrichment: Enrichment,
+        key: AnswerKey,
+        holder: String,
+        since: Timestamp,
+        hold: Duration,
+    ) -> BoxFuture<'_, Result<Claim, PersistError>> {
+        self.run(move |db| db.claim_enrichment(&key, &holder, since, Timestamp::now(), hold))
+    }
+
+    fn enrichments_since(
+        &self,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<Enrichment>, PersistError>> {
+        self.run(move |db| db.enrichments_since(since))
+    }
+
+    fn release_enrichment(
+        &self,
+        key: AnswerKey,
+        holder: String,
     ) -> BoxFuture<'_, Result<(), PersistError>> {
-        self.run(move |db| db.save_enrichment(&source, &enrichment))
+        self.run(move |db| db.release_enrichment(&key, &holder))
     }
 }
 

@@ -215,3 +215,60 @@ fn replacing_a_source_drops_only_its_stale_rows() {
         assert_eq!(st.find(e.kind, &e.value), Some(i));
     }
 }
+
+#[test]
+fn merged_dates_span_every_sources_dates() {
+    const FEB: i64 = 1_801_000_000;
+    const MAR: i64 = 1_803_500_000;
+    let mut st = Store::new();
+    let a = st.source_id("a");
+    let b = st.source_id("b");
+    let only_first = Observation {
+        first_seen: ts(MAR),
+        ..Default::default()
+    };
+    let only_last = Observation {
+        last_seen: ts(FEB),
+        ..Default::default()
+    };
+    st.replace_source(a, vec![s(IndicatorType::Domain, "x.example", only_first)]);
+    st.replace_source(b, vec![s(IndicatorType::Domain, "x.example", only_last)]);
+    let e = st.get(0).unwrap();
+    assert_eq!(e.first_seen(), ts(FEB).map(Secs::timestamp));
+    assert_eq!(e.last_seen(), ts(MAR).map(Secs::timestamp));
+}
+
+#[test]
+fn one_source_saying_a_key_twice_keeps_its_dates_in_order() {
+    const FEB: i64 = 1_801_000_000;
+    const MAR: i64 = 1_803_500_000;
+    let mut first = Observation {
+        first_seen: ts(MAR),
+        ..Default::default()
+    };
+    first.absorb(Observation {
+        last_seen: ts(FEB),
+        ..Default::default()
+    });
+    assert_eq!((first.first_seen, first.last_seen), (ts(FEB), ts(MAR)));
+    // Two first sightings: the source saw it at both.
+    let mut o = Observation {
+        first_seen: ts(MAR),
+        ..Default::default()
+    };
+    o.absorb(Observation {
+        first_seen: ts(FEB),
+        ..Default::default()
+    });
+    assert_eq!((o.first_seen, o.last_seen), (ts(FEB), ts(MAR)));
+    // One date in all, a first sighting: no last sighting is made up.
+    let mut once = Observation {
+        first_seen: ts(FEB),
+        ..Default::default()
+    };
+    once.absorb(Observation {
+        first_seen: ts(FEB),
+        ..Default::default()
+    });
+    assert_eq!((once.first_seen, once.last_seen), (ts(FEB), None));
+}

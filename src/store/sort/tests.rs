@@ -367,3 +367,23 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, want);
     }
 }
+
+#[test]
+fn a_newer_first_sighting_of_another_source_sorts_as_the_last_seen() {
+    // `a.example`: one source saw it last at 200, another first at 900; `b.example`
+    // was last seen at 500. Newest first: `a` (900) before `b` (500).
+    let mut st = store_of("one", &[(IndicatorType::Domain, "a.example", None, 0, 200)]);
+    let two = st.source_id("two");
+    st.add(
+        two,
+        sighting((IndicatorType::Domain, "a.example", None, 900, 0)),
+    );
+    st.add(
+        two,
+        sighting((IndicatorType::Domain, "b.example", None, 0, 500)),
+    );
+    assert_eq!(
+        sorted(&st, SortKey::LastSeen, false),
+        ["a.example", "b.example"]
+    );
+}

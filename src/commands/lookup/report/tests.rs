@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::commands::lookup::local::How;
-use crate::model::{IndicatorType, Observation, VtStats};
+use crate::model::{IndicatorType, VtStats};
 
 const LIST: &str =
     "built-in: IANA special-purpose addresses and names (RFC 6890, RFC 6761, RFC 2606)";
@@ -36,19 +36,15 @@ fn row() -> Row {
         warninglist: Some(LIST.into()),
         verdicts: vec![
             Verdict::Found {
-                sighting: Sighting {
-                    kind: IndicatorType::Domain,
-                    value: "a.evil.example".into(),
-                    obs: Observation {
-                        virustotal: Some(Box::new(VtStats {
-                            malicious: 8,
-                            harmless: 90,
-                            undetected: 1,
-                            ..Default::default()
-                        })),
-                        threat: Some("Trojan.Generic.LongFamilyNameThatGoesOnAndOn".into()),
+                verdict: crate::model::Verdict {
+                    virustotal: Some(VtStats {
+                        malicious: 8,
+                        harmless: 90,
+                        undetected: 1,
                         ..Default::default()
-                    },
+                    }),
+                    threat: Some("Trojan.Generic.LongFamilyNameThatGoesOnAndOn".into()),
+                    ..Default::default()
                 },
                 at: Timestamp::from_second(1_800_000_000).unwrap(),
                 cached: true,

@@ -1,17 +1,12 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The quota ledger and enrichment answers on the shared store. A ledger change locks
+//! The quota ledger on the shared store. A ledger change locks
 //! the account's row (`SELECT ... FOR UPDATE`, after creating it if missing) for one
 //! transaction, so every teammate's process spends one budget.
 
-use jiff::Timestamp;
-
 use super::{PgStore, classify};
-use crate::model::IndicatorType;
 use crate::net::ledger::LedgerState;
-use crate::store::persist::codec::type_code;
-use crate::store::persist::ledger::{Enrichment, decode_result, encode_result};
 use crate::store::persist::{PersistError, QuotaOp, QuotaReply};
 
 fn count(v: i64) -> u32 {
@@ -67,57 +62,4 @@ pub(super) async fn quota(
     .map_err(c)?;
     tx.commit().await.map_err(c)?;
     Ok(reply)
-}
-
-/// `source`'s answer about `(kind, value)` from `since` on, if stored.
-pub(super) async fn enrichment(
-    store: &PgStore,
-    source: String,
-    kind: IndicatorType,
-    value: String,
-    since: Timestamp,
-) -> Result<Option<Enrichment>, PersistError> {
-    let client = store.client().await?;
-    let row = client
-        .query_opt(
-            "SELECT at, data FROM enrichments
-              WHERE source = $1 AND kind = $2 AND value = $3 AND at >= $4",
-            &[
-                &source,
-                &(type_code(kind) as i32),
-                &value,
-                &since.as_millisecond(),
-            ],
-        )
-        .await
-        .map_err(|e| classify(&store.shown, e))?;
-    Ok(row.and_then(|r| {
-        let at: i64 = r.try_get(0).ok()?;
-        let data: Option<&[u8]> = r.try_get(1).ok()?;
-        decode_result(kind, &value, at, data)
-    }))
-}
-
-/// Keeps `source`'s answer `e`, replacing an older one.
-pub(super) async fn save_enrichment(
-    store: &PgStore,
-    source: String,
-    e: Enrichment,
-) -> Result<(), PersistError> {
-    let client = store.client().await?;
-    client
-        .execute(
-            "INSERT INTO enrichments (source, kind, value, at, data) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (source, kind, value) DO UPDATE SET at = EXCLUDED.at, data = EXCLUDED.data",
-            &[
-                &source,
-                &(type_code(e.kind) as i32),
-                &e.value,
-                &e.at.as_millisecond(),
-                &encode_result(e.result.as_ref()),
-            ],
-        )
-        .await
-        .map_err(|err| classify(&store.shown, err))?;
-    Ok(())
 }

@@ -13,6 +13,7 @@
 //! untouched. Client: `tokio-postgres` through a small `deadpool-postgres` pool; TLS with
 //! rustls and the platform's certificate verifier when the URL asks for it.
 
+mod answers;
 mod errors;
 mod holder;
 mod ledger;
@@ -32,7 +33,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::{OnceCell, mpsc};
 
 use super::decode::{Chunk, by_source, decode_all, flatten};
-use super::{CachedSource, Change, Enrichment, LeaseState, PersistError, QuotaOp, QuotaReply};
+use super::{CachedSource, Change, LeaseState, PersistError, QuotaOp, QuotaReply};
 use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::{IndicatorType, LogHit, Sighting};
@@ -549,24 +550,6 @@ impl SnapshotStore for PgStore {
         op: QuotaOp,
     ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
         Box::pin(ledger::quota(self, account, op))
-    }
-
-    fn enrichment(
-        &self,
-        source: String,
-        kind: IndicatorType,
-        value: String,
-        since: Timestamp,
-    ) -> BoxFuture<'_, Result<Option<Enrichment>, PersistError>> {
-        Box::pin(ledger::enrichment(self, source, kind, value, since))
-    }
-
-    fn save_enrichment(
-        &self,
-        source: String,
-        e: Enrichment,
-    ) -> BoxFuture<'_, Result<(), PersistError>> {
-        Box::pin(ledger::save_enrichment(self, source, e))
     }
 
     fn changes(&self) -> Option<mpsc::UnboundedReceiver<Change>> {

@@ -12,8 +12,9 @@ use crate::store::persist::codec::{TYPE_CODES, type_of};
 /// The schema this build writes on PostgreSQL. History: 1 = snapshots, fetch log,
 /// leases; 2 = + the hits found in the followed logs; 3 = + the quota ledger and
 /// enrichment answers; 4 = + `chunks.expires_at`, when a group lapses; 5 = +
-/// `sightings.sensor`, `entry_id` and `stream_group` (who found a hit; Redis entries).
-pub const PG_SCHEMA_VERSION: i32 = 5;
+/// `sightings.sensor`, `entry_id` and `stream_group` (who found a hit; Redis entries);
+/// 6 = + `enrichment_claims`, the values being looked up.
+pub const PG_SCHEMA_VERSION: i32 = 6;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -85,6 +86,14 @@ CREATE UNIQUE INDEX IF NOT EXISTS sightings_line
   ON sightings (sensor, log, line_offset, at, field, kind, indicator) WHERE entry_id = '';
 CREATE UNIQUE INDEX IF NOT EXISTS sightings_entry
   ON sightings (log, entry_id, field, kind, indicator) WHERE entry_id <> '';
+";
+
+/// Version 6: claims on values being looked up, as SQLite's `MIGRATE_CLAIMS`.
+/// Self-contained: it only adds a table.
+const MIGRATE_CLAIMS: &str = "
+CREATE TABLE IF NOT EXISTS enrichment_claims (source TEXT NOT NULL, kind INTEGER NOT NULL,
+  value TEXT NOT NULL, holder TEXT NOT NULL, until BIGINT NOT NULL,
+  PRIMARY KEY (source, kind, value));
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -180,6 +189,9 @@ pub(super) async fn migrate(
     }
     if found < 5 {
         tx.batch_execute(MIGRATE_SENSORS).await.map_err(step)?;
+    }
+    if found < 6 {
+        tx.batch_execute(MIGRATE_CLAIMS).await.map_err(step)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(

@@ -1,18 +1,14 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The quota ledger and enrichment answers in the SQLite file. A ledger change is one
+//! The quota ledger in the SQLite file. A ledger change is one
 //! `BEGIN IMMEDIATE` transaction: it takes the file's write lock before reading, so two
 //! processes never both spend the last request.
 
-use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::Sqlite;
-use crate::model::IndicatorType;
 use crate::net::ledger::LedgerState;
-use crate::store::persist::codec::type_code;
-use crate::store::persist::ledger::{Enrichment, decode_result, encode_result};
 use crate::store::persist::{PersistError, QuotaOp, QuotaReply};
 
 fn count(v: i64) -> u32 {
@@ -77,54 +73,17 @@ impl Sqlite {
     pub fn quota(&mut self, account: &str, op: QuotaOp) -> Result<QuotaReply, PersistError> {
         self.with_ledger(account, |s| op.apply(s))
     }
-
-    /// `source`'s answer about `(kind, value)` from `since` on, if stored.
-    pub fn enrichment(
-        &self,
-        source: &str,
-        kind: IndicatorType,
-        value: &str,
-        since: Timestamp,
-    ) -> Result<Option<Enrichment>, PersistError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT at, data FROM enrichments
-                  WHERE source = ?1 AND kind = ?2 AND value = ?3 AND at >= ?4",
-                params![source, type_code(kind), value, since.as_millisecond()],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(row.and_then(|(at, data)| decode_result(kind, value, at, data.as_deref())))
-    }
-
-    /// Keeps `source`'s answer `e`, replacing an older one.
-    pub fn save_enrichment(&mut self, source: &str, e: &Enrichment) -> Result<(), PersistError> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO enrichments (source, kind, value, at, data)
-                   VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    source,
-                    type_code(e.kind),
-                    e.value,
-                    e.at.as_millisecond(),
-                    encode_result(e.result.as_ref())
-                ],
-            )
-            .map_err(|err| self.err(err))?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::RateLimitConfig;
-    use crate::model::{Observation, Sighting};
+    use crate::model::{Enrichment, IndicatorType, Observation, Sighting};
     use crate::net::ratelimit::Denied;
+    use crate::store::persist::AnswerKey;
     use crate::store::persist::codec::encode_chunk;
+    use jiff::Timestamp;
 
     fn t(s: i64) -> Timestamp {
         Timestamp::from_second(1_800_000_000 + s).unwrap()
@@ -175,21 +134,22 @@ mod tests {
         assert_eq!(&*kept[0].value, "192.0.2.7");
         let limits = RateLimitConfig::default();
         assert_eq!(spend(&mut db, limits, t(0)), Ok(()));
+        let key = AnswerKey {
+            source: "vt".into(),
+            kind: IndicatorType::Ipv4,
+            value: "192.0.2.7".into(),
+        };
         let e = Enrichment {
             kind: IndicatorType::Ipv4,
             value: "192.0.2.7".into(),
+            service: "vt".into(),
             at: t(0),
-            result: None,
+            verdict: None,
         };
-        db.save_enrichment("vt", &e).unwrap();
+        db.save_enrichment(&e).unwrap();
+        assert_eq!(db.enrichment(&key, t(-1)).unwrap(), Some(e));
         assert_eq!(
-            db.enrichment("vt", IndicatorType::Ipv4, "192.0.2.7", t(-1))
-                .unwrap(),
-            Some(e)
-        );
-        assert_eq!(
-            db.enrichment("vt", IndicatorType::Ipv4, "192.0.2.7", t(1))
-                .unwrap(),
+            db.enrichment(&key, t(1)).unwrap(),
             None,
             "an answer older than `since` is not reused"
         );

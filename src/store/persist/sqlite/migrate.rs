@@ -163,3 +163,11 @@ pub(super) const MIGRATE_EXPIRY: &str = "
 ALTER TABLE chunks ADD COLUMN expires_at INTEGER;
 CREATE INDEX chunks_expires ON chunks (expires_at) WHERE expires_at IS NOT NULL;
 ";
+
+/// Version 9: claims on values being looked up (one holder at a time asks a service
+/// about a value; `until` in ms, when an unrenewed claim lapses). Self-contained: it
+/// only adds a table.
+pub(super) const MIGRATE_CLAIMS: &str = "
+CREATE TABLE enrichment_claims (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
+  holder TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (source, kind, value)) WITHOUT ROWID;
+";

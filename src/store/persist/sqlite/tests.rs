@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 use super::*;
-use crate::model::{IndicatorType, Observation, VtStats};
+use crate::model::{IndicatorType, Observation};
 use crate::store::persist::codec::encode;
 use crate::store::persist::default_path;
 
@@ -21,10 +21,6 @@ fn s(kind: IndicatorType, v: &str, threat: Option<&str>) -> Sighting {
             confidence: Some(80),
             references: thin_vec::thin_vec!["https://ref.example/1".into()],
             ports: vec![443, 8080].into(),
-            virustotal: Some(Box::new(VtStats {
-                malicious: 3,
-                ..Default::default()
-            })),
             ..Default::default()
         },
     }
