@@ -694,6 +694,23 @@ async fn ascii_goes_with_the_dashboard_only() {
     assert!(text(&out.stderr).contains("needs a terminal"));
 }
 
+/// The demo does not depend on the config: one that does not load is warned about and
+/// the demo goes on (here to its need of a terminal), instead of stopping on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_config_does_not_stop_the_demo() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = write_config(home.path(), "sources: [ {name: x, kind: no_such_kind} ]\n");
+    let mut cmd = bin(home.path());
+    cmd.arg("--config").arg(&cfg).arg("--demo");
+    let out = run(cmd).await;
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("warning: the config is not used by the demo"),
+        "{err}"
+    );
+    assert!(err.contains("needs a terminal"), "{err}");
+}
+
 /// `-o` into a folder that does not exist fails before anything is fetched (no request,
 /// no quota spent) with exit 2 and one line; `match -o` the same, before it reads.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

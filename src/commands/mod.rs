@@ -53,11 +53,15 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool, ascii: bool) -> u8 {
     let loaded =
         crate::sources::registry::load_config(path, &config::process_env).and_then(check_bindings);
-    // The demo takes the analyst's `keys:` and `mouse:`, and nothing else of the config.
-    let loaded = if demo {
-        loaded.map(|user| crate::demo::config_with(&user))
-    } else {
-        loaded
+    // The demo takes the analyst's `keys:` and `mouse:`, and nothing else of the config;
+    // a config that does not load leaves it on its own defaults, with a warning.
+    let loaded = match (demo, loaded) {
+        (true, Ok(user)) => Ok(crate::demo::config_with(&user)),
+        (true, Err(e)) => {
+            eprintln!("warning: the config is not used by the demo: {e}");
+            Ok(crate::demo::config())
+        }
+        (false, loaded) => loaded,
     };
     let config = match loaded {
         Ok(c) => c,
