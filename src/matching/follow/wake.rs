@@ -91,9 +91,17 @@ impl Wake {
             if left.is_zero() || stop.load(Ordering::Relaxed) {
                 return;
             }
-            if self.rx.recv_timeout(left.min(STOP_CHECK)).is_ok() {
-                while self.rx.try_recv().is_ok() {}
-                return;
+            match self.rx.recv_timeout(left.min(STOP_CHECK)) {
+                Ok(_) => {
+                    while self.rx.try_recv().is_ok() {}
+                    return;
+                }
+                // No watcher sends any more (inotify could not start): sleep instead of
+                // spinning on the closed channel.
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    std::thread::sleep(left.min(STOP_CHECK));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
             }
         }
     }
