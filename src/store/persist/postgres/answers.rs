@@ -89,14 +89,21 @@ async fn claim(
     )
     .await
     .map_err(c)?;
-    let row = tx
-        .query_one(
+    let Some(row) = tx
+        .query_opt(
             "SELECT holder, until FROM enrichment_claims
               WHERE source = $1 AND kind = $2 AND value = $3 FOR UPDATE",
             &[&key.source, &code, &key.value],
         )
         .await
-        .map_err(c)?;
+        .map_err(c)?
+    else {
+        // The holder kept its answer and dropped the claim between our insert and this
+        // read: the answer is there to be read on the next look.
+        return Ok(Claim::Taken {
+            until: Timestamp::now(),
+        });
+    };
     let answer = tx
         .query_opt(
             ANSWER,
