@@ -457,7 +457,7 @@ fn the_demo_connects_nowhere_even_with_proxies_and_keys_set() {
     std::thread::sleep(Duration::from_millis(300));
     // Values the replies do not know, on the first rows: not known, still no request.
     tmux.keys(&["/", "C-u", "Enter"]);
-    tmux.wait_for("547 shown", Duration::from_secs(5));
+    tmux.wait_for("Indicators (547)", Duration::from_secs(5));
     tmux.keys(&["g", "E"]);
     tmux.wait_for("is not known", Duration::from_secs(5));
     for _ in 0..3 {
