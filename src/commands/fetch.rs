@@ -130,6 +130,25 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             Err(e) => eprintln!("warning: cache: {e}"),
         }
     }
+    let (_, notes) = rt.block_on(crate::store::scored::score_for_command(
+        &mut store,
+        &config,
+        cache.as_ref(),
+        now,
+    ));
+    for n in notes {
+        eprintln!("warning: cache: {}", one_line(&n, 300));
+    }
+    let fit = export::fit::Fit {
+        min_score: args.min_score,
+        max: args.max,
+        types: args.types.clone(),
+        include_decayed: args.include_decayed,
+    };
+    let (entries, cut) = fit.apply(&store, store.iter().map(|(_, e)| e));
+    if cut.total() > 0 || !fit.is_default() {
+        eprintln!("{}", cut.describe());
+    }
     let opts = export::Options {
         format: args.format,
         defang: args.defang,
@@ -147,7 +166,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             path,
             opts,
             &store,
-            store.iter().map(|(_, e)| e),
+            entries.iter().copied(),
             now,
             export::Replace::Yes,
         )
@@ -155,7 +174,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         None => export::write(
             opts,
             &store,
-            store.iter().map(|(_, e)| e),
+            entries.iter().copied(),
             std::io::stdout().lock(),
             now,
         )
