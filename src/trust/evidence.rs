@@ -53,9 +53,7 @@ impl Evidence {
     }
 
     fn entry(&mut self, kind: IndicatorType, value: &str) -> &mut OwnPart {
-        self.by_type[slot(kind)]
-            .entry_ref(value)
-            .or_default()
+        self.by_type[slot(kind)].entry_ref(value).or_default()
     }
 
     /// `value` was seen in our logs at `at`; returns whether that moved its latest
