@@ -75,6 +75,14 @@ pub struct FetchArgs {
     /// last good snapshot), and the output is written even if every source failed
     #[arg(long)]
     pub strict: bool,
+    /// Export allowlisted indicators too (the config's `allowlists:` and the local
+    /// allowlist)
+    #[arg(long)]
+    pub no_allowlists: bool,
+    /// Export warninglisted indicators too (special-purpose addresses and names, the
+    /// config's `warninglists:`)
+    #[arg(long)]
+    pub no_warninglists: bool,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +103,10 @@ pub struct MatchArgs {
     /// Alert on warninglisted indicators too (special-purpose addresses, listed names)
     #[arg(long)]
     pub no_warninglists: bool,
+    /// Alert on allowlisted indicators too (the config's `allowlists:` and the local
+    /// allowlist)
+    #[arg(long)]
+    pub no_allowlists: bool,
     /// Alert format
     #[arg(long, value_enum, default_value_t = AlertFormat::Jsonl)]
     pub format: AlertFormat,

@@ -41,7 +41,9 @@ async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(dir.path(), &sample_config(&server.uri()));
     let mut cmd = bin(dir.path());
-    cmd.args(["fetch", "--config"]).arg(&cfg);
+    // The fixtures' documentation addresses and names are on the built-in warninglist.
+    cmd.args(["fetch", "--no-warninglists", "--config"])
+        .arg(&cfg);
     let out = run(cmd).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -160,7 +162,15 @@ async fn formats_csv_stix_and_source_selection() {
 
     let mut cmd = bin(dir.path());
     cmd.args([
-        "fetch", "--source", "feodo", "--source", "kev", "--format", "csv", "--config",
+        "fetch",
+        "--source",
+        "feodo",
+        "--source",
+        "kev",
+        "--format",
+        "csv",
+        "--no-warninglists",
+        "--config",
     ])
     .arg(&cfg);
     let out = run(cmd).await;
@@ -507,7 +517,8 @@ async fn a_corrupt_cache_is_moved_aside_with_one_line() {
     );
     let cfg = write_config(dir.path(), &yaml);
     let mut cmd = bin(dir.path());
-    cmd.args(["fetch", "--config"]).arg(&cfg);
+    cmd.args(["fetch", "--no-warninglists", "--config"])
+        .arg(&cfg);
     let out = run(cmd).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
