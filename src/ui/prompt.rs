@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The `x` export prompt: a small box over the table with the format, the file (with
-//! its cursor), the rows that hold something and defanging, the field being changed
+//! its cursor), the rows that hold something, defanging and, when lists hold some,
+//! whether listed indicators are left out, the field being changed
 //! marked `›`, a line for what needs saying (the file is there: replace it?, the last
 //! failure, an extension that names another format), and its keys below. Also the
 //! drawing of a line being typed, shared with the `/` filter ([`edit_spans`]).
@@ -64,7 +65,8 @@ pub fn edit_spans<'a>(line: &LineEdit, width: usize, cursor: Option<Span<'a>>) -
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(p) = &app.prompt else { return };
     let width = area.width.saturating_sub(4).min(76);
-    let [v] = Layout::vertical([Constraint::Length(8)])
+    let offers_listed = app.offers_listed();
+    let [v] = Layout::vertical([Constraint::Length(8 + u16::from(offers_listed))])
         .flex(Flex::Center)
         .areas(area);
     let [r] = Layout::horizontal([Constraint::Length(width)])
@@ -103,7 +105,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut file_line = vec![label(PromptField::Path, "File"), Span::raw(" ")];
     file_line.extend(edit_spans(&p.path, inner_w.saturating_sub(13), cursor));
     let (message, keys) = status(app, p, inner_w, theme);
-    let lines = vec![
+    let mut lines = vec![
         Line::from(format_line),
         Line::from(file_line),
         Line::from(rows_line),
@@ -112,9 +114,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             label(PromptField::Defang, "Defanged"),
             &choice,
         )),
-        message,
-        Line::from(Span::styled(format!(" {keys}"), theme.dim())),
     ];
+    // Only when an allowlist or a warninglist holds something.
+    if offers_listed {
+        let n = count(app.listing.screened().len());
+        lines.push(Line::from(vec![
+            label(PromptField::Listed, "Listed"),
+            choice(!p.keep_listed, format!("leave out ({n})")),
+            choice(p.keep_listed, "keep".into()),
+        ]));
+    }
+    lines.push(message);
+    lines.push(Line::from(Span::styled(format!(" {keys}"), theme.dim())));
     let block = theme.pane(" Export ", true);
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(block), r);

@@ -68,14 +68,18 @@ pub enum PromptField {
     Rows,
     /// Whether values are defanged.
     Defang,
+    /// Whether indicators an allowlist or a warninglist holds are left out (offered only
+    /// when the lists hold some).
+    Listed,
 }
 
 impl PromptField {
-    const ALL: [PromptField; 4] = [
+    const ALL: [PromptField; 5] = [
         PromptField::Format,
         PromptField::Path,
         PromptField::Rows,
         PromptField::Defang,
+        PromptField::Listed,
     ];
 }
 
@@ -106,6 +110,11 @@ pub struct ExportPrompt {
     pub rows: RowChoice,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
     pub defang: bool,
+    /// Write the indicators an allowlist or a warninglist holds too (by default they are
+    /// left out, as `fetch` leaves them out unless `--no-allowlists`).
+    pub keep_listed: bool,
+    /// Rows the running export left out because a list holds them.
+    pub left_out: usize,
     /// Where the prompt stands.
     pub stage: Stage,
     /// Why the last try wrote nothing, one line (until the next try).
@@ -198,6 +207,8 @@ impl App {
             path: LineEdit::with_text(&path.to_string_lossy(), PATH_MAX),
             rows,
             defang: self.remembered.export_defang.unwrap_or(false) && format.can_defang(),
+            keep_listed: false,
+            left_out: 0,
             stage: Stage::Editing,
             error: None,
             default_stem,
@@ -210,10 +221,19 @@ impl App {
         self.prompt.as_mut().filter(|p| p.stage == Stage::Editing)
     }
 
+    /// Whether the prompt offers to keep listed indicators: the lists hold some.
+    pub fn offers_listed(&self) -> bool {
+        !self.listing.screened().is_empty()
+    }
+
     /// Moves between fields (`step` 1 or -1).
     pub(super) fn prompt_field(&mut self, step: isize) {
+        let offered = self.offers_listed();
         if let Some(p) = self.editing() {
             p.field = cycle(&PromptField::ALL, p.field, step);
+            if p.field == PromptField::Listed && !offered {
+                p.field = cycle(&PromptField::ALL, p.field, step);
+            }
         }
     }
 
@@ -244,6 +264,7 @@ impl App {
             }
             PromptField::Rows => {}
             PromptField::Defang => p.defang = !p.defang && p.format.can_defang(),
+            PromptField::Listed => p.keep_listed = !p.keep_listed,
             PromptField::Path => {
                 p.path
                     .apply(if step < 0 { Edit::Left } else { Edit::Right });
@@ -332,14 +353,15 @@ impl App {
     /// prompt shows it running.
     fn start_export(&mut self, target: Target, fx: &mut Vec<Effect>) {
         let Some(p) = &self.prompt else { return };
-        let (choice, options) = (
+        let (choice, options, keep_listed) = (
             p.rows,
             Options {
                 format: p.format,
                 defang: p.defang && p.format.can_defang(),
             },
+            p.keep_listed,
         );
-        let rows = match choice {
+        let mut rows = match choice {
             RowChoice::Shown => self.rows.clone(),
             RowChoice::Marked => self.marked_rows(),
             RowChoice::All => self
@@ -348,8 +370,22 @@ impl App {
                 .filter_map(|(i, _)| u32::try_from(i).ok())
                 .collect(),
         };
+        // What a list holds is left out, as `fetch` leaves it out.
+        let before = rows.len();
+        let screened = self.listing.screened();
+        if !keep_listed && !screened.is_empty() {
+            rows.retain(|&r| !screened.holds(r as usize));
+        }
+        let left_out = before - rows.len();
         if rows.is_empty() {
-            self.notice = Some(format!("export: no {} rows", choice.label()));
+            self.notice = Some(if left_out > 0 {
+                format!(
+                    "export: every {} row is on a list (keep them under Listed)",
+                    choice.label()
+                )
+            } else {
+                format!("export: no {} rows", choice.label())
+            });
             if let Some(p) = &mut self.prompt {
                 p.stage = Stage::Editing;
             }
@@ -358,6 +394,7 @@ impl App {
         if let Some(p) = &mut self.prompt {
             p.stage = Stage::Writing;
             p.error = None;
+            p.left_out = left_out;
         }
         self.lease.holders += 1;
         self.notice = Some(format!("exporting {} rows...", rows.len()));
@@ -379,13 +416,19 @@ impl App {
         drop(store);
         self.lease.holders = self.lease.holders.saturating_sub(1);
         let shown = self.mode == Mode::Prompt;
+        let left_out = self.prompt.as_ref().map_or(0, |p| p.left_out);
         match result {
             Ok((path, n, options)) => {
                 self.prompt = None;
                 if shown {
                     self.mode = Mode::Normal;
                 }
-                let text = format!("exported {n} rows to {}", path.display());
+                let listed = if left_out > 0 {
+                    format!(" ({left_out} listed left out)")
+                } else {
+                    String::new()
+                };
+                let text = format!("exported {n} rows to {}{listed}", path.display());
                 self.notice = Some(one_line(&text, 200));
                 self.show_header_message(one_line(&text, 200));
                 fx.push(Effect::Log {
