@@ -536,6 +536,7 @@ pub fn split_changes(
             let gone = match c {
                 Change::Snapshot(source) => snapshots.send(source).is_err(),
                 Change::Hits(ids) => hits_tx.send(ids).is_err(),
+                Change::Marks(_) => false,
             };
             if gone && snapshots.is_closed() && hits_tx.is_closed() {
                 return;
