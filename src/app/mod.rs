@@ -20,6 +20,7 @@ pub mod schedule;
 mod sources;
 pub mod status;
 pub mod strip;
+pub mod triage;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -206,6 +207,10 @@ pub enum Msg {
         hits: Vec<LogHit>,
         stored: bool,
     },
+    /// Hits read back from the store with their row ids, newest first.
+    StoredHits(Vec<(i64, LogHit)>),
+    /// Triage marks from the store, and the outcome of this dashboard's.
+    Triage(triage::TriageMsg),
     /// The runtime built its indicator set from the store ([`Effect::Hunt`]) and hands
     /// the store back.
     HuntReady {
@@ -282,6 +287,8 @@ pub enum Effect {
     Log { level: tracing::Level, text: String },
     /// Keep hits found in the logs in the store.
     SaveHits(Vec<LogHit>),
+    /// Keep a triage mark, or add a false positive to the local allowlist.
+    Triage(triage::TriageEffect),
     /// The indicator set changed: rebuild the log matcher from `store`, and retro-hunt
     /// the indicators it did not hold before; answer [`Msg::HuntReady`].
     Hunt { store: Arc<Store> },
@@ -341,8 +348,10 @@ pub struct App {
     last_minute: i64,
     /// The first enabled source of each kind that can look values up, in config order.
     lookup_sources: Vec<usize>,
-    /// Hits in the followed logs.
+    /// Hits in the followed logs, and the triage marks in effect.
     pub hits: hits::Hits,
+    /// Who marks, and the note prompt.
+    pub triaging: triage::Triaging,
 }
 
 impl App {
@@ -423,6 +432,7 @@ impl App {
             last_minute: now.as_second().div_euclid(60),
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
+            triaging: triage::Triaging::default(),
         }
         .with_lookup_sources()
     }
@@ -560,6 +570,8 @@ impl App {
             Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),
             Msg::Remembered(r) => self.remembered = r,
             Msg::Hits { hits, stored } => self.on_hits(hits, stored, &mut fx),
+            Msg::StoredHits(rows) => self.on_stored_hits(rows, &mut fx),
+            Msg::Triage(msg) => self.on_triage(msg),
             Msg::HuntReady { store } => self.on_hunt_ready(store, &mut fx),
             Msg::ScrollLimit(limit) => {
                 self.scroll_limit = limit;

@@ -42,6 +42,10 @@ pub struct Glyphs {
     pub retro: &'static str,
     /// An indicator seen in the followed logs, before its hit count in the table.
     pub seen: &'static str,
+    /// A hit or indicator marked a false positive.
+    pub false_positive: &'static str,
+    /// A hit or indicator marked a true positive (confirmed).
+    pub true_positive: &'static str,
     /// Pane borders.
     pub border: border::Set<'static>,
     /// The table's scrollbar.
@@ -65,6 +69,8 @@ pub const UNICODE: Glyphs = Glyphs {
     ellipsis: "…",
     retro: "↺",
     seen: "◉",
+    false_positive: "⊘",
+    true_positive: "✔",
     border: border::PLAIN,
     scrollbar: scrollbar::VERTICAL,
 };
@@ -86,6 +92,8 @@ pub const ASCII: Glyphs = Glyphs {
     ellipsis: "...",
     retro: "R",
     seen: "@",
+    false_positive: "F",
+    true_positive: "T",
     border: border::Set {
         top_left: "+",
         top_right: "+",
@@ -129,6 +137,8 @@ mod tests {
             g.ellipsis,
             g.retro,
             g.seen,
+            g.false_positive,
+            g.true_positive,
         ]
         .concat();
         out.extend(g.spinner.iter().copied());
@@ -168,6 +178,7 @@ mod tests {
                 assert!(!g.spinner.contains(a), "{a} is also a spinner frame");
             }
             assert_ne!(g.sort_up, g.sort_down);
+            assert_ne!(g.false_positive, g.true_positive);
         }
     }
 
