@@ -507,3 +507,26 @@ fn a_hit_marked_in_its_details_goes_back_to_the_list_when_it_leaves_it() {
     assert_eq!(a.mode, Mode::HitDetails);
     assert!(a.hits.verdict_of(a.hits.selected_hit().unwrap()).is_some());
 }
+
+#[test]
+fn the_pointer_moves_nothing_under_the_note_prompt() {
+    let mut a = with_stored_hits();
+    let _ = a.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let _ = ch(&mut a, 'f');
+    for p in [
+        crate::app::mouse::Pointer::ScrollDown { x: 5, y: 5 },
+        crate::app::mouse::Pointer::Click { x: 5, y: 6 },
+    ] {
+        let _ = a.update(Msg::Pointer(p));
+    }
+    assert_eq!((a.hits.selected, a.mode), (0, Mode::Note));
+    let fx = key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        saves(&fx)[0].hit,
+        Some(13),
+        "the hit selected when f was pressed"
+    );
+}
