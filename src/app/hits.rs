@@ -333,7 +333,9 @@ impl App {
             self.dirty = true;
         }
         if !self.hits.triage.is_empty() {
+            // A hit known by its row id now may carry a mark read before it.
             self.hits.recount();
+            self.dirty = true;
         }
     }
 

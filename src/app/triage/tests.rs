@@ -530,3 +530,46 @@ fn the_pointer_moves_nothing_under_the_note_prompt() {
         "the hit selected when f was pressed"
     );
 }
+
+#[test]
+fn marks_read_before_their_hits_show_once_the_hits_arrive() {
+    let mut a = loaded();
+    a.cache = CacheState::Ready;
+    let _ = a.update(Msg::Triage(TriageMsg::Stored(vec![(
+        1,
+        Mark {
+            kind: IndicatorType::Ipv4,
+            indicator: "45.0.0.3".into(),
+            hit: Some(13),
+            verdict: Some(Verdict::FalsePositive),
+            note: None,
+            by: "bob@soc.example".into(),
+            at: t(400),
+        },
+    )])));
+    let _ = a.update(Msg::StoredHits(vec![
+        (13, hit("45.0.0.3", 300, 300)),
+        (11, hit("45.0.0.3", 100, 100)),
+    ]));
+    assert_eq!(a.hits.untriaged(), 1);
+    let _ = ch(&mut a, 'h');
+    assert_eq!(
+        selected_verdict(&a),
+        Some((Some(Verdict::FalsePositive), Scope::Hit))
+    );
+    // A mark naming a row id the store gave another hit of another indicator (ids
+    // reused after the table was emptied) does not triage it.
+    let _ = a.update(Msg::Triage(TriageMsg::Stored(vec![(
+        2,
+        Mark {
+            kind: IndicatorType::Ipv4,
+            indicator: "192.0.2.99".into(),
+            hit: Some(11),
+            verdict: Some(Verdict::TruePositive),
+            note: None,
+            by: "bob@soc.example".into(),
+            at: t(410),
+        },
+    )])));
+    assert_eq!(a.hits.untriaged(), 1);
+}
