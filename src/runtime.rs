@@ -10,6 +10,7 @@ mod export;
 pub mod hunt;
 mod state_file;
 mod store_load;
+pub mod triage;
 
 use store_load::{retry_store_load, start_store_load};
 
@@ -25,6 +26,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 
 use crate::app::mouse::Pointer;
+use crate::app::triage::TriageEffect;
 use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::engine;
@@ -122,6 +124,9 @@ struct Executor {
     tx: mpsc::UnboundedSender<Msg>,
     /// The followers of `logs:`, when any are configured.
     hunter: Option<hunt::Hunter>,
+    /// Told when this dashboard's hits are stored, so they are read back with their
+    /// row ids at once.
+    saved_hits: Arc<tokio::sync::Notify>,
 }
 
 async fn event_loop(
@@ -136,6 +141,8 @@ async fn event_loop(
     let mut app = App::new(&config, Timestamp::now());
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.ascii = ascii;
+    app.triaging.analyst = crate::trust::triage::analyst().into();
+    let saved_hits = Arc::new(tokio::sync::Notify::new());
     let size = terminal.size()?;
     // Every effect `update` returns is carried out, these first ones too.
     let mut effects = Vec::new();
@@ -175,14 +182,17 @@ async fn event_loop(
                     }
                 };
                 effects.extend(app.update(msg));
-                // Every sensor's hits: announced by a shared store, else asked for.
-                let announced = follow_changes(s, &tx);
+                // Every sensor's hits and every analyst's marks: announced by a shared
+                // store, else asked for.
+                let (hits, marks) = follow_changes(s, &tx).unzip();
                 tokio::spawn(hunt::load(
                     Arc::clone(s),
                     tx.clone(),
                     config.cache.retention,
-                    announced,
+                    hits,
+                    Arc::clone(&saved_hits),
                 ));
+                tokio::spawn(triage::follow(Arc::clone(s), tx.clone(), marks));
             } else if let (false, Some(n)) =
                 (matches!(location, persist::Location::None), notes.last())
             {
@@ -220,6 +230,7 @@ async fn event_loop(
         demo,
         tx: tx.clone(),
         hunter,
+        saved_hits,
     };
     let mut events = EventStream::new();
     let mut sigterm = terminate_signal();
@@ -387,15 +398,20 @@ fn terminate_signal() -> tokio::sync::mpsc::Receiver<()> {
     tokio::sync::mpsc::channel(1).1
 }
 
+/// The ranges of hits, and the row ids of triage marks, other processes store.
+type Announced = (
+    mpsc::UnboundedReceiver<std::ops::RangeInclusive<i64>>,
+    mpsc::UnboundedReceiver<i64>,
+);
+
 /// Loads each snapshot another process saves, as it is saved; returns the ranges of
-/// hits other processes store (`None`: the store announces nothing).
-fn follow_changes(
-    store: &SharedStore,
-    tx: &mpsc::UnboundedSender<Msg>,
-) -> Option<mpsc::UnboundedReceiver<std::ops::RangeInclusive<i64>>> {
+/// hits and the ids of marks other processes store (`None`: the store announces
+/// nothing).
+fn follow_changes(store: &SharedStore, tx: &mpsc::UnboundedSender<Msg>) -> Option<Announced> {
     let changes = store.changes()?;
     let (snap_tx, mut snapshots) = mpsc::unbounded_channel();
-    let hits = hunt::split_changes(changes, snap_tx);
+    let (marks_tx, marks) = mpsc::unbounded_channel();
+    let hits = hunt::split_changes(changes, snap_tx, marks_tx);
     let store = store.clone();
     let tx = tx.clone();
     tokio::spawn(async move {
@@ -416,7 +432,7 @@ fn follow_changes(
             }
         }
     });
-    Some(hits)
+    Some((hits, marks))
 }
 
 impl Executor {
@@ -547,7 +563,7 @@ impl Executor {
             }
             Effect::SaveHits(hits) => {
                 if let Some(s) = &self.store {
-                    hunt::save(s, hits);
+                    hunt::save(s, hits, Arc::clone(&self.saved_hits));
                 }
             }
             Effect::Screen { store, lists } => {
@@ -556,6 +572,12 @@ impl Executor {
                     let screened = crate::trust::allowlist::Screened::of(&store, &lists);
                     let _ = tx.send(Msg::Screened { store, screened });
                 });
+            }
+            Effect::Triage(TriageEffect::Save(mark)) => {
+                triage::save(self.store.as_ref(), mark, tx);
+            }
+            Effect::Triage(TriageEffect::Allowlist { value, comment }) => {
+                triage::allowlist(value, comment, self.demo, tx);
             }
             Effect::Hunt { store } => match &self.hunter {
                 Some(h) => h.hunt(store),

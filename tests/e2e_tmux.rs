@@ -721,3 +721,112 @@ async fn a_line_appended_to_a_followed_log_shows_in_the_hits_view() {
     tmux.keys(&["q"]);
     assert_eq!(wait_exit(&exit_file), "0");
 }
+
+/// Two analysts' dashboards on one PostgreSQL store, with two hits a sensor recorded:
+/// the first analyst marks one hit a false positive with a note (`f`, typed, `Enter`)
+/// and the other a false positive for the local allowlist (`F`, `Enter`); the second
+/// dashboard shows each mark, who made it and the note within a few seconds, and
+/// counts no hit left to triage. The first analyst's allowlist holds the value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_false_positive_marked_on_one_dashboard_shows_on_another() {
+    if !tmux_or_skip("a_false_positive_marked_on_one_dashboard_shows_on_another") {
+        return;
+    }
+    let Some((pg, url)) = common::pg::fresh("e2e_triage").await else {
+        return;
+    };
+    use intellisiem::store::persist::SnapshotStore;
+    let sensor = intellisiem::store::persist::PgStore::new(&pg).unwrap();
+    let hit = |value: &str, offset: u64, at: i64| intellisiem::model::LogHit {
+        at: jiff::Timestamp::from_second(at).unwrap(),
+        found: jiff::Timestamp::from_second(at).unwrap(),
+        sensor: "edge-1".into(),
+        origin: intellisiem::model::Origin::File {
+            path: "/var/log/suricata/eve.json".into(),
+            offset,
+        },
+        module: "suricata".into(),
+        field: "destination.ip".into(),
+        atomic: value.into(),
+        kind: intellisiem::model::IndicatorType::Ipv4,
+        indicator: value.into(),
+        sources: Box::new(["feodo".into()]),
+        threat: Some("Dridex".into()),
+        retro: false,
+    };
+    let now = jiff::Timestamp::now().as_second();
+    sensor
+        .save_hits(vec![
+            hit("192.0.2.10", 100, now - 120),
+            hit("192.0.2.11", 200, now - 60),
+        ])
+        .await
+        .unwrap();
+    let server = MockServer::start().await;
+    Mock::given(path("/feodo.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"[{"ip_address":"192.0.2.10","port":443,"status":"online","malware":"Dridex"},
+                {"ip_address":"192.0.2.11","port":443,"status":"online","malware":"Dridex"}]"#,
+        ))
+        .mount(&server)
+        .await;
+    let yaml = format!(
+        "cache: {{ url: \"{url}\" }}\nsources:\n  - {{ name: feodo, kind: feodo, url: \"{}/feodo.json\", refresh: 1h }}\n",
+        server.uri()
+    );
+    let start = |tag: &str, user: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.yaml"), &yaml).unwrap();
+        let data = dir.path().join("data").display().to_string();
+        launch_in(
+            dir,
+            "--config config.yaml",
+            &[("USER", user), ("XDG_DATA_HOME", &data)],
+            tag,
+            (110, 40),
+        )
+    };
+    let (first, dir1, exit1) = start("triage-a", "alice");
+    let (second, _dir2, exit2) = start("triage-b", "bob");
+    for d in [&first, &second] {
+        d.wait_for("192.0.2.11", Duration::from_secs(20));
+        d.keys(&["h"]);
+        d.wait_for("Hits (2)", Duration::from_secs(10));
+        d.wait_for("2 untriaged hits", Duration::from_secs(5));
+    }
+    // The newest hit, 192.0.2.11, is selected: a false positive, with a note.
+    first.keys(&["f"]);
+    first.wait_for("false positive, note:", Duration::from_secs(5));
+    first.keys(&["-l", "resolver of ours"]);
+    first.keys(&["Enter"]);
+    first.wait_for("1 untriaged hit", Duration::from_secs(5));
+    let marked = Instant::now();
+    let screen = second.wait_for("resolver of ours", Duration::from_secs(5));
+    assert!(
+        marked.elapsed() < Duration::from_secs(3),
+        "shown after {:?}",
+        marked.elapsed()
+    );
+    assert!(screen.contains("✘ false positive · alice@"), "{screen}");
+    second.wait_for("1 untriaged hit", Duration::from_secs(3));
+    // The other hit: a false positive for the local allowlist, without a note.
+    first.keys(&["j", "F"]);
+    first.wait_for("false positive + allowlist, note:", Duration::from_secs(5));
+    first.keys(&["Enter"]);
+    first.wait_for("added to the local allowlist", Duration::from_secs(5));
+    second.wait_for("0 untriaged hits", Duration::from_secs(3));
+    let list = dir1.path().join("data/intellisiem/allowlist.txt");
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert!(text.lines().any(|l| l == "192.0.2.10"), "{text}");
+    assert!(
+        text.contains("# false positive ipv4 192.0.2.10, marked by alice@"),
+        "{text}"
+    );
+    // Only the untriaged ones: none left on the second screen.
+    second.keys(&["U"]);
+    second.wait_for("Every hit here is triaged", Duration::from_secs(3));
+    first.keys(&["q"]);
+    second.keys(&["q"]);
+    assert_eq!(wait_exit(&exit1), "0");
+    assert_eq!(wait_exit(&exit2), "0");
+}

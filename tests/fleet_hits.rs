@@ -84,12 +84,15 @@ async fn a_sensors_hits_reach_every_dashboard_on_a_shared_store_within_2_s() {
         store.metas().await.unwrap();
         let (tx, rx) = mpsc::unbounded_channel();
         let (snap_tx, snap_rx) = mpsc::unbounded_channel();
-        let announced = hunt::split_changes(store.changes().expect("a change feed"), snap_tx);
+        let (marks_tx, _marks) = mpsc::unbounded_channel();
+        let announced =
+            hunt::split_changes(store.changes().expect("a change feed"), snap_tx, marks_tx);
         tokio::spawn(hunt::load(
             Arc::clone(&store),
             tx,
             Duration::from_secs(30 * 86_400),
             Some(announced),
+            Default::default(),
         ));
         screens.push((rx, snap_rx, store));
     }
@@ -129,6 +132,7 @@ async fn a_local_sensors_hits_reach_the_dashboard_on_sqlite_too() {
         tx,
         Duration::from_secs(86_400),
         None,
+        Default::default(),
     ));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (other, _) = intellisiem::store::persist::open(Some(&db));

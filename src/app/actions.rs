@@ -6,6 +6,7 @@
 use super::{Action, App, Edit, Effect, Focus, Mode};
 use crate::config::Availability;
 use crate::model::IndicatorType;
+use crate::trust::triage::Verdict;
 
 impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
@@ -65,6 +66,7 @@ impl App {
         match self.mode {
             Mode::Filter if self.filter_text.apply(e) => self.select_first_match(fx),
             Mode::Prompt => self.prompt_edit(e),
+            Mode::Note => self.note_edit(e),
             _ => {}
         }
     }
@@ -78,10 +80,18 @@ impl App {
                 Mode::Help | Mode::Details | Mode::Hits => self.open_overlay(Mode::Normal),
                 Mode::HitDetails => self.open_overlay(Mode::Hits),
                 Mode::Prompt => self.cancel_export(),
+                Mode::Note => self.cancel_mark(),
                 Mode::Normal | Mode::Filter => {}
             },
             Action::Hits => self.toggle_hits(),
             Action::HitsSensor => self.cycle_hits_sensor(),
+            Action::HitsUntriaged => self.toggle_untriaged(),
+            Action::MarkFalsePositive => self.start_mark(Verdict::FalsePositive, false),
+            Action::MarkTruePositive => self.start_mark(Verdict::TruePositive, false),
+            Action::AllowlistFalsePositive => self.start_mark(Verdict::FalsePositive, true),
+            Action::Unmark => self.undo_mark(fx),
+            Action::NoteChar(c) => self.note_char(c),
+            Action::NoteSubmit => self.submit_mark(fx),
             Action::FilterStart => {
                 // Typing goes on at the end of the filter kept from before.
                 self.filter_text.apply(Edit::End);
@@ -163,6 +173,9 @@ impl App {
             }
             Action::Details => {
                 if self.selected_entry().is_some() {
+                    // The details follow this indicator (and keep it shown) whatever
+                    // a refresh or a mark does to the rows.
+                    self.remember_selection();
                     self.open_overlay(Mode::Details);
                 }
             }

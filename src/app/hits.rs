@@ -3,9 +3,11 @@
 
 //! Hits in the logs — the dashboard's own `logs:` and every sensor recording to the
 //! same store: the recent hits the Hits view lists, newest first, optionally of one
-//! sensor; each indicator's sightings (count, first and last seen, files) for the
-//! table's marker and the details; and when to hand the runtime a new indicator set to
-//! hunt with (the store changed), which holds the store like a filter job does.
+//! sensor or only the untriaged ones; each hit's row id in the store and the triage
+//! marks in effect ([`Triage`]); each indicator's sightings (count, first and last
+//! seen, files) for the table's marker and the details; and when to hand the runtime a
+//! new indicator set to hunt with (the store changed), which holds the store like a
+//! filter job does.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
@@ -17,6 +19,7 @@ use super::{App, Effect, Mode};
 use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, LogHit};
 use crate::store::Store;
+use crate::trust::triage::{Held, Scope, Triage};
 
 /// Hits the view keeps (the store keeps more; see `persist::MAX_STORED_HITS`).
 pub const RECENT_MAX: usize = 5_000;
@@ -55,8 +58,20 @@ pub struct Hits {
     /// of [`Hits::sensor`], or all).
     pub selected: usize,
     pub offset: usize,
-    /// Only this sensor's hits are shown (`f` cycles).
+    /// Only this sensor's hits are shown (`s` cycles).
     pub sensor: Option<Box<str>>,
+    /// Only the hits no mark is in effect on are shown (`U`).
+    pub untriaged_only: bool,
+    /// The triage marks in effect, on hits and indicators.
+    pub triage: Triage,
+    /// The row id in the store of each hit held, by the hash of its key; a hit marked
+    /// before it was read back from the store has a negative id of this dashboard's
+    /// own until then.
+    ids: HashMap<u64, i64>,
+    /// The last negative id given.
+    last_local: i64,
+    /// How many hits held no mark is in effect on.
+    untriaged: usize,
     /// Every sensor seen, by name.
     pub sensors: BTreeSet<Box<str>>,
     /// The store version the runtime last hunted with; a build in flight.
@@ -83,9 +98,60 @@ impl Hits {
         self.by_indicator.get(&kind)?.get(value)
     }
 
-    /// Whether `hit` is shown under the sensor filter.
+    /// Whether `hit` is shown under the sensor filter and the untriaged toggle.
     fn passes(&self, hit: &LogHit) -> bool {
         self.sensor.as_deref().is_none_or(|s| *hit.sensor == *s)
+            && !(self.untriaged_only && self.verdict_of(hit).is_some())
+    }
+
+    /// The row id of `hit` in the store, or the negative id this dashboard gave it;
+    /// `None` when it has neither.
+    pub fn id_of(&self, hit: &LogHit) -> Option<i64> {
+        self.ids.get(&self.hasher.hash_one(hit.key())).copied()
+    }
+
+    /// The mark in effect on `hit`, and whether it is the hit's own or its indicator's.
+    pub fn verdict_of(&self, hit: &LogHit) -> Option<(&Held, Scope)> {
+        if self.triage.is_empty() {
+            return None;
+        }
+        self.triage
+            .on_hit(hit.kind, &hit.indicator, self.id_of(hit))
+    }
+
+    /// How many hits held no mark is in effect on.
+    pub fn untriaged(&self) -> usize {
+        self.untriaged
+    }
+
+    /// The id to name `hit` by in a mark: its row id, else a negative one of this
+    /// dashboard's own, kept until the row id is known.
+    pub(super) fn id_or_local(&mut self, hit: &LogHit) -> i64 {
+        let key = self.hasher.hash_one(hit.key());
+        *self.ids.entry(key).or_insert_with(|| {
+            self.last_local -= 1;
+            self.last_local
+        })
+    }
+
+    /// The hit whose key hashes to `key` (held) is row `id` in the store; returns the
+    /// negative id it had, if any.
+    fn attach_id(&mut self, key: u64, id: i64) -> Option<i64> {
+        if !self.seen.contains(&key) {
+            return None;
+        }
+        self.ids.insert(key, id).filter(|&was| was < 0)
+    }
+
+    /// Counts the untriaged hits again (the marks or the hits changed), and keeps the
+    /// selection on a hit shown.
+    pub(super) fn recount(&mut self) {
+        self.untriaged = self
+            .recent
+            .iter()
+            .filter(|h| self.verdict_of(h).is_none())
+            .count();
+        self.selected = self.selected.min(self.shown_len().saturating_sub(1));
     }
 
     /// The hits shown, newest first.
@@ -95,9 +161,10 @@ impl Hits {
 
     /// How many hits are shown.
     pub fn shown_len(&self) -> usize {
-        match self.sensor {
-            None => self.recent.len(),
-            Some(_) => self.shown().count(),
+        match (&self.sensor, self.untriaged_only) {
+            (None, false) => self.recent.len(),
+            (None, true) => self.untriaged,
+            _ => self.shown().count(),
         }
     }
 
@@ -177,12 +244,17 @@ impl Hits {
         } else {
             usize::MAX
         };
+        self.untriaged += usize::from(self.verdict_of(&hit).is_none());
         self.recent.insert(at, hit);
         if shown_at <= self.selected && self.selected > 0 {
             self.selected += 1;
         }
         if self.recent.len() > RECENT_MAX {
-            self.recent.pop_back();
+            if let Some(gone) = self.recent.pop_back()
+                && self.verdict_of(&gone).is_none()
+            {
+                self.untriaged = self.untriaged.saturating_sub(1);
+            }
             self.selected = self.selected.min(self.shown_len().saturating_sub(1));
         }
         if self.seen.len() > 4 * RECENT_MAX {
@@ -192,6 +264,7 @@ impl Hits {
                 .iter()
                 .map(|h| self.hasher.hash_one(h.key()))
                 .collect();
+            self.ids.retain(|k, _| self.seen.contains(k));
         }
         true
     }
@@ -245,6 +318,32 @@ impl App {
             });
         }
         fx.push(Effect::SaveHits(fresh));
+    }
+
+    /// Hits read back from the store with their row ids, newest first: held as hits
+    /// found are (a hit held already keeps its place), each known by its row id from
+    /// now on; the marks made on one before it was stored move to its row id, and are
+    /// saved.
+    pub(super) fn on_stored_hits(&mut self, rows: Vec<(i64, LogHit)>, fx: &mut Vec<Effect>) {
+        let mut moved = Vec::new();
+        for (id, h) in rows.into_iter().rev() {
+            let key = self.hits.hasher.hash_one(h.key());
+            let local = self.hits.ids.get(&key).is_some_and(|&was| was < 0);
+            let named = local.then(|| (h.kind, h.indicator.clone()));
+            self.dirty |= self.hits.add(h);
+            if let (Some(from), Some((kind, indicator))) = (self.hits.attach_id(key, id), named) {
+                moved.push((kind, indicator, from, id));
+            }
+        }
+        for (kind, indicator, from, to) in moved {
+            self.hit_stored(kind, &indicator, from, to, fx);
+            self.dirty = true;
+        }
+        if !self.hits.triage.is_empty() {
+            // A hit known by its row id now may carry a mark read before it.
+            self.hits.recount();
+            self.dirty = true;
+        }
     }
 
     /// Once a tick: when logs are followed and the store changed since the last hunt,
@@ -315,7 +414,7 @@ impl App {
         });
     }
 
-    /// `f` in the Hits view: the next sensor's hits only.
+    /// `s` in the Hits view: the next sensor's hits only.
     pub(super) fn cycle_hits_sensor(&mut self) {
         self.hits.cycle_sensor();
         self.details_scroll = 0;

@@ -109,6 +109,21 @@ pub enum Action {
     Hits,
     /// In the Hits view: show one sensor's hits only (all, each sensor, all).
     HitsSensor,
+    /// In the Hits view: show only the hits no mark is in effect on, or all again.
+    HitsUntriaged,
+    /// In the Hits view, a hit's details or an indicator's details: mark the hit (or the
+    /// indicator) a false positive, after its note.
+    MarkFalsePositive,
+    /// There: mark it a true positive (confirmed), after its note.
+    MarkTruePositive,
+    /// There: mark it a false positive and add its value to the local allowlist.
+    AllowlistFalsePositive,
+    /// There: undo the mark in effect.
+    Unmark,
+    /// The note prompt: a character typed.
+    NoteChar(char),
+    /// The note prompt: keep the mark with the note typed.
+    NoteSubmit,
 }
 
 impl Action {
@@ -139,6 +154,12 @@ impl Action {
         ("clear_marks", Action::ClearMarks),
         ("hits", Action::Hits),
         ("hits_sensor", Action::HitsSensor),
+        ("hits_untriaged", Action::HitsUntriaged),
+        ("false_positive", Action::MarkFalsePositive),
+        ("true_positive", Action::MarkTruePositive),
+        ("false_positive_allowlist", Action::AllowlistFalsePositive),
+        ("undo_mark", Action::Unmark),
+        ("note_submit", Action::NoteSubmit),
         ("export", Action::Export),
         ("prompt_next", Action::PromptNext),
         ("prompt_prev", Action::PromptPrev),
@@ -260,6 +281,14 @@ pub enum Place {
     HitDetailsTitle,
     /// The title of the help overlay.
     HelpTitle,
+    /// The footer while the Hits view is open.
+    HitsFooter,
+    /// The footer while a hit's details are open.
+    HitDetailsFooter,
+    /// The footer while an indicator's details are open.
+    DetailsFooter,
+    /// After the note being typed, in place of the footer.
+    NotePrompt,
 }
 
 impl Place {
@@ -270,9 +299,11 @@ impl Place {
             Place::FilterPrompt => Mode::Filter,
             Place::DetailsTitle => Mode::Details,
             Place::ExportPrompt => Mode::Prompt,
-            Place::HitsTitle => Mode::Hits,
-            Place::HitDetailsTitle => Mode::HitDetails,
+            Place::HitsTitle | Place::HitsFooter => Mode::Hits,
+            Place::HitDetailsTitle | Place::HitDetailsFooter => Mode::HitDetails,
+            Place::DetailsFooter => Mode::Details,
             Place::HelpTitle => Mode::Help,
+            Place::NotePrompt => Mode::Note,
         }
     }
 }
@@ -366,8 +397,19 @@ const MOVE: &[Mode] = &[
 /// The Hits view and a hit's details.
 const HITS: &[Mode] = &[Mode::Hits, Mode::HitDetails];
 const NORMAL_HELP: &[Mode] = &[Mode::Normal, Mode::Help];
-/// Where a line of text is typed: the filter and the export prompt.
-const TEXT: &[Mode] = &[Mode::Filter, Mode::Prompt];
+/// Where a line of text is typed: the filter, the export prompt and a mark's note.
+const TEXT: &[Mode] = &[Mode::Filter, Mode::Prompt, Mode::Note];
+/// Where ←/→ move a cursor: the filter and a mark's note.
+const LINE: &[Mode] = &[Mode::Filter, Mode::Note];
+/// Where hits and indicators are triaged.
+const TRIAGE: &[Mode] = &[Mode::Hits, Mode::HitDetails, Mode::Details];
+const TRIAGE_FOOTERS: &[Place] = &[
+    Place::HitsFooter,
+    Place::HitDetailsFooter,
+    Place::DetailsFooter,
+];
+const NOTE: &[Mode] = &[Mode::Note];
+const NOTE_HINT: &[Place] = &[Place::NotePrompt];
 
 const FOOTER: &[Place] = &[Place::Footer];
 const PROMPT: &[Place] = &[Place::FilterPrompt];
@@ -423,7 +465,7 @@ pub const BINDINGS: &[Binding] = &[
         "show / hide decayed indicators (score below scoring.expire_below)",
     ),
     B::new(A::CycleSort, NORMAL, &[Key::ch('s')])
-        .line("s", "sort by the next column")
+        .line("s", "sort by the next column (Hits: one sensor's hits)")
         .hint(FOOTER, "s", "sort"),
     B::new(A::ReverseSort, NORMAL, &[Key::ch('S')]).line("S", "reverse the sort"),
     B::new(A::Details, NORMAL, &[Key::plain(K::Enter)])
@@ -452,12 +494,30 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::Hits, &[Mode::Normal, Mode::Hits], &[Key::ch('h')])
         .line("h", "hits in your logs (Enter: details; h or Esc: back)")
         .hint(&[Place::HitsTitle], "h", "back"),
-    B::new(A::HitsSensor, &[Mode::Hits], &[Key::ch('f')])
+    B::new(A::MarkFalsePositive, TRIAGE, &[Key::ch('f')])
         .line(
-            "f",
-            "in the Hits view: each sensor's hits in turn, then all",
+            "f  t  u",
+            "Hits, details: false / true positive with a note; undo",
         )
-        .hint(&[Place::HitsTitle], "f", "sensor"),
+        .hint(TRIAGE_FOOTERS, "f", "false positive"),
+    B::new(A::MarkTruePositive, TRIAGE, &[Key::ch('t')])
+        .under("f  t  u")
+        .hint(TRIAGE_FOOTERS, "t", "true positive"),
+    B::new(A::Unmark, TRIAGE, &[Key::ch('u')])
+        .under("f  t  u")
+        .hint(TRIAGE_FOOTERS, "u", "undo"),
+    B::new(A::AllowlistFalsePositive, TRIAGE, &[Key::ch('F')])
+        .line("F", "there: false positive, value to the local allowlist")
+        .hint(TRIAGE_FOOTERS, "F", "allowlist"),
+    B::new(A::HitsUntriaged, &[Mode::Hits], &[Key::ch('U')])
+        .line("U", "in the Hits view: only the untriaged hits, or all")
+        .hint(&[Place::HitsFooter], "U", "untriaged"),
+    B::new(A::HitsSensor, &[Mode::Hits], &[Key::ch('s')])
+        .under("s")
+        .hint(&[Place::HitsFooter], "s", "sensor"),
+    B::new(A::NoteSubmit, NOTE, &[Key::plain(K::Enter)]).hint(NOTE_HINT, "Enter", "save"),
+    B::new(A::Close, NOTE, &[Key::plain(K::Esc)]).hint(NOTE_HINT, "Esc", "cancel"),
+    B::new(A::Edit(Edit::Backspace), NOTE, &[Key::plain(K::Backspace)]),
     B::new(A::Details, &[Mode::Hits], &[Key::plain(K::Enter)]).hint(
         &[Place::HitsTitle],
         "⏎",
@@ -506,11 +566,11 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::PromptBackspace, PROMPT_MODE, &[Key::plain(K::Backspace)]),
     B::new(A::Edit(Edit::Start), TEXT, &[Key::plain(K::Home)]).line(
         "Home End  ← →",
-        "in the filter or the export file: move the cursor",
+        "in the filter, export file or note: move the cursor",
     ),
     B::new(A::Edit(Edit::End), TEXT, &[Key::plain(K::End)]).under("Home End  ← →"),
-    B::new(A::Edit(Edit::Left), FILTER, &[Key::plain(K::Left)]).under("Home End  ← →"),
-    B::new(A::Edit(Edit::Right), FILTER, &[Key::plain(K::Right)]).under("Home End  ← →"),
+    B::new(A::Edit(Edit::Left), LINE, &[Key::plain(K::Left)]).under("Home End  ← →"),
+    B::new(A::Edit(Edit::Right), LINE, &[Key::plain(K::Right)]).under("Home End  ← →"),
     B::new(
         A::Edit(Edit::Start),
         TEXT,

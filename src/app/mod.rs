@@ -22,6 +22,7 @@ pub mod scoring;
 mod sources;
 pub mod status;
 pub mod strip;
+pub mod triage;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -208,6 +209,10 @@ pub enum Msg {
         hits: Vec<LogHit>,
         stored: bool,
     },
+    /// Hits read back from the store with their row ids, newest first.
+    StoredHits(Vec<(i64, LogHit)>),
+    /// Triage marks from the store, and the outcome of this dashboard's.
+    Triage(triage::TriageMsg),
     /// The runtime built its indicator set from the store ([`Effect::Hunt`]) and hands
     /// the store back.
     HuntReady {
@@ -292,6 +297,8 @@ pub enum Effect {
     Log { level: tracing::Level, text: String },
     /// Keep hits found in the logs in the store.
     SaveHits(Vec<LogHit>),
+    /// Keep a triage mark, or add a false positive to the local allowlist.
+    Triage(triage::TriageEffect),
     /// The indicator set changed: rebuild the log matcher from `store`, and retro-hunt
     /// the indicators it did not hold before; answer [`Msg::HuntReady`].
     Hunt { store: Arc<Store> },
@@ -356,13 +363,15 @@ pub struct App {
     last_minute: i64,
     /// The first enabled source of each kind that can look values up, in config order.
     lookup_sources: Vec<usize>,
-    /// Hits in the followed logs.
+    /// Hits in the followed logs, and the triage marks in effect.
     pub hits: hits::Hits,
     /// Scores: the config's scoring, our own evidence, and whether decayed indicators
     /// show.
     pub trust: scoring::Trust,
     /// What the allowlists and warninglists hold of the set.
     pub listing: listed::Listing,
+    /// Who marks, and the note prompt.
+    pub triaging: triage::Triaging,
 }
 
 impl App {
@@ -445,6 +454,7 @@ impl App {
             hits: hits::Hits::new(!config.logs.is_empty()),
             trust: scoring::Trust::new(config.scoring.clone()),
             listing: listed::Listing::default(),
+            triaging: triage::Triaging::default(),
         }
         .with_lookup_sources()
     }
@@ -465,6 +475,11 @@ impl App {
             text: crate::store::filter::score_terms(&self.filter_text).0,
             score_min,
             score_max,
+            // The indicator whose details are open stays, whatever its score becomes
+            // (a false positive marked there drops it to 0).
+            pinned: (self.mode == Mode::Details)
+                .then(|| self.selected_key.clone())
+                .flatten(),
             kind: self.type_filter,
             hidden: self
                 .sources
@@ -587,6 +602,8 @@ impl App {
             Msg::ExportDone { store, result } => self.on_export_done(store, result, &mut fx),
             Msg::Remembered(r) => self.remembered = r,
             Msg::Hits { hits, stored } => self.on_hits(hits, stored, &mut fx),
+            Msg::StoredHits(rows) => self.on_stored_hits(rows, &mut fx),
+            Msg::Triage(msg) => self.on_triage(msg),
             Msg::HuntReady { store } => self.on_hunt_ready(store, &mut fx),
             Msg::ScrollLimit(limit) => {
                 self.scroll_limit = limit;

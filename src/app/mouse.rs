@@ -57,7 +57,8 @@ impl App {
             Pointer::Click { x, y } => (x, y, 0),
         };
         let screen = Rect::new(0, 0, self.width, self.height);
-        if layout::too_small(screen) || self.mode == Mode::Prompt {
+        // A prompt holds what it is about: the pointer moves nothing under it.
+        if layout::too_small(screen) || matches!(self.mode, Mode::Prompt | Mode::Note) {
             return false;
         }
         if self.mode == Mode::Hits {

@@ -38,8 +38,8 @@ pub struct Trust {
     scored_at: Option<Timestamp>,
     /// Indicators decayed at the last scoring.
     pub decayed: usize,
-    /// New hits moved a decay clock since the last scoring.
-    hits_moved: bool,
+    /// New hits or marks moved a score since the last scoring.
+    evidence_moved: bool,
 }
 
 impl Trust {
@@ -114,10 +114,10 @@ impl App {
             .scored_at
             .map(|t| self.now.as_second() - t.as_second());
         let due = since.is_some_and(|s| {
-            s >= RESCORE_EVERY_SECS || (self.trust.hits_moved && s >= HITS_SCORED_WITHIN_SECS)
+            s >= RESCORE_EVERY_SECS || (self.trust.evidence_moved && s >= HITS_SCORED_WITHIN_SECS)
         });
         if due {
-            self.trust.hits_moved = false;
+            self.trust.evidence_moved = false;
             self.trust.invalidate();
             self.refilter(fx);
         }
@@ -134,8 +134,22 @@ impl App {
         }
         if moved {
             self.trust.invalidate();
-            self.trust.hits_moved = true;
+            self.trust.evidence_moved = true;
         }
+    }
+
+    /// The marks on `(kind, value)` changed (here or, on a shared store, in another
+    /// dashboard): its score follows the finding in effect, on the next tick.
+    pub(super) fn score_marked(&mut self, kind: IndicatorType, value: &str) {
+        let finding = crate::trust::evidence::finding(&self.hits.triage, kind, value);
+        if self.trust.evidence.get(kind, value)
+            == crate::trust::evidence::own_with(self.trust.evidence.get(kind, value), finding)
+        {
+            return;
+        }
+        self.trust.evidence.triage(kind, value, finding);
+        self.trust.invalidate();
+        self.trust.evidence_moved = true;
     }
 
     /// The analyst's finding on `(kind, value)` changed: its score follows.

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 
 use crate::app::Msg;
 use crate::config::{Config, LogInput, LogSpec, RedisStream, Retro};
@@ -437,33 +437,38 @@ fn spawn_stream(
     }
 }
 
-/// Saves hits in the store in the background.
-pub fn save(store: &SharedStore, hits: Vec<LogHit>) {
+/// Saves hits in the store in the background; once they are, `saved` is told, so the
+/// hits are read back with their row ids at once (see [`load`]).
+pub fn save(store: &SharedStore, hits: Vec<LogHit>, saved: Arc<Notify>) {
     let store = Arc::clone(store);
     tokio::spawn(async move {
-        if let Err(e) = store.save_hits(hits).await {
-            tracing::warn!("sightings not saved: {e}");
+        match store.save_hits(hits).await {
+            Ok(_) => saved.notify_one(),
+            Err(e) => tracing::warn!("sightings not saved: {e}"),
         }
     });
 }
 
 /// Reads the stored hits (after dropping those older than `retention`) for the app,
-/// then keeps reading the hits other processes store: those a shared store announces
-/// ([`Change::Hits`], handed in by the change feed through `announced`), or on a store
-/// that announces nothing, those with a higher row id every [`POLL_STORED`].
+/// with their row ids, then keeps reading the hits other processes store: those a
+/// shared store announces ([`Change::Hits`], handed in by the change feed through
+/// `announced`), or on a store that announces nothing, those with a higher row id every
+/// [`POLL_STORED`]. When `saved` is told (this dashboard stored hits), it reads at once
+/// what came since the last time, so its own hits are known by their row ids too.
 pub async fn load(
     store: SharedStore,
     tx: mpsc::UnboundedSender<Msg>,
     retention: Duration,
     mut announced: Option<mpsc::UnboundedReceiver<std::ops::RangeInclusive<i64>>>,
+    saved: Arc<Notify>,
 ) {
     if let Err(e) = store.prune_hits(Timestamp::now(), retention).await {
         tracing::warn!("{e}");
     }
     let mut last = store.last_hit_id().await.unwrap_or(0);
-    match store.load_hits(LOAD_HITS).await {
-        Ok(hits) if !hits.is_empty() => {
-            let _ = tx.send(Msg::Hits { hits, stored: true });
+    match store.load_hit_rows(LOAD_HITS).await {
+        Ok(rows) if !rows.is_empty() => {
+            let _ = tx.send(Msg::StoredHits(rows));
         }
         Ok(_) => {}
         Err(e) => tracing::warn!("sightings not read: {e}"),
@@ -485,9 +490,17 @@ pub async fn load(
                     checkpoint = last;
                     from..=i64::MAX
                 }
+                _ = saved.notified() => {
+                    let from = checkpoint.saturating_add(1);
+                    checkpoint = last;
+                    from..=i64::MAX
+                }
             },
             None => {
-                tokio::time::sleep(POLL_STORED).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(POLL_STORED) => {}
+                    _ = saved.notified() => {}
+                }
                 // Row ids start again once the table was emptied (SQLite reuses them).
                 if store.last_hit_id().await.is_ok_and(|top| top < last) {
                     last = 0;
@@ -502,7 +515,7 @@ pub async fn load(
         let mut from = *ids.start();
         let to = *ids.end();
         while from <= to {
-            match store.hits_in(from..=to, LOAD_HITS).await {
+            match store.hit_rows_in(from..=to, LOAD_HITS).await {
                 Ok((mut hits, high)) => {
                     if let Some(h) = high {
                         last = last.max(h);
@@ -513,14 +526,14 @@ pub async fn load(
                         hits.reverse();
                         tracing::debug!(n = hits.len(), "hits from the store");
                         // Each hit's arrival, for the fleet benchmark's delays (`trace`).
-                        for h in &hits {
+                        for (_, h) in &hits {
                             tracing::trace!(
                                 atomic = %one_line(&h.atomic, 80),
                                 sensor = %one_line(&h.sensor, 64),
                                 "hit from the store"
                             );
                         }
-                        let _ = tx.send(Msg::Hits { hits, stored: true });
+                        let _ = tx.send(Msg::StoredHits(hits));
                     }
                     // Until a read finds no row past the last one.
                     if high.is_none_or(|h| h == i64::MAX) {
@@ -536,11 +549,12 @@ pub async fn load(
     }
 }
 
-/// Splits a shared store's change feed: snapshots to `snapshots`, hit ranges to the
-/// receiver returned.
+/// Splits a shared store's change feed: snapshots to `snapshots`, the row ids of
+/// triage marks to `marks`, hit ranges to the receiver returned.
 pub fn split_changes(
     mut changes: mpsc::UnboundedReceiver<Change>,
     snapshots: mpsc::UnboundedSender<String>,
+    marks: mpsc::UnboundedSender<i64>,
 ) -> mpsc::UnboundedReceiver<std::ops::RangeInclusive<i64>> {
     let (hits_tx, hits_rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -548,8 +562,9 @@ pub fn split_changes(
             let gone = match c {
                 Change::Snapshot(source) => snapshots.send(source).is_err(),
                 Change::Hits(ids) => hits_tx.send(ids).is_err(),
+                Change::Marks(id) => marks.send(id).is_err(),
             };
-            if gone && snapshots.is_closed() && hits_tx.is_closed() {
+            if gone && snapshots.is_closed() && hits_tx.is_closed() && marks.is_closed() {
                 return;
             }
         }

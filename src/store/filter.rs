@@ -24,6 +24,8 @@ pub struct Query {
     pub score_min: u8,
     /// The highest score shown (0–100).
     pub score_max: u8,
+    /// An indicator shown whatever its score (the one whose details are open).
+    pub pinned: Option<(IndicatorType, Box<str>)>,
 }
 
 impl Default for Query {
@@ -34,6 +36,7 @@ impl Default for Query {
             hidden: Vec::new(),
             score_min: 0,
             score_max: 100,
+            pinned: None,
         }
     }
 }
@@ -281,7 +284,13 @@ impl<'q> Matcher<'q> {
         if self.query.kind.is_some_and(|k| k != e.kind) {
             return false;
         }
-        if e.score < self.query.score_min || e.score > self.query.score_max {
+        if (e.score < self.query.score_min || e.score > self.query.score_max)
+            && !self
+                .query
+                .pinned
+                .as_ref()
+                .is_some_and(|(k, v)| *k == e.kind && **v == *e.value)
+        {
             return false;
         }
         if !self.query.hidden.is_empty() && e.source_ids().all(|id| self.query.hidden.contains(&id))
@@ -419,6 +428,7 @@ pub fn narrows(old: &Query, new: &Query) -> bool {
         && old.hidden == new.hidden
         && old.score_min == new.score_min
         && old.score_max == new.score_max
+        && old.pinned == new.pinned
         && memchr::memmem::find(
             &Needle::new(new.text.trim()).lower,
             &Needle::new(old.text.trim()).lower,

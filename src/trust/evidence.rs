@@ -78,14 +78,38 @@ impl Evidence {
     /// `at`, or none (`None`: undone).
     pub fn triage(&mut self, kind: IndicatorType, value: &str, finding: Option<Finding>) {
         let own = self.entry(kind, value);
-        own.false_positive = None;
-        own.confirmed = None;
-        match finding {
-            Some(Finding::FalsePositive(at)) => own.false_positive = Some(at),
-            Some(Finding::Confirmed(at)) => own.confirmed = Some(at),
-            None => {}
-        }
+        *own = own_with(*own, finding);
     }
+}
+
+/// The finding the score reads from the marks in effect on `(kind, value)`: a false
+/// positive (on the indicator, or the latest mark on its hits), else the indicator's own
+/// confirmation.
+pub fn finding(
+    triage: &super::triage::Triage,
+    kind: IndicatorType,
+    value: &str,
+) -> Option<Finding> {
+    if let Some(at) = triage.false_positive_since(kind, value) {
+        return Some(Finding::FalsePositive(at.as_second()));
+    }
+    triage
+        .on_indicator(kind, value)
+        .filter(|h| h.verdict() == Some(super::triage::Verdict::TruePositive))
+        .map(|h| Finding::Confirmed(h.mark.at.as_second()))
+}
+
+/// `own` with the analyst's finding replaced by `finding` (what
+/// [`Evidence::triage`] would make of it).
+pub fn own_with(mut own: OwnPart, finding: Option<Finding>) -> OwnPart {
+    own.false_positive = None;
+    own.confirmed = None;
+    match finding {
+        Some(Finding::FalsePositive(at)) => own.false_positive = Some(at),
+        Some(Finding::Confirmed(at)) => own.confirmed = Some(at),
+        None => {}
+    }
+    own
 }
 
 /// The analyst's finding on an indicator, as the score reads it.

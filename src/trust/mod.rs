@@ -7,3 +7,4 @@
 pub mod allowlist;
 pub mod evidence;
 pub mod score;
+pub mod triage;

@@ -123,6 +123,7 @@ pub fn items<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Item<'a>> {
         out.push(Item::Blank);
         out.extend(super::hits::sighting_items(s, theme));
     }
+    out.extend(super::triage::indicator_items(app, e.kind, &e.value, theme));
     let refs = e.references();
     if !refs.is_empty() {
         out.push(Item::Blank);

@@ -44,6 +44,10 @@ pub struct Glyphs {
     pub seen: &'static str,
     /// An indicator an allowlist or a warninglist holds, before its value in the table.
     pub listed: &'static str,
+    /// A hit or indicator marked a false positive.
+    pub false_positive: &'static str,
+    /// A hit or indicator marked a true positive (confirmed).
+    pub true_positive: &'static str,
     /// Pane borders.
     pub border: border::Set<'static>,
     /// The table's scrollbar.
@@ -68,6 +72,8 @@ pub const UNICODE: Glyphs = Glyphs {
     retro: "↺",
     seen: "◉",
     listed: "⊘",
+    false_positive: "✘",
+    true_positive: "✔",
     border: border::PLAIN,
     scrollbar: scrollbar::VERTICAL,
 };
@@ -90,6 +96,8 @@ pub const ASCII: Glyphs = Glyphs {
     retro: "R",
     seen: "@",
     listed: "-",
+    false_positive: "F",
+    true_positive: "T",
     border: border::Set {
         top_left: "+",
         top_right: "+",
@@ -134,6 +142,8 @@ mod tests {
             g.retro,
             g.seen,
             g.listed,
+            g.false_positive,
+            g.true_positive,
         ]
         .concat();
         out.extend(g.spinner.iter().copied());
@@ -173,6 +183,7 @@ mod tests {
                 assert!(!g.spinner.contains(a), "{a} is also a spinner frame");
             }
             assert_ne!(g.sort_up, g.sort_down);
+            assert_ne!(g.false_positive, g.true_positive);
         }
     }
 

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The header line: the counts, then the state that decides what the table shows (the
-//! filter, the type, hidden sources, the sort), then marks, failing sources and the
-//! store's state, then the last export's outcome for a few seconds. What does not fit
+//! filter, the type, hidden sources, the sort), then marks, the hits left to triage,
+//! failing sources and the store's state, then the last export's outcome for a few seconds. What does not fit
 //! gives way from the end: the message is cut first, and the state is shortened (a
 //! shorter filter text, hidden sources counted) only when it alone is too long.
 
@@ -91,6 +91,19 @@ fn fixed(app: &App, width: usize, theme: &Theme, squeeze: u8) -> Vec<Span<'stati
     {
         spans.push(Span::styled(sep, theme.dim()));
         spans.push(Span::styled(listed, theme.dim()));
+    }
+    // The hits held that no mark is in effect on: what is left to triage.
+    if !app.hits.recent.is_empty() {
+        let n = app.hits.untriaged();
+        spans.push(Span::styled(sep, theme.dim()));
+        spans.push(Span::styled(
+            format!(
+                "{} untriaged hit{}",
+                count(n),
+                if n == 1 { "" } else { "s" }
+            ),
+            if n > 0 { theme.accent() } else { theme.dim() },
+        ));
     }
     let tally = Tally::of(app);
     if tally.failing > 0 {

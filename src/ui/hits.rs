@@ -3,9 +3,11 @@
 
 //! The Hits view (`h`): the hits found in the logs by this dashboard and every sensor
 //! recording to its store, newest first (time, sensor, log, matched value, field,
-//! indicator, sources; `↺` marks a retro-hunt hit), one sensor's only after `f`, a
-//! hit's details on `Enter`, and each indicator's sightings for its details and the
-//! table's marker. Every string from a log or the store is sanitised before it is drawn.
+//! indicator, sources; `↺` marks a retro-hunt hit, `⊘`/`✔` a triage mark), one
+//! sensor's only after `s`, the untriaged only after `U`, the selected hit's mark under
+//! the list, a hit's details on `Enter`, and each indicator's sightings for its details
+//! and the table's marker. Every string from a log or the store is sanitised before it
+//! is drawn.
 
 use std::fmt::Write;
 
@@ -33,7 +35,7 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn row<'a>(h: &LogHit, wide: bool, theme: &Theme) -> Row<'a> {
+fn row<'a>(app: &App, h: &LogHit, wide: bool, theme: &Theme) -> Row<'a> {
     let mut cells = vec![
         short_time(h.at),
         if h.retro {
@@ -41,6 +43,7 @@ fn row<'a>(h: &LogHit, wide: bool, theme: &Theme) -> Row<'a> {
         } else {
             " ".into()
         },
+        super::triage::hit_glyph(app, h, theme.glyphs).into(),
     ];
     if wide {
         cells.push(sanitize_truncated(&h.sensor, 40));
@@ -74,6 +77,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             sanitize_truncated(s, 40)
         );
     }
+    if hits.untriaged_only {
+        let _ = write!(title, "{}untriaged only", theme.glyphs.sep);
+    }
     if hits.total_retro > 0 {
         let _ = write!(
             title,
@@ -87,11 +93,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         theme.glyphs.sep,
         super::joined_hints(app, Place::HitsTitle, theme)
     );
-    let block = theme.pane(title, true);
+    let mut block = theme.pane(title, true);
+    if let Some((held, scope)) = hits.selected_hit().and_then(|h| hits.verdict_of(h)) {
+        let max = usize::from(area.width.saturating_sub(4));
+        block = block.title_bottom(format!(
+            " {} ",
+            super::triage::mark_line(held, scope, theme.glyphs, max)
+        ));
+    }
     frame.render_widget(Clear, area);
     if shown == 0 {
-        let text = if hits.sensor.is_some() {
-            "No hits from this sensor (f: the next one)."
+        let text = if hits.untriaged_only && !hits.recent.is_empty() {
+            "Every hit here is triaged (U: show them all)."
+        } else if hits.sensor.is_some() {
+            "No hits from this sensor (s: the next one)."
         } else if hits.enabled {
             "No hits yet in the followed logs."
         } else {
@@ -128,7 +143,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .skip(offset)
         .take(page)
         .map(|(i, h)| {
-            let r = row(h, wide, theme);
+            let r = row(app, h, wide, theme);
             if i == hits.selected {
                 r.style(theme.selected())
             } else {
@@ -136,8 +151,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             }
         })
         .collect();
-    let mut widths = vec![Constraint::Length(14), Constraint::Length(1)];
-    let mut header = vec!["TIME", ""];
+    let mut widths = vec![
+        Constraint::Length(14),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ];
+    let mut header = vec!["TIME", "", ""];
     if wide {
         widths.push(Constraint::Length(12));
         header.push("SENSOR");
@@ -257,6 +276,7 @@ pub fn detail_items<'a>(app: &App, h: &LogHit, theme: &Theme) -> Vec<Item<'a>> {
             theme,
         ),
     ]);
+    out.extend(super::triage::hit_items(app, h, theme));
     if let Some(s) = app.hits.of(h.kind, &h.indicator) {
         out.push(Item::Blank);
         out.extend(sighting_items(s, theme));

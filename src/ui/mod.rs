@@ -25,6 +25,7 @@ pub mod strip;
 pub mod svg;
 pub mod table;
 pub mod theme;
+pub mod triage;
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -89,7 +90,7 @@ fn draw(app: &App, frame: &mut Frame, theme: &Theme) {
         log::render(app, frame, a.log, &theme);
     }
     footer(app, frame, a.footer, &theme);
-    match app.mode {
+    match app.shown_mode() {
         Mode::Details => details::render(app, frame, details_area(area), &theme),
         Mode::Hits | Mode::HitDetails => {
             hits::render(app, frame, a.sources.union(a.table), &theme);
@@ -142,7 +143,17 @@ fn overlay(area: Rect, pw: u16, ph: u16) -> Rect {
 }
 
 fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let line = if app.mode == Mode::Filter {
+    let place = match app.mode {
+        Mode::Hits => Place::HitsFooter,
+        Mode::HitDetails => Place::HitDetailsFooter,
+        Mode::Details => Place::DetailsFooter,
+        _ => Place::Footer,
+    };
+    let note =
+        triage::note_line(app, usize::from(area.width), theme).filter(|_| app.mode == Mode::Note);
+    let line = if let Some(note) = note {
+        note
+    } else if app.mode == Mode::Filter {
         let mut spans = vec![Span::styled("/", theme.accent())];
         spans.extend(prompt::edit_spans(
             &app.filter_text,
@@ -161,7 +172,7 @@ fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         ))
     } else {
         let mut spans = Vec::new();
-        for (k, d) in app.keymap.hints(Place::Footer) {
+        for (k, d) in app.keymap.hints(place) {
             let k = if theme.ascii {
                 ascii::keys(&k).into_owned()
             } else {

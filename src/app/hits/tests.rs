@@ -208,7 +208,7 @@ fn without_logs_nothing_is_hunted() {
 }
 
 #[test]
-fn f_shows_one_sensors_hits_at_a_time_and_the_selection_follows() {
+fn s_shows_one_sensors_hits_at_a_time_and_the_selection_follows() {
     let mut a = app(true);
     let mut hits: Vec<LogHit> = (0..6).map(|i| hit("45.0.0.3", i, 100 + i as i64)).collect();
     for (i, h) in hits.iter_mut().enumerate() {
@@ -220,7 +220,7 @@ fn f_shows_one_sensors_hits_at_a_time_and_the_selection_follows() {
     });
     let _ = a.update(key(KeyCode::Char('h')));
     assert_eq!(a.hits.shown_len(), 6);
-    let _ = a.update(key(KeyCode::Char('f')));
+    let _ = a.update(key(KeyCode::Char('s')));
     assert_eq!(a.hits.sensor.as_deref(), Some("edge-a"));
     assert_eq!(a.hits.shown_len(), 3);
     assert!(a.hits.shown().all(|h| &*h.sensor == "edge-a"));
@@ -239,10 +239,10 @@ fn f_shows_one_sensors_hits_at_a_time_and_the_selection_follows() {
     });
     assert_eq!(a.hits.shown_len(), 4);
     assert_eq!(offset(a.hits.selected_hit().unwrap()), kept);
-    let _ = a.update(key(KeyCode::Char('f')));
+    let _ = a.update(key(KeyCode::Char('s')));
     assert_eq!(a.hits.sensor.as_deref(), Some("edge-b"));
     assert_eq!(a.hits.selected, 0);
-    let _ = a.update(key(KeyCode::Char('f')));
+    let _ = a.update(key(KeyCode::Char('s')));
     assert_eq!(a.hits.sensor, None, "after the last sensor: all again");
     assert_eq!(a.hits.shown_len(), 8);
 }

@@ -21,11 +21,13 @@ pub enum Mode {
     Hits,
     /// A hit's details are open, over the Hits view.
     HitDetails,
+    /// A mark's note is being typed (over the Hits view or the details it was made in).
+    Note,
 }
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Details,
@@ -33,12 +35,13 @@ impl Mode {
         Mode::Prompt,
         Mode::Hits,
         Mode::HitDetails,
+        Mode::Note,
     ];
 
-    /// Whether characters typed here are text (the filter, the export path), so a
+    /// Whether characters typed here are text (the filter, the export path, a note), so a
     /// character without Ctrl or Alt is never a key binding here.
     pub fn types_text(self) -> bool {
-        matches!(self, Mode::Filter | Mode::Prompt)
+        matches!(self, Mode::Filter | Mode::Prompt | Mode::Note)
     }
 
     /// The mode's name in messages.
@@ -51,6 +54,7 @@ impl Mode {
             Mode::Prompt => "the export prompt",
             Mode::Hits => "the Hits view",
             Mode::HitDetails => "a hit's details",
+            Mode::Note => "the note prompt",
         }
     }
 }

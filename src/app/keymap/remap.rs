@@ -251,12 +251,13 @@ impl Keymap {
 }
 
 /// What a key no row binds does in `mode`: a character typed without Ctrl goes into the
-/// filter or the export prompt; in help any key closes it.
+/// filter, the export prompt or the note prompt; in help any key closes it.
 fn fallback(mode: Mode, key: &KeyEvent) -> Option<Action> {
     let typed = !key.modifiers.contains(KeyModifiers::CONTROL);
     match (mode, key.code) {
         (Mode::Filter, KeyCode::Char(c)) if typed => Some(Action::FilterChar(c)),
         (Mode::Prompt, KeyCode::Char(c)) if typed => Some(Action::PromptChar(c)),
+        (Mode::Note, KeyCode::Char(c)) if typed => Some(Action::NoteChar(c)),
         (Mode::Help, _) => Some(Action::Close),
         _ => None,
     }

@@ -213,10 +213,17 @@ fn every_action_is_reachable_by_some_key() {
             Action::Hits => 38,
             Action::HitsSensor => 39,
             Action::Edit(_) => 40,
-            Action::ToggleDecayed => 41,
+            Action::HitsUntriaged => 41,
+            Action::MarkFalsePositive => 42,
+            Action::MarkTruePositive => 43,
+            Action::AllowlistFalsePositive => 44,
+            Action::Unmark => 45,
+            Action::NoteChar(_) => 46,
+            Action::NoteSubmit => 47,
+            Action::ToggleDecayed => 48,
         }
     }
-    let mut reached = [false; 42];
+    let mut reached = [false; 49];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {
@@ -344,6 +351,12 @@ fn hints_name_only_keys_bound_where_they_show() {
         Place::LogTitle,
         Place::ExportPrompt,
         Place::HelpTitle,
+        Place::HitsTitle,
+        Place::HitDetailsTitle,
+        Place::HitsFooter,
+        Place::HitDetailsFooter,
+        Place::DetailsFooter,
+        Place::NotePrompt,
     ];
     for place in places {
         let mode = place.mode();
@@ -530,7 +543,7 @@ fn the_readme_names_every_action_keys_can_remap() {
 #[test]
 fn both_prompts_take_the_line_editing_keys() {
     let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-    for mode in [Mode::Filter, Mode::Prompt] {
+    for mode in [Mode::Filter, Mode::Prompt, Mode::Note] {
         for (key, edit) in [
             (ctrl('a'), Edit::Start),
             (k(KeyCode::Home), Edit::Start),

@@ -120,3 +120,19 @@ fn the_details_break_the_score_down() {
         (vec![90, 80], 8, 98)
     );
 }
+
+#[test]
+fn a_false_positive_marked_in_the_details_holds_the_score_at_zero_and_undo_restores_it() {
+    let mut a = scored();
+    assert_eq!(selected_value(&a).as_deref(), Some("192.0.2.1"));
+    let _ = a.update(key(KeyCode::Enter));
+    let _ = a.update(ch('f'));
+    let _ = a.update(key(KeyCode::Enter));
+    assert_eq!(score(&a, "192.0.2.1"), 0);
+    // The details stay on it although it is now decayed.
+    assert_eq!(selected_value(&a).as_deref(), Some("192.0.2.1"));
+    let _ = a.update(ch('u'));
+    let _ = a.update(key(KeyCode::Enter));
+    let _ = a.update(Msg::Tick(t(60)));
+    assert_eq!(score(&a, "192.0.2.1"), 98);
+}

@@ -16,6 +16,7 @@ mod codec;
 mod decode;
 mod hit_row;
 mod ledger;
+mod marks;
 pub mod postgres;
 pub mod sqlite;
 mod sqlite_store;
@@ -32,6 +33,7 @@ use jiff::Timestamp;
 use super::health::FetchRecord;
 use crate::config::{CachePath, Config};
 use crate::model::{LogHit, Sighting};
+use crate::trust::triage::Mark;
 
 pub use answers::{AnswerKey, EnrichmentStore, MAX_LOADED_ANSWERS, StoreAnswers, kept_answers};
 pub use codec::{type_code, type_of};
@@ -90,6 +92,10 @@ pub enum LeaseState {
 /// Stored hits, oldest first, and the highest row id among them (`None`: none).
 pub type HitsPage = (Vec<LogHit>, Option<i64>);
 
+/// Stored hits with their row ids, oldest first, and the highest row id read (`None`:
+/// none).
+pub type HitRowsPage = (Vec<(i64, LogHit)>, Option<i64>);
+
 /// A change another process made to a shared store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -98,6 +104,8 @@ pub enum Change {
     /// It stored hits, with row ids in this range (a sensor's `match --record`, another
     /// dashboard's followed logs).
     Hits(RangeInclusive<i64>),
+    /// It stored a triage mark with this row id (see [`SnapshotStore::marks_after`]).
+    Marks(i64),
 }
 
 /// What a source's last good fetch left for the next one.
@@ -206,6 +214,34 @@ pub trait SnapshotStore: EnrichmentStore + Send + Sync {
 
     /// The row id of the newest stored hit (0: none).
     fn last_hit_id(&self) -> BoxFuture<'_, Result<i64, PersistError>>;
+
+    /// [`SnapshotStore::load_hits`] with each hit's row id: the `limit` hits stored
+    /// last, newest first.
+    fn load_hit_rows(
+        &self,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<(i64, LogHit)>, PersistError>>;
+
+    /// [`SnapshotStore::hits_in`] with each hit's row id.
+    fn hit_rows_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<HitRowsPage, PersistError>>;
+
+    /// Keeps a triage mark (see [`crate::trust::triage`]); returns its row id, higher
+    /// than every mark's stored before it. A shared store announces it
+    /// ([`Change::Marks`]).
+    fn save_mark(&self, mark: Mark) -> BoxFuture<'_, Result<i64, PersistError>>;
+
+    /// Up to `limit` stored marks whose row id is above `after`, oldest first, with
+    /// their row ids. Rows this build cannot read (a type or verdict it does not know)
+    /// are left out.
+    fn marks_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<(i64, Mark)>, PersistError>>;
 
     /// Drops hits found more than `keep` before `now`; returns how many.
     fn prune_hits(

@@ -21,6 +21,7 @@ use super::{
 use crate::model::{Enrichment, IndicatorType, LogHit, Sighting, lock};
 use crate::sources::answers::Claim;
 use crate::store::health::FetchRecord;
+use crate::trust::triage::Mark;
 
 /// The SQLite store, shareable across tasks.
 #[derive(Clone)]
@@ -140,6 +141,33 @@ impl SnapshotStore for SqliteStore {
 
     fn last_hit_id(&self) -> BoxFuture<'_, Result<i64, PersistError>> {
         self.run(|db| db.last_hit_id())
+    }
+
+    fn load_hit_rows(
+        &self,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<(i64, LogHit)>, PersistError>> {
+        self.run(move |db| db.load_hit_rows(limit))
+    }
+
+    fn hit_rows_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<super::HitRowsPage, PersistError>> {
+        self.run(move |db| db.hit_rows_in(ids, limit))
+    }
+
+    fn save_mark(&self, mark: Mark) -> BoxFuture<'_, Result<i64, PersistError>> {
+        self.run(move |db| db.save_mark(&mark))
+    }
+
+    fn marks_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<(i64, Mark)>, PersistError>> {
+        self.run(move |db| db.marks_after(after, limit))
     }
 
     fn prune_hits(

@@ -15,6 +15,7 @@ use crate::store::persist::{
     CachedSource, EnrichmentStore, HitsPage, PersistError, QuotaOp, QuotaReply, Snapshot,
     SnapshotStore, SourceMeta,
 };
+use crate::trust::triage::Mark;
 
 /// A store whose hits cannot be saved while `down` is set (a server away).
 struct Flaky {
@@ -79,6 +80,26 @@ impl SnapshotStore for Flaky {
     }
     fn last_hit_id(&self) -> BoxFuture<'_, Result<i64, PersistError>> {
         self.inner.last_hit_id()
+    }
+    fn load_hit_rows(&self, n: usize) -> BoxFuture<'_, Result<Vec<(i64, LogHit)>, PersistError>> {
+        self.inner.load_hit_rows(n)
+    }
+    fn hit_rows_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<crate::store::persist::HitRowsPage, PersistError>> {
+        self.inner.hit_rows_in(ids, limit)
+    }
+    fn save_mark(&self, m: Mark) -> BoxFuture<'_, Result<i64, PersistError>> {
+        self.inner.save_mark(m)
+    }
+    fn marks_after(
+        &self,
+        a: i64,
+        n: usize,
+    ) -> BoxFuture<'_, Result<Vec<(i64, Mark)>, PersistError>> {
+        self.inner.marks_after(a, n)
     }
     fn prune_hits(
         &self,

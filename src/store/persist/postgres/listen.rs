@@ -1,19 +1,27 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The change feed: a connection of its own that `LISTEN`s on the snapshot and hits
-//! channels and forwards what other processes saved (a source's snapshot, a range of
-//! hit rows), reconnecting with backoff.
+//! The change feed: a connection of its own that `LISTEN`s on the snapshot, hits and
+//! marks channels and forwards what other processes saved (a source's snapshot, a range
+//! of hit rows, a triage mark), reconnecting with backoff.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::{CHANNEL, HITS_CHANNEL, Tls};
+use super::{CHANNEL, HITS_CHANNEL, MARKS_CHANNEL, Tls};
 use crate::store::persist::Change;
 
-/// Listens for saved snapshots and hits and forwards those another process saved;
+/// Which channel a notification came on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum On {
+    Snapshots,
+    Hits,
+    Marks,
+}
+
+/// Listens for saved snapshots, hits and marks and forwards those another process saved;
 /// reconnects with backoff while the receiver lives.
 pub(super) async fn listen(
     pg: tokio_postgres::Config,
@@ -64,8 +72,12 @@ where
         while let Some(msg) = stream.next().await {
             match msg {
                 Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
-                    let hits = n.channel() == HITS_CHANNEL;
-                    if ntx.send((hits, n.payload().to_string())).is_err() {
+                    let on = match n.channel() {
+                        HITS_CHANNEL => On::Hits,
+                        MARKS_CHANNEL => On::Marks,
+                        _ => On::Snapshots,
+                    };
+                    if ntx.send((on, n.payload().to_string())).is_err() {
                         return Ok(());
                     }
                 }
@@ -76,15 +88,17 @@ where
         Ok(())
     });
     client
-        .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {HITS_CHANNEL}"))
+        .batch_execute(&format!(
+            "LISTEN {CHANNEL}; LISTEN {HITS_CHANNEL}; LISTEN {MARKS_CHANNEL}"
+        ))
         .await?;
     let schema: String = client
         .query_one("SELECT current_schema()::TEXT", &[])
         .await?
         .try_get(0)?;
     let client = Arc::new(client);
-    while let Some((hits, payload)) = nrx.recv().await {
-        let Some(change) = change(hits, &payload, me, &schema) else {
+    while let Some((on, payload)) = nrx.recv().await {
+        let Some(change) = change(on, &payload, me, &schema) else {
             continue;
         };
         if tx.send(change).is_err() {
@@ -100,20 +114,29 @@ where
 
 /// The change a notification announces, unless this process made it, it is about
 /// another schema, or it is malformed. Payloads: `holder\tschema\tsource` on the
-/// snapshot channel, `holder\tschema\tfirst id\tlast id` on the hits channel.
-fn change(hits: bool, payload: &str, me: &str, schema: &str) -> Option<Change> {
+/// snapshot channel, `holder\tschema\tfirst id\tlast id` on the hits channel,
+/// `holder\tschema\tid` on the marks channel.
+fn change(on: On, payload: &str, me: &str, schema: &str) -> Option<Change> {
     let mut parts = payload.splitn(4, '\t');
     let (holder, their_schema) = (parts.next()?, parts.next()?);
     if holder == me || their_schema != schema {
         return None;
     }
-    if hits {
-        let first: i64 = parts.next()?.parse().ok()?;
-        let last: i64 = parts.next()?.parse().ok()?;
-        return (first <= last).then_some(Change::Hits(first..=last));
+    match on {
+        On::Hits => {
+            let first: i64 = parts.next()?.parse().ok()?;
+            let last: i64 = parts.next()?.parse().ok()?;
+            (first <= last).then_some(Change::Hits(first..=last))
+        }
+        On::Marks => {
+            let id: i64 = parts.next()?.parse().ok()?;
+            parts.next().is_none().then_some(Change::Marks(id))
+        }
+        On::Snapshots => {
+            let rest = payload.splitn(3, '\t').nth(2)?;
+            Some(Change::Snapshot(rest.to_string()))
+        }
     }
-    let rest = payload.splitn(3, '\t').nth(2)?;
-    Some(Change::Snapshot(rest.to_string()))
 }
 
 #[cfg(test)]
@@ -122,18 +145,26 @@ mod tests {
 
     #[test]
     fn payloads_become_changes_but_not_our_own() {
+        use On::{Hits, Marks, Snapshots};
         assert_eq!(
-            change(false, "them\tpublic\tfeodo", "me", "public"),
+            change(Snapshots, "them\tpublic\tfeodo", "me", "public"),
             Some(Change::Snapshot("feodo".into()))
         );
         assert_eq!(
-            change(true, "them\tpublic\t7\t12", "me", "public"),
+            change(Hits, "them\tpublic\t7\t12", "me", "public"),
             Some(Change::Hits(7..=12))
         );
-        assert_eq!(change(true, "me\tpublic\t7\t12", "me", "public"), None);
-        assert_eq!(change(true, "them\tother\t7\t12", "me", "public"), None);
-        assert_eq!(change(true, "them\tpublic\t12\t7", "me", "public"), None);
-        assert_eq!(change(true, "them\tpublic\tx", "me", "public"), None);
-        assert_eq!(change(false, "them", "me", "public"), None);
+        assert_eq!(change(Hits, "me\tpublic\t7\t12", "me", "public"), None);
+        assert_eq!(change(Hits, "them\tother\t7\t12", "me", "public"), None);
+        assert_eq!(change(Hits, "them\tpublic\t12\t7", "me", "public"), None);
+        assert_eq!(change(Hits, "them\tpublic\tx", "me", "public"), None);
+        assert_eq!(change(Snapshots, "them", "me", "public"), None);
+        assert_eq!(
+            change(Marks, "them\tpublic\t42", "me", "public"),
+            Some(Change::Marks(42))
+        );
+        assert_eq!(change(Marks, "me\tpublic\t42", "me", "public"), None);
+        assert_eq!(change(Marks, "them\tpublic\t4x", "me", "public"), None);
+        assert_eq!(change(Marks, "them\tpublic\t4\t5", "me", "public"), None);
     }
 }

@@ -18,6 +18,7 @@ mod errors;
 mod holder;
 mod ledger;
 mod listen;
+mod marks;
 mod schema;
 mod sightings;
 mod write;
@@ -38,6 +39,7 @@ use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
+use crate::trust::triage::Mark;
 use errors::{classify, pg_err};
 use holder::holder_id;
 pub use schema::{PG_SCHEMA_VERSION, create_v1};
@@ -51,6 +53,10 @@ pub const CHANNEL: &str = "intellisiem_snapshots";
 /// The channel every transaction of hits is announced on; the payload is
 /// `<holder id>\t<schema>\t<first row id>\t<last row id>`.
 pub const HITS_CHANNEL: &str = "intellisiem_hits";
+
+/// The channel every saved triage mark is announced on; the payload is
+/// `<holder id>\t<schema>\t<row id>`.
+pub const MARKS_CHANNEL: &str = "intellisiem_marks";
 
 /// The shared store.
 pub struct PgStore {
@@ -235,6 +241,33 @@ impl SnapshotStore for PgStore {
 
     fn last_hit_id(&self) -> BoxFuture<'_, Result<i64, PersistError>> {
         Box::pin(self.last_hit_id_inner())
+    }
+
+    fn load_hit_rows(
+        &self,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<(i64, LogHit)>, PersistError>> {
+        Box::pin(self.load_hit_rows_inner(limit))
+    }
+
+    fn hit_rows_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<super::HitRowsPage, PersistError>> {
+        Box::pin(self.hit_rows_in_inner(ids, limit))
+    }
+
+    fn save_mark(&self, mark: Mark) -> BoxFuture<'_, Result<i64, PersistError>> {
+        Box::pin(async move { self.save_mark_inner(&mark).await })
+    }
+
+    fn marks_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<(i64, Mark)>, PersistError>> {
+        Box::pin(self.marks_after_inner(after, limit))
     }
 
     fn prune_hits(

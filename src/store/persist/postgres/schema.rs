@@ -13,8 +13,9 @@ use crate::store::persist::codec::{TYPE_CODES, type_of};
 /// leases; 2 = + the hits found in the followed logs; 3 = + the quota ledger and
 /// enrichment answers; 4 = + `chunks.expires_at`, when a group lapses; 5 = +
 /// `sightings.sensor`, `entry_id` and `stream_group` (who found a hit; Redis entries);
-/// 6 = + `enrichment_claims`, the values being looked up.
-pub const PG_SCHEMA_VERSION: i32 = 6;
+/// 6 = + `enrichment_claims`, the values being looked up; 7 = + `marks`, the analyst's
+/// triage of hits and indicators.
+pub const PG_SCHEMA_VERSION: i32 = 7;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -94,6 +95,15 @@ const MIGRATE_CLAIMS: &str = "
 CREATE TABLE IF NOT EXISTS enrichment_claims (source TEXT NOT NULL, kind INTEGER NOT NULL,
   value TEXT NOT NULL, holder TEXT NOT NULL, until BIGINT NOT NULL,
   PRIMARY KEY (source, kind, value));
+";
+
+/// Version 7: the analyst's triage marks, as SQLite's `MIGRATE_MARKS`.
+/// Self-contained: it only adds a table.
+const MIGRATE_MARKS: &str = "
+CREATE TABLE IF NOT EXISTS marks (id BIGSERIAL PRIMARY KEY, kind INTEGER NOT NULL,
+  indicator TEXT NOT NULL, hit BIGINT, verdict TEXT, note TEXT, marked_by TEXT NOT NULL,
+  at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS marks_indicator ON marks (kind, indicator);
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -192,6 +202,9 @@ pub(super) async fn migrate(
     }
     if found < 6 {
         tx.batch_execute(MIGRATE_CLAIMS).await.map_err(step)?;
+    }
+    if found < 7 {
+        tx.batch_execute(MIGRATE_MARKS).await.map_err(step)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(

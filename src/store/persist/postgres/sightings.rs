@@ -16,7 +16,7 @@ use super::{HITS_CHANNEL, PgStore, classify};
 use crate::model::LogHit;
 use crate::store::persist::codec::{type_code, type_of};
 use crate::store::persist::hit_row::{origin_columns, origin_of, sources_of, sources_text};
-use crate::store::persist::{MAX_STORED_HITS, PersistError};
+use crate::store::persist::{HitRowsPage, MAX_STORED_HITS, PersistError};
 
 /// The columns [`row`] reads, in its order.
 const COLUMNS: &str = "id, found, at, log, line_offset, module, field, atomic, kind, indicator,
@@ -131,6 +131,14 @@ impl PgStore {
     }
 
     pub(super) async fn load_hits_inner(&self, limit: usize) -> Result<Vec<LogHit>, PersistError> {
+        let rows = self.load_hit_rows_inner(limit).await?;
+        Ok(rows.into_iter().map(|(_, h)| h).collect())
+    }
+
+    pub(super) async fn load_hit_rows_inner(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<(i64, LogHit)>, PersistError> {
         let client = self.client().await?;
         let rows = client
             .query(
@@ -139,7 +147,7 @@ impl PgStore {
             )
             .await
             .map_err(|e| classify(&self.shown, e))?;
-        Ok(rows.iter().filter_map(row).map(|(_, h)| h).collect())
+        Ok(rows.iter().filter_map(row).collect())
     }
 
     pub(super) async fn hits_in_inner(
@@ -147,6 +155,15 @@ impl PgStore {
         ids: RangeInclusive<i64>,
         limit: usize,
     ) -> Result<(Vec<LogHit>, Option<i64>), PersistError> {
+        let (rows, last) = self.hit_rows_in_inner(ids, limit).await?;
+        Ok((rows.into_iter().map(|(_, h)| h).collect(), last))
+    }
+
+    pub(super) async fn hit_rows_in_inner(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> Result<HitRowsPage, PersistError> {
         let client = self.client().await?;
         let rows = client
             .query(
@@ -163,7 +180,7 @@ impl PgStore {
             .map_err(|e| classify(&self.shown, e))?;
         // The last row read, whether or not it could be used: paging goes on past it.
         let last = rows.last().and_then(|r| r.try_get::<_, i64>(0).ok());
-        Ok((rows.iter().filter_map(row).map(|(_, h)| h).collect(), last))
+        Ok((rows.iter().filter_map(row).collect(), last))
     }
 
     pub(super) async fn last_hit_id_inner(&self) -> Result<i64, PersistError> {

@@ -171,3 +171,12 @@ pub(super) const MIGRATE_CLAIMS: &str = "
 CREATE TABLE enrichment_claims (source TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
   holder TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (source, kind, value)) WITHOUT ROWID;
 ";
+
+/// Version 10: the analyst's triage marks (see `persist/marks.rs`). Self-contained: it
+/// only adds a table.
+pub(super) const MIGRATE_MARKS: &str = "
+CREATE TABLE marks (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,
+  indicator TEXT NOT NULL, hit INTEGER, verdict TEXT, note TEXT, marked_by TEXT NOT NULL,
+  at INTEGER NOT NULL);
+CREATE INDEX marks_indicator ON marks (kind, indicator);
+";

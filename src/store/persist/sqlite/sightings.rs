@@ -70,11 +70,16 @@ impl Sqlite {
     /// The `limit` hits stored last, newest first. Rows whose type code is unknown here
     /// are left out.
     pub fn load_hits(&self, limit: usize) -> Result<Vec<LogHit>, PersistError> {
-        let rows = self.select_hits(
+        let rows = self.load_hit_rows(limit)?;
+        Ok(rows.into_iter().map(|(_, h)| h).collect())
+    }
+
+    /// [`Sqlite::load_hits`] with each hit's row id.
+    pub fn load_hit_rows(&self, limit: usize) -> Result<Vec<(i64, LogHit)>, PersistError> {
+        self.select_hits(
             &format!("SELECT {COLUMNS} FROM sightings ORDER BY id DESC LIMIT ?1"),
             params![i64::try_from(limit).unwrap_or(i64::MAX)],
-        )?;
-        Ok(rows.into_iter().map(|(_, h)| h).collect())
+        )
     }
 
     /// Up to `limit` hits whose row id is in `ids`, oldest first, and the highest id
@@ -84,6 +89,16 @@ impl Sqlite {
         ids: RangeInclusive<i64>,
         limit: usize,
     ) -> Result<(Vec<LogHit>, Option<i64>), PersistError> {
+        let (rows, last) = self.hit_rows_in(ids, limit)?;
+        Ok((rows.into_iter().map(|(_, h)| h).collect(), last))
+    }
+
+    /// [`Sqlite::hits_in`] with each hit's row id.
+    pub fn hit_rows_in(
+        &self,
+        ids: RangeInclusive<i64>,
+        limit: usize,
+    ) -> Result<crate::store::persist::HitRowsPage, PersistError> {
         let rows = self.select_hits(
             &format!(
                 "SELECT {COLUMNS} FROM sightings WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3"
@@ -108,7 +123,7 @@ impl Sqlite {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))?;
-        Ok((rows.into_iter().map(|(_, h)| h).collect(), last))
+        Ok((rows, last))
     }
 
     /// The id of the newest stored hit (0 when there is none).
