@@ -10,6 +10,7 @@ pub mod keys;
 pub mod kind;
 pub mod logs;
 mod postgres;
+pub mod push;
 pub mod redis;
 pub mod schema;
 pub mod secret;
@@ -31,6 +32,7 @@ use crate::model::IndicatorType;
 pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
 pub use logs::{LogFormat, LogInput, LogSpec, Retro};
 pub use postgres::{PostgresConfig, redact_connection_string};
+pub use push::PushSpec;
 pub use redis::RedisStream;
 pub use secret::SourceAuth;
 pub use sensor::SensorConfig;
@@ -161,6 +163,8 @@ pub struct SourceSpec {
     pub auth: Option<SourceAuth>,
     /// MISP: take only attributes flagged `to_ids`.
     pub to_ids_only: bool,
+    /// `push: true`: sightings of its indicators go back to it, at this pace.
+    pub push: Option<PushSpec>,
     /// Why the source cannot run although enabled (an `env:` secret that is not set).
     pub unavailable: Option<String>,
 }
@@ -428,6 +432,10 @@ fn build(
         misp: key(KeyKind::Misp, misp),
     };
 
+    let no_store = matches!(
+        raw.cache.path.as_deref().map(str::trim),
+        Some("none" | "off")
+    ) && raw.cache.url.is_none();
     let cache = CacheConfig {
         path: match raw.cache.path.as_deref().map(str::trim) {
             None | Some("default") => CachePath::Default,
@@ -457,10 +465,18 @@ fn build(
         Some(s) => s.0,
         None => builtin_sources(kinds),
     };
-    let sources = raw_sources
+    let sources: Vec<SourceSpec> = raw_sources
         .into_iter()
         .map(|s| resolve_source(s, env, &mut warnings))
         .collect();
+    if no_store {
+        let pushing: Vec<&str> = sources
+            .iter()
+            .filter(|s| s.push.is_some())
+            .map(|s| s.name.as_str())
+            .collect();
+        warnings.extend(push::no_store_warning(&pushing));
+    }
 
     let warninglists = raw
         .warninglists
@@ -540,6 +556,7 @@ fn resolve_source(
         collection: s.collection,
         auth,
         to_ids_only: s.to_ids_only.unwrap_or(true),
+        push: s.push.then(|| PushSpec::new(s.rate_limit)),
         unavailable,
     }
 }
@@ -582,6 +599,7 @@ fn builtin_sources(kinds: &[SourceKind]) -> Vec<RawSource> {
                 collection: None,
                 auth: None,
                 to_ids_only: None,
+                push: false,
             })
         })
         .collect()
