@@ -13,8 +13,9 @@ use crate::store::persist::codec::{TYPE_CODES, type_of};
 /// leases; 2 = + the hits found in the followed logs; 3 = + the quota ledger and
 /// enrichment answers; 4 = + `chunks.expires_at`, when a group lapses; 5 = +
 /// `sightings.sensor`, `entry_id` and `stream_group` (who found a hit; Redis entries);
-/// 6 = + `enrichment_claims`, the values being looked up.
-pub const PG_SCHEMA_VERSION: i32 = 6;
+/// 6 = + `enrichment_claims`, the values being looked up; 7 = + `push_state`, how far
+/// each source's sightings were pushed back.
+pub const PG_SCHEMA_VERSION: i32 = 7;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -94,6 +95,17 @@ const MIGRATE_CLAIMS: &str = "
 CREATE TABLE IF NOT EXISTS enrichment_claims (source TEXT NOT NULL, kind INTEGER NOT NULL,
   value TEXT NOT NULL, holder TEXT NOT NULL, until BIGINT NOT NULL,
   PRIMARY KEY (source, kind, value));
+";
+
+/// Version 7: each pushing source's push-back state, as SQLite's `MIGRATE_PUSH`.
+/// Self-contained: it only adds a table.
+const MIGRATE_PUSH: &str = "
+CREATE TABLE IF NOT EXISTS push_state (source TEXT PRIMARY KEY,
+  hits_upto BIGINT NOT NULL DEFAULT 0, marks_upto BIGINT, batch_stream TEXT, batch_upto BIGINT,
+  sent BIGINT NOT NULL DEFAULT 0, acked BIGINT NOT NULL DEFAULT 0, identity TEXT NOT NULL,
+  created_ms BIGINT NOT NULL, identity_sent BOOLEAN NOT NULL DEFAULT FALSE,
+  holder TEXT NOT NULL DEFAULT '', lease_until BIGINT NOT NULL DEFAULT 0, last_at BIGINT,
+  last_count BIGINT NOT NULL DEFAULT 0, last_error TEXT, total BIGINT NOT NULL DEFAULT 0);
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -192,6 +204,9 @@ pub(super) async fn migrate(
     }
     if found < 6 {
         tx.batch_execute(MIGRATE_CLAIMS).await.map_err(step)?;
+    }
+    if found < 7 {
+        tx.batch_execute(MIGRATE_PUSH).await.map_err(step)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(
