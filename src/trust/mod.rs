@@ -1,0 +1,7 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! Trust in each indicator: its score, the analyst's triage, allowlists, and sightings
+//! pushed back to their sources.
+
+pub mod push;
