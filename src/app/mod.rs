@@ -15,6 +15,7 @@ pub mod layout;
 pub mod line_edit;
 pub mod marks;
 pub mod mouse;
+pub mod push;
 mod rows;
 pub mod schedule;
 mod sources;
@@ -221,6 +222,8 @@ pub enum Msg {
         path: String,
         unreadable: Option<String>,
     },
+    /// A push run ([`Effect::Push`]) ended: what it did for each source.
+    Pushed(Vec<crate::trust::push::PushReport>),
 }
 
 /// Where the local cache stands.
@@ -285,6 +288,8 @@ pub enum Effect {
     /// The indicator set changed: rebuild the log matcher from `store`, and retro-hunt
     /// the indicators it did not hold before; answer [`Msg::HuntReady`].
     Hunt { store: Arc<Store> },
+    /// Push what is pending to `sources` in the background; answer [`Msg::Pushed`].
+    Push { sources: Vec<SourceSpec> },
 }
 
 pub struct App {
@@ -343,6 +348,8 @@ pub struct App {
     lookup_sources: Vec<usize>,
     /// Hits in the followed logs.
     pub hits: hits::Hits,
+    /// Sightings pushed back to the sources with `push: true`.
+    pub push: push::PushJob,
 }
 
 impl App {
@@ -423,6 +430,7 @@ impl App {
             last_minute: now.as_second().div_euclid(60),
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
+            push: push::PushJob::default(),
         }
         .with_lookup_sources()
     }
@@ -472,6 +480,7 @@ impl App {
                 self.on_tick(now, &mut fx);
                 self.expire_header_message(now);
                 self.hunt_tick(&mut fx);
+                self.push_tick(&mut fx);
             }
             Msg::Key(key) => {
                 if let Some(a) = self.keymap.action(self.mode, key) {
@@ -568,6 +577,7 @@ impl App {
                 }
             }
             Msg::LogStatus { path, unreadable } => self.on_log_status(path, unreadable, &mut fx),
+            Msg::Pushed(reports) => self.on_pushed(reports, &mut fx),
         }
         fx
     }
