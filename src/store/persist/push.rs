@@ -110,6 +110,9 @@ pub enum PushOp {
         ttl: Duration,
         identity: String,
     },
+    /// Makes the state when the source has none (starting after the newest stored hit,
+    /// as [`PushOp::Claim`] would), without the lease; changes nothing otherwise.
+    Start { now: Timestamp, identity: String },
     /// Marks start after `newest` (the newest stored mark), unless they started before.
     StartMarks {
         holder: String,
@@ -228,6 +231,15 @@ impl PushOp {
             }
             return PushReply::Done(r.clone());
         }
+        if let PushOp::Start { now, identity } = self {
+            let r = row.get_or_insert_with(|| PushRow {
+                hits_upto: facts.newest_hit,
+                identity,
+                created_ms: ms(now),
+                ..PushRow::default()
+            });
+            return PushReply::Done(r.clone());
+        }
         let Some(r) = row.as_mut() else {
             return PushReply::Lost;
         };
@@ -236,7 +248,7 @@ impl PushOp {
             return PushReply::Lost;
         }
         match self {
-            PushOp::Claim { .. } => {}
+            PushOp::Claim { .. } | PushOp::Start { .. } => {}
             PushOp::StartMarks { ttl, newest, .. } => {
                 r.marks_upto.get_or_insert(newest);
                 r.lease_until = until(now, ttl);
@@ -294,6 +306,7 @@ impl PushOp {
 
     fn who(&self) -> (&str, Timestamp) {
         match self {
+            PushOp::Start { now, .. } => ("", *now),
             PushOp::Claim { holder, now, .. }
             | PushOp::StartMarks { holder, now, .. }
             | PushOp::Begin { holder, now, .. }
@@ -525,6 +538,27 @@ mod tests {
             reuses_ids: true,
         };
         assert_eq!(done(claim("a", 3).apply(&mut row, sqlite)).hits_upto, 0);
+    }
+
+    #[test]
+    fn start_makes_the_state_once_without_the_lease() {
+        let mut row = None;
+        let start = || PushOp::Start {
+            now: t(0),
+            identity: "identity--s".into(),
+        };
+        let r = done(start().apply(&mut row, PG));
+        assert_eq!((r.hits_upto, r.holder.as_str()), (40, ""));
+        done(claim("a", 1).apply(&mut row, PG));
+        let later = StoreFacts {
+            newest_hit: 90,
+            reuses_ids: false,
+        };
+        let r = done(start().apply(&mut row, later));
+        assert_eq!(
+            (r.hits_upto, r.holder.as_str(), r.identity.as_str()),
+            (40, "a", "identity--s")
+        );
     }
 
     #[test]

@@ -232,10 +232,12 @@ impl Sender<'_> {
         loop {
             self.budget.acquire().await.map_err(PushError::quota)?;
             match self.http.send(&req).await.and_then(Response::ok) {
-                Err(NetError::RateLimited { retry_after, .. })
-                    if attempt < self.http.config().retries =>
-                {
+                Err(NetError::RateLimited { url, retry_after }) => {
+                    // Every process sharing the ledger waits the window out.
                     self.budget.rate_limited(retry_after).await;
+                    if attempt >= self.http.config().retries {
+                        return Err(NetError::RateLimited { url, retry_after }.into());
+                    }
                     attempt += 1;
                 }
                 r => return r.map_err(PushError::from),
@@ -268,7 +270,9 @@ fn budget(ctx: &FetchContext, store: &SharedStore, spec: &SourceSpec) -> Option<
 
 /// Pushes what is pending for each source of `specs` that has `push: true`, one
 /// source after the other; one report per such source. `ctx` gives the HTTP client
-/// and the keys; `store` what was found and how far it was pushed.
+/// and the keys; `store` what was found and how far it was pushed. The caller says what
+/// the reports hold ([`PushReport::line`]): the dashboard in its log pane, a command on
+/// standard error.
 pub async fn push_all(
     ctx: &FetchContext,
     store: &SharedStore,
@@ -277,20 +281,31 @@ pub async fn push_all(
     let mut out = Vec::new();
     for spec in specs.iter().filter(|s| s.push.is_some() && s.enabled) {
         let report = push_source(ctx, store, spec).await;
-        match &report.outcome {
-            PushOutcome::Failed(_) => tracing::warn!("{}", report.line()),
-            _ if report.is_news() => tracing::info!(
-                source = %spec.name,
-                pushed = report.pushed,
-                passed = report.passed,
-                "{}",
-                report.line()
-            ),
-            _ => tracing::debug!("{}", report.line()),
-        }
+        tracing::debug!(
+            source = %spec.name,
+            pushed = report.pushed,
+            passed = report.passed,
+            "{}",
+            report.line()
+        );
         out.push(report);
     }
     out
+}
+
+/// Makes the push state of each pushing source of `specs` that has none, so that what
+/// is found from now on is pushed (a source pushed for the first time starts after the
+/// hits stored then). A process that records hits calls it before it starts; the first
+/// push run does the same otherwise.
+pub async fn start(store: &SharedStore, specs: &[SourceSpec]) -> Result<(), PersistError> {
+    for spec in specs.iter().filter(|s| s.push.is_some() && s.enabled) {
+        let op = crate::store::persist::PushOp::Start {
+            now: Timestamp::now(),
+            identity: run::new_identity(),
+        };
+        store.push_state(spec.name.clone(), op).await?;
+    }
+    Ok(())
 }
 
 /// One push run of `spec`. Runs in one process take turns (the lease is the process's),

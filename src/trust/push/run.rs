@@ -79,21 +79,150 @@ impl Target {
     }
 }
 
-/// Applies `op` to `source`'s push state; anything but `Done` means the lease is gone.
-async fn apply(store: &SharedStore, source: &str, op: PushOp) -> Result<PushRow, PushError> {
-    match store.push_state(source.to_string(), op).await? {
-        PushReply::Done(row) => Ok(row),
-        PushReply::HeldBy { .. } | PushReply::Lost => Err(PushError::Lost),
-    }
-}
-
 /// A fresh STIX identity id: `identity--<random UUID>`, kept by the store on first use.
-fn new_identity() -> String {
+pub(super) fn new_identity() -> String {
     let bytes = fastrand::u128(..).to_le_bytes();
     format!(
         "identity--{}",
         uuid::Builder::from_random_bytes(bytes).into_uuid()
     )
+}
+
+/// What a run works with, and what it did so far.
+struct Run<'a> {
+    store: &'a SharedStore,
+    sender: &'a Sender<'a>,
+    spec: &'a SourceSpec,
+    holder: &'a str,
+    report: PushReport,
+}
+
+/// A change to the push state made by this run's holder now (the lease renewed).
+type Change = fn(String, Timestamp, Duration) -> PushOp;
+
+impl Run<'_> {
+    /// Applies `op` to the source's push state; anything but `Done` means the lease is
+    /// gone.
+    async fn apply(&self, op: PushOp) -> Result<PushRow, PushError> {
+        match self.store.push_state(self.spec.name.clone(), op).await? {
+            PushReply::Done(row) => Ok(row),
+            PushReply::HeldBy { .. } | PushReply::Lost => Err(PushError::Lost),
+        }
+    }
+
+    async fn change(&self, f: Change) -> Result<PushRow, PushError> {
+        self.apply(f(self.holder.to_string(), Timestamp::now(), LEASE))
+            .await
+    }
+
+    /// Pushes the batch `row.batch` holds (`items`, named `key`), from its first
+    /// request not answered yet; then its mark moves past it.
+    async fn batch(
+        &mut self,
+        target: &Target,
+        mut row: PushRow,
+        items: &[PushItem],
+        key: &str,
+    ) -> Result<PushRow, PushError> {
+        let name = self.spec.name.as_str();
+        let (reqs, passed) = target.requests(items, key, &row);
+        self.report.passed += passed;
+        if row.sent > row.acked {
+            // A request of this batch was begun by a process that got no answer.
+            let op: Change = if target.resends() {
+                |holder, now, ttl| PushOp::Unsent { holder, now, ttl }
+            } else {
+                tracing::debug!(
+                    "push to {name}: a request begun before got no answer; not sent again"
+                );
+                self.report.unanswered += 1;
+                |holder, now, ttl| PushOp::PassOver { holder, now, ttl }
+            };
+            row = self.change(op).await?;
+        }
+        for (n, req) in reqs.iter().enumerate().skip(row.acked as usize) {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            let (holder, now) = (self.holder.to_string(), Timestamp::now());
+            self.apply(PushOp::Send {
+                holder,
+                now,
+                ttl: LEASE,
+                n,
+            })
+            .await?;
+            match target.send(self.sender, self.spec, req).await {
+                Ok((pushed, passed)) => {
+                    self.report.pushed += pushed;
+                    self.report.passed += passed;
+                    let (holder, now) = (self.holder.to_string(), Timestamp::now());
+                    let op = PushOp::Acked {
+                        holder,
+                        now,
+                        ttl: LEASE,
+                        n,
+                        pushed,
+                    };
+                    self.apply(op).await?;
+                }
+                Err(e) if e.maybe_received() && !target.resends() => {
+                    tracing::debug!("push to {name}: {e}; not sent again");
+                    self.report.unanswered += 1;
+                    self.change(|holder, now, ttl| PushOp::PassOver { holder, now, ttl })
+                        .await?;
+                }
+                Err(e) => {
+                    // It did not go (or the server said no): to be sent again.
+                    let unsent = self
+                        .change(|holder, now, ttl| PushOp::Unsent { holder, now, ttl })
+                        .await;
+                    if let Err(s) = unsent {
+                        tracing::debug!("push to {name}: {s}");
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        tracing::debug!(source = name, key, "push batch through");
+        self.change(|holder, now, ttl| PushOp::Finish { holder, now, ttl })
+            .await
+    }
+
+    /// Pushes up to [`MAX_BATCHES`] batches of hits, resuming one left in flight.
+    async fn hits(&mut self, target: &Target, mut row: PushRow) -> Result<PushRow, PushError> {
+        for _ in 0..MAX_BATCHES {
+            let from = row.hits_upto.saturating_add(1);
+            let (hits, upto) = match row.batch {
+                Some((PushStream::Hits, upto)) => {
+                    (self.store.hits_in(from..=upto, BATCH).await?.0, upto)
+                }
+                // A batch of marks in flight is seen through by the marks' own pass.
+                Some((PushStream::Marks, _)) => return Ok(row),
+                None => {
+                    let (hits, high) = self.store.hits_in(from..=i64::MAX, BATCH).await?;
+                    let Some(upto) = high else {
+                        return Ok(row);
+                    };
+                    let (holder, now) = (self.holder.to_string(), Timestamp::now());
+                    let stream = PushStream::Hits;
+                    row = self
+                        .apply(PushOp::Begin {
+                            holder,
+                            now,
+                            ttl: LEASE,
+                            stream,
+                            upto,
+                        })
+                        .await?;
+                    (hits, upto)
+                }
+            };
+            let found = items::from_hits(&hits, &self.spec.name);
+            row = self
+                .batch(target, row, &found, &format!("hits:{from}-{upto}"))
+                .await?;
+        }
+        Ok(row)
+    }
 }
 
 /// One run: claims the lease, pushes, releases it with the outcome.
@@ -104,7 +233,13 @@ pub async fn run(
     mut target: Target,
     holder: &str,
 ) -> PushReport {
-    let mut report = PushReport::new(&spec.name);
+    let mut run = Run {
+        store,
+        sender,
+        spec,
+        holder,
+        report: PushReport::new(&spec.name),
+    };
     let claim = PushOp::Claim {
         holder: holder.into(),
         now: Timestamp::now(),
@@ -114,24 +249,23 @@ pub async fn run(
     let row = match store.push_state(spec.name.clone(), claim).await {
         Ok(PushReply::Done(row)) => row,
         Ok(PushReply::HeldBy { holder, until }) => {
-            report.outcome = PushOutcome::Held { holder, until };
-            return report;
+            run.report.outcome = PushOutcome::Held { holder, until };
+            return run.report;
         }
         Ok(PushReply::Lost) => {
-            report.outcome = PushOutcome::Failed(PushError::Lost);
-            return report;
+            run.report.outcome = PushOutcome::Failed(PushError::Lost);
+            return run.report;
         }
         Err(e) => {
-            report.outcome = PushOutcome::Failed(e.into());
-            return report;
+            run.report.outcome = PushOutcome::Failed(e.into());
+            return run.report;
         }
     };
-    let result = batches(store, sender, spec, &mut target, holder, row, &mut report).await;
-    let error = result.err();
+    let error = pushes(&mut run, &mut target, row).await.err();
     let release = PushOp::Release {
         holder: holder.into(),
         now: Timestamp::now(),
-        count: report.pushed,
+        count: run.report.pushed,
         error: error
             .as_ref()
             .map(|e| crate::model::sanitize::one_line(&e.to_string(), 300)),
@@ -140,150 +274,21 @@ pub async fn run(
         tracing::debug!("push to {}: the lease is not given back: {e}", spec.name);
     }
     if let Some(e) = error {
-        report.outcome = PushOutcome::Failed(e);
+        run.report.outcome = PushOutcome::Failed(e);
     }
-    report
+    run.report
 }
 
-/// Pushes up to [`MAX_BATCHES`] batches, resuming one left in flight.
-async fn batches(
-    store: &SharedStore,
-    sender: &Sender<'_>,
-    spec: &SourceSpec,
-    target: &mut Target,
-    holder: &str,
-    mut row: PushRow,
-    report: &mut PushReport,
-) -> Result<(), PushError> {
-    let name = spec.name.as_str();
-    let at = |f: fn(String, Timestamp) -> PushOp| f(holder.to_string(), Timestamp::now());
+/// What a run pushes once it holds the lease: TAXII's identity first, then the hits.
+async fn pushes(run: &mut Run<'_>, target: &mut Target, mut row: PushRow) -> Result<(), PushError> {
     if let Target::Taxii(t) = target {
-        t.prepare(sender, spec, store, &row).await?;
+        t.prepare(run.sender, run.spec, run.store).await?;
         if !row.identity_sent {
-            t.add(sender, spec, &[t.identity(&row)]).await?;
-            row = apply(
-                store,
-                name,
-                at(|h, now| PushOp::IdentitySent {
-                    holder: h,
-                    now,
-                    ttl: LEASE,
-                }),
-            )
-            .await?;
+            t.add(run.sender, run.spec, &[t.identity(&row)]).await?;
+            row = run
+                .change(|holder, now, ttl| PushOp::IdentitySent { holder, now, ttl })
+                .await?;
         }
     }
-    for _ in 0..MAX_BATCHES {
-        let from = row.hits_upto.saturating_add(1);
-        let (hits, upto) = match row.batch {
-            Some((PushStream::Hits, upto)) => (store.hits_in(from..=upto, BATCH).await?.0, upto),
-            // Marks are pushed by their own producer.
-            Some((PushStream::Marks, _)) => return Ok(()),
-            None => {
-                let (hits, high) = store.hits_in(from..=i64::MAX, BATCH).await?;
-                let Some(upto) = high else {
-                    return Ok(());
-                };
-                let begin = PushOp::Begin {
-                    holder: holder.into(),
-                    now: Timestamp::now(),
-                    ttl: LEASE,
-                    stream: PushStream::Hits,
-                    upto,
-                };
-                row = apply(store, name, begin).await?;
-                (hits, upto)
-            }
-        };
-        let found = items::from_hits(&hits, name);
-        let (reqs, passed) = target.requests(&found, &format!("hits:{from}-{upto}"), &row);
-        report.passed += passed;
-        if row.sent > row.acked {
-            // A request of this batch was begun by a process that got no answer.
-            let op = if target.resends() {
-                at(|h, now| PushOp::Unsent {
-                    holder: h,
-                    now,
-                    ttl: LEASE,
-                })
-            } else {
-                tracing::warn!(
-                    "push to {name}: a request begun before got no answer; it is not sent again, \
-                     so nothing is pushed twice"
-                );
-                report.unanswered += 1;
-                at(|h, now| PushOp::PassOver {
-                    holder: h,
-                    now,
-                    ttl: LEASE,
-                })
-            };
-            row = apply(store, name, op).await?;
-        }
-        for (n, req) in reqs.iter().enumerate().skip(row.acked as usize) {
-            let n = u32::try_from(n).unwrap_or(u32::MAX);
-            let send = PushOp::Send {
-                holder: holder.into(),
-                now: Timestamp::now(),
-                ttl: LEASE,
-                n,
-            };
-            apply(store, name, send).await?;
-            match target.send(sender, spec, req).await {
-                Ok((pushed, passed)) => {
-                    report.pushed += pushed;
-                    report.passed += passed;
-                    let acked = PushOp::Acked {
-                        holder: holder.into(),
-                        now: Timestamp::now(),
-                        ttl: LEASE,
-                        n,
-                        pushed,
-                    };
-                    apply(store, name, acked).await?;
-                }
-                Err(e) if e.maybe_received() && !target.resends() => {
-                    tracing::warn!(
-                        "push to {name}: {e}; not sent again, so nothing is pushed twice"
-                    );
-                    report.unanswered += 1;
-                    apply(
-                        store,
-                        name,
-                        at(|h, now| PushOp::PassOver {
-                            holder: h,
-                            now,
-                            ttl: LEASE,
-                        }),
-                    )
-                    .await?;
-                }
-                Err(e) => {
-                    apply(
-                        store,
-                        name,
-                        at(|h, now| PushOp::Unsent {
-                            holder: h,
-                            now,
-                            ttl: LEASE,
-                        }),
-                    )
-                    .await?;
-                    return Err(e);
-                }
-            }
-        }
-        row = apply(
-            store,
-            name,
-            at(|h, now| PushOp::Finish {
-                holder: h,
-                now,
-                ttl: LEASE,
-            }),
-        )
-        .await?;
-        tracing::debug!(source = name, upto, "push batch through");
-    }
-    Ok(())
+    run.hits(target, row).await.map(|_| ())
 }

@@ -16,6 +16,7 @@
 //!   `identity` (one per store and source, POSTed once). Its id is a UUIDv5 of the
 //!   identity, the indicator and the batch, and `created`/`modified` the batch's latest
 //!   find, so a repeated request sends the same objects.
+//! - A false-positive mark has no STIX 2.1 sighting form: TAXII gets none.
 //! - The answer is a status resource (§4.3): while it says `pending`, it is read again
 //!   at `{url}/status/{id}/` (a few times, waiting longer each time). An object it
 //!   lists as failed that the collection holds at that version (§5.6 "Get an Object")
@@ -29,7 +30,7 @@ use reqwest::header::{ACCEPT, HeaderValue};
 use serde_json::{Value, json};
 use url::Url;
 
-use super::items::PushItem;
+use super::items::{Finding, PushItem};
 use super::{PushError, Sender};
 use crate::config::SourceSpec;
 use crate::model::IndicatorType;
@@ -116,7 +117,6 @@ impl Taxii {
         sender: &Sender<'_>,
         spec: &SourceSpec,
         store: &SharedStore,
-        _row: &PushRow,
     ) -> Result<(), PushError> {
         let url = collection_url(spec, "")?;
         let resp = sender
@@ -174,6 +174,11 @@ impl Taxii {
         let mut out = Vec::new();
         let mut passed = 0;
         for item in items {
+            // STIX 2.1 has no sighting of a false positive.
+            if item.finding != Finding::Sighted {
+                passed += 1;
+                continue;
+            }
             let Some(ids) = self.ids.get(&(item.kind, item.value.clone())) else {
                 passed += 1;
                 continue;
@@ -315,7 +320,6 @@ impl Taxii {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trust::push::Finding;
 
     fn row() -> PushRow {
         PushRow {
