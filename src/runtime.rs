@@ -585,6 +585,16 @@ impl Executor {
                     let _ = tx.send(Msg::HuntReady { store });
                 }
             },
+            Effect::Push { sources } => {
+                let (ctx, tx, store) = (ctx.clone(), tx.clone(), self.store.clone());
+                tokio::spawn(async move {
+                    let reports = match store {
+                        Some(s) => crate::trust::push::push_all(&ctx, &s, &sources).await,
+                        None => Vec::new(),
+                    };
+                    let _ = tx.send(Msg::Pushed(reports));
+                });
+            }
             Effect::Log { level, text } => {
                 let text = crate::model::sanitize::one_line(&text, 600);
                 match level {

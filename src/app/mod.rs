@@ -16,6 +16,7 @@ pub mod line_edit;
 pub mod listed;
 pub mod marks;
 pub mod mouse;
+pub mod push;
 mod rows;
 pub mod schedule;
 pub mod scoring;
@@ -236,6 +237,8 @@ pub enum Msg {
         store: Arc<Store>,
         screened: crate::trust::allowlist::Screened,
     },
+    /// A push run ([`Effect::Push`]) ended: what it did for each source.
+    Pushed(Vec<crate::trust::push::PushReport>),
 }
 
 /// Where the local cache stands.
@@ -307,6 +310,8 @@ pub enum Effect {
         store: Arc<Store>,
         lists: Arc<crate::matching::Warninglists>,
     },
+    /// Push what is pending to `sources` in the background; answer [`Msg::Pushed`].
+    Push { sources: Vec<SourceSpec> },
 }
 
 pub struct App {
@@ -372,6 +377,8 @@ pub struct App {
     pub listing: listed::Listing,
     /// Who marks, and the note prompt.
     pub triaging: triage::Triaging,
+    /// Sightings pushed back to the sources with `push: true`.
+    pub push: push::PushJob,
 }
 
 impl App {
@@ -455,6 +462,7 @@ impl App {
             trust: scoring::Trust::new(config.scoring.clone()),
             listing: listed::Listing::default(),
             triaging: triage::Triaging::default(),
+            push: push::PushJob::default(),
         }
         .with_lookup_sources()
     }
@@ -514,6 +522,7 @@ impl App {
                 self.expire_header_message(now);
                 self.hunt_tick(&mut fx);
                 self.screen_changed(&mut fx);
+                self.push_tick(&mut fx);
             }
             Msg::Key(key) => {
                 if let Some(a) = self.keymap.action(self.mode, key) {
@@ -614,6 +623,7 @@ impl App {
             Msg::LogStatus { path, unreadable } => self.on_log_status(path, unreadable, &mut fx),
             Msg::Lists(lists) => self.on_lists(lists, &mut fx),
             Msg::Screened { store, screened } => self.on_screened(store, screened, &mut fx),
+            Msg::Pushed(reports) => self.on_pushed(reports, &mut fx),
         }
         fx
     }

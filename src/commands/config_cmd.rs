@@ -48,6 +48,11 @@ pub fn check(config_path: Option<&Path>) -> u8 {
     for spec in &config.sources {
         if let Availability::Disabled(why) = config.availability(spec) {
             println!("  {}: disabled, {why}", spec.name);
+        } else if let Some(p) = spec.push {
+            println!(
+                "  {}: pushes sightings back, at most {} requests a minute and {} a day",
+                spec.name, p.limits.per_minute, p.limits.per_day
+            );
         }
     }
     if let Some(cache) = &found.cache {

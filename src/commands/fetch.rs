@@ -238,6 +238,12 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             ));
         }
     }
+    // What the team's logs saw goes back to the sources that push (a cron job's turn).
+    if !args.offline
+        && let Some(cache) = &cache
+    {
+        super::push::once(&rt, &ctx, cache, &config);
+    }
     let failed = runs
         .iter()
         .any(|r| matches!(r.outcome, RunOutcome::Failed(_)));

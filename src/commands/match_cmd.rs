@@ -291,6 +291,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         }
     }
 
+    let pusher = recording
+        .as_ref()
+        .and_then(|_| output::pusher(&config, no_cache));
     let mut sink = Tee(printer, recording);
     let mut stats = ScanStats::default();
     let mut stream_stats = None;
@@ -369,6 +372,11 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         if st.lost > 0 {
             failed = true;
         }
+    }
+    // After the recorder, so the hits it wrote last go too.
+    if let Some(p) = pusher {
+        drop(err);
+        p.close();
     }
     // A scan (not a follow or a stream, which only a signal ends) stopped before the
     // end of its input says so, as a shell reports a process the signal ended.

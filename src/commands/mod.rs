@@ -7,6 +7,7 @@ pub mod config_cmd;
 pub mod fetch;
 pub mod lookup;
 pub mod match_cmd;
+mod push;
 pub mod sources;
 pub mod table;
 pub mod target;

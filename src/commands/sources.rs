@@ -33,11 +33,12 @@ pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
     };
     if let Some(label) = label {
         match histories(&config, &location) {
-            Ok((h, by, quotas)) => {
+            Ok((h, by, quotas, pushes)) => {
                 text.push_str(&render_history(&label, &h, &by));
                 for (name, q) in quotas {
                     text.push_str(&format!("{name}: {q}\n"));
                 }
+                text.push_str(&render_pushes(&pushes, jiff::Timestamp::now()));
             }
             Err(e) => eprintln!("warning: {e}"),
         }
@@ -49,11 +50,15 @@ pub fn run(config_path: Option<&Path>, no_cache: bool) -> u8 {
 
 type Histories = Vec<(String, Vec<FetchRecord>)>;
 
-/// The fetch histories, who saved each source last, and the quota lines.
+/// Each pushing source's push-back state (`None`: never pushed).
+type Pushes = Vec<(String, Option<crate::store::persist::PushRow>)>;
+
+/// The fetch histories, who saved each source last, the quota lines, and the pushes.
 type Listing = (
     Histories,
     std::collections::HashMap<String, String>,
     Vec<(String, String)>,
+    Pushes,
 );
 
 /// Each configured source's fetch history from the store, who saved each source's
@@ -80,7 +85,19 @@ fn histories(
             out.push((s.name.clone(), h));
         }
         let quotas = quota_lines(config, &store).await;
-        Ok((out, by, quotas))
+        let mut states: std::collections::HashMap<_, _> = store
+            .push_states()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let pushes = config
+            .sources
+            .iter()
+            .filter(|s| s.push.is_some())
+            .map(|s| (s.name.clone(), states.remove(&s.name)))
+            .collect();
+        Ok((out, by, quotas, pushes))
     })
 }
 
@@ -149,6 +166,51 @@ pub fn render_history(
     s
 }
 
+/// The push-back of each source with `push: true`: its last push (when it ended, the
+/// sightings it pushed, how it ended), the sightings pushed in all, and who pushes it
+/// now. Empty when no source pushes.
+pub fn render_pushes(pushes: &Pushes, now: jiff::Timestamp) -> String {
+    if pushes.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("\npush-back:\n");
+    let mut t = Table::new(&[
+        ("NAME", Align::Left),
+        ("LAST PUSH", Align::Left),
+        ("PUSHED", Align::Right),
+        ("IN ALL", Align::Right),
+        ("RESULT", Align::Left),
+    ]);
+    for (name, row) in pushes {
+        let name = one_line(name, 60);
+        let Some(row) = row.as_ref() else {
+            t.row(vec![name, "never pushed".into()]);
+            continue;
+        };
+        let result = match &row.last_error {
+            Some(e) => format!("failed: {}", one_line(e, 200)),
+            None if row.last_at.is_some() => "ok".to_string(),
+            None => String::new(),
+        };
+        let running = !row.holder.is_empty() && row.lease_until >= now.as_millisecond();
+        let result = if running {
+            format!("pushing now ({}) {result}", one_line(&row.holder, 80))
+        } else {
+            result
+        };
+        t.row(vec![
+            name,
+            row.last_time()
+                .map_or_else(|| "never pushed".into(), crate::model::time::rfc3339),
+            grouped(row.last_count),
+            grouped(row.total),
+            result.trim().to_string(),
+        ]);
+    }
+    s.push_str(&t.render());
+    s
+}
+
 /// The listing, one source per line. Keys appear only as `set` / `missing`.
 pub fn render(config: &Config) -> String {
     let mut s = format!("config: {}\n", config.origin);
@@ -206,4 +268,60 @@ pub fn render(config: &Config) -> String {
     }
     s.push_str(&t.render());
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::persist::PushRow;
+
+    #[test]
+    fn each_pushing_source_shows_its_last_push_and_result() {
+        let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let ms = now.as_millisecond();
+        let pushes = vec![
+            (
+                "ourmisp".to_string(),
+                Some(PushRow {
+                    last_at: Some(ms - 60_000),
+                    last_count: 12,
+                    total: 3_400,
+                    ..PushRow::default()
+                }),
+            ),
+            (
+                "isac".to_string(),
+                Some(PushRow {
+                    last_at: Some(ms),
+                    last_error: Some("HTTP 403: denied\nfor you".into()),
+                    holder: "soc@edge pid 7 #0001".into(),
+                    lease_until: ms + 1,
+                    ..PushRow::default()
+                }),
+            ),
+            ("fresh".to_string(), None),
+        ];
+        let text = render_pushes(&pushes, now);
+        let line = |name: &str| {
+            text.lines()
+                .find(|l| l.starts_with(name))
+                .unwrap()
+                .to_string()
+        };
+        assert!(text.starts_with("\npush-back:\n"), "{text}");
+        let misp = line("ourmisp");
+        assert!(
+            misp.contains("2027-01-15T07:59:00Z") && misp.contains("12"),
+            "{misp}"
+        );
+        assert!(misp.contains("3,400") && misp.ends_with("ok"), "{misp}");
+        let isac = line("isac");
+        assert!(
+            isac.contains("pushing now (soc@edge pid 7 #0001)"),
+            "{isac}"
+        );
+        assert!(isac.contains("failed: HTTP 403: denied for you"), "{isac}");
+        assert!(line("fresh").contains("never pushed"));
+        assert_eq!(render_pushes(&Vec::new(), now), "");
+    }
 }

@@ -73,6 +73,9 @@ pub enum Field {
     Auth,
     /// `to_ids_only`: take only MISP attributes flagged `to_ids` (default true).
     ToIdsOnly,
+    /// `push`: sightings of the source's indicators are pushed back to it (default
+    /// false); with it, `rate_limit` paces the pushes.
+    Push,
 }
 
 impl Field {
@@ -88,6 +91,7 @@ impl Field {
             Field::Collection => "collection",
             Field::Auth => "auth",
             Field::ToIdsOnly => "to_ids_only",
+            Field::Push => "push",
         }
     }
 }

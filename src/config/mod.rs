@@ -10,6 +10,7 @@ pub mod keys;
 pub mod kind;
 pub mod logs;
 mod postgres;
+pub mod push;
 pub mod redis;
 pub mod schema;
 pub mod scoring;
@@ -32,6 +33,7 @@ use crate::model::IndicatorType;
 pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
 pub use logs::{LogFormat, LogInput, LogSpec, Retro};
 pub use postgres::{PostgresConfig, redact_connection_string};
+pub use push::PushSpec;
 pub use redis::RedisStream;
 pub use scoring::ScoringConfig;
 pub use secret::SourceAuth;
@@ -166,6 +168,8 @@ pub struct SourceSpec {
     /// How far the source is trusted, 0–100 (`weight:`; default: its kind's
     /// [`kind::KindInfo::default_weight`]): one part of each indicator's score.
     pub weight: u8,
+    /// `push: true`: sightings of its indicators go back to it, at this pace.
+    pub push: Option<PushSpec>,
     /// Why the source cannot run although enabled (an `env:` secret that is not set).
     pub unavailable: Option<String>,
 }
@@ -447,6 +451,10 @@ fn build(
         misp: key(KeyKind::Misp, misp),
     };
 
+    let no_store = matches!(
+        raw.cache.path.as_deref().map(str::trim),
+        Some("none" | "off")
+    ) && raw.cache.url.is_none();
     let cache = CacheConfig {
         path: match raw.cache.path.as_deref().map(str::trim) {
             None | Some("default") => CachePath::Default,
@@ -476,10 +484,18 @@ fn build(
         Some(s) => s.0,
         None => builtin_sources(kinds),
     };
-    let sources = raw_sources
+    let sources: Vec<SourceSpec> = raw_sources
         .into_iter()
         .map(|s| resolve_source(s, env, &mut warnings))
         .collect();
+    if no_store {
+        let pushing: Vec<&str> = sources
+            .iter()
+            .filter(|s| s.push.is_some())
+            .map(|s| s.name.as_str())
+            .collect();
+        warnings.extend(push::no_store_warning(&pushing));
+    }
 
     let warninglists = raw
         .warninglists
@@ -570,6 +586,7 @@ fn resolve_source(
         auth,
         to_ids_only: s.to_ids_only.unwrap_or(true),
         weight: s.weight.unwrap_or(kind.info().default_weight),
+        push: s.push.then(|| PushSpec::new(s.rate_limit)),
         unavailable,
     }
 }
@@ -613,6 +630,7 @@ fn builtin_sources(kinds: &[SourceKind]) -> Vec<RawSource> {
                 auth: None,
                 to_ids_only: None,
                 weight: None,
+                push: false,
             })
         })
         .collect()

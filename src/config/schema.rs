@@ -173,6 +173,8 @@ pub struct RawSource {
     pub to_ids_only: Option<bool>,
     /// How far this source is trusted, 0–100 (`weight:`; default: its kind's).
     pub weight: Option<u8>,
+    /// `push: true`: sightings go back to the source (kinds that accept [`Field::Push`]).
+    pub push: bool,
 }
 
 /// `auth:` as written: `{ user, password }` or `{ bearer }`; each secret may be
@@ -211,6 +213,7 @@ struct SourceFields {
     auth: Option<RawAuth>,
     to_ids_only: Option<bool>,
     weight: Option<u32>,
+    push: Option<bool>,
 }
 
 fn yes() -> bool {
@@ -247,16 +250,27 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
             &format!("source `{name}`: field `{field}` does not apply to kind `{kind}`"),
         )
     };
+    // A kind that pushes takes `rate_limit` for its pushes, and only with `push: true`.
+    let pushes = f.push == Some(true) && kind.info().accepts(Field::Push);
+    if f.rate_limit.is_some() && kind.info().accepts(Field::Push) && !pushes {
+        return Err(hint::at_key(
+            "rate_limit",
+            &format!(
+                "source `{name}`: on kind `{kind}`, `rate_limit` paces pushes and applies only with `push: true`"
+            ),
+        ));
+    }
     let optional = [
         (f.value_type.is_some(), Field::Type),
         (f.watch.is_some(), Field::Watch),
-        (f.rate_limit.is_some(), Field::RateLimit),
+        (f.rate_limit.is_some() && !pushes, Field::RateLimit),
         (f.api_url.is_some(), Field::ApiUrl),
         (f.lookback.is_some(), Field::Lookback),
         (f.page_size.is_some(), Field::PageSize),
         (f.collection.is_some(), Field::Collection),
         (f.auth.is_some(), Field::Auth),
         (f.to_ids_only.is_some(), Field::ToIdsOnly),
+        (f.push.is_some(), Field::Push),
     ];
     for (set, field) in optional {
         if set && !kind.info().accepts(field) {
@@ -362,6 +376,7 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
         auth: f.auth,
         to_ids_only: f.to_ids_only,
         weight,
+        push: pushes,
     })
 }
 

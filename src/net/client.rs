@@ -100,6 +100,12 @@ impl NetError {
         matches!(self, NetError::Auth { .. })
     }
 
+    /// Whether the server may have received the request although no answer came (a
+    /// timeout, a reply cut off): sending it again may repeat it.
+    pub fn maybe_received(&self) -> bool {
+        matches!(self, NetError::Timeout { .. } | NetError::Body { .. })
+    }
+
     /// Whether the host name did not resolve, which usually means no network.
     pub fn is_unresolved(&self) -> bool {
         matches!(self, NetError::Resolve { .. })
@@ -118,6 +124,10 @@ pub struct Request {
     /// Whether a `429` is retried here; off when the caller keeps a quota ledger and
     /// must hear of every `429`.
     pub retry_rate_limited: bool,
+    /// Whether a request the server may have received without answering
+    /// ([`NetError::maybe_received`]) is sent again; off for a request whose repeat the
+    /// server would count twice.
+    pub resend_unanswered: bool,
 }
 
 impl Request {
@@ -129,23 +139,38 @@ impl Request {
             secret_headers: Vec::new(),
             body: None,
             retry_rate_limited: true,
+            resend_unanswered: true,
         }
     }
 
-    pub fn post_json(url: Url, body: &serde_json::Value) -> Self {
+    /// A `POST` of `body` as `content_type`.
+    pub fn post(url: Url, body: Vec<u8>, content_type: HeaderValue) -> Self {
         let mut r = Request::get(url);
         r.method = Method::POST;
-        r.headers.push((
-            reqwest::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        ));
-        r.body = Some(body.to_string().into_bytes());
+        r.headers
+            .push((reqwest::header::CONTENT_TYPE, content_type));
+        r.body = Some(body);
         r
+    }
+
+    pub fn post_json(url: Url, body: &serde_json::Value) -> Self {
+        Request::post(
+            url,
+            body.to_string().into_bytes(),
+            HeaderValue::from_static("application/json"),
+        )
     }
 
     /// A `429` comes back at once as [`NetError::RateLimited`], unretried.
     pub fn without_429_retry(mut self) -> Self {
         self.retry_rate_limited = false;
+        self
+    }
+
+    /// A timeout or a reply cut off comes back at once, unretried: the server may
+    /// have acted on the request.
+    pub fn without_resend(mut self) -> Self {
+        self.resend_unanswered = false;
         self
     }
 
@@ -211,6 +236,11 @@ pub fn error_detail(body: &[u8]) -> String {
         let text = |p: &str| v.pointer(p).and_then(serde_json::Value::as_str);
         if let (Some(code), Some(msg)) = (text("/error/code"), text("/error/message")) {
             return one_line(&format!("{code}: {msg}"), 200);
+        }
+        // MISP: `{"name": ..., "message": "Could not add Sighting", "errors": "No valid
+        // attributes found that match the criteria."}`: the reason is in `errors`.
+        if let (Some(msg), Some(errors)) = (text("/message"), text("/errors")) {
+            return one_line(&format!("{msg}: {errors}"), 200);
         }
         let found = [
             "/error/message",
@@ -319,7 +349,13 @@ impl HttpClient {
                     });
                 }
                 Ok(_) => return result,
-                Err(e) if e.is_transient() && attempt < self.cfg.retries => self.backoff(attempt),
+                Err(e)
+                    if e.is_transient()
+                        && attempt < self.cfg.retries
+                        && (req.resend_unanswered || !e.maybe_received()) =>
+                {
+                    self.backoff(attempt)
+                }
                 Err(_) => return result,
             };
             let shown = match &result {

@@ -278,7 +278,12 @@ pub static KIND: KindInfo = KindInfo {
     min_refresh: minutes(5),
     default_lookback: std::time::Duration::from_secs(30 * 86_400),
     default_page_size: 500,
-    fields: &[Field::Lookback, Field::PageSize, Field::ToIdsOnly],
+    fields: &[
+        Field::Lookback,
+        Field::PageSize,
+        Field::ToIdsOnly,
+        Field::Push,
+    ],
     default_weight: 60,
 };
 

@@ -292,7 +292,7 @@ pub static KIND: KindInfo = KindInfo {
     min_refresh: minutes(5),
     default_lookback: std::time::Duration::from_secs(30 * 86_400),
     default_page_size: 100,
-    fields: &[Field::Collection, Field::Auth, Field::PageSize],
+    fields: &[Field::Collection, Field::Auth, Field::PageSize, Field::Push],
     default_weight: 60,
 };
 

@@ -6,5 +6,6 @@
 
 pub mod allowlist;
 pub mod evidence;
+pub mod push;
 pub mod score;
 pub mod triage;

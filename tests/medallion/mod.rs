@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 /// The API root and collection the server is seeded with.
 pub const API_ROOT: &str = "trustgroup1";
 pub const COLLECTION: &str = "91a7b528-80eb-42ed-a74d-c6fbd5a26116";
+/// A collection the test user may read but not write (`can_write: false`).
+pub const READ_ONLY: &str = "52892447-4d7e-4f70-b94d-d7f22742ff63";
 pub const USER: &str = "analyst";
 pub const PASSWORD: &str = "Corr3ct-h0rse-battery";
 
@@ -115,6 +117,14 @@ impl Medallion {
                     "media_types": ["application/stix+json;version=2.1"],
                     "objects": [],
                     "manifest": []
+                }, {
+                    "id": READ_ONLY,
+                    "title": "read-only collection",
+                    "can_read": true,
+                    "can_write": false,
+                    "media_types": ["application/stix+json;version=2.1"],
+                    "objects": [],
+                    "manifest": []
                 }]
             }
         });
@@ -207,6 +217,30 @@ impl Medallion {
             body.contains("\"failure_count\": 0") || body.contains("\"failure_count\":0"),
             "{body}"
         );
+    }
+}
+
+impl Medallion {
+    /// The objects of `types` (comma-separated) the collection holds now, every version.
+    pub async fn objects(&self, types: &str) -> Vec<serde_json::Value> {
+        let url = format!(
+            "{}collections/{COLLECTION}/objects/?match[type]={types}&match[version]=all",
+            self.root()
+        );
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
+        let resp = client
+            .get(url)
+            .basic_auth(USER, Some(PASSWORD))
+            .header("Accept", "application/taxii+json;version=2.1")
+            .send()
+            .await
+            .expect("medallion answers");
+        let body = resp.text().await.unwrap_or_default();
+        let env: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        env["objects"].as_array().cloned().unwrap_or_default()
     }
 }
 

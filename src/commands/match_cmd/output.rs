@@ -143,3 +143,14 @@ pub(super) fn recorded(sensor: &str, st: &RecorderStats, err: &mut impl Write) {
         );
     }
 }
+
+/// The push-back of a recording run: a push every minute while it runs and one when it
+/// ends, through its own handle on the store; `None` when no source pushes.
+pub(super) fn pusher(config: &Config, no_cache: bool) -> Option<crate::commands::push::Background> {
+    use crate::store::persist::{Location, open_location};
+    if crate::commands::push::pushing(config).is_empty() {
+        return None;
+    }
+    let (store, _) = open_location(&Location::of(config, no_cache));
+    crate::commands::push::Background::start(config, store?)
+}

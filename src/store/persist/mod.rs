@@ -18,6 +18,7 @@ mod hit_row;
 mod ledger;
 mod marks;
 pub mod postgres;
+pub mod push;
 pub mod sqlite;
 mod sqlite_store;
 
@@ -40,6 +41,7 @@ pub use codec::{type_code, type_of};
 pub use decode::{PART_CHUNKS, decode_parts};
 pub use ledger::{QuotaOp, QuotaReply, StoreLedger};
 pub use postgres::PgStore;
+pub use push::{PushOp, PushReply, PushRow, PushStream};
 pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
 pub use sqlite_store::SqliteStore;
 
@@ -287,6 +289,17 @@ pub trait SnapshotStore: EnrichmentStore + Send + Sync {
         account: String,
         op: QuotaOp,
     ) -> BoxFuture<'_, Result<QuotaReply, PersistError>>;
+
+    /// Applies `op` to `source`'s push-back state in one transaction that every process
+    /// using the store serialises on (see [`push`]).
+    fn push_state(
+        &self,
+        source: String,
+        op: PushOp,
+    ) -> BoxFuture<'_, Result<PushReply, PersistError>>;
+
+    /// Every source's push-back state, by source name, for listings.
+    fn push_states(&self) -> BoxFuture<'_, Result<Vec<(String, PushRow)>, PersistError>>;
 }
 
 impl Snapshot {

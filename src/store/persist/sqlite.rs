@@ -23,12 +23,13 @@ use super::{CachedSource, PersistError, SourceMeta};
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 use migrate::{
-    MIGRATE_CLAIMS, MIGRATE_EXPIRY, MIGRATE_LEDGER, MIGRATE_MARKS, MIGRATE_SENSORS, MIGRATE_V1_V2,
-    MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
+    MIGRATE_CLAIMS, MIGRATE_EXPIRY, MIGRATE_LEDGER, MIGRATE_MARKS, MIGRATE_PUSH, MIGRATE_SENSORS,
+    MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
 };
 
 mod answers;
 mod ledger;
+mod push;
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
@@ -38,8 +39,9 @@ mod ledger;
 /// group lapses (a TAXII indicator's `valid_until`); 8 = + `sightings.sensor`,
 /// `entry_id` and `stream_group`: who found a hit, and Redis stream entries; 9 = +
 /// `enrichment_claims`, the values being looked up; 10 = + `marks`, the analyst's
-/// triage of hits and indicators.
-pub const SCHEMA_VERSION: i64 = 10;
+/// triage of hits and indicators; 11 = + `push_state`, how far each source's sightings
+/// were pushed back.
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
@@ -505,6 +507,10 @@ fn steps(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> rusqlite::Result
     if from < 10 && to >= 10 {
         tx.execute_batch(MIGRATE_MARKS)?;
         tx.execute_batch("PRAGMA user_version = 10;")?;
+    }
+    if from < 11 && to >= 11 {
+        tx.execute_batch(MIGRATE_PUSH)?;
+        tx.execute_batch("PRAGMA user_version = 11;")?;
     }
     Ok(())
 }

@@ -185,6 +185,18 @@ impl SnapshotStore for SqliteStore {
     ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
         self.run(move |db| db.quota(&account, op))
     }
+
+    fn push_state(
+        &self,
+        source: String,
+        op: super::PushOp,
+    ) -> BoxFuture<'_, Result<super::PushReply, PersistError>> {
+        self.run(move |db| db.push_state(&source, op))
+    }
+
+    fn push_states(&self) -> BoxFuture<'_, Result<Vec<(String, super::PushRow)>, PersistError>> {
+        self.run(|db| db.push_states())
+    }
 }
 
 impl EnrichmentStore for SqliteStore {

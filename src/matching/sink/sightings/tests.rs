@@ -111,6 +111,18 @@ impl SnapshotStore for Flaky {
     fn quota(&self, a: String, op: QuotaOp) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
         self.inner.quota(a, op)
     }
+    fn push_state(
+        &self,
+        s: String,
+        op: crate::store::persist::PushOp,
+    ) -> BoxFuture<'_, Result<crate::store::persist::PushReply, PersistError>> {
+        self.inner.push_state(s, op)
+    }
+    fn push_states(
+        &self,
+    ) -> BoxFuture<'_, Result<Vec<(String, crate::store::persist::PushRow)>, PersistError>> {
+        self.inner.push_states()
+    }
 }
 
 /// Keeps no look-up answers: the hits are what these tests are about.

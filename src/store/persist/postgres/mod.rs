@@ -19,6 +19,7 @@ mod holder;
 mod ledger;
 mod listen;
 mod marks;
+mod push;
 mod schema;
 mod sightings;
 mod write;
@@ -583,6 +584,18 @@ impl SnapshotStore for PgStore {
         op: QuotaOp,
     ) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
         Box::pin(ledger::quota(self, account, op))
+    }
+
+    fn push_state(
+        &self,
+        source: String,
+        op: super::PushOp,
+    ) -> BoxFuture<'_, Result<super::PushReply, PersistError>> {
+        Box::pin(push::push_state(self, source, op))
+    }
+
+    fn push_states(&self) -> BoxFuture<'_, Result<Vec<(String, super::PushRow)>, PersistError>> {
+        Box::pin(push::push_states(self))
     }
 
     fn changes(&self) -> Option<mpsc::UnboundedReceiver<Change>> {

@@ -14,8 +14,9 @@ use crate::store::persist::codec::{TYPE_CODES, type_of};
 /// enrichment answers; 4 = + `chunks.expires_at`, when a group lapses; 5 = +
 /// `sightings.sensor`, `entry_id` and `stream_group` (who found a hit; Redis entries);
 /// 6 = + `enrichment_claims`, the values being looked up; 7 = + `marks`, the analyst's
-/// triage of hits and indicators.
-pub const PG_SCHEMA_VERSION: i32 = 7;
+/// triage of hits and indicators; 8 = + `push_state`, how far each source's sightings
+/// were pushed back.
+pub const PG_SCHEMA_VERSION: i32 = 8;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -104,6 +105,17 @@ CREATE TABLE IF NOT EXISTS marks (id BIGSERIAL PRIMARY KEY, kind INTEGER NOT NUL
   indicator TEXT NOT NULL, hit BIGINT, verdict TEXT, note TEXT, marked_by TEXT NOT NULL,
   at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS marks_indicator ON marks (kind, indicator);
+";
+
+/// Version 8: each pushing source's push-back state, as SQLite's `MIGRATE_PUSH`.
+/// Self-contained: it only adds a table.
+const MIGRATE_PUSH: &str = "
+CREATE TABLE IF NOT EXISTS push_state (source TEXT PRIMARY KEY,
+  hits_upto BIGINT NOT NULL DEFAULT 0, marks_upto BIGINT, batch_stream TEXT, batch_upto BIGINT,
+  sent BIGINT NOT NULL DEFAULT 0, acked BIGINT NOT NULL DEFAULT 0, identity TEXT NOT NULL,
+  created_ms BIGINT NOT NULL, identity_sent BOOLEAN NOT NULL DEFAULT FALSE,
+  holder TEXT NOT NULL DEFAULT '', lease_until BIGINT NOT NULL DEFAULT 0, last_at BIGINT,
+  last_count BIGINT NOT NULL DEFAULT 0, last_error TEXT, total BIGINT NOT NULL DEFAULT 0);
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -205,6 +217,9 @@ pub(super) async fn migrate(
     }
     if found < 7 {
         tx.batch_execute(MIGRATE_MARKS).await.map_err(step)?;
+    }
+    if found < 8 {
+        tx.batch_execute(MIGRATE_PUSH).await.map_err(step)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(

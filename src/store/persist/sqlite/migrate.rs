@@ -180,3 +180,16 @@ CREATE TABLE marks (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,
   at INTEGER NOT NULL);
 CREATE INDEX marks_indicator ON marks (kind, indicator);
 ";
+
+/// Version 11: each pushing source's push-back state (see `store::persist::push`): how
+/// far hits and marks were pushed, the batch in flight with its requests begun and
+/// answered, our STIX identity, the push lease (`holder`, `lease_until` in ms) and the
+/// last run's outcome. Self-contained: it only adds a table.
+pub(super) const MIGRATE_PUSH: &str = "
+CREATE TABLE push_state (source TEXT PRIMARY KEY, hits_upto INTEGER NOT NULL DEFAULT 0,
+  marks_upto INTEGER, batch_stream TEXT, batch_upto INTEGER, sent INTEGER NOT NULL DEFAULT 0,
+  acked INTEGER NOT NULL DEFAULT 0, identity TEXT NOT NULL, created_ms INTEGER NOT NULL,
+  identity_sent INTEGER NOT NULL DEFAULT 0, holder TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0, last_at INTEGER, last_count INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT, total INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+";
