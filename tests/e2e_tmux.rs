@@ -813,7 +813,7 @@ async fn a_false_positive_marked_on_one_dashboard_shows_on_another() {
     first.keys(&["j", "F"]);
     first.wait_for("false positive + allowlist, note:", Duration::from_secs(5));
     first.keys(&["Enter"]);
-    first.wait_for("added to the local allowlist", Duration::from_secs(5));
+    first.wait_for("added to the lo", Duration::from_secs(5));
     second.wait_for("0 untriaged hits", Duration::from_secs(3));
     let list = dir1.path().join("data/intellisiem/allowlist.txt");
     let text = std::fs::read_to_string(&list).unwrap();

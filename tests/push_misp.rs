@@ -416,3 +416,71 @@ async fn a_request_without_an_answer_is_never_sent_again() {
     assert_eq!(bodies(&server).await.len(), 1);
     assert_eq!(push(&c, &store).await.unanswered, 0);
 }
+
+#[tokio::test]
+async fn false_positive_marks_on_the_sources_indicators_go_as_type_1_once() {
+    use intellisiem::model::{Observation, Sighting};
+    use intellisiem::store::persist::{Snapshot, SourceMeta};
+    use intellisiem::trust::triage::{Mark, Verdict};
+    let server = MockServer::start().await;
+    mount_ok(&server).await;
+    let c = config(&server.uri(), "timeout: 5s, retries: 2, backoff: 10ms");
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("cache.db"));
+    let mark = |v: &str, verdict, secs| Mark {
+        kind: IndicatorType::Domain,
+        indicator: v.into(),
+        hit: None,
+        verdict: Some(verdict),
+        note: Some("our CDN".into()),
+        by: "alice@soc-1.example".into(),
+        at: Timestamp::from_second(secs).unwrap(),
+    };
+    // Marked before push was turned on: stays home.
+    store
+        .save_mark(mark("cdn.example", Verdict::FalsePositive, T0 - 100))
+        .await
+        .unwrap();
+    drop(store);
+    let store = started(&c, &dir).await;
+    let held = |v: &str| Sighting {
+        kind: IndicatorType::Domain,
+        value: v.into(),
+        obs: Observation::default(),
+    };
+    let (_, saved) = store
+        .save(Snapshot {
+            source: "ourmisp".into(),
+            kind: "misp",
+            sightings: vec![held("cdn.example"), held("bad.example")],
+            groups: Vec::new(),
+            expires: Default::default(),
+            incremental: false,
+            meta: SourceMeta::default(),
+            now: Timestamp::from_second(T0).unwrap(),
+        })
+        .await;
+    saved.unwrap();
+    for m in [
+        mark("cdn.example", Verdict::FalsePositive, T0 + 100),
+        // A confirmation goes with its hits, as a sighting.
+        mark("bad.example", Verdict::TruePositive, T0 + 110),
+        // Not an indicator this MISP gave: not its business.
+        mark("elsewhere.example", Verdict::FalsePositive, T0 + 120),
+    ] {
+        store.save_mark(m).await.unwrap();
+    }
+    let r = push(&c, &store).await;
+    assert_eq!(r.outcome, PushOutcome::Done, "{}", r.line());
+    assert_eq!(r.pushed, 1);
+    assert_eq!(
+        bodies(&server).await,
+        [json!({"values": ["cdn.example"], "type": "1",
+                "source": "intellisiem", "timestamp": T0 + 100})]
+    );
+    // Never twice, across a restart too.
+    drop(store);
+    let store = open(&dir.path().join("cache.db"));
+    assert_eq!(push(&c, &store).await.pushed, 0);
+    assert_eq!(bodies(&server).await.len(), 1);
+}

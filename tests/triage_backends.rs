@@ -282,5 +282,5 @@ async fn stores_of_the_schema_before_gain_the_marks_table() {
         .unwrap()
         .get(0);
     assert_eq!(v, intellisiem::store::persist::postgres::PG_SCHEMA_VERSION);
-    assert_eq!(v, 7);
+    assert_eq!(v, 8);
 }

@@ -137,11 +137,11 @@ pub async fn score_for_command(
             Ok(hits) => evidence = Evidence::from_hits(&hits),
             Err(e) => notes.push(format!("scores without our own sightings: {e}")),
         }
-        match marks(kept).await {
+        match crate::trust::triage::load(&**kept).await {
             Ok(triage) => {
-                for (kind, value) in triage.1 {
-                    let f = crate::trust::evidence::finding(&triage.0, kind, &value);
-                    evidence.triage(kind, &value, f);
+                for (kind, value) in triage.marked() {
+                    let f = crate::trust::evidence::finding(&triage, kind, value);
+                    evidence.triage(kind, value, f);
                 }
             }
             Err(e) => notes.push(format!("scores without triage marks: {e}")),
@@ -165,38 +165,6 @@ pub async fn score_for_command(
     }
     store.rescore(&scorer);
     (evidence, notes)
-}
-
-/// Every triage mark `kept` holds, applied in order, and each marked indicator once.
-async fn marks(
-    kept: &super::persist::SharedStore,
-) -> Result<
-    (
-        crate::trust::triage::Triage,
-        Vec<(crate::model::IndicatorType, Box<str>)>,
-    ),
-    super::persist::PersistError,
-> {
-    const PAGE: usize = 10_000;
-    let mut triage = crate::trust::triage::Triage::new();
-    let mut marked = std::collections::HashSet::new();
-    let mut after = 0;
-    loop {
-        let page = kept.marks_after(after, PAGE).await?;
-        let Some(&(last, _)) = page.last() else {
-            break;
-        };
-        after = last;
-        let full = page.len() == PAGE;
-        for (id, mark) in page {
-            marked.insert((mark.kind, mark.indicator.clone()));
-            triage.apply(crate::trust::triage::Saved::Stored(id), mark);
-        }
-        if !full {
-            break;
-        }
-    }
-    Ok((triage, marked.into_iter().collect()))
 }
 
 impl Store {

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! What is pushed, typed: one [`PushItem`] per indicator of a source in a batch of
-//! findings, built from the stored hits ([`from_hits`]) or, once triage keeps them,
-//! from false-positive marks.
+//! findings, built from the stored hits ([`from_hits`]) or from the analyst's
+//! false-positive marks ([`from_marks`]).
 
 use std::collections::BTreeMap;
 
@@ -86,6 +86,41 @@ pub fn from_hits(hits: &[LogHit], source: &str) -> Vec<PushItem> {
     by.into_values().collect()
 }
 
+/// The false-positive marks of `marks` (on a hit or on the indicator) on indicators
+/// `source` holds (`holds`), one item per indicator with its count and span, in the
+/// order of (type, value). Other verdicts and undoing marks are left out: a true
+/// positive is a sighting already pushed with its hit.
+pub fn from_marks(
+    marks: &[(i64, crate::trust::triage::Mark)],
+    source: &str,
+    holds: impl Fn(IndicatorType, &str) -> bool,
+) -> Vec<PushItem> {
+    let mut by: BTreeMap<(IndicatorType, &str), PushItem> = BTreeMap::new();
+    for (_, m) in marks.iter().filter(|(_, m)| {
+        m.verdict == Some(crate::trust::triage::Verdict::FalsePositive)
+            && holds(m.kind, &m.indicator)
+    }) {
+        by.entry((m.kind, &m.indicator))
+            .and_modify(|i| {
+                i.count = i.count.saturating_add(1);
+                i.first_seen = i.first_seen.min(m.at);
+                i.last_seen = i.last_seen.max(m.at);
+                i.found = i.found.max(m.at);
+            })
+            .or_insert_with(|| PushItem {
+                finding: Finding::FalsePositive,
+                kind: m.kind,
+                value: m.indicator.clone(),
+                source: source.into(),
+                count: 1,
+                first_seen: m.at,
+                last_seen: m.at,
+                found: m.at,
+            });
+    }
+    by.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +148,51 @@ mod tests {
         assert_eq!((ip.finding, &*ip.source), (Finding::Sighted, "feodo"));
         assert_eq!(Finding::FalsePositive.misp_type(), "1");
         assert!(from_hits(&hits, "nobody").is_empty());
+    }
+
+    #[test]
+    fn false_positive_marks_on_the_sources_indicators_make_type_1_items() {
+        use crate::trust::triage::{Mark, Verdict};
+        let mark = |v: &str, hit, verdict, at| Mark {
+            kind: IndicatorType::Domain,
+            indicator: v.into(),
+            hit,
+            verdict,
+            note: None,
+            by: "alice@soc.example".into(),
+            at: Timestamp::from_second(at).unwrap(),
+        };
+        let marks = vec![
+            (
+                1,
+                mark("cdn.example", Some(7), Some(Verdict::FalsePositive), 100),
+            ),
+            (
+                2,
+                mark("cdn.example", None, Some(Verdict::FalsePositive), 300),
+            ),
+            (
+                3,
+                mark("bad.example", None, Some(Verdict::TruePositive), 200),
+            ),
+            (
+                4,
+                mark("other.example", None, Some(Verdict::FalsePositive), 200),
+            ),
+            (5, mark("gone.example", None, None, 200)),
+        ];
+        let held = |_: IndicatorType, v: &str| v != "other.example";
+        let items = from_marks(&marks, "misp", held);
+        assert_eq!(items.len(), 1, "{items:?}");
+        let i = &items[0];
+        assert_eq!(
+            (&*i.value, i.finding, i.count),
+            ("cdn.example", Finding::FalsePositive, 2)
+        );
+        assert_eq!(
+            (i.first_seen.as_second(), i.last_seen.as_second()),
+            (100, 300)
+        );
+        assert_eq!(i.finding.misp_type(), "1");
     }
 }

@@ -187,6 +187,83 @@ impl Run<'_> {
             .await
     }
 
+    /// Pushes up to [`MAX_BATCHES`] batches of false-positive marks (MISP's sighting
+    /// type 1), resuming one left in flight. Every mark kept since the source first
+    /// pushed is read once; those on indicators the source holds (its stored snapshot)
+    /// go back to it.
+    async fn marks(&mut self, target: &Target, mut row: PushRow) -> Result<PushRow, PushError> {
+        if matches!(target, Target::Taxii(_)) {
+            // No STIX 2.1 sighting says "false positive": TAXII gets none.
+            return Ok(row);
+        }
+        if row.marks_upto.is_none() {
+            // As with hits: what was marked before push was on stays home.
+            let mut newest = 0;
+            loop {
+                let page = self.store.marks_after(newest, BATCH).await?;
+                match page.last() {
+                    Some(&(id, _)) => newest = id,
+                    None => break,
+                }
+                if page.len() < BATCH {
+                    break;
+                }
+            }
+            let (holder, now) = (self.holder.to_string(), Timestamp::now());
+            row = self
+                .apply(PushOp::StartMarks {
+                    holder,
+                    now,
+                    ttl: LEASE,
+                    newest,
+                })
+                .await?;
+        }
+        let mut held: Option<std::collections::HashSet<(crate::model::IndicatorType, Box<str>)>> =
+            None;
+        for _ in 0..MAX_BATCHES {
+            let after = row.marks_upto.unwrap_or(0);
+            let (marks, upto) = match row.batch {
+                Some((PushStream::Marks, upto)) => {
+                    let mut page = self.store.marks_after(after, BATCH).await?;
+                    page.retain(|(id, _)| *id <= upto);
+                    (page, upto)
+                }
+                Some((PushStream::Hits, _)) => return Ok(row),
+                None => {
+                    let page = self.store.marks_after(after, BATCH).await?;
+                    let Some(&(upto, _)) = page.last() else {
+                        return Ok(row);
+                    };
+                    let (holder, now) = (self.holder.to_string(), Timestamp::now());
+                    row = self
+                        .apply(PushOp::Begin {
+                            holder,
+                            now,
+                            ttl: LEASE,
+                            stream: PushStream::Marks,
+                            upto,
+                        })
+                        .await?;
+                    (page, upto)
+                }
+            };
+            if held.is_none() {
+                let snapshot = self.store.load_source(self.spec.name.clone()).await?;
+                held = Some(snapshot.into_iter().map(|s| (s.kind, s.value)).collect());
+            }
+            let holds = |k: crate::model::IndicatorType, v: &str| {
+                held.as_ref()
+                    .is_some_and(|h| h.contains(&(k, Box::<str>::from(v))))
+            };
+            let found = items::from_marks(&marks, &self.spec.name, holds);
+            row = self
+                .batch(target, row, &found, &format!("marks:{}-{upto}", after + 1))
+                .await?;
+        }
+        Ok(row)
+    }
+
     /// Pushes up to [`MAX_BATCHES`] batches of hits, resuming one left in flight.
     async fn hits(&mut self, target: &Target, mut row: PushRow) -> Result<PushRow, PushError> {
         for _ in 0..MAX_BATCHES {
@@ -290,5 +367,6 @@ async fn pushes(run: &mut Run<'_>, target: &mut Target, mut row: PushRow) -> Res
                 .await?;
         }
     }
-    run.hits(target, row).await.map(|_| ())
+    let row = run.hits(target, row).await?;
+    run.marks(target, row).await.map(|_| ())
 }

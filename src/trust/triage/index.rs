@@ -122,6 +122,13 @@ impl Triage {
         true
     }
 
+    /// Every indicator a mark names (on it or on one of its hits), in no order.
+    pub fn marked(&self) -> impl Iterator<Item = (IndicatorType, &str)> + '_ {
+        self.by_type
+            .iter()
+            .flat_map(|(k, m)| m.keys().map(move |v| (*k, &**v)))
+    }
+
     /// The indicator's own mark in effect (not one of its hits'), if any.
     pub fn on_indicator(&self, kind: IndicatorType, value: &str) -> Option<&Held> {
         self.target(kind, value)?
