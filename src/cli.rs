@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::export::Format;
+use crate::export::{Format, TypeSet};
 use crate::matching::extract::LogFormat;
 use crate::matching::sink::AlertFormat;
 
@@ -65,6 +65,10 @@ pub struct FetchArgs {
     /// Write values defanged (`hxxp://evil[.]example`); txt, csv and jsonl only
     #[arg(long)]
     pub defang: bool,
+    /// Export only indicators of these types (ipv4, ipv6, cidr, domain, url, md5, sha1,
+    /// sha256, email, cve); the others are cut, and the cut is said on stderr
+    #[arg(long = "type", value_name = "T[,T]")]
+    pub types: Option<TypeSet>,
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -30,7 +30,7 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use crate::config::{Availability, Config, SourceSpec};
-use crate::export::Options;
+use crate::export::{Options, Written};
 use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::sources::{FetchError, FetchOutput};
@@ -172,7 +172,7 @@ pub enum Msg {
     /// written (the file is there and was not to be replaced, or an error).
     ExportDone {
         store: Arc<Store>,
-        result: Result<(PathBuf, usize, Options), ExportError>,
+        result: Result<(PathBuf, Written, Options), ExportError>,
     },
     /// What the last run remembered (read by the runtime at start-up).
     Remembered(Remembered),

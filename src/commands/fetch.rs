@@ -133,6 +133,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     let opts = export::Options {
         format: args.format,
         defang: args.defang,
+        types: args.types.unwrap_or_default(),
     };
     // `Ok(None)`: the output was left as it was.
     let written = match &args.output {
@@ -173,6 +174,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         args,
         wrote,
     );
+    if let Ok(Some(w)) = &written {
+        print_remarks(args, w);
+    }
     for r in &runs {
         if let RunOutcome::Failed(e) = &r.outcome {
             let kept = if r.stale.is_some() {
@@ -295,6 +299,25 @@ impl ProgressLine {
         if self.tty {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
         }
+    }
+}
+
+/// What the export cut and what else to know, on stderr after the summary: one line of
+/// the cut and notes (`rpz: 12 written; cut 3: 3 cve (…)`), nothing when there is
+/// neither. A `suricata-iprep` export to standard output says what its categories file
+/// holds, since none is written.
+fn print_remarks(args: &FetchArgs, w: &export::Written) {
+    let mut err = std::io::stderr().lock();
+    let format = args.format.as_str();
+    if let Some(r) = w.remarks() {
+        let _ = writeln!(err, "{format}: {} written; {r}", grouped(w.count as u64));
+    }
+    if args.format == export::Format::SuricataIprep && args.output.is_none() {
+        let _ = writeln!(
+            err,
+            "{format}: no categories file is written to standard output; it holds: {}",
+            export::suricata_iprep::CATEGORIES.trim_end()
+        );
     }
 }
 

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use crate::app::export::target::resolve;
 use crate::app::{ExportError, Target};
-use crate::export::{Options, Replace, real_target};
+use crate::export::{Options, Replace, Written, real_target};
 use crate::store::Store;
 
 /// Writes `rows` of `store` to the file `target` names, `~` being `home`. Gives the
@@ -29,7 +29,7 @@ pub fn run(
     rows: &[u32],
     options: Options,
     home: Option<&Path>,
-) -> Result<(PathBuf, usize, Options), ExportError> {
+) -> Result<(PathBuf, Written, Options), ExportError> {
     let (path, replace) = match target {
         Target::Typed { path, default_name } => {
             let typed = resolve(path, home, default_name, Path::is_dir)?;
@@ -91,6 +91,7 @@ mod tests {
     const TXT: Options = Options {
         format: Format::Txt,
         defang: false,
+        types: crate::export::TypeSet::ALL,
     };
 
     #[test]
@@ -102,8 +103,8 @@ mod tests {
         let e = run(&typed(&file), &s, &[0], TXT, None).unwrap_err();
         assert_eq!(e, ExportError::Exists(file.clone()));
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine\n");
-        let (path, n, _) = run(&Target::Replace(file.clone()), &s, &[0], TXT, None).unwrap();
-        assert_eq!((path, n), (file.clone(), 1));
+        let (path, w, _) = run(&Target::Replace(file.clone()), &s, &[0], TXT, None).unwrap();
+        assert_eq!((path, w.count), (file.clone(), 1));
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "192.0.2.7\n");
         // A device is written through without asking.
         assert!(run(&typed(Path::new("/dev/null")), &s, &[0], TXT, None).is_ok());

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{App, Edit, Effect, LineEdit, Mode};
-use crate::export::{Format, Options};
+use crate::export::{Format, Options, Written};
 use crate::model::sanitize::one_line;
 use crate::store::Store;
 pub use target::{ExportError, Target};
@@ -335,8 +335,8 @@ impl App {
         let (choice, options) = (
             p.rows,
             Options {
-                format: p.format,
                 defang: p.defang && p.format.can_defang(),
+                ..Options::new(p.format)
             },
         );
         let rows = match choice {
@@ -373,19 +373,19 @@ impl App {
     pub(super) fn on_export_done(
         &mut self,
         store: Arc<Store>,
-        result: Result<(PathBuf, usize, Options), ExportError>,
+        result: Result<(PathBuf, Written, Options), ExportError>,
         fx: &mut Vec<Effect>,
     ) {
         drop(store);
         self.lease.holders = self.lease.holders.saturating_sub(1);
         let shown = self.mode == Mode::Prompt;
         match result {
-            Ok((path, n, options)) => {
+            Ok((path, written, options)) => {
                 self.prompt = None;
                 if shown {
                     self.mode = Mode::Normal;
                 }
-                let text = format!("exported {n} rows to {}", path.display());
+                let text = done_text(&path, &written);
                 self.notice = Some(one_line(&text, 200));
                 self.show_header_message(one_line(&text, 200));
                 fx.push(Effect::Log {
@@ -436,4 +436,16 @@ impl App {
         self.dirty = true;
         self.after_release(fx);
     }
+}
+
+/// What the header and the log say of a finished export: the rows written and the
+/// file, then what was cut and what else to know (`exported 40 rows to /tmp/x.rpz;
+/// cut 2: 2 cve (…)`).
+fn done_text(path: &Path, written: &Written) -> String {
+    let mut text = format!("exported {} rows to {}", written.count, path.display());
+    if let Some(r) = written.remarks() {
+        text.push_str("; ");
+        text.push_str(&r);
+    }
+    text
 }

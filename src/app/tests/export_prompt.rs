@@ -53,7 +53,7 @@ fn typed(target: &Target) -> &str {
 /// The runtime's answer to an export.
 fn answer(
     a: &mut App,
-    result: Result<(PathBuf, usize, crate::export::Options), ExportError>,
+    result: Result<(PathBuf, crate::export::Written, crate::export::Options), ExportError>,
 ) -> Vec<Effect> {
     a.update(Msg::ExportDone {
         store: Arc::clone(&a.store),
@@ -64,14 +64,11 @@ fn answer(
 fn written(
     path: &str,
     format: Format,
-) -> Result<(PathBuf, usize, crate::export::Options), ExportError> {
+) -> Result<(PathBuf, crate::export::Written, crate::export::Options), ExportError> {
     Ok((
         path.into(),
-        4,
-        crate::export::Options {
-            format,
-            defang: false,
-        },
+        crate::export::Written::all(4),
+        crate::export::Options::new(format),
     ))
 }
 
@@ -247,7 +244,7 @@ fn marked_and_all_rows_and_the_result_in_header_log_and_memory() {
     let dir = PathBuf::from("/data/out");
     let fx = a.update(Msg::ExportDone {
         store: Arc::clone(&a.store),
-        result: Ok((dir.join("f.csv"), 2, options)),
+        result: Ok((dir.join("f.csv"), crate::export::Written::all(2), options)),
     });
     assert!(
         fx.iter().any(
