@@ -1,8 +1,8 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `x` export prompt (format, file, rows, defanged) and the export it starts, on a
-//! worker that holds the store while it writes. The prompt stays open until the file is
+//! The `x` export prompt (format, file, rows, types, defanged) and the export it starts,
+//! on a worker that holds the store while it writes. The prompt stays open until the file is
 //! written: it asks before a file is replaced, and keeps the path as typed when the
 //! export fails. The folder, format and defanging of the last export are remembered
 //! ([`Remembered`]); the runtime reads and writes them.
@@ -15,23 +15,30 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{App, Edit, Effect, LineEdit, Mode};
-use crate::export::{Format, Options, Written};
+use crate::export::{Format, Options, TypeSet, Written};
 use crate::model::sanitize::one_line;
 use crate::store::Store;
 pub use target::{ExportError, Target};
 
 /// Every export format, in the order the prompt offers them.
-pub const FORMATS: [Format; 6] = [
+pub const FORMATS: [Format; 10] = [
     Format::Jsonl,
     Format::Csv,
     Format::Stix,
     Format::Txt,
     Format::Ecs,
     Format::ZeekIntel,
+    Format::SuricataDataset,
+    Format::SuricataIprep,
+    Format::WazuhCdb,
+    Format::Rpz,
 ];
 
 /// The longest path the prompt takes, in characters.
 pub const PATH_MAX: usize = 4096;
+
+/// The longest list of types the prompt takes, in characters.
+pub const TYPES_MAX: usize = 200;
 
 /// Which rows an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,17 +73,25 @@ pub enum PromptField {
     Path,
     /// Which rows.
     Rows,
+    /// Which indicator types, typed as `--type` takes them (empty: every type).
+    Types,
     /// Whether values are defanged.
     Defang,
 }
 
 impl PromptField {
-    const ALL: [PromptField; 4] = [
+    const ALL: [PromptField; 5] = [
         PromptField::Format,
         PromptField::Path,
         PromptField::Rows,
+        PromptField::Types,
         PromptField::Defang,
     ];
+
+    /// Whether the field is typed into (characters and line-editing keys go to it).
+    pub fn is_typed(self) -> bool {
+        matches!(self, PromptField::Path | PromptField::Types)
+    }
 }
 
 /// Where the prompt stands.
@@ -104,6 +119,9 @@ pub struct ExportPrompt {
     pub path: LineEdit,
     /// Which rows to write.
     pub rows: RowChoice,
+    /// Only these indicator types, as typed (`ipv4,cidr`; empty: every type); read with
+    /// [`TypeSet`]'s parser when the export starts.
+    pub types: LineEdit,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
     pub defang: bool,
     /// Where the prompt stands.
@@ -197,6 +215,7 @@ impl App {
             format,
             path: LineEdit::with_text(&path.to_string_lossy(), PATH_MAX),
             rows,
+            types: LineEdit::new(TYPES_MAX),
             defang: self.remembered.export_defang.unwrap_or(false) && format.can_defang(),
             stage: Stage::Editing,
             error: None,
@@ -248,10 +267,15 @@ impl App {
                 p.path
                     .apply(if step < 0 { Edit::Left } else { Edit::Right });
             }
+            PromptField::Types => {
+                p.types
+                    .apply(if step < 0 { Edit::Left } else { Edit::Right });
+            }
         }
     }
 
-    /// A character typed: into the path at the cursor, or Space to change a choice;
+    /// A character typed: into the path or the types at the cursor, or Space to change a
+    /// choice;
     /// `y` or `n` when asked whether to replace a file.
     pub(super) fn prompt_char(&mut self, c: char, fx: &mut Vec<Effect>) {
         let Some(p) = &mut self.prompt else { return };
@@ -268,17 +292,28 @@ impl App {
             Stage::Editing if p.field == PromptField::Path => {
                 p.path.insert(c);
             }
+            Stage::Editing if p.field == PromptField::Types => {
+                p.types.insert(c);
+                p.error = None;
+            }
             Stage::Editing if c == ' ' => self.prompt_choice(1),
             Stage::Editing => {}
         }
     }
 
-    /// A line-editing key: edits the path when it is the field being changed.
+    /// A line-editing key: edits the path or the types when it is the field being
+    /// changed.
     pub(super) fn prompt_edit(&mut self, e: Edit) {
-        if let Some(p) = self.editing()
-            && p.field == PromptField::Path
-        {
-            p.path.apply(e);
+        if let Some(p) = self.editing() {
+            match p.field {
+                PromptField::Path => {
+                    p.path.apply(e);
+                }
+                PromptField::Types => {
+                    p.types.apply(e);
+                }
+                _ => {}
+            }
         }
     }
 
@@ -310,8 +345,14 @@ impl App {
     }
 
     /// `Enter`: exports as the prompt says (the file as typed; see [`target::resolve`]).
+    /// Types that are not indicator types keep the prompt open with the reason.
     pub(super) fn submit_export(&mut self, fx: &mut Vec<Effect>) {
         let Some(p) = self.editing() else { return };
+        if let Err(e) = p.types.parse::<TypeSet>() {
+            p.field = PromptField::Types;
+            p.error = Some(e);
+            return;
+        }
         let typed = p.path.trim().to_string();
         if typed.is_empty() {
             p.field = PromptField::Path;
@@ -335,8 +376,9 @@ impl App {
         let (choice, options) = (
             p.rows,
             Options {
+                format: p.format,
                 defang: p.defang && p.format.can_defang(),
-                ..Options::new(p.format)
+                types: p.types.parse().unwrap_or_default(),
             },
         );
         let rows = match choice {

@@ -105,8 +105,18 @@ fn choices_cycle_and_the_default_name_follows_the_format() {
     assert!(prompt(&a).path.ends_with(".csv"), "{}", prompt(&a).path);
     let _ = a.update(key(KeyCode::Left));
     let _ = a.update(key(KeyCode::Left));
-    assert_eq!(prompt(&a).format, Format::ZeekIntel, "wraps round");
-    assert!(prompt(&a).path.ends_with(".dat"));
+    assert_eq!(prompt(&a).format, Format::Rpz, "wraps round");
+    assert!(prompt(&a).path.ends_with(".rpz"));
+    for (f, ext) in [
+        (Format::WazuhCdb, ".wazuh"),
+        (Format::SuricataIprep, ".list"),
+        (Format::SuricataDataset, ".lst"),
+        (Format::ZeekIntel, ".dat"),
+    ] {
+        let _ = a.update(key(KeyCode::Left));
+        assert_eq!(prompt(&a).format, f);
+        assert!(prompt(&a).path.ends_with(ext), "{}", prompt(&a).path);
+    }
     // Defanging is only offered where the format supports it.
     let _ = a.update(key(KeyCode::BackTab));
     assert_eq!(prompt(&a).field, PromptField::Defang);
@@ -220,9 +230,9 @@ fn marked_and_all_rows_and_the_result_in_header_log_and_memory() {
     let _ = a.update(ch('x'));
     assert_eq!(prompt(&a).rows, RowChoice::Marked);
     let _ = a.update(key(KeyCode::Right));
-    let _ = a.update(key(KeyCode::Tab));
-    let _ = a.update(key(KeyCode::Tab));
-    let _ = a.update(key(KeyCode::Tab));
+    for _ in 0..4 {
+        let _ = a.update(key(KeyCode::Tab));
+    }
     let _ = a.update(ch(' '));
     assert!(prompt(&a).defang);
     let (mut rows, options, _) = export(a.update(key(KeyCode::Enter)));
@@ -511,5 +521,53 @@ fn marks_on_indicators_no_source_holds_count_for_nothing() {
         a.row_counts().iter().all(|(_, n)| *n == 0),
         "{:?}",
         a.row_counts()
+    );
+}
+
+#[test]
+fn typed_types_filter_the_export_and_a_wrong_one_keeps_the_prompt_open() {
+    let mut a = opened("/d");
+    for _ in 0..3 {
+        let _ = a.update(key(KeyCode::Tab));
+    }
+    assert_eq!(prompt(&a).field, PromptField::Types);
+    for c in "ipv4,host".chars() {
+        let _ = a.update(ch(c));
+    }
+    // Space and letters are typed here, not choices.
+    assert_eq!(prompt(&a).types.as_str(), "ipv4,host");
+    assert!(a.update(key(KeyCode::Enter)).is_empty(), "nothing exported");
+    let p = prompt(&a);
+    assert_eq!((&p.stage, p.field), (&Stage::Editing, PromptField::Types));
+    assert!(
+        p.error
+            .as_deref()
+            .unwrap()
+            .starts_with("unknown indicator type `host`"),
+        "{:?}",
+        p.error
+    );
+    for _ in 0..4 {
+        let _ = a.update(key(KeyCode::Backspace));
+    }
+    for c in "domain".chars() {
+        let _ = a.update(ch(c));
+    }
+    assert_eq!(prompt(&a).error, None, "typing clears the reason");
+    let (rows, options, _) = export(a.update(key(KeyCode::Enter)));
+    assert_eq!(options.types.to_string(), "ipv4,domain");
+    assert!(!rows.is_empty(), "the rows go to the writer, which filters");
+    // The result names what the filter cut.
+    let mut cut = crate::export::Cut::default();
+    cut.add("of other types (--type ipv4,domain)", 2);
+    let done = crate::export::Written {
+        count: 2,
+        cut,
+        notes: Vec::new(),
+    };
+    let _ = answer(&mut a, Ok(("/d/x.jsonl".into(), done, options)));
+    assert_eq!(
+        a.notice.as_deref(),
+        Some("exported 2 rows to /d/x.jsonl; cut 2: 2 of other types (--type ipv4,domain)")
     );
 }
