@@ -7,7 +7,7 @@
 //! categories file of `<id>,<short name>,<description>` lines.
 //!
 //! Every address is in one category, [`CATEGORY_ID`] `intellisiem`, with the indicator's
-//! score (0–100) as its reputation ([`reputation`]). One fixed category keeps the two
+//! confidence (0–100; 50 when no source gives one) as its reputation ([`reputation`]). One fixed category keeps the two
 //! files in step: Suricata reloads reputation files (on `SIGUSR2`) but reads the
 //! categories file only at start-up, so numbering categories after what an export
 //! holds would shift them under a running Suricata. The categories file is written
@@ -38,10 +38,10 @@ pub const CATEGORY_ID: u8 = 1;
 pub const CATEGORY: &str = "intellisiem";
 /// The categories file, whole.
 pub const CATEGORIES: &str =
-    "1,intellisiem,Indicators exported by IntelliSIEM (reputation from their score)\n";
+    "1,intellisiem,Indicators exported by IntelliSIEM (reputation from their confidence)\n";
 
-/// Suricata's reputation for a score of 0–100: 1–127, in proportion, rounded (0 is
-/// "no data" to Suricata, so a listed address has at least 1).
+/// Suricata's reputation for a confidence of 0–100: 1–127, in proportion, rounded (0
+/// is "no data" to Suricata, so a listed address has at least 1).
 pub fn reputation(score: u8) -> u8 {
     let scaled = (u32::from(score.min(100)) * 127 + 50) / 100;
     u8::try_from(scaled).unwrap_or(127).max(1)
@@ -70,8 +70,8 @@ pub fn address(e: &Entry) -> Result<String, &'static str> {
     }
 }
 
-/// The score the reputation is made from.
-fn score(e: &Entry) -> u8 {
+/// The confidence the reputation is made from: the sources' own, else 50.
+fn confidence(e: &Entry) -> u8 {
     e.confidence().unwrap_or(50)
 }
 
@@ -88,7 +88,7 @@ pub(super) fn write_suricata_iprep<W: Write>(
     for e in entries {
         match address(e) {
             Ok(a) => {
-                let rep = reputation(score(e));
+                let rep = reputation(confidence(e));
                 body.extend_from_slice(format!("{a},{CATEGORY_ID},{rep}\n").as_bytes());
                 written += 1;
             }
@@ -103,7 +103,7 @@ pub(super) fn write_suricata_iprep<W: Write>(
     )?;
     writeln!(
         w,
-        "# {written} addresses in category {CATEGORY_ID} {CATEGORY}; reputation 1-127 from the score 0-100"
+        "# {written} addresses in category {CATEGORY_ID} {CATEGORY}; reputation 1-127 from the confidence 0-100"
     )?;
     if let Some(s) = cut.summary() {
         writeln!(w, "# {}", one_line(&s, 2_000))?;

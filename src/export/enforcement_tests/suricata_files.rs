@@ -170,7 +170,7 @@ fn reputation_ok(text: &str, categories: &[(u8, String)]) -> Vec<(String, u8, u8
 }
 
 #[test]
-fn iprep_lines_follow_the_documented_grammar_with_the_score_as_reputation() {
+fn iprep_lines_follow_the_documented_grammar_with_the_confidence_as_reputation() {
     let cats = categories_ok(suricata_iprep::CATEGORIES);
     assert_eq!(cats, [(1, "intellisiem".to_string())]);
     let st = store_of(&[
@@ -202,7 +202,7 @@ fn iprep_lines_follow_the_documented_grammar_with_the_score_as_reputation() {
 }
 
 #[test]
-fn the_reputation_scales_the_score_into_one_to_127() {
+fn the_reputation_scales_the_confidence_into_one_to_127() {
     use suricata_iprep::reputation;
     assert_eq!(reputation(0), 1, "0 is no data to Suricata");
     assert_eq!(reputation(1), 1);
