@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::export::{Format, TypeSet};
+use crate::export::Format;
 use crate::matching::extract::LogFormat;
 use crate::matching::sink::AlertFormat;
 
@@ -65,10 +65,6 @@ pub struct FetchArgs {
     /// Write values defanged (`hxxp://evil[.]example`); txt, csv and jsonl only
     #[arg(long)]
     pub defang: bool,
-    /// Export only indicators of these types (ipv4, ipv6, cidr, domain, url, md5, sha1,
-    /// sha256, email, cve); the others are cut, and the cut is said on stderr
-    #[arg(long = "type", value_name = "T[,T]")]
-    pub types: Option<TypeSet>,
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -79,6 +75,18 @@ pub struct FetchArgs {
     /// last good snapshot), and the output is written even if every source failed
     #[arg(long)]
     pub strict: bool,
+    /// Export only indicators scoring at least N (0-100)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_score: Option<u8>,
+    /// Export at most N indicators: the best by score, ties broken by the newest last seen
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+    /// Export only these indicator types (ipv4,ipv6,cidr,domain,url,md5,sha1,sha256,email,cve)
+    #[arg(long = "type", value_name = "T[,T]", value_delimiter = ',')]
+    pub types: Vec<crate::model::IndicatorType>,
+    /// Export decayed indicators too (scores below `scoring.expire_below`)
+    #[arg(long)]
+    pub include_decayed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +107,11 @@ pub struct MatchArgs {
     /// Alert on warninglisted indicators too (special-purpose addresses, listed names)
     #[arg(long)]
     pub no_warninglists: bool,
+    /// Alert only on indicators scoring at least N (0-100; default: every indicator not
+    /// decayed, `--min-score 0` alerts on decayed ones too). An `--indicators` export's
+    /// records are judged by their `score`; values without one are kept
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_score: Option<u8>,
     /// Alert format
     #[arg(long, value_enum, default_value_t = AlertFormat::Jsonl)]
     pub format: AlertFormat,

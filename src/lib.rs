@@ -22,4 +22,5 @@ pub mod net;
 pub mod runtime;
 pub mod sources;
 pub mod store;
+pub mod trust;
 pub mod ui;

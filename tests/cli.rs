@@ -41,7 +41,9 @@ async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(dir.path(), &sample_config(&server.uri()));
     let mut cmd = bin(dir.path());
-    cmd.args(["fetch", "--config"]).arg(&cfg);
+    // The fixtures are dated years back: every indicator, decayed ones too.
+    cmd.args(["fetch", "--include-decayed", "--config"])
+        .arg(&cfg);
     let out = run(cmd).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -160,7 +162,15 @@ async fn formats_csv_stix_and_source_selection() {
 
     let mut cmd = bin(dir.path());
     cmd.args([
-        "fetch", "--source", "feodo", "--source", "kev", "--format", "csv", "--config",
+        "fetch",
+        "--include-decayed",
+        "--source",
+        "feodo",
+        "--source",
+        "kev",
+        "--format",
+        "csv",
+        "--config",
     ])
     .arg(&cfg);
     let out = run(cmd).await;
@@ -243,7 +253,7 @@ async fn an_env_key_enables_a_source_and_never_shows() {
     );
     let mut cmd = bin(dir.path());
     cmd.env("INTELLISIEM_OTX_API_KEY", OTX_KEY)
-        .args(["fetch", "--config"])
+        .args(["fetch", "--include-decayed", "--config"])
         .arg(&cfg);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -507,7 +517,8 @@ async fn a_corrupt_cache_is_moved_aside_with_one_line() {
     );
     let cfg = write_config(dir.path(), &yaml);
     let mut cmd = bin(dir.path());
-    cmd.args(["fetch", "--config"]).arg(&cfg);
+    cmd.args(["fetch", "--include-decayed", "--config"])
+        .arg(&cfg);
     let out = run(cmd).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");

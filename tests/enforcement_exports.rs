@@ -121,9 +121,9 @@ fn an_rpz_export_with_hostile_and_longest_names_loads_in_named_checkzone() {
     assert!(zone.contains(&format!("\n*.{longest} CNAME .\n")), "{zone}");
     assert!(zone.contains("\nxn--bcher-kva.example CNAME .\n"));
     assert_eq!(w.count, 10, "{zone}");
-    assert_eq!(w.cut.total(), 9, "{:?}", w.cut);
+    assert_eq!(w.left_out.total(), 9, "{:?}", w.left_out);
     // What was cut is said in the zone's own header.
-    let cut = w.cut.summary().unwrap();
+    let cut = w.left_out.summary().unwrap();
     assert!(zone.contains(&format!("; {cut}\n")), "{zone}");
 }
 
@@ -131,7 +131,8 @@ async fn fetch(dir: &Path, server: &MockServer, args: &[&str]) -> (i32, String, 
     let cfg = dir.join("config.yaml");
     std::fs::write(&cfg, sample_config(&server.uri())).unwrap();
     let mut cmd = quiet_bin(dir);
-    cmd.args(["fetch", "--no-cache", "--config"])
+    // The fixtures' dates are old: their indicators are kept though decayed.
+    cmd.args(["fetch", "--no-cache", "--include-decayed", "--config"])
         .arg(&cfg)
         .args(args);
     let out = output_of(cmd).await;
@@ -162,7 +163,7 @@ async fn fetch_writes_each_enforcement_format_and_says_what_it_cut() {
         .lines()
         .find(|l| l.starts_with("rpz: "))
         .unwrap_or_else(|| panic!("no cut line: {err}"));
-    assert!(cut_line.contains(" written; cut "), "{cut_line}");
+    assert!(cut_line.contains(" written; left out "), "{cut_line}");
     assert!(
         cut_line.contains("cve (a policy zone holds names and addresses)"),
         "{cut_line}"
@@ -195,7 +196,8 @@ async fn fetch_writes_each_enforcement_format_and_says_what_it_cut() {
         })
         .collect();
     assert!(values.contains(&"evil.example".to_string()), "{values:?}");
-    assert!(err.contains("of other types (--type domain)"), "{err}");
+    assert!(err.contains(" of other types"), "{err}");
+    assert!(err.contains("lowest score kept"), "{err}");
     assert!(err.contains("Suricata dataset type string"), "{err}");
 
     // IP reputation: the categories file beside the file.
@@ -225,6 +227,13 @@ async fn fetch_writes_each_enforcement_format_and_says_what_it_cut() {
     );
     let body = std::fs::read_to_string(&rep).unwrap();
     assert!(body.lines().any(|l| l.starts_with("45.0.0.3,1,")), "{body}");
+    // What the choice cut, and the lowest score kept, in the file's own header.
+    assert!(
+        body.lines().any(|l| l.starts_with("# kept ")
+            && l.contains(" of other types)")
+            && l.contains("; lowest score kept ")),
+        "{body}"
+    );
     // On standard output, what the categories file would hold is said instead.
     let (code, _, err) = fetch(d, &server, &["--format", "suricata-iprep"]).await;
     assert_eq!(code, 0, "{err}");

@@ -17,6 +17,7 @@ pub mod marks;
 pub mod mouse;
 mod rows;
 pub mod schedule;
+pub mod scoring;
 mod sources;
 pub mod status;
 pub mod strip;
@@ -273,6 +274,8 @@ pub enum Effect {
     Export {
         store: Arc<Store>,
         rows: Vec<u32>,
+        /// Which of the rows go out (the types asked for); what it cuts is said.
+        fit: crate::export::fit::Fit,
         options: Options,
         target: Target,
     },
@@ -343,6 +346,9 @@ pub struct App {
     lookup_sources: Vec<usize>,
     /// Hits in the followed logs.
     pub hits: hits::Hits,
+    /// Scores: the config's scoring, our own evidence, and whether decayed indicators
+    /// show.
+    pub trust: scoring::Trust,
 }
 
 impl App {
@@ -423,6 +429,7 @@ impl App {
             last_minute: now.as_second().div_euclid(60),
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
+            trust: scoring::Trust::new(config.scoring.clone()),
         }
         .with_lookup_sources()
     }
@@ -438,8 +445,11 @@ impl App {
     }
 
     pub fn query(&self) -> Query {
+        let (score_min, score_max) = self.shown_scores();
         Query {
-            text: self.filter_text.trim().to_string(),
+            text: crate::store::filter::score_terms(&self.filter_text).0,
+            score_min,
+            score_max,
             kind: self.type_filter,
             hidden: self
                 .sources
@@ -470,6 +480,7 @@ impl App {
         match msg {
             Msg::Tick(now) => {
                 self.on_tick(now, &mut fx);
+                self.score_tick(&mut fx);
                 self.expire_header_message(now);
                 self.hunt_tick(&mut fx);
             }

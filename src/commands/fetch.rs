@@ -130,10 +130,31 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             Err(e) => eprintln!("warning: cache: {e}"),
         }
     }
+    let (_, notes) = rt.block_on(crate::store::scored::score_for_command(
+        &mut store,
+        &config,
+        cache.as_ref(),
+        now,
+    ));
+    for n in notes {
+        eprintln!("warning: cache: {}", one_line(&n, 300));
+    }
+    let fit = export::fit::Fit {
+        min_score: args.min_score,
+        max: args.max,
+        types: args.types.clone(),
+        include_decayed: args.include_decayed,
+    };
+    let (entries, cut) = fit.apply(&store, store.iter().map(|(_, e)| e));
+    let said = cut.total() > 0 || !fit.is_default();
+    if said {
+        eprintln!("{}", cut.describe());
+    }
     let opts = export::Options {
         format: args.format,
         defang: args.defang,
-        types: args.types.unwrap_or_default(),
+        // The formats with comments say it in their header too.
+        selected: said.then_some(cut),
     };
     // `Ok(None)`: the output was left as it was.
     let written = match &args.output {
@@ -148,7 +169,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             path,
             opts,
             &store,
-            store.iter().map(|(_, e)| e),
+            entries.iter().copied(),
             now,
             export::Replace::Yes,
         )
@@ -156,7 +177,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         None => export::write(
             opts,
             &store,
-            store.iter().map(|(_, e)| e),
+            entries.iter().copied(),
             std::io::stdout().lock(),
             now,
         )
@@ -302,14 +323,14 @@ impl ProgressLine {
     }
 }
 
-/// What the export cut and what else to know, on stderr after the summary: one line of
-/// the cut and notes (`rpz: 12 written; cut 3: 3 cve (…)`), nothing when there is
-/// neither. A `suricata-iprep` export to standard output says what its categories file
-/// holds, since none is written.
+/// What the format left out and what else to know, on stderr after the summary: one
+/// line (`rpz: 12 written; left out 3: 3 cve (…)`), nothing when there is neither (what
+/// the choice of indicators cut is said before the summary). A `suricata-iprep` export
+/// to standard output says what its categories file holds, since none is written.
 fn print_remarks(args: &FetchArgs, w: &export::Written) {
     let mut err = std::io::stderr().lock();
     let format = args.format.as_str();
-    if let Some(r) = w.remarks() {
+    if let Some(r) = w.format_remarks() {
         let _ = writeln!(err, "{format}: {} written; {r}", grouped(w.count as u64));
     }
     if args.format == export::Format::SuricataIprep && args.output.is_none() {

@@ -1,21 +1,24 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! What an export wrote and what it left out: [`Written`] (the count, the [`Cut`] by
-//! reason, and notes such as a file written beside it), so `fetch` can say it on stderr,
-//! the dashboard in its header, and the formats with comments in their own header.
+//! What an export wrote and what it left out: [`Written`] (the count, what the
+//! selection cut before the format saw it ([`Cut`]: types, score, decay, `--max`), what
+//! the format itself left out ([`LeftOut`], by reason), and notes such as a file written
+//! beside it), so `fetch` can say it on stderr, the dashboard in its header, and the
+//! formats with comments in their own header.
 
+use super::fit::Cut;
 use crate::model::count::grouped;
 
-/// The indicators an export left out, counted per reason, in the order the reasons
-/// first arose. A reason reads after its count: `12` + ` cve (no trigger in a policy
-/// zone)`, `3` + ` of other types (--type ipv4,cidr)`.
+/// The indicators a format left out, counted per reason, in the order the reasons
+/// first arose. A reason reads after its count: `12` + ` cve (a policy zone holds names
+/// and addresses)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cut {
+pub struct LeftOut {
     reasons: Vec<(String, usize)>,
 }
 
-impl Cut {
+impl LeftOut {
     /// Counts `n` more left out for `reason` (nothing for `n == 0`).
     pub fn add(&mut self, reason: &str, n: usize) {
         if n == 0 {
@@ -24,13 +27,6 @@ impl Cut {
         match self.reasons.iter_mut().find(|(r, _)| r == reason) {
             Some((_, count)) => *count += n,
             None => self.reasons.push((reason.to_string(), n)),
-        }
-    }
-
-    /// Adds every reason of `other`.
-    pub fn extend(&mut self, other: &Cut) {
-        for (r, n) in &other.reasons {
-            self.add(r, *n);
         }
     }
 
@@ -48,8 +44,9 @@ impl Cut {
         self.reasons.iter().map(|(r, n)| (r.as_str(), *n))
     }
 
-    /// One line, `None` when nothing was cut:
-    /// `cut 15: 12 cve (no trigger in a policy zone); 3 of other types (--type ipv4)`.
+    /// One line, `None` when nothing was left out:
+    /// `left out 15: 12 cve (a policy zone holds names and addresses); 3 domain (not a
+    /// valid DNS name)`.
     pub fn summary(&self) -> Option<String> {
         if self.is_empty() {
             return None;
@@ -60,7 +57,7 @@ impl Cut {
             .map(|(r, n)| format!("{} {r}", grouped(*n as u64)))
             .collect();
         Some(format!(
-            "cut {}: {}",
+            "left out {}: {}",
             grouped(self.total() as u64),
             parts.join("; ")
         ))
@@ -72,8 +69,11 @@ impl Cut {
 pub struct Written {
     /// Indicators written (an indicator written as several lines counts once).
     pub count: usize,
-    /// Indicators left out, by reason.
-    pub cut: Cut,
+    /// What the selection cut before the format saw the indicators, when there is
+    /// something to say ([`super::Options::selected`]).
+    pub selected: Option<Cut>,
+    /// Indicators the format left out, by reason.
+    pub left_out: LeftOut,
     /// What else the reader should know, one line each: a file written beside the
     /// export (`suricata-iprep`'s categories file), or why it was not.
     pub notes: Vec<String>,
@@ -88,11 +88,23 @@ impl Written {
         }
     }
 
-    /// The cut and the notes as one line for a header or a summary (`None` when there
-    /// is neither).
-    pub fn remarks(&self) -> Option<String> {
-        let mut parts: Vec<String> = self.cut.summary().into_iter().collect();
+    /// What the format left out and the notes, as one line (`None` when there is
+    /// neither).
+    pub fn format_remarks(&self) -> Option<String> {
+        let mut parts: Vec<String> = self.left_out.summary().into_iter().collect();
         parts.extend(self.notes.iter().cloned());
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    /// Everything to say after the count, as one line: what the selection cut (and the
+    /// lowest score kept), what the format left out, and the notes.
+    pub fn remarks(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .selected
+            .map(|c| c.describe())
+            .into_iter()
+            .chain(self.format_remarks())
+            .collect();
         (!parts.is_empty()).then(|| parts.join("; "))
     }
 }
@@ -103,28 +115,38 @@ mod tests {
 
     #[test]
     fn reasons_add_up_in_the_order_they_arose() {
-        let mut c = Cut::default();
+        let mut c = LeftOut::default();
         assert_eq!(c.summary(), None);
-        c.add("cve (no trigger in a policy zone)", 2);
-        c.add("of other types (--type ipv4)", 0);
+        c.add("cve (a policy zone holds names and addresses)", 2);
+        c.add("hash (a policy zone holds names and addresses)", 0);
         c.add("domain (not a valid DNS name)", 1);
-        c.add("cve (no trigger in a policy zone)", 1_200);
+        c.add("cve (a policy zone holds names and addresses)", 1_200);
         assert_eq!(c.total(), 1_203);
         assert_eq!(
             c.summary().as_deref(),
             Some(
-                "cut 1,203: 1,202 cve (no trigger in a policy zone); 1 domain (not a valid DNS name)"
+                "left out 1,203: 1,202 cve (a policy zone holds names and addresses); 1 domain (not a valid DNS name)"
             )
         );
         let mut w = Written::all(4);
         assert_eq!(w.remarks(), None);
-        w.cut.extend(&c);
+        w.left_out = c;
         w.notes
             .push("categories file: /tmp/x.categories.txt".into());
+        let r = w.remarks().unwrap();
+        assert!(r.starts_with("left out 1,203: "), "{r}");
         assert!(
-            w.remarks()
-                .unwrap()
-                .ends_with("; categories file: /tmp/x.categories.txt")
+            r.ends_with("; categories file: /tmp/x.categories.txt"),
+            "{r}"
         );
+        let mut selected = Cut::default();
+        (selected.kept, selected.other_type, selected.lowest_kept) = (4, 2, Some(61));
+        w.selected = Some(selected);
+        let r = w.remarks().unwrap();
+        assert!(
+            r.starts_with("kept 4 of 6 indicators (cut: 2 of other types); lowest score kept 61; left out 1,203: "),
+            "{r}"
+        );
+        assert!(w.format_remarks().unwrap().starts_with("left out 1,203: "));
     }
 }

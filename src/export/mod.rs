@@ -5,18 +5,19 @@
 //! threat-indicator documents, a Zeek Intel file, and for enforcement points a Suricata
 //! dataset, Suricata IP reputation, a Wazuh CDB list or a DNS response policy zone, one
 //! file per format; [`write_file`] replaces a file only when the whole export is
-//! written. `txt`, `csv` and `jsonl` can write values defanged ([`Options::defang`]);
-//! [`Options::types`] keeps only some indicator types. Every write says what it wrote
-//! and what it cut ([`Written`]).
+//! written. `txt`, `csv` and `jsonl` can write values defanged ([`Options::defang`]).
+//! Which indicators go out is [`fit`]'s choice (types, score, decay, `--max`); every
+//! write says what it wrote, what the choice cut and what the format left out
+//! ([`Written`]).
 
 mod csv;
 mod cut;
 pub mod defang;
 pub mod ecs;
+pub mod fit;
 mod jsonl;
 pub mod lines;
 pub mod rpz;
-mod select;
 mod stix;
 pub mod suricata_dataset;
 pub mod suricata_iprep;
@@ -25,8 +26,7 @@ pub mod wazuh_cdb;
 pub mod zeek_intel;
 
 pub use self::csv::{csv_cell, csv_header};
-pub use cut::{Cut, Written};
-pub use select::{TypeSet, select};
+pub use cut::{LeftOut, Written};
 pub use stix::stix_pattern;
 
 use std::collections::BTreeMap;
@@ -102,24 +102,27 @@ impl Format {
     }
 }
 
-/// How to write an export: the format, whether values are defanged, which types.
+/// How to write an export: the format, whether values are defanged, and what the
+/// choice of indicators cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub format: Format,
     /// Write values as `hxxp://evil[.]example` (only `txt`, `csv`, `jsonl`; ignored
     /// by the other formats, whose readers need the real value).
     pub defang: bool,
-    /// Only indicators of these types (`--type`); the others are cut.
-    pub types: TypeSet,
+    /// What [`fit::Fit::apply`] cut before these indicators were chosen, when there is
+    /// something to say: written in the header of the formats that have comments
+    /// (`rpz`, `suricata-iprep`) and given back in [`Written::selected`].
+    pub selected: Option<fit::Cut>,
 }
 
 impl Options {
-    /// `format`, not defanged, every type.
+    /// `format`, not defanged, nothing said of the choice.
     pub fn new(format: Format) -> Self {
         Options {
             format,
             defang: false,
-            types: TypeSet::ALL,
+            selected: None,
         }
     }
 }
@@ -149,7 +152,10 @@ pub struct Record<'a> {
     pub last_seen: Option<String>,
     pub threat: Option<&'a str>,
     pub tags: Vec<&'a str>,
+    /// The sources' own highest confidence, 0–100.
     pub confidence: Option<u8>,
+    /// How far it is trusted now, 0–100 ([`crate::trust::score`]).
+    pub score: u8,
     pub references: Vec<&'a str>,
     pub ports: Vec<u16>,
     /// The look-up services' answers about the value, by service name: its enrichment,
@@ -199,6 +205,7 @@ impl<'a> Record<'a> {
             threat: e.threat().map(|t| &**t),
             tags: e.tags().into_iter().map(|t| &**t).collect(),
             confidence: e.confidence(),
+            score: e.score,
             references: e.references().into_iter().map(|t| &**t).collect(),
             ports: e.ports(),
             enrichment: enrichment(store, e),
@@ -213,9 +220,8 @@ impl<'a> Record<'a> {
     }
 }
 
-/// Writes the entries of `opts.types` among `entries` of `store` in `opts.format`
-/// (defanged with `opts.defang` where that applies); says how many were written and
-/// what was cut, by the type filter or by the format.
+/// Writes `entries` of `store` in `opts.format` (defanged with `opts.defang` where
+/// that applies); says how many were written, and what the format left out.
 ///
 /// # Errors
 /// `out` cannot be written; a `suricata-dataset` export whose indicators would make
@@ -229,30 +235,23 @@ pub fn write<'a, W: Write>(
 ) -> io::Result<Written> {
     let opts = opts.into();
     let defang = opts.defang && opts.format.can_defang();
-    let mut cut = Cut::default();
-    let entries = select(opts.types, entries, &mut cut);
+    let sel = opts.selected.as_ref();
+    let entries: Vec<&Entry> = entries.collect();
     let all = entries.iter().copied();
-    let n = match opts.format {
-        Format::Jsonl => jsonl::write_jsonl(store, all, out, defang),
-        Format::Csv => self::csv::write_csv(store, all, out, defang),
-        Format::Stix => stix::write_stix(store, all, out, now),
-        Format::Txt => txt::write_txt(all, out, defang),
-        Format::Ecs => ecs::write_ecs(store, all, out, now),
-        Format::ZeekIntel => zeek_intel::write_zeek_intel(store, all, out),
-        Format::SuricataDataset => {
-            return suricata_dataset::write_suricata_dataset(&entries, &cut, out);
-        }
-        Format::SuricataIprep => {
-            return suricata_iprep::write_suricata_iprep(&entries, &cut, out, now);
-        }
-        Format::WazuhCdb => return wazuh_cdb::write_wazuh_cdb(&entries, &cut, out),
-        Format::Rpz => return rpz::write_rpz(&entries, &cut, out, now),
+    let mut written = match opts.format {
+        Format::Jsonl => jsonl::write_jsonl(store, all, out, defang).map(Written::all),
+        Format::Csv => self::csv::write_csv(store, all, out, defang).map(Written::all),
+        Format::Stix => stix::write_stix(store, all, out, now).map(Written::all),
+        Format::Txt => txt::write_txt(all, out, defang).map(Written::all),
+        Format::Ecs => ecs::write_ecs(store, all, out, now).map(Written::all),
+        Format::ZeekIntel => zeek_intel::write_zeek_intel(store, all, out).map(Written::all),
+        Format::SuricataDataset => suricata_dataset::write_suricata_dataset(&entries, out),
+        Format::SuricataIprep => suricata_iprep::write_suricata_iprep(&entries, sel, out, now),
+        Format::WazuhCdb => wazuh_cdb::write_wazuh_cdb(&entries, out),
+        Format::Rpz => rpz::write_rpz(&entries, sel, out, now),
     }?;
-    Ok(Written {
-        count: n,
-        cut,
-        notes: Vec::new(),
-    })
+    written.selected = opts.selected;
+    Ok(written)
 }
 
 /// Whether [`write_file`] may replace a file already at the path.

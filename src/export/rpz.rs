@@ -39,7 +39,8 @@ use std::net::{IpAddr, Ipv6Addr};
 use ipnet::IpNet;
 use jiff::Timestamp;
 
-use super::{Cut, Written};
+use super::fit::Cut;
+use super::{LeftOut, Written};
 use crate::model::IndicatorType;
 use crate::model::indicator::canonical_url;
 use crate::model::sanitize::one_line;
@@ -183,14 +184,15 @@ pub fn serial(now: Timestamp) -> u32 {
     u32::try_from(now.as_second().max(1)).unwrap_or(u32::MAX)
 }
 
-/// Writes the zone of `entries` (`cut` holds what was left out before).
+/// Writes the zone of `entries`; its header says what `selected` (the choice of
+/// indicators) cut, and what the zone left out.
 pub(super) fn write_rpz<W: Write>(
     entries: &[&Entry],
-    cut: &Cut,
+    selected: Option<&Cut>,
     out: W,
     now: Timestamp,
 ) -> io::Result<Written> {
-    let mut cut = cut.clone();
+    let mut cut = LeftOut::default();
     let mut seen: HashSet<String> = HashSet::new();
     let mut body = Vec::with_capacity(entries.len() * 40);
     let (mut written, mut lines) = (0, 0);
@@ -225,8 +227,8 @@ pub(super) fn write_rpz<W: Write>(
         w,
         "; {written} indicators as {lines} triggers, each answered NXDOMAIN"
     )?;
-    if let Some(s) = cut.summary() {
-        writeln!(w, "; {}", one_line(&s, 2_000))?;
+    for line in selected.map(Cut::describe).into_iter().chain(cut.summary()) {
+        writeln!(w, "; {}", one_line(&line, 2_000))?;
     }
     writeln!(w, "$TTL {TTL}")?;
     writeln!(
@@ -239,7 +241,7 @@ pub(super) fn write_rpz<W: Write>(
     w.flush()?;
     Ok(Written {
         count: written,
-        cut,
-        notes: Vec::new(),
+        left_out: cut,
+        ..Written::default()
     })
 }

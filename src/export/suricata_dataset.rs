@@ -26,7 +26,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{Cut, Written};
+use super::{LeftOut, Written};
 use crate::model::IndicatorType;
 use crate::store::set::Entry;
 
@@ -127,20 +127,15 @@ fn hex_digest(s: &str, len: usize) -> Option<String> {
     (s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| s.to_ascii_lowercase())
 }
 
-/// Writes the load file of `entries` (`cut` holds what was left out before); the
-/// notes name the dataset type.
+/// Writes the load file of `entries`; the notes name the dataset type.
 ///
 /// # Errors
 /// [`io::ErrorKind::InvalidInput`] when the entries make more than one file
 /// ([`Group`]): one line naming each with its count and the `--type` that picks it.
 /// Otherwise the errors of `out`.
-pub(super) fn write_suricata_dataset<W: Write>(
-    entries: &[&Entry],
-    cut: &Cut,
-    out: W,
-) -> io::Result<Written> {
+pub(super) fn write_suricata_dataset<W: Write>(entries: &[&Entry], out: W) -> io::Result<Written> {
     let mut groups: Vec<(Group, usize)> = Vec::new();
-    let mut cut = cut.clone();
+    let mut cut = LeftOut::default();
     let mut has_v6 = false;
     for e in entries {
         match Group::of(e.kind) {
@@ -189,7 +184,8 @@ pub(super) fn write_suricata_dataset<W: Write>(
         .collect();
     Ok(Written {
         count: written,
-        cut,
+        left_out: cut,
         notes,
+        ..Written::default()
     })
 }

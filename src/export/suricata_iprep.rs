@@ -7,7 +7,8 @@
 //! categories file of `<id>,<short name>,<description>` lines.
 //!
 //! Every address is in one category, [`CATEGORY_ID`] `intellisiem`, with the indicator's
-//! confidence (0–100; 50 when no source gives one) as its reputation ([`reputation`]). One fixed category keeps the two
+//! score (0–100, [`crate::trust::score`]; the `score` of its [`super::Record`]) as its
+//! reputation ([`reputation`]). One fixed category keeps the two
 //! files in step: Suricata reloads reputation files (on `SIGUSR2`) but reads the
 //! categories file only at start-up, so numbering categories after what an export
 //! holds would shift them under a running Suricata. The categories file is written
@@ -26,7 +27,8 @@ use std::path::{Path, PathBuf};
 use ipnet::IpNet;
 use jiff::Timestamp;
 
-use super::{Cut, Replace, Written};
+use super::fit::Cut;
+use super::{LeftOut, Replace, Written};
 use crate::model::IndicatorType;
 use crate::model::sanitize::one_line;
 use crate::model::time::rfc3339;
@@ -38,10 +40,10 @@ pub const CATEGORY_ID: u8 = 1;
 pub const CATEGORY: &str = "intellisiem";
 /// The categories file, whole.
 pub const CATEGORIES: &str =
-    "1,intellisiem,Indicators exported by IntelliSIEM (reputation from their confidence)\n";
+    "1,intellisiem,Indicators exported by IntelliSIEM (reputation from their score)\n";
 
-/// Suricata's reputation for a confidence of 0–100: 1–127, in proportion, rounded (0
-/// is "no data" to Suricata, so a listed address has at least 1).
+/// Suricata's reputation for a score of 0–100: 1–127, in proportion, rounded (0 is
+/// "no data" to Suricata, so a listed address has at least 1).
 pub fn reputation(score: u8) -> u8 {
     let scaled = (u32::from(score.min(100)) * 127 + 50) / 100;
     u8::try_from(scaled).unwrap_or(127).max(1)
@@ -70,25 +72,21 @@ pub fn address(e: &Entry) -> Result<String, &'static str> {
     }
 }
 
-/// The confidence the reputation is made from: the sources' own, else 50.
-fn confidence(e: &Entry) -> u8 {
-    e.confidence().unwrap_or(50)
-}
-
-/// Writes the reputation file of `entries` (`cut` holds what was left out before).
+/// Writes the reputation file of `entries`; its header says what `selected` (the choice
+/// of indicators) cut, and what the file left out.
 pub(super) fn write_suricata_iprep<W: Write>(
     entries: &[&Entry],
-    cut: &Cut,
+    selected: Option<&Cut>,
     out: W,
     now: Timestamp,
 ) -> io::Result<Written> {
-    let mut cut = cut.clone();
+    let mut cut = LeftOut::default();
     let mut body = Vec::with_capacity(entries.len() * 24);
     let mut written = 0;
     for e in entries {
         match address(e) {
             Ok(a) => {
-                let rep = reputation(confidence(e));
+                let rep = reputation(e.score);
                 body.extend_from_slice(format!("{a},{CATEGORY_ID},{rep}\n").as_bytes());
                 written += 1;
             }
@@ -103,17 +101,17 @@ pub(super) fn write_suricata_iprep<W: Write>(
     )?;
     writeln!(
         w,
-        "# {written} addresses in category {CATEGORY_ID} {CATEGORY}; reputation 1-127 from the confidence 0-100"
+        "# {written} addresses in category {CATEGORY_ID} {CATEGORY}; reputation 1-127 from the score 0-100"
     )?;
-    if let Some(s) = cut.summary() {
-        writeln!(w, "# {}", one_line(&s, 2_000))?;
+    for line in selected.map(Cut::describe).into_iter().chain(cut.summary()) {
+        writeln!(w, "# {}", one_line(&line, 2_000))?;
     }
     w.write_all(&body)?;
     w.flush()?;
     Ok(Written {
         count: written,
-        cut,
-        notes: Vec::new(),
+        left_out: cut,
+        ..Written::default()
     })
 }
 

@@ -20,9 +20,10 @@
 //! - keys are unique: a key written once (a range's key that another entry already
 //!   gave) is not written again.
 //!
-//! The value is the indicator's threat (`botnet_cc`, `Dridex`), empty when none is
-//! known, with `"` and unsafe characters replaced (the compiler would read a `"` as
-//! the start of a quoted value) and cut to [`MAX_VALUE`] characters. The file has no
+//! The value is the indicator's score (0–100), then its threat when one is known
+//! (`85 botnet_cc`), so a rule's `check_value` can test either (`^9|^100` for 90 and
+//! up); in the threat, `"` and unsafe characters become spaces (the compiler would read
+//! a `"` as the start of a quoted value), and it is cut to [`MAX_VALUE`] characters. The file has no
 //! comments: Wazuh's list format has none, so what was cut is said beside the file.
 
 use std::collections::HashSet;
@@ -31,7 +32,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
-use super::{Cut, Written};
+use super::{LeftOut, Written};
 use crate::model::IndicatorType;
 use crate::model::sanitize::is_unsafe;
 use crate::store::set::Entry;
@@ -110,27 +111,28 @@ pub fn key_field(key: &str) -> Result<String, &'static str> {
     })
 }
 
-/// The value of `e`: its threat, safe for the line, or empty.
+/// The value of `e`: its score, then its threat made safe for the line when known.
 pub fn value_field(e: &Entry) -> String {
-    let Some(threat) = e.threat() else {
-        return String::new();
-    };
-    threat
-        .chars()
-        .map(|c| if c == '"' || is_unsafe(c) { ' ' } else { c })
-        .take(MAX_VALUE)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    let threat = e
+        .threat()
+        .map(|t| {
+            t.chars()
+                .map(|c| if c == '"' || is_unsafe(c) { ' ' } else { c })
+                .take(MAX_VALUE)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let threat = threat.trim();
+    if threat.is_empty() {
+        e.score.to_string()
+    } else {
+        format!("{} {threat}", e.score)
+    }
 }
 
-/// Writes the list of `entries` (`cut` holds what was left out before).
-pub(super) fn write_wazuh_cdb<W: Write>(
-    entries: &[&Entry],
-    cut: &Cut,
-    out: W,
-) -> io::Result<Written> {
-    let mut cut = cut.clone();
+/// Writes the list of `entries`.
+pub(super) fn write_wazuh_cdb<W: Write>(entries: &[&Entry], out: W) -> io::Result<Written> {
+    let mut cut = LeftOut::default();
     let mut w = io::BufWriter::new(out);
     let mut seen: HashSet<String> = HashSet::new();
     let (mut written, mut expanded, mut expanded_keys) = (0, 0, 0);
@@ -176,7 +178,8 @@ pub(super) fn write_wazuh_cdb<W: Write>(
     };
     Ok(Written {
         count: written,
-        cut,
+        left_out: cut,
         notes,
+        ..Written::default()
     })
 }

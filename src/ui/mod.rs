@@ -17,6 +17,7 @@ pub mod hits;
 pub mod labelled;
 pub mod log;
 pub mod prompt;
+pub mod score;
 pub mod sources;
 pub mod sparkline;
 pub mod strip;

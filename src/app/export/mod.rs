@@ -15,7 +15,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{App, Edit, Effect, LineEdit, Mode};
-use crate::export::{Format, Options, TypeSet, Written};
+use crate::export::fit::Fit;
+use crate::export::{Format, Options, Written};
+use crate::model::IndicatorType;
 use crate::model::sanitize::one_line;
 use crate::store::Store;
 pub use target::{ExportError, Target};
@@ -120,7 +122,7 @@ pub struct ExportPrompt {
     /// Which rows to write.
     pub rows: RowChoice,
     /// Only these indicator types, as typed (`ipv4,cidr`; empty: every type); read with
-    /// [`TypeSet`]'s parser when the export starts.
+    /// [`parse_types`] when the export starts.
     pub types: LineEdit,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
     pub defang: bool,
@@ -348,7 +350,7 @@ impl App {
     /// Types that are not indicator types keep the prompt open with the reason.
     pub(super) fn submit_export(&mut self, fx: &mut Vec<Effect>) {
         let Some(p) = self.editing() else { return };
-        if let Err(e) = p.types.parse::<TypeSet>() {
+        if let Err(e) = parse_types(&p.types) {
             p.field = PromptField::Types;
             p.error = Some(e);
             return;
@@ -376,11 +378,16 @@ impl App {
         let (choice, options) = (
             p.rows,
             Options {
-                format: p.format,
                 defang: p.defang && p.format.can_defang(),
-                types: p.types.parse().unwrap_or_default(),
+                ..Options::new(p.format)
             },
         );
+        // The rows as chosen (decayed ones too, when shown or marked), of these types.
+        let fit = Fit {
+            types: parse_types(&p.types).unwrap_or_default(),
+            include_decayed: true,
+            ..Fit::default()
+        };
         let rows = match choice {
             RowChoice::Shown => self.rows.clone(),
             RowChoice::Marked => self.marked_rows(),
@@ -406,6 +413,7 @@ impl App {
         fx.push(Effect::Export {
             store: Arc::clone(&self.store),
             rows,
+            fit,
             options,
             target,
         });
@@ -490,4 +498,18 @@ fn done_text(path: &Path, written: &Written) -> String {
         text.push_str(&r);
     }
     text
+}
+
+/// The types typed in the prompt, as `--type` takes them: names separated by commas
+/// (case and spaces around them do not matter); empty for every type.
+///
+/// # Errors
+/// A name that is not an indicator type: one line naming it and the known ones.
+pub fn parse_types(typed: &str) -> Result<Vec<IndicatorType>, String> {
+    typed
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().map_err(|e: String| one_line(&e, 200)))
+        .collect()
 }

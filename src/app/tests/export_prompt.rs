@@ -31,6 +31,7 @@ fn export(fx: Vec<Effect>) -> (Vec<String>, crate::export::Options, Target) {
         options,
         target,
         store,
+        ..
     }) = fx.into_iter().next()
     else {
         panic!("no export");
@@ -554,20 +555,41 @@ fn typed_types_filter_the_export_and_a_wrong_one_keeps_the_prompt_open() {
         let _ = a.update(ch(c));
     }
     assert_eq!(prompt(&a).error, None, "typing clears the reason");
-    let (rows, options, _) = export(a.update(key(KeyCode::Enter)));
-    assert_eq!(options.types.to_string(), "ipv4,domain");
-    assert!(!rows.is_empty(), "the rows go to the writer, which filters");
-    // The result names what the filter cut.
-    let mut cut = crate::export::Cut::default();
-    cut.add("of other types (--type ipv4,domain)", 2);
+    let fx = a.update(key(KeyCode::Enter));
+    let Some(Effect::Export { fit, .. }) = fx.first() else {
+        panic!("no export: {fx:?}");
+    };
+    use crate::model::IndicatorType as T;
+    assert_eq!(fit.types, [T::Ipv4, T::Domain]);
+    assert!(fit.include_decayed, "the rows as chosen, decayed or not");
+    let (rows, options, _) = export(fx);
+    assert!(
+        !rows.is_empty(),
+        "the rows go to the writer, which keeps the types"
+    );
+    // The result says what was cut and the lowest score kept.
+    let (_, cut) = fit_of(&a, &[T::Ipv4, T::Domain]);
     let done = crate::export::Written {
-        count: 2,
-        cut,
-        notes: Vec::new(),
+        count: cut.kept,
+        selected: Some(cut),
+        ..crate::export::Written::default()
     };
     let _ = answer(&mut a, Ok(("/d/x.jsonl".into(), done, options)));
     assert_eq!(
         a.notice.as_deref(),
-        Some("exported 2 rows to /d/x.jsonl; cut 2: 2 of other types (--type ipv4,domain)")
+        Some(
+            "exported 3 rows to /d/x.jsonl; kept 3 of 4 indicators (cut: 1 of other types); lowest score kept 90"
+        )
     );
+}
+
+/// What keeping `types` of every row of `a` cuts.
+fn fit_of(a: &App, types: &[crate::model::IndicatorType]) -> (usize, crate::export::fit::Cut) {
+    let fit = crate::export::fit::Fit {
+        types: types.to_vec(),
+        include_decayed: true,
+        ..Default::default()
+    };
+    let (kept, cut) = fit.apply(&a.store, a.store.iter().map(|(_, e)| e));
+    (kept.len(), cut)
 }

@@ -555,4 +555,5 @@ mod copy_marks;
 mod export_prompt;
 mod first_screen;
 mod jobs;
+mod scores;
 mod sorting;

@@ -31,26 +31,42 @@ pub(super) fn store_of(items: &[(IndicatorType, &str, Option<&str>)]) -> Store {
             })
             .collect(),
     );
+    // Every entry scores 80; none is decayed.
+    st.set_scores_for_test(0, |_| 80);
     st
 }
 
-pub(super) fn render(st: &Store, opts: impl Into<Options>) -> io::Result<(String, Written)> {
+/// Every entry of `st` in `format`.
+pub(super) fn render(st: &Store, format: Format) -> io::Result<(String, Written)> {
+    typed(st, format, "")
+}
+
+/// The entries of `types` (`ipv4,domain`; empty: every type) in `format`, what the
+/// choice cut said as `fetch` says it.
+pub(super) fn typed(st: &Store, format: Format, types: &str) -> io::Result<(String, Written)> {
+    let fit = fit::Fit {
+        types: types
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect(),
+        include_decayed: true,
+        ..fit::Fit::default()
+    };
+    let (entries, cut) = fit.apply(st, st.iter().map(|(_, e)| e));
+    let opts = Options {
+        selected: (cut.total() > 0).then_some(cut),
+        ..Options::new(format)
+    };
     let mut buf = Vec::new();
     let w = write(
         opts,
         st,
-        st.iter().map(|(_, e)| e),
+        entries.into_iter(),
         &mut buf,
         Timestamp::from_second(1_767_225_600).unwrap(),
     )?;
     Ok((String::from_utf8(buf).unwrap(), w))
-}
-
-pub(super) fn typed(format: Format, types: &str) -> Options {
-    Options {
-        types: types.parse().unwrap(),
-        ..Options::new(format)
-    }
 }
 
 use IndicatorType as T;
@@ -111,19 +127,23 @@ pub(super) fn no_raw_controls(text: &str) {
 }
 
 #[test]
-fn the_type_filter_cuts_and_counts_for_every_format() {
+fn what_the_choice_cut_is_given_back_for_every_format() {
     let st = hostile_store();
     for f in [Format::Jsonl, Format::Csv, Format::Txt, Format::WazuhCdb] {
-        let (_, w) = render(&st, typed(f, "cve")).unwrap();
+        let (_, w) = typed(&st, f, "cve").unwrap();
         assert_eq!(w.count, 1, "{f:?}");
+        let n = hostile().len();
         assert_eq!(
-            w.cut.reasons().next(),
-            Some(("of other types (--type cve)", hostile().len() - 1)),
+            w.remarks(),
+            Some(format!(
+                "kept 1 of {n} indicators (cut: {} of other types); lowest score kept 80",
+                n - 1
+            )),
             "{f:?}"
         );
     }
-    let (out, w) = render(&st, typed(Format::Txt, "")).unwrap();
-    assert_eq!((w.count, w.cut.total()), (hostile().len(), 0));
+    let (out, w) = render(&st, Format::Txt).unwrap();
+    assert_eq!((w.count, w.remarks()), (hostile().len(), None));
     assert_eq!(
         out.lines().count(),
         hostile().len(),

@@ -109,7 +109,7 @@ fn an_rpz_zone_has_its_soa_ns_and_a_trigger_per_name_and_address() {
         [
             "; IntelliSIEM response policy zone (RPZ), written 2026-01-01T00:00:00Z",
             "; 6 indicators as 7 triggers, each answered NXDOMAIN",
-            "; cut 3: 1 trigger already written (by another entry); 1 hash (a policy zone holds names and addresses); 1 domain (not a valid DNS name)",
+            "; left out 3: 1 trigger already written (by another entry); 1 hash (a policy zone holds names and addresses); 1 domain (not a valid DNS name)",
             "$TTL 300",
             "@ SOA localhost. hostmaster.localhost. ( 1767225600 3600 600 864000 300 )",
             "@ NS localhost.",
@@ -150,7 +150,7 @@ fn hostile_values_make_no_broken_rpz_line() {
     );
     assert!(records.contains(&"128.7.zz.db8.2001.rpz-ip CNAME ."));
     assert!(
-        w.cut
+        w.left_out
             .summary()
             .unwrap()
             .contains("domain (not a valid DNS name)")

@@ -39,33 +39,36 @@ fn a_dataset_file_holds_one_type_in_its_documented_form() {
         (T::Md5, "d41d8cd98f00b204e9800998ecf8427e", None),
         (T::Cve, "CVE-2021-44228", None),
     ]);
-    let (out, w) = render(&st, typed(Format::SuricataDataset, "domain")).unwrap();
+    let (out, w) = typed(&st, Format::SuricataDataset, "domain").unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines, ["ZXZpbC5leGFtcGxl", "eG4tLWJjaGVyLWt2YS5leGFtcGxl"]);
     assert!(lines.iter().all(|l| dataset_line_ok("string", l)));
     assert_eq!(STANDARD.decode(lines[0]).unwrap(), b"evil.example");
     assert_eq!(w.count, 2);
     assert_eq!(w.notes, ["Suricata dataset type string"]);
+    assert_eq!(w.left_out.total(), 0);
     assert_eq!(
-        w.cut.summary().as_deref(),
-        Some("cut 5: 5 of other types (--type domain)")
+        w.remarks().as_deref(),
+        Some(
+            "kept 2 of 7 indicators (cut: 5 of other types); lowest score kept 80; Suricata dataset type string"
+        )
     );
 
     // IPv4 alone is an `ipv4` set; with IPv6 beside it, an `ip` set.
-    let (out, w) = render(&st, typed(Format::SuricataDataset, "ipv4")).unwrap();
+    let (out, w) = typed(&st, Format::SuricataDataset, "ipv4").unwrap();
     assert_eq!(out, "192.0.2.1\n");
     assert_eq!(w.notes, ["Suricata dataset type ipv4"]);
-    let (out, w) = render(&st, typed(Format::SuricataDataset, "ipv4,ipv6,cidr")).unwrap();
+    let (out, w) = typed(&st, Format::SuricataDataset, "ipv4,ipv6,cidr").unwrap();
     assert!(out.lines().all(|l| dataset_line_ok("ip", l)), "{out}");
     assert_eq!(out.lines().count(), 2);
     assert_eq!(w.notes, ["Suricata dataset type ip"]);
     assert!(
-        w.cut
+        w.left_out
             .summary()
             .unwrap()
             .contains("1 cidr (datasets match exact values")
     );
-    let (out, _) = render(&st, typed(Format::SuricataDataset, "md5")).unwrap();
+    let (out, _) = typed(&st, Format::SuricataDataset, "md5").unwrap();
     assert!(out.lines().all(|l| dataset_line_ok("md5", l)));
 }
 
@@ -106,7 +109,7 @@ fn hostile_values_make_no_broken_dataset_line() {
         ("md5", "md5"),
         ("sha256", "sha256"),
     ] {
-        let (out, w) = render(&st, typed(Format::SuricataDataset, types)).unwrap();
+        let (out, w) = typed(&st, Format::SuricataDataset, types).unwrap();
         for line in out.lines() {
             assert!(dataset_line_ok(ty, line), "{types}: {line:.80}");
         }
@@ -114,13 +117,13 @@ fn hostile_values_make_no_broken_dataset_line() {
         no_raw_controls(&out);
     }
     // The empty domain is cut, not written as an empty line (an empty string to Suricata).
-    let (_, w) = render(&st, typed(Format::SuricataDataset, "domain")).unwrap();
+    let (_, w) = typed(&st, Format::SuricataDataset, "domain").unwrap();
     assert!(
-        w.cut.summary().unwrap().contains("1 empty value"),
+        w.left_out.summary().unwrap().contains("1 empty value"),
         "{:?}",
-        w.cut
+        w.left_out
     );
-    let (_, w) = render(&st, typed(Format::SuricataDataset, "md5")).unwrap();
+    let (_, w) = typed(&st, Format::SuricataDataset, "md5").unwrap();
     assert_eq!(w.count, 1, "the upper-case digest, lowered");
 }
 
@@ -170,7 +173,7 @@ fn reputation_ok(text: &str, categories: &[(u8, String)]) -> Vec<(String, u8, u8
 }
 
 #[test]
-fn iprep_lines_follow_the_documented_grammar_with_the_confidence_as_reputation() {
+fn iprep_lines_follow_the_documented_grammar_with_the_score_as_reputation() {
     let cats = categories_ok(suricata_iprep::CATEGORIES);
     assert_eq!(cats, [(1, "intellisiem".to_string())]);
     let st = store_of(&[
@@ -180,15 +183,21 @@ fn iprep_lines_follow_the_documented_grammar_with_the_confidence_as_reputation()
         (T::Cidr, "0.0.0.0/0", None),
         (T::Domain, "evil.example", None),
     ]);
+    // The reputation is the score (each source said confidence 80).
+    let mut st = st;
+    st.set_scores_for_test(0, |v| match v {
+        "192.0.2.1" => 100,
+        "2001:db8::1" => 50,
+        _ => 0,
+    });
     let (out, w) = render(&st, Format::SuricataIprep).unwrap();
     let rows = reputation_ok(&out, &cats);
-    let rep = suricata_iprep::reputation(80);
     assert_eq!(
         rows,
         [
-            ("192.0.2.1".to_string(), 1, rep),
-            ("2001:db8::1".to_string(), 1, rep),
-            ("198.51.100.0/24".to_string(), 1, rep),
+            ("192.0.2.1".to_string(), 1, 127),
+            ("2001:db8::1".to_string(), 1, 64),
+            ("198.51.100.0/24".to_string(), 1, 1),
         ]
     );
     assert_eq!(w.count, 3);
@@ -196,13 +205,13 @@ fn iprep_lines_follow_the_documented_grammar_with_the_confidence_as_reputation()
         "# IntelliSIEM IP reputation for Suricata (iprep), written 2026-01-01T00:00:00Z\n"
     ));
     assert!(
-        out.contains("# cut 2: 1 cidr (prefix length 0: every address); 1 domain (iprep holds addresses only)\n"),
+        out.contains("# left out 2: 1 cidr (prefix length 0: every address); 1 domain (iprep holds addresses only)\n"),
         "{out}"
     );
 }
 
 #[test]
-fn the_reputation_scales_the_confidence_into_one_to_127() {
+fn the_reputation_scales_the_score_into_one_to_127() {
     use suricata_iprep::reputation;
     assert_eq!(reputation(0), 1, "0 is no data to Suricata");
     assert_eq!(reputation(1), 1);

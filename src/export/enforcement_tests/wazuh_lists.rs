@@ -77,33 +77,39 @@ fn wazuh_keys_follow_its_rules_for_addresses_masks_and_colons() {
         ),
         (T::Sha256, &"a".repeat(64), None),
     ]);
+    let mut st = st;
+    st.set_scores_for_test(0, |v| if v == "192.0.2.1" { 97 } else { 80 });
     let (out, w) = render(&st, Format::WazuhCdb).unwrap();
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "192.0.2.1:botnet_cc");
-    assert_eq!(lines[1], "\"2001:db8::1\":Dridex", "IPv6 keys quoted");
+    // The value: the score, then the threat when known.
+    assert_eq!(lines[0], "192.0.2.1:97 botnet_cc");
+    assert_eq!(lines[1], "\"2001:db8::1\":80 Dridex", "IPv6 keys quoted");
     assert_eq!(
         &lines[2..6],
-        ["10.:", "172.16.:", "198.51.100.:", "203.0.113.7:"]
+        ["10.:80", "172.16.:80", "198.51.100.:80", "203.0.113.7:80"]
     );
-    let expanded: Vec<String> = (16..32).map(|o| format!("100.64.{o}.:")).collect();
+    let expanded: Vec<String> = (16..32).map(|o| format!("100.64.{o}.:80")).collect();
     assert_eq!(&lines[6..22], expanded.as_slice(), "/20: 16 keys of /24");
     assert_eq!(
         &lines[22..26],
         [
-            "192.0.2.128:",
-            "192.0.2.129:",
-            "192.0.2.130:",
-            "192.0.2.131:"
+            "192.0.2.128:80",
+            "192.0.2.129:80",
+            "192.0.2.130:80",
+            "192.0.2.131:80"
         ]
     );
-    assert_eq!(lines[26], "\"2001:db8::5\":");
-    assert_eq!(lines[27], "\"http://evil.example/a?b=c\":malware_download");
+    assert_eq!(lines[26], "\"2001:db8::5\":80");
+    assert_eq!(
+        lines[27],
+        "\"http://evil.example/a?b=c\":80 malware_download"
+    );
     assert_eq!(lines.len(), 29);
     assert_eq!(w.count, 11);
     assert_eq!(
-        w.cut.summary().as_deref(),
+        w.left_out.summary().as_deref(),
         Some(
-            "cut 2: 1 cidr (wider than /8: Wazuh masks whole octets only); 1 cidr (an IPv6 range: Wazuh lists have no IPv6 mask)"
+            "left out 2: 1 cidr (wider than /8: Wazuh masks whole octets only); 1 cidr (an IPv6 range: Wazuh lists have no IPv6 mask)"
         )
     );
     assert_eq!(
@@ -112,7 +118,7 @@ fn wazuh_keys_follow_its_rules_for_addresses_masks_and_colons() {
     );
     // And Wazuh reads back exactly the keys meant.
     let (read, _) = cdb(&st);
-    assert_eq!(read[1], ("2001:db8::1".into(), "Dridex".into()));
+    assert_eq!(read[1], ("2001:db8::1".into(), "80 Dridex".into()));
     assert_eq!(read[27].0, "http://evil.example/a?b=c");
 }
 
@@ -166,15 +172,15 @@ fn hostile_values_make_no_broken_wazuh_line_and_keys_read_back_whole() {
     assert!(!keys.iter().any(|k| k.contains('"') || k.is_empty()));
     // A threat with quotes, colons or line breaks stays in its line.
     let evil = read.iter().find(|(k, _)| k == "evil.example").unwrap();
-    assert_eq!(evil.1, "botnet_cc");
+    assert_eq!(evil.1, "80 botnet_cc");
     let nine = read.iter().find(|(k, _)| k == "192.0.2.9").unwrap();
-    assert_eq!(nine.1, "line  break");
+    assert_eq!(nine.1, "80 line  break");
     assert!(
-        w.cut
+        w.left_out
             .summary()
             .unwrap()
             .contains("key with a quote or control character"),
         "{:?}",
-        w.cut
+        w.left_out
     );
 }
