@@ -3,7 +3,9 @@
 
 //! `match` speed: building the matcher from 1,000,000 indicators, and scan throughput of
 //! eve.json and Zeek TSV (2 threads, alerts discarded). Inputs are generated in memory
-//! in the shapes of examples/loadgen_logs.rs.
+//! in the shapes of examples/loadgen_logs.rs. Also screening 1,000,000 indicators
+//! against allowlists of 100,000 values (what `fetch` and the dashboard do once per
+//! change of the set).
 
 #![allow(clippy::unwrap_used)]
 
@@ -15,7 +17,9 @@ use intellisiem::matching::matcher::NewIndicator;
 use intellisiem::matching::scan::{self, ScanStats};
 use intellisiem::matching::sink::EcsSink;
 use intellisiem::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists};
-use intellisiem::model::IndicatorType;
+use intellisiem::model::{IndicatorType, Observation, Sighting};
+use intellisiem::store::Store;
+use intellisiem::trust::allowlist::{Allowlists, Screened};
 
 fn ip(i: u64) -> String {
     let n = 0x2D00_0000u32.wrapping_add((i as u32).wrapping_mul(2_654_435_761) & 0x00FF_FFFF);
@@ -137,5 +141,83 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The indicators of [`builder`] as one source's snapshot in a merged store.
+fn store(n: u64) -> Store {
+    let mut s = Store::new();
+    let id = s.source_id("feed");
+    let sightings = (0..n)
+        .map(|i| {
+            let (kind, value) = match i % 10 {
+                0..=3 => (IndicatorType::Ipv4, ip(i)),
+                4..=7 => (IndicatorType::Domain, domain(i)),
+                8 => (
+                    IndicatorType::Url,
+                    format!("http://{}/gate.php?id={i}", domain(i)),
+                ),
+                _ => (
+                    IndicatorType::Sha256,
+                    format!("{:064x}", u128::from(i as u32) * 0x9E37_79B9),
+                ),
+            };
+            Sighting {
+                kind,
+                value: value.into(),
+                obs: Observation::default(),
+            }
+        })
+        .collect();
+    s.replace_source(id, sightings);
+    s
+}
+
+/// Two lists of 100,000 values in all: 40,000 names (100 of them parents of about a
+/// tenth of the set's names and URLs), 30,000 /24 ranges and 30,000 addresses (about a
+/// tenth of the set's addresses in all).
+fn allowlists() -> Allowlists {
+    let mut a = Allowlists::new();
+    let names = a.add_list("names").unwrap();
+    let nets = a.add_list("nets").unwrap();
+    for k in 0..100 {
+        a.add_canonical(names, IndicatorType::Domain, &format!("bad{k}.io"));
+    }
+    for j in 0..39_900 {
+        a.add_canonical(names, IndicatorType::Domain, &format!("cdn{j}.allowed.io"));
+    }
+    for j in 0..30_000u64 {
+        let net = ip(j * 37).rsplit_once('.').unwrap().0.to_string();
+        a.add_canonical(nets, IndicatorType::Cidr, &format!("{net}.0/24"));
+        a.add_canonical(nets, IndicatorType::Ipv4, &ip(j * 13 + 5));
+    }
+    a
+}
+
+fn allowlist_bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("allowlists");
+    g.sample_size(10);
+    let store = store(1_000_000);
+    let allow = std::sync::Arc::new(allowlists());
+    let only_allow = Warninglists::none().with_more(allow.clone());
+    let both = Warninglists::load(&[]).unwrap().with_more(allow.clone());
+    let held = Screened::of(&store, &only_allow).len();
+    assert!(held > 50_000 && held < 300_000, "{held} held");
+    g.throughput(Throughput::Elements(1_000_000));
+    g.bench_function("screen 1M indicators, 100k allowlist values", |b| {
+        b.iter(|| black_box(Screened::of(&store, &only_allow)))
+    });
+    g.bench_function(
+        "screen 1M indicators, built-in warninglist + 100k allowlist values",
+        |b| b.iter(|| black_box(Screened::of(&store, &both))),
+    );
+    g.bench_function("covers: 1M look-ups, one thread", |b| {
+        b.iter(|| {
+            store
+                .iter()
+                .filter(|(_, e)| allow.covers(e.kind, &e.value).is_some())
+                .count()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, allowlist_bench);
 criterion_main!(benches);

@@ -195,11 +195,14 @@ async fn event_loop(
             (None, true)
         }
     };
-    let hunter = if demo {
-        None
-    } else {
-        hunt::Hunter::start(&config, store.as_ref(), &tx)
-    };
+    // The demo's sample uses documentation addresses and names, which the built-in
+    // warninglist holds: it runs without lists rather than mark every row.
+    let lists = (!demo).then(|| Arc::new(load_lists(&config)));
+    if let Some(lists) = &lists {
+        effects.extend(app.update(Msg::Lists(Arc::clone(lists))));
+    }
+    let hunter =
+        lists.and_then(|lists| hunt::Hunter::start_with(&config, store.as_ref(), &tx, lists));
     let ctx = crate::enrichment::with_store_ledger(ctx, store.as_ref());
     let enricher = crate::enrichment::Enricher::new(ctx.clone());
     for (i, s) in app.sources.iter().enumerate() {
@@ -301,6 +304,43 @@ async fn event_loop(
         if trim_due && !app.busy() {
             trim_due = false;
             tokio::task::spawn_blocking(crate::memory::release_free_memory);
+        }
+    }
+}
+
+/// The warninglists and allowlists in force, for the marks, the exports and the hunt.
+/// A list that cannot be used is warned about in the log, and the dashboard goes on
+/// without the allowlists (or with only the built-in warninglist).
+fn load_lists(config: &Config) -> crate::matching::Warninglists {
+    use crate::trust::allowlist::{self, Apply};
+    let env = &crate::config::process_env;
+    let loaded = allowlist::load(config, Apply::BOTH, env).or_else(|e| {
+        tracing::warn!(
+            "{}; going on without the allowlists",
+            crate::model::sanitize::one_line(&e, 400)
+        );
+        allowlist::load(
+            config,
+            Apply {
+                warninglists: true,
+                allowlists: false,
+            },
+            env,
+        )
+    });
+    match loaded {
+        Ok(l) => {
+            for n in &l.notes {
+                tracing::warn!("{}", crate::model::sanitize::one_line(n, 400));
+            }
+            l.lists
+        }
+        Err(e) => {
+            tracing::warn!(
+                "{}; using the built-in warninglist only",
+                crate::model::sanitize::one_line(&e, 400)
+            );
+            crate::matching::Warninglists::load(&[]).unwrap_or_default()
         }
     }
 }
@@ -514,6 +554,13 @@ impl Executor {
                 if let Some(s) = &self.store {
                     hunt::save(s, hits);
                 }
+            }
+            Effect::Screen { store, lists } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let screened = crate::trust::allowlist::Screened::of(&store, &lists);
+                    let _ = tx.send(Msg::Screened { store, screened });
+                });
             }
             Effect::Hunt { store } => match &self.hunter {
                 Some(h) => h.hunt(store),

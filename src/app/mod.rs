@@ -13,6 +13,7 @@ pub mod hits;
 pub mod keymap;
 pub mod layout;
 pub mod line_edit;
+pub mod listed;
 pub mod marks;
 pub mod mouse;
 mod rows;
@@ -222,6 +223,14 @@ pub enum Msg {
         path: String,
         unreadable: Option<String>,
     },
+    /// The allowlists and warninglists in force, loaded by the runtime at start-up: the
+    /// set is screened with them whenever it changes.
+    Lists(Arc<crate::matching::Warninglists>),
+    /// A worker screened the set ([`Effect::Screen`]) and hands the store back.
+    Screened {
+        store: Arc<Store>,
+        screened: crate::trust::allowlist::Screened,
+    },
 }
 
 /// Where the local cache stands.
@@ -288,6 +297,11 @@ pub enum Effect {
     /// The indicator set changed: rebuild the log matcher from `store`, and retro-hunt
     /// the indicators it did not hold before; answer [`Msg::HuntReady`].
     Hunt { store: Arc<Store> },
+    /// Work out which entries of `store` the `lists` hold; answer [`Msg::Screened`].
+    Screen {
+        store: Arc<Store>,
+        lists: Arc<crate::matching::Warninglists>,
+    },
 }
 
 pub struct App {
@@ -349,6 +363,8 @@ pub struct App {
     /// Scores: the config's scoring, our own evidence, and whether decayed indicators
     /// show.
     pub trust: scoring::Trust,
+    /// What the allowlists and warninglists hold of the set.
+    pub listing: listed::Listing,
 }
 
 impl App {
@@ -430,6 +446,7 @@ impl App {
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
             trust: scoring::Trust::new(config.scoring.clone()),
+            listing: listed::Listing::default(),
         }
         .with_lookup_sources()
     }
@@ -483,6 +500,7 @@ impl App {
                 self.score_tick(&mut fx);
                 self.expire_header_message(now);
                 self.hunt_tick(&mut fx);
+                self.screen_changed(&mut fx);
             }
             Msg::Key(key) => {
                 if let Some(a) = self.keymap.action(self.mode, key) {
@@ -579,6 +597,8 @@ impl App {
                 }
             }
             Msg::LogStatus { path, unreadable } => self.on_log_status(path, unreadable, &mut fx),
+            Msg::Lists(lists) => self.on_lists(lists, &mut fx),
+            Msg::Screened { store, screened } => self.on_screened(store, screened, &mut fx),
         }
         fx
     }

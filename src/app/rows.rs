@@ -85,6 +85,7 @@ impl App {
             self.lease.shown = view;
         }
         self.after_release(fx);
+        self.screen_changed(fx);
     }
 
     /// Applies a change now, or when the workers give the store back.
@@ -126,6 +127,7 @@ impl App {
                 if r.compacted {
                     // Positions moved: the old rows mean nothing now.
                     self.rows.clear();
+                    self.forget_listing();
                 }
             }
             Mutation::CachedMore(i, sightings) => {
@@ -190,6 +192,9 @@ impl App {
                 .unwrap_or_default();
             self.install_rows(rows);
             self.lease.shown = Some(view);
+            // The set may have changed: what the lists hold of it too (a large set's
+            // once its filter job is done, [`App::on_filter_done`]).
+            self.screen_changed(fx);
             return;
         }
         if let Some(cancel) = &self.lease.cancel {

@@ -3,6 +3,7 @@
 
 //! `intellisiem config check` and `intellisiem config init`.
 
+mod lists;
 mod paths;
 
 use std::io::Write;
@@ -23,11 +24,12 @@ pub fn check(config_path: Option<&Path>) -> u8 {
         _ => None,
     };
     let found = paths::look(&config, text.as_deref());
-    for w in &found.warnings {
+    let lists = lists::look(&config, text.as_deref(), &config::process_env);
+    for w in found.warnings.iter().chain(&lists.warnings) {
         eprintln!("warning: {w}");
     }
-    if !found.errors.is_empty() {
-        for e in &found.errors {
+    if !found.errors.is_empty() || !lists.errors.is_empty() {
+        for e in found.errors.iter().chain(&lists.errors) {
             eprintln!("error: {e}");
         }
         return EXIT_USAGE;
@@ -50,6 +52,9 @@ pub fn check(config_path: Option<&Path>) -> u8 {
     }
     if let Some(cache) = &found.cache {
         println!("  {cache}");
+    }
+    for line in &lists.lines {
+        println!("  {line}");
     }
     for (log, now) in config.logs.iter().zip(&found.logs) {
         match &log.input {

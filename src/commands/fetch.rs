@@ -13,9 +13,11 @@ use crate::cli::FetchArgs;
 use crate::config::{Availability, Config, SourceSpec};
 use crate::engine::{self, Progress, RunOutcome, SourceRun};
 use crate::export;
+use crate::matching::Warninglists;
 use crate::model::count::{grouped, noun};
 use crate::model::sanitize::one_line;
 use crate::sources::FetchContext;
+use crate::trust::allowlist::{self, Apply, Screened};
 
 pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     if args.defang && !args.format.can_defang() {
@@ -37,6 +39,24 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         }
     };
     // Before anything is fetched or spent.
+    let loaded = match allowlist::load(
+        &config,
+        Apply {
+            warninglists: !args.no_warninglists,
+            allowlists: !args.no_allowlists,
+        },
+        &crate::config::process_env,
+    ) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e, 400));
+            return EXIT_USAGE;
+        }
+    };
+    for n in &loaded.notes {
+        eprintln!("warning: {n}");
+    }
+    let lists = loaded.lists;
     if let Some(path) = &args.output
         && let Err(e) = super::target::check(path)
     {
@@ -145,7 +165,15 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         types: args.types.clone(),
         include_decayed: args.include_decayed,
     };
-    let (entries, cut) = fit.apply(&store, store.iter().map(|(_, e)| e));
+    // What the lists hold is left out, and counted per list.
+    let screened = Screened::of(&store, &lists);
+    let (entries, cut) = fit.apply(
+        &store,
+        store
+            .iter()
+            .filter(|(i, _)| !screened.holds(*i))
+            .map(|(_, e)| e),
+    );
     let said = cut.total() > 0 || !fit.is_default();
     if said {
         eprintln!("{}", cut.describe());
@@ -190,7 +218,11 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     };
     print_summary(
         &runs,
-        store.len(),
+        Merged {
+            count: store.len(),
+            lists: &lists,
+            screened: &screened,
+        },
         started.elapsed().as_secs_f64(),
         args,
         wrote,
@@ -342,9 +374,16 @@ fn print_remarks(args: &FetchArgs, w: &export::Written) {
     }
 }
 
-/// The summary table and its last line; `wrote` says whether the output was written
-/// (else no `-> FILE` is claimed).
-fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs, wrote: bool) {
+/// The merged set, for the summary: how many indicators, and what the lists held of them.
+struct Merged<'a> {
+    count: usize,
+    lists: &'a Warninglists,
+    screened: &'a Screened,
+}
+
+/// The summary table and its last lines: skips per source, what each list left out, and
+/// the total; `wrote` says whether the output was written (else no `-> FILE` is claimed).
+fn print_summary(runs: &[SourceRun], merged: Merged<'_>, secs: f64, args: &FetchArgs, wrote: bool) {
     let mut table = Table::new(&[
         ("SOURCE", Align::Left),
         ("STATUS", Align::Left),
@@ -425,6 +464,21 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs,
             );
         }
     }
+    for (i, &n) in merged.screened.counts().iter().enumerate() {
+        if n > 0 {
+            let flag = if allowlist::is_allowlist(merged.lists, i) {
+                "--no-allowlists"
+            } else {
+                "--no-warninglists"
+            };
+            let _ = writeln!(
+                err,
+                "{}: left out {} ({flag} keeps them)",
+                allowlist::label(merged.lists, i, 80),
+                noun(n as u64, "indicator")
+            );
+        }
+    }
     let ok = runs
         .iter()
         .filter(|r| matches!(r.outcome, RunOutcome::Ok(_)))
@@ -433,10 +487,16 @@ fn print_summary(runs: &[SourceRun], merged: usize, secs: f64, args: &FetchArgs,
         .output
         .as_ref()
         .map_or("stdout".into(), |p| p.display().to_string());
+    let left = merged.screened.len();
     let summary = format!(
-        "{} from {} in {secs:.2}s",
-        noun(merged as u64, "unique indicator"),
-        noun(ok as u64, "source")
+        "{} from {} in {secs:.2}s{}",
+        noun(merged.count as u64, "unique indicator"),
+        noun(ok as u64, "source"),
+        if left > 0 {
+            format!(", {} of them left out by lists", grouped(left as u64))
+        } else {
+            String::new()
+        }
     );
     let _ = if wrote {
         writeln!(err, "{summary} -> {target} ({})", args.format.as_str())

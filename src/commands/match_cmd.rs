@@ -28,8 +28,9 @@ use crate::matching::extract::Skip;
 use crate::matching::scan::{self, ScanStats};
 use crate::matching::sink::{AlertSink, Tee};
 use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists, follow, indicators};
-use crate::model::count::{grouped, noun};
+use crate::model::count::noun;
 use crate::model::sanitize::one_line;
+use crate::trust::allowlist::{self, Apply};
 use signals::STOP;
 
 /// Exit code: at least one event matched.
@@ -242,17 +243,24 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     } else {
         None
     };
-    let lists = if args.no_warninglists {
-        Warninglists::none()
-    } else {
-        match Warninglists::load(&config.warninglists) {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: {}", one_line(&e.to_string(), 400));
-                return EXIT_USAGE;
-            }
+    let loaded = match allowlist::load(
+        &config,
+        Apply {
+            warninglists: !args.no_warninglists,
+            allowlists: !args.no_allowlists,
+        },
+        &crate::config::process_env,
+    ) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e, 400));
+            return EXIT_USAGE;
         }
     };
+    for n in &loaded.notes {
+        eprintln!("warning: {n}");
+    }
+    let lists = loaded.lists;
     let started = Instant::now();
     let matcher = match build(&config, no_cache, args, &lists) {
         Ok(m) => m,
@@ -268,11 +276,16 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
         noun(matcher.len() as u64, "indicator"),
         built.as_secs_f64()
     );
-    for (name, n) in lists.names().zip(matcher.suppressed()) {
+    for (i, (name, n)) in lists.names().zip(matcher.suppressed()).enumerate() {
         if *n > 0 {
             eprintln!(
-                "  warninglist suppressed {}: {}",
-                grouped(*n as u64),
+                "  {} suppressed {}: {}",
+                if allowlist::is_allowlist(&lists, i) {
+                    "allowlist"
+                } else {
+                    "warninglist"
+                },
+                noun(*n as u64, "indicator"),
                 one_line(name, 120)
             );
         }

@@ -187,6 +187,11 @@ pub struct Config {
     /// MISP-format warninglist files or folders `match` filters indicators through, on top
     /// of the built-in list (config key `warninglists:`; default none).
     pub warninglists: Vec<PathBuf>,
+    /// Allowlist files or folders (plain lists, one value per line, or MISP
+    /// warninglists): what they cover is left out of exports and alerts, on top of the
+    /// local allowlist (config key `allowlists:`; default none; see
+    /// `trust::allowlist`).
+    pub allowlists: Vec<PathBuf>,
     /// The file every warning and error is appended to (config key `log_file:`; default
     /// `$XDG_STATE_HOME/intellisiem/intellisiem.log`; `None` with `log_file: none`).
     pub log_file: Option<PathBuf>,
@@ -484,6 +489,14 @@ fn build(
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
 
+    let allowlists = raw
+        .allowlists
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| PathBuf::from(p.trim()))
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+
     let log_file = match raw.log_file.as_deref().map(str::trim) {
         None | Some("") | Some("default") => defaults::log_file(env),
         Some("none") | Some("off") => None,
@@ -497,6 +510,7 @@ fn build(
         http,
         sources,
         warninglists,
+        allowlists,
         log_file,
         bindings: Vec::new(),
         mouse: raw.mouse.unwrap_or(defaults::MOUSE),

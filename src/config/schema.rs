@@ -65,6 +65,9 @@ pub struct RawConfig {
     /// MISP-format warninglist files or folders (`warninglists: [paths]`).
     #[serde(default)]
     pub warninglists: Option<Vec<String>>,
+    /// Allowlist files or folders, plain lists or MISP warninglists (`allowlists: [paths]`).
+    #[serde(default)]
+    pub allowlists: Option<Vec<String>>,
     /// Where warnings and errors are appended (`log_file: PATH`, `default` or `none`).
     #[serde(default)]
     pub log_file: Option<String>,

@@ -75,14 +75,27 @@ pub enum WarninglistError {
     Shape { path: PathBuf, reason: String },
 }
 
-#[derive(Debug, Deserialize)]
-struct MispList {
-    name: String,
+/// A MISP warninglist file as written (FORMATS-LOGS.md §8): its name, its `type` (how
+/// entries compare), its entries and, when given, the MISP attribute types it applies to.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MispList {
+    pub name: String,
     #[serde(rename = "type")]
-    kind: String,
-    list: Vec<String>,
+    pub kind: String,
+    pub list: Vec<String>,
     #[serde(default)]
-    matching_attributes: Option<Vec<String>>,
+    pub matching_attributes: Option<Vec<String>>,
+}
+
+impl MispList {
+    /// Reads a warninglist's JSON.
+    ///
+    /// # Errors
+    /// serde's reason, one line, when it is not a JSON object with `name`, `type` and a
+    /// `list` of strings.
+    pub fn parse(bytes: &[u8]) -> Result<MispList, String> {
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
 }
 
 /// How a list compares values.
@@ -125,7 +138,15 @@ impl Warninglist {
             path: path.to_path_buf(),
             reason,
         };
-        let raw: MispList = serde_json::from_slice(&bytes).map_err(|e| shape(e.to_string()))?;
+        Warninglist::from_misp(MispList::parse(&bytes).map_err(shape)?).map_err(shape)
+    }
+
+    /// The list a parsed MISP warninglist describes.
+    ///
+    /// # Errors
+    /// Why its entries cannot be used, one line: an unknown `type`, a `regex` entry that
+    /// does not compile.
+    pub fn from_misp(raw: MispList) -> Result<Self, String> {
         let lower = |v: &[String]| v.iter().map(|s| s.trim().to_lowercase()).collect();
         let rule = match raw.kind.as_str() {
             "string" => Rule::Exact(lower(&raw.list)),
@@ -159,13 +180,13 @@ impl Warninglist {
                     .case_insensitive(true)
                     .size_limit(64 << 20)
                     .build()
-                    .map_err(|e| shape(e.to_string()))?,
+                    .map_err(|e| e.to_string())?,
             ),
             other => {
-                return Err(shape(format!(
+                return Err(format!(
                     "unknown type `{}` (expected string, substring, hostname, cidr or regex)",
                     crate::model::sanitize::one_line(other, 40)
-                )));
+                ));
             }
         };
         let types = raw.matching_attributes.map(|attrs| {
@@ -283,10 +304,25 @@ fn builtin_holds(kind: IndicatorType, value: &str) -> bool {
     host_of(kind, value).is_some_and(|h| under(&h, |n| SPECIAL_NAMES.contains(&n)))
 }
 
-/// The lists in force, built-in first.
+/// Lists consulted after the warninglists, by rules of their own (the config's
+/// allowlists, `trust::allowlist`): the matcher, `fetch` and the dashboard leave out what
+/// they hold exactly as they leave out what a warninglist holds.
+pub trait MoreLists: std::fmt::Debug + Send + Sync {
+    /// How many lists there are.
+    fn count(&self) -> usize;
+    /// The name of list `i` (`0..count()`); `""` past the end.
+    fn name(&self, i: usize) -> &str;
+    /// The list that holds `value`, a canonical indicator of type `kind`, if any.
+    fn holding(&self, kind: IndicatorType, value: &str) -> Option<usize>;
+}
+
+/// The lists in force: the warninglists, built-in first, then any [`MoreLists`]
+/// ([`Warninglists::with_more`]). A list is named by its position in that order
+/// ([`Warninglists::suppresses`], [`Warninglists::names`]).
 #[derive(Debug, Default)]
 pub struct Warninglists {
     lists: Vec<Warninglist>,
+    more: Option<std::sync::Arc<dyn MoreLists>>,
 }
 
 impl Warninglists {
@@ -307,24 +343,57 @@ impl Warninglists {
                 lists.push(Warninglist::from_file(&f)?);
             }
         }
-        Ok(Warninglists { lists })
+        Ok(Warninglists { lists, more: None })
     }
 
+    /// These lists, then `more` (positions `warninglists()..len()`).
+    pub fn with_more(mut self, more: std::sync::Arc<dyn MoreLists>) -> Self {
+        self.more = Some(more);
+        self
+    }
+
+    /// Every list: the warninglists and the further lists.
     pub fn len(&self) -> usize {
-        self.lists.len()
+        self.lists.len() + self.more.as_ref().map_or(0, |m| m.count())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lists.is_empty()
+        self.len() == 0
     }
 
+    /// How many of the lists are warninglists: positions from here on are the further
+    /// lists of [`Warninglists::with_more`].
+    pub fn warninglists(&self) -> usize {
+        self.lists.len()
+    }
+
+    /// Every list's name, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.lists.iter().map(|l| l.name.as_str())
+        let more = self.more.as_deref();
+        self.lists
+            .iter()
+            .map(|l| l.name.as_str())
+            .chain((0..more.map_or(0, |m| m.count())).map(move |i| more.map_or("", |m| m.name(i))))
+    }
+
+    /// The name of the list at position `i`.
+    pub fn name(&self, i: usize) -> &str {
+        match self.lists.get(i) {
+            Some(l) => &l.name,
+            None => self
+                .more
+                .as_deref()
+                .map_or("", |m| m.name(i - self.lists.len())),
+        }
     }
 
     /// The first list holding the indicator, by position.
     pub fn suppresses(&self, kind: IndicatorType, value: &str) -> Option<usize> {
-        self.lists.iter().position(|l| l.holds(kind, value))
+        if let Some(i) = self.lists.iter().position(|l| l.holds(kind, value)) {
+            return Some(i);
+        }
+        let more = self.more.as_deref()?;
+        more.holding(kind, value).map(|i| self.lists.len() + i)
     }
 }
 

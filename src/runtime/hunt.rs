@@ -74,15 +74,13 @@ pub struct Hunter {
 
 impl Hunter {
     /// Starts following `config.logs`; `None` when there are none. A Redis stream's
-    /// hits are recorded in `store` before their entries are acknowledged.
+    /// hits are recorded in `store` before their entries are acknowledged. Indicators
+    /// the config's warninglists hold are not hunted for.
     pub fn start(
         config: &Config,
         store: Option<&SharedStore>,
         tx: &mpsc::UnboundedSender<Msg>,
     ) -> Option<Hunter> {
-        if config.logs.is_empty() {
-            return None;
-        }
         let lists = match Warninglists::load(&config.warninglists) {
             Ok(l) => l,
             Err(e) => {
@@ -93,6 +91,20 @@ impl Hunter {
                 Warninglists::load(&[]).unwrap_or_default()
             }
         };
+        Hunter::start_with(config, store, tx, Arc::new(lists))
+    }
+
+    /// [`Hunter::start`] with the lists in force given: what `lists` (the warninglists
+    /// and allowlists) hold is never hunted for.
+    pub fn start_with(
+        config: &Config,
+        store: Option<&SharedStore>,
+        tx: &mpsc::UnboundedSender<Msg>,
+        lists: Arc<Warninglists>,
+    ) -> Option<Hunter> {
+        if config.logs.is_empty() {
+            return None;
+        }
         let empty = MatcherBuilder::new().build(&lists, MatchOptions::default());
         let (matcher, _) = watch::channel(Arc::new(empty));
         let sensor: Arc<str> = config.sensor.name.as_str().into();
@@ -138,7 +150,7 @@ impl Hunter {
         );
         Some(Hunter {
             logs,
-            lists: Arc::new(lists),
+            lists,
             matcher,
             previous: Arc::new(Mutex::new(None)),
             tx: tx.clone(),

@@ -4,5 +4,6 @@
 //! Trust in each indicator: its score, the analyst's triage, allowlists, and sightings
 //! pushed back to their sources.
 
+pub mod allowlist;
 pub mod evidence;
 pub mod score;

@@ -74,6 +74,18 @@ pub fn items<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Item<'a>> {
         ),
         Item::field("tags", list(&e.tags()), theme),
     ]);
+    // On an allowlist or a warninglist: which one, and what that means.
+    if let Some(i) = app.listed(e) {
+        out.push(Item::field(
+            "listed",
+            format!(
+                "{} {}: left out of exports and not hunted for",
+                theme.glyphs.listed,
+                app.listing.label(i, 200)
+            ),
+            theme,
+        ));
+    }
     out.extend(super::enrichment::items(
         &app.store, e.kind, &e.value, theme,
     ));

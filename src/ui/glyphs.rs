@@ -42,6 +42,8 @@ pub struct Glyphs {
     pub retro: &'static str,
     /// An indicator seen in the followed logs, before its hit count in the table.
     pub seen: &'static str,
+    /// An indicator an allowlist or a warninglist holds, before its value in the table.
+    pub listed: &'static str,
     /// Pane borders.
     pub border: border::Set<'static>,
     /// The table's scrollbar.
@@ -65,6 +67,7 @@ pub const UNICODE: Glyphs = Glyphs {
     ellipsis: "…",
     retro: "↺",
     seen: "◉",
+    listed: "⊘",
     border: border::PLAIN,
     scrollbar: scrollbar::VERTICAL,
 };
@@ -86,6 +89,7 @@ pub const ASCII: Glyphs = Glyphs {
     ellipsis: "...",
     retro: "R",
     seen: "@",
+    listed: "-",
     border: border::Set {
         top_left: "+",
         top_right: "+",
@@ -129,6 +133,7 @@ mod tests {
             g.ellipsis,
             g.retro,
             g.seen,
+            g.listed,
         ]
         .concat();
         out.extend(g.spinner.iter().copied());

@@ -85,6 +85,13 @@ fn fixed(app: &App, width: usize, theme: &Theme, squeeze: u8) -> Vec<Span<'stati
             theme.accent(),
         ));
     }
+    // The sources show as the strip: the lists' total goes here instead of the pane.
+    if crate::app::layout::current(app).strip
+        && let Some(listed) = super::listed::total(app, theme)
+    {
+        spans.push(Span::styled(sep, theme.dim()));
+        spans.push(Span::styled(listed, theme.dim()));
+    }
     let tally = Tally::of(app);
     if tally.failing > 0 {
         spans.push(Span::styled(sep, theme.dim()));

@@ -15,6 +15,7 @@ pub mod header;
 pub mod help;
 pub mod hits;
 pub mod labelled;
+pub mod listed;
 pub mod log;
 pub mod prompt;
 pub mod score;
@@ -29,6 +30,8 @@ pub mod theme;
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_demo;
+#[cfg(test)]
+mod tests_listed;
 #[cfg(test)]
 mod tests_overlays;
 #[cfg(test)]

@@ -3,8 +3,9 @@
 
 //! The `x` export prompt: a small box over the table with the format (the choices
 //! wrapped onto as many lines as the box needs), the file (with its cursor), the rows
-//! that hold something, the types (typed, with its cursor) and defanging, the field
-//! being changed marked `›`, a line for what needs saying (the file is there: replace it?, the last
+//! that hold something, the types (typed, with its cursor), defanging and, when lists
+//! hold some, whether listed indicators are left out, the field being changed marked
+//! `›`, a line for what needs saying (the file is there: replace it?, the last
 //! failure, an extension that names another format), and its keys below. Also the
 //! drawing of a line being typed, shared with the `/` filter ([`edit_spans`]).
 
@@ -68,6 +69,7 @@ pub fn edit_spans<'a>(line: &LineEdit, width: usize, cursor: Option<Span<'a>>) -
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(p) = &app.prompt else { return };
     let width = area.width.saturating_sub(4).min(76);
+    let offers_listed = app.offers_listed();
     let inner_w = usize::from(width.saturating_sub(2));
     let editing = p.stage == Stage::Editing;
     let label = |field: PromptField, text: &'static str| {
@@ -126,9 +128,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             label(PromptField::Defang, "Defanged"),
             &choice,
         )),
-        message,
-        Line::from(Span::styled(format!(" {keys}"), theme.dim())),
     ]);
+    // Only when an allowlist or a warninglist holds something.
+    if offers_listed {
+        let n = count(app.listing.screened().len());
+        lines.push(Line::from(vec![
+            label(PromptField::Listed, "Listed"),
+            choice(!p.keep_listed, format!("leave out ({n})")),
+            choice(p.keep_listed, "keep".into()),
+        ]));
+    }
+    lines.push(message);
+    lines.push(Line::from(Span::styled(format!(" {keys}"), theme.dim())));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let [v] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)

@@ -102,7 +102,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         format!(" Sources: {tally} ")
     };
-    let block = theme.pane(title, focused);
+    let mut block = theme.pane(title, focused);
+    // What each allowlist and warninglist holds of the set.
+    if let Some(counts) =
+        super::listed::per_list(app, theme, usize::from(area.width).saturating_sub(4))
+    {
+        block = block.title_bottom(Line::from(Span::styled(counts, theme.dim())));
+    }
     let name_w = app
         .sources
         .iter()

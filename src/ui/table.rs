@@ -138,13 +138,22 @@ fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme:
             if let Some(s) = app.hits.of(e.kind, &e.value) {
                 let _ = write!(hits, "{}{} ", theme.glyphs.seen, s.count);
             }
+            // On an allowlist or a warninglist: marked, and the value dimmed.
+            let mut listed = Fixed::<8>::new();
+            let value_style = if app.listed(e).is_some() {
+                let _ = write!(listed, "{} ", theme.glyphs.listed);
+                theme.dim()
+            } else {
+                plain
+            };
             put(
                 buf,
                 area,
                 &[
+                    (listed.as_str(), theme.dim()),
                     (hits.as_str(), theme.warn()),
                     (flag.as_str(), theme.malicious()),
-                    (&e.value, plain),
+                    (&e.value, value_style),
                 ],
             );
         }

@@ -79,15 +79,19 @@ pub enum PromptField {
     Types,
     /// Whether values are defanged.
     Defang,
+    /// Whether indicators an allowlist or a warninglist holds are left out (offered only
+    /// when the lists hold some).
+    Listed,
 }
 
 impl PromptField {
-    const ALL: [PromptField; 5] = [
+    const ALL: [PromptField; 6] = [
         PromptField::Format,
         PromptField::Path,
         PromptField::Rows,
         PromptField::Types,
         PromptField::Defang,
+        PromptField::Listed,
     ];
 
     /// Whether the field is typed into (characters and line-editing keys go to it).
@@ -126,6 +130,11 @@ pub struct ExportPrompt {
     pub types: LineEdit,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
     pub defang: bool,
+    /// Write the indicators an allowlist or a warninglist holds too (by default they are
+    /// left out, as `fetch` leaves them out unless `--no-allowlists`).
+    pub keep_listed: bool,
+    /// Rows the running export left out because a list holds them.
+    pub left_out: usize,
     /// Where the prompt stands.
     pub stage: Stage,
     /// Why the last try wrote nothing, one line (until the next try).
@@ -219,6 +228,8 @@ impl App {
             rows,
             types: LineEdit::new(TYPES_MAX),
             defang: self.remembered.export_defang.unwrap_or(false) && format.can_defang(),
+            keep_listed: false,
+            left_out: 0,
             stage: Stage::Editing,
             error: None,
             default_stem,
@@ -231,10 +242,19 @@ impl App {
         self.prompt.as_mut().filter(|p| p.stage == Stage::Editing)
     }
 
+    /// Whether the prompt offers to keep listed indicators: the lists hold some.
+    pub fn offers_listed(&self) -> bool {
+        !self.listing.screened().is_empty()
+    }
+
     /// Moves between fields (`step` 1 or -1).
     pub(super) fn prompt_field(&mut self, step: isize) {
+        let offered = self.offers_listed();
         if let Some(p) = self.editing() {
             p.field = cycle(&PromptField::ALL, p.field, step);
+            if p.field == PromptField::Listed && !offered {
+                p.field = cycle(&PromptField::ALL, p.field, step);
+            }
         }
     }
 
@@ -265,6 +285,7 @@ impl App {
             }
             PromptField::Rows => {}
             PromptField::Defang => p.defang = !p.defang && p.format.can_defang(),
+            PromptField::Listed => p.keep_listed = !p.keep_listed,
             PromptField::Path => {
                 p.path
                     .apply(if step < 0 { Edit::Left } else { Edit::Right });
@@ -375,12 +396,13 @@ impl App {
     /// prompt shows it running.
     fn start_export(&mut self, target: Target, fx: &mut Vec<Effect>) {
         let Some(p) = &self.prompt else { return };
-        let (choice, options) = (
+        let (choice, options, keep_listed) = (
             p.rows,
             Options {
                 defang: p.defang && p.format.can_defang(),
                 ..Options::new(p.format)
             },
+            p.keep_listed,
         );
         // The rows as chosen (decayed ones too, when shown or marked), of these types.
         let fit = Fit {
@@ -388,7 +410,7 @@ impl App {
             include_decayed: true,
             ..Fit::default()
         };
-        let rows = match choice {
+        let mut rows = match choice {
             RowChoice::Shown => self.rows.clone(),
             RowChoice::Marked => self.marked_rows(),
             RowChoice::All => self
@@ -397,8 +419,22 @@ impl App {
                 .filter_map(|(i, _)| u32::try_from(i).ok())
                 .collect(),
         };
+        // What a list holds is left out, as `fetch` leaves it out.
+        let before = rows.len();
+        let screened = self.listing.screened();
+        if !keep_listed && !screened.is_empty() {
+            rows.retain(|&r| !screened.holds(r as usize));
+        }
+        let left_out = before - rows.len();
         if rows.is_empty() {
-            self.notice = Some(format!("export: no {} rows", choice.label()));
+            self.notice = Some(if left_out > 0 {
+                format!(
+                    "export: every {} row is on a list (keep them under Listed)",
+                    choice.label()
+                )
+            } else {
+                format!("export: no {} rows", choice.label())
+            });
             if let Some(p) = &mut self.prompt {
                 p.stage = Stage::Editing;
             }
@@ -407,6 +443,7 @@ impl App {
         if let Some(p) = &mut self.prompt {
             p.stage = Stage::Writing;
             p.error = None;
+            p.left_out = left_out;
         }
         self.lease.holders += 1;
         self.notice = Some(format!("exporting {} rows...", rows.len()));
@@ -429,13 +466,14 @@ impl App {
         drop(store);
         self.lease.holders = self.lease.holders.saturating_sub(1);
         let shown = self.mode == Mode::Prompt;
+        let left_out = self.prompt.as_ref().map_or(0, |p| p.left_out);
         match result {
             Ok((path, written, options)) => {
                 self.prompt = None;
                 if shown {
                     self.mode = Mode::Normal;
                 }
-                let text = done_text(&path, &written);
+                let text = done_text(&path, &written, left_out);
                 self.notice = Some(one_line(&text, 200));
                 self.show_header_message(one_line(&text, 200));
                 fx.push(Effect::Log {
@@ -489,10 +527,13 @@ impl App {
 }
 
 /// What the header and the log say of a finished export: the rows written and the
-/// file, then what was cut and what else to know (`exported 40 rows to /tmp/x.rpz;
-/// cut 2: 2 cve (…)`).
-fn done_text(path: &Path, written: &Written) -> String {
+/// file, the rows a list held (`listed`), then what was cut and what else to know
+/// (`exported 40 rows to /tmp/x.rpz (2 listed left out); left out 2: 2 cve (…)`).
+fn done_text(path: &Path, written: &Written, listed: usize) -> String {
     let mut text = format!("exported {} rows to {}", written.count, path.display());
+    if listed > 0 {
+        text.push_str(&format!(" ({listed} listed left out)"));
+    }
     if let Some(r) = written.remarks() {
         text.push_str("; ");
         text.push_str(&r);

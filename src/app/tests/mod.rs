@@ -555,5 +555,6 @@ mod copy_marks;
 mod export_prompt;
 mod first_screen;
 mod jobs;
+pub(crate) mod listed;
 mod scores;
 mod sorting;
