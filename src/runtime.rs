@@ -542,13 +542,18 @@ impl Executor {
             Effect::Export {
                 store,
                 rows,
+                fit,
                 options,
                 target,
             } => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let home = crate::config::process_env("HOME").map(std::path::PathBuf::from);
-                    let result = export::run(&target, &store, &rows, options, home.as_deref());
+                    let chosen = export::Chosen {
+                        rows: &rows,
+                        fit: &fit,
+                    };
+                    let result = export::run(&target, &store, chosen, options, home.as_deref());
                     let _ = tx.send(Msg::ExportDone { store, result });
                 });
             }

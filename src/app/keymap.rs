@@ -79,15 +79,18 @@ pub enum Action {
     PromptNext,
     /// Export prompt: the previous field.
     PromptPrev,
-    /// Export prompt: the previous choice of the field (in the file: the cursor left).
+    /// Export prompt: the previous choice of the field (in the file or the types: the
+    /// cursor left).
     PromptLeft,
-    /// Export prompt: the next choice of the field (in the file: the cursor right).
+    /// Export prompt: the next choice of the field (in the file or the types: the
+    /// cursor right).
     PromptRight,
-    /// Export prompt: a character typed (into the path, or Space to change a choice).
+    /// Export prompt: a character typed (into the path or the types, or Space to change
+    /// a choice).
     PromptChar(char),
-    /// Export prompt: delete the path's character before the cursor.
+    /// Export prompt: delete the character before the cursor (the path or the types).
     PromptBackspace,
-    /// A line-editing key in the filter or the export file.
+    /// A line-editing key in the filter, the export file or the export types.
     Edit(Edit),
     /// Export prompt: export as chosen.
     PromptSubmit,

@@ -34,7 +34,7 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use crate::config::{Availability, Config, SourceSpec};
-use crate::export::Options;
+use crate::export::{Options, Written};
 use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::sources::{FetchError, FetchOutput};
@@ -176,7 +176,7 @@ pub enum Msg {
     /// written (the file is there and was not to be replaced, or an error).
     ExportDone {
         store: Arc<Store>,
-        result: Result<(PathBuf, usize, Options), ExportError>,
+        result: Result<(PathBuf, Written, Options), ExportError>,
     },
     /// What the last run remembered (read by the runtime at start-up).
     Remembered(Remembered),
@@ -291,6 +291,8 @@ pub enum Effect {
     Export {
         store: Arc<Store>,
         rows: Vec<u32>,
+        /// Which of the rows go out (the types asked for); what it cuts is said.
+        fit: crate::export::fit::Fit,
         options: Options,
         target: Target,
     },

@@ -42,19 +42,16 @@ mod tests {
 
     use crate::app::tests::{loaded, t};
     use crate::app::{ExportError, Msg};
-    use crate::export::{Format, Options};
+    use crate::export::{Format, Options, Written};
 
     #[test]
     fn an_export_outcome_leaves_the_header_after_a_few_seconds() {
         let mut a = loaded();
         let _ = a.update(Msg::Tick(t(100)));
         let store = Arc::clone(&a.store);
-        let options = Options {
-            format: Format::Jsonl,
-            defang: false,
-        };
+        let options = Options::new(Format::Jsonl);
         for result in [
-            Ok((PathBuf::from("/tmp/x.jsonl"), 4, options)),
+            Ok((PathBuf::from("/tmp/x.jsonl"), Written::all(4), options)),
             Err(ExportError::Write("disk full".to_string())),
         ] {
             let _ = a.update(Msg::Tick(t(100)));

@@ -45,7 +45,7 @@ fn a_failed_source_keeps_its_last_data_in_the_export() {
         store: Arc::clone(&a.store),
         result: Ok((
             "x.jsonl".into(),
-            before.len(),
+            crate::export::Written::all(before.len()),
             crate::export::Format::Jsonl.into(),
         )),
     });

@@ -174,12 +174,15 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             .filter(|(i, _)| !screened.holds(*i))
             .map(|(_, e)| e),
     );
-    if cut.total() > 0 || !fit.is_default() {
+    let said = cut.total() > 0 || !fit.is_default();
+    if said {
         eprintln!("{}", cut.describe());
     }
     let opts = export::Options {
         format: args.format,
         defang: args.defang,
+        // The formats with comments say it in their header too.
+        selected: said.then_some(cut),
     };
     // `Ok(None)`: the output was left as it was.
     let written = match &args.output {
@@ -224,6 +227,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         args,
         wrote,
     );
+    if let Ok(Some(w)) = &written {
+        print_remarks(args, w);
+    }
     for r in &runs {
         if let RunOutcome::Failed(e) = &r.outcome {
             let kept = if r.stale.is_some() {
@@ -352,6 +358,25 @@ impl ProgressLine {
         if self.tty {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
         }
+    }
+}
+
+/// What the format left out and what else to know, on stderr after the summary: one
+/// line (`rpz: 12 written; left out 3: 3 cve (…)`), nothing when there is neither (what
+/// the choice of indicators cut is said before the summary). A `suricata-iprep` export
+/// to standard output says what its categories file holds, since none is written.
+fn print_remarks(args: &FetchArgs, w: &export::Written) {
+    let mut err = std::io::stderr().lock();
+    let format = args.format.as_str();
+    if let Some(r) = w.format_remarks() {
+        let _ = writeln!(err, "{format}: {} written; {r}", grouped(w.count as u64));
+    }
+    if args.format == export::Format::SuricataIprep && args.output.is_none() {
+        let _ = writeln!(
+            err,
+            "{format}: no categories file is written to standard output; it holds: {}",
+            export::suricata_iprep::CATEGORIES.trim_end()
+        );
     }
 }
 

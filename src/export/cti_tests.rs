@@ -265,8 +265,8 @@ fn zeek_intel_rows_are_checked_field_by_field() {
 #[test]
 fn defang_applies_to_txt_csv_and_jsonl_values() {
     let d = |f| Options {
-        format: f,
         defang: true,
+        ..Options::new(f)
     };
     let txt = render(d(Format::Txt));
     assert!(

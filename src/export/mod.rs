@@ -2,21 +2,31 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! Writing indicators out: JSON Lines, CSV, a STIX 2.1 bundle, a plain value list, ECS
-//! threat-indicator documents or a Zeek Intel file, one file per format; [`write_file`]
-//! replaces a file only when the whole export is written. `txt`, `csv` and `jsonl` can
-//! write values defanged ([`Options::defang`]).
+//! threat-indicator documents, a Zeek Intel file, and for enforcement points a Suricata
+//! dataset, Suricata IP reputation, a Wazuh CDB list or a DNS response policy zone, one
+//! file per format; [`write_file`] replaces a file only when the whole export is
+//! written. `txt`, `csv` and `jsonl` can write values defanged ([`Options::defang`]).
+//! Which indicators go out is [`fit`]'s choice (types, score, decay, `--max`); every
+//! write says what it wrote, what the choice cut and what the format left out
+//! ([`Written`]).
 
 mod csv;
+mod cut;
 pub mod defang;
 pub mod ecs;
 pub mod fit;
 mod jsonl;
 pub mod lines;
+pub mod rpz;
 mod stix;
+pub mod suricata_dataset;
+pub mod suricata_iprep;
 mod txt;
+pub mod wazuh_cdb;
 pub mod zeek_intel;
 
 pub use self::csv::{csv_cell, csv_header};
+pub use cut::{LeftOut, Written};
 pub use stix::stix_pattern;
 
 use std::collections::BTreeMap;
@@ -45,6 +55,14 @@ pub enum Format {
     Ecs,
     /// A Zeek Intel framework input file (tab-separated, `#fields` header).
     ZeekIntel,
+    /// A Suricata dataset load file of one type (base64 strings, hashes or addresses).
+    SuricataDataset,
+    /// Suricata IP reputation: `ip,category,reputation` (and a categories file beside).
+    SuricataIprep,
+    /// A Wazuh CDB list: `key:value` lines.
+    WazuhCdb,
+    /// A DNS response policy zone (BIND, Unbound, Knot): NXDOMAIN for every trigger.
+    Rpz,
 }
 
 impl Format {
@@ -56,6 +74,10 @@ impl Format {
             Format::Txt => "txt",
             Format::Ecs => "ecs",
             Format::ZeekIntel => "zeek-intel",
+            Format::SuricataDataset => "suricata-dataset",
+            Format::SuricataIprep => "suricata-iprep",
+            Format::WazuhCdb => "wazuh-cdb",
+            Format::Rpz => "rpz",
         }
     }
 
@@ -72,25 +94,42 @@ impl Format {
             Format::Txt => "txt",
             Format::Ecs => "ndjson",
             Format::ZeekIntel => "dat",
+            Format::SuricataDataset => "lst",
+            Format::SuricataIprep => "list",
+            Format::WazuhCdb => "wazuh",
+            Format::Rpz => "rpz",
         }
     }
 }
 
-/// How to write an export: the format, and whether values are defanged.
+/// How to write an export: the format, whether values are defanged, and what the
+/// choice of indicators cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub format: Format,
     /// Write values as `hxxp://evil[.]example` (only `txt`, `csv`, `jsonl`; ignored
     /// by the other formats, whose readers need the real value).
     pub defang: bool,
+    /// What [`fit::Fit::apply`] cut before these indicators were chosen, when there is
+    /// something to say: written in the header of the formats that have comments
+    /// (`rpz`, `suricata-iprep`) and given back in [`Written::selected`].
+    pub selected: Option<fit::Cut>,
+}
+
+impl Options {
+    /// `format`, not defanged, nothing said of the choice.
+    pub fn new(format: Format) -> Self {
+        Options {
+            format,
+            defang: false,
+            selected: None,
+        }
+    }
 }
 
 impl From<Format> for Options {
     fn from(format: Format) -> Self {
-        Options {
-            format,
-            defang: false,
-        }
+        Options::new(format)
     }
 }
 
@@ -182,24 +221,37 @@ impl<'a> Record<'a> {
 }
 
 /// Writes `entries` of `store` in `opts.format` (defanged with `opts.defang` where
-/// that applies); returns how many were written.
+/// that applies); says how many were written, and what the format left out.
+///
+/// # Errors
+/// `out` cannot be written; a `suricata-dataset` export whose indicators would make
+/// more than one dataset ([`io::ErrorKind::InvalidInput`], nothing written).
 pub fn write<'a, W: Write>(
     opts: impl Into<Options>,
     store: &'a Store,
     entries: impl Iterator<Item = &'a Entry>,
     out: W,
     now: Timestamp,
-) -> io::Result<usize> {
+) -> io::Result<Written> {
     let opts = opts.into();
     let defang = opts.defang && opts.format.can_defang();
-    match opts.format {
-        Format::Jsonl => jsonl::write_jsonl(store, entries, out, defang),
-        Format::Csv => self::csv::write_csv(store, entries, out, defang),
-        Format::Stix => stix::write_stix(store, entries, out, now),
-        Format::Txt => txt::write_txt(entries, out, defang),
-        Format::Ecs => ecs::write_ecs(store, entries, out, now),
-        Format::ZeekIntel => zeek_intel::write_zeek_intel(store, entries, out),
-    }
+    let sel = opts.selected.as_ref();
+    let entries: Vec<&Entry> = entries.collect();
+    let all = entries.iter().copied();
+    let mut written = match opts.format {
+        Format::Jsonl => jsonl::write_jsonl(store, all, out, defang).map(Written::all),
+        Format::Csv => self::csv::write_csv(store, all, out, defang).map(Written::all),
+        Format::Stix => stix::write_stix(store, all, out, now).map(Written::all),
+        Format::Txt => txt::write_txt(all, out, defang).map(Written::all),
+        Format::Ecs => ecs::write_ecs(store, all, out, now).map(Written::all),
+        Format::ZeekIntel => zeek_intel::write_zeek_intel(store, all, out).map(Written::all),
+        Format::SuricataDataset => suricata_dataset::write_suricata_dataset(&entries, out),
+        Format::SuricataIprep => suricata_iprep::write_suricata_iprep(&entries, sel, out, now),
+        Format::WazuhCdb => wazuh_cdb::write_wazuh_cdb(&entries, out),
+        Format::Rpz => rpz::write_rpz(&entries, sel, out, now),
+    }?;
+    written.selected = opts.selected;
+    Ok(written)
 }
 
 /// Whether [`write_file`] may replace a file already at the path.
@@ -228,7 +280,9 @@ pub fn real_target(path: &Path) -> io::Result<PathBuf> {
 /// end, so a reader never sees half an export. A path that names something other than
 /// a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written straight through, and
 /// a symbolic link is followed ([`real_target`]), never replaced. With [`Replace::No`],
-/// a file already there is kept and the write fails with `AlreadyExists`.
+/// a file already there is kept and the write fails with `AlreadyExists`. A
+/// `suricata-iprep` export to a file also writes its categories file beside it
+/// ([`suricata_iprep::write_categories`]), named in [`Written::notes`].
 pub fn write_file<'a>(
     path: &Path,
     format: impl Into<Options>,
@@ -236,13 +290,25 @@ pub fn write_file<'a>(
     entries: impl Iterator<Item = &'a Entry>,
     now: Timestamp,
     replace: Replace,
-) -> io::Result<usize> {
+) -> io::Result<Written> {
     let format = format.into();
     let target = real_target(path)?;
     if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
         let f = std::fs::OpenOptions::new().write(true).open(&target)?;
-        return write(format, store, entries, f, now);
+        let mut w = write(format, store, entries, f, now)?;
+        if format.format == Format::SuricataIprep {
+            w.notes.push(format!(
+                "no categories file beside a device; it holds: {}",
+                suricata_iprep::CATEGORIES.trim_end()
+            ));
+        }
+        return Ok(w);
     }
+    let categories = if format.format == Format::SuricataIprep {
+        Some(suricata_iprep::write_categories(&target, replace)?)
+    } else {
+        None
+    };
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -254,13 +320,16 @@ pub fn write_file<'a>(
     let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let f = create_new(&tmp)?;
-        let n = write(format, store, entries, &f, now)?;
+        let mut w = write(format, store, entries, &f, now)?;
         f.sync_all()?;
         match replace {
             Replace::Yes => std::fs::rename(&tmp, &target)?,
             Replace::No => place_new(&tmp, &target)?,
         }
-        Ok(n)
+        if let Some(c) = &categories {
+            w.notes.push(format!("categories file: {}", c.display()));
+        }
+        Ok(w)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -303,5 +372,7 @@ fn place_new(tmp: &Path, target: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 mod cti_tests;
+#[cfg(test)]
+mod enforcement_tests;
 #[cfg(test)]
 mod tests;

@@ -268,7 +268,7 @@ fn write_file_is_atomic_and_leaves_no_temp() {
         Replace::Yes,
     )
     .unwrap();
-    assert_eq!(n, 3);
+    assert_eq!(n.count, 3);
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -310,7 +310,10 @@ fn write_file_without_replace_keeps_a_file_that_is_there() {
     )
     .unwrap();
     assert_eq!(
-        (n, std::fs::read_to_string(&q).unwrap().lines().count()),
+        (
+            n.count,
+            std::fs::read_to_string(&q).unwrap().lines().count()
+        ),
         (3, 3)
     );
 }

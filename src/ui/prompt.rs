@@ -1,10 +1,11 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `x` export prompt: a small box over the table with the format, the file (with
-//! its cursor), the rows that hold something, defanging and, when lists hold some,
-//! whether listed indicators are left out, the field being changed
-//! marked `›`, a line for what needs saying (the file is there: replace it?, the last
+//! The `x` export prompt: a small box over the table with the format (the choices
+//! wrapped onto as many lines as the box needs), the file (with its cursor), the rows
+//! that hold something, the types (typed, with its cursor), defanging and, when lists
+//! hold some, whether listed indicators are left out, the field being changed marked
+//! `›`, a line for what needs saying (the file is there: replace it?, the last
 //! failure, an extension that names another format), and its keys below. Also the
 //! drawing of a line being typed, shared with the `/` filter ([`edit_spans`]).
 
@@ -19,6 +20,9 @@ use crate::app::export::FORMATS;
 use crate::app::keymap::Place;
 use crate::app::{App, ExportPrompt, LineEdit, PromptField, Stage};
 use crate::model::sanitize::{sanitize, sanitize_truncated};
+
+/// The width of a field's label (`› Format   `).
+const LABEL_WIDTH: usize = 11;
 
 /// `line` in at most `width` columns, `cursor` drawn where its cursor is. When it does
 /// not fit, the part around the cursor shows, cut with `…` on the side or sides left
@@ -66,13 +70,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(p) = &app.prompt else { return };
     let width = area.width.saturating_sub(4).min(76);
     let offers_listed = app.offers_listed();
-    let [v] = Layout::vertical([Constraint::Length(8 + u16::from(offers_listed))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(v);
-    let inner_w = usize::from(r.width.saturating_sub(2));
+    let inner_w = usize::from(width.saturating_sub(2));
     let editing = p.stage == Stage::Editing;
     let label = |field: PromptField, text: &'static str| {
         if p.field == field && editing {
@@ -89,9 +87,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             Span::raw(format!(" {text} "))
         }
     };
-    let mut format_line = vec![label(PromptField::Format, "Format")];
+    // The formats, wrapped under the first one when the box is too narrow for all.
+    let mut format_lines = vec![vec![label(PromptField::Format, "Format")]];
+    let mut used = LABEL_WIDTH;
     for f in FORMATS {
-        format_line.push(choice(f == p.format, f.as_str().to_string()));
+        let c = choice(f == p.format, f.as_str().to_string());
+        if used + c.width() > inner_w && used > LABEL_WIDTH {
+            format_lines.push(vec![Span::raw(" ".repeat(LABEL_WIDTH))]);
+            used = LABEL_WIDTH;
+        }
+        used += c.width();
+        if let Some(last) = format_lines.last_mut() {
+            last.push(c);
+        }
     }
     // Only the choices that hold something (and the one made).
     let mut rows_line = vec![label(PromptField::Rows, "Rows")];
@@ -105,16 +113,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut file_line = vec![label(PromptField::Path, "File"), Span::raw(" ")];
     file_line.extend(edit_spans(&p.path, inner_w.saturating_sub(13), cursor));
     let (message, keys) = status(app, p, inner_w, theme);
-    let mut lines = vec![
-        Line::from(format_line),
+    let mut lines: Vec<Line> = format_lines.into_iter().map(Line::from).collect();
+    lines.extend([
         Line::from(file_line),
         Line::from(rows_line),
+        Line::from(types_line(
+            p,
+            label(PromptField::Types, "Types"),
+            inner_w,
+            theme,
+        )),
         Line::from(defang_line(
             p,
             label(PromptField::Defang, "Defanged"),
             &choice,
         )),
-    ];
+    ]);
     // Only when an allowlist or a warninglist holds something.
     if offers_listed {
         let n = count(app.listing.screened().len());
@@ -126,6 +140,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     lines.push(message);
     lines.push(Line::from(Span::styled(format!(" {keys}"), theme.dim())));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let [v] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(v);
     let block = theme.pane(" Export ", true);
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(block), r);
@@ -176,6 +197,22 @@ fn status<'a>(app: &App, p: &ExportPrompt, width: usize, theme: &Theme) -> (Line
             )
         }
     }
+}
+
+/// The types field: what is typed, with its cursor while it is being changed, and
+/// while it is empty what empty means.
+fn types_line<'a>(p: &ExportPrompt, label: Span<'a>, width: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let editing = p.stage == Stage::Editing && p.field == PromptField::Types;
+    let cursor = editing.then(|| Span::styled(theme.glyphs.cursor, theme.accent()));
+    let mut line = vec![label, Span::raw(" ")];
+    line.extend(edit_spans(&p.types, width.saturating_sub(13), cursor));
+    if p.types.trim().is_empty() {
+        line.push(Span::styled(
+            "every type (or e.g. ipv4,cidr or domain)",
+            theme.dim(),
+        ));
+    }
+    line
 }
 
 fn defang_line<'a>(

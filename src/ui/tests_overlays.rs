@@ -188,6 +188,27 @@ fn the_export_prompt_hides_empty_choices_and_warns_of_a_foreign_extension() {
 }
 
 #[test]
+fn the_export_prompt_takes_typed_types_and_shows_why_a_name_is_not_one() {
+    let mut a = export_prompt();
+    // Back to the format: the last of them, the zone.
+    key(&mut a, KeyCode::BackTab);
+    key(&mut a, KeyCode::Left);
+    for _ in 0..3 {
+        key(&mut a, KeyCode::Tab);
+    }
+    typed(&mut a, "domain,hosts");
+    key(&mut a, KeyCode::Enter);
+    let text = frame(&mut a, 80, 24);
+    insta::assert_snapshot!("export_prompt_types_80x24", text);
+    assert!(text.contains("[rpz]"), "{text}");
+    assert!(text.contains("› Types     domain,hosts▏"), "{text}");
+    assert!(
+        text.contains("unknown indicator type `hosts` (expected one of: ipv4"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_export_prompt_asks_before_replacing_and_keeps_a_failure() {
     let mut a = export_prompt();
     ctrl(&mut a, 'u');

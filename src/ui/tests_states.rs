@@ -110,7 +110,7 @@ fn busy_header() -> App {
         store,
         result: Ok((
             PathBuf::from("/home/analyst/Downloads/a/rather/deep/folder/export.jsonl"),
-            1,
+            crate::export::Written::all(1),
             crate::export::Format::Jsonl.into(),
         )),
     });

@@ -1,8 +1,8 @@
 // Copyright 2026 The IntelliSIEM Authors
 // SPDX-License-Identifier: Apache-2.0
 
-//! The `x` export prompt (format, file, rows, defanged) and the export it starts, on a
-//! worker that holds the store while it writes. The prompt stays open until the file is
+//! The `x` export prompt (format, file, rows, types, defanged) and the export it starts,
+//! on a worker that holds the store while it writes. The prompt stays open until the file is
 //! written: it asks before a file is replaced, and keeps the path as typed when the
 //! export fails. The folder, format and defanging of the last export are remembered
 //! ([`Remembered`]); the runtime reads and writes them.
@@ -15,23 +15,32 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{App, Edit, Effect, LineEdit, Mode};
-use crate::export::{Format, Options};
+use crate::export::fit::Fit;
+use crate::export::{Format, Options, Written};
+use crate::model::IndicatorType;
 use crate::model::sanitize::one_line;
 use crate::store::Store;
 pub use target::{ExportError, Target};
 
 /// Every export format, in the order the prompt offers them.
-pub const FORMATS: [Format; 6] = [
+pub const FORMATS: [Format; 10] = [
     Format::Jsonl,
     Format::Csv,
     Format::Stix,
     Format::Txt,
     Format::Ecs,
     Format::ZeekIntel,
+    Format::SuricataDataset,
+    Format::SuricataIprep,
+    Format::WazuhCdb,
+    Format::Rpz,
 ];
 
 /// The longest path the prompt takes, in characters.
 pub const PATH_MAX: usize = 4096;
+
+/// The longest list of types the prompt takes, in characters.
+pub const TYPES_MAX: usize = 200;
 
 /// Which rows an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,6 +75,8 @@ pub enum PromptField {
     Path,
     /// Which rows.
     Rows,
+    /// Which indicator types, typed as `--type` takes them (empty: every type).
+    Types,
     /// Whether values are defanged.
     Defang,
     /// Whether indicators an allowlist or a warninglist holds are left out (offered only
@@ -74,13 +85,19 @@ pub enum PromptField {
 }
 
 impl PromptField {
-    const ALL: [PromptField; 5] = [
+    const ALL: [PromptField; 6] = [
         PromptField::Format,
         PromptField::Path,
         PromptField::Rows,
+        PromptField::Types,
         PromptField::Defang,
         PromptField::Listed,
     ];
+
+    /// Whether the field is typed into (characters and line-editing keys go to it).
+    pub fn is_typed(self) -> bool {
+        matches!(self, PromptField::Path | PromptField::Types)
+    }
 }
 
 /// Where the prompt stands.
@@ -108,6 +125,9 @@ pub struct ExportPrompt {
     pub path: LineEdit,
     /// Which rows to write.
     pub rows: RowChoice,
+    /// Only these indicator types, as typed (`ipv4,cidr`; empty: every type); read with
+    /// [`parse_types`] when the export starts.
+    pub types: LineEdit,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
     pub defang: bool,
     /// Write the indicators an allowlist or a warninglist holds too (by default they are
@@ -206,6 +226,7 @@ impl App {
             format,
             path: LineEdit::with_text(&path.to_string_lossy(), PATH_MAX),
             rows,
+            types: LineEdit::new(TYPES_MAX),
             defang: self.remembered.export_defang.unwrap_or(false) && format.can_defang(),
             keep_listed: false,
             left_out: 0,
@@ -269,10 +290,15 @@ impl App {
                 p.path
                     .apply(if step < 0 { Edit::Left } else { Edit::Right });
             }
+            PromptField::Types => {
+                p.types
+                    .apply(if step < 0 { Edit::Left } else { Edit::Right });
+            }
         }
     }
 
-    /// A character typed: into the path at the cursor, or Space to change a choice;
+    /// A character typed: into the path or the types at the cursor, or Space to change a
+    /// choice;
     /// `y` or `n` when asked whether to replace a file.
     pub(super) fn prompt_char(&mut self, c: char, fx: &mut Vec<Effect>) {
         let Some(p) = &mut self.prompt else { return };
@@ -289,17 +315,28 @@ impl App {
             Stage::Editing if p.field == PromptField::Path => {
                 p.path.insert(c);
             }
+            Stage::Editing if p.field == PromptField::Types => {
+                p.types.insert(c);
+                p.error = None;
+            }
             Stage::Editing if c == ' ' => self.prompt_choice(1),
             Stage::Editing => {}
         }
     }
 
-    /// A line-editing key: edits the path when it is the field being changed.
+    /// A line-editing key: edits the path or the types when it is the field being
+    /// changed.
     pub(super) fn prompt_edit(&mut self, e: Edit) {
-        if let Some(p) = self.editing()
-            && p.field == PromptField::Path
-        {
-            p.path.apply(e);
+        if let Some(p) = self.editing() {
+            match p.field {
+                PromptField::Path => {
+                    p.path.apply(e);
+                }
+                PromptField::Types => {
+                    p.types.apply(e);
+                }
+                _ => {}
+            }
         }
     }
 
@@ -331,8 +368,14 @@ impl App {
     }
 
     /// `Enter`: exports as the prompt says (the file as typed; see [`target::resolve`]).
+    /// Types that are not indicator types keep the prompt open with the reason.
     pub(super) fn submit_export(&mut self, fx: &mut Vec<Effect>) {
         let Some(p) = self.editing() else { return };
+        if let Err(e) = parse_types(&p.types) {
+            p.field = PromptField::Types;
+            p.error = Some(e);
+            return;
+        }
         let typed = p.path.trim().to_string();
         if typed.is_empty() {
             p.field = PromptField::Path;
@@ -356,11 +399,17 @@ impl App {
         let (choice, options, keep_listed) = (
             p.rows,
             Options {
-                format: p.format,
                 defang: p.defang && p.format.can_defang(),
+                ..Options::new(p.format)
             },
             p.keep_listed,
         );
+        // The rows as chosen (decayed ones too, when shown or marked), of these types.
+        let fit = Fit {
+            types: parse_types(&p.types).unwrap_or_default(),
+            include_decayed: true,
+            ..Fit::default()
+        };
         let mut rows = match choice {
             RowChoice::Shown => self.rows.clone(),
             RowChoice::Marked => self.marked_rows(),
@@ -401,6 +450,7 @@ impl App {
         fx.push(Effect::Export {
             store: Arc::clone(&self.store),
             rows,
+            fit,
             options,
             target,
         });
@@ -410,7 +460,7 @@ impl App {
     pub(super) fn on_export_done(
         &mut self,
         store: Arc<Store>,
-        result: Result<(PathBuf, usize, Options), ExportError>,
+        result: Result<(PathBuf, Written, Options), ExportError>,
         fx: &mut Vec<Effect>,
     ) {
         drop(store);
@@ -418,17 +468,12 @@ impl App {
         let shown = self.mode == Mode::Prompt;
         let left_out = self.prompt.as_ref().map_or(0, |p| p.left_out);
         match result {
-            Ok((path, n, options)) => {
+            Ok((path, written, options)) => {
                 self.prompt = None;
                 if shown {
                     self.mode = Mode::Normal;
                 }
-                let listed = if left_out > 0 {
-                    format!(" ({left_out} listed left out)")
-                } else {
-                    String::new()
-                };
-                let text = format!("exported {n} rows to {}{listed}", path.display());
+                let text = done_text(&path, &written, left_out);
                 self.notice = Some(one_line(&text, 200));
                 self.show_header_message(one_line(&text, 200));
                 fx.push(Effect::Log {
@@ -479,4 +524,33 @@ impl App {
         self.dirty = true;
         self.after_release(fx);
     }
+}
+
+/// What the header and the log say of a finished export: the rows written and the
+/// file, the rows a list held (`listed`), then what was cut and what else to know
+/// (`exported 40 rows to /tmp/x.rpz (2 listed left out); left out 2: 2 cve (…)`).
+fn done_text(path: &Path, written: &Written, listed: usize) -> String {
+    let mut text = format!("exported {} rows to {}", written.count, path.display());
+    if listed > 0 {
+        text.push_str(&format!(" ({listed} listed left out)"));
+    }
+    if let Some(r) = written.remarks() {
+        text.push_str("; ");
+        text.push_str(&r);
+    }
+    text
+}
+
+/// The types typed in the prompt, as `--type` takes them: names separated by commas
+/// (case and spaces around them do not matter); empty for every type.
+///
+/// # Errors
+/// A name that is not an indicator type: one line naming it and the known ones.
+pub fn parse_types(typed: &str) -> Result<Vec<IndicatorType>, String> {
+    typed
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().map_err(|e: String| one_line(&e, 200)))
+        .collect()
 }

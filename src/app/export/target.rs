@@ -89,6 +89,10 @@ fn extensions(format: Format) -> &'static [&'static str] {
         Format::Txt => &["txt"],
         Format::Ecs => &["ndjson", "jsonl", "json"],
         Format::ZeekIntel => &["dat", "intel"],
+        Format::SuricataDataset => &["lst"],
+        Format::SuricataIprep => &["list"],
+        Format::WazuhCdb => &["wazuh"],
+        Format::Rpz => &["rpz", "zone"],
     }
 }
 

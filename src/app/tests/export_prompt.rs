@@ -31,6 +31,7 @@ fn export(fx: Vec<Effect>) -> (Vec<String>, crate::export::Options, Target) {
         options,
         target,
         store,
+        ..
     }) = fx.into_iter().next()
     else {
         panic!("no export");
@@ -53,7 +54,7 @@ fn typed(target: &Target) -> &str {
 /// The runtime's answer to an export.
 fn answer(
     a: &mut App,
-    result: Result<(PathBuf, usize, crate::export::Options), ExportError>,
+    result: Result<(PathBuf, crate::export::Written, crate::export::Options), ExportError>,
 ) -> Vec<Effect> {
     a.update(Msg::ExportDone {
         store: Arc::clone(&a.store),
@@ -64,14 +65,11 @@ fn answer(
 fn written(
     path: &str,
     format: Format,
-) -> Result<(PathBuf, usize, crate::export::Options), ExportError> {
+) -> Result<(PathBuf, crate::export::Written, crate::export::Options), ExportError> {
     Ok((
         path.into(),
-        4,
-        crate::export::Options {
-            format,
-            defang: false,
-        },
+        crate::export::Written::all(4),
+        crate::export::Options::new(format),
     ))
 }
 
@@ -108,8 +106,18 @@ fn choices_cycle_and_the_default_name_follows_the_format() {
     assert!(prompt(&a).path.ends_with(".csv"), "{}", prompt(&a).path);
     let _ = a.update(key(KeyCode::Left));
     let _ = a.update(key(KeyCode::Left));
-    assert_eq!(prompt(&a).format, Format::ZeekIntel, "wraps round");
-    assert!(prompt(&a).path.ends_with(".dat"));
+    assert_eq!(prompt(&a).format, Format::Rpz, "wraps round");
+    assert!(prompt(&a).path.ends_with(".rpz"));
+    for (f, ext) in [
+        (Format::WazuhCdb, ".wazuh"),
+        (Format::SuricataIprep, ".list"),
+        (Format::SuricataDataset, ".lst"),
+        (Format::ZeekIntel, ".dat"),
+    ] {
+        let _ = a.update(key(KeyCode::Left));
+        assert_eq!(prompt(&a).format, f);
+        assert!(prompt(&a).path.ends_with(ext), "{}", prompt(&a).path);
+    }
     // Defanging is only offered where the format supports it.
     let _ = a.update(key(KeyCode::BackTab));
     assert_eq!(prompt(&a).field, PromptField::Defang);
@@ -223,9 +231,9 @@ fn marked_and_all_rows_and_the_result_in_header_log_and_memory() {
     let _ = a.update(ch('x'));
     assert_eq!(prompt(&a).rows, RowChoice::Marked);
     let _ = a.update(key(KeyCode::Right));
-    let _ = a.update(key(KeyCode::Tab));
-    let _ = a.update(key(KeyCode::Tab));
-    let _ = a.update(key(KeyCode::Tab));
+    for _ in 0..4 {
+        let _ = a.update(key(KeyCode::Tab));
+    }
     let _ = a.update(ch(' '));
     assert!(prompt(&a).defang);
     let (mut rows, options, _) = export(a.update(key(KeyCode::Enter)));
@@ -247,7 +255,7 @@ fn marked_and_all_rows_and_the_result_in_header_log_and_memory() {
     let dir = PathBuf::from("/data/out");
     let fx = a.update(Msg::ExportDone {
         store: Arc::clone(&a.store),
-        result: Ok((dir.join("f.csv"), 2, options)),
+        result: Ok((dir.join("f.csv"), crate::export::Written::all(2), options)),
     });
     assert!(
         fx.iter().any(
@@ -515,4 +523,73 @@ fn marks_on_indicators_no_source_holds_count_for_nothing() {
         "{:?}",
         a.row_counts()
     );
+}
+
+#[test]
+fn typed_types_filter_the_export_and_a_wrong_one_keeps_the_prompt_open() {
+    let mut a = opened("/d");
+    for _ in 0..3 {
+        let _ = a.update(key(KeyCode::Tab));
+    }
+    assert_eq!(prompt(&a).field, PromptField::Types);
+    for c in "ipv4,host".chars() {
+        let _ = a.update(ch(c));
+    }
+    // Space and letters are typed here, not choices.
+    assert_eq!(prompt(&a).types.as_str(), "ipv4,host");
+    assert!(a.update(key(KeyCode::Enter)).is_empty(), "nothing exported");
+    let p = prompt(&a);
+    assert_eq!((&p.stage, p.field), (&Stage::Editing, PromptField::Types));
+    assert!(
+        p.error
+            .as_deref()
+            .unwrap()
+            .starts_with("unknown indicator type `host`"),
+        "{:?}",
+        p.error
+    );
+    for _ in 0..4 {
+        let _ = a.update(key(KeyCode::Backspace));
+    }
+    for c in "domain".chars() {
+        let _ = a.update(ch(c));
+    }
+    assert_eq!(prompt(&a).error, None, "typing clears the reason");
+    let fx = a.update(key(KeyCode::Enter));
+    let Some(Effect::Export { fit, .. }) = fx.first() else {
+        panic!("no export: {fx:?}");
+    };
+    use crate::model::IndicatorType as T;
+    assert_eq!(fit.types, [T::Ipv4, T::Domain]);
+    assert!(fit.include_decayed, "the rows as chosen, decayed or not");
+    let (rows, options, _) = export(fx);
+    assert!(
+        !rows.is_empty(),
+        "the rows go to the writer, which keeps the types"
+    );
+    // The result says what was cut and the lowest score kept.
+    let (_, cut) = fit_of(&a, &[T::Ipv4, T::Domain]);
+    let done = crate::export::Written {
+        count: cut.kept,
+        selected: Some(cut),
+        ..crate::export::Written::default()
+    };
+    let _ = answer(&mut a, Ok(("/d/x.jsonl".into(), done, options)));
+    assert_eq!(
+        a.notice.as_deref(),
+        Some(
+            "exported 3 rows to /d/x.jsonl; kept 3 of 4 indicators (cut: 1 of other types); lowest score kept 90"
+        )
+    );
+}
+
+/// What keeping `types` of every row of `a` cuts.
+fn fit_of(a: &App, types: &[crate::model::IndicatorType]) -> (usize, crate::export::fit::Cut) {
+    let fit = crate::export::fit::Fit {
+        types: types.to_vec(),
+        include_decayed: true,
+        ..Default::default()
+    };
+    let (kept, cut) = fit.apply(&a.store, a.store.iter().map(|(_, e)| e));
+    (kept.len(), cut)
 }

@@ -158,11 +158,8 @@ fn the_export_prompt_leaves_listed_rows_out_unless_kept() {
         store: Arc::clone(&a.store),
         result: Ok((
             "/d/f.jsonl".into(),
-            1,
-            crate::export::Options {
-                format: crate::export::Format::Jsonl,
-                defang: false,
-            },
+            crate::export::Written::all(1),
+            crate::export::Options::new(crate::export::Format::Jsonl),
         )),
     });
     assert_eq!(
@@ -171,9 +168,10 @@ fn the_export_prompt_leaves_listed_rows_out_unless_kept() {
     );
 
     let mut a = prompt_on_all();
-    // Rows, Defanged, Listed: keep.
-    let _ = a.update(key(KeyCode::Tab));
-    let _ = a.update(key(KeyCode::Tab));
+    // Rows, Types, Defanged, Listed: keep.
+    for _ in 0..3 {
+        let _ = a.update(key(KeyCode::Tab));
+    }
     assert_eq!(a.prompt.as_ref().unwrap().field, PromptField::Listed);
     let _ = a.update(ch(' '));
     assert!(a.prompt.as_ref().unwrap().keep_listed);
@@ -185,7 +183,7 @@ fn without_listed_rows_the_prompt_does_not_offer_to_keep_them() {
     let mut a = loaded();
     let _ = a.update(ch('x'));
     assert!(!a.offers_listed());
-    for _ in 0..4 {
+    for _ in 0..5 {
         let _ = a.update(key(KeyCode::Tab));
         assert_ne!(a.prompt.as_ref().unwrap().field, PromptField::Listed);
     }
