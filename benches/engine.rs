@@ -112,6 +112,37 @@ fn merge(c: &mut Criterion) {
     g.finish();
 }
 
+/// Scoring the merged million (six sources, with 10,000 of our own sightings), as the
+/// dashboard does at start-up and after each refresh: the target is under 100 ms.
+fn score(c: &mut Criterion) {
+    let mut store = Store::new();
+    for (i, batch) in batches().into_iter().enumerate() {
+        let id = store.source_id(&format!("s{i}"));
+        store.replace_source(id, batch);
+    }
+    let config = intellisiem::config::ScoringConfig::default();
+    let mut evidence = intellisiem::trust::evidence::Evidence::new();
+    for (n, (_, e)) in store.iter().enumerate().step_by(100).take(10_000) {
+        evidence.sighted(e.kind, &e.value, 1_800_000_000 - n as i64);
+    }
+    let weights = vec![90, 75, 80, 50, 95, 100];
+    let mut g = c.benchmark_group("score_1m");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(store.len() as u64));
+    g.bench_function("rescore", |b| {
+        b.iter(|| {
+            let scorer = intellisiem::store::scored::Scorer::new(
+                &config,
+                weights.clone(),
+                &evidence,
+                1_800_000_000,
+            );
+            store.rescore(&scorer)
+        })
+    });
+    g.finish();
+}
+
 fn cache(c: &mut Criterion) {
     let input = batches();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -222,5 +253,5 @@ fn cache_postgres(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parsers, merge, cache, cache_postgres);
+criterion_group!(benches, parsers, merge, score, cache, cache_postgres);
 criterion_main!(benches);

@@ -83,6 +83,18 @@ pub struct FetchArgs {
     /// config's `warninglists:`)
     #[arg(long)]
     pub no_warninglists: bool,
+    /// Export only indicators scoring at least N (0-100)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_score: Option<u8>,
+    /// Export at most N indicators: the best by score, ties broken by the newest last seen
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+    /// Export only these indicator types (ipv4,ipv6,cidr,domain,url,md5,sha1,sha256,email,cve)
+    #[arg(long = "type", value_name = "T[,T]", value_delimiter = ',')]
+    pub types: Vec<crate::model::IndicatorType>,
+    /// Export decayed indicators too (scores below `scoring.expire_below`)
+    #[arg(long)]
+    pub include_decayed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +119,11 @@ pub struct MatchArgs {
     /// allowlist)
     #[arg(long)]
     pub no_allowlists: bool,
+    /// Alert only on indicators scoring at least N (0-100; default: every indicator not
+    /// decayed, `--min-score 0` alerts on decayed ones too). An `--indicators` export's
+    /// records are judged by their `score`; values without one are kept
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_score: Option<u8>,
     /// Alert format
     #[arg(long, value_enum, default_value_t = AlertFormat::Jsonl)]
     pub format: AlertFormat,

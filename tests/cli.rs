@@ -42,7 +42,7 @@ async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
     let cfg = write_config(dir.path(), &sample_config(&server.uri()));
     let mut cmd = bin(dir.path());
     // The fixtures' documentation addresses and names are on the built-in warninglist.
-    cmd.args(["fetch", "--no-warninglists", "--config"])
+    cmd.args(["fetch", "--no-warninglists", "--include-decayed", "--config"])
         .arg(&cfg);
     let out = run(cmd).await;
     let stderr = text(&out.stderr);
@@ -163,6 +163,7 @@ async fn formats_csv_stix_and_source_selection() {
     let mut cmd = bin(dir.path());
     cmd.args([
         "fetch",
+        "--include-decayed",
         "--source",
         "feodo",
         "--source",
@@ -253,7 +254,7 @@ async fn an_env_key_enables_a_source_and_never_shows() {
     );
     let mut cmd = bin(dir.path());
     cmd.env("INTELLISIEM_OTX_API_KEY", OTX_KEY)
-        .args(["fetch", "--config"])
+        .args(["fetch", "--include-decayed", "--config"])
         .arg(&cfg);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -517,7 +518,7 @@ async fn a_corrupt_cache_is_moved_aside_with_one_line() {
     );
     let cfg = write_config(dir.path(), &yaml);
     let mut cmd = bin(dir.path());
-    cmd.args(["fetch", "--no-warninglists", "--config"])
+    cmd.args(["fetch", "--no-warninglists", "--include-decayed", "--config"])
         .arg(&cfg);
     let out = run(cmd).await;
     let err = text(&out.stderr);

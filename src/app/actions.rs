@@ -137,6 +137,7 @@ impl App {
                     self.select_first_match(fx);
                 }
             }
+            Action::ToggleDecayed => self.toggle_decayed(fx),
             Action::CycleType => {
                 self.type_filter = match self.type_filter {
                     None => Some(IndicatorType::ALL[0]),

@@ -207,11 +207,18 @@ impl App {
         } else {
             Box::new(hits.into_iter())
         };
+        let mut added = Vec::new();
         for h in ordered {
-            if self.hits.add(h.clone()) && !stored {
-                fresh.push(h);
+            if self.hits.add(h.clone()) {
+                if stored {
+                    added.push(h);
+                } else {
+                    fresh.push(h);
+                }
             }
         }
+        // A hit resets its indicator's decay clock (scored again on a tick).
+        self.score_hits(added.iter().chain(&fresh));
         if fresh.is_empty() {
             return;
         }

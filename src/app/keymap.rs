@@ -53,6 +53,8 @@ pub enum Action {
     ToggleSource,
     /// Cycle the type filter.
     CycleType,
+    /// Show or hide decayed indicators (scores below `scoring.expire_below`).
+    ToggleDecayed,
     /// Sort by the next column.
     CycleSort,
     /// Reverse the sort.
@@ -125,6 +127,7 @@ impl Action {
         ("refresh_all", Action::RefreshAll),
         ("toggle_source", Action::ToggleSource),
         ("type", Action::CycleType),
+        ("decayed", Action::ToggleDecayed),
         ("sort", Action::CycleSort),
         ("reverse_sort", Action::ReverseSort),
         ("details", Action::Details),
@@ -415,6 +418,10 @@ pub const BINDINGS: &[Binding] = &[
     B::new(A::CycleType, NORMAL, &[Key::ch('t')])
         .line("t", "cycle the type filter (all, ipv4, ipv6, domain, ...)")
         .hint(FOOTER, "t", "type"),
+    B::new(A::ToggleDecayed, NORMAL, &[Key::ch('D')]).line(
+        "D",
+        "show / hide decayed indicators (score below scoring.expire_below)",
+    ),
     B::new(A::CycleSort, NORMAL, &[Key::ch('s')])
         .line("s", "sort by the next column")
         .hint(FOOTER, "s", "sort"),

@@ -18,6 +18,7 @@ pub mod marks;
 pub mod mouse;
 mod rows;
 pub mod schedule;
+pub mod scoring;
 mod sources;
 pub mod status;
 pub mod strip;
@@ -359,6 +360,9 @@ pub struct App {
     pub hits: hits::Hits,
     /// What the allowlists and warninglists hold of the set.
     pub listing: listed::Listing,
+    /// Scores: the config's scoring, our own evidence, and whether decayed indicators
+    /// show.
+    pub trust: scoring::Trust,
 }
 
 impl App {
@@ -440,6 +444,7 @@ impl App {
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
             listing: listed::Listing::default(),
+            trust: scoring::Trust::new(config.scoring.clone()),
         }
         .with_lookup_sources()
     }
@@ -455,8 +460,11 @@ impl App {
     }
 
     pub fn query(&self) -> Query {
+        let (score_min, score_max) = self.shown_scores();
         Query {
-            text: self.filter_text.trim().to_string(),
+            text: crate::store::filter::score_terms(&self.filter_text).0,
+            score_min,
+            score_max,
             kind: self.type_filter,
             hidden: self
                 .sources
@@ -487,6 +495,7 @@ impl App {
         match msg {
             Msg::Tick(now) => {
                 self.on_tick(now, &mut fx);
+                self.score_tick(&mut fx);
                 self.expire_header_message(now);
                 self.hunt_tick(&mut fx);
                 self.screen_changed(&mut fx);

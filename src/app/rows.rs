@@ -116,6 +116,7 @@ impl App {
             return;
         }
         self.lease.store_version += 1;
+        self.trust.invalidate();
         let store = Arc::make_mut(&mut self.store);
         match m {
             Mutation::Cached(i, _) | Mutation::CachedMore(i, _) if self.sources[i].live_data => {}
@@ -178,6 +179,7 @@ impl App {
     /// Recomputes the rows for the current query and sort: inline for a small store,
     /// else on a worker (one at a time; a newer query cancels the running one).
     pub(super) fn refilter(&mut self, fx: &mut Vec<Effect>) {
+        self.rescore_if_stale();
         self.lease.generation += 1;
         self.dirty = true;
         let view = View {

@@ -150,14 +150,32 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             Err(e) => eprintln!("warning: cache: {e}"),
         }
     }
-    // What the lists hold is left out, and counted per list.
+    let (_, notes) = rt.block_on(crate::store::scored::score_for_command(
+        &mut store,
+        &config,
+        cache.as_ref(),
+        now,
+    ));
+    for n in notes {
+        eprintln!("warning: cache: {}", one_line(&n, 300));
+    }
+    // What the lists hold is left out first, and counted per list; the score's cuts
+    // (`--max` the best N) are of what is left.
     let screened = Screened::of(&store, &lists);
-    let kept = || {
-        store
-            .iter()
-            .filter(|(i, _)| !screened.holds(*i))
-            .map(|(_, e)| e)
+    let kept = store
+        .iter()
+        .filter(|(i, _)| !screened.holds(*i))
+        .map(|(_, e)| e);
+    let fit = export::fit::Fit {
+        min_score: args.min_score,
+        max: args.max,
+        types: args.types.clone(),
+        include_decayed: args.include_decayed,
     };
+    let (entries, cut) = fit.apply(&store, kept);
+    if cut.total() > 0 || !fit.is_default() {
+        eprintln!("{}", cut.describe());
+    }
     let opts = export::Options {
         format: args.format,
         defang: args.defang,
@@ -171,10 +189,23 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
             );
             Ok(None)
         }
-        Some(path) => {
-            export::write_file(path, opts, &store, kept(), now, export::Replace::Yes).map(Some)
-        }
-        None => export::write(opts, &store, kept(), std::io::stdout().lock(), now).map(Some),
+        Some(path) => export::write_file(
+            path,
+            opts,
+            &store,
+            entries.iter().copied(),
+            now,
+            export::Replace::Yes,
+        )
+        .map(Some),
+        None => export::write(
+            opts,
+            &store,
+            entries.iter().copied(),
+            std::io::stdout().lock(),
+            now,
+        )
+        .map(Some),
     };
     let wrote = match &written {
         Ok(n) => n.is_some(),

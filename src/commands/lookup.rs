@@ -74,7 +74,19 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
         eprintln!("warning: {n}");
     }
     let set = match &store {
-        Some(s) => rt.block_on(local_set(&config, s)),
+        Some(s) => {
+            let mut set = rt.block_on(local_set(&config, s));
+            let (_, notes) = rt.block_on(crate::store::scored::score_for_command(
+                &mut set,
+                &config,
+                Some(s),
+                jiff::Timestamp::now(),
+            ));
+            for n in notes {
+                eprintln!("warning: cache: {n}");
+            }
+            set
+        }
         None => {
             eprintln!(
                 "warning: no store (--no-cache or cache.path: none): the local set is not consulted"
@@ -88,13 +100,16 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
     });
     let list_names: Vec<&str> = lists.names().collect();
     let index = local::index(&set);
-    drop(set);
     let mut hits = Vec::new();
     let mut rows: Vec<Row> = inputs
         .items
         .into_iter()
         .map(|item| Row {
-            local: local::of(&index, &item, &mut hits),
+            local: {
+                let mut l = local::of(&index, &item, &mut hits);
+                local::scores(&set, &mut l);
+                l
+            },
             warninglist: lists
                 .suppresses(item.kind, &item.value)
                 .and_then(|i| list_names.get(i))

@@ -39,7 +39,12 @@ pub const EXIT_MATCH: u8 = 0;
 pub const EXIT_NO_MATCH: u8 = 1;
 
 /// The indicator set from the store (as `fetch --offline`), or fetched first.
-fn from_store(config: &Config, no_cache: bool, fetch: bool) -> Result<MatcherBuilder, String> {
+fn from_store(
+    config: &Config,
+    no_cache: bool,
+    fetch: bool,
+    min_score: Option<u8>,
+) -> Result<MatcherBuilder, String> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -65,8 +70,33 @@ fn from_store(config: &Config, no_cache: bool, fetch: bool) -> Result<MatcherBui
     } else {
         rt.block_on(engine::run_offline(config, cache.as_ref(), &specs))?
     };
-    let store = engine::merge(&mut runs);
-    Ok(MatcherBuilder::from_store(&store))
+    let mut store = engine::merge(&mut runs);
+    let (_, notes) = rt.block_on(crate::store::scored::score_for_command(
+        &mut store,
+        config,
+        cache.as_ref(),
+        jiff::Timestamp::now(),
+    ));
+    for n in notes {
+        eprintln!("warning: cache: {}", one_line(&n, 300));
+    }
+    // Decayed indicators raise no alert unless a lowest score says otherwise.
+    let lowest = min_score.unwrap_or(store.expire_below());
+    let below = store.iter().filter(|(_, e)| e.score < lowest).count();
+    if below > 0 {
+        eprintln!(
+            "{} not matched: scored below {lowest}{}",
+            noun(below as u64, "indicator"),
+            if min_score.is_none() {
+                " (decayed; --min-score 0 matches them too)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(MatcherBuilder::from_store_where(&store, |e| {
+        e.score >= lowest
+    }))
 }
 
 pub(super) fn build(
@@ -84,8 +114,16 @@ pub(super) fn build(
             .file_name()
             .map_or("indicators".into(), |n| n.to_string_lossy().into_owned());
         let size = f.metadata().map_or(0, |m| m.len());
-        let (m, st) = indicators::read(f, size, &name, lists, options)
+        let (m, st) = indicators::read_scored(f, size, &name, lists, options, args.min_score)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if st.below_score > 0 {
+            eprintln!(
+                "{} of {} not matched: scored below {}",
+                noun(st.below_score as u64, "indicator"),
+                one_line(&path.display().to_string(), 200),
+                args.min_score.unwrap_or(0)
+            );
+        }
         if st.added == 0 {
             return Err(format!(
                 "{} holds no indicators ({} {} not indicators): one value per \
@@ -105,7 +143,7 @@ pub(super) fn build(
         }
         (m, st.added)
     } else {
-        let b = from_store(config, no_cache, args.fetch)?;
+        let b = from_store(config, no_cache, args.fetch, args.min_score)?;
         let n = b.len();
         (b.build(lists, options), n)
     };

@@ -111,6 +111,11 @@ pub struct KindInfo {
     pub default_page_size: u32,
     /// The optional fields this kind accepts.
     pub fields: &'static [Field],
+    /// How far an indicator this kind publishes is trusted, 0–100, when the source's
+    /// `weight:` does not say: a part of every indicator's score
+    /// ([`crate::trust::score`]; README, "Score"). Curated lists with few false
+    /// positives weigh most, open community submissions least.
+    pub default_weight: u8,
 }
 
 impl KindInfo {

@@ -12,6 +12,7 @@ pub mod logs;
 mod postgres;
 pub mod redis;
 pub mod schema;
+pub mod scoring;
 pub mod secret;
 pub mod sensor;
 pub mod units;
@@ -32,6 +33,7 @@ pub use kind::{Field, KeyKind, KeyUse, KindInfo, SourceKind};
 pub use logs::{LogFormat, LogInput, LogSpec, Retro};
 pub use postgres::{PostgresConfig, redact_connection_string};
 pub use redis::RedisStream;
+pub use scoring::ScoringConfig;
 pub use secret::SourceAuth;
 pub use sensor::SensorConfig;
 
@@ -161,6 +163,9 @@ pub struct SourceSpec {
     pub auth: Option<SourceAuth>,
     /// MISP: take only attributes flagged `to_ids`.
     pub to_ids_only: bool,
+    /// How far the source is trusted, 0–100 (`weight:`; default: its kind's
+    /// [`kind::KindInfo::default_weight`]): one part of each indicator's score.
+    pub weight: u8,
     /// Why the source cannot run although enabled (an `env:` secret that is not set).
     pub unavailable: Option<String>,
 }
@@ -203,6 +208,8 @@ pub struct Config {
     pub sensor: SensorConfig,
     /// How long a look-up's answer is reused before asking again (`enrich_ttl:`).
     pub enrich_ttl: Duration,
+    /// How each indicator's score decays, and below which it is decayed (`scoring:`).
+    pub scoring: ScoringConfig,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -287,9 +294,16 @@ impl Config {
                 line: hint::find_line(text, "sensor:"),
                 message,
             })?;
+        let scoring =
+            scoring::resolve(raw.scoring.take()).map_err(|message| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: hint::find_line(text, "scoring:"),
+                message,
+            })?;
         let mut config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
         config.cache.postgres = postgres;
         config.sensor = sensor;
+        config.scoring = scoring;
         config.bindings = bindings;
         if let Some(p) = cache_path
             && p.trim().is_empty()
@@ -503,6 +517,7 @@ fn build(
         logs: raw.logs.unwrap_or_default(),
         sensor: SensorConfig::defaults(env),
         enrich_ttl: raw.enrich_ttl.map_or(defaults::ENRICH_TTL, |d| d.0),
+        scoring: ScoringConfig::default(),
         warnings,
     }
 }
@@ -554,6 +569,7 @@ fn resolve_source(
         collection: s.collection,
         auth,
         to_ids_only: s.to_ids_only.unwrap_or(true),
+        weight: s.weight.unwrap_or(kind.info().default_weight),
         unavailable,
     }
 }
@@ -596,6 +612,7 @@ fn builtin_sources(kinds: &[SourceKind]) -> Vec<RawSource> {
                 collection: None,
                 auth: None,
                 to_ids_only: None,
+                weight: None,
             })
         })
         .collect()

@@ -87,6 +87,10 @@ pub struct RawConfig {
     /// This sensor's name and recording (`sensor: { name, record, batch, queue }`).
     #[serde(default)]
     pub sensor: Option<super::sensor::RawSensor>,
+    /// How scores decay, and when an indicator is decayed (`scoring: { half_life,
+    /// decay_speed, expire_below }`).
+    #[serde(default)]
+    pub scoring: Option<super::scoring::RawScoring>,
 }
 
 #[derive(Default, Deserialize)]
@@ -167,6 +171,8 @@ pub struct RawSource {
     pub collection: Option<String>,
     pub auth: Option<RawAuth>,
     pub to_ids_only: Option<bool>,
+    /// How far this source is trusted, 0–100 (`weight:`; default: its kind's).
+    pub weight: Option<u8>,
 }
 
 /// `auth:` as written: `{ user, password }` or `{ bearer }`; each secret may be
@@ -204,6 +210,7 @@ struct SourceFields {
     collection: Option<String>,
     auth: Option<RawAuth>,
     to_ids_only: Option<bool>,
+    weight: Option<u32>,
 }
 
 fn yes() -> bool {
@@ -318,6 +325,15 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
             ));
         }
     }
+    let weight = match f.weight {
+        None => None,
+        Some(w) => Some(u8::try_from(w).ok().filter(|&w| w <= 100).ok_or_else(|| {
+            hint::at_key(
+                "weight",
+                &format!("source `{name}`: `weight` {w} must be from 0 to 100"),
+            )
+        })?),
+    };
     let watch = f.watch.unwrap_or_default();
     for w in &watch {
         if crate::model::indicator::detect(w).is_none() {
@@ -345,6 +361,7 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
         collection: f.collection.map(|c| c.trim().to_string()),
         auth: f.auth,
         to_ids_only: f.to_ids_only,
+        weight,
     })
 }
 

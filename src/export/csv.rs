@@ -63,6 +63,7 @@ fn csv_field(r: &Record<'_>, field: Field) -> String {
         Field::Threat => csv_cell(r.threat.unwrap_or("")),
         Field::Tags => csv_cell(&r.tags.join(";")),
         Field::Confidence => r.confidence.map(|c| c.to_string()).unwrap_or_default(),
+        Field::Score => r.score.to_string(),
         Field::References => csv_cell(&r.references.join(";")),
         Field::Ports => r
             .ports

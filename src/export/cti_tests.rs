@@ -55,6 +55,8 @@ fn store() -> Store {
             one(IndicatorType::Cve, "CVE-2026-1234", obs("log4j", &[])),
         ],
     );
+    // Scored as a source of weight 100 giving confidence 80 scores them, fresh.
+    st.set_scores_for_test(10, |_| 80);
     st
 }
 

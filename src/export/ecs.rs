@@ -117,7 +117,10 @@ pub fn document(r: &Record<'_>, now: &str) -> Value {
     }
     ind.insert("name".into(), json!(v));
     ind.insert("provider".into(), json!(r.sources.join(",")));
-    ind.insert("confidence".into(), json!(confidence_label(r.confidence)));
+    ind.insert(
+        "confidence".into(),
+        json!(crate::trust::score::ecs_label(r.score)),
+    );
     if let Some(t) = &r.first_seen {
         ind.insert("first_seen".into(), json!(t));
     }

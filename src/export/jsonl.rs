@@ -58,7 +58,7 @@ fn time(buf: &mut Vec<u8>, t: Option<jiff::Timestamp>) {
 }
 
 /// One line: `{"type":…,"value":…,"sources":[…],"first_seen":…,"last_seen":…,
-/// "threat":…,"tags":[…],"confidence":…,"references":[…],"ports":[…]}` and
+/// "threat":…,"tags":[…],"confidence":…,"score":…,"references":[…],"ports":[…]}` and
 /// `"enrichment":{"<service>":{…}}` when a look-up service answered, then a newline; `value` is the entry's value as
 /// exported (defanged or not).
 fn write_record(store: &Store, e: &Entry, value: &str, buf: &mut Vec<u8>) {
@@ -84,6 +84,8 @@ fn write_record(store: &Store, e: &Entry, value: &str, buf: &mut Vec<u8>) {
         Some(c) => buf.extend_from_slice(c.to_string().as_bytes()),
         None => buf.extend_from_slice(b"null"),
     }
+    buf.extend_from_slice(b",\"score\":");
+    buf.extend_from_slice(e.score.to_string().as_bytes());
     buf.extend_from_slice(b",\"references\":");
     strings(buf, e.references().into_iter().map(|t| &**t));
     buf.extend_from_slice(b",\"ports\":[");

@@ -9,6 +9,7 @@
 mod csv;
 pub mod defang;
 pub mod ecs;
+pub mod fit;
 mod jsonl;
 pub mod lines;
 mod stix;
@@ -112,7 +113,10 @@ pub struct Record<'a> {
     pub last_seen: Option<String>,
     pub threat: Option<&'a str>,
     pub tags: Vec<&'a str>,
+    /// The sources' own highest confidence, 0–100.
     pub confidence: Option<u8>,
+    /// How far it is trusted now, 0–100 ([`crate::trust::score`]).
+    pub score: u8,
     pub references: Vec<&'a str>,
     pub ports: Vec<u16>,
     /// The look-up services' answers about the value, by service name: its enrichment,
@@ -162,6 +166,7 @@ impl<'a> Record<'a> {
             threat: e.threat().map(|t| &**t),
             tags: e.tags().into_iter().map(|t| &**t).collect(),
             confidence: e.confidence(),
+            score: e.score,
             references: e.references().into_iter().map(|t| &**t).collect(),
             ports: e.ports(),
             enrichment: enrichment(store, e),

@@ -78,9 +78,8 @@ pub(super) fn write_stix<'a, W: Write>(
                     "pattern_type": "stix",
                     "valid_from": created,
                 });
-                if let Some(c) = r.confidence {
-                    o["confidence"] = json!(c);
-                }
+                // STIX 2.1 §3.2 `confidence` (0–100): ours is the score.
+                o["confidence"] = json!(r.score);
                 o
             }
             None => {

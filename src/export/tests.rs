@@ -66,7 +66,7 @@ fn jsonl_matches_the_design_shape() {
     let first = out.lines().next().unwrap();
     assert_eq!(
         first,
-        r#"{"type":"ipv4","value":"45.0.0.3","sources":["feodo","threatfox"],"first_seen":"2021-01-17T07:44:46Z","last_seen":"2021-01-17T07:44:46Z","threat":"Dridex","tags":[],"confidence":100,"references":[],"ports":[443]}"#
+        r#"{"type":"ipv4","value":"45.0.0.3","sources":["feodo","threatfox"],"first_seen":"2021-01-17T07:44:46Z","last_seen":"2021-01-17T07:44:46Z","threat":"Dridex","tags":[],"confidence":100,"score":0,"references":[],"ports":[443]}"#
     );
     assert_eq!(out.lines().count(), 3);
 }
@@ -146,14 +146,14 @@ fn csv_header_and_cells_follow_the_column_table() {
     assert_eq!(
         header,
         "type,value,sources,first_seen,last_seen,threat,tags,confidence,references,\
-         ports,vt_malicious,vt_suspicious,vt_harmless,vt_undetected,enrichment"
+         ports,vt_malicious,vt_suspicious,vt_harmless,vt_undetected,enrichment,score"
     );
     assert_eq!(
         out.lines().last(),
         Some(
             "domain,emotet.example,otx,2021-01-07T06:13:20Z,2021-05-03T00:00:00Z,Emotet,\
              botnet;epoch5,75,https://r.example/1;https://r.example/2,80;8080,12,3,50,7,\
-             otx: 2 pulses: Epoch 5; virustotal: 12/72 malicious"
+             otx: 2 pulses: Epoch 5; virustotal: 12/72 malicious,0"
         )
     );
 }

@@ -34,6 +34,8 @@ pub struct ReadStats {
     /// Indicators read (warninglisted ones included).
     pub added: usize,
     pub skipped: usize,
+    /// Records left out for a `score` below the lowest asked for.
+    pub below_score: usize,
 }
 
 /// One indicator of a block, with its key worked out; sources and threat are indices
@@ -59,6 +61,9 @@ struct Part {
     threats: Vec<Box<str>>,
     threat_ids: HashMap<Box<str>, u32>,
     skipped: usize,
+    /// Records whose `score` is below this are left out (and counted).
+    min_score: Option<u8>,
+    below_score: usize,
     /// The last `first_seen` and `last_seen` text parsed, with their value: exports
     /// repeat them a lot.
     memo: [Option<(String, Option<i64>)>; 2],
@@ -124,6 +129,12 @@ impl Part {
                 self.skipped += 1;
                 return;
             };
+            if let (Some(min), Some(score)) = (self.min_score, rec.score)
+                && score < min
+            {
+                self.below_score += 1;
+                return;
+            }
             let Ok(n) = normalise(kind, value) else {
                 self.skipped += 1;
                 return;
@@ -228,7 +239,21 @@ pub fn read(
     lists: &Warninglists,
     options: MatchOptions,
 ) -> std::io::Result<(Matcher, ReadStats)> {
-    read_blocks(input, size_hint, name, lists, options, BLOCK)
+    read_blocks(input, size_hint, name, lists, options, BLOCK, None)
+}
+
+/// [`read`], leaving out records of a `fetch` export whose `score` is below
+/// `min_score` (counted in [`ReadStats::below_score`]); records without a score (a
+/// plain list, an older export) are kept.
+pub fn read_scored(
+    input: impl Read + Send,
+    size_hint: u64,
+    name: &str,
+    lists: &Warninglists,
+    options: MatchOptions,
+    min_score: Option<u8>,
+) -> std::io::Result<(Matcher, ReadStats)> {
+    read_blocks(input, size_hint, name, lists, options, BLOCK, min_score)
 }
 
 /// [`read`] in blocks of `block` bytes.
@@ -239,6 +264,7 @@ fn read_blocks(
     lists: &Warninglists,
     options: MatchOptions,
     block_len: usize,
+    min_score: Option<u8>,
 ) -> std::io::Result<(Matcher, ReadStats)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let mut m = Matcher::empty(lists, options);
@@ -255,7 +281,10 @@ fn read_blocks(
             let (back, results) = sync_channel(0);
             s.spawn(move || {
                 for block in rx {
-                    let mut part = Part::default();
+                    let mut part = Part {
+                        min_score,
+                        ..Part::default()
+                    };
                     part.lines(&block, name, lists, &hasher);
                     if back.send((part, block)).is_err() {
                         break;
@@ -274,6 +303,7 @@ fn read_blocks(
                 break;
             };
             st.skipped += part.skipped;
+            st.below_score += part.below_score;
             st.added += part.items.len();
             if !reserved && size_hint > 0 && part.items.len() >= 1000 {
                 // Room for the whole file, in the first block's mix of types.
@@ -420,8 +450,32 @@ mod tests {
             &Warninglists::none(),
             MatchOptions::default(),
             block,
+            None,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_lowest_score_leaves_out_scored_records_and_keeps_unscored_ones() {
+        let text = concat!(
+            "{\"type\":\"ipv4\",\"value\":\"192.0.2.1\",\"score\":80}\n",
+            "{\"type\":\"ipv4\",\"value\":\"192.0.2.2\",\"score\":20}\n",
+            "{\"type\":\"ipv4\",\"value\":\"192.0.2.3\",\"score\":null}\n",
+            "192.0.2.4\n",
+        );
+        let (m, st) = read_scored(
+            text.as_bytes(),
+            0,
+            "x",
+            &Warninglists::none(),
+            MatchOptions::default(),
+            Some(50),
+        )
+        .unwrap();
+        assert_eq!((st.added, st.below_score, st.skipped), (3, 1, 0));
+        assert!(m.holds(IndicatorType::Ipv4, "192.0.2.1"));
+        assert!(!m.holds(IndicatorType::Ipv4, "192.0.2.2"));
+        assert!(m.holds(IndicatorType::Ipv4, "192.0.2.4"));
     }
 
     const MIXED: &str = concat!(
@@ -445,7 +499,8 @@ mod tests {
                 st,
                 ReadStats {
                     added: 5,
-                    skipped: 3
+                    skipped: 3,
+                    below_score: 0,
                 },
                 "block {block}"
             );
@@ -486,7 +541,8 @@ mod tests {
                 st,
                 ReadStats {
                     added: 5001,
-                    skipped: 0
+                    skipped: 0,
+                    below_score: 0,
                 }
             );
             assert_eq!(m.len(), 5000);
@@ -504,7 +560,8 @@ mod tests {
             st,
             ReadStats {
                 added: 2,
-                skipped: 1
+                skipped: 1,
+                below_score: 0,
             }
         );
         assert_eq!(hits(&m, ValueKind::Ip, "192.0.2.2").len(), 1);

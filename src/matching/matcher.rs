@@ -129,12 +129,18 @@ impl MatcherBuilder {
 
     /// Every live entry of a merged store.
     pub fn from_store(store: &Store) -> Self {
+        Self::from_store_where(store, |_| true)
+    }
+
+    /// The live entries of a merged store that `keep` keeps (those scoring high
+    /// enough).
+    pub fn from_store_where(store: &Store, keep: impl Fn(&crate::store::Entry) -> bool) -> Self {
         let mut b = MatcherBuilder::new();
         for name in store.source_names() {
             b.source(name);
         }
         b.reserve(store.len());
-        for (_, e) in store.iter() {
+        for (_, e) in store.iter().filter(|(_, e)| keep(e)) {
             let ids: Vec<u16> = e.source_ids().map(|s| s.0).collect();
             b.add(
                 e.kind,

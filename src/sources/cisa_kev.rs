@@ -93,6 +93,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(86_400),
     default_page_size: 50,
     fields: &[],
+    default_weight: 100,
 };
 
 /// The `cisa_kev` kind's driver: one document, read by [`parse`].

@@ -279,6 +279,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(30 * 86_400),
     default_page_size: 500,
     fields: &[Field::Lookback, Field::PageSize, Field::ToIdsOnly],
+    default_weight: 60,
 };
 
 /// The `misp` kind's driver.

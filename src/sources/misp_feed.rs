@@ -172,6 +172,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(30 * 86_400),
     default_page_size: 50,
     fields: &[Field::ToIdsOnly],
+    default_weight: 60,
 };
 
 /// The `misp_feed` kind's driver.

@@ -361,6 +361,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(7 * 86_400),
     default_page_size: 50,
     fields: &[Field::Lookback, Field::PageSize],
+    default_weight: 50,
 };
 
 /// The `otx` kind's driver.

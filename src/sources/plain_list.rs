@@ -61,6 +61,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(86_400),
     default_page_size: 50,
     fields: &[Field::Type],
+    default_weight: 50,
 };
 
 /// The `plain_list` kind's driver.

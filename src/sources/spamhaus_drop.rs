@@ -84,6 +84,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(86_400),
     default_page_size: 50,
     fields: &[],
+    default_weight: 95,
 };
 
 /// The `spamhaus_drop` kind's driver: one document, read by [`parse`].

@@ -293,6 +293,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(30 * 86_400),
     default_page_size: 100,
     fields: &[Field::Collection, Field::Auth, Field::PageSize],
+    default_weight: 60,
 };
 
 /// The `taxii` kind's driver.

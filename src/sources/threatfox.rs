@@ -199,6 +199,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(86_400),
     default_page_size: 50,
     fields: &[Field::ApiUrl, Field::Lookback],
+    default_weight: 75,
 };
 
 /// The `threatfox` kind's driver.

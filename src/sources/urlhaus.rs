@@ -273,6 +273,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(86_400),
     default_page_size: 50,
     fields: &[Field::ApiUrl],
+    default_weight: 80,
 };
 
 /// The `urlhaus` kind's driver.

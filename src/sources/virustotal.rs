@@ -263,6 +263,7 @@ pub static KIND: KindInfo = KindInfo {
     default_lookback: std::time::Duration::from_secs(86_400),
     default_page_size: 50,
     fields: &[Field::Watch, Field::RateLimit],
+    default_weight: 60,
 };
 
 /// The `virustotal` kind's driver.

@@ -27,6 +27,8 @@ pub enum Field {
     Tags,
     /// The highest confidence any source gives.
     Confidence,
+    /// How far it is trusted now, 0–100 ([`crate::trust::score`]).
+    Score,
     /// Every source's references.
     References,
     /// Every port any source names.
@@ -127,6 +129,14 @@ pub const COLUMNS: &[Column] = &[
         sort: Some(SortKey::Threat),
         export: Some("threat"),
     },
+    Column {
+        field: Field::Score,
+        label: "score",
+        width: Some(Width::Fixed(5)),
+        sort: Some(SortKey::Score),
+        // Exported last (below): scripts read the columns before it by position.
+        export: None,
+    },
     // The dashboard's time column: an indicator a source dates only by first sighting
     // still shows (and sorts by) that date. Exports keep both times apart, above.
     Column {
@@ -145,6 +155,7 @@ pub const COLUMNS: &[Column] = &[
     Column::exported(Field::VtHarmless, "vt harmless", "vt_harmless"),
     Column::exported(Field::VtUndetected, "vt undetected", "vt_undetected"),
     Column::exported(Field::Enrichment, "enrichment", "enrichment"),
+    Column::exported(Field::Score, "score", "score"),
 ];
 
 /// The columns the dashboard draws, in order.
@@ -226,6 +237,7 @@ mod tests {
             SortKey::Sources,
             SortKey::Threat,
             SortKey::LastSeen,
+            SortKey::Score,
         ] {
             // No wildcard: a new key does not compile here until it is listed.
             match k {
@@ -234,7 +246,8 @@ mod tests {
                 | SortKey::Value
                 | SortKey::Sources
                 | SortKey::Threat
-                | SortKey::LastSeen => {}
+                | SortKey::LastSeen
+                | SortKey::Score => {}
             }
             let n = keys.iter().filter(|&&x| x == k).count();
             assert_eq!(n, 1, "{k:?} is {n} times in the sort cycle");

@@ -13,19 +13,91 @@ use crate::store::set::{Entry, SourceId, Store};
 pub use crate::store::sort::{Sort, SortKey};
 
 /// What the analyst asked to see.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     /// Case-insensitive text matched against value, threat and tags.
     pub text: String,
     pub kind: Option<IndicatorType>,
     /// Sources whose rows are hidden (an entry shows if any visible source holds it).
     pub hidden: Vec<SourceId>,
+    /// The lowest score shown (0–100).
+    pub score_min: u8,
+    /// The highest score shown (0–100).
+    pub score_max: u8,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            text: String::new(),
+            kind: None,
+            hidden: Vec::new(),
+            score_min: 0,
+            score_max: 100,
+        }
+    }
 }
 
 impl Query {
     pub fn is_empty(&self) -> bool {
-        self.text.is_empty() && self.kind.is_none() && self.hidden.is_empty()
+        self.text.is_empty()
+            && self.kind.is_none()
+            && self.hidden.is_empty()
+            && self.score_min == 0
+            && self.score_max >= 100
     }
+}
+
+/// The score terms typed into a filter taken out of it: `score>=70`, `score>70`,
+/// `score<=30`, `score<30`, `score=0` (or `score:0`), in any case, each a word of its own.
+/// Returns the rest of the text (as typed when it holds no term) and the scores the
+/// terms allow together, inclusive (`None`: no term; a low end above the high end
+/// allows none).
+pub fn score_terms(text: &str) -> (String, Option<(u8, u8)>) {
+    let mut range: Option<(u8, u8)> = None;
+    let mut rest: Vec<&str> = Vec::new();
+    for word in text.split_whitespace() {
+        match score_term(word) {
+            Some((lo, hi)) => {
+                let (a, b) = range.unwrap_or((0, 100));
+                range = Some((a.max(lo), b.min(hi)));
+            }
+            None => rest.push(word),
+        }
+    }
+    match range {
+        None => (text.trim().to_string(), None),
+        Some(r) => (rest.join(" "), Some(r)),
+    }
+}
+
+/// One score term's inclusive range (scores run 0–100; `score>100` allows none).
+fn score_term(word: &str) -> Option<(u8, u8)> {
+    let head = word.get(..5)?;
+    if !head.eq_ignore_ascii_case("score") {
+        return None;
+    }
+    let tail = &word[5..];
+    let (op, number) = [">=", "<=", ">", "<", "=", ":"]
+        .iter()
+        .find_map(|op| tail.strip_prefix(op).map(|n| (*op, n)))?;
+    if number.is_empty() || number.len() > 3 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u16 = number.parse().ok()?;
+    let none = (1, 0);
+    let clamp = |v: u16| v.min(100) as u8;
+    Some(match op {
+        ">=" if n > 100 => none,
+        ">=" => (clamp(n), 100),
+        ">" if n >= 100 => none,
+        ">" => (clamp(n + 1), 100),
+        "<=" => (0, clamp(n)),
+        "<" if n == 0 => none,
+        "<" => (0, clamp(n - 1)),
+        _ if n > 100 => none,
+        _ => (clamp(n), clamp(n)),
+    })
 }
 
 /// ASCII case-insensitive substring search with a SIMD first-byte scan.
@@ -209,6 +281,9 @@ impl<'q> Matcher<'q> {
         if self.query.kind.is_some_and(|k| k != e.kind) {
             return false;
         }
+        if e.score < self.query.score_min || e.score > self.query.score_max {
+            return false;
+        }
         if !self.query.hidden.is_empty() && e.source_ids().all(|id| self.query.hidden.contains(&id))
         {
             return false;
@@ -342,6 +417,8 @@ pub use super::sort::sort;
 pub fn narrows(old: &Query, new: &Query) -> bool {
     old.kind == new.kind
         && old.hidden == new.hidden
+        && old.score_min == new.score_min
+        && old.score_max == new.score_max
         && memchr::memmem::find(
             &Needle::new(new.text.trim()).lower,
             &Needle::new(old.text.trim()).lower,

@@ -9,6 +9,7 @@ pub mod enriched;
 pub mod filter;
 pub mod health;
 pub mod persist;
+pub mod scored;
 pub mod set;
 pub mod sort;
 

@@ -37,6 +37,9 @@ pub type Sightings = SmallVec<[(SourceId, Observation); 1]>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub kind: IndicatorType,
+    /// How far it is trusted now, 0–100, as of the last [`Store::rescore`] (0 before it:
+    /// see [`crate::trust::score`]).
+    pub score: u8,
     pub value: Box<str>,
     pub sightings: Sightings,
 }
@@ -132,6 +135,9 @@ pub struct Store {
     /// Look-up services' answers about the entries' values: their enrichment, never
     /// one of their sightings.
     enrichments: Enrichments,
+    /// Entries scoring below this are decayed (the last rescore's threshold; 0 until
+    /// then).
+    expire_below: u8,
 }
 
 impl std::fmt::Debug for Store {
@@ -189,6 +195,20 @@ impl Store {
     /// service's older answer). Changes no entry: no source, tag or date.
     pub fn enrich(&mut self, answer: Enrichment) {
         self.enrichments.put(answer);
+    }
+
+    /// Every slot, to score in place.
+    pub(super) fn entries_mut(&mut self) -> &mut [Entry] {
+        &mut self.entries
+    }
+
+    /// The score below which an entry is decayed.
+    pub fn expire_below(&self) -> u8 {
+        self.expire_below
+    }
+
+    pub(super) fn set_expire_below(&mut self, below: u8) {
+        self.expire_below = below;
     }
 
     /// Live entries.
@@ -277,6 +297,7 @@ impl Store {
                 let i = self.entries.len() as u32;
                 self.entries.push(Entry {
                     kind: s.kind,
+                    score: 0,
                     value: s.value,
                     sightings: smallvec![(id, s.obs)],
                 });

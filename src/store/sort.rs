@@ -36,6 +36,8 @@ pub enum SortKey {
     /// Newest first (last seen, else first seen); undated last, in both directions.
     #[default]
     LastSeen,
+    /// Highest score first, ties newest first (the order `fetch --max` keeps).
+    Score,
 }
 
 /// A sort: the key, and whether its order is reversed (rows without a key stay last).
@@ -71,6 +73,7 @@ pub fn sort(store: &Store, rows: &mut [u32], sort: Sort) {
         }
         // Newest first unless reversed.
         SortKey::LastSeen => by_seconds(rows, !desc, |r| entry(r).and_then(seen)),
+        SortKey::Score => by_key(rows, desc, |r| entry(r).map(score_key)),
     }
 }
 
@@ -106,6 +109,11 @@ fn by_seconds(rows: &mut [u32], descending: bool, key: impl Fn(u32) -> Option<i6
         b.sort_unstable();
     });
     merge_into(a, b, rows);
+}
+
+/// The key [`SortKey::Score`] sorts `e` by: highest score first, then newest.
+pub fn score_key(e: &Entry) -> (Reverse<u8>, u64) {
+    (Reverse(e.score), seen_key(e, true))
 }
 
 /// The key [`SortKey::LastSeen`] sorts `e` by, in the asked direction (see [`ordered`]).

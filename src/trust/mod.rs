@@ -5,3 +5,5 @@
 //! pushed back to their sources.
 
 pub mod allowlist;
+pub mod evidence;
+pub mod score;

@@ -168,29 +168,28 @@ mod tests {
 
     #[test]
     fn widths_match_the_table_at_every_size() {
-        // type, value (fills), sources, threat, last seen. Beyond 40 cells of value,
-        // a third of the rest goes to THREAT, up to 48 cells.
-        assert_eq!(widths(200), [6, 104, 24, 48, 11]);
-        assert_eq!(widths(160), [6, 71, 24, 41, 11]);
-        assert_eq!(widths(120), [6, 44, 24, 28, 11]);
-        assert_eq!(widths(115), [6, 41, 24, 26, 11]);
-        assert_eq!(widths(114), [6, 40, 24, 26, 11]);
+        // type, value (fills), sources, threat, score, last seen. Beyond 40 cells of
+        // value, a third of the rest goes to THREAT, up to 48 cells.
+        assert_eq!(widths(200), [6, 98, 24, 48, 5, 11]);
+        assert_eq!(widths(160), [6, 67, 24, 39, 5, 11]);
+        assert_eq!(widths(125), [6, 44, 24, 27, 5, 11]);
+        assert_eq!(widths(120), [6, 40, 24, 26, 5, 11]);
         // Too narrow for the wide columns and a 40-cell value: the narrow ones (and
         // THREAT its third of what is left).
-        assert_eq!(widths(113), [6, 53, 14, 22, 11]);
-        assert_eq!(widths(94), [6, 40, 14, 16, 11]);
+        assert_eq!(widths(119), [6, 53, 14, 22, 5, 11]);
+        assert_eq!(widths(113), [6, 49, 14, 20, 5, 11]);
         // LAST SEEN goes first (its gap with it), then THREAT narrows.
-        assert_eq!(widths(93), [6, 48, 14, 19, 0]);
-        assert_eq!(widths(82), [6, 40, 14, 16, 0]);
-        assert_eq!(widths(80), [6, 40, 14, 14, 0]);
-        assert_eq!(widths(76), [6, 40, 14, 10, 0]);
-        // Only then does VALUE narrow.
-        assert_eq!(widths(70), [6, 34, 14, 10, 0]);
-        assert_eq!(widths(0), [6, 8, 14, 10, 0]);
+        assert_eq!(widths(99), [6, 48, 14, 19, 5, 0]);
+        assert_eq!(widths(87), [6, 40, 14, 15, 5, 0]);
+        assert_eq!(widths(82), [6, 40, 14, 10, 5, 0]);
+        // Only then does VALUE narrow; SCORE stays.
+        assert_eq!(widths(80), [6, 38, 14, 10, 5, 0]);
+        assert_eq!(widths(70), [6, 28, 14, 10, 5, 0]);
+        assert_eq!(widths(0), [6, 8, 14, 10, 5, 0]);
         let headings: Vec<String> = shown().map(|c| heading(c).as_str().to_string()).collect();
         assert_eq!(
             headings,
-            ["TYPE", "VALUE", "SOURCES", "THREAT", "LAST SEEN"]
+            ["TYPE", "VALUE", "SOURCES", "THREAT", "SCORE", "LAST SEEN"]
         );
     }
 

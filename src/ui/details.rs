@@ -89,6 +89,7 @@ pub fn items<'a>(app: &App, e: &Entry, theme: &Theme) -> Vec<Item<'a>> {
     out.extend(super::enrichment::items(
         &app.store, e.kind, &e.value, theme,
     ));
+    out.extend(super::score::items(app, e, theme));
     out.push(Item::Blank);
     out.push(Item::text(vec![Span::styled(
         format!("Sightings ({})", e.sightings.len()),

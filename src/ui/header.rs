@@ -56,8 +56,14 @@ fn fixed(app: &App, width: usize, theme: &Theme, squeeze: u8) -> Vec<Span<'stati
         Span::styled(" IntelliSIEM ", theme.title()),
         Span::raw(format!(" {} indicators", count(app.store.len()))),
     ];
-    // How many rows show, when a filter or the store's changing makes it another number.
-    if !app.query().is_empty() || app.filtering || app.rows.len() != app.store.len() {
+    // How many rows show, when a filter or the store's changing makes it another number
+    // (decayed rows hidden are counted apart, below).
+    let q = app.query();
+    let typed = !app.filter_text.is_empty()
+        || q.kind.is_some()
+        || !q.hidden.is_empty()
+        || q.score_max < 100;
+    if typed || app.filtering || app.rows.len() + app.hidden_decayed() != app.store.len() {
         spans.push(Span::styled(sep, theme.dim()));
         spans.push(Span::raw(format!("{} shown", count(app.rows.len()))));
     }
@@ -100,6 +106,14 @@ fn fixed(app: &App, width: usize, theme: &Theme, squeeze: u8) -> Vec<Span<'stati
                 }
             ),
             theme.error(),
+        ));
+    }
+    let decayed = app.hidden_decayed();
+    if decayed > 0 {
+        spans.push(Span::styled(sep, theme.dim()));
+        spans.push(Span::styled(
+            format!("{} decayed hidden", count(decayed)),
+            theme.dim(),
         ));
     }
     let store = match &app.cache {

@@ -18,6 +18,7 @@ pub mod labelled;
 pub mod listed;
 pub mod log;
 pub mod prompt;
+pub mod score;
 pub mod sources;
 pub mod sparkline;
 pub mod strip;

@@ -175,6 +175,17 @@ fn cell(app: &App, e: &Entry, field: Field, buf: &mut Buffer, area: Rect, theme:
             put(buf, area, &parts[..k]);
         }
         Field::Threat => put(buf, area, &[(e.threat().map_or("", |t| t), plain)]),
+        Field::Score => {
+            // Right-aligned under its heading; a decayed score is dim.
+            let mut score = Fixed::<8>::new();
+            let _ = write!(score, "{:>5}", e.score);
+            let style = if app.store.is_decayed(e) {
+                theme.dim()
+            } else {
+                plain
+            };
+            put(buf, area, &[(score.as_str(), style)]);
+        }
         Field::Seen => {
             let mut seen = Fixed::<16>::new();
             if let Some(t) = e.last_seen().or_else(|| e.first_seen()) {

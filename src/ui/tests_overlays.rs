@@ -150,7 +150,7 @@ fn the_details_align_values_hang_wrapped_lines_and_show_a_scrollbar() {
         .lines()
         .find(|l| l.contains("  confidence  75"))
         .unwrap_or_else(|| panic!("{end}"));
-    assert_eq!(own.find("75"), text.lines().find_map(|l| l.find("first -")));
+    assert_eq!(own.find("75"), end.lines().find_map(|l| l.find("first -")));
     assert!(end.contains("↑ more") && !end.contains("↓ more"), "{end}");
 }
 

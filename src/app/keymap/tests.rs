@@ -213,9 +213,10 @@ fn every_action_is_reachable_by_some_key() {
             Action::Hits => 38,
             Action::HitsSensor => 39,
             Action::Edit(_) => 40,
+            Action::ToggleDecayed => 41,
         }
     }
-    let mut reached = [false; 41];
+    let mut reached = [false; 42];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {

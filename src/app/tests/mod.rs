@@ -556,4 +556,5 @@ mod export_prompt;
 mod first_screen;
 mod jobs;
 pub(crate) mod listed;
+mod scores;
 mod sorting;

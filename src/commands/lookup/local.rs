@@ -50,6 +50,18 @@ pub struct Local {
     pub threat: Option<String>,
     pub first_seen: Option<Timestamp>,
     pub last_seen: Option<Timestamp>,
+    /// Its score, 0–100 (filled from the set by [`scores`]).
+    pub score: Option<u8>,
+}
+
+/// Gives every held indicator in `locals` its score in `set`.
+pub fn scores(set: &Store, locals: &mut [Local]) {
+    for l in locals {
+        l.score = set
+            .find_live(l.kind, &l.indicator)
+            .and_then(|i| set.get(i))
+            .map(|e| e.score);
+    }
 }
 
 /// The index of `set` that look-ups go through: every entry, warninglisted ones too,
@@ -90,6 +102,7 @@ pub fn of(m: &Matcher, item: &Item, hits: &mut Vec<Hit>) -> Vec<Local> {
                 threat: meta.threat.as_deref().map(str::to_string),
                 first_seen: meta.first_seen.and_then(|s| Timestamp::from_second(s).ok()),
                 last_seen: meta.last_seen.and_then(|s| Timestamp::from_second(s).ok()),
+                score: None,
             },
         ));
     }

@@ -121,7 +121,7 @@ fn time(t: Option<Timestamp>) -> String {
 /// One JSON object per row: the input, type and value; `match`, how the closest held
 /// indicator covers it (`exact`, `host`, `cidr`, `parent_domain`, or `null`); `local`,
 /// every held indicator that covers it, closest first (`match`, `type`, `indicator`,
-/// `sources`, `threat`, `first_seen`, `last_seen`); the warninglist; and one verdict per
+/// `sources`, `threat`, `first_seen`, `last_seen`, `score`); the warninglist; and one verdict per
 /// service under its source name. Strings are whole, escaped as JSON escapes them.
 pub fn jsonl(row: &Row, services: &[String]) -> String {
     let local: Vec<Value> = row
@@ -136,6 +136,7 @@ pub fn jsonl(row: &Row, services: &[String]) -> String {
                 "threat": l.threat,
                 "first_seen": l.first_seen.map(rfc3339),
                 "last_seen": l.last_seen.map(rfc3339),
+                "score": l.score,
             })
         })
         .collect();
@@ -168,6 +169,7 @@ pub fn csv_header(services: &[String]) -> Vec<String> {
         "threat",
         "first_seen",
         "last_seen",
+        "score",
         "warninglist",
     ]
     .map(String::from)
@@ -197,6 +199,8 @@ pub fn csv(row: &Row) -> Vec<Vec<String>> {
             csv_cell(l.and_then(|l| l.threat.as_deref()).unwrap_or_default()),
             time(l.and_then(|l| l.first_seen)),
             time(l.and_then(|l| l.last_seen)),
+            l.and_then(|l| l.score)
+                .map_or(String::new(), |s| s.to_string()),
             csv_cell(row.warninglist.as_deref().unwrap_or_default()),
         ];
         cells.extend(verdicts.iter().cloned());
@@ -228,16 +232,16 @@ pub fn table(rows: &[Row], services: &[String]) -> String {
         .map(|s| one_line(s, 20).to_uppercase())
         .collect();
     let mut head: Vec<(&str, Align)> = [
-        "TYPE",
-        "VALUE",
-        "MATCH",
-        "LOCAL INDICATOR",
-        "SOURCES",
-        "THREAT",
-        "LAST SEEN",
-        "WARNINGLIST",
+        ("TYPE", Align::Left),
+        ("VALUE", Align::Left),
+        ("MATCH", Align::Left),
+        ("LOCAL INDICATOR", Align::Left),
+        ("SOURCES", Align::Left),
+        ("THREAT", Align::Left),
+        ("SCORE", Align::Right),
+        ("LAST SEEN", Align::Left),
+        ("WARNINGLIST", Align::Left),
     ]
-    .map(|h| (h, Align::Left))
     .to_vec();
     head.extend(heads.iter().map(|h| (h.as_str(), Align::Left)));
     let mut t = Table::new(&head);
@@ -255,7 +259,7 @@ pub fn table(rows: &[Row], services: &[String]) -> String {
         rest.extend(r.verdicts.iter().map(|v| v.text(true)));
         if r.local.is_empty() {
             let mut cells = first.to_vec();
-            cells.extend([dash(), dash(), dash(), dash(), dash()]);
+            cells.extend([dash(), dash(), dash(), dash(), dash(), dash()]);
             cells.extend(rest);
             t.row(cells);
             continue;
@@ -271,6 +275,7 @@ pub fn table(rows: &[Row], services: &[String]) -> String {
                 one_line(&l.indicator, 60),
                 one_line(&l.sources.join(","), 30),
                 l.threat.as_deref().map_or_else(dash, |t| one_line(t, 30)),
+                l.score.map_or_else(dash, |s| s.to_string()),
                 l.last_seen
                     .map_or_else(dash, |t| rfc3339(t).chars().take(10).collect()),
             ]);

@@ -28,6 +28,8 @@ pub struct Record<'a> {
     pub threat: Option<Cow<'a, str>>,
     /// 0–255 as written (the export writes 0–100).
     pub confidence: Option<u8>,
+    /// The score when exported, 0–255 as written (the export writes 0–100).
+    pub score: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +48,8 @@ struct Serde<'a> {
     threat: Option<Cow<'a, str>>,
     #[serde(default)]
     confidence: Option<u8>,
+    #[serde(default)]
+    score: Option<u8>,
 }
 
 /// Reads one JSON object line; `None` when it is not a valid record (not JSON, or
@@ -68,6 +72,7 @@ fn by_serde(text: &str) -> Option<Record<'_>> {
         last_seen: s.last_seen,
         threat: s.threat,
         confidence: s.confidence,
+        score: s.score,
     })
 }
 
@@ -120,6 +125,7 @@ impl<'a> Scanner<'a> {
                 "last_seen" => 16,
                 "threat" => 32,
                 "confidence" => 64,
+                "score" => 128,
                 _ => 0,
             };
             if seen & bit != 0 {
@@ -137,6 +143,7 @@ impl<'a> Scanner<'a> {
                 "last_seen" => r.last_seen = self.nullable()?,
                 "threat" => r.threat = self.nullable()?,
                 "confidence" => r.confidence = self.confidence()?,
+                "score" => r.score = self.confidence()?,
                 _ => self.skip(0)?,
             }
             self.ws();
@@ -385,6 +392,7 @@ mod tests {
                 prop_oneof![Just("null".to_owned()), s.prop_map(|v| format!("\"{v}\""))]
                     .prop_map(|v| format!(r#""threat":{v}"#)),
                 "-?[0-9]{1,4}(\\.[0-9])?".prop_map(|n| format!(r#""confidence":{n}"#)),
+                "-?[0-9]{1,4}(\\.[0-9])?".prop_map(|n| format!(r#""score":{n}"#)),
                 "[-0-9.eE+]{1,6}".prop_map(|n| format!(r#""ports":[{n}]"#)),
                 Just(r#""tags":[],"references":{"a":[true,false,null]}"#.to_owned()),
             ]

@@ -17,6 +17,7 @@ fn local(how: How, kind: IndicatorType, indicator: &str, threat: &str) -> Local 
         threat: Some(threat.into()),
         first_seen: None,
         last_seen: Timestamp::from_second(1_800_000_000).ok(),
+        score: Some(90),
     }
 }
 
@@ -97,7 +98,7 @@ fn csv_carries_whole_values_one_record_per_covering_indicator() {
     let text = csv_text(std::iter::once(csv_header(&services)).chain(csv(&r)));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(head.len(), 13);
+    assert_eq!(head.len(), 14);
     let recs: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(recs.len(), 2, "{text}");
     let cell = |r: &csv::StringRecord, name: &str| {
