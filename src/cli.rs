@@ -75,14 +75,6 @@ pub struct FetchArgs {
     /// last good snapshot), and the output is written even if every source failed
     #[arg(long)]
     pub strict: bool,
-    /// Export allowlisted indicators too (the config's `allowlists:` and the local
-    /// allowlist)
-    #[arg(long)]
-    pub no_allowlists: bool,
-    /// Export warninglisted indicators too (special-purpose addresses and names, the
-    /// config's `warninglists:`)
-    #[arg(long)]
-    pub no_warninglists: bool,
     /// Export only indicators scoring at least N (0-100)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub min_score: Option<u8>,
@@ -95,6 +87,14 @@ pub struct FetchArgs {
     /// Export decayed indicators too (scores below `scoring.expire_below`)
     #[arg(long)]
     pub include_decayed: bool,
+    /// Export allowlisted indicators too (the config's `allowlists:` and the local
+    /// allowlist)
+    #[arg(long)]
+    pub no_allowlists: bool,
+    /// Export warninglisted indicators too (special-purpose addresses and names, the
+    /// config's `warninglists:`)
+    #[arg(long)]
+    pub no_warninglists: bool,
 }
 
 #[derive(Debug, Args)]
@@ -115,15 +115,15 @@ pub struct MatchArgs {
     /// Alert on warninglisted indicators too (special-purpose addresses, listed names)
     #[arg(long)]
     pub no_warninglists: bool,
-    /// Alert on allowlisted indicators too (the config's `allowlists:` and the local
-    /// allowlist)
-    #[arg(long)]
-    pub no_allowlists: bool,
     /// Alert only on indicators scoring at least N (0-100; default: every indicator not
     /// decayed, `--min-score 0` alerts on decayed ones too). An `--indicators` export's
     /// records are judged by their `score`; values without one are kept
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub min_score: Option<u8>,
+    /// Alert on allowlisted indicators too (the config's `allowlists:` and the local
+    /// allowlist)
+    #[arg(long)]
+    pub no_allowlists: bool,
     /// Alert format
     #[arg(long, value_enum, default_value_t = AlertFormat::Jsonl)]
     pub format: AlertFormat,

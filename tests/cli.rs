@@ -41,9 +41,15 @@ async fn fetch_with_the_sample_config_merges_every_source_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(dir.path(), &sample_config(&server.uri()));
     let mut cmd = bin(dir.path());
-    // The fixtures' documentation addresses and names are on the built-in warninglist.
-    cmd.args(["fetch", "--no-warninglists", "--include-decayed", "--config"])
-        .arg(&cfg);
+    // The fixtures are dated years back (every indicator, decayed ones too), and their
+    // documentation addresses and names are on the built-in warninglist.
+    cmd.args([
+        "fetch",
+        "--include-decayed",
+        "--no-warninglists",
+        "--config",
+    ])
+    .arg(&cfg);
     let out = run(cmd).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -195,6 +201,8 @@ async fn formats_csv_stix_and_source_selection() {
         "threatfox",
         "--format",
         "stix",
+        "--include-decayed",
+        "--no-warninglists",
         "--config",
     ])
     .arg(&cfg);
@@ -518,8 +526,13 @@ async fn a_corrupt_cache_is_moved_aside_with_one_line() {
     );
     let cfg = write_config(dir.path(), &yaml);
     let mut cmd = bin(dir.path());
-    cmd.args(["fetch", "--no-warninglists", "--include-decayed", "--config"])
-        .arg(&cfg);
+    cmd.args([
+        "fetch",
+        "--include-decayed",
+        "--no-warninglists",
+        "--config",
+    ])
+    .arg(&cfg);
     let out = run(cmd).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");

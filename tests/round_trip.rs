@@ -49,7 +49,14 @@ async fn every_type_exported_by_fetch_is_matched_by_match() {
         let (cfg, export, home) = (cfg.clone(), export.clone(), home.clone());
         move || {
             clean_bin(&home)
-                .args(["fetch", "--format", "jsonl", "--config"])
+                // Documentation addresses are on the built-in warninglist.
+                .args([
+                    "fetch",
+                    "--no-warninglists",
+                    "--format",
+                    "jsonl",
+                    "--config",
+                ])
                 .arg(&cfg)
                 .arg("-o")
                 .arg(&export)

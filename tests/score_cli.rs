@@ -58,7 +58,10 @@ async fn fetch_scores_cuts_to_fit_and_says_what_it_cut() {
     let (_server, dir, cfg) = lists().await;
     let fetch = |extra: &[&str]| {
         let mut c = quiet_bin(dir.path());
-        c.args(["fetch", "--config"]).arg(&cfg).args(extra);
+        // Documentation addresses are on the built-in warninglist.
+        c.args(["fetch", "--no-warninglists", "--config"])
+            .arg(&cfg)
+            .args(extra);
         c
     };
     let out = output_of(fetch(&[])).await;
@@ -111,7 +114,7 @@ async fn match_judges_an_exports_records_by_their_score() {
     let (_server, dir, cfg) = lists().await;
     let mut c = quiet_bin(dir.path());
     let export = dir.path().join("set.jsonl");
-    c.args(["fetch", "--config"])
+    c.args(["fetch", "--no-warninglists", "--config"])
         .arg(&cfg)
         .arg("-o")
         .arg(&export);
@@ -121,10 +124,16 @@ async fn match_judges_an_exports_records_by_their_score() {
     std::fs::write(&log, "conn from 198.51.100.9 to 192.0.2.1\n").unwrap();
     let run = |min: Option<&str>| {
         let mut c = quiet_bin(dir.path());
-        c.args(["match", "--log-format", "text", "--indicators"])
-            .arg(&export)
-            .arg("--config")
-            .arg(&cfg);
+        c.args([
+            "match",
+            "--no-warninglists",
+            "--log-format",
+            "text",
+            "--indicators",
+        ])
+        .arg(&export)
+        .arg("--config")
+        .arg(&cfg);
         if let Some(m) = min {
             c.args(["--min-score", m]);
         }
@@ -139,12 +148,14 @@ async fn match_judges_an_exports_records_by_their_score() {
         text(&out.stderr)
     );
     let alerts = text(&out.stdout);
-    assert!(alerts.contains("198.51.100.9") && alerts.contains("192.0.2.1"));
+    assert!(
+        alerts.contains("\"name\":\"198.51.100.9\"") && alerts.contains("\"name\":\"192.0.2.1\"")
+    );
     let out = output_of(run(Some("50"))).await;
     let alerts = text(&out.stdout);
     let err = text(&out.stderr);
     assert!(
-        alerts.contains("192.0.2.1") && !alerts.contains("\"198.51.100.9\""),
+        alerts.contains("192.0.2.1") && !alerts.contains("\"name\":\"198.51.100.9\""),
         "{alerts}"
     );
     assert!(

@@ -69,7 +69,14 @@ async fn a_failed_refresh_keeps_the_last_good_snapshot_in_every_format() {
         let out_file = home.join(format!("blocklist.{format}"));
         let out_arg = out_file.display().to_string();
         let args = [
-            "fetch", "--format", format, "-o", &out_arg, "--config", &cfg,
+            "fetch",
+            "--no-warninglists",
+            "--format",
+            format,
+            "-o",
+            &out_arg,
+            "--config",
+            &cfg,
         ];
         let first = run(home, &args).await;
         assert_eq!(
@@ -129,7 +136,16 @@ async fn with_two_sources_the_failed_ones_indicators_stay() {
     );
     let out_file = home.join("all.txt");
     let out_arg = out_file.display().to_string();
-    let args = ["fetch", "--format", "txt", "-o", &out_arg, "--config", &cfg];
+    let args = [
+        "fetch",
+        "--no-warninglists",
+        "--format",
+        "txt",
+        "-o",
+        &out_arg,
+        "--config",
+        &cfg,
+    ];
     assert_eq!(run(home, &args).await.status.code(), Some(0));
     let second = run(home, &args).await;
     assert_eq!(second.status.code(), Some(1), "{}", text(&second.stderr));
@@ -145,7 +161,15 @@ async fn with_two_sources_the_failed_ones_indicators_stay() {
 
     // --strict: fresh data only, so the failed source's indicators go.
     let strict = [
-        "fetch", "--strict", "--format", "txt", "-o", &out_arg, "--config", &cfg,
+        "fetch",
+        "--strict",
+        "--no-warninglists",
+        "--format",
+        "txt",
+        "-o",
+        &out_arg,
+        "--config",
+        &cfg,
     ];
     let out = run(home, &strict).await;
     assert_eq!(out.status.code(), Some(1));
@@ -185,7 +209,16 @@ async fn with_nothing_cached_and_every_source_failed_the_file_is_untouched() {
     let out_arg = out_file.display().to_string();
     let out = run(
         home,
-        &["fetch", "--format", "txt", "-o", &out_arg, "--config", &cfg],
+        &[
+            "fetch",
+            "--no-warninglists",
+            "--format",
+            "txt",
+            "-o",
+            &out_arg,
+            "--config",
+            &cfg,
+        ],
     )
     .await;
     let stderr = text(&out.stderr);
@@ -202,7 +235,15 @@ async fn with_nothing_cached_and_every_source_failed_the_file_is_untouched() {
     let out = run(
         home,
         &[
-            "fetch", "--strict", "--format", "txt", "-o", &out_arg, "--config", &cfg,
+            "fetch",
+            "--strict",
+            "--no-warninglists",
+            "--format",
+            "txt",
+            "-o",
+            &out_arg,
+            "--config",
+            &cfg,
         ],
     )
     .await;

@@ -71,7 +71,12 @@ async fn four_fetches_at_once_hit_each_feed_once_and_export_the_same() {
             .env("XDG_DATA_HOME", dir.path().join("data"))
             .env("TEAM_PG_PASSWORD", secret)
             .env_remove("INTELLISIEM_CONFIG")
-            .args(["fetch", "--include-decayed", "--config"])
+            .args([
+                "fetch",
+                "--include-decayed",
+                "--no-warninglists",
+                "--config",
+            ])
             .arg(&cfg)
             .arg("-o")
             .arg(dir.path().join(format!("out{i}.jsonl")))

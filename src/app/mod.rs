@@ -358,11 +358,11 @@ pub struct App {
     lookup_sources: Vec<usize>,
     /// Hits in the followed logs.
     pub hits: hits::Hits,
-    /// What the allowlists and warninglists hold of the set.
-    pub listing: listed::Listing,
     /// Scores: the config's scoring, our own evidence, and whether decayed indicators
     /// show.
     pub trust: scoring::Trust,
+    /// What the allowlists and warninglists hold of the set.
+    pub listing: listed::Listing,
 }
 
 impl App {
@@ -443,8 +443,8 @@ impl App {
             last_minute: now.as_second().div_euclid(60),
             lookup_sources: Vec::new(),
             hits: hits::Hits::new(!config.logs.is_empty()),
-            listing: listed::Listing::default(),
             trust: scoring::Trust::new(config.scoring.clone()),
+            listing: listed::Listing::default(),
         }
         .with_lookup_sources()
     }

@@ -172,7 +172,15 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         types: args.types.clone(),
         include_decayed: args.include_decayed,
     };
-    let (entries, cut) = fit.apply(&store, kept);
+    // What the lists hold is left out, and counted per list.
+    let screened = Screened::of(&store, &lists);
+    let (entries, cut) = fit.apply(
+        &store,
+        store
+            .iter()
+            .filter(|(i, _)| !screened.holds(*i))
+            .map(|(_, e)| e),
+    );
     if cut.total() > 0 || !fit.is_default() {
         eprintln!("{}", cut.describe());
     }
