@@ -159,13 +159,6 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     for n in notes {
         eprintln!("warning: cache: {}", one_line(&n, 300));
     }
-    // What the lists hold is left out first, and counted per list; the score's cuts
-    // (`--max` the best N) are of what is left.
-    let screened = Screened::of(&store, &lists);
-    let kept = store
-        .iter()
-        .filter(|(i, _)| !screened.holds(*i))
-        .map(|(_, e)| e);
     let fit = export::fit::Fit {
         min_score: args.min_score,
         max: args.max,
