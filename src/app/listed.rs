@@ -5,7 +5,8 @@
 //! details, the counts in the sources pane and header, and the export prompt.
 //!
 //! The verdict is worked out when the set changes, never per frame: after each change to
-//! the store (a new store version) the whole set is screened once ([`Screened::of`]),
+//! the set (a source's snapshot; not a new score, which changes no entry's value) the
+//! whole set is screened once ([`Screened::of`]),
 //! inline for a small store and on a worker for a large one (holding the store like a
 //! filter job, one job at a time, the latest version winning). It is kept here, beside
 //! the store, by slot: an entry keeps its slot until the store is compacted, which drops
@@ -25,7 +26,9 @@ pub struct Listing {
     lists: Option<Arc<Warninglists>>,
     /// What the lists hold of the store, as of [`Listing::version`].
     screened: Arc<Screened>,
-    /// The store version screened (or being screened).
+    /// Changes to the set so far ([`Listing::set_changed`]).
+    set_version: u64,
+    /// The [`Listing::set_version`] screened (or being screened).
     version: Option<u64>,
     /// A worker screens the store.
     running: bool,
@@ -37,6 +40,11 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// The set changed (entries came or went): it is to be screened again.
+    pub(super) fn set_changed(&mut self) {
+        self.set_version += 1;
+    }
+
     /// The lists in force, if loaded.
     pub fn lists(&self) -> Option<&Warninglists> {
         self.lists.as_deref()
@@ -86,7 +94,7 @@ impl App {
     /// store, else on a worker once no filter job runs (one at a time; a change
     /// meanwhile is screened after).
     pub(super) fn screen_changed(&mut self, fx: &mut Vec<Effect>) {
-        let version = self.lease.store_version;
+        let version = self.listing.set_version;
         let Some(lists) = &self.listing.lists else {
             return;
         };

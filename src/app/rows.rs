@@ -117,6 +117,7 @@ impl App {
         }
         self.lease.store_version += 1;
         self.trust.invalidate();
+        self.listing.set_changed();
         let store = Arc::make_mut(&mut self.store);
         match m {
             Mutation::Cached(i, _) | Mutation::CachedMore(i, _) if self.sources[i].live_data => {}
