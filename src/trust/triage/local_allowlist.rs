@@ -21,19 +21,10 @@ pub enum Appended {
     AlreadyListed,
 }
 
-/// `$XDG_DATA_HOME/intellisiem/allowlist.txt` (else `~/.local/share/intellisiem/
-/// allowlist.txt`): beside the default SQLite store. Empty variables count as unset;
-/// `None` when neither is set.
+/// Where the local allowlist is: [`crate::trust::allowlist::local_path`], the list the
+/// allowlists load as `local`.
 pub fn local_allowlist_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    env("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            env("HOME")
-                .filter(|h| !h.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/share"))
-        })
-        .map(|d| d.join("intellisiem").join("allowlist.txt"))
+    crate::trust::allowlist::local_path(env)
 }
 
 /// Adds `value` (canonical, as the store keys it) as a line of the list at `path`,
