@@ -123,6 +123,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             inner_w,
             theme,
         )),
+        Line::from(fit_line(p, label(PromptField::Fit, "Fit"), inner_w, theme)),
         Line::from(defang_line(
             p,
             label(PromptField::Defang, "Defanged"),
@@ -209,6 +210,22 @@ fn types_line<'a>(p: &ExportPrompt, label: Span<'a>, width: usize, theme: &Theme
     if p.types.trim().is_empty() {
         line.push(Span::styled(
             "every type (or e.g. ipv4,cidr or domain)",
+            theme.dim(),
+        ));
+    }
+    line
+}
+
+/// The fit field: what is typed, with its cursor while it is being changed, and while
+/// it is empty what empty means.
+fn fit_line<'a>(p: &ExportPrompt, label: Span<'a>, width: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let editing = p.stage == Stage::Editing && p.field == PromptField::Fit;
+    let cursor = editing.then(|| Span::styled(theme.glyphs.cursor, theme.accent()));
+    let mut line = vec![label, Span::raw(" ")];
+    line.extend(edit_spans(&p.fit, width.saturating_sub(13), cursor));
+    if p.fit.trim().is_empty() {
+        line.push(Span::styled(
+            "no cut (or e.g. score>=60 max=10000)",
             theme.dim(),
         ));
     }

@@ -7,6 +7,7 @@
 //! export fails. The folder, format and defanging of the last export are remembered
 //! ([`Remembered`]); the runtime reads and writes them.
 
+pub mod fit_field;
 pub mod target;
 
 use std::path::{Path, PathBuf};
@@ -77,6 +78,8 @@ pub enum PromptField {
     Rows,
     /// Which indicator types, typed as `--type` takes them (empty: every type).
     Types,
+    /// The lowest score and the most indicators, typed as `score>=60 max=10000`.
+    Fit,
     /// Whether values are defanged.
     Defang,
     /// Whether indicators an allowlist or a warninglist holds are left out (offered only
@@ -85,18 +88,22 @@ pub enum PromptField {
 }
 
 impl PromptField {
-    const ALL: [PromptField; 6] = [
+    const ALL: [PromptField; 7] = [
         PromptField::Format,
         PromptField::Path,
         PromptField::Rows,
         PromptField::Types,
+        PromptField::Fit,
         PromptField::Defang,
         PromptField::Listed,
     ];
 
     /// Whether the field is typed into (characters and line-editing keys go to it).
     pub fn is_typed(self) -> bool {
-        matches!(self, PromptField::Path | PromptField::Types)
+        matches!(
+            self,
+            PromptField::Path | PromptField::Types | PromptField::Fit
+        )
     }
 }
 
@@ -128,6 +135,9 @@ pub struct ExportPrompt {
     /// Only these indicator types, as typed (`ipv4,cidr`; empty: every type); read with
     /// [`parse_types`] when the export starts.
     pub types: LineEdit,
+    /// The lowest score and the most indicators, as typed (`score>=60 max=10000`;
+    /// empty: no cut); read with [`fit_field::parse_fit`] when the export starts.
+    pub fit: LineEdit,
     /// Write values defanged (only formats that can: [`Format::can_defang`]).
     pub defang: bool,
     /// Write the indicators an allowlist or a warninglist holds too (by default they are
@@ -227,6 +237,7 @@ impl App {
             path: LineEdit::with_text(&path.to_string_lossy(), PATH_MAX),
             rows,
             types: LineEdit::new(TYPES_MAX),
+            fit: LineEdit::new(fit_field::FIT_MAX),
             defang: self.remembered.export_defang.unwrap_or(false) && format.can_defang(),
             keep_listed: false,
             left_out: 0,
@@ -294,6 +305,9 @@ impl App {
                 p.types
                     .apply(if step < 0 { Edit::Left } else { Edit::Right });
             }
+            PromptField::Fit => {
+                p.fit.apply(if step < 0 { Edit::Left } else { Edit::Right });
+            }
         }
     }
 
@@ -319,6 +333,10 @@ impl App {
                 p.types.insert(c);
                 p.error = None;
             }
+            Stage::Editing if p.field == PromptField::Fit => {
+                p.fit.insert(c);
+                p.error = None;
+            }
             Stage::Editing if c == ' ' => self.prompt_choice(1),
             Stage::Editing => {}
         }
@@ -334,6 +352,9 @@ impl App {
                 }
                 PromptField::Types => {
                     p.types.apply(e);
+                }
+                PromptField::Fit => {
+                    p.fit.apply(e);
                 }
                 _ => {}
             }
@@ -376,6 +397,11 @@ impl App {
             p.error = Some(e);
             return;
         }
+        if let Err(e) = fit_field::parse_fit(&p.fit) {
+            p.field = PromptField::Fit;
+            p.error = Some(e);
+            return;
+        }
         let typed = p.path.trim().to_string();
         if typed.is_empty() {
             p.field = PromptField::Path;
@@ -404,11 +430,14 @@ impl App {
             },
             p.keep_listed,
         );
-        // The rows as chosen (decayed ones too, when shown or marked), of these types.
+        // The rows as chosen (decayed ones too, when shown or marked), of these types,
+        // with the lowest score and the most asked for.
+        let typed = fit_field::parse_fit(&p.fit).unwrap_or_default();
         let fit = Fit {
             types: parse_types(&p.types).unwrap_or_default(),
             include_decayed: true,
-            ..Fit::default()
+            min_score: typed.min_score,
+            max: typed.max,
         };
         let mut rows = match choice {
             RowChoice::Shown => self.rows.clone(),

@@ -231,7 +231,7 @@ fn marked_and_all_rows_and_the_result_in_header_log_and_memory() {
     let _ = a.update(ch('x'));
     assert_eq!(prompt(&a).rows, RowChoice::Marked);
     let _ = a.update(key(KeyCode::Right));
-    for _ in 0..4 {
+    for _ in 0..5 {
         let _ = a.update(key(KeyCode::Tab));
     }
     let _ = a.update(ch(' '));
@@ -592,4 +592,43 @@ fn fit_of(a: &App, types: &[crate::model::IndicatorType]) -> (usize, crate::expo
     };
     let (kept, cut) = fit.apply(&a.store, a.store.iter().map(|(_, e)| e));
     (kept.len(), cut)
+}
+
+#[test]
+fn a_typed_fit_cuts_by_score_and_count_and_a_wrong_one_keeps_the_prompt_open() {
+    let mut a = opened("/d");
+    for _ in 0..4 {
+        let _ = a.update(key(KeyCode::Tab));
+    }
+    assert_eq!(prompt(&a).field, PromptField::Fit);
+    for c in "score>=50 top=3".chars() {
+        let _ = a.update(ch(c));
+    }
+    assert!(a.update(key(KeyCode::Enter)).is_empty(), "nothing exported");
+    let p = prompt(&a);
+    assert_eq!((&p.stage, p.field), (&Stage::Editing, PromptField::Fit));
+    assert!(
+        p.error.as_deref().unwrap().contains("`top=3`"),
+        "{:?}",
+        p.error
+    );
+    for _ in 0..5 {
+        let _ = a.update(key(KeyCode::Backspace));
+    }
+    for c in "max=2".chars() {
+        let _ = a.update(ch(c));
+    }
+    let fx = a.update(key(KeyCode::Enter));
+    let Some(Effect::Export { fit, .. }) = fx.first() else {
+        panic!("no export: {fx:?}");
+    };
+    assert_eq!((fit.min_score, fit.max), (Some(50), Some(2)));
+    // What the writer keeps of them: the two best by score.
+    let (kept, cut) = fit.apply(&a.store, a.store.iter().map(|(_, e)| e));
+    assert_eq!(kept.len(), 2);
+    assert!(
+        cut.describe().contains("past --max 2"),
+        "{}",
+        cut.describe()
+    );
 }

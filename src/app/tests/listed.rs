@@ -168,8 +168,8 @@ fn the_export_prompt_leaves_listed_rows_out_unless_kept() {
     );
 
     let mut a = prompt_on_all();
-    // Rows, Types, Defanged, Listed: keep.
-    for _ in 0..3 {
+    // Rows, Types, Fit, Defanged, Listed: keep.
+    for _ in 0..4 {
         let _ = a.update(key(KeyCode::Tab));
     }
     assert_eq!(a.prompt.as_ref().unwrap().field, PromptField::Listed);
@@ -183,7 +183,7 @@ fn without_listed_rows_the_prompt_does_not_offer_to_keep_them() {
     let mut a = loaded();
     let _ = a.update(ch('x'));
     assert!(!a.offers_listed());
-    for _ in 0..5 {
+    for _ in 0..6 {
         let _ = a.update(key(KeyCode::Tab));
         assert_ne!(a.prompt.as_ref().unwrap().field, PromptField::Listed);
     }
