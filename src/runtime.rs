@@ -127,6 +127,8 @@ struct Executor {
     /// Told when this dashboard's hits are stored, so they are read back with their
     /// row ids at once.
     saved_hits: Arc<tokio::sync::Notify>,
+    /// The config, to load the lists again when the local allowlist grows.
+    config: Arc<Config>,
 }
 
 async fn event_loop(
@@ -231,6 +233,7 @@ async fn event_loop(
         tx: tx.clone(),
         hunter,
         saved_hits,
+        config: Arc::new(config.clone()),
     };
     let mut events = EventStream::new();
     let mut sigterm = terminate_signal();
@@ -582,7 +585,7 @@ impl Executor {
                 triage::save(self.store.as_ref(), mark, tx);
             }
             Effect::Triage(TriageEffect::Allowlist { value, comment }) => {
-                triage::allowlist(value, comment, self.demo, tx);
+                triage::allowlist(value, comment, self.demo, tx, Arc::clone(&self.config));
             }
             Effect::Hunt { store } => match &self.hunter {
                 Some(h) => h.hunt(store),

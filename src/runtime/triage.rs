@@ -15,7 +15,7 @@ use super::hunt::{CATCH_UP, POLL_STORED};
 use crate::app::Msg;
 use crate::app::triage::TriageMsg;
 use crate::store::persist::SharedStore;
-use crate::trust::triage::{MARKS_PAGE, Mark, append_to_allowlist, local_allowlist_path};
+use crate::trust::triage::{Appended, MARKS_PAGE, Mark, append_to_allowlist, local_allowlist_path};
 
 /// Keeps `mark` in `store` in the background; answers [`TriageMsg::Saved`] or
 /// [`TriageMsg::NotSaved`].
@@ -47,6 +47,7 @@ pub(super) fn allowlist(
     comment: String,
     demo: bool,
     tx: &mpsc::UnboundedSender<Msg>,
+    config: std::sync::Arc<crate::config::Config>,
 ) {
     let tx = tx.clone();
     tokio::task::spawn_blocking(move || {
@@ -66,7 +67,13 @@ pub(super) fn allowlist(
                 crate::model::sanitize::one_line(why, 300)
             );
         }
+        let added = matches!(result, Ok((_, Appended::Added)));
         let _ = tx.send(Msg::Triage(TriageMsg::Allowlisted { value, result }));
+        if added {
+            // The list changed: the table's marks and the exports follow it now.
+            let lists = super::load_lists(&config);
+            let _ = tx.send(Msg::Lists(std::sync::Arc::new(lists)));
+        }
     });
 }
 
