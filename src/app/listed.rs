@@ -14,7 +14,7 @@
 
 use std::sync::Arc;
 
-use super::{App, Effect, INLINE_FILTER_MAX};
+use super::{App, CacheState, Effect, INLINE_FILTER_MAX};
 use crate::matching::Warninglists;
 use crate::store::{Entry, Store};
 use crate::trust::allowlist::{self, Screened};
@@ -99,6 +99,11 @@ impl App {
             return;
         };
         if self.listing.running || self.listing.version == Some(version) {
+            return;
+        }
+        // While the cache is read, a worker holding the store would hold up every part
+        // still to come (each then filtered on its own): screened once it is read.
+        if self.cache == CacheState::Loading {
             return;
         }
         if self.store.slots().len() <= INLINE_FILTER_MAX {

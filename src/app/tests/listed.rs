@@ -210,3 +210,17 @@ fn every_row_on_a_list_exports_nothing_and_says_why() {
     );
     assert_eq!(a.prompt.as_ref().unwrap().stage, Stage::Editing);
 }
+
+#[test]
+fn while_the_cache_is_read_the_set_is_screened_once_at_its_end() {
+    let mut a = loaded();
+    a.cache = CacheState::Loading;
+    let _ = a.update(Msg::Lists(lists()));
+    assert_eq!(listed(&a, "45.0.0.3"), None, "not while the cache is read");
+    let _ = a.update(Msg::CacheLoaded {
+        sources: Vec::new(),
+        histories: Vec::new(),
+    });
+    let _ = a.update(Msg::Tick(t(5)));
+    assert_eq!(listed(&a, "45.0.0.3"), Some(1), "screened once it is read");
+}
