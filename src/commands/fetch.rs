@@ -17,7 +17,7 @@ use crate::matching::Warninglists;
 use crate::model::count::{grouped, noun};
 use crate::model::sanitize::one_line;
 use crate::sources::FetchContext;
-use crate::trust::allowlist::{self, Apply, Screened};
+use crate::trust::allowlist::{self, Screened};
 
 pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
     if args.defang && !args.format.can_defang() {
@@ -39,24 +39,10 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &FetchArgs) -> u8 {
         }
     };
     // Before anything is fetched or spent.
-    let loaded = match allowlist::load(
-        &config,
-        Apply {
-            warninglists: !args.no_warninglists,
-            allowlists: !args.no_allowlists,
-        },
-        &crate::config::process_env,
-    ) {
+    let lists = match super::load_lists(&config, !args.no_warninglists, !args.no_allowlists) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {}", one_line(&e, 400));
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
-    for n in &loaded.notes {
-        eprintln!("warning: {n}");
-    }
-    let lists = loaded.lists;
     if let Some(path) = &args.output
         && let Err(e) = super::target::check(path)
     {

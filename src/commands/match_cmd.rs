@@ -30,7 +30,7 @@ use crate::matching::sink::{AlertSink, Tee};
 use crate::matching::{MatchOptions, Matcher, MatcherBuilder, Warninglists, follow, indicators};
 use crate::model::count::noun;
 use crate::model::sanitize::one_line;
-use crate::trust::allowlist::{self, Apply};
+use crate::trust::allowlist;
 use signals::STOP;
 
 /// Exit code: at least one event matched.
@@ -243,24 +243,10 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &MatchArgs) -> u8 {
     } else {
         None
     };
-    let loaded = match allowlist::load(
-        &config,
-        Apply {
-            warninglists: !args.no_warninglists,
-            allowlists: !args.no_allowlists,
-        },
-        &crate::config::process_env,
-    ) {
+    let lists = match super::load_lists(&config, !args.no_warninglists, !args.no_allowlists) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {}", one_line(&e, 400));
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
-    for n in &loaded.notes {
-        eprintln!("warning: {n}");
-    }
-    let lists = loaded.lists;
     let started = Instant::now();
     let matcher = match build(&config, no_cache, args, &lists) {
         Ok(m) => m,

@@ -93,6 +93,33 @@ fn dashboard(path: Option<&std::path::Path>, no_cache: bool, demo: bool, ascii: 
 }
 
 /// Loads the config, printing warnings; on error prints it and gives the exit code.
+/// The warninglists (unless `warninglists` is false) and the allowlists (unless
+/// `allowlists` is false) for `fetch` and `match`, their notes said on stderr. Errors: a
+/// list that cannot be used, said in one line; the exit code to end with.
+pub fn load_lists(
+    config: &Config,
+    warninglists: bool,
+    allowlists: bool,
+) -> Result<crate::matching::Warninglists, u8> {
+    use crate::trust::allowlist::{self, Apply};
+    let apply = Apply {
+        warninglists,
+        allowlists,
+    };
+    match allowlist::load(config, apply, &config::process_env) {
+        Ok(loaded) => {
+            for n in &loaded.notes {
+                eprintln!("warning: {n}");
+            }
+            Ok(loaded.lists)
+        }
+        Err(e) => {
+            eprintln!("error: {}", crate::model::sanitize::one_line(&e, 400));
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
 pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, u8> {
     match crate::sources::registry::load_config(path, &config::process_env).and_then(check_bindings)
     {
