@@ -552,6 +552,7 @@ fn enrich_errors_show_in_the_footer_and_log() {
 }
 
 mod copy_marks;
+mod export_fit;
 mod export_prompt;
 mod first_screen;
 mod jobs;
