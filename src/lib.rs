@@ -19,6 +19,7 @@ pub mod matching;
 pub mod memory;
 pub mod model;
 pub mod net;
+pub mod report;
 pub mod runtime;
 pub mod sources;
 pub mod store;
