@@ -10,9 +10,12 @@ mod export;
 pub mod hunt;
 mod state_file;
 mod store_load;
+mod terminal;
+mod trends;
 pub mod triage;
 
 use store_load::{retry_store_load, start_store_load};
+use terminal::{init_logging, install_panic_hook, restore_terminal};
 
 pub use clipboard::osc52;
 
@@ -44,39 +47,6 @@ pub enum RuntimeError {
     Terminal(#[from] std::io::Error),
     #[error("{0}")]
     Net(#[from] crate::net::NetError),
-}
-
-/// Sends log lines to the log pane; nothing reaches stdout/stderr while the screen is up.
-fn init_logging() {
-    use tracing_subscriber::prelude::*;
-    let _ = tracing_subscriber::registry()
-        .with(tui_logger::TuiTracingSubscriberLayer.with_filter(crate::logging::pane_filter()))
-        .with(crate::logging::file_layer())
-        .try_init();
-    // No `init_logger`: its thread wakes every 10 ms to move events, which is most of
-    // what an idle dashboard would cost. Events wait in the hot buffer instead, and the
-    // event loop moves them before each frame; the buffer holds what a busy spell logs.
-    tui_logger::set_default_level(tui_logger::LevelFilter::Info);
-    tui_logger::set_hot_buffer_depth(10_000);
-    tui_logger::move_events();
-}
-
-/// Gives the mouse back to the terminal and leaves raw mode and the alternate screen.
-/// Turning off a mouse capture that was never on is harmless.
-fn restore_terminal() {
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
-    ratatui::restore();
-}
-
-/// Restores the terminal and ends the process on any panic, in any task, so a broken
-/// background task never leaves a raw-mode terminal or a half-working dashboard.
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        previous(info);
-        std::process::exit(101);
-    }));
 }
 
 /// Where the dashboard's data comes from.
@@ -603,6 +573,7 @@ impl Executor {
                     let _ = tx.send(Msg::Pushed(reports));
                 });
             }
+            Effect::LoadTrends { at } => trends::load(self.store.as_ref(), at, tx),
             Effect::Log { level, text } => {
                 let text = crate::model::sanitize::one_line(&text, 600);
                 match level {

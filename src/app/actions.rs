@@ -77,13 +77,16 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.open_overlay(Mode::Help),
             Action::Close => match self.mode {
-                Mode::Help | Mode::Details | Mode::Hits => self.open_overlay(Mode::Normal),
+                Mode::Help | Mode::Details | Mode::Hits | Mode::Trends => {
+                    self.open_overlay(Mode::Normal)
+                }
                 Mode::HitDetails => self.open_overlay(Mode::Hits),
                 Mode::Prompt => self.cancel_export(),
                 Mode::Note => self.cancel_mark(),
                 Mode::Normal | Mode::Filter => {}
             },
             Action::Hits => self.toggle_hits(),
+            Action::Trends => self.toggle_trends(fx),
             Action::HitsSensor => self.cycle_hits_sensor(),
             Action::HitsUntriaged => self.toggle_untriaged(),
             Action::MarkFalsePositive => self.start_mark(Verdict::FalsePositive, false),

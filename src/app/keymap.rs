@@ -8,10 +8,12 @@
 
 mod keys;
 mod mode;
+mod place;
 mod remap;
 
 pub use keys::{KeyNameError, display, parse};
 pub use mode::Mode;
+pub use place::{Hint, Place};
 pub use remap::{Keymap, RemapError};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -127,6 +129,8 @@ pub enum Action {
     NoteChar(char),
     /// The note prompt: keep the mark with the note typed.
     NoteSubmit,
+    /// Open or close the Trends view (charts of hits, indicators held, fetch health).
+    Trends,
 }
 
 impl Action {
@@ -156,6 +160,7 @@ impl Action {
         ("mark", Action::Mark),
         ("clear_marks", Action::ClearMarks),
         ("hits", Action::Hits),
+        ("trends", Action::Trends),
         ("hits_sensor", Action::HitsSensor),
         ("hits_untriaged", Action::HitsUntriaged),
         ("false_positive", Action::MarkFalsePositive),
@@ -265,63 +270,6 @@ pub enum Listing {
     Unlisted,
 }
 
-/// Where on screen a key hint shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// The footer, with the keys of [`Mode::Normal`] (it stays under the overlays).
-    Footer,
-    /// After the filter being typed, in place of the footer.
-    FilterPrompt,
-    /// The title of the details overlay.
-    DetailsTitle,
-    /// The title of the log pane.
-    LogTitle,
-    /// Under the export prompt's fields.
-    ExportPrompt,
-    /// The title of the Hits view.
-    HitsTitle,
-    /// The title of a hit's details.
-    HitDetailsTitle,
-    /// The title of the help overlay.
-    HelpTitle,
-    /// The footer while the Hits view is open.
-    HitsFooter,
-    /// The footer while a hit's details are open.
-    HitDetailsFooter,
-    /// The footer while an indicator's details are open.
-    DetailsFooter,
-    /// After the note being typed, in place of the footer.
-    NotePrompt,
-}
-
-impl Place {
-    /// The mode whose keys a hint here names.
-    pub fn mode(self) -> Mode {
-        match self {
-            Place::Footer | Place::LogTitle => Mode::Normal,
-            Place::FilterPrompt => Mode::Filter,
-            Place::DetailsTitle => Mode::Details,
-            Place::ExportPrompt => Mode::Prompt,
-            Place::HitsTitle | Place::HitsFooter => Mode::Hits,
-            Place::HitDetailsTitle | Place::HitDetailsFooter => Mode::HitDetails,
-            Place::DetailsFooter => Mode::Details,
-            Place::HelpTitle => Mode::Help,
-            Place::NotePrompt => Mode::Note,
-        }
-    }
-}
-
-/// A short key hint on screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hint {
-    /// Where it shows.
-    pub at: &'static [Place],
-    /// The keys as shown (`⏎`, `r/R`).
-    pub keys: &'static str,
-    /// One or two words.
-    pub text: &'static str,
-}
-
 /// One row of the binding table: these keys, in these modes, ask for this action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {
@@ -377,6 +325,7 @@ const LETTERS: &[Mode] = &[
     Mode::Help,
     Mode::Hits,
     Mode::HitDetails,
+    Mode::Trends,
 ];
 /// Browsing a list or the details.
 const BROWSE: &[Mode] = &[Mode::Normal, Mode::Details, Mode::Hits, Mode::HitDetails];
@@ -541,6 +490,13 @@ pub const BINDINGS: &[Binding] = &[
         &[Mode::Hits],
         &[Key::ch('G'), Key::plain(K::End)],
     ),
+    B::new(A::Trends, &[Mode::Normal, Mode::Trends], &[Key::ch('T')])
+        .line(
+            "T",
+            "trends: hits, indicators held, fetch health, top threats",
+        )
+        .hint(&[Place::TrendsTitle], "T/Esc", "back"),
+    B::new(A::Close, &[Mode::Trends], &[Key::plain(K::Esc)]),
     B::new(A::Export, NORMAL, &[Key::ch('x')])
         .line(
             "x",

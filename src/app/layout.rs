@@ -12,7 +12,26 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::{App, Focus, LogSize, strip};
+use super::{App, Focus, strip};
+
+/// How much room the log pane takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogSize {
+    #[default]
+    Small,
+    Large,
+    Hidden,
+}
+
+impl LogSize {
+    pub(super) fn next(self) -> LogSize {
+        match self {
+            LogSize::Small => LogSize::Large,
+            LogSize::Large => LogSize::Hidden,
+            LogSize::Hidden => LogSize::Small,
+        }
+    }
+}
 
 /// Below this size the dashboard shows a one-line notice instead.
 pub const MIN_WIDTH: u16 = 60;

@@ -20,9 +20,11 @@ pub mod push;
 mod rows;
 pub mod schedule;
 pub mod scoring;
+mod source_state;
 mod sources;
 pub mod status;
 pub mod strip;
+pub mod trends;
 pub mod triage;
 
 use std::path::PathBuf;
@@ -38,15 +40,17 @@ use crate::export::{Options, Written};
 use crate::model::sanitize::one_line;
 use crate::model::{IndicatorType, LogHit, Sighting};
 use crate::sources::{FetchError, FetchOutput};
+use crate::store::Store;
 use crate::store::filter::{Query, Sort};
 use crate::store::health::FetchRecord;
 use crate::store::persist::{CachedSource, SourceMeta};
-use crate::store::{SourceId, Store};
 pub use export::{ExportError, ExportPrompt, PromptField, Remembered, RowChoice, Stage, Target};
 pub use keymap::{Action, Keymap, Mode};
+pub use layout::LogSize;
 pub use line_edit::{Edit, LineEdit};
 pub use marks::Marks;
 use schedule::Schedule;
+pub use source_state::SourceState;
 
 /// Stores up to this many slots are filtered inline; larger ones on a worker.
 pub const INLINE_FILTER_MAX: usize = 50_000;
@@ -60,72 +64,6 @@ pub enum Focus {
     #[default]
     Table,
     Sources,
-}
-
-/// How much room the log pane takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LogSize {
-    #[default]
-    Small,
-    Large,
-    Hidden,
-}
-
-impl LogSize {
-    fn next(self) -> LogSize {
-        match self {
-            LogSize::Small => LogSize::Large,
-            LogSize::Large => LogSize::Hidden,
-            LogSize::Hidden => LogSize::Small,
-        }
-    }
-}
-
-/// One source as the dashboard tracks it.
-#[derive(Debug, Clone)]
-pub struct SourceState {
-    pub spec: SourceSpec,
-    pub id: SourceId,
-    pub availability: Availability,
-    pub schedule: Schedule,
-    pub started: Option<Timestamp>,
-    pub count: usize,
-    pub last_ok: Option<Timestamp>,
-    pub last_duration: Option<Duration>,
-    /// The last failure, sanitised, one line. Cleared by the next success.
-    pub last_error: Option<String>,
-    /// The last failure was a host name that did not resolve: no network, most likely.
-    pub unresolved: bool,
-    pub hidden: bool,
-    /// When the cached snapshot was fetched (shown until the first live fetch of this run).
-    pub cached_at: Option<Timestamp>,
-    /// A fetch of this run has finished (successfully or not).
-    pub live: bool,
-    /// The store holds this run's live data for the source (not the cache's).
-    live_data: bool,
-    /// Recent fetches, oldest first (at most [`HISTORY_MAX`]).
-    pub history: Vec<FetchRecord>,
-    /// What the last document of this run could not give, counted by reason.
-    pub skipped: crate::sources::Skips,
-    /// A rate-limited source's quota, as the store's ledger last said.
-    pub quota: Option<crate::net::ledger::QuotaUsage>,
-    /// The running fetch waits until this time, and why (cleared when it ends).
-    pub waiting: Option<(Timestamp, crate::net::wait::WaitReason)>,
-}
-
-impl SourceState {
-    pub fn enabled(&self) -> bool {
-        self.availability == Availability::Enabled
-    }
-
-    pub fn fetching(&self) -> bool {
-        self.schedule.in_flight
-    }
-
-    /// The last fetch failed (and no success came since).
-    pub fn failing(&self) -> bool {
-        self.last_error.is_some()
-    }
 }
 
 /// Everything that can happen to the app.
@@ -239,6 +177,8 @@ pub enum Msg {
     },
     /// A push run ([`Effect::Push`]) ended: what it did for each source.
     Pushed(Vec<crate::trust::push::PushReport>),
+    /// The store's trends were read ([`Effect::LoadTrends`]), or why not.
+    TrendsLoaded(Result<trends::TrendsData, String>),
 }
 
 /// Where the local cache stands.
@@ -314,6 +254,9 @@ pub enum Effect {
     },
     /// Push what is pending to `sources` in the background; answer [`Msg::Pushed`].
     Push { sources: Vec<SourceSpec> },
+    /// Read the Trends view's data from the store, windows ending `at`; answer
+    /// [`Msg::TrendsLoaded`].
+    LoadTrends { at: Timestamp },
 }
 
 pub struct App {
@@ -381,6 +324,8 @@ pub struct App {
     pub triaging: triage::Triaging,
     /// Sightings pushed back to the sources with `push: true`.
     pub push: push::PushJob,
+    /// The Trends view (`T`).
+    pub trends: trends::Trends,
 }
 
 impl App {
@@ -465,6 +410,7 @@ impl App {
             listing: listed::Listing::default(),
             triaging: triage::Triaging::default(),
             push: push::PushJob::default(),
+            trends: trends::Trends::default(),
         }
         .with_lookup_sources()
     }
@@ -517,6 +463,7 @@ impl App {
     #[must_use = "every effect `update` returns must be carried out"]
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut fx = Vec::new();
+        let changes_trends = trends::changes_trends(&msg);
         match msg {
             Msg::Tick(now) => {
                 self.on_tick(now, &mut fx);
@@ -525,6 +472,7 @@ impl App {
                 self.hunt_tick(&mut fx);
                 self.screen_changed(&mut fx);
                 self.push_tick(&mut fx);
+                self.trends_tick(&mut fx);
             }
             Msg::Key(key) => {
                 if let Some(a) = self.keymap.action(self.mode, key) {
@@ -626,7 +574,9 @@ impl App {
             Msg::Lists(lists) => self.on_lists(lists, &mut fx),
             Msg::Screened { store, screened } => self.on_screened(store, screened, &mut fx),
             Msg::Pushed(reports) => self.on_pushed(reports, &mut fx),
+            Msg::TrendsLoaded(result) => self.on_trends_loaded(result, &mut fx),
         }
+        self.trends_note(changes_trends);
         fx
     }
 }

@@ -25,6 +25,7 @@ pub mod strip;
 pub mod svg;
 pub mod table;
 pub mod theme;
+pub mod trends;
 pub mod triage;
 
 #[cfg(test)]
@@ -74,6 +75,10 @@ fn draw(app: &App, frame: &mut Frame, theme: &Theme) {
             Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
+        return;
+    }
+    if app.mode == Mode::Trends {
+        trends::render(app, frame, area, &theme);
         return;
     }
     let a = layout::areas(app, area);

@@ -23,11 +23,13 @@ pub enum Mode {
     HitDetails,
     /// A mark's note is being typed (over the Hits view or the details it was made in).
     Note,
+    /// The Trends view is open.
+    Trends,
 }
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Details,
@@ -36,6 +38,7 @@ impl Mode {
         Mode::Hits,
         Mode::HitDetails,
         Mode::Note,
+        Mode::Trends,
     ];
 
     /// Whether characters typed here are text (the filter, the export path, a note), so a
@@ -55,6 +58,7 @@ impl Mode {
             Mode::Hits => "the Hits view",
             Mode::HitDetails => "a hit's details",
             Mode::Note => "the note prompt",
+            Mode::Trends => "the Trends view",
         }
     }
 }

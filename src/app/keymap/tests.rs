@@ -221,9 +221,10 @@ fn every_action_is_reachable_by_some_key() {
             Action::NoteChar(_) => 46,
             Action::NoteSubmit => 47,
             Action::ToggleDecayed => 48,
+            Action::Trends => 49,
         }
     }
-    let mut reached = [false; 49];
+    let mut reached = [false; 50];
     for mode in Mode::ALL {
         for e in events() {
             if let Some(a) = action(mode, e) {
