@@ -126,6 +126,11 @@ mod tests {
                 value: "0123456789ABCDEF0123456789ABCDEF01234567".into(),
                 kind: ValueKind::Hash,
             },
+            Field {
+                name: "source.ip",
+                value: "10.1.2.3".into(),
+                kind: ValueKind::Ip,
+            },
         ];
         let mut hits = Vec::new();
         let mut scratch = Vec::new();
@@ -164,6 +169,10 @@ mod tests {
             "the type is the indicator's"
         );
         assert_eq!(&*got[1].sensor, "edge-1");
+        // The internal side of the event: the other end of the address, and the
+        // address that fetched the file.
+        assert_eq!(got[0].host.as_deref(), Some("10.1.2.3"));
+        assert_eq!(got[1].host.as_deref(), Some("10.1.2.3"));
         assert_eq!(
             got[1].origin,
             Origin::File {
