@@ -68,7 +68,9 @@ async fn json_to_a_file_and_the_filters() {
         &fx.config_path,
         &[
             &WEEK[..],
-            &["--format", "json", "--source", "feodo", "--sensor", "edge-1"],
+            &[
+                "--format", "json", "--source", "feodo", "--sensor", "edge-1",
+            ],
         ]
         .concat(),
     )
@@ -87,14 +89,43 @@ async fn usage_errors_are_one_line_and_exit_2() {
     std::fs::write(bad.join("report.md"), "{% if %}").unwrap();
     let bad_s = bad.display().to_string();
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["--from", "2026-02-30", "--to", "2026-03-01", "--format", "md"], "--from 2026-02-30: not a date"),
-        (vec!["--from", "2026-11-29", "--to", "2026-11-01", "--format", "md"], "the period is empty"),
+        (
+            vec![
+                "--from",
+                "2026-02-30",
+                "--to",
+                "2026-03-01",
+                "--format",
+                "md",
+            ],
+            "--from 2026-02-30: not a date",
+        ),
+        (
+            vec![
+                "--from",
+                "2026-11-29",
+                "--to",
+                "2026-11-01",
+                "--format",
+                "md",
+            ],
+            "the period is empty",
+        ),
         (vec!["--since", "7x", "--format", "md"], "--since"),
         (vec!["--source", "nope", "--format", "md"], "--source nope"),
-        (vec!["--format", "md", "--template", &bad_s], "template report.md:"),
-        (vec!["--format", "md", "--template", "/nonexistent/tpl"], "not a folder"),
+        (
+            vec!["--format", "md", "--template", &bad_s],
+            "template report.md:",
+        ),
+        (
+            vec!["--format", "md", "--template", "/nonexistent/tpl"],
+            "not a folder",
+        ),
         (vec!["--format", "html"], "format html is not built in"),
-        (vec!["--format", "md", "-o", "/nonexistent/dir/x.md"], "does not exist"),
+        (
+            vec!["--format", "md", "-o", "/nonexistent/dir/x.md"],
+            "does not exist",
+        ),
     ];
     for (args, said) in cases {
         let a = report(&fx.config_path, &args).code(2);
@@ -103,7 +134,18 @@ async fn usage_errors_are_one_line_and_exit_2() {
         assert_eq!(e.trim_end().lines().count(), 1, "{args:?}: {e}");
     }
     // clap's own: --since with --from.
-    report(&fx.config_path, &["--since", "7d", "--from", "2026-11-01", "--to", "2026-11-02"]).code(2);
+    report(
+        &fx.config_path,
+        &[
+            "--since",
+            "7d",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02",
+        ],
+    )
+    .code(2);
 }
 
 #[test]

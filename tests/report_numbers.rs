@@ -27,7 +27,9 @@ fn sets(db: &Connection) -> BTreeMap<String, HashMap<Key, Option<i64>>> {
         .unwrap();
     let mut blobs: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
     for r in stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })
         .unwrap()
     {
         let (s, d) = r.unwrap();
@@ -81,13 +83,20 @@ fn indicator_verdict(db: &Connection, code: i64, value: &str) -> Option<String> 
 fn check_summary(b: &Brief, db: &Connection, sets: &BTreeMap<String, HashMap<Key, Option<i64>>>) {
     let (from, to) = (b.period.from.as_second(), b.period.to.as_second());
     let len = to - from;
-    let hits = count(db, "SELECT COUNT(*) FROM sightings WHERE at >= ?1 AND at < ?2", params![from, to]);
+    let hits = count(
+        db,
+        "SELECT COUNT(*) FROM sightings WHERE at >= ?1 AND at < ?2",
+        params![from, to],
+    );
     let before = count(
         db,
         "SELECT COUNT(*) FROM sightings WHERE at >= ?1 AND at < ?2",
         params![from - len, from],
     );
-    assert!(hits > 20 && before > 10, "the fixture has hits: {hits} {before}");
+    assert!(
+        hits > 20 && before > 10,
+        "the fixture has hits: {hits} {before}"
+    );
     assert_eq!(b.summary.hits, hits);
     assert_eq!(b.summary.hits_previous, before);
     let change = (hits as f64 - before as f64) * 100.0 / before as f64;
@@ -146,7 +155,13 @@ fn check_hits(b: &Brief, db: &Connection) {
         )
         .unwrap();
     for r in stmt
-        .query_map(params![from, to], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+        .query_map(params![from, to], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
         .unwrap()
     {
         let (d, kind, n) = r.unwrap();
@@ -186,14 +201,20 @@ fn check_hits(b: &Brief, db: &Connection) {
         .collect();
     assert_eq!(b.hits.top_indicators.len(), top.len());
     for (row, want) in b.hits.top_indicators.iter().zip(&top) {
-        assert_eq!((&row.r#type, &row.value, row.hits), (&want.0, &want.1, want.2));
+        assert_eq!(
+            (&row.r#type, &row.value, row.hits),
+            (&want.0, &want.1, want.2)
+        );
         assert_eq!(row.first_hit.as_second(), want.3);
         assert_eq!(row.last_hit.as_second(), want.4);
         let mut sensors: Vec<&str> = want.5.split(',').collect();
         sensors.sort();
         assert_eq!(row.sensors, sensors);
     }
-    assert_eq!(b.hits.top_indicators[0].value, intellisiem::report::fixture::HOSTILE_URL);
+    assert_eq!(
+        b.hits.top_indicators[0].value,
+        intellisiem::report::fixture::HOSTILE_URL
+    );
     // Top hosts: most hits first, then by name.
     let mut stmt = db
         .prepare(
@@ -204,7 +225,11 @@ fn check_hits(b: &Brief, db: &Connection) {
         .unwrap();
     let hosts: Vec<(String, u64, u64)> = stmt
         .query_map(params![from, to], |r| {
-            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64))
+            Ok((
+                r.get(0)?,
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? as u64,
+            ))
         })
         .unwrap()
         .map(Result::unwrap)
@@ -248,7 +273,11 @@ fn check_feeds(b: &Brief, db: &Connection, sets: &BTreeMap<String, HashMap<Key, 
             .map(|h| (&h.0, h.4))
             .collect();
         assert_eq!(e.indicators_hit, ever.len() as u64, "{}", e.source);
-        let want = if set.is_empty() { 0.0 } else { ever.len() as f64 * 10_000.0 / set.len() as f64 };
+        let want = if set.is_empty() {
+            0.0
+        } else {
+            ever.len() as f64 * 10_000.0 / set.len() as f64
+        };
         assert!((e.hits_per_10k - want).abs() < 1e-9);
         let in_period = hits
             .iter()
@@ -268,7 +297,11 @@ fn check_feeds(b: &Brief, db: &Connection, sets: &BTreeMap<String, HashMap<Key, 
         assert_eq!(e.confirmed, n("true_positive"), "{}", e.source);
         assert_eq!(e.false_positives, n("false_positive"), "{}", e.source);
     }
-    assert!(b.efficacy.iter().any(|e| e.confirmed > 0 && e.false_positives > 0 && e.retro_finds > 0));
+    assert!(
+        b.efficacy
+            .iter()
+            .any(|e| e.confirmed > 0 && e.false_positives > 0 && e.retro_finds > 0)
+    );
     // Overlap pairs and unique shares.
     let o = &b.overlap;
     for (i, a) in o.sources.iter().enumerate() {
@@ -294,7 +327,9 @@ fn check_health(b: &Brief, db: &Connection) {
             .prepare("SELECT at, outcome, duration_ms FROM fetch_log WHERE source = ?1 AND at >= ?2 AND at < ?3 ORDER BY at")
             .unwrap();
         let rows: Vec<(i64, String, i64)> = stmt
-            .query_map(params![h.source, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map(params![h.source, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .unwrap()
             .map(Result::unwrap)
             .collect();
@@ -324,16 +359,25 @@ fn check_health(b: &Brief, db: &Connection) {
             )
             .unwrap();
         let skipped: BTreeMap<String, u64> = stmt
-            .query_map(params![h.source, from, to], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .query_map(params![h.source, from, to], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+            })
             .unwrap()
             .map(Result::unwrap)
             .collect();
         let said: BTreeMap<String, u64> = h.skipped.iter().cloned().collect();
         assert_eq!(said, skipped, "{}", h.source);
-        assert!(!said.is_empty() && !said.contains_key("unspecified"), "{}", h.source);
+        assert!(
+            !said.is_empty() && !said.contains_key("unspecified"),
+            "{}",
+            h.source
+        );
         let mut d: Vec<i64> = rows.iter().map(|r| r.2).collect();
         d.sort();
-        assert_eq!(h.median_fetch_ms, d.get((d.len().max(1) - 1) / 2).map(|x| *x as u64));
+        assert_eq!(
+            h.median_fetch_ms,
+            d.get((d.len().max(1) - 1) / 2).map(|x| *x as u64)
+        );
     }
 }
 
@@ -345,7 +389,11 @@ fn check_kev(b: &Brief, sets: &BTreeMap<String, HashMap<Key, Option<i64>>>) {
         .map(|((_, v), f)| (f.unwrap(), v.clone()))
         .collect();
     want.sort();
-    let said: Vec<(i64, String)> = b.kev.iter().map(|k| (k.date_added.as_second(), k.cve.clone())).collect();
+    let said: Vec<(i64, String)> = b
+        .kev
+        .iter()
+        .map(|k| (k.date_added.as_second(), k.cve.clone()))
+        .collect();
     assert!(!want.is_empty());
     assert_eq!(said, want);
     for k in &b.kev {
@@ -378,12 +426,22 @@ async fn the_outages_show_in_a_month_and_a_short_period_is_hourly() {
     check_health(&b, &db);
     let tf = b.health.iter().find(|h| h.source == "threatfox").unwrap();
     assert_eq!(tf.failures[0].0, "network_error");
-    assert!(tf.longest_outage_secs >= 4 * 86_400 - 2 * 3_600, "{}", tf.longest_outage_secs);
+    assert!(
+        tf.longest_outage_secs >= 4 * 86_400 - 2 * 3_600,
+        "{}",
+        tf.longest_outage_secs
+    );
     let uh = b.health.iter().find(|h| h.source == "urlhaus").unwrap();
     assert_eq!(uh.failures[0].0, "auth_error");
-    assert!(tf.strip.contains(&intellisiem::report::model::StripCell::Failed));
+    assert!(
+        tf.strip
+            .contains(&intellisiem::report::model::StripCell::Failed)
+    );
     let short = fx.brief(NOW - day(2), NOW, &[], &[]).await;
-    assert_eq!(short.period.bucket, intellisiem::report::model::Bucket::Hour);
+    assert_eq!(
+        short.period.bucket,
+        intellisiem::report::model::Bucket::Hour
+    );
     assert_eq!(short.hits.buckets.len(), 48);
     let total: u64 = short.hits.buckets.iter().flat_map(|b| &b.counts).sum();
     assert_eq!(total, short.summary.hits);
@@ -392,7 +450,9 @@ async fn the_outages_show_in_a_month_and_a_short_period_is_hourly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn source_and_sensor_filters_narrow_the_counts() {
     let fx = Fixture::new(1).await;
-    let b = fx.brief(NOW - day(7), NOW, &["feodo".into()], &["edge-1".into()]).await;
+    let b = fx
+        .brief(NOW - day(7), NOW, &["feodo".into()], &["edge-1".into()])
+        .await;
     let db = Connection::open(&fx.db).unwrap();
     let (from, to) = (b.period.from.as_second(), b.period.to.as_second());
     let want = count(
@@ -403,7 +463,12 @@ async fn source_and_sensor_filters_narrow_the_counts() {
     );
     assert_eq!(b.sources, vec!["feodo".to_string()]);
     assert_eq!(b.summary.hits, want);
-    assert!(b.hits.top_indicators.iter().all(|t| t.sensors == vec!["edge-1".to_string()]));
+    assert!(
+        b.hits
+            .top_indicators
+            .iter()
+            .all(|t| t.sensors == vec!["edge-1".to_string()])
+    );
     assert_eq!(b.efficacy.len(), 1);
     assert!(b.kev.is_empty(), "kev is not covered");
 }

@@ -15,12 +15,16 @@ use report_common::{Fixture, NOW, day};
 
 fn render(w: &dyn ReportWriter, fx: &Fixture, b: &intellisiem::report::Brief) -> String {
     let mut out = Vec::new();
-    w.write(b, &Templates::load(None).unwrap(), &mut out).unwrap();
+    w.write(b, &Templates::load(None).unwrap(), &mut out)
+        .unwrap();
     // The store's path is a temporary folder.
     let text = String::from_utf8(out).unwrap();
     let dir = fx.dir.path().display().to_string();
-    text.replace(&intellisiem::report::template::escape_markdown(&dir), "[dir]")
-        .replace(&dir, "[dir]")
+    text.replace(
+        &intellisiem::report::template::escape_markdown(&dir),
+        "[dir]",
+    )
+    .replace(&dir, "[dir]")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

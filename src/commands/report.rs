@@ -68,7 +68,9 @@ fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Resu
     let config = load_config(config_path).map_err(Failure::Said)?;
     for s in &args.sources {
         if !config.sources.iter().any(|c| c.name == *s) {
-            return Err(format!("report: --source {s}: no source of that name in the config").into());
+            return Err(
+                format!("report: --source {s}: no source of that name in the config").into(),
+            );
         }
     }
     if let Some(path) = &args.output {
@@ -81,7 +83,11 @@ fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Resu
             return Err("report: no store (--no-cache or `cache: { path: none }`): the report reads the store only".to_string().into());
         }
         Location::File(p) if !p.is_file() => {
-            return Err(format!("report: no store at {}: nothing was fetched yet", p.display()).into());
+            return Err(format!(
+                "report: no store at {}: nothing was fetched yet",
+                p.display()
+            )
+            .into());
         }
         _ => {}
     }
@@ -108,7 +114,9 @@ fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Resu
         .write(&brief, &templates, &mut buf)
         .map_err(|e| e.to_string())?;
     match &args.output {
-        Some(path) => write_file(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        Some(path) => {
+            write_file(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(&buf)
@@ -120,7 +128,11 @@ fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Resu
 }
 
 /// `[from, to)` from `--since` or `--from`/`--to` (default `--since 7d`).
-fn period(args: &ReportArgs, now: Timestamp, tz: &TimeZone) -> Result<(Timestamp, Timestamp), String> {
+fn period(
+    args: &ReportArgs,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Result<(Timestamp, Timestamp), String> {
     let (from, to) = match (&args.from, &args.to) {
         (Some(f), Some(t)) => (
             instant(f, tz, false).map_err(|e| format!("report: --from {e}"))?,
@@ -219,18 +231,31 @@ mod tests {
     fn periods_from_dates_durations_and_zones() {
         let now: Timestamp = "2026-11-30T12:00:00Z".parse().unwrap();
         let berlin = TimeZone::get("Europe/Berlin").unwrap();
-        let (f, t) = period(&args(None, Some("2026-11-01"), Some("2026-11-07")), now, &berlin).unwrap();
+        let (f, t) = period(
+            &args(None, Some("2026-11-01"), Some("2026-11-07")),
+            now,
+            &berlin,
+        )
+        .unwrap();
         assert_eq!(f.to_string(), "2026-10-31T23:00:00Z");
         assert_eq!(t.to_string(), "2026-11-07T23:00:00Z");
         let (f, t) = period(&args(Some("48h"), None, None), now, &TimeZone::UTC).unwrap();
         assert_eq!((f.to_string().as_str(), t), ("2026-11-28T12:00:00Z", now));
         let (f, _) = period(&args(None, None, None), now, &TimeZone::UTC).unwrap();
         assert_eq!(f.to_string(), "2026-11-23T12:00:00Z");
-        let e = period(&args(None, Some("2026-13-01"), Some("2026-11-07")), now, &TimeZone::UTC)
-            .unwrap_err();
+        let e = period(
+            &args(None, Some("2026-13-01"), Some("2026-11-07")),
+            now,
+            &TimeZone::UTC,
+        )
+        .unwrap_err();
         assert!(e.contains("--from 2026-13-01: not a date"), "{e}");
-        let e = period(&args(None, Some("2026-11-07"), Some("2026-11-01")), now, &TimeZone::UTC)
-            .unwrap_err();
+        let e = period(
+            &args(None, Some("2026-11-07"), Some("2026-11-01")),
+            now,
+            &TimeZone::UTC,
+        )
+        .unwrap_err();
         assert!(e.contains("empty"), "{e}");
         assert!(period(&args(Some("7x"), None, None), now, &TimeZone::UTC).is_err());
     }

@@ -197,7 +197,9 @@ fn sets(spec: &Spec, c: &Counts, rng: &mut fastrand::Rng) -> HashMap<&'static st
                 .push(sighting(k, v.clone(), f, threat));
         }
         if n % 10 == 0 {
-            out.entry("isac").or_default().push(sighting(k, v, f, threat));
+            out.entry("isac")
+                .or_default()
+                .push(sighting(k, v, f, threat));
         }
     }
     for n in 0..c.urls {
@@ -218,11 +220,17 @@ fn sets(spec: &Spec, c: &Counts, rng: &mut fastrand::Rng) -> HashMap<&'static st
         }
     }
     for n in 0..c.domains {
-        let v = format!("c2-{n}.{}.example", ["login-bank", "cdn-update", "mail"][n % 3]);
+        let v = format!(
+            "c2-{n}.{}.example",
+            ["login-bank", "cdn-update", "mail"][n % 3]
+        );
         let f = first(rng);
-        out.entry("threatfox")
-            .or_default()
-            .push(sighting(IndicatorType::Domain, v.clone(), f, &phish));
+        out.entry("threatfox").or_default().push(sighting(
+            IndicatorType::Domain,
+            v.clone(),
+            f,
+            &phish,
+        ));
         if n % 5 == 0 {
             out.entry("isac")
                 .or_default()
@@ -271,7 +279,9 @@ fn kev(n: usize, added: i64, rng: &mut fastrand::Rng) -> Sighting {
         value: format!("CVE-2026-{:05}", 1000 + n).into_boxed_str(),
         obs: Observation {
             first_seen: secs(day),
-            threat: Some(Arc::from(format!("{vendor} {product} remote code execution"))),
+            threat: Some(Arc::from(format!(
+                "{vendor} {product} remote code execution"
+            ))),
             tags: tags.into(),
             ..Default::default()
         },
@@ -302,8 +312,7 @@ pub async fn write(store: &dyn SnapshotStore, spec: &Spec) -> Result<Facts, Pers
     let mut held = Vec::new();
     let mut failing = Vec::new();
     // Which sources hold a value, and its threat, for the hits' provenance.
-    let mut holders: HashMap<(IndicatorType, Box<str>), (Vec<Box<str>>, Option<Arc<str>>)> =
-        HashMap::new();
+    let mut holders: Holders = HashMap::new();
     for (name, kind) in SOURCES {
         let sightings = sets.remove(name).unwrap_or_default();
         for s in &sightings {
@@ -360,7 +369,9 @@ pub async fn write(store: &dyn SnapshotStore, spec: &Spec) -> Result<Facts, Pers
             .map(|(r, n)| (r.to_string(), n))
             .collect();
             if !skips.is_empty() {
-                store.record_skips(name.to_string(), record.at, skips).await?;
+                store
+                    .record_skips(name.to_string(), record.at, skips)
+                    .await?;
             }
             t += FETCH_EVERY;
         }
@@ -391,7 +402,10 @@ fn targets(c: &Counts, seed: u64) -> Vec<(IndicatorType, String, &'static str)> 
         out.push((k, v, "destination.ip"));
         out.push((
             IndicatorType::Domain,
-            format!("c2-{i}.{}.example", ["login-bank", "cdn-update", "mail"][i % 3]),
+            format!(
+                "c2-{i}.{}.example",
+                ["login-bank", "cdn-update", "mail"][i % 3]
+            ),
             "dns.question.name",
         ));
         if i > 0 {
@@ -406,6 +420,7 @@ fn targets(c: &Counts, seed: u64) -> Vec<(IndicatorType, String, &'static str)> 
     out
 }
 
+/// Who holds each value (source names) and the threat the first names.
 type Holders = HashMap<(IndicatorType, Box<str>), (Vec<Box<str>>, Option<Arc<str>>)>;
 
 /// The hits of the last 30 days: a few values hit often, most rarely (a cubed uniform
@@ -419,8 +434,7 @@ fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> 
         let u = rng.f64();
         let i = ((u * u * u) * targets.len() as f64) as usize;
         let (kind, value, field) = &targets[i.min(targets.len() - 1)];
-        let Some((sources, threat)) = holders.get(&(*kind, value.clone().into_boxed_str()))
-        else {
+        let Some((sources, threat)) = holders.get(&(*kind, value.clone().into_boxed_str())) else {
             continue;
         };
         let sensor = SENSORS[rng.usize(0..SENSORS.len())];
@@ -433,7 +447,11 @@ fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> 
         } else {
             at + rng.i64(0..5)
         };
-        let module = if sensor == "dmz-zeek" { "zeek" } else { "suricata" };
+        let module = if sensor == "dmz-zeek" {
+            "zeek"
+        } else {
+            "suricata"
+        };
         out.push(LogHit {
             at: ts(at),
             found: ts(found),
@@ -490,10 +508,7 @@ async fn marks(
             // The first time a value comes up: confirm some, clear others.
             (true, 0, _) => vec![mark(Some(Verdict::TruePositive), false)],
             (true, 4, _) => vec![mark(Some(Verdict::FalsePositive), false)],
-            (true, 7, _) => vec![
-                mark(Some(Verdict::FalsePositive), false),
-                mark(None, false),
-            ],
+            (true, 7, _) => vec![mark(Some(Verdict::FalsePositive), false), mark(None, false)],
             // Single hits.
             (_, _, 0..3) => vec![mark(Some(Verdict::TruePositive), true)],
             (_, _, 3..5) => vec![mark(Some(Verdict::FalsePositive), true)],

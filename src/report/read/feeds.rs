@@ -44,14 +44,12 @@ impl<'a> Union<'a> {
         for (i, (_, sightings)) in sets.iter().enumerate() {
             let bit = if i < MAX_OVERLAP_SOURCES { 1 << i } else { 0 };
             // Past 64 sources, a source's own keys are told apart with a set of its own.
-            let mut own: Option<HashSet<(IndicatorType, &str)>> =
-                (bit == 0).then(HashSet::new);
+            let mut own: Option<HashSet<(IndicatorType, &str)>> = (bit == 0).then(HashSet::new);
             for s in sightings {
                 let first = s.obs.first_seen.map(|f| f.as_second());
-                let e = map.entry((s.kind, &s.value)).or_insert(Held {
-                    mask: 0,
-                    first,
-                });
+                let e = map
+                    .entry((s.kind, &s.value))
+                    .or_insert(Held { mask: 0, first });
                 let fresh = match own.as_mut() {
                     Some(own) => own.insert((s.kind, &s.value)),
                     None => e.mask & bit == 0,

@@ -18,7 +18,11 @@ use crate::store::persist::FetchSkip;
 pub const UNSPECIFIED: &str = "unspecified";
 
 /// Sources whose last fetch before `to` failed, in report order.
-pub(crate) fn failing(covered: &[String], history: &[Vec<FetchRecord>], to: Timestamp) -> Vec<String> {
+pub(crate) fn failing(
+    covered: &[String],
+    history: &[Vec<FetchRecord>],
+    to: Timestamp,
+) -> Vec<String> {
     covered
         .iter()
         .zip(history)
@@ -193,6 +197,9 @@ mod tests {
         assert_eq!(h.strip[0], StripCell::Mixed);
         assert_eq!(h.strip[1], StripCell::None);
         assert_eq!(h.strip[22], StripCell::Failed);
-        assert_eq!(failing(&["x".into()], &[rs.to_vec()], to), vec!["x".to_string()]);
+        assert_eq!(
+            failing(&["x".into()], &[rs.to_vec()], to),
+            vec!["x".to_string()]
+        );
     }
 }

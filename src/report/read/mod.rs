@@ -10,8 +10,8 @@
 //! What each figure counts is said in the appendix's method lines ([`kev::method`]).
 
 mod feeds;
-mod hits;
 mod health;
+mod hits;
 mod kev;
 mod triage;
 
@@ -167,11 +167,7 @@ pub async fn brief(
         period: Period {
             from: query.from,
             to: query.to,
-            time_zone: query
-                .time_zone
-                .iana_name()
-                .unwrap_or("UTC")
-                .to_string(),
+            time_zone: query.time_zone.iana_name().unwrap_or("UTC").to_string(),
             bucket,
         },
         sources: covered,
@@ -204,10 +200,7 @@ async fn load(
         sets.push((name.clone(), sightings));
     }
     drop(all);
-    let mut hits = store
-        .load_hit_rows(MAX_STORED_HITS)
-        .await
-        .map_err(err)?;
+    let mut hits = store.load_hit_rows(MAX_STORED_HITS).await.map_err(err)?;
     if !query.sensors.is_empty() {
         hits.retain(|(_, h)| query.sensors.iter().any(|s| **s == *h.sensor));
     }
@@ -246,7 +239,11 @@ async fn load(
 /// Whether a hit counts for the covered sources: with `--source`, one of its sources
 /// must be covered; without, every hit counts.
 pub(crate) fn hit_covered(hit: &LogHit, query: &Query) -> bool {
-    query.sources.is_empty() || hit.sources.iter().any(|s| query.sources.iter().any(|q| **q == **s))
+    query.sources.is_empty()
+        || hit
+            .sources
+            .iter()
+            .any(|s| query.sources.iter().any(|q| **q == **s))
 }
 
 /// `(kind, value)` as a key borrowed from a hit.
