@@ -5,7 +5,12 @@
 //! network), as HTML, PDF, Markdown or JSON. [`model`] holds the numbers, each output is
 //! one file behind [`ReportWriter`], [`template`] the templates they render.
 
+pub mod filters;
+pub mod fixture;
+pub mod json;
+pub mod md;
 pub mod model;
+pub mod read;
 pub mod sample;
 pub mod template;
 
@@ -13,7 +18,7 @@ pub use model::Brief;
 pub use template::{TemplateError, Templates};
 
 /// A report's form (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// One self-contained page: inline SVG and CSS, no script.
     Html,
@@ -26,7 +31,7 @@ pub enum Format {
 }
 
 /// Paper size of the PDF (`--paper`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Paper {
     /// 210 × 297 mm.
     #[default]
