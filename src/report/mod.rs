@@ -5,6 +5,7 @@
 //! network), as HTML, PDF, Markdown or JSON. [`model`] holds the numbers, each output is
 //! one file behind [`ReportWriter`], [`template`] the templates they render.
 
+pub mod charts;
 pub mod model;
 pub mod sample;
 pub mod template;
