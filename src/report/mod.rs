@@ -6,7 +6,12 @@
 //! one file behind [`ReportWriter`], [`template`] the templates they render.
 
 pub mod charts;
+pub mod filters;
+pub mod fixture;
+pub mod json;
+pub mod md;
 pub mod model;
+pub mod read;
 pub mod sample;
 pub mod template;
 

@@ -54,6 +54,7 @@ impl Templates {
         }
         let own = dir.map(Path::to_path_buf);
         let mut env = Environment::new();
+        super::filters::register(&mut env);
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".md") {
                 AutoEscape::Custom("markdown")
