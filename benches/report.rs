@@ -23,6 +23,12 @@ fn report(c: &mut Criterion) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(500);
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .init();
+    }
     let now = Timestamp::constant(1_795_996_800, 0);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("brief.db");

@@ -194,6 +194,29 @@ fn check_hits(b: &Brief, db: &Connection) {
         assert_eq!(row.sensors, sensors);
     }
     assert_eq!(b.hits.top_indicators[0].value, intellisiem::report::fixture::HOSTILE_URL);
+    // Top hosts: most hits first, then by name.
+    let mut stmt = db
+        .prepare(
+            "SELECT host, COUNT(*), COUNT(DISTINCT kind || ' ' || indicator) FROM sightings
+             WHERE at >= ?1 AND at < ?2 AND host IS NOT NULL AND host <> ''
+             GROUP BY host ORDER BY COUNT(*) DESC, host LIMIT 20",
+        )
+        .unwrap();
+    let hosts: Vec<(String, u64, u64)> = stmt
+        .query_map(params![from, to], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(hosts.len() > 5);
+    let said: Vec<(String, u64, u64)> = b
+        .hits
+        .top_hosts
+        .iter()
+        .map(|h| (h.host.clone(), h.hits, h.indicators))
+        .collect();
+    assert_eq!(said, hosts);
 }
 
 fn check_feeds(b: &Brief, db: &Connection, sets: &BTreeMap<String, HashMap<Key, Option<i64>>>) {
@@ -294,6 +317,20 @@ fn check_health(b: &Brief, db: &Connection) {
         let said: BTreeMap<&str, u64> = h.failures.iter().map(|(k, n)| (k.as_str(), *n)).collect();
         assert_eq!(said, failures, "{}", h.source);
         assert_eq!(h.longest_outage_secs, longest as u64, "{}", h.source);
+        let mut stmt = db
+            .prepare(
+                "SELECT reason, SUM(count) FROM fetch_skips WHERE source = ?1 AND at >= ?2 AND at < ?3
+                 GROUP BY reason",
+            )
+            .unwrap();
+        let skipped: BTreeMap<String, u64> = stmt
+            .query_map(params![h.source, from, to], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let said: BTreeMap<String, u64> = h.skipped.iter().cloned().collect();
+        assert_eq!(said, skipped, "{}", h.source);
+        assert!(!said.is_empty() && !said.contains_key("unspecified"), "{}", h.source);
         let mut d: Vec<i64> = rows.iter().map(|r| r.2).collect();
         d.sort();
         assert_eq!(h.median_fetch_ms, d.get((d.len().max(1) - 1) / 2).map(|x| *x as u64));

@@ -45,6 +45,9 @@ pub const SOURCES: [(&str, &str); 6] = [
 /// The sensors whose hits the fixture stores.
 pub const SENSORS: [&str; 3] = ["edge-1", "dmz-zeek", "branch-2"];
 
+/// The parser's skip reasons the fetch history gives (`SkipReason::label`).
+pub const SKIP_REASONS: [&str; 2] = ["invalid value", "missing field"];
+
 /// A threat name and a URL made to break Markdown and HTML, on the most-hit indicator.
 pub const HOSTILE_THREAT: &str = "<script>alert(1)</script> | [click](javascript:alert(1))";
 /// The hostile URL (live, as stored).
@@ -54,8 +57,8 @@ pub const HOSTILE_URL: &str = "http://evil.example/a.php?q=<b>x</b>|*y*";
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
     pub seed: u64,
-    /// 1: about 2,000 indicators and 200 hits; each unit adds as many (500: 1,000,000
-    /// indicators and 100,000 hits).
+    /// 1: 2,000 distinct indicators (and the KEV entries) and 200 hits; each unit adds
+    /// as many (500: 1,000,000 indicators and 100,000 hits).
     pub scale: u32,
     /// The fixture's "now": the last fetch and hit are just before it.
     pub now: Timestamp,
@@ -107,8 +110,8 @@ impl Counts {
             ips: 200 * s,
             urls: 700 * s,
             domains: 400 * s,
-            hashes: 400 * s,
-            cidrs: 100 * s,
+            hashes: 500 * s,
+            cidrs: 200 * s,
             cves: 60 + 40 * s.min(10),
             hits: 200 * s,
         }
@@ -348,6 +351,17 @@ pub async fn write(store: &dyn SnapshotStore, spec: &Spec) -> Result<Facts, Pers
                 skipped: if failed { 0 } else { rng.usize(0..4) },
             };
             store.record(name.to_string(), record).await?;
+            let skips: Vec<(String, usize)> = [
+                (SKIP_REASONS[0], record.skipped.div_ceil(2)),
+                (SKIP_REASONS[1], record.skipped / 2),
+            ]
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| (r.to_string(), n))
+            .collect();
+            if !skips.is_empty() {
+                store.record_skips(name.to_string(), record.at, skips).await?;
+            }
             t += FETCH_EVERY;
         }
         if !last.is_success() {
@@ -395,7 +409,8 @@ fn targets(c: &Counts, seed: u64) -> Vec<(IndicatorType, String, &'static str)> 
 type Holders = HashMap<(IndicatorType, Box<str>), (Vec<Box<str>>, Option<Arc<str>>)>;
 
 /// The hits of the last 30 days: a few values hit often, most rarely (a cubed uniform
-/// index), 5% of them retro-hunt finds made days after the event.
+/// index), 5% of them retro-hunt finds made days after the event; 9 in 10 name an
+/// internal host (`ws-NN.corp.example`, a few hosts most often).
 fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> Vec<LogHit> {
     let now = spec.now.as_second();
     let targets = targets(c, spec.seed);
@@ -435,6 +450,10 @@ fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> 
             sources: sources.clone().into_boxed_slice(),
             threat: threat.as_deref().map(Box::from),
             retro,
+            host: (rng.u8(0..10) > 0).then(|| {
+                let ws = (rng.f64().powi(2) * 40.0) as usize;
+                format!("ws-{ws:02}.corp.example").into()
+            }),
         });
     }
     out

@@ -129,9 +129,9 @@ fn type_index(kind: IndicatorType) -> usize {
         .unwrap_or(0)
 }
 
-/// The internal host of a hit, if the store keeps one.
-fn host_of(_hit: &crate::model::LogHit) -> Option<&str> {
-    None
+/// The internal host of a hit (`LogHit::host`), if the store keeps one.
+fn host_of(hit: &crate::model::LogHit) -> Option<&str> {
+    hit.host.as_deref().filter(|h| !h.is_empty())
 }
 
 /// Most hits first; ties: latest hit first, then type and value.
