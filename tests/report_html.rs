@@ -3,13 +3,15 @@
 
 //! The HTML report in a real browser: headless Chromium (Debian `chromium`; skipped
 //! with one line when it is not installed, failing under `CI=true`) renders the sample
-//! brief to PNG at 1280x2000 and 390x844 (checked: the size in the PNG's IHDR, and
+//! brief and the seeded fixture store's brief to PNG at 1280x2000 and 390x844 (checked: the size in the PNG's IHDR, and
 //! not a blank page), and a copy of the page with a probe script injected reports
 //! load errors (script errors, failed resources, Content-Security-Policy violations,
 //! console errors) and every element whose right edge passes the viewport's width,
 //! read back with `--dump-dom`. A page made to overflow and to fail proves the probe.
 
 #![allow(clippy::unwrap_used)]
+
+mod report_common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -101,11 +103,16 @@ fn headless(bin: &Path, page: &Path, size: (u32, u32), extra: &[String]) -> Stri
 
 /// The sample brief's page, written into `dir`.
 fn sample_page(dir: &Path) -> (PathBuf, String) {
+    page_of(dir, &sample::brief(), "report.html")
+}
+
+/// `brief`'s page with the built-in templates, written into `dir` as `name`.
+fn page_of(dir: &Path, brief: &intellisiem::report::Brief, name: &str) -> (PathBuf, String) {
     let templates = Templates::load(None).unwrap();
     let mut out = Vec::new();
-    Html.write(&sample::brief(), &templates, &mut out).unwrap();
+    Html.write(brief, &templates, &mut out).unwrap();
     let html = String::from_utf8(out).unwrap();
-    let path = dir.join("report.html");
+    let path = dir.join(name);
     std::fs::write(&path, &html).unwrap();
     (path, html)
 }
@@ -284,7 +291,8 @@ fn decode_png(png: &[u8]) -> (u32, u32, Vec<[u8; 4]>) {
 /// (a tenth of it differs from the background, with many colours: text, charts), and
 /// keeps it beside the test's other outputs for a person to look at.
 fn screenshot(bin: &Path, dir: &Path, page: &Path, size: (u32, u32)) {
-    let png_path = dir.join(format!("report-{}x{}.png", size.0, size.1));
+    let stem = page.file_stem().unwrap().to_string_lossy();
+    let png_path = dir.join(format!("{stem}-{}x{}.png", size.0, size.1));
     headless(
         bin,
         page,
@@ -393,4 +401,31 @@ fn without_its_phone_rules_the_page_would_overflow_a_phone() {
             .any(|o| o.starts_with("table") || o.starts_with("td")),
         "{found:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fixture_report_renders_without_errors_or_overflow() {
+    let Some(bin) = chromium() else { return };
+    let fx = report_common::Fixture::new(1).await;
+    let brief = fx
+        .brief(
+            report_common::NOW - report_common::day(14),
+            report_common::NOW,
+            &[],
+            &[],
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (page, html) = page_of(dir.path(), &brief, "report-fixture.html");
+    // The fixture's hostile threat and URL are there, escaped and defanged.
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    assert!(!html.contains("http://evil.example"));
+    assert!(html.contains("evil[.]example"));
+    for size in [DESKTOP, PHONE] {
+        screenshot(&bin, dir.path(), &page, size);
+        let found = probe(&bin, dir.path(), &html, size);
+        assert!(found.errors.is_empty(), "{size:?}: {:?}", found.errors);
+        assert!(found.overflow.is_empty(), "{size:?}: {:?}", found.overflow);
+    }
 }
