@@ -175,3 +175,24 @@ fn an_hourly_brief_labels_its_table_by_hour_and_empty_sections_say_so() {
     assert!(html.contains("No internal host was involved in a hit."));
     assert!(html.contains("CISA added no vulnerability to KEV in the period"));
 }
+
+#[test]
+fn an_empty_brief_renders() {
+    let mut b = sample::brief();
+    b.hits.types.clear();
+    b.hits.buckets.clear();
+    b.hits.top_indicators.clear();
+    b.hits.top_hosts.clear();
+    b.efficacy.clear();
+    b.overlap.sources.clear();
+    b.overlap.shared.clear();
+    b.overlap.per_source.clear();
+    b.health.clear();
+    b.kev.clear();
+    b.summary.hits_change_percent = None;
+    b.summary.sources_failing.clear();
+    let html = render(&b, &Templates::load(None).unwrap()).unwrap();
+    assert!(html.contains("none in the period before"));
+    assert!(html.contains("every last fetch succeeded"));
+    assert_eq!(html.matches("<svg ").count(), 4);
+}
