@@ -5,8 +5,10 @@
 //! network), as HTML, PDF, Markdown or JSON. [`model`] holds the numbers, each output is
 //! one file behind [`ReportWriter`], [`template`] the templates they render.
 
+pub mod charts;
 pub mod filters;
 pub mod fixture;
+pub mod html;
 pub mod json;
 pub mod md;
 pub mod model;
