@@ -6,6 +6,7 @@
 //! one file behind [`ReportWriter`], [`template`] the templates they render.
 
 pub mod model;
+pub mod pdf;
 pub mod sample;
 pub mod template;
 
