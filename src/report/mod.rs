@@ -5,8 +5,14 @@
 //! network), as HTML, PDF, Markdown or JSON. [`model`] holds the numbers, each output is
 //! one file behind [`ReportWriter`], [`template`] the templates they render.
 
+pub mod charts;
+pub mod filters;
+pub mod fixture;
+pub mod json;
+pub mod md;
 pub mod model;
 pub mod pdf;
+pub mod read;
 pub mod sample;
 pub mod template;
 

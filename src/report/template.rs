@@ -54,6 +54,7 @@ impl Templates {
         }
         let own = dir.map(Path::to_path_buf);
         let mut env = Environment::new();
+        super::filters::register(&mut env);
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".md") {
                 AutoEscape::Custom("markdown")
@@ -72,7 +73,6 @@ impl Templates {
             }
             minijinja::escape_formatter(out, state, value)
         });
-        add_format_filters(&mut env);
         let loader_dir = own.clone();
         env.set_loader(move |name| load_one(loader_dir.as_deref(), name));
         Ok(Templates { env, dir: own })
@@ -99,72 +99,6 @@ impl Templates {
             .render(context)
             .map_err(err)
     }
-}
-
-/// The formatting filters the templates share: `num` (thousands separators, floats to
-/// one decimal), `pct` (one decimal and `%`), `date` and `datetime` (an RFC 3339
-/// instant as `YYYY-MM-DD` and `YYYY-MM-DD HH:MM UTC`), `duration` (seconds as
-/// `4d 1h`, `3h 5m`, `12m 5s`, `45s`). A value they cannot read is printed as it is.
-fn add_format_filters(env: &mut Environment<'static>) {
-    env.add_filter("num", |v: Value| -> String {
-        if let Some(n) = v.as_i64() {
-            return thousands(n);
-        }
-        match f64::try_from(v.clone()) {
-            Ok(f) if f.is_finite() => {
-                let whole = f.trunc() as i64;
-                let tenth = ((f.abs().fract() * 10.0).round() as i64).min(9);
-                format!("{}.{tenth}", thousands(whole))
-            }
-            _ => v.to_string(),
-        }
-    });
-    env.add_filter("pct", |v: Value| -> String {
-        match f64::try_from(v.clone()) {
-            Ok(f) if f.is_finite() => format!("{f:.1}%"),
-            _ => v.to_string(),
-        }
-    });
-    env.add_filter("date", |s: String| -> String {
-        s.parse::<jiff::Timestamp>()
-            .map(|t| t.strftime("%Y-%m-%d").to_string())
-            .unwrap_or(s)
-    });
-    env.add_filter("datetime", |s: String| -> String {
-        s.parse::<jiff::Timestamp>()
-            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-            .unwrap_or(s)
-    });
-    env.add_filter("duration", |secs: u64| -> String {
-        let (d, h, m, s) = (
-            secs / 86_400,
-            secs % 86_400 / 3_600,
-            secs % 3_600 / 60,
-            secs % 60,
-        );
-        match (d, h, m) {
-            (0, 0, 0) => format!("{s}s"),
-            (0, 0, _) => format!("{m}m {s}s"),
-            (0, _, _) => format!("{h}h {m}m"),
-            _ => format!("{d}d {h}h"),
-        }
-    });
-}
-
-/// `n` with `,` between thousands.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// minijinja's reason on one line, with the template line it names.
@@ -275,25 +209,6 @@ mod tests {
             Templates::load(Some(&dir.path().join("none"))),
             Err(TemplateError::NotAFolder(_))
         ));
-    }
-
-    #[test]
-    fn format_filters() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("f.txt"),
-            "{{ 171020|num }} {{ -1234567|num }} {{ 12.34|num }} {{ 16.056|pct }} \
-             {{ t|date }} {{ t|datetime }} {{ 363600|duration }} {{ 45|duration }} {{ 'x'|date }}",
-        )
-        .unwrap();
-        let t = Templates::load(Some(dir.path())).unwrap();
-        let out = t
-            .render("f.txt", minijinja::context! { t => "2026-11-30T08:05:00Z" })
-            .unwrap();
-        assert_eq!(
-            out,
-            "171,020 -1,234,567 12.3 16.1% 2026-11-30 2026-11-30 08:05 UTC 4d 5h 45s x"
-        );
     }
 
     #[test]

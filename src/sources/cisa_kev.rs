@@ -2,6 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! CISA's Known Exploited Vulnerabilities catalogue: one `cve` indicator per entry.
+//!
+//! Besides plain tags (vendor, product, `ransomware`, CWEs), each entry keeps its
+//! vendor, product and `dueDate` as MISP-style machine tags (`kev:vendor="..."`,
+//! `kev:product="..."`, `kev:due="YYYY-MM-DD"`, see [`machine_tag`]) so the report can
+//! tell them apart and list them ([`entry_fields`]).
 
 use serde::Deserialize;
 
@@ -25,6 +30,8 @@ struct Vuln {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     date_added: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    due_date: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     known_ransomware_campaign_use: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     notes: Option<String>,
@@ -47,6 +54,15 @@ fn push(b: &mut BatchBuilder, v: Vuln) {
     let mut tags = Vec::new();
     for t in [&v.vendor_project, &v.product].into_iter().flatten() {
         tags.extend(b.strings.get(t));
+    }
+    for (field, value) in [
+        ("vendor", &v.vendor_project),
+        ("product", &v.product),
+        ("due", &v.due_date),
+    ] {
+        if let Some(value) = value.as_deref().filter(|x| !x.trim().is_empty()) {
+            tags.extend(b.strings.get(&machine_tag(field, value.trim())));
+        }
     }
     if v.known_ransomware_campaign_use
         .as_deref()
@@ -78,6 +94,60 @@ fn push(b: &mut BatchBuilder, v: Vuln) {
         ..Default::default()
     };
     b.push(IndicatorType::Cve, &id, obs);
+}
+
+/// The namespace of the entry's machine tags.
+const NAMESPACE: &str = "kev:";
+
+/// The machine tag `kev:<field>="<value>"` (MISP taxonomy form), with `"` and `\` in
+/// `value` backslash-escaped.
+pub fn machine_tag(field: &str, value: &str) -> String {
+    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("{NAMESPACE}{field}=\"{escaped}\"")
+}
+
+/// An entry's fields as its tags keep them: vendor, product, due date (`YYYY-MM-DD`),
+/// and whether it is used in ransomware campaigns. Fields without a machine tag are
+/// `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryFields {
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+    pub due: Option<String>,
+    pub ransomware: bool,
+}
+
+/// Reads [`EntryFields`] back from a sighting's tags.
+pub fn entry_fields<'a>(tags: impl IntoIterator<Item = &'a str>) -> EntryFields {
+    let mut out = EntryFields::default();
+    for t in tags {
+        if t == "ransomware" {
+            out.ransomware = true;
+            continue;
+        }
+        let Some((field, value)) = t.strip_prefix(NAMESPACE).and_then(|r| r.split_once('=')) else {
+            continue;
+        };
+        let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+            continue;
+        };
+        let mut plain = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                plain.extend(chars.next());
+            } else {
+                plain.push(c);
+            }
+        }
+        match field {
+            "vendor" => out.vendor = Some(plain),
+            "product" => out.product = Some(plain),
+            "due" => out.due = Some(plain),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The `cisa_kev` kind.
@@ -117,10 +187,30 @@ mod tests {
         assert!(s.obs.tags.iter().any(|t| &**t == "ransomware"));
         assert!(s.obs.tags.iter().any(|t| &**t == "CWE-20"));
         assert_eq!(s.obs.references.len(), 2);
+        let f = entry_fields(s.obs.tags.iter().map(|t| &**t));
+        assert_eq!(f.vendor.as_deref(), Some("Apache"));
+        assert_eq!(f.product.as_deref(), Some("Log4j2"));
+        assert_eq!(f.due.as_deref(), Some("2021-12-24"));
+        assert!(f.ransomware);
         assert_eq!(
             s.obs.first_seen.map(crate::model::time::rfc3339).as_deref(),
             Some("2021-12-10T00:00:00Z")
         );
+    }
+
+    #[test]
+    fn machine_tags_round_trip_quotes_and_backslashes() {
+        let tags = [
+            machine_tag("vendor", r#"Ex"ample\Corp"#),
+            machine_tag("product", "Gate | <way>"),
+            "kev:due=unquoted".to_string(),
+            "plain".to_string(),
+        ];
+        let f = entry_fields(tags.iter().map(String::as_str));
+        assert_eq!(f.vendor.as_deref(), Some(r#"Ex"ample\Corp"#));
+        assert_eq!(f.product.as_deref(), Some("Gate | <way>"));
+        assert_eq!(f.due, None);
+        assert!(!f.ransomware);
     }
 
     #[test]
