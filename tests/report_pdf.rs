@@ -12,7 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
-use intellisiem::report::pdf::{ChartSvg, Pdf};
+use intellisiem::report::charts::Chart;
+use intellisiem::report::pdf::Pdf;
 use intellisiem::report::{Brief, Paper, ReportWriter, Templates, sample};
 use jiff::SignedDuration;
 
@@ -252,6 +253,9 @@ fn the_sample_brief_renders_checks_clean_and_says_every_section() {
         assert!(has_wrapped(&text, &t.value), "no {:?}", t.value);
     }
     assert!(!flat.contains("http://evil.example"));
+    // The four charts are drawn, as vectors: no raster image in the file.
+    let images = run("pdfimages", &["-list"], &dir.path().join("sample.pdf"));
+    assert_eq!(images.lines().count(), 2, "{images}");
     // The same brief makes the same bytes.
     assert_eq!(render(&brief, Paper::A4), bytes);
     let letter = render(&brief, Paper::Letter);
@@ -342,8 +346,8 @@ fn charts_are_vectors_and_a_template_folder_adds_a_logo_and_drops_a_section() {
         &built_in[end..]
     );
     std::fs::write(own.join("report.pdf.md"), edited).unwrap();
-    let charts = vec![ChartSvg {
-        id: "hits_over_time".into(),
+    let charts = vec![Chart {
+        id: "hits_over_time",
         title: "Hits per day".into(),
         svg: CHART.into(),
         alt: "Hits per day, stacked by type".into(),

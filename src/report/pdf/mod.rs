@@ -29,20 +29,11 @@ use std::collections::BTreeMap;
 use minijinja::Value;
 use serde::Serialize;
 
+use super::charts::{self, Chart};
 use super::{Brief, Paper, ReportError, ReportWriter, Templates};
 
 /// The template the PDF is made from.
 pub const TEMPLATE: &str = "report.pdf.md";
-
-/// A chart as the template and the layout see it: an id (`hits_over_time`, ...), a
-/// title, standalone SVG (px units) and its text alternative.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChartSvg {
-    pub id: String,
-    pub title: String,
-    pub svg: String,
-    pub alt: String,
-}
 
 /// The PDF writer (`--format pdf`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,7 +51,7 @@ struct ChartContext<'a> {
 }
 
 impl Pdf {
-    /// The PDF of `brief` with `charts` available to the template, as bytes.
+    /// The PDF of `brief` with `charts` available to the template (by id), as bytes.
     ///
     /// # Errors
     /// The template fails to render, an image it names cannot be found or read, or
@@ -68,14 +59,14 @@ impl Pdf {
     pub fn bytes(
         &self,
         brief: &Brief,
-        charts: &[ChartSvg],
+        charts: &[Chart],
         templates: &Templates,
     ) -> Result<Vec<u8>, ReportError> {
         let chart_ctx: BTreeMap<&str, ChartContext<'_>> = charts
             .iter()
             .map(|c| {
                 (
-                    c.id.as_str(),
+                    c.id,
                     ChartContext {
                         title: &c.title,
                         svg: Value::from_safe_string(c.svg.clone()),
@@ -93,7 +84,7 @@ impl Pdf {
         let blocks = blocks::parse(&markdown);
         let svgs: BTreeMap<String, String> = charts
             .iter()
-            .map(|c| (c.id.clone(), c.svg.clone()))
+            .map(|c| (c.id.to_string(), c.svg.clone()))
             .collect();
         let graphics = graphics::resolve(&blocks, &svgs, templates.dir())?;
         let sizes = graphics
@@ -113,7 +104,8 @@ impl ReportWriter for Pdf {
         templates: &Templates,
         out: &mut dyn std::io::Write,
     ) -> Result<(), ReportError> {
-        let bytes = self.bytes(brief, &[], templates)?;
+        let charts = charts::all(&brief.defanged());
+        let bytes = self.bytes(brief, &charts, templates)?;
         out.write_all(&bytes)?;
         Ok(())
     }
