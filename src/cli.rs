@@ -49,6 +49,9 @@ pub enum Command {
     Lookup(LookupArgs),
     /// List the configured sources, their URLs, and whether their key is set
     Sources,
+    /// Write a brief of the period from the store only (hits, feed efficacy, overlap,
+    /// health, new CISA KEV entries); never fetches, so it runs in cron
+    Report(ReportArgs),
     /// Check or create the config file
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -173,6 +176,38 @@ pub struct MatchArgs {
 /// `60s`, `5m`: a duration as the config writes it.
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     crate::config::units::HumanDuration::parse(s).map(|d| d.0)
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The period: the last DURATION up to now (`7d`, `48h`, `2w`; default 7d)
+    #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"])]
+    pub since: Option<String>,
+    /// The period's start: `YYYY-MM-DD` (midnight in the time zone, from `TZ` or the
+    /// system) or an RFC 3339 time
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// The period's end: `YYYY-MM-DD` (that whole day included) or an RFC 3339 time
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// Only this source (repeat for more; default: every configured source)
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Only hits this sensor found (repeat for more; default: every sensor)
+    #[arg(long = "sensor", value_name = "NAME")]
+    pub sensors: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = crate::report::Format::Html)]
+    pub format: crate::report::Format,
+    /// A folder whose files replace the built-in templates of the same name
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+    /// Paper size of the PDF
+    #[arg(long, value_enum, default_value_t = crate::report::Paper::A4)]
+    pub paper: crate::report::Paper,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

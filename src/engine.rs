@@ -233,6 +233,15 @@ async fn fetch_and_save(
     if let Err(e) = store.record(spec.name.clone(), record).await {
         notes.push(e.to_string());
     }
+    let skips = match &result {
+        Ok(out) if !out.not_modified => persist::trends::skip_rows(&out.batch.skipped),
+        _ => Vec::new(),
+    };
+    if !skips.is_empty()
+        && let Err(e) = store.record_skips(spec.name.clone(), now, skips).await
+    {
+        notes.push(e.to_string());
+    }
     (result, notes)
 }
 

@@ -238,3 +238,33 @@ async fn a_failed_fetch_writes_nothing_to_the_snapshot() {
     let h = c.history("feodo".into()).await.unwrap();
     assert_eq!(h.last().unwrap().outcome, FetchOutcome::ParseError);
 }
+
+#[tokio::test]
+async fn a_fetch_keeps_its_skipped_records_by_reason_and_the_days_count() {
+    let server = MockServer::start().await;
+    Mock::given(path("/list.txt"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("192.0.2.1\nnot an address\n192.0.2.2\n999.1.1.1\n"),
+        )
+        .mount(&server)
+        .await;
+    let c = config(&format!(
+        "sources:\n  - {{ name: list, kind: plain_list, url: \"{}/list.txt\" }}\n",
+        server.uri()
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let cache = cache(dir.path());
+    let ctx = FetchContext::new(&c).unwrap();
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
+    let (out, notes) = engine::fetch_cached(&ctx, &c.sources[0], Some(&cache), true).await;
+    assert_eq!(out.unwrap().batch.sightings.len(), 2, "{notes:?}");
+    let skips = cache.fetch_skips("list".into(), since).await.unwrap();
+    let by_reason: Vec<(&str, usize)> = skips.iter().map(|s| (&*s.reason, s.count)).collect();
+    assert_eq!(by_reason, [("invalid value", 2)]);
+    let h = cache.history("list".into()).await.unwrap();
+    assert_eq!(skips[0].at, h[0].at, "kept with the fetch record");
+    let days = cache.source_days(since).await.unwrap();
+    assert_eq!(days.len(), 1);
+    assert_eq!((&*days[0].source, days[0].count), ("list", 2));
+}

@@ -753,6 +753,7 @@ async fn a_false_positive_marked_on_one_dashboard_shows_on_another() {
         sources: Box::new(["feodo".into()]),
         threat: Some("Dridex".into()),
         retro: false,
+        host: None,
     };
     let now = jiff::Timestamp::now().as_second();
     sensor

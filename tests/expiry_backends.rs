@@ -187,6 +187,7 @@ async fn a_schema_3_postgres_store_gains_expiries_and_keeps_its_chunks() {
         sources: Box::new(["feodo".into()]),
         threat: None,
         retro: false,
+        host: None,
     };
     assert_eq!(
         store

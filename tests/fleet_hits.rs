@@ -39,6 +39,7 @@ fn hit(value: &str, sensor: &str, offset: u64) -> LogHit {
         sources: Box::new(["feodo".into()]),
         threat: Some("Emotet".into()),
         retro: false,
+        host: None,
     }
 }
 

@@ -130,6 +130,7 @@ async fn a_sensor_and_a_cron_fetch_push_and_sources_lists_the_last_push() {
             sources: Box::new(["ourmisp".into()]),
             threat: None,
             retro: false,
+            host: None,
         }])
         .await
         .unwrap();

@@ -64,6 +64,7 @@ fn hit(kind: IndicatorType, value: &str, offset: u64, secs: i64, sources: &[&str
         sources: sources.iter().map(|s| Box::<str>::from(*s)).collect(),
         threat: None,
         retro: false,
+        host: None,
     }
 }
 

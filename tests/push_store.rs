@@ -39,6 +39,7 @@ fn hit(offset: u64) -> LogHit {
         sources: Box::new(["ourmisp".into()]),
         threat: None,
         retro: false,
+        host: None,
     }
 }
 

@@ -85,6 +85,7 @@ fn hit(kind: IndicatorType, value: &str, offset: u64, secs: i64) -> LogHit {
         sources: Box::new(["isac".into()]),
         threat: None,
         retro: false,
+        host: None,
     }
 }
 

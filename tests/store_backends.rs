@@ -498,6 +498,7 @@ fn hit(value: &str, log: &str, offset: u64, found: i64, retro: bool) -> LogHit {
         sources: Box::new(["feodo".into(), "threatfox".into()]),
         threat: (!retro).then(|| "Emotet".into()),
         retro,
+        host: None,
     }
 }
 

@@ -42,6 +42,7 @@ fn hit(value: &str, offset: u64) -> LogHit {
         sources: Box::new(["feodo".into()]),
         threat: Some("Emotet".into()),
         retro: false,
+        host: None,
     }
 }
 
@@ -282,5 +283,5 @@ async fn stores_of_the_schema_before_gain_the_marks_table() {
         .unwrap()
         .get(0);
     assert_eq!(v, intellisiem::store::persist::postgres::PG_SCHEMA_VERSION);
-    assert_eq!(v, 8);
+    assert_eq!(v, 9);
 }

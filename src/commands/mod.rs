@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod lookup;
 pub mod match_cmd;
 mod push;
+pub mod report;
 pub mod sources;
 pub mod table;
 pub mod target;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Match(args)) => match_cmd::run(cli.config.as_deref(), cli.no_cache, &args),
         Some(Command::Lookup(args)) => lookup::run(cli.config.as_deref(), cli.no_cache, &args),
         Some(Command::Sources) => sources::run(cli.config.as_deref(), cli.no_cache),
+        Some(Command::Report(args)) => report::run(cli.config.as_deref(), cli.no_cache, &args),
         Some(Command::Config(ConfigCommand::Check)) => config_cmd::check(cli.config.as_deref()),
         Some(Command::Config(ConfigCommand::Init { force })) => {
             config_cmd::init(cli.config.as_deref(), force)

@@ -98,6 +98,13 @@ pub struct LogHit {
     pub threat: Option<Box<str>>,
     /// Found by a retro-hunt of the log's recent past, not as the line was written.
     pub retro: bool,
+    /// The internal side of the event (`host.ip` in spirit): for a hit on
+    /// `destination.ip` the event's `source.ip`, and the reverse; for a domain or URL
+    /// the address that asked (`source.ip`, `client.ip`). A private address is
+    /// preferred when the event names one (see [`internal_host`]). `None` when the
+    /// event names no other address, and in hits stored before schema 12 / 9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<Box<str>>,
 }
 
 /// What makes a hit the same hit (the store's unique keys of `sightings`).
@@ -180,6 +187,7 @@ pub(crate) fn sample(
         sources: Box::new(["feodo".into()]),
         threat: Some("Emotet".into()),
         retro: false,
+        host: None,
     }
 }
 

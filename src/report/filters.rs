@@ -44,7 +44,7 @@ pub fn thousands(n: i128) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -165,20 +165,39 @@ mod tests {
             n => 1_234_567, f => 1234.56, neg => -1234, p => 16.056, t => "2026-03-29T01:30:00Z",
         };
         assert_eq!(
-            render("{{ n|num }} {{ f|num }} {{ f|num(0) }} {{ neg|num }}", ctx.clone()).unwrap(),
+            render(
+                "{{ n|num }} {{ f|num }} {{ f|num(0) }} {{ neg|num }}",
+                ctx.clone()
+            )
+            .unwrap(),
             "1,234,567 1,234.6 1,235 -1,234"
         );
-        assert_eq!(render("{{ p|pct }} {{ none|pct }}", ctx.clone()).unwrap(), "16.1% –");
         assert_eq!(
-            render("{{ t|date }} {{ t|datetime('Europe/Berlin') }}", ctx.clone()).unwrap(),
+            render("{{ p|pct }} {{ none|pct }}", ctx.clone()).unwrap(),
+            "16.1% –"
+        );
+        assert_eq!(
+            render(
+                "{{ t|date }} {{ t|datetime('Europe/Berlin') }}",
+                ctx.clone()
+            )
+            .unwrap(),
             "2026-03-29 2026-03-29 03:30 CEST"
         );
         assert_eq!(
-            render("{{ 353100|duration }} {{ 200|duration }} {{ 0|duration }} {{ 3600|duration }}", ctx.clone())
-                .unwrap(),
+            render(
+                "{{ 353100|duration }} {{ 200|duration }} {{ 0|duration }} {{ 3600|duration }}",
+                ctx.clone()
+            )
+            .unwrap(),
             "4d 2h 3m 20s 0s 1h"
         );
-        for bad in ["{{ 'x'|num }}", "{{ 'x'|date }}", "{{ 'x'|pct }}", "{{ -1|duration }}"] {
+        for bad in [
+            "{{ 'x'|num }}",
+            "{{ 'x'|date }}",
+            "{{ 'x'|pct }}",
+            "{{ -1|duration }}",
+        ] {
             let e = render(bad, ctx.clone()).unwrap_err().to_string();
             assert!(e.contains("cannot format"), "{bad}: {e}");
         }

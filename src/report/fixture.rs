@@ -45,6 +45,9 @@ pub const SOURCES: [(&str, &str); 6] = [
 /// The sensors whose hits the fixture stores.
 pub const SENSORS: [&str; 3] = ["edge-1", "dmz-zeek", "branch-2"];
 
+/// The parser's skip reasons the fetch history gives (`SkipReason::label`).
+pub const SKIP_REASONS: [&str; 2] = ["invalid value", "missing field"];
+
 /// A threat name and a URL made to break Markdown and HTML, on the most-hit indicator.
 pub const HOSTILE_THREAT: &str = "<script>alert(1)</script> | [click](javascript:alert(1))";
 /// The hostile URL (live, as stored).
@@ -54,8 +57,8 @@ pub const HOSTILE_URL: &str = "http://evil.example/a.php?q=<b>x</b>|*y*";
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
     pub seed: u64,
-    /// 1: about 2,000 indicators and 200 hits; each unit adds as many (500: 1,000,000
-    /// indicators and 100,000 hits).
+    /// 1: 2,000 distinct indicators (and the KEV entries) and 200 hits; each unit adds
+    /// as many (500: 1,000,000 indicators and 100,000 hits).
     pub scale: u32,
     /// The fixture's "now": the last fetch and hit are just before it.
     pub now: Timestamp,
@@ -107,8 +110,8 @@ impl Counts {
             ips: 200 * s,
             urls: 700 * s,
             domains: 400 * s,
-            hashes: 400 * s,
-            cidrs: 100 * s,
+            hashes: 500 * s,
+            cidrs: 200 * s,
             cves: 60 + 40 * s.min(10),
             hits: 200 * s,
         }
@@ -194,7 +197,9 @@ fn sets(spec: &Spec, c: &Counts, rng: &mut fastrand::Rng) -> HashMap<&'static st
                 .push(sighting(k, v.clone(), f, threat));
         }
         if n % 10 == 0 {
-            out.entry("isac").or_default().push(sighting(k, v, f, threat));
+            out.entry("isac")
+                .or_default()
+                .push(sighting(k, v, f, threat));
         }
     }
     for n in 0..c.urls {
@@ -215,11 +220,17 @@ fn sets(spec: &Spec, c: &Counts, rng: &mut fastrand::Rng) -> HashMap<&'static st
         }
     }
     for n in 0..c.domains {
-        let v = format!("c2-{n}.{}.example", ["login-bank", "cdn-update", "mail"][n % 3]);
+        let v = format!(
+            "c2-{n}.{}.example",
+            ["login-bank", "cdn-update", "mail"][n % 3]
+        );
         let f = first(rng);
-        out.entry("threatfox")
-            .or_default()
-            .push(sighting(IndicatorType::Domain, v.clone(), f, &phish));
+        out.entry("threatfox").or_default().push(sighting(
+            IndicatorType::Domain,
+            v.clone(),
+            f,
+            &phish,
+        ));
         if n % 5 == 0 {
             out.entry("isac")
                 .or_default()
@@ -268,7 +279,9 @@ fn kev(n: usize, added: i64, rng: &mut fastrand::Rng) -> Sighting {
         value: format!("CVE-2026-{:05}", 1000 + n).into_boxed_str(),
         obs: Observation {
             first_seen: secs(day),
-            threat: Some(Arc::from(format!("{vendor} {product} remote code execution"))),
+            threat: Some(Arc::from(format!(
+                "{vendor} {product} remote code execution"
+            ))),
             tags: tags.into(),
             ..Default::default()
         },
@@ -299,8 +312,7 @@ pub async fn write(store: &dyn SnapshotStore, spec: &Spec) -> Result<Facts, Pers
     let mut held = Vec::new();
     let mut failing = Vec::new();
     // Which sources hold a value, and its threat, for the hits' provenance.
-    let mut holders: HashMap<(IndicatorType, Box<str>), (Vec<Box<str>>, Option<Arc<str>>)> =
-        HashMap::new();
+    let mut holders: Holders = HashMap::new();
     for (name, kind) in SOURCES {
         let sightings = sets.remove(name).unwrap_or_default();
         for s in &sightings {
@@ -348,6 +360,19 @@ pub async fn write(store: &dyn SnapshotStore, spec: &Spec) -> Result<Facts, Pers
                 skipped: if failed { 0 } else { rng.usize(0..4) },
             };
             store.record(name.to_string(), record).await?;
+            let skips: Vec<(String, usize)> = [
+                (SKIP_REASONS[0], record.skipped.div_ceil(2)),
+                (SKIP_REASONS[1], record.skipped / 2),
+            ]
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| (r.to_string(), n))
+            .collect();
+            if !skips.is_empty() {
+                store
+                    .record_skips(name.to_string(), record.at, skips)
+                    .await?;
+            }
             t += FETCH_EVERY;
         }
         if !last.is_success() {
@@ -377,7 +402,10 @@ fn targets(c: &Counts, seed: u64) -> Vec<(IndicatorType, String, &'static str)> 
         out.push((k, v, "destination.ip"));
         out.push((
             IndicatorType::Domain,
-            format!("c2-{i}.{}.example", ["login-bank", "cdn-update", "mail"][i % 3]),
+            format!(
+                "c2-{i}.{}.example",
+                ["login-bank", "cdn-update", "mail"][i % 3]
+            ),
             "dns.question.name",
         ));
         if i > 0 {
@@ -392,10 +420,12 @@ fn targets(c: &Counts, seed: u64) -> Vec<(IndicatorType, String, &'static str)> 
     out
 }
 
+/// Who holds each value (source names) and the threat the first names.
 type Holders = HashMap<(IndicatorType, Box<str>), (Vec<Box<str>>, Option<Arc<str>>)>;
 
 /// The hits of the last 30 days: a few values hit often, most rarely (a cubed uniform
-/// index), 5% of them retro-hunt finds made days after the event.
+/// index), 5% of them retro-hunt finds made days after the event; 9 in 10 name an
+/// internal host (`ws-NN.corp.example`, a few hosts most often).
 fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> Vec<LogHit> {
     let now = spec.now.as_second();
     let targets = targets(c, spec.seed);
@@ -404,8 +434,7 @@ fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> 
         let u = rng.f64();
         let i = ((u * u * u) * targets.len() as f64) as usize;
         let (kind, value, field) = &targets[i.min(targets.len() - 1)];
-        let Some((sources, threat)) = holders.get(&(*kind, value.clone().into_boxed_str()))
-        else {
+        let Some((sources, threat)) = holders.get(&(*kind, value.clone().into_boxed_str())) else {
             continue;
         };
         let sensor = SENSORS[rng.usize(0..SENSORS.len())];
@@ -418,7 +447,11 @@ fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> 
         } else {
             at + rng.i64(0..5)
         };
-        let module = if sensor == "dmz-zeek" { "zeek" } else { "suricata" };
+        let module = if sensor == "dmz-zeek" {
+            "zeek"
+        } else {
+            "suricata"
+        };
         out.push(LogHit {
             at: ts(at),
             found: ts(found),
@@ -435,6 +468,10 @@ fn hits(spec: &Spec, c: &Counts, holders: &Holders, rng: &mut fastrand::Rng) -> 
             sources: sources.clone().into_boxed_slice(),
             threat: threat.as_deref().map(Box::from),
             retro,
+            host: (rng.u8(0..10) > 0).then(|| {
+                let ws = (rng.f64().powi(2) * 40.0) as usize;
+                format!("ws-{ws:02}.corp.example").into()
+            }),
         });
     }
     out
@@ -471,10 +508,7 @@ async fn marks(
             // The first time a value comes up: confirm some, clear others.
             (true, 0, _) => vec![mark(Some(Verdict::TruePositive), false)],
             (true, 4, _) => vec![mark(Some(Verdict::FalsePositive), false)],
-            (true, 7, _) => vec![
-                mark(Some(Verdict::FalsePositive), false),
-                mark(None, false),
-            ],
+            (true, 7, _) => vec![mark(Some(Verdict::FalsePositive), false), mark(None, false)],
             // Single hits.
             (_, _, 0..3) => vec![mark(Some(Verdict::TruePositive), true)],
             (_, _, 3..5) => vec![mark(Some(Verdict::FalsePositive), true)],

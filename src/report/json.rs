@@ -39,7 +39,9 @@ mod tests {
         assert_eq!(v["summary"]["hits"], 412);
         assert_eq!(v["period"]["bucket"], "day");
         assert_eq!(v["health"][5]["failures"][0][0], "network_error");
-        for k in ["summary", "hits", "efficacy", "overlap", "health", "kev", "appendix"] {
+        for k in [
+            "summary", "hits", "efficacy", "overlap", "health", "kev", "appendix",
+        ] {
             assert!(v.get(k).is_some(), "{k}");
         }
     }

@@ -20,7 +20,7 @@ pub use model::Brief;
 pub use template::{TemplateError, Templates};
 
 /// A report's form (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// One self-contained page: inline SVG and CSS, no script.
     Html,
@@ -33,7 +33,7 @@ pub enum Format {
 }
 
 /// Paper size of the PDF (`--paper`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Paper {
     /// 210 × 297 mm.
     #[default]

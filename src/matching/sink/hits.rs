@@ -43,6 +43,7 @@ pub fn log_hits<'a>(
         sources: hit.sources().map(Into::into).collect(),
         threat: hit.indicator.threat.as_deref().map(Into::into),
         retro,
+        host: super::host::internal_host(alert.fields, hit.field.name, hit.atomic),
     })
 }
 

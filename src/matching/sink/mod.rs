@@ -6,10 +6,12 @@
 //! the threads share nothing while they work), and [`AlertSink::deliver`] takes the
 //! parts in input order. Each output is one file here:
 //! [`ecs`] (ECS alert lines), [`zeek_intel`] (a Zeek `intel.log`), [`hits`] (the
-//! dashboard's [`crate::model::LogHit`]s) and [`sightings`] (the store's `sightings`).
+//! dashboard's [`crate::model::LogHit`]s, each with its event's internal [`host`]) and
+//! [`sightings`] (the store's `sightings`).
 
 pub mod ecs;
 pub mod hits;
+pub mod host;
 pub mod sightings;
 pub mod zeek_intel;
 

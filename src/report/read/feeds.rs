@@ -4,7 +4,9 @@
 //! Sections 3 and 4: feed efficacy (which sources' indicators our logs hit) and feed
 //! overlap (which sources hold the same indicators, and which the lists name).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use hashbrown::HashMap;
 
 use jiff::Timestamp;
 
@@ -30,20 +32,29 @@ pub(crate) struct Held {
 /// Every distinct indicator the covered sources hold, with who holds it.
 pub(crate) struct Union<'a> {
     pub map: HashMap<(IndicatorType, &'a str), Held>,
+    /// Distinct indicators per source, in `sets` order.
+    pub per_source: Vec<u64>,
 }
 
 impl<'a> Union<'a> {
     pub fn of(sets: &'a [(String, Vec<crate::model::Sighting>)]) -> Union<'a> {
         let n: usize = sets.iter().map(|(_, s)| s.len()).sum();
         let mut map: HashMap<(IndicatorType, &str), Held> = HashMap::with_capacity(n);
+        let mut per_source = vec![0_u64; sets.len()];
         for (i, (_, sightings)) in sets.iter().enumerate() {
             let bit = if i < MAX_OVERLAP_SOURCES { 1 << i } else { 0 };
+            // Past 64 sources, a source's own keys are told apart with a set of its own.
+            let mut own: Option<HashSet<(IndicatorType, &str)>> = (bit == 0).then(HashSet::new);
             for s in sightings {
                 let first = s.obs.first_seen.map(|f| f.as_second());
-                let e = map.entry((s.kind, &s.value)).or_insert(Held {
-                    mask: 0,
-                    first,
-                });
+                let e = map
+                    .entry((s.kind, &s.value))
+                    .or_insert(Held { mask: 0, first });
+                let fresh = match own.as_mut() {
+                    Some(own) => own.insert((s.kind, &s.value)),
+                    None => e.mask & bit == 0,
+                };
+                per_source[i] += u64::from(fresh);
                 e.mask |= bit;
                 e.first = match (e.first, first) {
                     (Some(a), Some(b)) => Some(a.min(b)),
@@ -51,7 +62,7 @@ impl<'a> Union<'a> {
                 };
             }
         }
-        Union { map }
+        Union { map, per_source }
     }
 
     pub fn len(&self) -> usize {
@@ -77,9 +88,10 @@ pub(crate) fn efficacy(loaded: &Loaded, union: &Union<'_>, query: &Query) -> Vec
     let mut rows: Vec<Efficacy> = loaded
         .sets
         .iter()
-        .map(|(name, s)| Efficacy {
+        .zip(&union.per_source)
+        .map(|((name, _), held)| Efficacy {
             source: name.clone(),
-            indicators: distinct(s),
+            indicators: *held,
             indicators_hit: 0,
             hits_per_10k: 0.0,
             hits: 0,
@@ -123,6 +135,75 @@ pub(crate) fn efficacy(loaded: &Loaded, union: &Union<'_>, query: &Query) -> Vec
     rows
 }
 
+/// Below this many indicators per thread, one thread is quicker than starting others.
+const PARALLEL_FROM: usize = 16_384;
+
+/// Section 4's counts over part of the union.
+struct Tally {
+    shared: Vec<Vec<u64>>,
+    unique: Vec<u64>,
+    warned: Vec<u64>,
+    allowed: Vec<u64>,
+}
+
+impl Tally {
+    fn new(n: usize) -> Tally {
+        Tally {
+            shared: vec![vec![0; n]; n],
+            unique: vec![0; n],
+            warned: vec![0; n],
+            allowed: vec![0; n],
+        }
+    }
+
+    /// Counts `entries`: the pairs each is shared by, whether one source alone holds
+    /// it, and the first list holding it (warninglists first).
+    fn of(entries: &[(&(IndicatorType, &str), &Held)], n: usize, lists: &Warninglists) -> Tally {
+        let mut t = Tally::new(n);
+        let warninglists = lists.warninglists();
+        let screen = !lists.is_empty();
+        for &(&(kind, value), held) in entries {
+            let mask = held.mask;
+            let listed = if screen {
+                lists.suppresses(kind, value)
+            } else {
+                None
+            };
+            for i in bits(mask) {
+                for j in bits(mask) {
+                    t.shared[i][j] += 1;
+                }
+                match listed {
+                    Some(l) if l < warninglists => t.warned[i] += 1,
+                    Some(_) => t.allowed[i] += 1,
+                    None => {}
+                }
+            }
+            if mask.count_ones() == 1 {
+                t.unique[mask.trailing_zeros() as usize] += 1;
+            }
+        }
+        t
+    }
+
+    fn add(&mut self, other: &Tally) {
+        for (a, b) in self.shared.iter_mut().zip(&other.shared) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in [
+            (&mut self.unique, &other.unique),
+            (&mut self.warned, &other.warned),
+            (&mut self.allowed, &other.allowed),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
 /// The positions of `mask`'s set bits, lowest first.
 fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
@@ -143,45 +224,33 @@ pub fn per_10k(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// Distinct (type, value) keys in one source's set.
-fn distinct(s: &[crate::model::Sighting]) -> u64 {
-    s.iter()
-        .map(|x| (x.kind, &*x.value))
-        .collect::<HashSet<_>>()
-        .len() as u64
-}
-
 /// Section 4: the shared-indicator matrix, each source's unique share and what the
 /// lists name. A value is counted on the first list holding it, warninglists first.
 pub(crate) fn overlap(loaded: &Loaded, union: &Union<'_>, lists: &Warninglists) -> Overlap {
     let n = loaded.sets.len().min(MAX_OVERLAP_SOURCES);
-    let mut shared = vec![vec![0_u64; n]; n];
-    let mut unique = vec![0_u64; n];
-    let mut warned = vec![0_u64; n];
-    let mut allowed = vec![0_u64; n];
-    let warninglists = lists.warninglists();
-    let screen = !lists.is_empty();
-    for (&(kind, value), held) in &union.map {
-        let mask = held.mask;
-        let listed = if screen {
-            lists.suppresses(kind, value)
-        } else {
-            None
-        };
-        for i in bits(mask) {
-            for j in bits(mask) {
-                shared[i][j] += 1;
-            }
-            match listed {
-                Some(l) if l < warninglists => warned[i] += 1,
-                Some(_) => allowed[i] += 1,
-                None => {}
-            }
-        }
-        if mask.count_ones() == 1 {
-            unique[mask.trailing_zeros() as usize] += 1;
-        }
+    let entries: Vec<(&(IndicatorType, &str), &Held)> = union.map.iter().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let part = entries.len().div_ceil(threads).max(PARALLEL_FROM);
+    let tallies: Vec<Tally> = std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(part)
+            .map(|chunk| scope.spawn(move || Tally::of(chunk, n, lists)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Tally::new(n)))
+            .collect()
+    });
+    let mut t = Tally::new(n);
+    for other in tallies {
+        t.add(&other);
     }
+    let Tally {
+        shared,
+        unique,
+        warned,
+        allowed,
+    } = t;
     let sources: Vec<String> = loaded.sets.iter().take(n).map(|(s, _)| s.clone()).collect();
     let per_source = sources
         .iter()

@@ -11,9 +11,18 @@ use jiff::Timestamp;
 use super::{Buckets, Query};
 use crate::report::model::{Health, StripCell};
 use crate::store::health::FetchRecord;
+use crate::store::persist::FetchSkip;
+
+/// The reason given to skipped records a fetch kept no reasons for (history from
+/// before the store kept them).
+pub const UNSPECIFIED: &str = "unspecified";
 
 /// Sources whose last fetch before `to` failed, in report order.
-pub(crate) fn failing(covered: &[String], history: &[Vec<FetchRecord>], to: Timestamp) -> Vec<String> {
+pub(crate) fn failing(
+    covered: &[String],
+    history: &[Vec<FetchRecord>],
+    to: Timestamp,
+) -> Vec<String> {
     covered
         .iter()
         .zip(history)
@@ -31,35 +40,57 @@ pub(crate) fn failing(covered: &[String], history: &[Vec<FetchRecord>], to: Time
 pub(crate) fn all(
     covered: &[String],
     history: &[Vec<FetchRecord>],
+    skips: &[Vec<FetchSkip>],
     query: &Query,
     buckets: &Buckets,
 ) -> Vec<Health> {
     covered
         .iter()
         .zip(history)
-        .map(|(name, h)| {
-            let records: Vec<&FetchRecord> = h
-                .iter()
-                .filter(|r| r.at >= query.from && r.at < query.to)
-                .collect();
-            one(name, &records, query.to, buckets)
+        .zip(skips)
+        .map(|((name, h), s)| {
+            let inside = |at: Timestamp| at >= query.from && at < query.to;
+            let records: Vec<&FetchRecord> = h.iter().filter(|r| inside(r.at)).collect();
+            let skips: Vec<&FetchSkip> = s.iter().filter(|r| inside(r.at)).collect();
+            one(name, &records, &skips, query.to, buckets)
         })
         .collect()
 }
 
-fn one(name: &str, records: &[&FetchRecord], to: Timestamp, buckets: &Buckets) -> Health {
+/// Skipped records by reason: the reasons kept per fetch, and for a fetch that skipped
+/// records but kept no reasons, [`UNSPECIFIED`].
+fn skipped(records: &[&FetchRecord], skips: &[&FetchSkip]) -> Vec<(String, u64)> {
+    let mut by: HashMap<&str, u64> = HashMap::new();
+    let mut with_reasons = std::collections::HashSet::new();
+    for s in skips {
+        *by.entry(s.reason.as_str()).or_default() += s.count as u64;
+        with_reasons.insert(s.at);
+    }
+    for r in records {
+        if r.skipped > 0 && !with_reasons.contains(&r.at) {
+            *by.entry(UNSPECIFIED).or_default() += r.skipped as u64;
+        }
+    }
+    by_count(by)
+}
+
+fn one(
+    name: &str,
+    records: &[&FetchRecord],
+    skips: &[&FetchSkip],
+    to: Timestamp,
+    buckets: &Buckets,
+) -> Health {
     let mut failures: HashMap<&'static str, u64> = HashMap::new();
     let mut longest = 0_i64;
     let mut outage_from: Option<Timestamp> = None;
     let mut cells = vec![(0_u32, 0_u32); buckets.starts.len()];
-    let mut skipped = 0_u64;
     for r in records {
         let ok = r.outcome.is_success();
         if ok {
             if let Some(start) = outage_from.take() {
                 longest = longest.max(r.at.as_second() - start.as_second());
             }
-            skipped += r.skipped as u64;
         } else {
             *failures.entry(r.outcome.as_str()).or_default() += 1;
             outage_from.get_or_insert(r.at);
@@ -86,11 +117,7 @@ fn one(name: &str, records: &[&FetchRecord], to: Timestamp, buckets: &Buckets) -
         failures: by_count(failures),
         longest_outage_secs: longest.max(0) as u64,
         median_fetch_ms: median(&durations),
-        skipped: if skipped > 0 {
-            vec![("unspecified".to_string(), skipped)]
-        } else {
-            Vec::new()
-        },
+        skipped: skipped(records, skips),
         strip: cells
             .into_iter()
             .map(|c| match c {
@@ -150,7 +177,12 @@ mod tests {
             rec(80_000, FetchOutcome::NetworkError),
         ];
         let refs: Vec<&FetchRecord> = rs.iter().collect();
-        let h = one("x", &refs, to, &b);
+        let kept = FetchSkip {
+            at: rs[0].at,
+            reason: "invalid value".into(),
+            count: 2,
+        };
+        let h = one("x", &refs, &[&kept], to, &b);
         assert_eq!(h.fetches, 5);
         assert_eq!(h.longest_outage_secs, 86_400 - 80_000);
         assert_eq!(
@@ -158,10 +190,16 @@ mod tests {
             vec![("network_error".into(), 2), ("auth_error".into(), 1)]
         );
         assert_eq!(h.median_fetch_ms, Some(300));
-        assert_eq!(h.skipped, vec![("unspecified".into(), 4)]);
+        assert_eq!(
+            h.skipped,
+            vec![("unspecified".into(), 8), ("invalid value".into(), 2)]
+        );
         assert_eq!(h.strip[0], StripCell::Mixed);
         assert_eq!(h.strip[1], StripCell::None);
         assert_eq!(h.strip[22], StripCell::Failed);
-        assert_eq!(failing(&["x".into()], &[rs.to_vec()], to), vec!["x".to_string()]);
+        assert_eq!(
+            failing(&["x".into()], &[rs.to_vec()], to),
+            vec!["x".to_string()]
+        );
     }
 }

@@ -28,6 +28,9 @@ struct Agg<'a> {
     threat: Option<&'a str>,
 }
 
+/// One internal host's hits in the period and the indicators they were on.
+type Host<'a> = (u64, BTreeSet<(IndicatorType, &'a str)>);
+
 /// The summary's hit figures (the others are filled by the caller) and section 2.
 pub(crate) fn sections(
     loaded: &Loaded,
@@ -43,7 +46,7 @@ pub(crate) fn sections(
     let mut counts = vec![[0_u64; IndicatorType::ALL.len()]; buckets.starts.len()];
     let mut seen_types = [false; IndicatorType::ALL.len()];
     let mut top: HashMap<(IndicatorType, &str), Agg<'_>> = HashMap::new();
-    let mut hosts: HashMap<&str, (u64, BTreeSet<(IndicatorType, &str)>)> = HashMap::new();
+    let mut hosts: HashMap<&str, Host<'_>> = HashMap::new();
     for (id, hit) in &loaded.hits {
         if !hit_covered(hit, query) {
             continue;
@@ -129,9 +132,9 @@ fn type_index(kind: IndicatorType) -> usize {
         .unwrap_or(0)
 }
 
-/// The internal host of a hit, if the store keeps one.
-fn host_of(_hit: &crate::model::LogHit) -> Option<&str> {
-    None
+/// The internal host of a hit (`LogHit::host`), if the store keeps one.
+fn host_of(hit: &crate::model::LogHit) -> Option<&str> {
+    hit.host.as_deref().filter(|h| !h.is_empty())
 }
 
 /// Most hits first; ties: latest hit first, then type and value.
@@ -160,7 +163,7 @@ fn top_indicators(top: HashMap<(IndicatorType, &str), Agg<'_>>) -> Vec<TopIndica
 }
 
 /// Most hits first; ties: by name.
-fn top_hosts(hosts: HashMap<&str, (u64, BTreeSet<(IndicatorType, &str)>)>) -> Vec<TopHost> {
+fn top_hosts(hosts: HashMap<&str, Host<'_>>) -> Vec<TopHost> {
     let mut rows: Vec<TopHost> = hosts
         .into_iter()
         .map(|(host, (hits, ind))| TopHost {

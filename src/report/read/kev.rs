@@ -31,8 +31,7 @@ pub(crate) fn entries(
             let Some(added) = s.obs.first_seen else {
                 continue;
             };
-            if s.kind != IndicatorType::Cve || added.as_second() < from || added.as_second() >= to
-            {
+            if s.kind != IndicatorType::Cve || added.as_second() < from || added.as_second() >= to {
                 continue;
             }
             if out.iter().any(|e| *e.cve == *s.value) {

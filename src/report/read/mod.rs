@@ -10,8 +10,8 @@
 //! What each figure counts is said in the appendix's method lines ([`kev::method`]).
 
 mod feeds;
-mod hits;
 mod health;
+mod hits;
 mod kev;
 mod triage;
 
@@ -62,6 +62,8 @@ pub(crate) struct Loaded {
     pub hits: Vec<(i64, LogHit)>,
     pub triage: triage::Effect,
     pub history: Vec<Vec<crate::store::health::FetchRecord>>,
+    /// Each covered source's skipped records by reason, per fetch from the period's start.
+    pub skips: Vec<Vec<crate::store::persist::FetchSkip>>,
 }
 
 /// The period's buckets: each bar's start, oldest first; the last ends at `to`.
@@ -125,7 +127,9 @@ pub async fn brief(
     } else {
         query.sources.clone()
     };
+    let started = std::time::Instant::now();
     let loaded = load(store, &covered, query).await?;
+    let read_ms = started.elapsed().as_millis();
     let span = query.to.as_second() - query.from.as_second();
     let bucket = if span <= HOURLY_UP_TO_SECS {
         Bucket::Hour
@@ -134,6 +138,7 @@ pub async fn brief(
     };
     let buckets = Buckets::new(query.from, query.to, &query.time_zone, bucket);
     let union = feeds::Union::of(&loaded.sets);
+    let union_ms = started.elapsed().as_millis();
     let (summary, hits) = hits::sections(&loaded, &union, query, &buckets);
     let summary = super::model::Summary {
         indicators_held: union.len() as u64,
@@ -143,7 +148,13 @@ pub async fn brief(
     };
     let efficacy = feeds::efficacy(&loaded, &union, query);
     let overlap = feeds::overlap(&loaded, &union, &query.lists);
-    let health = health::all(&covered, &loaded.history, query, &buckets);
+    tracing::debug!(
+        read_ms,
+        union_ms,
+        overlap_ms = started.elapsed().as_millis(),
+        "report: brief read"
+    );
+    let health = health::all(&covered, &loaded.history, &loaded.skips, query, &buckets);
     let kinds: HashMap<&str, &str> = config
         .sources
         .iter()
@@ -156,11 +167,7 @@ pub async fn brief(
         period: Period {
             from: query.from,
             to: query.to,
-            time_zone: query
-                .time_zone
-                .iana_name()
-                .unwrap_or("UTC")
-                .to_string(),
+            time_zone: query.time_zone.iana_name().unwrap_or("UTC").to_string(),
             bucket,
         },
         sources: covered,
@@ -193,10 +200,7 @@ async fn load(
         sets.push((name.clone(), sightings));
     }
     drop(all);
-    let mut hits = store
-        .load_hit_rows(MAX_STORED_HITS)
-        .await
-        .map_err(err)?;
+    let mut hits = store.load_hit_rows(MAX_STORED_HITS).await.map_err(err)?;
     if !query.sensors.is_empty() {
         hits.retain(|(_, h)| query.sensors.iter().any(|s| **s == *h.sensor));
     }
@@ -213,21 +217,33 @@ async fn load(
         }
     }
     let mut history = Vec::with_capacity(covered.len());
+    let mut skips = Vec::with_capacity(covered.len());
     for name in covered {
         history.push(store.history(name.clone()).await.map_err(err)?);
+        skips.push(
+            store
+                .fetch_skips(name.clone(), query.from)
+                .await
+                .map_err(err)?,
+        );
     }
     Ok(Loaded {
         sets,
         hits,
         triage: triage::Effect::of(marks),
         history,
+        skips,
     })
 }
 
 /// Whether a hit counts for the covered sources: with `--source`, one of its sources
 /// must be covered; without, every hit counts.
 pub(crate) fn hit_covered(hit: &LogHit, query: &Query) -> bool {
-    query.sources.is_empty() || hit.sources.iter().any(|s| query.sources.iter().any(|q| **q == **s))
+    query.sources.is_empty()
+        || hit
+            .sources
+            .iter()
+            .any(|s| query.sources.iter().any(|q| **q == **s))
 }
 
 /// `(kind, value)` as a key borrowed from a hit.

@@ -21,6 +21,7 @@ pub mod postgres;
 pub mod push;
 pub mod sqlite;
 mod sqlite_store;
+pub mod trends;
 
 use std::collections::HashMap;
 use std::ops::{Range, RangeInclusive};
@@ -44,6 +45,7 @@ pub use postgres::PgStore;
 pub use push::{PushOp, PushReply, PushRow, PushStream};
 pub use sqlite::{Opened, SCHEMA_VERSION, Sqlite};
 pub use sqlite_store::SqliteStore;
+pub use trends::{FetchSkip, HitHour, SourceDay};
 
 /// The most hits found in the logs the store keeps (the oldest found go first).
 pub const MAX_STORED_HITS: usize = 200_000;
@@ -190,7 +192,8 @@ pub trait SnapshotStore: EnrichmentStore + Send + Sync {
     fn read_source(&self, source: String) -> BoxFuture<'_, Result<Vec<Vec<u8>>, PersistError>>;
 
     /// Drops sightings no source delivered within `keep` of `now`, and those whose group
-    /// expired by `now`; returns how many.
+    /// expired by `now`; returns how many. The trend tables ([`trends`]) older than
+    /// `keep` go too.
     fn apply_retention(
         &self,
         now: Timestamp,
@@ -245,12 +248,39 @@ pub trait SnapshotStore: EnrichmentStore + Send + Sync {
         limit: usize,
     ) -> BoxFuture<'_, Result<Vec<(i64, Mark)>, PersistError>>;
 
-    /// Drops hits found more than `keep` before `now`; returns how many.
+    /// Drops hits found more than `keep` before `now`, and the hit hours
+    /// ([`SnapshotStore::hit_hours`]) older than that; returns how many hits.
     fn prune_hits(
         &self,
         now: Timestamp,
         keep: Duration,
     ) -> BoxFuture<'_, Result<usize, PersistError>>;
+
+    /// Indicators held per source per UTC day, for the days from `since`'s day on,
+    /// by source then day (see [`trends`]).
+    fn source_days(&self, since: Timestamp) -> BoxFuture<'_, Result<Vec<SourceDay>, PersistError>>;
+
+    /// Hits per UTC hour (of the event time), indicator type, sensor and threat, for the
+    /// hours from `since`'s hour on, oldest first (see [`trends`]).
+    fn hit_hours(&self, since: Timestamp) -> BoxFuture<'_, Result<Vec<HitHour>, PersistError>>;
+
+    /// Keeps the records the fetch of `source` at `at` (its [`FetchRecord::at`])
+    /// skipped, as `(reason label, count)`; see [`trends::skip_rows`]. Kept as long as
+    /// the fetch stays in the history, and no longer than retention.
+    fn record_skips(
+        &self,
+        source: String,
+        at: Timestamp,
+        skips: Vec<(String, usize)>,
+    ) -> BoxFuture<'_, Result<(), PersistError>>;
+
+    /// The skipped records of `source`'s fetches from `since` on, oldest fetch first,
+    /// each fetch's reasons most frequent first.
+    fn fetch_skips(
+        &self,
+        source: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<FetchSkip>, PersistError>>;
 
     /// Whether other processes share this store (and so its leases and changes).
     fn is_shared(&self) -> bool {

@@ -24,12 +24,14 @@ use crate::model::{IndicatorType, Sighting};
 use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
 use migrate::{
     MIGRATE_CLAIMS, MIGRATE_EXPIRY, MIGRATE_LEDGER, MIGRATE_MARKS, MIGRATE_PUSH, MIGRATE_SENSORS,
-    MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1, rows_to_chunks,
+    MIGRATE_TRENDS, MIGRATE_V1_V2, MIGRATE_V2_V3, MIGRATE_V3_V4, MIGRATE_V4_V5, SCHEMA_V1,
+    rows_to_chunks,
 };
 
 mod answers;
 mod ledger;
 mod push;
+mod trends;
 
 /// The schema this build writes. History: 1 = snapshots only; 2 = + validators, cursors,
 /// pulse groups, `seen_at`, and the fetch log; 3 = + `indicator_types`, the explicit
@@ -40,8 +42,9 @@ mod push;
 /// `entry_id` and `stream_group`: who found a hit, and Redis stream entries; 9 = +
 /// `enrichment_claims`, the values being looked up; 10 = + `marks`, the analyst's
 /// triage of hits and indicators; 11 = + `push_state`, how far each source's sightings
-/// were pushed back.
-pub const SCHEMA_VERSION: i64 = 11;
+/// were pushed back; 12 = + `source_days`, `hit_hours`, `fetch_skips` and
+/// `sightings.host`, what trends and reports read (see `store::persist::trends`).
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// A group of sightings replaced as a whole (an OTX pulse); `""` for ungrouped feeds.
 pub struct Group<'a> {
@@ -315,6 +318,7 @@ impl Sqlite {
             ],
         )
         .map_err(e)?;
+        trends::note_day(&tx, source, now.as_second(), count).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(count)
     }
@@ -361,6 +365,7 @@ impl Sqlite {
             params![source, HISTORY_MAX as i64],
         )
         .map_err(e)?;
+        trends::note_day(&tx, source, r.at.as_second(), r.count).map_err(e)?;
         tx.commit().map_err(e)
     }
 
@@ -460,6 +465,7 @@ impl Sqlite {
             )
             .map_err(e)?;
         }
+        trends::age(&tx, cutoff, now, n > 0).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(n.max(0) as usize)
     }
@@ -511,6 +517,10 @@ fn steps(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> rusqlite::Result
     if from < 11 && to >= 11 {
         tx.execute_batch(MIGRATE_PUSH)?;
         tx.execute_batch("PRAGMA user_version = 11;")?;
+    }
+    if from < 12 && to >= 12 {
+        tx.execute_batch(MIGRATE_TRENDS)?;
+        tx.execute_batch("PRAGMA user_version = 12;")?;
     }
     Ok(())
 }

@@ -178,6 +178,37 @@ impl SnapshotStore for SqliteStore {
         self.run(move |db| db.prune_hits(now, keep))
     }
 
+    fn source_days(
+        &self,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<super::SourceDay>, PersistError>> {
+        self.run(move |db| db.source_days(since))
+    }
+
+    fn hit_hours(
+        &self,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<super::HitHour>, PersistError>> {
+        self.run(move |db| db.hit_hours(since))
+    }
+
+    fn record_skips(
+        &self,
+        source: String,
+        at: Timestamp,
+        skips: Vec<(String, usize)>,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.run(move |db| db.record_skips(&source, at, &skips))
+    }
+
+    fn fetch_skips(
+        &self,
+        source: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<super::FetchSkip>, PersistError>> {
+        self.run(move |db| db.fetch_skips(&source, since))
+    }
+
     fn quota(
         &self,
         account: String,

@@ -12,8 +12,8 @@ use crate::model::log_hit::sample;
 use crate::model::{IndicatorType, Sighting};
 use crate::store::health::FetchRecord;
 use crate::store::persist::{
-    CachedSource, EnrichmentStore, HitsPage, PersistError, QuotaOp, QuotaReply, Snapshot,
-    SnapshotStore, SourceMeta,
+    CachedSource, EnrichmentStore, FetchSkip, HitHour, HitsPage, PersistError, QuotaOp, QuotaReply,
+    Snapshot, SnapshotStore, SourceDay, SourceMeta,
 };
 use crate::trust::triage::Mark;
 
@@ -107,6 +107,27 @@ impl SnapshotStore for Flaky {
         keep: Duration,
     ) -> BoxFuture<'_, Result<usize, PersistError>> {
         self.inner.prune_hits(now, keep)
+    }
+    fn source_days(&self, since: Timestamp) -> BoxFuture<'_, Result<Vec<SourceDay>, PersistError>> {
+        self.inner.source_days(since)
+    }
+    fn hit_hours(&self, since: Timestamp) -> BoxFuture<'_, Result<Vec<HitHour>, PersistError>> {
+        self.inner.hit_hours(since)
+    }
+    fn record_skips(
+        &self,
+        s: String,
+        at: Timestamp,
+        skips: Vec<(String, usize)>,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        self.inner.record_skips(s, at, skips)
+    }
+    fn fetch_skips(
+        &self,
+        s: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<FetchSkip>, PersistError>> {
+        self.inner.fetch_skips(s, since)
     }
     fn quota(&self, a: String, op: QuotaOp) -> BoxFuture<'_, Result<QuotaReply, PersistError>> {
         self.inner.quota(a, op)

@@ -15,6 +15,7 @@
 
 mod answers;
 mod errors;
+mod history;
 mod holder;
 mod ledger;
 mod listen;
@@ -22,6 +23,7 @@ mod marks;
 mod push;
 mod schema;
 mod sightings;
+mod trends;
 mod write;
 
 use std::collections::HashMap;
@@ -39,7 +41,7 @@ use super::{CachedSource, Change, LeaseState, PersistError, QuotaOp, QuotaReply}
 use super::{Snapshot, SnapshotStore, SourceMeta};
 use crate::config::PostgresConfig;
 use crate::model::{IndicatorType, LogHit, Sighting};
-use crate::store::health::{FetchOutcome, FetchRecord, HISTORY_MAX};
+use crate::store::health::FetchRecord;
 use crate::trust::triage::Mark;
 use errors::{classify, pg_err};
 use holder::holder_id;
@@ -346,65 +348,42 @@ impl SnapshotStore for PgStore {
     }
 
     fn record(&self, source: String, r: FetchRecord) -> BoxFuture<'_, Result<(), PersistError>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let c = |e| classify(&self.shown, e);
-            let tx = client.transaction().await.map_err(c)?;
-            tx.execute(
-                "INSERT INTO fetch_log (source, at, outcome, count, bytes, duration_ms, skipped, fetched_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                &[
-                    &source,
-                    &r.at.as_millisecond(),
-                    &r.outcome.as_str(),
-                    &(r.count as i64),
-                    &(r.bytes as i64),
-                    &(r.duration.as_millis() as i64),
-                    &(r.skipped as i64),
-                    &self.holder,
-                ],
-            )
-            .await
-            .map_err(c)?;
-            tx.execute(
-                "DELETE FROM fetch_log WHERE source = $1 AND id NOT IN
-                   (SELECT id FROM fetch_log WHERE source = $1 ORDER BY at DESC, id DESC LIMIT $2)",
-                &[&source, &(HISTORY_MAX as i64)],
-            )
-            .await
-            .map_err(c)?;
-            tx.commit().await.map_err(c)
-        })
+        Box::pin(async move { self.record_inner(&source, &r).await })
     }
 
     fn history(&self, source: String) -> BoxFuture<'_, Result<Vec<FetchRecord>, PersistError>> {
-        Box::pin(async move {
-            let client = self.client().await?;
-            let rows = client
-                .query(
-                    "SELECT at, outcome, count, bytes, duration_ms, skipped FROM
-                       (SELECT * FROM fetch_log WHERE source = $1 ORDER BY at DESC, id DESC LIMIT $2) h
-                     ORDER BY at, id",
-                    &[&source, &(HISTORY_MAX as i64)],
-                )
-                .await
-                .map_err(|e| classify(&self.shown, e))?;
-            Ok(rows
-                .into_iter()
-                .filter_map(|r| {
-                    let n = |i| r.try_get::<_, i64>(i).map(|v| v.max(0));
-                    Some(FetchRecord {
-                        at: Timestamp::from_millisecond(n(0).ok()?)
-                            .unwrap_or(Timestamp::UNIX_EPOCH),
-                        outcome: FetchOutcome::parse(r.try_get(1).ok()?),
-                        count: n(2).ok()? as usize,
-                        bytes: n(3).ok()? as u64,
-                        duration: Duration::from_millis(n(4).ok()? as u64),
-                        skipped: n(5).ok()? as usize,
-                    })
-                })
-                .collect())
-        })
+        Box::pin(async move { self.history_inner(&source).await })
+    }
+
+    fn source_days(
+        &self,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<super::SourceDay>, PersistError>> {
+        Box::pin(self.source_days_inner(since))
+    }
+
+    fn hit_hours(
+        &self,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<super::HitHour>, PersistError>> {
+        Box::pin(self.hit_hours_inner(since))
+    }
+
+    fn record_skips(
+        &self,
+        source: String,
+        at: Timestamp,
+        skips: Vec<(String, usize)>,
+    ) -> BoxFuture<'_, Result<(), PersistError>> {
+        Box::pin(async move { self.record_skips_inner(&source, at, &skips).await })
+    }
+
+    fn fetch_skips(
+        &self,
+        source: String,
+        since: Timestamp,
+    ) -> BoxFuture<'_, Result<Vec<super::FetchSkip>, PersistError>> {
+        Box::pin(async move { self.fetch_skips_inner(&source, since).await })
     }
 
     fn load_all(&self) -> BoxFuture<'_, Result<Vec<CachedSource>, PersistError>> {
@@ -507,6 +486,7 @@ impl SnapshotStore for PgStore {
                 .await
                 .map_err(c)?;
             }
+            trends::age(&tx, cutoff, now, n > 0).await.map_err(c)?;
             tx.commit().await.map_err(c)?;
             Ok(n.max(0) as usize)
         })

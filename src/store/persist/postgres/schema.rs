@@ -15,8 +15,9 @@ use crate::store::persist::codec::{TYPE_CODES, type_of};
 /// `sightings.sensor`, `entry_id` and `stream_group` (who found a hit; Redis entries);
 /// 6 = + `enrichment_claims`, the values being looked up; 7 = + `marks`, the analyst's
 /// triage of hits and indicators; 8 = + `push_state`, how far each source's sightings
-/// were pushed back.
-pub const PG_SCHEMA_VERSION: i32 = 8;
+/// were pushed back; 9 = + `source_days`, `hit_hours`, `fetch_skips` and
+/// `sightings.host`, what trends and reports read (see `store::persist::trends`).
+pub const PG_SCHEMA_VERSION: i32 = 9;
 
 /// The advisory lock key that serialises schema migrations ("ISIEM" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4953_4945_4d00;
@@ -116,6 +117,32 @@ CREATE TABLE IF NOT EXISTS push_state (source TEXT PRIMARY KEY,
   created_ms BIGINT NOT NULL, identity_sent BOOLEAN NOT NULL DEFAULT FALSE,
   holder TEXT NOT NULL DEFAULT '', lease_until BIGINT NOT NULL DEFAULT 0, last_at BIGINT,
   last_count BIGINT NOT NULL DEFAULT 0, last_error TEXT, total BIGINT NOT NULL DEFAULT 0);
+";
+
+/// Version 9: what trends need, as SQLite's `MIGRATE_TRENDS`: indicators held per
+/// source per UTC day, hits per UTC hour by type code, sensor and threat, each fetch's
+/// skipped records by reason, and each hit's internal host; the day counts filled from
+/// the fetch history (each day's last fetch), the hour counts from the stored hits.
+/// Written to be run again safely over a store a step of it already reached.
+const MIGRATE_TRENDS: &str = "
+CREATE TABLE IF NOT EXISTS source_days (source TEXT NOT NULL, day BIGINT NOT NULL,
+  count BIGINT NOT NULL, PRIMARY KEY (source, day));
+CREATE INDEX IF NOT EXISTS source_days_day ON source_days (day);
+CREATE TABLE IF NOT EXISTS hit_hours (hour BIGINT NOT NULL, kind INTEGER NOT NULL,
+  sensor TEXT NOT NULL, threat TEXT NOT NULL, hits BIGINT NOT NULL,
+  PRIMARY KEY (hour, kind, sensor, threat));
+CREATE TABLE IF NOT EXISTS fetch_skips (source TEXT NOT NULL, at BIGINT NOT NULL,
+  reason TEXT NOT NULL, count BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS fetch_skips_source ON fetch_skips (source, at);
+ALTER TABLE sightings ADD COLUMN IF NOT EXISTS host TEXT;
+INSERT INTO source_days (source, day, count)
+  SELECT DISTINCT ON (source, at / 86400000) source, (at / 86400000) * 86400, count
+  FROM fetch_log ORDER BY source, at / 86400000, at DESC, id DESC
+  ON CONFLICT (source, day) DO NOTHING;
+INSERT INTO hit_hours (hour, kind, sensor, threat, hits)
+  SELECT (at / 3600) * 3600, kind, sensor, COALESCE(threat, ''), COUNT(*) FROM sightings
+  GROUP BY 1, 2, 3, 4
+  ON CONFLICT (hour, kind, sensor, threat) DO NOTHING;
 ";
 
 /// Creates or migrates the schema, all of it in one transaction that holds a
@@ -220,6 +247,9 @@ pub(super) async fn migrate(
     }
     if found < 8 {
         tx.batch_execute(MIGRATE_PUSH).await.map_err(step)?;
+    }
+    if found < 9 {
+        tx.batch_execute(MIGRATE_TRENDS).await.map_err(step)?;
     }
     if found < PG_SCHEMA_VERSION {
         tx.execute(

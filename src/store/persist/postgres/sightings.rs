@@ -20,7 +20,7 @@ use crate::store::persist::{HitRowsPage, MAX_STORED_HITS, PersistError};
 
 /// The columns [`row`] reads, in its order.
 const COLUMNS: &str = "id, found, at, log, line_offset, module, field, atomic, kind, indicator,
-  sources, threat, retro, sensor, entry_id, stream_group";
+  sources, threat, retro, sensor, entry_id, stream_group, host";
 
 /// A stored hit and its row id; `None` for a row another client wrote oddly (skipped,
 /// not trusted).
@@ -47,6 +47,7 @@ fn row(r: &tokio_postgres::Row) -> Option<(i64, LogHit)> {
             sources: sources_of(&r.try_get::<_, String>(10).ok()?),
             threat: r.try_get::<_, Option<String>>(11).ok()?.map(Into::into),
             retro: r.try_get(12).ok()?,
+            host: r.try_get::<_, Option<String>>(16).ok()?.map(Into::into),
         },
     ))
 }
@@ -74,6 +75,7 @@ impl PgStore {
         let mut sensor = Vec::with_capacity(n);
         let mut entry_id = Vec::with_capacity(n);
         let mut group = Vec::with_capacity(n);
+        let mut host = Vec::with_capacity(n);
         for h in hits {
             let (l, o, e, g) = origin_columns(&h.origin);
             found.push(h.found.as_second());
@@ -91,21 +93,32 @@ impl PgStore {
             sensor.push(&*h.sensor);
             entry_id.push(e);
             group.push(g);
+            host.push(h.host.as_deref());
         }
         let mut client = self.client().await?;
         let c = |e| classify(&self.shown, e);
         let tx = client.transaction().await.map_err(c)?;
+        // The new rows (and only they) are counted into their hours, in the same
+        // statement.
         let rows = tx
             .query(
-                "INSERT INTO sightings (found, at, log, line_offset, module, field, atomic, kind,
-                   indicator, sources, threat, retro, sensor, entry_id, stream_group)
-                 SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[],
-                   $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::INTEGER[], $9::TEXT[], $10::TEXT[],
-                   $11::TEXT[], $12::BOOLEAN[], $13::TEXT[], $14::TEXT[], $15::TEXT[])
-                 ON CONFLICT DO NOTHING RETURNING id",
+                "WITH new AS (
+                   INSERT INTO sightings (found, at, log, line_offset, module, field, atomic, kind,
+                     indicator, sources, threat, retro, sensor, entry_id, stream_group, host)
+                   SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[],
+                     $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::INTEGER[], $9::TEXT[], $10::TEXT[],
+                     $11::TEXT[], $12::BOOLEAN[], $13::TEXT[], $14::TEXT[], $15::TEXT[], $16::TEXT[])
+                   ON CONFLICT DO NOTHING RETURNING id, at, kind, sensor, threat),
+                 counted AS (
+                   INSERT INTO hit_hours (hour, kind, sensor, threat, hits)
+                   SELECT (at / 3600) * 3600, kind, sensor, COALESCE(threat, ''), COUNT(*)
+                   FROM new GROUP BY 1, 2, 3, 4
+                   ON CONFLICT (hour, kind, sensor, threat)
+                   DO UPDATE SET hits = hit_hours.hits + excluded.hits)
+                 SELECT id FROM new",
                 &[
                     &found, &at, &log, &offset, &module, &field, &atomic, &kind, &indicator,
-                    &sources, &threat, &retro, &sensor, &entry_id, &group,
+                    &sources, &threat, &retro, &sensor, &entry_id, &group, &host,
                 ],
             )
             .await
@@ -117,6 +130,9 @@ impl PgStore {
         )
         .await
         .map_err(c)?;
+        if !ids.is_empty() {
+            super::trends::bound_hours(&tx).await.map_err(c)?;
+        }
         if let (Some(first), Some(last)) = (ids.iter().min(), ids.iter().max()) {
             // Delivered at commit, to every listener.
             tx.execute(
@@ -199,6 +215,13 @@ impl PgStore {
     ) -> Result<usize, PersistError> {
         let cutoff = now.as_second() - i64::try_from(keep.as_secs()).unwrap_or(i64::MAX / 2);
         let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM hit_hours WHERE hour < $1",
+                &[&crate::store::persist::trends::hour_of(cutoff)],
+            )
+            .await
+            .map_err(|e| classify(&self.shown, e))?;
         let n = client
             .execute("DELETE FROM sightings WHERE found < $1", &[&cutoff])
             .await

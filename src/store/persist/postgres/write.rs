@@ -150,6 +150,9 @@ impl PgStore {
         )
         .await
         .map_err(c)?;
+        super::trends::note_day(&tx, &s.source, s.now, count)
+            .await
+            .map_err(c)?;
         // Delivered at commit, to every other listener.
         tx.execute(
             "SELECT pg_notify($1, $2 || E'\\t' || current_schema() || E'\\t' || $3)",

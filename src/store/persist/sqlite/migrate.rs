@@ -193,3 +193,29 @@ CREATE TABLE push_state (source TEXT PRIMARY KEY, hits_upto INTEGER NOT NULL DEF
   lease_until INTEGER NOT NULL DEFAULT 0, last_at INTEGER, last_count INTEGER NOT NULL DEFAULT 0,
   last_error TEXT, total INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 ";
+
+/// Version 12: what trends need (see `store::persist::trends`): indicators held per
+/// source per UTC day (`day` in Unix seconds at 00:00 UTC), hits per UTC hour of the
+/// event time by type code, sensor and threat (`''`: none), each fetch's skipped records
+/// by reason (`at` in ms, as `fetch_log.at`), and each hit's internal host. The day
+/// counts are filled from the fetch history (each day's last fetch) and the hour counts
+/// from the stored hits.
+pub(super) const MIGRATE_TRENDS: &str = "
+CREATE TABLE source_days (source TEXT NOT NULL, day INTEGER NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY (source, day)) WITHOUT ROWID;
+CREATE INDEX source_days_day ON source_days (day);
+CREATE TABLE hit_hours (hour INTEGER NOT NULL, kind INTEGER NOT NULL, sensor TEXT NOT NULL,
+  threat TEXT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (hour, kind, sensor, threat))
+  WITHOUT ROWID;
+CREATE TABLE fetch_skips (source TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL,
+  count INTEGER NOT NULL);
+CREATE INDEX fetch_skips_source ON fetch_skips (source, at);
+ALTER TABLE sightings ADD COLUMN host TEXT;
+INSERT INTO source_days (source, day, count)
+  SELECT f.source, (f.at / 86400000) * 86400, f.count FROM fetch_log f
+  WHERE f.rowid = (SELECT g.rowid FROM fetch_log g WHERE g.source = f.source
+    AND g.at / 86400000 = f.at / 86400000 ORDER BY g.at DESC, g.rowid DESC LIMIT 1);
+INSERT INTO hit_hours (hour, kind, sensor, threat, hits)
+  SELECT (at / 3600) * 3600, kind, sensor, COALESCE(threat, ''), COUNT(*) FROM sightings
+  GROUP BY 1, 2, 3, 4;
+";

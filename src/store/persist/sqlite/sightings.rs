@@ -14,7 +14,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::{Sqlite, sql_err};
+use super::{Sqlite, sql_err, trends};
 use crate::model::LogHit;
 use crate::store::persist::codec::{type_code, type_of};
 use crate::store::persist::hit_row::{origin_columns, origin_of, sources_of, sources_text};
@@ -26,18 +26,18 @@ impl Sqlite {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
-        let mut added = 0;
+        let mut new: Vec<&LogHit> = Vec::new();
         {
             let mut ins = tx
                 .prepare(
                     "INSERT OR IGNORE INTO sightings (found, at, log, line_offset, module, field, atomic,
-                       kind, indicator, sources, threat, retro, sensor, entry_id, stream_group)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                       kind, indicator, sources, threat, retro, sensor, entry_id, stream_group, host)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 )
                 .map_err(e)?;
             for h in hits {
                 let (log, offset, entry_id, group) = origin_columns(&h.origin);
-                added += ins
+                let added = ins
                     .execute(params![
                         h.found.as_second(),
                         h.at.as_second(),
@@ -54,17 +54,22 @@ impl Sqlite {
                         &*h.sensor,
                         entry_id,
                         group,
+                        h.host.as_deref(),
                     ])
                     .map_err(e)?;
+                if added > 0 {
+                    new.push(h);
+                }
             }
         }
+        trends::count_hits(&tx, &trends::hour_counts(new.iter().copied())).map_err(e)?;
         tx.execute(
             "DELETE FROM sightings WHERE id <= (SELECT id FROM sightings ORDER BY id DESC LIMIT 1 OFFSET ?1)",
             params![MAX_STORED_HITS as i64],
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;
-        Ok(added)
+        Ok(new.len())
     }
 
     /// The `limit` hits stored last, newest first. Rows whose type code is unknown here
@@ -164,6 +169,7 @@ impl Sqlite {
                         sources: sources_of(&r.get::<_, String>(10)?),
                         threat: r.get::<_, Option<String>>(11)?.map(Into::into),
                         retro: r.get(12)?,
+                        host: r.get::<_, Option<String>>(16)?.map(Into::into),
                     },
                 )))
             })
@@ -181,6 +187,12 @@ impl Sqlite {
     pub fn prune_hits(&mut self, now: Timestamp, keep: Duration) -> Result<usize, PersistError> {
         let cutoff = now.as_second() - i64::try_from(keep.as_secs()).unwrap_or(i64::MAX / 2);
         self.conn
+            .execute(
+                "DELETE FROM hit_hours WHERE hour < ?1",
+                params![crate::store::persist::trends::hour_of(cutoff)],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
             .execute("DELETE FROM sightings WHERE found < ?1", params![cutoff])
             .map_err(|e| self.err(e))
     }
@@ -188,7 +200,7 @@ impl Sqlite {
 
 /// The columns [`Sqlite::select_hits`] reads, in its order.
 const COLUMNS: &str = "id, found, at, log, line_offset, module, field, atomic, kind, indicator,
-  sources, threat, retro, sensor, entry_id, stream_group";
+  sources, threat, retro, sensor, entry_id, stream_group, host";
 
 #[cfg(test)]
 mod tests {
