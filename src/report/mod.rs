@@ -8,6 +8,7 @@
 pub mod charts;
 pub mod filters;
 pub mod fixture;
+pub mod html;
 pub mod json;
 pub mod md;
 pub mod model;

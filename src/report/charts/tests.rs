@@ -365,3 +365,27 @@ fn text_helpers() {
     assert_eq!(list(&items, 2), "a, b and 1 more");
     assert_eq!(list(&items[..1], 2), "a");
 }
+
+#[test]
+fn an_empty_brief_draws_empty_charts_that_still_say_what_they_are() {
+    let mut b = sample::brief();
+    b.hits.types.clear();
+    b.hits.buckets.clear();
+    b.efficacy.clear();
+    b.overlap = crate::report::model::Overlap {
+        sources: Vec::new(),
+        shared: Vec::new(),
+        per_source: Vec::new(),
+    };
+    b.health.clear();
+    for c in all(&b) {
+        check_xml(&c.svg);
+        assert!(!c.alt.is_empty() && c.svg.contains("<desc"), "{}", c.id);
+        assert!(!c.svg.contains("NaN") && !c.svg.contains("inf"), "{}", c.id);
+    }
+    assert!(hits::chart(&b).svg.contains("No hits in the period"));
+    assert_eq!(
+        efficacy::chart(&b).alt,
+        "Horizontal bars: no source in the report."
+    );
+}
