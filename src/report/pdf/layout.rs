@@ -222,8 +222,21 @@ impl Flow<'_> {
         }
     }
 
-    fn heading(&mut self, level: u8, spans: &[Span]) {
+    /// The height of an image of natural size `natural` once scaled to fit.
+    fn image_height(&self, natural: (f32, f32)) -> f32 {
+        let (nw, nh) = natural;
+        if nw <= 0.0 || nh <= 0.0 {
+            return 0.0;
+        }
+        let max_h = self.g.bottom() - self.g.margin_top;
+        nh * (self.g.content_width() / nw).min(max_h / nh).min(1.0)
+    }
+
+    /// `next_height`: the room the block after the heading needs on the same page
+    /// (an image's whole height), at least the level's own.
+    fn heading(&mut self, level: u8, spans: &[Span], next_height: f32) {
         let (size, above, keep) = heading_style(level);
+        let keep = keep.max(next_height);
         let leading = size * 1.3;
         let spans: Vec<Span> = spans
             .iter()
@@ -380,13 +393,11 @@ impl Flow<'_> {
     }
 
     fn image(&mut self, src: &str, natural: (f32, f32)) {
-        let (nw, nh) = natural;
-        if nw <= 0.0 || nh <= 0.0 {
+        let h = self.image_height(natural);
+        if h <= 0.0 {
             return;
         }
-        let max_h = self.g.bottom() - self.g.margin_top;
-        let scale = (self.g.content_width() / nw).min(max_h / nh).min(1.0);
-        let (w, h) = (nw * scale, nh * scale);
+        let w = natural.0 * h / natural.1;
         self.need(h);
         let (x, y) = (self.g.margin_x, self.y);
         self.page().push(Item::Graphic {
@@ -464,13 +475,19 @@ pub fn layout(
         y: g.margin_top,
     };
     let mut title = None;
-    for block in blocks {
+    for (i, block) in blocks.iter().enumerate() {
         match block {
             Block::Heading { level, spans } => {
                 if *level == 1 && title.is_none() {
                     title = Some(plain(spans));
                 }
-                flow.heading(*level, spans);
+                let next = match blocks.get(i + 1) {
+                    Some(Block::Image { src, .. }) => images
+                        .get(src)
+                        .map_or(0.0, |size| flow.image_height(*size) + GAP),
+                    _ => 0.0,
+                };
+                flow.heading(*level, spans, next);
             }
             Block::Paragraph(spans) => flow.paragraph(spans),
             Block::List(items) => flow.list(items),

@@ -152,3 +152,28 @@ fn images_scale_to_the_text_width_and_move_to_a_new_page() {
     assert!(y + h <= g.height - g.margin_bottom + 0.01);
     assert_eq!(page, doc.pages.len() - 1);
 }
+
+#[test]
+fn a_heading_moves_to_the_next_page_with_the_image_after_it() {
+    let fonts = Fonts::new().unwrap();
+    let mut blocks = parse(&"Line of text.\n\n".repeat(25));
+    blocks.extend(parse("## Feed overlap\n"));
+    blocks.push(Block::Image {
+        src: "chart:overlap".into(),
+        alt: String::new(),
+    });
+    let sizes = BTreeMap::from([("chart:overlap".to_string(), (600.0, 600.0))]);
+    let doc = layout(&blocks, &fonts, &sizes, Paper::A4);
+    let mark = doc
+        .marks
+        .iter()
+        .find(|m| m.title == "Feed overlap")
+        .unwrap();
+    let image_page = doc
+        .pages
+        .iter()
+        .position(|p| p.iter().any(|i| matches!(i, Item::Graphic { .. })))
+        .unwrap();
+    assert_eq!(mark.page, image_page);
+    assert_eq!(mark.page, 1);
+}
