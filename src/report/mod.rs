@@ -12,6 +12,7 @@ pub mod html;
 pub mod json;
 pub mod md;
 pub mod model;
+pub mod pdf;
 pub mod read;
 pub mod sample;
 pub mod template;
