@@ -196,9 +196,9 @@ pub struct ReportArgs {
     /// Only hits this sensor found (repeat for more; default: every sensor)
     #[arg(long = "sensor", value_name = "NAME")]
     pub sensors: Vec<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = crate::report::Format::Html)]
-    pub format: crate::report::Format,
+    /// Output format (default: the one `-o FILE`'s extension names, else html)
+    #[arg(long, value_enum)]
+    pub format: Option<crate::report::Format>,
     /// A folder whose files replace the built-in templates of the same name
     #[arg(long, value_name = "DIR")]
     pub template: Option<PathBuf>,

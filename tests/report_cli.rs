@@ -49,6 +49,52 @@ async fn markdown_defangs_and_escapes_what_came_from_outside() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_format_follows_the_flag_else_the_file_name_else_html() {
+    let fx = Fixture::new(1).await;
+    let path = |name: &str| fx.dir.path().join(name);
+    let head = |p: &std::path::Path| std::fs::read(p).unwrap()[..16].to_vec();
+    for (name, flag, start) in [
+        ("a.pdf", None, &b"%PDF-"[..]),
+        ("b.HTML", None, &b"<!doctype html>"[..]),
+        ("c.md", None, &b"# IntelliSIEM"[..]),
+        ("d.json", None, &b"{"[..]),
+        ("e.txt", None, &b"<!doctype html>"[..]),
+        ("f.pdf", Some("md"), &b"# IntelliSIEM"[..]),
+        ("g.md", Some("pdf"), &b"%PDF-"[..]),
+    ] {
+        let out = path(name).display().to_string();
+        let mut args = WEEK.to_vec();
+        args.extend(["-o", &out]);
+        if let Some(f) = flag {
+            args.extend(["--format", f]);
+        }
+        report(&fx.config_path, &args).success().stdout("");
+        let got = head(&path(name));
+        assert!(
+            got.starts_with(start),
+            "{name}: {:?}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    // Without -o: HTML on standard output; a PDF goes to a pipe as asked.
+    let a = report(&fx.config_path, &WEEK).success();
+    assert!(a.get_output().stdout.starts_with(b"<!doctype html>"));
+    let a = report(&fx.config_path, &[&WEEK[..], &["--format", "pdf"]].concat()).success();
+    assert!(a.get_output().stdout.starts_with(b"%PDF-"));
+    let letter = path("letter.pdf").display().to_string();
+    report(
+        &fx.config_path,
+        &[&WEEK[..], &["--paper", "letter", "-o", &letter]].concat(),
+    )
+    .success();
+    assert_ne!(
+        std::fs::read(path("letter.pdf")).unwrap(),
+        std::fs::read(path("a.pdf")).unwrap(),
+        "--paper letter made the A4 file"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_to_a_file_and_the_filters() {
     let fx = Fixture::new(1).await;
     let out = fx.dir.path().join("brief.json");
@@ -121,7 +167,6 @@ async fn usage_errors_are_one_line_and_exit_2() {
             vec!["--format", "md", "--template", "/nonexistent/tpl"],
             "not a folder",
         ),
-        (vec!["--format", "html"], "format html is not built in"),
         (
             vec!["--format", "md", "-o", "/nonexistent/dir/x.md"],
             "does not exist",

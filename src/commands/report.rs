@@ -6,7 +6,7 @@
 //! renamed over it). Exit 0 when written; 2 with one line for a usage, config, store,
 //! template or write error.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use super::{EXIT_OK, EXIT_USAGE, load_config, load_lists};
 use crate::cli::ReportArgs;
 use crate::model::sanitize::one_line;
 use crate::report::read::{self, Query};
-use crate::report::{Format, ReportWriter, Templates};
+use crate::report::{Format, Paper, ReportWriter, Templates};
 use crate::store::persist::Location;
 
 /// The period when none is given: the last 7 days.
@@ -50,12 +50,31 @@ impl From<String> for Failure {
 }
 
 /// The writer of `format`: one small dispatch.
-fn writer(format: Format) -> Result<Box<dyn ReportWriter>, String> {
+fn writer(format: Format, paper: Paper) -> Box<dyn ReportWriter> {
     match format {
-        Format::Md => Ok(Box::new(crate::report::md::Markdown)),
-        Format::Json => Ok(Box::new(crate::report::json::Json)),
-        Format::Html => Err("report: format html is not built in yet".into()),
-        Format::Pdf => Err("report: format pdf is not built in yet".into()),
+        Format::Md => Box::new(crate::report::md::Markdown),
+        Format::Json => Box::new(crate::report::json::Json),
+        Format::Html => Box::new(crate::report::html::Html),
+        Format::Pdf => Box::new(crate::report::pdf::Pdf { paper }),
+    }
+}
+
+/// The format asked for: `--format`, else the one `-o FILE`'s extension names (`.html`,
+/// `.htm`, `.pdf`, `.md`, `.json`), else HTML.
+pub fn format_of(args: &ReportArgs) -> Format {
+    if let Some(f) = args.format {
+        return f;
+    }
+    let ext = args
+        .output
+        .as_deref()
+        .and_then(Path::extension)
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("pdf") => Format::Pdf,
+        Some("md" | "markdown") => Format::Md,
+        Some("json") => Format::Json,
+        _ => Format::Html,
     }
 }
 
@@ -63,7 +82,15 @@ fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Resu
     let tz = TimeZone::system();
     let now = Timestamp::now();
     let (from, to) = period(args, now, &tz)?;
-    let writer = writer(args.format)?;
+    let format = format_of(args);
+    if format == Format::Pdf && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(
+            "report: a PDF is not written to a terminal: give -o FILE.pdf or redirect the output"
+                .to_string()
+                .into(),
+        );
+    }
+    let writer = writer(format, args.paper);
     let templates = Templates::load(args.template.as_deref()).map_err(|e| e.to_string())?;
     let config = load_config(config_path).map_err(Failure::Said)?;
     for s in &args.sources {

@@ -165,7 +165,7 @@ pub fn chart(brief: &Brief) -> Chart {
     for (k, (fill, lo)) in RAMP.iter().enumerate() {
         let label = match RAMP.get(k + 1) {
             Some((_, hi)) => format!("{lo:.0}–{hi:.0}%"),
-            None => format!("≥{lo:.0}%"),
+            None => format!("{lo:.0}%+"),
         };
         doc.rect(lx, ly, 14.0, 14.0, fill, Some(INK));
         doc.text(lx + 18.0, ly + 11.0, &label, Anchor::Start, 11.0, MUTED);
