@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! The report over a store of 1,000,000 indicators and 100,000 hits (the fixture at
-//! scale 500, `report::fixture`): reading the brief from the store, and rendering it as
-//! Markdown and JSON. The bound is 2 s for the whole HTML report.
+//! scale 500, `report::fixture`): reading the brief from the store, rendering it as
+//! Markdown, JSON, HTML and PDF, and the whole report (read and written) as HTML and PDF:
+//! at most 2 s for HTML and 4 s for PDF.
 //!
 //! `cargo bench --bench report` (`REPORT_SCALE=N` for another size)
 
@@ -15,7 +16,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use intellisiem::report::fixture::{self, Spec};
 use intellisiem::report::read::{self, Query};
-use intellisiem::report::{ReportWriter, Templates, json::Json, md::Markdown};
+use intellisiem::report::{
+    Paper, ReportWriter, Templates, html::Html, json::Json, md::Markdown, pdf::Pdf,
+};
 use jiff::{SignedDuration, Timestamp};
 
 fn report(c: &mut Criterion) {
@@ -100,16 +103,28 @@ fn report(c: &mut Criterion) {
             out
         })
     });
-    g.bench_function("read_and_md", |b| {
-        b.iter(|| {
-            let brief = rt
-                .block_on(read::brief(store.as_ref(), &config, &query))
-                .unwrap();
-            let mut out = Vec::new();
-            Markdown.write(&brief, &templates, &mut out).unwrap();
-            out
-        })
-    });
+    let pdf = Pdf { paper: Paper::A4 };
+    let writers: [(&str, &dyn ReportWriter); 2] = [("html", &Html), ("pdf", &pdf)];
+    for (name, writer) in writers {
+        g.bench_function(format!("render_{name}"), |b| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                writer.write(&brief, &templates, &mut out).unwrap();
+                out
+            })
+        });
+        // The whole report as the command makes it: read from the store, then written.
+        g.bench_function(format!("read_and_{name}"), |b| {
+            b.iter(|| {
+                let brief = rt
+                    .block_on(read::brief(store.as_ref(), &config, &query))
+                    .unwrap();
+                let mut out = Vec::new();
+                writer.write(&brief, &templates, &mut out).unwrap();
+                out
+            })
+        });
+    }
     g.finish();
 }
 
