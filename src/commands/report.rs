@@ -79,7 +79,12 @@ pub fn format_of(args: &ReportArgs) -> Format {
 }
 
 fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Result<(), Failure> {
-    let tz = TimeZone::system();
+    // Days begin, and times are printed, in one zone that the report can name: the
+    // system's when it has an IANA name, else UTC (a copied /etc/localtime or a POSIX
+    // `TZ` has none, and a page saying "UTC" over local-midnight bars would mislead).
+    let tz = Some(TimeZone::system())
+        .filter(|z| z.iana_name().is_some())
+        .unwrap_or(TimeZone::UTC);
     let now = Timestamp::now();
     let (from, to) = period(args, now, &tz)?;
     let format = format_of(args);
@@ -247,11 +252,27 @@ mod tests {
             to: to.map(String::from),
             sources: Vec::new(),
             sensors: Vec::new(),
-            format: Format::Md,
+            format: Some(Format::Md),
             template: None,
             paper: crate::report::Paper::A4,
             output: None,
         }
+    }
+
+    #[test]
+    fn the_format_comes_from_the_flag_then_the_file_name() {
+        let with = |format: Option<Format>, out: Option<&str>| {
+            let mut a = args(None, None, None);
+            a.format = format;
+            a.output = out.map(std::path::PathBuf::from);
+            format_of(&a)
+        };
+        assert_eq!(with(None, None), Format::Html);
+        assert_eq!(with(None, Some("b.PDF")), Format::Pdf);
+        assert_eq!(with(None, Some("dir.md/b")), Format::Html);
+        assert_eq!(with(None, Some("b.markdown")), Format::Md);
+        assert_eq!(with(None, Some("b.json")), Format::Json);
+        assert_eq!(with(Some(Format::Json), Some("b.pdf")), Format::Json);
     }
 
     #[test]

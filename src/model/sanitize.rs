@@ -36,6 +36,24 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// Appends `s` to `out` escaped for XML text and for double- or single-quoted
+/// attributes (SVG, HTML): `& < > " '` as entities; characters XML 1.0 does not allow
+/// (controls, U+FFFE, U+FFFF) become a space or U+FFFD.
+pub fn push_xml_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Replaces every unsafe character with a visible escape (`\x1b`, `\u{202e}`).
 /// Returns the input unchanged (borrowed) when it is already safe.
 pub fn sanitize(input: &str) -> Cow<'_, str> {

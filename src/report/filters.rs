@@ -36,20 +36,13 @@ fn bad(filter: &str, v: &Value) -> Error {
     )
 }
 
-/// `n` with a comma every three digits.
+/// `n` with a comma every three digits (`-1,234`).
 pub fn thousands(n: i128) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let digits = match u64::try_from(n.unsigned_abs()) {
+        Ok(m) => crate::model::count::grouped(m),
+        Err(_) => n.unsigned_abs().to_string(),
+    };
+    if n < 0 { format!("-{digits}") } else { digits }
 }
 
 fn num(v: Value, digits: Option<u8>) -> Result<Value, Error> {

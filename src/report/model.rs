@@ -229,15 +229,61 @@ pub struct SourceLine {
 }
 
 impl Brief {
-    /// The same brief with every indicator value defanged
-    /// ([`crate::export::defang::defang`]), for the human-readable outputs.
+    /// The same brief for the human-readable outputs: every indicator value defanged
+    /// ([`crate::export::defang::defang`]), and in every string that came from outside
+    /// (values, threats, sensors, hosts, KEV fields) each character that could reorder or
+    /// hide text (bidi controls, zero-width and other format characters) shown as its
+    /// escape ([`crate::model::sanitize::sanitize`]).
     pub fn defanged(&self) -> Brief {
         let mut out = self.clone();
         for t in &mut out.hits.top_indicators {
+            clean(&mut t.value);
             if let Ok(kind) = t.r#type.parse::<crate::model::IndicatorType>() {
                 t.value = crate::export::defang::defang(kind, &t.value);
             }
+            t.threat.iter_mut().for_each(clean);
+            t.sources.iter_mut().for_each(clean);
+            t.sensors.iter_mut().for_each(clean);
+        }
+        out.sensors.iter_mut().for_each(clean);
+        for h in &mut out.hits.top_hosts {
+            clean(&mut h.host);
+        }
+        for k in &mut out.kev {
+            for s in [&mut k.cve, &mut k.vendor, &mut k.product, &mut k.name] {
+                clean(s);
+            }
+            k.due_date.iter_mut().for_each(clean);
         }
         out
+    }
+}
+
+/// `s` with its unsafe characters escaped, in place.
+fn clean(s: &mut String) {
+    if let std::borrow::Cow::Owned(o) = crate::model::sanitize::sanitize(s) {
+        *s = o;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readable_brief_is_defanged_and_shows_hidden_characters() {
+        let mut b = crate::report::sample::brief();
+        b.hits.top_indicators[0].threat = Some("Emo\u{202e}tet".into());
+        b.kev[0].vendor = "Ac\u{200b}me".into();
+        let d = b.defanged();
+        assert_eq!(d.hits.top_indicators[0].value, "198[.]51[.]100[.]23");
+        let threat = d.hits.top_indicators[0].threat.as_deref().unwrap();
+        assert!(
+            !threat.contains('\u{202e}') && threat.starts_with("Emo"),
+            "{threat}"
+        );
+        assert!(!d.kev[0].vendor.contains('\u{200b}'));
+        // The numbers' brief keeps what the store holds.
+        assert_eq!(b.hits.top_indicators[0].value, "198.51.100.23");
     }
 }

@@ -115,12 +115,7 @@ fn one_line(e: &Error) -> String {
 /// The text of template `name`: the file in `dir` if there is one, else the built-in
 /// file. A name is one file name (no folder, no `..`); others are not found.
 fn load_one(dir: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
-    let plain = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if !plain {
+    if !plain_name(name) {
         return Ok(None);
     }
     if let Some(dir) = dir {
@@ -146,6 +141,17 @@ fn load_one(dir: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, text)| (*text).to_string()))
+}
+
+/// Whether `name` is one plain file name of a template folder: ASCII letters, digits,
+/// `.`, `_` and `-`, not empty and not starting with `.` (so no folder, no `..`, no
+/// hidden file).
+pub(crate) fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// `text` safe to place in Markdown prose or a table cell: every character Markdown

@@ -107,16 +107,7 @@ fn look(cell: &Cell) -> Look {
 }
 
 fn escape(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
+    crate::model::sanitize::push_xml_escaped(out, s);
 }
 
 /// The whole buffer as a standalone SVG document.

@@ -104,22 +104,11 @@ pub fn luminance(hex: &str) -> f64 {
     0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
 }
 
-/// `s` escaped for XML text and double- or single-quoted attributes. Characters XML
-/// 1.0 does not allow (C0 controls, U+FFFE, U+FFFF) and line breaks become spaces.
+/// `s` escaped for XML text and double- or single-quoted attributes
+/// ([`crate::model::sanitize::push_xml_escaped`]).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
+    crate::model::sanitize::push_xml_escaped(&mut out, s);
     out
 }
 
@@ -150,26 +139,7 @@ pub fn columns(px: f64, size: f64) -> usize {
 
 /// `n` with thousands separators: `40,211`.
 pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `n` in at most five characters: `1,873`, `40.2k`, `121k`, `1.21M`.
-pub fn compact(n: u64) -> String {
-    let f = n as f64;
-    match n {
-        0..=9_999 => group(n),
-        10_000..=99_999 => format!("{:.1}k", f / 1e3),
-        100_000..=999_999 => format!("{:.0}k", f / 1e3),
-        _ => format!("{:.2}M", f / 1e6),
-    }
+    crate::model::count::grouped(n)
 }
 
 /// A step of 1, 2 or 5 × 10ⁿ that divides `[0, max]` into at most `ticks` parts, and

@@ -77,19 +77,10 @@ fn parse_svg(name: &str, svg: &[u8], dir: Option<&Path>) -> Result<Graphic, Repo
         .map_err(|e| ReportError::Pdf(format!("image {name}: {e}")))
 }
 
-/// A file name in the template folder: one plain name, no folder, no `..`.
-fn plain_name(src: &str) -> bool {
-    !src.is_empty()
-        && !src.starts_with('.')
-        && src
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
-
 /// The file `src` from the template folder.
 fn from_file(src: &str, dir: Option<&Path>) -> Result<Graphic, ReportError> {
     let err = |why: String| ReportError::Pdf(format!("image {src}: {why}"));
-    if !plain_name(src) {
+    if !crate::report::template::plain_name(src) {
         return Err(err("not a plain file name in the template folder".into()));
     }
     let Some(dir) = dir else {

@@ -52,7 +52,14 @@ pub(crate) fn all(
             let inside = |at: Timestamp| at >= query.from && at < query.to;
             let records: Vec<&FetchRecord> = h.iter().filter(|r| inside(r.at)).collect();
             let skips: Vec<&FetchSkip> = s.iter().filter(|r| inside(r.at)).collect();
-            one(name, &records, &skips, query.to, buckets)
+            // An outage under way when the period began counts from its start.
+            let failing_at_start = h
+                .iter()
+                .rev()
+                .find(|r| r.at < query.from)
+                .is_some_and(|r| !r.outcome.is_success());
+            let start = failing_at_start.then_some(query.from);
+            one(name, &records, &skips, (start, query.to), buckets)
         })
         .collect()
 }
@@ -78,12 +85,12 @@ fn one(
     name: &str,
     records: &[&FetchRecord],
     skips: &[&FetchSkip],
-    to: Timestamp,
+    (outage_at_start, to): (Option<Timestamp>, Timestamp),
     buckets: &Buckets,
 ) -> Health {
     let mut failures: HashMap<&'static str, u64> = HashMap::new();
     let mut longest = 0_i64;
-    let mut outage_from: Option<Timestamp> = None;
+    let mut outage_from: Option<Timestamp> = outage_at_start;
     let mut cells = vec![(0_u32, 0_u32); buckets.starts.len()];
     for r in records {
         let ok = r.outcome.is_success();
@@ -182,7 +189,7 @@ mod tests {
             reason: "invalid value".into(),
             count: 2,
         };
-        let h = one("x", &refs, &[&kept], to, &b);
+        let h = one("x", &refs, &[&kept], (None, to), &b);
         assert_eq!(h.fetches, 5);
         assert_eq!(h.longest_outage_secs, 86_400 - 80_000);
         assert_eq!(
@@ -201,5 +208,36 @@ mod tests {
             failing(&["x".into()], &[rs.to_vec()], to),
             vec!["x".to_string()]
         );
+    }
+
+    #[test]
+    fn an_outage_under_way_when_the_period_begins_counts_from_its_start() {
+        let day = 86_400;
+        let from = Timestamp::from_second(day).unwrap();
+        let to = Timestamp::from_second(3 * day).unwrap();
+        let history = vec![
+            rec(10, FetchOutcome::Ok),
+            rec(20, FetchOutcome::NetworkError),
+            rec(day + 7_200, FetchOutcome::NetworkError),
+            rec(day + 36_000, FetchOutcome::Ok),
+        ];
+        let query = Query {
+            from,
+            to,
+            sources: Vec::new(),
+            sensors: Vec::new(),
+            time_zone: TimeZone::UTC,
+            lists: std::sync::Arc::new(crate::matching::Warninglists::load(&[]).unwrap()),
+            now: to,
+        };
+        let b = Buckets::new(from, to, &TimeZone::UTC, crate::report::model::Bucket::Day);
+        let h = all(&["x".into()], &[history.clone()], &[Vec::new()], &query, &b);
+        assert_eq!(h[0].fetches, 2);
+        assert_eq!(h[0].longest_outage_secs, 36_000);
+        // Had the fetch before the period succeeded, the outage would begin inside it.
+        let mut fine = history;
+        fine[1].outcome = FetchOutcome::Ok;
+        let h = all(&["x".into()], &[fine], &[Vec::new()], &query, &b);
+        assert_eq!(h[0].longest_outage_secs, 36_000 - 7_200);
     }
 }

@@ -39,7 +39,11 @@ pub(crate) fn sections(
     buckets: &Buckets,
 ) -> (Summary, HitsOverTime) {
     let (from, to) = (query.from, query.to);
-    let before = from - (to.duration_since(from));
+    let before = from
+        .checked_sub(to.duration_since(from))
+        .unwrap_or(Timestamp::MIN);
+    // The period before is only compared when the store still holds all of it.
+    let previous_whole = loaded.hits_complete_from.is_none_or(|t| t <= before);
     let mut hits = 0_u64;
     let mut previous = 0_u64;
     let mut untriaged = 0_u64;
@@ -91,7 +95,8 @@ pub(crate) fn sections(
             h.1.insert((kind, value));
         }
     }
-    let change = (previous > 0).then(|| (hits as f64 - previous as f64) * 100.0 / previous as f64);
+    let change = (previous > 0 && previous_whole)
+        .then(|| (hits as f64 - previous as f64) * 100.0 / previous as f64);
     let summary = Summary {
         hits,
         hits_previous: previous,

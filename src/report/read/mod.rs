@@ -60,6 +60,10 @@ pub(crate) struct Loaded {
     pub sets: Vec<(String, Vec<Sighting>)>,
     /// Stored hits with their row ids (all of them, every sensor filter applied).
     pub hits: Vec<(i64, LogHit)>,
+    /// The event time from which every stored hit is still held: `None` while the store
+    /// holds fewer than [`MAX_STORED_HITS`] (none was dropped), else the oldest event
+    /// time among those it holds (older ones may have gone to make room).
+    pub hits_complete_from: Option<Timestamp>,
     pub triage: triage::Effect,
     pub history: Vec<Vec<crate::store::health::FetchRecord>>,
     /// Each covered source's skipped records by reason, per fetch from the period's start.
@@ -201,6 +205,9 @@ async fn load(
     }
     drop(all);
     let mut hits = store.load_hit_rows(MAX_STORED_HITS).await.map_err(err)?;
+    let hits_complete_from = (hits.len() >= MAX_STORED_HITS)
+        .then(|| hits.iter().map(|(_, h)| h.at).min())
+        .flatten();
     if !query.sensors.is_empty() {
         hits.retain(|(_, h)| query.sensors.iter().any(|s| **s == *h.sensor));
     }
@@ -230,6 +237,7 @@ async fn load(
     Ok(Loaded {
         sets,
         hits,
+        hits_complete_from,
         triage: triage::Effect::of(marks),
         history,
         skips,
