@@ -124,14 +124,37 @@ async fn hostile_requests_are_refused_and_the_server_goes_on() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_stops_it_gracefully() {
     let h = home("");
-    fill(&h.db).await;
+    let many: Vec<String> = (0..300_000u32)
+        .map(|i| format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255))
+        .collect();
+    let rows: Vec<(IndicatorType, &str, u8)> = many
+        .iter()
+        .map(|v| (IndicatorType::Ipv4, v.as_str(), 50))
+        .collect();
+    save(&h.db, "feodo", &rows).await;
     let mut s = start(&h, &[]);
     // An idle keep-alive connection does not hold the shutdown up.
     let _idle = TcpStream::connect(s.addr).unwrap();
+    // A download in flight (read slowly) is finished before the server exits.
+    let mut busy = TcpStream::connect(s.addr).unwrap();
+    let auth = basic("panos", PANOS_PW);
+    busy.write_all(
+        format!("GET /edl/all/ipv4.txt HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut first = [0u8; 1024];
+    let mut got = busy.read(&mut first).unwrap();
     let pid = s.child.id() as i32;
     let started = Instant::now();
     // SAFETY: signalling our own child by its pid.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    let reader = std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        busy.read_to_end(&mut rest).unwrap();
+        rest.len()
+    });
     let status = loop {
         if let Some(st) = s.child.try_wait().unwrap() {
             break st;
@@ -140,6 +163,17 @@ async fn sigterm_stops_it_gracefully() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(0));
+    got += reader.join().unwrap();
+    let head = String::from_utf8_lossy(&first);
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let head_len = head.find("\r\n\r\n").unwrap() + 4;
+    assert_eq!(got - head_len, length, "the download in flight was cut");
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         s.log.lock().unwrap().contains("stopped"),

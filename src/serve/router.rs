@@ -97,12 +97,9 @@ pub async fn handle<B>(state: Arc<State>, peer: SocketAddr, req: Request<B>) -> 
     let status = answer.status().as_u16();
     let class = if status == 400 { "other" } else { class(&path) };
     state.requests.count(class, status);
-    let bytes = answer
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("0")
-        .to_string();
+    let bytes = hyper::body::Body::size_hint(answer.body())
+        .exact()
+        .unwrap_or(0);
     tracing::info!(
         target: "intellisiem::access",
         peer = %peer.ip(),
@@ -111,7 +108,7 @@ pub async fn handle<B>(state: Arc<State>, peer: SocketAddr, req: Request<B>) -> 
         // The path only: query values are the client's, and could hold anything.
         path = %crate::model::sanitize::one_line(&path, 200),
         status,
-        bytes = %bytes,
+        bytes,
         ms = started.elapsed().as_millis() as u64,
         "access"
     );
