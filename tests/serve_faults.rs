@@ -282,6 +282,7 @@ async fn tls_with_reload_on_sighup() {
 async fn metrics_parse_with_prometheus_client() {
     let h = home("");
     fill(&h.db).await;
+    history(&h.db, "feodo", &[(120, true, 300), (60, false, 2_000)]).await;
     let s = start(&h, &[]);
     let auth = basic("panos", PANOS_PW);
     assert_eq!(
@@ -306,6 +307,11 @@ async fn metrics_parse_with_prometheus_client() {
         "intellisiem_serve_http_requests_total{class=\"edl\",status=\"404\"} 1",
         "intellisiem_serve_store_up 1",
         "intellisiem_serve_snapshot_values 6",
+        "intellisiem_source_fetch_failures{source=\"feodo\"} 1",
+        "intellisiem_source_fetch_duration_seconds_bucket{source=\"feodo\",le=\"0.5\"} 1",
+        "intellisiem_source_fetch_duration_seconds_bucket{source=\"feodo\",le=\"2.5\"} 2",
+        "intellisiem_source_fetch_duration_seconds_count{source=\"feodo\"} 2",
+        "intellisiem_source_fetch_duration_seconds_sum{source=\"feodo\"} 2.3",
     ] {
         assert!(text.contains(want), "{want} missing:\n{text}");
     }
@@ -352,5 +358,13 @@ async fn metrics_parse_with_prometheus_client() {
         String::from_utf8_lossy(&out.stderr)
     );
     let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let last = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("intellisiem_source_last_success_timestamp_seconds{source=\"feodo\"} ")
+        })
+        .unwrap();
+    let age = jiff::Timestamp::now().as_second() - last.parse::<i64>().unwrap();
+    assert!((119..=125).contains(&age), "last success {age} s ago");
     assert!(n >= 9, "{n} families");
 }

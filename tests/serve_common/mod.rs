@@ -87,6 +87,29 @@ pub async fn save(db: &Path, source: &str, rows: &[(IndicatorType, &str, u8)]) {
     r.expect("save");
 }
 
+/// Remembers fetches of `source`: `(seconds ago, ok?, duration in ms)`.
+pub async fn history(db: &Path, source: &str, fetches: &[(i64, bool, u64)]) {
+    use intellisiem::store::health::{FetchOutcome, FetchRecord};
+    let (store, notes) = intellisiem::store::persist::open(Some(db));
+    let store = store.unwrap_or_else(|| panic!("store: {notes:?}"));
+    let now = jiff::Timestamp::now().as_second();
+    for (ago, ok, ms) in fetches {
+        let record = FetchRecord {
+            at: jiff::Timestamp::from_second(now - ago).expect("time"),
+            outcome: if *ok {
+                FetchOutcome::Ok
+            } else {
+                FetchOutcome::NetworkError
+            },
+            count: 4,
+            bytes: 100,
+            duration: Duration::from_millis(*ms),
+            skipped: 0,
+        };
+        store.record(source.into(), record).await.expect("record");
+    }
+}
+
 /// The binary with a clean environment and the test's secrets.
 pub fn bin(home: &Home) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("intellisiem"));
