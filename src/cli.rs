@@ -55,6 +55,27 @@ pub enum Command {
     /// Check or create the config file
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Serve the set to firewalls and monitoring: lists (EDL), /metrics, /healthz
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (else `serve.listen`, else 127.0.0.1:8443)
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Allow plain HTTP on an address other than loopback (credentials then cross the
+    /// network in the clear)
+    #[arg(long)]
+    pub insecure_listen: bool,
+    /// Serve allowlisted indicators too (the config's `allowlists:` and the local
+    /// allowlist)
+    #[arg(long)]
+    pub no_allowlists: bool,
+    /// Serve warninglisted indicators too (special-purpose addresses and names, the
+    /// config's `warninglists:`)
+    #[arg(long)]
+    pub no_warninglists: bool,
 }
 
 #[derive(Debug, Args)]

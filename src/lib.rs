@@ -21,6 +21,7 @@ pub mod model;
 pub mod net;
 pub mod report;
 pub mod runtime;
+pub mod serve;
 pub mod sources;
 pub mod store;
 pub mod trust;

@@ -9,6 +9,7 @@ pub mod lookup;
 pub mod match_cmd;
 mod push;
 pub mod report;
+pub mod serve;
 pub mod sources;
 pub mod table;
 pub mod target;
@@ -34,7 +35,10 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("error: --ascii is for the dashboard; it does not go with a command");
         return ExitCode::from(EXIT_USAGE);
     }
-    if cli.command.is_some() {
+    if matches!(cli.command, Some(Command::Serve(_))) {
+        // Its access log is information, on stderr and in the log file.
+        crate::logging::init_server();
+    } else if cli.command.is_some() {
         crate::logging::init_stderr();
     }
     let code = match cli.command {
@@ -47,6 +51,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Config(ConfigCommand::Init { force })) => {
             config_cmd::init(cli.config.as_deref(), force)
         }
+        Some(Command::Serve(args)) => serve::run(cli.config.as_deref(), cli.no_cache, &args),
         None => dashboard(cli.config.as_deref(), cli.no_cache, cli.demo, cli.ascii),
     };
     ExitCode::from(code)

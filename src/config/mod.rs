@@ -16,6 +16,7 @@ pub mod schema;
 pub mod scoring;
 pub mod secret;
 pub mod sensor;
+pub mod serve;
 mod source;
 pub mod units;
 
@@ -39,6 +40,7 @@ pub use redis::RedisStream;
 pub use scoring::ScoringConfig;
 pub use secret::SourceAuth;
 pub use sensor::SensorConfig;
+pub use serve::ServeConfig;
 
 /// The seed-compatible template written by `config init`.
 pub const TEMPLATE: &str = include_str!("../../config/config_template.yaml");
@@ -215,6 +217,8 @@ pub struct Config {
     pub enrich_ttl: Duration,
     /// How each indicator's score decays, and below which it is decayed (`scoring:`).
     pub scoring: ScoringConfig,
+    /// What `intellisiem serve` listens on and who may read what (`serve:`).
+    pub serve: ServeConfig,
     /// Things the user should know that do not stop the program.
     pub warnings: Vec<String>,
 }
@@ -305,10 +309,19 @@ impl Config {
                 line: hint::find_line(text, "scoring:"),
                 message,
             })?;
+        let serve = serve::resolve(raw.serve.take()).map_err(|m| {
+            let (line, _, message) = hint::resolve(text, hint::find_line(text, "serve:"), &m);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message,
+            }
+        })?;
         let mut config = build(raw, ConfigOrigin::File(path.to_path_buf()), env, kinds);
         config.cache.postgres = postgres;
         config.sensor = sensor;
         config.scoring = scoring;
+        config.serve = serve;
         config.bindings = bindings;
         if let Some(p) = cache_path
             && p.trim().is_empty()
@@ -537,6 +550,7 @@ fn build(
         sensor: SensorConfig::defaults(env),
         enrich_ttl: raw.enrich_ttl.map_or(defaults::ENRICH_TTL, |d| d.0),
         scoring: ScoringConfig::default(),
+        serve: ServeConfig::default(),
         warnings,
     }
 }

@@ -91,6 +91,10 @@ pub struct RawConfig {
     /// decay_speed, expire_below }`).
     #[serde(default)]
     pub scoring: Option<super::scoring::RawScoring>,
+    /// What `intellisiem serve` listens on and who may read what (`serve: { listen,
+    /// tls, users, tokens }`).
+    #[serde(default)]
+    pub serve: Option<super::serve::RawServe>,
 }
 
 #[derive(Default, Deserialize)]

@@ -115,6 +115,7 @@ pub(super) fn written_in(raw: &super::schema::RawConfig) -> bool {
         }
         super::LogInput::Path(_) => false,
     });
+    let serve_secrets = raw.serve.as_ref().is_some_and(|s| s.has_literal_secret());
     let source_secrets = raw.sources.iter().flat_map(|s| &s.0).any(|s| {
         s.auth
             .as_ref()
@@ -133,6 +134,7 @@ pub(super) fn written_in(raw: &super::schema::RawConfig) -> bool {
         || url_has_password
         || source_secrets
         || stream_secrets
+        || serve_secrets
 }
 
 /// A warning when a config file holding keys can be read by other users.

@@ -144,6 +144,28 @@ pub fn init_stderr() {
         .try_init();
 }
 
+/// [`init_stderr`] for `serve`: the program's information lines too (the access log),
+/// on stderr and in the log file, unless `INTELLISIEM_LOG` says otherwise.
+pub fn init_server() {
+    use tracing_subscriber::prelude::*;
+    let ansi = io::IsTerminal::is_terminal(&io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let stderr = tracing_subscriber::fmt::layer()
+        .with_writer(io::stderr)
+        .with_ansi(ansi)
+        .with_target(false)
+        .with_filter(screen_filter("warn,intellisiem=info"));
+    let file = tracing_subscriber::fmt::layer()
+        .with_writer(FileSink)
+        .with_ansi(false)
+        .with_target(false)
+        .with_filter(filter("warn,intellisiem=info"));
+    let _ = tracing_subscriber::registry()
+        .with(stderr)
+        .with(file)
+        .try_init();
+}
+
 /// The layer that writes to the log file once [`attach_file`] has opened one (until
 /// then it writes nothing). Lines carry their time in UTC and their level.
 pub fn file_layer<S>() -> impl tracing_subscriber::Layer<S>

@@ -142,6 +142,17 @@ pub fn group(n: u64) -> String {
     crate::model::count::grouped(n)
 }
 
+/// `n` in at most five characters: `1,873`, `40.2k`, `121k`, `1.21M`.
+pub fn compact(n: u64) -> String {
+    let f = n as f64;
+    match n {
+        0..=9_999 => group(n),
+        10_000..=99_999 => format!("{:.1}k", f / 1e3),
+        100_000..=999_999 => format!("{:.0}k", f / 1e3),
+        _ => format!("{:.2}M", f / 1e6),
+    }
+}
+
 /// A step of 1, 2 or 5 × 10ⁿ that divides `[0, max]` into at most `ticks` parts, and
 /// the axis' top (a multiple of it, at least `max`). A `max` of 0 gives a 0–1 axis.
 pub fn nice_axis(max: f64, ticks: u32) -> (f64, f64) {

@@ -1,0 +1,343 @@
+// Copyright 2026 The IntelliSIEM Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//! The set as `serve` holds it: read from the store like `fetch --offline` (merged,
+//! scored, screened by the allow- and warninglists, decayed values left out), frozen into
+//! an immutable [`Snapshot`] with a version, and replaced as a whole when the store
+//! changes (see [`follow`]). The server never fetches feeds itself.
+
+use std::cmp::Ordering;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::engine;
+use crate::matching::Warninglists;
+use crate::model::IndicatorType;
+use crate::store::persist::SharedStore;
+use crate::trust::allowlist::Screened;
+
+/// The collection that holds the whole set.
+pub const ALL: &str = "all";
+
+/// How often the store's sources are looked at for a change (a shared PostgreSQL store
+/// also announces its changes at once).
+pub const POLL: Duration = Duration::from_secs(2);
+
+/// One served value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub kind: IndicatorType,
+    /// The canonical value, never defanged.
+    pub value: Box<str>,
+    /// 0-100, as of the snapshot's scoring.
+    pub score: u8,
+    /// Indexes into [`Snapshot::sources`].
+    pub sources: Vec<u16>,
+}
+
+/// A source as the snapshot saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceState {
+    pub name: String,
+    /// Distinct indicators in its stored snapshot.
+    pub count: usize,
+    /// Its last good fetch.
+    pub fetched_at: Option<Timestamp>,
+}
+
+/// The immutable set a server answers from, shared behind an [`Arc`].
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Grows by one with each snapshot a server loads (0: none loaded yet).
+    pub version: u64,
+    /// When it was built.
+    pub built: Option<Timestamp>,
+    pub sources: Vec<SourceState>,
+    /// In a stable order: by type (ipv4, ipv6, cidr, domain, url, ...), then IPs and
+    /// CIDRs numerically, other values by their bytes.
+    pub rows: Vec<Row>,
+    /// The store's figures for `/metrics`, rendered when the snapshot was read.
+    pub metrics: String,
+}
+
+impl Snapshot {
+    /// The index of the source `name` (a collection), if the snapshot has it.
+    pub fn source(&self, name: &str) -> Option<u16> {
+        self.sources
+            .iter()
+            .position(|s| s.name == name)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+
+    /// Whether `name` is a collection: [`ALL`] or a source's name.
+    pub fn has_collection(&self, name: &str) -> bool {
+        name == ALL || self.source(name).is_some()
+    }
+
+    /// The newest good fetch of the collection's sources (`Last-Modified`).
+    pub fn modified(&self, collection: &str) -> Option<Timestamp> {
+        self.sources
+            .iter()
+            .filter(|s| collection == ALL || s.name == collection)
+            .filter_map(|s| s.fetched_at)
+            .max()
+    }
+}
+
+/// The snapshot being served, and the store's state.
+#[derive(Debug, Default)]
+pub struct Shared {
+    current: RwLock<Arc<Snapshot>>,
+    /// False while the store cannot be read (the last good snapshot is served).
+    pub store_up: AtomicBool,
+    /// Snapshot loads that failed.
+    pub load_failures: AtomicU64,
+}
+
+impl Shared {
+    /// The snapshot to answer one request from.
+    pub fn get(&self) -> Arc<Snapshot> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the snapshot.
+    pub fn set(&self, snap: Snapshot) {
+        let snap = Arc::new(snap);
+        match self.current.write() {
+            Ok(mut g) => *g = snap,
+            Err(p) => *p.into_inner() = snap,
+        }
+    }
+}
+
+/// A value's place within its type: address family, address, prefix length.
+type Place = (u8, u128, u8);
+
+/// The sort key of a value within its type: IPs and CIDRs numerically.
+fn numeric(kind: IndicatorType, value: &str) -> Place {
+    let ip = |a: IpAddr| match a {
+        IpAddr::V4(v) => (4, u128::from(u32::from(v))),
+        IpAddr::V6(v) => (6, u128::from(v)),
+    };
+    match kind {
+        IndicatorType::Ipv4 | IndicatorType::Ipv6 => value
+            .parse::<IpAddr>()
+            .map_or((9, 0, 0), |a| (ip(a).0, ip(a).1, 255)),
+        IndicatorType::Cidr => value.parse::<ipnet::IpNet>().map_or((9, 0, 0), |n| {
+            let (f, x) = ip(n.network());
+            (f, x, n.prefix_len())
+        }),
+        _ => (0, 0, 0),
+    }
+}
+
+/// Sorts `rows` into the served order (see [`Snapshot::rows`]).
+pub fn sort_rows(rows: &mut Vec<Row>) {
+    let mut keyed: Vec<((u8, Place), Row)> = rows
+        .drain(..)
+        .map(|r| ((r.kind as u8, numeric(r.kind, &r.value)), r))
+        .collect();
+    keyed.sort_unstable_by(|a, b| match a.0.cmp(&b.0) {
+        Ordering::Equal => a.1.value.cmp(&b.1.value),
+        o => o,
+    });
+    rows.extend(keyed.into_iter().map(|(_, r)| r));
+}
+
+/// Reads the set from `store` into a snapshot numbered `version`.
+///
+/// # Errors
+/// The store cannot be read (the message says why).
+pub async fn load(
+    config: &Config,
+    store: &SharedStore,
+    lists: &Warninglists,
+    version: u64,
+) -> Result<Snapshot, String> {
+    let metas = store.metas().await.map_err(|e| e.to_string())?;
+    let mut runs = engine::run_offline(config, Some(store), &config.sources).await?;
+    let mut set = engine::merge(&mut runs);
+    let now = Timestamp::now();
+    let (_, notes) =
+        crate::store::scored::score_for_command(&mut set, config, Some(store), now).await;
+    for n in notes {
+        tracing::warn!("serve: {}", crate::model::sanitize::one_line(&n, 300));
+    }
+    let metrics = super::metrics::store_text(store, &metas).await;
+    // CPU work on a 1M set: off the async workers' hands (the runtime is multi-threaded).
+    let rows = tokio::task::block_in_place(|| rows_of(&set, lists));
+    let mut sources: Vec<SourceState> = set
+        .source_names()
+        .iter()
+        .map(|n| SourceState {
+            name: n.to_string(),
+            count: metas.get(&**n).map_or(0, |m| m.count),
+            fetched_at: metas.get(&**n).and_then(|m| m.fetched_at),
+        })
+        .collect();
+    sources.truncate(usize::from(u16::MAX));
+    Ok(Snapshot {
+        version,
+        built: Some(now),
+        sources,
+        rows,
+        metrics,
+    })
+}
+
+/// The served rows of `set`: neither decayed nor on a list, in the served order.
+fn rows_of(set: &crate::store::set::Store, lists: &Warninglists) -> Vec<Row> {
+    let screened = Screened::of(set, lists);
+    let mut rows: Vec<Row> = set
+        .iter()
+        .filter(|(i, e)| !screened.holds(*i) && !set.is_decayed(e))
+        .map(|(_, e)| Row {
+            kind: e.kind,
+            value: e.value.clone(),
+            score: e.score,
+            sources: e.source_ids().map(|id| id.0).collect(),
+        })
+        .collect();
+    sort_rows(&mut rows);
+    rows
+}
+
+/// What the store's sources look like: each one's last fetch and count. Two equal
+/// versions mean nothing was saved in between.
+pub type StoreVersion = Vec<(String, Option<i64>, usize)>;
+
+/// The store's [`StoreVersion`] now.
+///
+/// # Errors
+/// The store cannot be read.
+pub async fn store_version(store: &SharedStore) -> Result<StoreVersion, String> {
+    let metas = store.metas().await.map_err(|e| e.to_string())?;
+    let mut v: StoreVersion = metas
+        .into_iter()
+        .map(|(n, m)| (n, m.fetched_at.map(|t| t.as_millisecond()), m.count))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Keeps `shared` on the store's newest set until `stop` is set: a change announced by
+/// a shared store, or seen in the sources' fetch times every [`POLL`], loads a new
+/// snapshot; while the store cannot be read, the last good one stays and
+/// [`Shared::store_up`] is false. `seen`: the store's version the snapshot being
+/// served was read at (taken before it was read), if any.
+pub async fn follow(
+    mut seen: Option<StoreVersion>,
+    config: Arc<Config>,
+    store: SharedStore,
+    lists: Arc<Warninglists>,
+    shared: Arc<Shared>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut changes = store.changes();
+    let mut version = shared.get().version;
+    loop {
+        match store_version(&store).await {
+            Err(e) => {
+                if shared.store_up.swap(false, Relaxed) {
+                    tracing::warn!(
+                        "serve: the store is unreachable ({}); serving the last good set",
+                        crate::model::sanitize::one_line(&e, 300)
+                    );
+                }
+            }
+            Ok(v) if seen.as_ref() == Some(&v) => {
+                shared.store_up.store(true, Relaxed);
+            }
+            Ok(v) => match load(&config, &store, &lists, version + 1).await {
+                Ok(snap) => {
+                    version += 1;
+                    tracing::info!(
+                        "serve: snapshot {version}: {} values from {} sources",
+                        snap.rows.len(),
+                        snap.sources.len()
+                    );
+                    shared.set(snap);
+                    shared.store_up.store(true, Relaxed);
+                    seen = Some(v);
+                }
+                Err(e) => {
+                    shared.load_failures.fetch_add(1, Relaxed);
+                    shared.store_up.store(false, Relaxed);
+                    tracing::warn!(
+                        "serve: cannot read the set ({}); serving the last good one",
+                        crate::model::sanitize::one_line(&e, 300)
+                    );
+                }
+            },
+        }
+        let announced = async {
+            match changes.as_mut() {
+                Some(rx) => rx.recv().await.is_some(),
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = stop.changed() => return,
+            alive = announced => {
+                if !alive {
+                    changes = None;
+                }
+            }
+            () = tokio::time::sleep(POLL) => {}
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: IndicatorType, value: &str) -> Row {
+        Row {
+            kind,
+            value: value.into(),
+            score: 50,
+            sources: vec![0],
+        }
+    }
+
+    #[test]
+    fn order_is_by_type_then_numeric() {
+        use IndicatorType::*;
+        let mut rows = vec![
+            row(Domain, "b.example"),
+            row(Ipv4, "192.0.2.10"),
+            row(Cidr, "198.51.100.0/24"),
+            row(Ipv4, "192.0.2.9"),
+            row(Domain, "a.example"),
+            row(Ipv6, "2001:db8::1"),
+            row(Cidr, "198.51.100.0/25"),
+        ];
+        sort_rows(&mut rows);
+        let v: Vec<&str> = rows.iter().map(|r| &*r.value).collect();
+        assert_eq!(
+            v,
+            [
+                "192.0.2.9",
+                "192.0.2.10",
+                "2001:db8::1",
+                "198.51.100.0/24",
+                "198.51.100.0/25",
+                "a.example",
+                "b.example"
+            ]
+        );
+    }
+}
