@@ -268,8 +268,6 @@ fn clean(s: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn the_readable_brief_is_defanged_and_shows_hidden_characters() {
         let mut b = crate::report::sample::brief();
