@@ -202,6 +202,16 @@ fn an_empty_store_makes_an_empty_brief_and_a_missing_one_is_an_error() {
     let a = report(&cfg, &["--format", "json"]).code(2);
     assert!(stderr(&a).contains("no store at"), "{}", stderr(&a));
     assert!(!db.exists(), "the report created no store");
+    // A file that is not a store (random bytes, or empty) is named and left as it is.
+    for junk in [&b""[..], &b"\x00\x01not a database at all, truncated"[..]] {
+        std::fs::write(&db, junk).unwrap();
+        let a = report(&cfg, &["--format", "json"]).code(2);
+        assert!(stderr(&a).contains("is not a store"), "{}", stderr(&a));
+        assert_eq!(std::fs::read(&db).unwrap(), junk, "the file was changed");
+        let aside = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(aside, 2, "nothing was moved aside or created");
+    }
+    std::fs::remove_file(&db).unwrap();
     let (store, _) = intellisiem::store::persist::open(Some(&db));
     drop(store.unwrap());
     let a = report(&cfg, &["--format", "md"]).success();

@@ -121,6 +121,15 @@ fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Resu
             )
             .into());
         }
+        // The report only reads: a file that is not a store is named and left as it is
+        // (opening it as the cache would move it aside and start an empty one).
+        Location::File(p) if !is_sqlite(p) => {
+            return Err(format!(
+                "report: {} is not a store (not an SQLite database); it is left untouched",
+                p.display()
+            )
+            .into());
+        }
         _ => {}
     }
     let (store, notes) = crate::store::persist::open_location(&location);
@@ -157,6 +166,16 @@ fn report(config_path: Option<&Path>, no_cache: bool, args: &ReportArgs) -> Resu
         }
     }
     Ok(())
+}
+
+/// Whether the file at `path` starts with SQLite's header (`SQLite format 3\0`, the
+/// first 16 bytes of every database file: sqlite.org/fileformat.html §1.3).
+fn is_sqlite(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0_u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
 }
 
 /// `[from, to)` from `--since` or `--from`/`--to` (default `--since 7d`).

@@ -103,13 +103,8 @@ impl Templates {
 
 /// minijinja's reason on one line, with the template line it names.
 fn one_line(e: &Error) -> String {
-    let mut s = e.to_string();
-    if let Some(line) = e.line()
-        && !s.contains("line")
-    {
-        s.push_str(&format!(" (line {line})"));
-    }
-    s.replace(['\n', '\r'], " ")
+    // minijinja's message names the template and line (`(in report.md:3)`).
+    e.to_string().replace(['\n', '\r'], " ")
 }
 
 /// The text of template `name`: the file in `dir` if there is one, else the built-in

@@ -99,7 +99,7 @@ fn title_line(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 /// Why a panel is empty: no store, the first read under way, or nothing stored yet.
 pub(super) fn empty_text(app: &App, data: Option<&TrendsData>) -> &'static str {
     if !app.trends_have_store() {
-        "no store: trends are read from the cache (not with --no-cache)"
+        "no store: trends are read from the cache"
     } else if data.is_none() && app.trends.loading {
         "reading the store..."
     } else {

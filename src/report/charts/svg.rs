@@ -250,6 +250,10 @@ impl Doc {
         stroke: Option<&str>,
         tip: Option<&str>,
     ) {
+        // A rect drawn 0 wide or high shows nothing, and SVG readers warn of it.
+        if !(w >= 0.05 && h >= 0.05) {
+            return;
+        }
         let _ = write!(
             self.out,
             r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}""#,

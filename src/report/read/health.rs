@@ -59,7 +59,9 @@ pub(crate) fn all(
                 .find(|r| r.at < query.from)
                 .is_some_and(|r| !r.outcome.is_success());
             let start = failing_at_start.then_some(query.from);
-            one(name, &records, &skips, (start, query.to), buckets)
+            // An outage still under way lasts until now, not to a period's end to come.
+            let end = query.to.min(query.now);
+            one(name, &records, &skips, (start, end), buckets)
         })
         .collect()
 }

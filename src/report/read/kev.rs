@@ -79,7 +79,7 @@ pub(crate) fn appendix(config: &Config, covered: &[String], store: String) -> Ap
 pub fn method() -> Vec<(String, String)> {
     [
         ("Hits", "Stored hits (one per event, field and indicator) whose event time is in the period, from the chosen sensors; with --source, hits of which one source is covered. The store keeps the newest 200,000 hits and those within cache.retention."),
-        ("Change", "(hits − hits of the period of the same length just before) ÷ the latter, in percent; none when there were none before, or when the store no longer holds all of the period before."),
+        ("Change", "(hits - hits of the period of the same length just before) ÷ the latter, in percent; none when there were none before, or when the store no longer holds all of the period before."),
         ("Indicators held", "Distinct (type, value) pairs in the covered sources' stored snapshots."),
         ("Indicators new", "Of those, the ones whose earliest first sighting any covered source gives falls in the period."),
         ("Sources failing", "Covered sources whose last fetch before the period's end failed."),
