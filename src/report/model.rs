@@ -261,6 +261,9 @@ impl Brief {
 
 /// `s` with its unsafe characters escaped, in place.
 fn clean(s: &mut String) {
+    if s.contains(['\n', '\r', '\t']) {
+        *s = s.replace(['\n', '\r', '\t'], " ");
+    }
     if let std::borrow::Cow::Owned(o) = crate::model::sanitize::sanitize(s) {
         *s = o;
     }

@@ -250,10 +250,13 @@ impl Doc {
         stroke: Option<&str>,
         tip: Option<&str>,
     ) {
-        // A rect drawn 0 wide or high shows nothing, and SVG readers warn of it.
-        if !(w >= 0.05 && h >= 0.05) {
-            return;
-        }
+        // A rect drawn 0 wide or high shows nothing, and SVG readers warn of it: one with
+        // a tooltip (a bar of 0) is drawn as a hairline, others not at all.
+        let (w, h) = match tip {
+            Some(_) => (w.max(0.5), h.max(0.5)),
+            None if !(w >= 0.05 && h >= 0.05) => return,
+            None => (w, h),
+        };
         let _ = write!(
             self.out,
             r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}""#,
