@@ -233,7 +233,13 @@ mod tests {
             now: to,
         };
         let b = Buckets::new(from, to, &TimeZone::UTC, crate::report::model::Bucket::Day);
-        let h = all(&["x".into()], &[history.clone()], &[Vec::new()], &query, &b);
+        let h = all(
+            &["x".into()],
+            std::slice::from_ref(&history),
+            &[Vec::new()],
+            &query,
+            &b,
+        );
         assert_eq!(h[0].fetches, 2);
         assert_eq!(h[0].longest_outage_secs, 36_000);
         // Had the fetch before the period succeeded, the outage would begin inside it.
