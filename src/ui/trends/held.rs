@@ -182,7 +182,13 @@ pub(super) fn fetch_health(app: &App, frame: &mut Frame, area: Rect, theme: &The
     frame.render_widget(block, area);
     let name_room = (usize::from(inner.width) / 3).clamp(4, 14);
     let height = usize::from(inner.height);
-    for (i, s) in sources.iter().take(height).enumerate() {
+    // Sources past the panel's height are counted on its last line, not dropped unsaid.
+    let rows = if sources.len() > height {
+        height - 1
+    } else {
+        height
+    };
+    for (i, s) in sources.iter().take(rows).enumerate() {
         let failed = s.history.iter().filter(|r| !r.outcome.is_success()).count();
         let tail = if s.history.is_empty() {
             "not fetched yet".to_string()
@@ -211,6 +217,18 @@ pub(super) fn fetch_health(app: &App, frame: &mut Frame, area: Rect, theme: &The
         let y = inner.y + u16::try_from(i).unwrap_or(u16::MAX);
         frame.render_widget(
             Paragraph::new(line),
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+        );
+    }
+    if rows < sources.len() {
+        let y = inner.y + u16::try_from(rows).unwrap_or(u16::MAX);
+        let text = format!("+{} more", sources.len() - rows);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme.dim())),
             Rect {
                 y,
                 height: 1,

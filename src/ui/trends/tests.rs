@@ -148,3 +148,53 @@ fn no_store_and_a_read_under_way_say_so() {
     let text = screen(&mut r, 80, 24);
     assert!(text.contains("not read: store x: unreachable"), "{text}");
 }
+
+#[test]
+fn sources_past_the_health_panels_height_are_counted() {
+    let lists: String = (0..12)
+        .map(|i| {
+            format!("  - {{ name: list{i}, kind: plain_list, url: \"http://127.0.0.1:9/{i}\" }}\n")
+        })
+        .collect();
+    let cfg = crate::config::Config::from_yaml(
+        &format!("sources:\n{lists}"),
+        std::path::Path::new("t.yaml"),
+        &|_| None,
+        &crate::sources::registry::kinds(),
+    )
+    .unwrap()
+    .config;
+    let mut a = App::new(&cfg, t(0));
+    a.cache = CacheState::Ready;
+    let _ = a.update(Msg::Tick(t(0)));
+    for i in 0..12 {
+        let _ = a.update(done(
+            i,
+            Err(FetchError::Net(NetError::Status {
+                url: format!("http://127.0.0.1:9/{i}"),
+                status: 503,
+                detail: "Service Unavailable".into(),
+            })),
+            200,
+        ));
+    }
+    let _ = a.update(Msg::Tick(t(7_200)));
+    let _ = a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('T'),
+        KeyModifiers::NONE,
+    )));
+    let _ = a.update(Msg::TrendsLoaded(Ok(data())));
+    let text = screen(&mut a, 80, 24);
+    let rows = |text: &str| {
+        (0..12)
+            .filter(|i| text.contains(&format!(" list{i} ")))
+            .count()
+    };
+    let shown = rows(&text);
+    assert!(shown < 12, "every source fits at 80x24:\n{text}");
+    assert!(text.contains(&format!("+{} more", 12 - shown)), "{text}");
+    // With room for all, none is counted.
+    let text = screen(&mut a, 120, 40);
+    assert_eq!(rows(&text), 12, "{text}");
+    assert!(!text.contains(" more"), "{text}");
+}
