@@ -195,6 +195,9 @@ fn period(
                 .map_err(|e| format!("report: --since: {e}"))?
                 .0;
             let d = SignedDuration::try_from(d).map_err(|e| format!("report: --since: {e}"))?;
+            if d.is_zero() {
+                return Err(format!("report: --since {since}: the period is empty"));
+            }
             let from = now
                 .checked_sub(d)
                 .map_err(|_| format!("report: --since {since} is too long"))?;
@@ -325,5 +328,7 @@ mod tests {
         .unwrap_err();
         assert!(e.contains("empty"), "{e}");
         assert!(period(&args(Some("7x"), None, None), now, &TimeZone::UTC).is_err());
+        let e = period(&args(Some("0d"), None, None), now, &TimeZone::UTC).unwrap_err();
+        assert_eq!(e, "report: --since 0d: the period is empty");
     }
 }
