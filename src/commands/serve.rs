@@ -117,6 +117,7 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &ServeArgs) -> u8 {
         auth: auth::Auth::new(users, tokens),
         lists: edl::Cache::default(),
         requests: metrics::Requests::default(),
+        scheme: if tls.is_some() { "https" } else { "http" },
     };
     rt.block_on(run_async(config, lists, location, listen, tls, state))
 }
@@ -139,11 +140,14 @@ async fn run_async(
     };
     let (config, lists) = (Arc::new(config), Arc::new(lists));
     let state = Arc::new(state);
+    let mut ledger = tokio::task::block_in_place(|| {
+        serve::taxii::open_ledger(ledger_path(&location).as_deref())
+    });
     // The first set is read before anyone is answered; if the store is away, the lists
     // answer 503 until it is back.
     // Taken before the read: a save in between is read again, never missed.
     let mut seen = snapshot::store_version(&store).await.ok();
-    match snapshot::load(&config, &store, &lists, 1).await {
+    match snapshot::load(&config, &store, &lists, 1, &mut ledger).await {
         Ok(s) => {
             tracing::info!(
                 "serve: snapshot 1: {} values from {} sources",
@@ -179,6 +183,7 @@ async fn run_async(
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let follower = tokio::spawn(snapshot::follow(
         seen,
+        ledger,
         config.clone(),
         store,
         lists,
@@ -190,6 +195,19 @@ async fn run_async(
     follower.abort();
     tracing::info!("serve: stopped");
     EXIT_OK
+}
+
+/// Where the TAXII history is kept: beside a SQLite store; for a PostgreSQL store, in
+/// the default data directory (`serve-taxii.db`), one per server.
+fn ledger_path(location: &crate::store::persist::Location) -> Option<std::path::PathBuf> {
+    use crate::store::persist::{Location, default_path};
+    match location {
+        Location::File(p) => Some(serve::taxii::saved::Saved::beside(p)),
+        Location::Postgres(_) => {
+            default_path(&crate::config::process_env).map(|p| p.with_file_name("serve-taxii.db"))
+        }
+        Location::None => None,
+    }
 }
 
 /// The signals `serve` handles, taken before it says it listens (so a SIGTERM sent at

@@ -18,7 +18,7 @@ pub mod fit;
 mod jsonl;
 pub mod lines;
 pub mod rpz;
-mod stix;
+pub mod stix;
 pub mod suricata_dataset;
 pub mod suricata_iprep;
 mod txt;

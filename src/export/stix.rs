@@ -37,15 +37,20 @@ pub fn stix_pattern(kind: IndicatorType, value: &str) -> Option<String> {
     })
 }
 
-const STIX_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6f3c_1d2e_8a4b_4c5d_9e0f_a1b2_c3d4_e5f6);
+/// The UUID v5 namespace of every id we give a STIX object.
+pub const STIX_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x6f3c_1d2e_8a4b_4c5d_9e0f_a1b2_c3d4_e5f6);
+
+/// The UUID part of a value's stable STIX id: v5 of `"{type}:{value}"` in
+/// [`STIX_NAMESPACE`], the same in every export and in `serve`'s TAXII collections.
+pub fn stix_uuid(kind: IndicatorType, value: &str) -> uuid::Uuid {
+    let name = format!("{kind}:{value}");
+    uuid::Uuid::new_v5(&STIX_NAMESPACE, name.as_bytes())
+}
 
 /// A stable STIX id: the same indicator gets the same id in every export.
 fn stix_id(prefix: &str, kind: IndicatorType, value: &str) -> String {
-    let name = format!("{kind}:{value}");
-    format!(
-        "{prefix}--{}",
-        uuid::Uuid::new_v5(&STIX_NAMESPACE, name.as_bytes())
-    )
+    format!("{prefix}--{}", stix_uuid(kind, value))
 }
 
 pub(super) fn write_stix<'a, W: Write>(

@@ -212,11 +212,8 @@ mod tests {
 
     fn snap() -> Snapshot {
         use IndicatorType::*;
-        let row = |kind, value: &str, score, sources: &[u16]| Row {
-            kind,
-            value: value.into(),
-            score,
-            sources: sources.to_vec(),
+        let row = |kind, value: &str, score, sources: &[u16]| {
+            Row::new(kind, value, score, sources.to_vec())
         };
         let src = |name: &str| SourceState {
             name: name.into(),

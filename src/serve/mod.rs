@@ -13,8 +13,9 @@
 pub mod auth;
 pub mod edl;
 pub mod metrics;
-mod router;
+pub(crate) mod router;
 pub mod snapshot;
+pub mod taxii;
 mod tls;
 
 use std::net::SocketAddr;
@@ -46,6 +47,8 @@ pub struct State {
     pub auth: auth::Auth,
     pub lists: edl::Cache,
     pub requests: metrics::Requests,
+    /// `https` with TLS, else `http`: the scheme of the URLs TAXII discovery names.
+    pub scheme: &'static str,
 }
 
 impl State {

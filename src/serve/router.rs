@@ -5,11 +5,13 @@
 //! and one access log line (no credentials, no query values).
 //!
 //! Routes: `GET|HEAD /healthz`, `/metrics`, `/edl/{collection}/{type}.txt` (see
-//! [`super::edl`]). The TAXII 2.1 routes are to join here under `/taxii2/`.
+//! [`super::edl`]), and TAXII 2.1 under `/taxii2/` (see [`super::taxii`]), where every
+//! error, the refusals below included, is a TAXII error message.
 //!
-//! Refused before anything else: a path with a `..` or `.` segment, an empty segment, a
-//! backslash or an encoded `/`, `\` or `.` (400); a query longer than [`MAX_QUERY`]
-//! (414); a request with a body (413: no route takes one, so none is ever read).
+//! Refused before anything else: a path with a `..` or `.` segment, an empty segment
+//! other than a trailing `/`, a backslash or an encoded `/`, `\` or `.` (400); a query
+//! longer than [`MAX_QUERY`] (414); a request with a body (413: no route takes one, so
+//! none is ever read).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -56,13 +58,15 @@ fn bad_path(path: &str) -> bool {
     let Some(rest) = path.strip_prefix('/') else {
         return true;
     };
-    rest.split('/')
+    let segs: Vec<&str> = rest.split('/').collect();
+    let last = segs.len() - 1;
+    segs.iter()
         .enumerate()
-        .any(|(i, s)| matches!(s, "." | "..") || (s.is_empty() && i > 0 && !rest.is_empty()))
+        .any(|(i, s)| matches!(*s, "." | "..") || (s.is_empty() && i != last))
 }
 
 /// `%XX` decoded; `None` for a bad escape or a result that is not UTF-8.
-fn decode(seg: &str) -> Option<String> {
+pub(crate) fn decode(seg: &str) -> Option<String> {
     let b = seg.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -85,6 +89,7 @@ fn class(path: &str) -> &'static str {
         "/healthz" => "healthz",
         "/metrics" => "metrics",
         p if p.starts_with("/edl/") => "edl",
+        p if p == "/taxii2" || p.starts_with("/taxii2/") => "taxii",
         _ => "other",
     }
 }
@@ -93,7 +98,10 @@ fn class(path: &str) -> &'static str {
 pub async fn handle<B>(state: Arc<State>, peer: SocketAddr, req: Request<B>) -> Answer {
     let started = Instant::now();
     let path = req.uri().path().to_string();
-    let (answer, user) = route(&state, peer, &req).await;
+    let (mut answer, user) = route(&state, peer, &req).await;
+    if class(&path) == "taxii" && answer.status().as_u16() >= 400 {
+        answer = taxii_error(answer);
+    }
     let status = answer.status().as_u16();
     let class = if status == 400 { "other" } else { class(&path) };
     state.requests.count(class, status);
@@ -170,6 +178,17 @@ async fn route<B>(state: &State, peer: SocketAddr, req: &Request<B>) -> (Answer,
     };
     let user = Some(grant.name.clone());
     let snap = state.shared.get();
+    if path == "/taxii2" || path.starts_with("/taxii2/") {
+        let r = super::taxii::routes::Request {
+            snap: &snap,
+            grant,
+            headers: req.headers(),
+            query: req.uri().query(),
+            scheme: state.scheme,
+        };
+        let answer = super::taxii::routes::answer(&r, &path["/taxii2".len()..]);
+        return (answer, user);
+    }
     let answer = match path {
         "/healthz" => healthz(state, &snap),
         "/metrics" => {
@@ -217,6 +236,38 @@ async fn route<B>(state: &State, peer: SocketAddr, req: &Request<B>) -> (Answer,
         },
     };
     (answer, user)
+}
+
+/// `answer`, an error of the routes before TAXII's own, as a TAXII error message with
+/// the same status and headers.
+fn taxii_error(answer: Answer) -> Answer {
+    let is_taxii = answer
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == super::taxii::TAXII_TYPE.as_bytes());
+    if is_taxii {
+        return answer;
+    }
+    let (parts, body) = answer.into_parts();
+    let why = hyper::body::Body::size_hint(&body)
+        .exact()
+        .filter(|n| *n < 1024)
+        .map(|_| body);
+    let reason = parts.status.canonical_reason().unwrap_or("Error");
+    // A `Full` body is ready at once.
+    let described = why.and_then(|b| {
+        use futures_util::FutureExt;
+        use http_body_util::BodyExt;
+        let b = b.collect().now_or_never()?.ok()?.to_bytes();
+        Some(String::from_utf8_lossy(&b).trim().to_string())
+    });
+    let mut r = super::taxii::routes::error(parts.status, reason, described.as_deref());
+    for (k, v) in &parts.headers {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            r.headers_mut().append(k, v.clone());
+        }
+    }
+    r
 }
 
 fn healthz(state: &State, snap: &super::snapshot::Snapshot) -> Answer {

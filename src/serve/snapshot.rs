@@ -10,6 +10,8 @@ use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, RwLock};
+
+use crate::store::scored::{CommandInputs, Scorer};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -38,6 +40,44 @@ pub struct Row {
     pub score: u8,
     /// Indexes into [`Snapshot::sources`].
     pub sources: Vec<u16>,
+    /// The earliest date a source gives, Unix seconds.
+    pub first_seen: Option<i64>,
+    /// When its score decays below `scoring.expire_below`, Unix seconds (`None`: only a
+    /// new listing moves it; see [`crate::trust::score::decays_at`]).
+    pub valid_until: Option<i64>,
+    /// The first threat name a source gives.
+    pub threat: Option<Arc<str>>,
+    /// The sources' tags, each once.
+    pub labels: Box<[Arc<str>]>,
+}
+
+impl Row {
+    /// A row with a value's type, value, score and sources, and nothing else known.
+    pub fn new(kind: IndicatorType, value: &str, score: u8, sources: Vec<u16>) -> Row {
+        Row {
+            kind,
+            value: value.into(),
+            score,
+            sources,
+            first_seen: None,
+            valid_until: None,
+            threat: None,
+            labels: Box::default(),
+        }
+    }
+}
+
+/// Our own sightings of one served value by one sensor, summed over the stored hits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sighted {
+    pub kind: IndicatorType,
+    pub value: Box<str>,
+    /// The sensor (`observer.name`) that saw it.
+    pub sensor: Box<str>,
+    pub count: u64,
+    /// The first and last event times, Unix seconds.
+    pub first: i64,
+    pub last: i64,
 }
 
 /// A source as the snapshot saw it.
@@ -61,8 +101,12 @@ pub struct Snapshot {
     /// In a stable order: by type (ipv4, ipv6, cidr, domain, url, ...), then IPs and
     /// CIDRs numerically, other values by their bytes.
     pub rows: Vec<Row>,
+    /// Our own sightings of served values, by value then sensor.
+    pub sighted: Vec<Sighted>,
     /// The store's figures for `/metrics`, rendered when the snapshot was read.
     pub metrics: String,
+    /// The TAXII 2.1 collections as of this snapshot.
+    pub taxii: super::taxii::View,
 }
 
 impl Snapshot {
@@ -152,7 +196,8 @@ pub fn sort_rows(rows: &mut Vec<Row>) {
     rows.extend(keyed.into_iter().map(|(_, r)| r));
 }
 
-/// Reads the set from `store` into a snapshot numbered `version`.
+/// Reads the set from `store` into a snapshot numbered `version`, and brings `ledger`
+/// (the TAXII collections' history) up to it.
 ///
 /// # Errors
 /// The store cannot be read (the message says why).
@@ -161,19 +206,25 @@ pub async fn load(
     store: &SharedStore,
     lists: &Warninglists,
     version: u64,
+    ledger: &mut super::taxii::Ledger,
 ) -> Result<Snapshot, String> {
     let metas = store.metas().await.map_err(|e| e.to_string())?;
     let mut runs = engine::run_offline(config, Some(store), &config.sources).await?;
     let mut set = engine::merge(&mut runs);
     let now = Timestamp::now();
-    let (_, notes) =
-        crate::store::scored::score_for_command(&mut set, config, Some(store), now).await;
+    let (inputs, notes) = CommandInputs::read(Some(store)).await;
     for n in notes {
         tracing::warn!("serve: {}", crate::model::sanitize::one_line(&n, 300));
     }
     let metrics = super::metrics::store_text(store, &metas).await;
     // CPU work on a 1M set: off the async workers' hands (the runtime is multi-threaded).
-    let rows = tokio::task::block_in_place(|| rows_of(&set, lists));
+    let (rows, sighted) = tokio::task::block_in_place(|| {
+        let scorer = inputs.scorer(&set, config, now);
+        set.rescore(&scorer);
+        let rows = rows_of(&set, lists, &scorer);
+        let sighted = sighted_of(&inputs.hits, &rows);
+        (rows, sighted)
+    });
     let mut sources: Vec<SourceState> = set
         .source_names()
         .iter()
@@ -184,30 +235,82 @@ pub async fn load(
         })
         .collect();
     sources.truncate(usize::from(u16::MAX));
-    Ok(Snapshot {
+    let mut snap = Snapshot {
         version,
         built: Some(now),
         sources,
         rows,
+        sighted,
         metrics,
-    })
+        taxii: super::taxii::View::default(),
+    };
+    snap.taxii = tokio::task::block_in_place(|| ledger.advance(&snap));
+    Ok(snap)
 }
 
 /// The served rows of `set`: neither decayed nor on a list, in the served order.
-fn rows_of(set: &crate::store::set::Store, lists: &Warninglists) -> Vec<Row> {
+fn rows_of(set: &crate::store::set::Store, lists: &Warninglists, scorer: &Scorer<'_>) -> Vec<Row> {
     let screened = Screened::of(set, lists);
     let mut rows: Vec<Row> = set
         .iter()
         .filter(|(i, e)| !screened.holds(*i) && !set.is_decayed(e))
-        .map(|(_, e)| Row {
-            kind: e.kind,
-            value: e.value.clone(),
-            score: e.score,
-            sources: e.source_ids().map(|id| id.0).collect(),
+        .map(|(_, e)| {
+            let mut labels: Vec<Arc<str>> = e.tags().into_iter().cloned().collect();
+            labels.sort_unstable();
+            labels.dedup();
+            Row {
+                kind: e.kind,
+                value: e.value.clone(),
+                score: e.score,
+                sources: e.source_ids().map(|id| id.0).collect(),
+                first_seen: e.first_seen().map(Timestamp::as_second),
+                valid_until: scorer.decays_at(e),
+                threat: e.threat().cloned(),
+                labels: labels.into_boxed_slice(),
+            }
         })
         .collect();
     sort_rows(&mut rows);
     rows
+}
+
+/// The index of the row holding `kind` `value` in `rows` (in the served order).
+pub fn find_row(rows: &[Row], kind: IndicatorType, value: &str) -> Option<usize> {
+    let key = (kind as u8, numeric(kind, value));
+    rows.binary_search_by(|r| {
+        (r.kind as u8, numeric(r.kind, &r.value))
+            .cmp(&key)
+            .then_with(|| (*r.value).cmp(value))
+    })
+    .ok()
+}
+
+/// Our sightings of served values, summed by value and sensor, in the rows' order.
+fn sighted_of(hits: &[crate::model::LogHit], rows: &[Row]) -> Vec<Sighted> {
+    let mut by: std::collections::HashMap<(usize, &str), (u64, i64, i64)> =
+        std::collections::HashMap::new();
+    for h in hits {
+        let Some(i) = find_row(rows, h.kind, &h.indicator) else {
+            continue;
+        };
+        let at = h.at.as_second();
+        let e = by.entry((i, &h.sensor)).or_insert((0, at, at));
+        e.0 += 1;
+        e.1 = e.1.min(at);
+        e.2 = e.2.max(at);
+    }
+    let mut out: Vec<((usize, &str), (u64, i64, i64))> = by.into_iter().collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out.into_iter()
+        .map(|((i, sensor), (count, first, last))| Sighted {
+            kind: rows[i].kind,
+            value: rows[i].value.clone(),
+            sensor: sensor.into(),
+            count,
+            first,
+            last,
+        })
+        .collect()
 }
 
 /// What the store's sources look like: each one's last fetch and count. Two equal
@@ -235,6 +338,7 @@ pub async fn store_version(store: &SharedStore) -> Result<StoreVersion, String> 
 /// served was read at (taken before it was read), if any.
 pub async fn follow(
     mut seen: Option<StoreVersion>,
+    mut ledger: super::taxii::Ledger,
     config: Arc<Config>,
     store: SharedStore,
     lists: Arc<Warninglists>,
@@ -257,7 +361,7 @@ pub async fn follow(
             Ok(v) if seen.as_ref() == Some(&v) => {
                 shared.store_up.store(true, Relaxed);
             }
-            Ok(v) => match load(&config, &store, &lists, version + 1).await {
+            Ok(v) => match load(&config, &store, &lists, version + 1, &mut ledger).await {
                 Ok(snap) => {
                     version += 1;
                     tracing::info!(
@@ -305,12 +409,7 @@ mod tests {
     use super::*;
 
     fn row(kind: IndicatorType, value: &str) -> Row {
-        Row {
-            kind,
-            value: value.into(),
-            score: 50,
-            sources: vec![0],
-        }
+        Row::new(kind, value, 50, vec![0])
     }
 
     #[test]

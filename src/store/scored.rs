@@ -104,6 +104,18 @@ impl<'a> Scorer<'a> {
         score::score(&self.parts(e), &own, decay, self.now)
     }
 
+    /// When `e`'s score falls below [`Scorer::expire_below`] through decay alone, in Unix
+    /// seconds ([`score::decays_at`]: `None` when only a new listing moves it).
+    pub fn decays_at(&self, e: &Entry) -> Option<Unix> {
+        let own = if self.evidence.is_empty() {
+            score::OwnPart::default()
+        } else {
+            self.evidence.get(e.kind, &e.value)
+        };
+        let decay = &self.decays[crate::config::scoring::type_index(e.kind)];
+        score::decays_at(&self.parts(e), &own, decay, self.config.expire_below)
+    }
+
     /// The score of `e` with its parts (the sources' parts in `e`'s source order).
     pub fn explain(&self, e: &Entry) -> Breakdown {
         let own = self.evidence.get(e.kind, &e.value);
@@ -129,42 +141,88 @@ pub async fn score_for_command(
     kept: Option<&super::persist::SharedStore>,
     now: jiff::Timestamp,
 ) -> (Evidence, Vec<String>) {
-    let mut notes = Vec::new();
-    let mut evidence = Evidence::new();
-    let mut fetched = std::collections::HashMap::new();
-    if let Some(kept) = kept {
-        match kept.load_hits(super::persist::MAX_STORED_HITS).await {
-            Ok(hits) => evidence = Evidence::from_hits(&hits),
-            Err(e) => notes.push(format!("scores without our own sightings: {e}")),
-        }
-        match crate::trust::triage::load(&**kept).await {
-            Ok(triage) => {
-                for (kind, value) in triage.marked() {
-                    let f = crate::trust::evidence::finding(&triage, kind, value);
-                    evidence.triage(kind, value, f);
-                }
-            }
-            Err(e) => notes.push(format!("scores without triage marks: {e}")),
-        }
-        match kept.metas().await {
-            Ok(metas) => {
-                fetched = metas
-                    .into_iter()
-                    .filter_map(|(n, m)| Some((n, m.fetched_at?.as_second())))
-                    .collect();
-            }
-            Err(e) => notes.push(format!("sources' fetch times unknown: {e}")),
-        }
-    }
-    let mut scorer = Scorer::for_config(store, config, &evidence, now.as_second());
-    for name in store.source_names().to_vec() {
-        if let Some(id) = store.find_source(&name) {
-            let at = fetched.get(&*name).copied().unwrap_or(now.as_second());
-            scorer = scorer.fetched(id, Some(at));
-        }
-    }
+    let (inputs, notes) = CommandInputs::read(kept).await;
+    let scorer = inputs.scorer(store, config, now);
     store.rescore(&scorer);
-    (evidence, notes)
+    (inputs.evidence, notes)
+}
+
+/// What a command's scores read from the persistent store besides the set: our own
+/// sightings (the newest [`super::persist::MAX_STORED_HITS`]) and the evidence they and
+/// the triage marks give, and each source's last good fetch (Unix seconds, by name).
+#[derive(Debug, Default)]
+pub struct CommandInputs {
+    pub hits: Vec<crate::model::LogHit>,
+    pub evidence: Evidence,
+    pub fetched: std::collections::HashMap<String, Unix>,
+}
+
+impl CommandInputs {
+    /// Reads them from `kept` (nothing without a store). Returns lines for the user for
+    /// what could not be read.
+    pub async fn read(kept: Option<&super::persist::SharedStore>) -> (CommandInputs, Vec<String>) {
+        let mut notes = Vec::new();
+        let mut evidence = Evidence::new();
+        let mut hits = Vec::new();
+        let mut fetched = std::collections::HashMap::new();
+        if let Some(kept) = kept {
+            match kept.load_hits(super::persist::MAX_STORED_HITS).await {
+                Ok(h) => {
+                    evidence = Evidence::from_hits(&h);
+                    hits = h;
+                }
+                Err(e) => notes.push(format!("scores without our own sightings: {e}")),
+            }
+            match crate::trust::triage::load(&**kept).await {
+                Ok(triage) => {
+                    for (kind, value) in triage.marked() {
+                        let f = crate::trust::evidence::finding(&triage, kind, value);
+                        evidence.triage(kind, value, f);
+                    }
+                }
+                Err(e) => notes.push(format!("scores without triage marks: {e}")),
+            }
+            match kept.metas().await {
+                Ok(metas) => {
+                    fetched = metas
+                        .into_iter()
+                        .filter_map(|(n, m)| Some((n, m.fetched_at?.as_second())))
+                        .collect();
+                }
+                Err(e) => notes.push(format!("sources' fetch times unknown: {e}")),
+            }
+        }
+        (
+            CommandInputs {
+                hits,
+                evidence,
+                fetched,
+            },
+            notes,
+        )
+    }
+
+    /// The scorer for `store` at `now` (a source without a recorded fetch was fetched
+    /// `now`).
+    pub fn scorer<'a>(
+        &'a self,
+        store: &Store,
+        config: &Config,
+        now: jiff::Timestamp,
+    ) -> Scorer<'a> {
+        let mut scorer = Scorer::for_config(store, config, &self.evidence, now.as_second());
+        for name in store.source_names() {
+            if let Some(id) = store.find_source(name) {
+                let at = self
+                    .fetched
+                    .get(&**name)
+                    .copied()
+                    .unwrap_or(now.as_second());
+                scorer = scorer.fetched(id, Some(at));
+            }
+        }
+        scorer
+    }
 }
 
 impl Store {

@@ -150,6 +150,39 @@ impl Decay {
         }
         (1.0 - (age / tau).powf(self.inv_delta)).clamp(0.0, 1.0)
     }
+
+    /// The age in seconds at which `d(t)` falls to `fraction` (0–1): `τ·(1 − f)^δ`, the
+    /// inverse of [`Decay::factor`]. `None` for a type that never decays.
+    pub fn age_at(&self, fraction: f64) -> Option<f64> {
+        let tau = self.lifetime?;
+        let f = if fraction.is_nan() {
+            0.0
+        } else {
+            fraction.clamp(0.0, 1.0)
+        };
+        Some(tau * (1.0 - f).powf(1.0 / self.inv_delta))
+    }
+}
+
+/// When a score falls below `below` through decay alone: the clock's start plus the age
+/// at which `B·d(t)` rounds below `below`. `None` when nothing moves that date but a new
+/// listing: no decay for the type, no date (the clock is [`Clock::Unknown`]), or a clock
+/// that a source's next fetch restarts ([`Clock::Fetched`]). A base already below gives
+/// the clock's start.
+pub fn decays_at(sources: &[SourcePart], own: &OwnPart, decay: &Decay, below: u8) -> Option<Unix> {
+    let t0 = match clock(sources, own) {
+        Clock::Published(t) | Clock::Sighted(t) | Clock::Confirmed(t) => t,
+        Clock::Fetched(_) | Clock::Unknown => return None,
+    };
+    let b = base(sources.iter().map(SourcePart::trust));
+    // `round(B·d) < below` ⇔ `B·d < below − ½`.
+    let threshold = (f64::from(below) - 0.5).max(0.0);
+    if b <= threshold {
+        return Some(t0);
+    }
+    let age = decay.age_at(threshold / b)?;
+    // The first whole second past it: at `age` itself the score may round to `below`.
+    Some(t0.saturating_add(age.floor() as i64 + 1))
 }
 
 /// `B`, 0–100, from each source's `pₛ`.

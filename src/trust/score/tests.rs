@@ -220,3 +220,37 @@ fn the_ecs_scale_has_its_edges() {
         ["None", "Low", "Low", "Medium", "Medium", "High", "High"]
     );
 }
+
+#[test]
+fn decays_at_is_the_first_second_the_score_rounds_below_the_threshold() {
+    let own = OwnPart::default();
+    for delta in [0.3, 1.0, 3.0] {
+        let d = Decay::new(days(14), delta);
+        let s = [dated(80, Some(90), NOW)];
+        let at = decays_at(&s, &own, &d, 10).expect("a dated source decays");
+        assert!(score(&s, &own, &d, at) < 10, "δ {delta}");
+        assert!(score(&s, &own, &d, at - 2) >= 10, "δ {delta}");
+        // Below 0 never: the lifetime's end.
+        let end = decays_at(&s, &own, &d, 0).unwrap();
+        assert_eq!(score(&s, &own, &d, end), 0);
+    }
+    // No decay for the type, or a clock that the next fetch restarts: no date.
+    let never = Decay::new(None, 1.0);
+    assert_eq!(decays_at(&[dated(80, None, NOW)], &own, &never, 10), None);
+    let undated = SourcePart {
+        weight: 80,
+        confidence: None,
+        published: Some(NOW),
+        dated: false,
+    };
+    assert_eq!(
+        decays_at(&[undated], &own, &Decay::new(days(14), 1.0), 10),
+        None
+    );
+    // A base below the threshold is decayed from the clock's start.
+    let weak = [dated(5, Some(50), NOW)];
+    assert_eq!(
+        decays_at(&weak, &own, &Decay::new(days(14), 1.0), 10),
+        Some(NOW)
+    );
+}
