@@ -6,7 +6,7 @@
 //!
 //! The venv is `$INTELLISIEM_MEDALLION` when set, else `target/medallion-venv` (which
 //! `.ci/run` creates); when neither has medallion, one is created there with
-//! `python3 -m venv` and `pip install medallion stix2`. Without Python the caller skips
+//! `python3 -m venv` and `pip install medallion stix2 taxii2-client stix2-validator`. Without Python the caller skips
 //! with one line, except under `CI=true`, where it fails.
 
 #![allow(dead_code)]
@@ -69,7 +69,14 @@ pub fn python_with(module: &str) -> Result<PathBuf, String> {
             return Err("python3 -m venv is not available".into());
         }
         let pip = Command::new(venv.join("bin/pip"))
-            .args(["install", "-q", "medallion", "stix2"])
+            .args([
+                "install",
+                "-q",
+                "medallion",
+                "stix2",
+                "taxii2-client",
+                "stix2-validator",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();

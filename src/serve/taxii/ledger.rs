@@ -6,8 +6,9 @@
 //!
 //! Each snapshot is compared with the one before ([`Ledger::advance`]):
 //! - a value new to the set gets its first version;
-//! - a value whose object changed (its dates, threat, labels or sources; not the score
-//!   alone, which decay moves every second) gets a new version;
+//! - a value whose object changed (its threat, labels or sources, or a `valid_until`
+//!   moved by more than [`VALID_UNTIL_SLACK`]; not the score alone, which decay moves
+//!   every second) gets a new version;
 //! - a value that left the set gets a new version with `revoked: true`, so that a client
 //!   reading with `added_after` learns of removals. A revoked version is kept for
 //!   [`REVOKED_KEPT`]; a value that comes back gets a new version, not revoked.
@@ -32,6 +33,11 @@ use crate::serve::snapshot::Snapshot;
 /// How long a revoked version stays in the collections, in microseconds (30 days): a
 /// client that last read longer ago than that should read the collection again in full.
 pub const REVOKED_KEPT: i64 = 30 * 86_400 * 1_000_000;
+
+/// How far `valid_until` may move without a new version, in seconds (a day): a source
+/// that dates its values anew at each fetch does not send every client the whole set
+/// again for every fetch.
+pub const VALID_UNTIL_SLACK: i64 = 86_400;
 
 /// The collection that holds every indicator (index 0 of [`Ledger::collections`]).
 pub const ALL: u16 = 0;
@@ -79,6 +85,8 @@ pub struct Version {
     pub revoked: bool,
     /// The score when this version was made (STIX `confidence`).
     pub confidence: u8,
+    /// STIX `valid_until` of an indicator, Unix seconds.
+    pub valid_until: Option<i64>,
     /// What the object says besides the score; equal fingerprints, no new version.
     pub fingerprint: u64,
     /// The collections (indexes into [`Ledger::collections`]) that held it.
@@ -220,6 +228,7 @@ impl Ledger {
                 modified: at,
                 revoked: false,
                 confidence: 0,
+                valid_until: None,
                 fingerprint: 0,
                 held: SmallVec::new(),
                 row: NO_ROW,
@@ -229,8 +238,6 @@ impl Ledger {
             let row = u32::try_from(ri).unwrap_or(NO_ROW);
             let id = stix_uuid(r.kind, &r.value).as_u128();
             let fp = fingerprint(|h| {
-                r.first_seen.hash(h);
-                r.valid_until.hash(h);
                 r.threat.hash(h);
                 r.labels.hash(h);
                 for s in &r.sources {
@@ -250,7 +257,11 @@ impl Ledger {
             let prior = self.by_id.get(&id).map(|i| *i as usize);
             if let Some(i) = prior {
                 let v = &old[i];
-                let same = !v.revoked && v.fingerprint == fp;
+                let until_moved = match (v.valid_until, r.valid_until) {
+                    (Some(a), Some(b)) => (a - b).abs() > VALID_UNTIL_SLACK,
+                    (a, b) => a != b,
+                };
+                let same = !v.revoked && v.fingerprint == fp && !until_moved;
                 let widened = held.iter().any(|c| !v.held.contains(c));
                 if same && !widened {
                     rows_of[i] = row;
@@ -275,6 +286,7 @@ impl Ledger {
                 modified: at,
                 revoked: false,
                 confidence: r.score.min(100),
+                valid_until: r.valid_until,
                 fingerprint: fp,
                 held,
                 row,
@@ -361,6 +373,7 @@ impl Ledger {
                     modified: at,
                     revoked: false,
                     confidence: 0,
+                    valid_until: None,
                     fingerprint: 0,
                     held: SmallVec::from_slice(&[HITS]),
                     row: NO_ROW,
@@ -380,6 +393,7 @@ impl Ledger {
                 modified: at,
                 revoked: false,
                 confidence: 0,
+                valid_until: None,
                 fingerprint: fp,
                 held: SmallVec::from_slice(&[HITS]),
                 row: NO_ROW,

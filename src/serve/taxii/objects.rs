@@ -144,7 +144,7 @@ pub fn write(v: &Version, snap: &Snapshot, out: &mut Vec<u8>) -> serde_json::Res
                     o.pattern_version = Some("2.1");
                     o.valid_from = Some(micros(v.created));
                     o.confidence = Some(v.confidence);
-                    if let Some(until) = row.and_then(|r| r.valid_until) {
+                    if let Some(until) = v.valid_until {
                         let until = until.saturating_mul(1_000_000);
                         if until > v.created {
                             o.valid_until = Some(micros(until));

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS taxii_versions (
     modified INTEGER NOT NULL,
     revoked INTEGER NOT NULL,
     confidence INTEGER NOT NULL,
+    valid_until INTEGER,
     fingerprint INTEGER NOT NULL,
     held BLOB NOT NULL
 ) WITHOUT ROWID;
@@ -131,7 +132,7 @@ impl Saved {
             .conn
             .prepare(
                 "SELECT id, kind, value, indicator, count, first, last, created, modified, \
-                 revoked, confidence, fingerprint, held FROM taxii_versions",
+                 revoked, confidence, fingerprint, held, valid_until FROM taxii_versions",
             )
             .map_err(|e| self.err(e))?;
         let rows = st.query_map([], row_version).map_err(|e| self.err(e))?;
@@ -171,8 +172,9 @@ impl Saved {
             let mut put = tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO taxii_versions (id, kind, value, indicator, count, \
-                     first, last, created, modified, revoked, confidence, fingerprint, held) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                     first, last, created, modified, revoked, confidence, fingerprint, held, \
+                     valid_until) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(err)?;
             for v in &ledger.changed {
@@ -198,6 +200,7 @@ impl Saved {
                     // Stored as its bits: SQLite integers are signed.
                     v.fingerprint as i64,
                     held,
+                    v.valid_until,
                 ])
                 .map_err(err)?;
             }
@@ -258,6 +261,7 @@ fn row_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Version>> {
         modified: r.get(8)?,
         revoked: r.get(9)?,
         confidence: r.get::<_, u8>(10)?.min(100),
+        valid_until: r.get(13)?,
         fingerprint: r.get::<_, i64>(11)? as u64,
         held: held
             .chunks_exact(2)
