@@ -5,14 +5,16 @@
 //! `fetch` run, a failing source logged, recorded and never stopping the server,
 //! SIGTERM; without `--fetch` no feed is called. On a team's PostgreSQL store
 //! (`INTELLISIEM_TEST_PG`, a schema per test): a second `serve --fetch` takes the source
-//! the first fetched from the store instead of fetching it again, and SIGTERM mid-fetch
-//! gives the source's lease back.
+//! the first fetched from the store instead of fetching it again, SIGTERM mid-fetch gives
+//! the source's lease back, and a `fetch` run by someone else is served without a restart
+//! (announced by the store's `NOTIFY`, else seen by the follower's poll).
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
 mod serve_common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serve_common::*;
@@ -274,6 +276,63 @@ async fn a_second_server_on_the_team_store_takes_the_source_from_the_first() {
         calls(&mock, "/list.txt").await,
         1,
         "fetched by one server only"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fetch_into_the_team_store_is_served_without_a_restart() {
+    use intellisiem::store::persist::{Change, PgStore, SharedStore};
+    let Some((pg, url)) = common::pg::fresh("serve_pg_notify").await else {
+        return;
+    };
+    let mock = MockServer::start().await;
+    feed(&mock, "/list.txt", "198.51.100.61\n", Duration::ZERO).await;
+    let h = home_with(
+        &format!("{{ url: \"{url}\" }}"),
+        &[list_source("list", &mock.uri(), "/list.txt")],
+        "",
+    );
+    let s = start(&h, &[]);
+    assert!(
+        eventually(Duration::from_secs(30), || edl(&s, "/edl/all/ipv4.txt")
+            .as_deref()
+            == Some("")),
+        "{}",
+        log(&s)
+    );
+    // Listening on the channel the server listens on, as another process would.
+    let listener: SharedStore = Arc::new(PgStore::new(&pg).unwrap());
+    listener.metas().await.unwrap();
+    let mut changes = listener
+        .changes()
+        .expect("a shared store has a change feed");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let out = bin(&h)
+        .arg("--config")
+        .arg(&h.config)
+        .args(["fetch", "--no-warninglists", "--format", "txt"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The `fetch` binary's save is announced.
+    let heard = tokio::time::timeout(Duration::from_secs(30), changes.recv()).await;
+    assert_eq!(heard.ok().flatten(), Some(Change::Snapshot("list".into())));
+    assert!(
+        eventually(Duration::from_secs(30), || edl(&s, "/edl/list/ipv4.txt")
+            .as_deref()
+            == Some("198.51.100.61\n")),
+        "{:?}\n{}",
+        edl(&s, "/edl/list/ipv4.txt"),
+        log(&s)
+    );
+    assert_eq!(
+        calls(&mock, "/list.txt").await,
+        1,
+        "the server fetched nothing"
     );
 }
 
