@@ -76,6 +76,11 @@ pub struct ServeArgs {
     /// config's `warninglists:`)
     #[arg(long)]
     pub no_warninglists: bool,
+    /// Also fetch every enabled source, each on its `refresh`, into the store (on a
+    /// team's PostgreSQL store, under each source's lease: one fetcher for the team);
+    /// without it, serve only reads what `fetch` and the dashboards save
+    #[arg(long)]
+    pub fetch: bool,
 }
 
 #[derive(Debug, Args)]

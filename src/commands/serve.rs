@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! `intellisiem serve`: the store's set, served (see [`crate::serve`]). It reads what
-//! `fetch` and the dashboards saved; it fetches no feed itself.
+//! `fetch` and the dashboards saved; it fetches no feed itself unless `--fetch` is given,
+//! and then it saves into the store like them and serves what it saved (see [`fetcher`]).
 //!
 //! Exit codes: 0 after a clean shutdown (SIGTERM, ctrl-c); 1 the server could not run
 //! (the address is taken, the runtime failed); 2 usage or config.
@@ -18,6 +19,8 @@ use crate::cli::ServeArgs;
 use crate::config::serve::{DEFAULT_LISTEN, Grant};
 use crate::config::{Config, secret};
 use crate::serve::{self, State, auth, edl, metrics, snapshot};
+
+mod fetcher;
 
 /// The grants with their secrets resolved, or the message naming what is missing.
 fn credentials(
@@ -112,6 +115,17 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &ServeArgs) -> u8 {
             return EXIT_SOURCE_FAILED;
         }
     };
+    let fetch = if args.fetch {
+        match crate::sources::FetchContext::new(&config) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        None
+    };
     let state = State {
         shared: Arc::new(snapshot::Shared::default()),
         auth: auth::Auth::new(users, tokens),
@@ -119,7 +133,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &ServeArgs) -> u8 {
         requests: metrics::Requests::default(),
         scheme: if tls.is_some() { "https" } else { "http" },
     };
-    rt.block_on(run_async(config, lists, location, listen, tls, state))
+    rt.block_on(run_async(
+        config, lists, location, listen, tls, state, fetch,
+    ))
 }
 
 async fn run_async(
@@ -129,6 +145,7 @@ async fn run_async(
     listen: SocketAddr,
     tls: Option<Arc<serve::Reloadable>>,
     state: State,
+    fetch: Option<crate::sources::FetchContext>,
 ) -> u8 {
     let (store, notes) = crate::engine::open_store(&location, None).await;
     for n in notes {
@@ -181,6 +198,11 @@ async fn run_async(
     eprintln!("serve: listening on {scheme}://{bound}");
     tracing::info!("serve: listening on {scheme}://{bound}");
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    // What it saves reaches the lists through the follower, like any other save.
+    let fetcher = fetch.map(|ctx| {
+        let ctx = crate::enrichment::with_store_ledger(ctx, Some(&store));
+        fetcher::spawn(config.clone(), ctx, store.clone(), stop.clone())
+    });
     let follower = tokio::spawn(snapshot::follow(
         seen,
         ledger,
@@ -193,6 +215,13 @@ async fn run_async(
     tokio::spawn(signals(sig, stop_tx, tls.clone()));
     serve::serve(listener, state, tls, stop).await;
     follower.abort();
+    if let Some(f) = fetcher
+        && tokio::time::timeout(std::time::Duration::from_secs(5), f)
+            .await
+            .is_err()
+    {
+        tracing::warn!("serve: fetch: still running at exit; stopped");
+    }
     tracing::info!("serve: stopped");
     EXIT_OK
 }
