@@ -7,6 +7,8 @@
 //! without Python, failed under `CI=true`). The protocol's edges are checked over raw
 //! HTTP.
 
+#![allow(clippy::unwrap_used)]
+
 mod medallion;
 mod serve_common;
 

@@ -176,6 +176,7 @@ async fn run_async(
                 .shared
                 .store_up
                 .store(true, std::sync::atomic::Ordering::Relaxed);
+            tokio::task::block_in_place(crate::memory::release_free_memory);
         }
         Err(e) => {
             seen = None;

@@ -212,9 +212,7 @@ mod tests {
 
     fn snap() -> Snapshot {
         use IndicatorType::*;
-        let row = |kind, value: &str, score, sources: &[u16]| {
-            Row::new(kind, value, score, sources.to_vec())
-        };
+        let row = |kind, value: &str, score, sources: &[u16]| Row::new(kind, value, score, sources);
         let src = |name: &str| SourceState {
             name: name.into(),
             count: 0,

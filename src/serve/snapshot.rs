@@ -4,13 +4,18 @@
 //! The set as `serve` holds it: read from the store like `fetch --offline` (merged,
 //! scored, screened by the allow- and warninglists, decayed values left out), frozen into
 //! an immutable [`Snapshot`] with a version, and replaced as a whole when the store
-//! changes (see [`follow`]). The server never fetches feeds itself.
+//! changes (see [`follow`]). It fetches no feed itself: with `serve --fetch`, the
+//! fetcher saves into the store, and the set comes back through [`follow`] like any
+//! other save.
 
 use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, RwLock};
 
+use smallvec::SmallVec;
+
+use crate::model::time::Secs;
 use crate::store::scored::{CommandInputs, Scorer};
 use std::time::Duration;
 
@@ -34,17 +39,17 @@ pub const POLL: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub kind: IndicatorType,
-    /// The canonical value, never defanged.
-    pub value: Box<str>,
+    /// The canonical value, never defanged (shared with the TAXII history).
+    pub value: Arc<str>,
     /// 0-100, as of the snapshot's scoring.
     pub score: u8,
-    /// Indexes into [`Snapshot::sources`].
-    pub sources: Vec<u16>,
-    /// The earliest date a source gives, Unix seconds.
-    pub first_seen: Option<i64>,
-    /// When its score decays below `scoring.expire_below`, Unix seconds (`None`: only a
-    /// new listing moves it; see [`crate::trust::score::decays_at`]).
-    pub valid_until: Option<i64>,
+    /// Indexes into [`Snapshot::sources`] (most values have one or two: inline).
+    pub sources: SmallVec<[u16; 2]>,
+    /// The earliest date a source gives.
+    pub first_seen: Option<Secs>,
+    /// When its score decays below `scoring.expire_below` (`None`: only a new listing
+    /// moves it; see [`crate::trust::score::decays_at`]).
+    pub valid_until: Option<Secs>,
     /// The first threat name a source gives.
     pub threat: Option<Arc<str>>,
     /// The sources' tags, each once.
@@ -53,12 +58,12 @@ pub struct Row {
 
 impl Row {
     /// A row with a value's type, value, score and sources, and nothing else known.
-    pub fn new(kind: IndicatorType, value: &str, score: u8, sources: Vec<u16>) -> Row {
+    pub fn new(kind: IndicatorType, value: &str, score: u8, sources: &[u16]) -> Row {
         Row {
             kind,
             value: value.into(),
             score,
-            sources,
+            sources: SmallVec::from_slice(sources),
             first_seen: None,
             valid_until: None,
             threat: None,
@@ -260,11 +265,11 @@ fn rows_of(set: &crate::store::set::Store, lists: &Warninglists, scorer: &Scorer
             labels.dedup();
             Row {
                 kind: e.kind,
-                value: e.value.clone(),
+                value: Arc::from(&*e.value),
                 score: e.score,
                 sources: e.source_ids().map(|id| id.0).collect(),
-                first_seen: e.first_seen().map(Timestamp::as_second),
-                valid_until: scorer.decays_at(e),
+                first_seen: e.first_seen().and_then(Secs::new),
+                valid_until: scorer.decays_at(e).and_then(Secs::from_second),
                 threat: e.threat().cloned(),
                 labels: labels.into_boxed_slice(),
             }
@@ -286,9 +291,11 @@ pub fn find_row(rows: &[Row], kind: IndicatorType, value: &str) -> Option<usize>
 }
 
 /// Our sightings of served values, summed by value and sensor, in the rows' order.
+/// Hits summed: count, first and last event time (Unix seconds).
+type Summed = (u64, i64, i64);
+
 fn sighted_of(hits: &[crate::model::LogHit], rows: &[Row]) -> Vec<Sighted> {
-    let mut by: std::collections::HashMap<(usize, &str), (u64, i64, i64)> =
-        std::collections::HashMap::new();
+    let mut by: std::collections::HashMap<(usize, &str), Summed> = std::collections::HashMap::new();
     for h in hits {
         let Some(i) = find_row(rows, h.kind, &h.indicator) else {
             continue;
@@ -299,12 +306,12 @@ fn sighted_of(hits: &[crate::model::LogHit], rows: &[Row]) -> Vec<Sighted> {
         e.1 = e.1.min(at);
         e.2 = e.2.max(at);
     }
-    let mut out: Vec<((usize, &str), (u64, i64, i64))> = by.into_iter().collect();
+    let mut out: Vec<((usize, &str), Summed)> = by.into_iter().collect();
     out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out.into_iter()
         .map(|((i, sensor), (count, first, last))| Sighted {
             kind: rows[i].kind,
-            value: rows[i].value.clone(),
+            value: Box::from(&*rows[i].value),
             sensor: sensor.into(),
             count,
             first,
@@ -372,6 +379,9 @@ pub async fn follow(
                     shared.set(snap);
                     shared.store_up.store(true, Relaxed);
                     seen = Some(v);
+                    // The merged set and the snapshot before are freed: give the pages
+                    // back, or the resident size stays at the read's peak.
+                    tokio::task::block_in_place(crate::memory::release_free_memory);
                 }
                 Err(e) => {
                     shared.load_failures.fetch_add(1, Relaxed);
@@ -409,7 +419,7 @@ mod tests {
     use super::*;
 
     fn row(kind: IndicatorType, value: &str) -> Row {
-        Row::new(kind, value, 50, vec![0])
+        Row::new(kind, value, 50, &[0])
     }
 
     #[test]

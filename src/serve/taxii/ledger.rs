@@ -28,6 +28,7 @@ use smallvec::SmallVec;
 use super::View;
 use crate::export::stix::{STIX_NAMESPACE, stix_uuid};
 use crate::model::IndicatorType;
+use crate::model::time::Secs;
 use crate::serve::snapshot::Snapshot;
 
 /// How long a revoked version stays in the collections, in microseconds (30 days): a
@@ -51,10 +52,11 @@ pub enum Object {
     Us,
     /// A sensor's `identity` (`identity_class: system`), named in sightings.
     Sensor(Box<str>),
-    /// An `indicator`, or a `vulnerability` for a CVE.
+    /// An `indicator`, or a `vulnerability` for a CVE (the value shared with the
+    /// snapshot's row).
     Value {
         kind: IndicatorType,
-        value: Box<str>,
+        value: Arc<str>,
     },
     /// A `sighting` of an indicator by a sensor.
     Sighting(Box<SightingOf>),
@@ -257,7 +259,7 @@ impl Ledger {
             let prior = self.by_id.get(&id).map(|i| *i as usize);
             if let Some(i) = prior {
                 let v = &old[i];
-                let until_moved = match (v.valid_until, r.valid_until) {
+                let until_moved = match (v.valid_until, r.valid_until.map(Secs::as_second)) {
                     (Some(a), Some(b)) => (a - b).abs() > VALID_UNTIL_SLACK,
                     (a, b) => a != b,
                 };
@@ -275,7 +277,9 @@ impl Ledger {
                 }
             }
             let at = self.next(now);
-            let first = r.first_seen.map_or(at, |s| s.saturating_mul(1_000_000));
+            let first = r
+                .first_seen
+                .map_or(at, |s| s.as_second().saturating_mul(1_000_000));
             fresh.push(Version {
                 id,
                 object: Object::Value {
@@ -286,7 +290,7 @@ impl Ledger {
                 modified: at,
                 revoked: false,
                 confidence: r.score.min(100),
-                valid_until: r.valid_until,
+                valid_until: r.valid_until.map(Secs::as_second),
                 fingerprint: fp,
                 held,
                 row,
@@ -320,8 +324,12 @@ impl Ledger {
                 continue;
             }
             let mut v = v.clone();
-            if matches!(v.object, Object::Value { .. }) {
+            if let Object::Value { value, .. } = &mut v.object {
                 v.row = rows_of[i];
+                // The row's copy of the value: the old snapshot's can then be freed.
+                if let Some(r) = snap.rows.get(v.row as usize) {
+                    *value = Arc::clone(&r.value);
+                }
             }
             versions.push(v);
         }
