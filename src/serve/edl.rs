@@ -119,6 +119,19 @@ pub fn device_url(url: &str) -> &str {
         .unwrap_or(url)
 }
 
+/// The longest entry PAN-OS takes in a URL or domain list; longer ones it skips.
+pub const DEVICE_MAX: usize = 255;
+
+/// Whether a URL list entry (in its device form) would mean more, or less, to PAN-OS
+/// than the value: longer than [`DEVICE_MAX`] (skipped by the firewall), or holding a
+/// token that is only `*` or `^` (a wildcard there; tokens are split at `. / ? & = ; +`).
+pub fn misread_by_devices(entry: &str) -> bool {
+    entry.len() > DEVICE_MAX
+        || entry
+            .split(['.', '/', '?', '&', '=', ';', '+'])
+            .any(|t| t == "*" || t == "^")
+}
+
 /// Builds the list `q` asks of `snap` (whose collection exists).
 pub fn build(snap: &Snapshot, q: &Query) -> Built {
     let source = if q.collection == ALL {
@@ -144,6 +157,7 @@ pub fn build(snap: &Snapshot, q: &Query) -> Built {
         picked = best.into_iter().map(|(_, r)| r).collect();
     }
     let mut body = Vec::with_capacity(picked.iter().map(|r| r.value.len() + 1).sum());
+    let mut left_out = 0usize;
     for r in &picked {
         let v = if r.kind == IndicatorType::Url {
             device_url(&r.value)
@@ -152,6 +166,12 @@ pub fn build(snap: &Snapshot, q: &Query) -> Built {
         };
         // A value holding a line break would be two lines on the device.
         if v.bytes().any(|b| b == b'\n' || b == b'\r') {
+            left_out += 1;
+            continue;
+        }
+        let device = matches!(r.kind, IndicatorType::Url | IndicatorType::Domain);
+        if device && misread_by_devices(v) {
+            left_out += 1;
             continue;
         }
         body.extend_from_slice(v.as_bytes());
@@ -165,8 +185,15 @@ pub fn build(snap: &Snapshot, q: &Query) -> Built {
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
+    if left_out > 0 {
+        tracing::info!(
+            "serve: list {}/{:?}: {left_out} values left out (a line break, over {DEVICE_MAX} characters, or a lone `*` or `^` that devices read as a wildcard)",
+            crate::model::sanitize::one_line(&q.collection, 80),
+            q.kind
+        );
+    }
     Built {
-        count: picked.len(),
+        count: picked.len() - left_out,
         body: Bytes::from(body),
         etag,
         gzip: OnceLock::new(),
@@ -209,6 +236,39 @@ impl Cache {
 mod tests {
     use super::*;
     use crate::serve::snapshot::SourceState;
+
+    #[test]
+    fn entries_devices_would_misread_are_left_out() {
+        assert!(!misread_by_devices("bad.example/x.exe?a=1"));
+        assert!(!misread_by_devices("bad.example/a*b"));
+        assert!(misread_by_devices("bad.example/*/x"));
+        assert!(misread_by_devices("bad.example/x?a=^"));
+        assert!(misread_by_devices(&format!(
+            "bad.example/{}",
+            "a".repeat(250)
+        )));
+        assert!(!misread_by_devices(&format!(
+            "bad.example/{}",
+            "a".repeat(243)
+        )));
+        let snap = Snapshot {
+            version: 1,
+            rows: vec![
+                Row::new(IndicatorType::Url, "http://a.example/*/x", 50, &[0]),
+                Row::new(IndicatorType::Url, "http://b.example/x", 50, &[0]),
+            ],
+            ..Snapshot::default()
+        };
+        let q = Query {
+            collection: ALL.into(),
+            kind: ListType::Url,
+            min_score: None,
+            max: None,
+        };
+        let b = build(&snap, &q);
+        assert_eq!(&b.body[..], b"b.example/x\n");
+        assert_eq!(b.count, 1);
+    }
 
     fn snap() -> Snapshot {
         use IndicatorType::*;
