@@ -240,6 +240,11 @@ pub async fn load(
         })
         .collect();
     sources.truncate(usize::from(u16::MAX));
+    // The merged set and the hits are done with: freed before the history's turn, so the
+    // read's peak is not both at once.
+    drop(set);
+    drop(runs);
+    drop(inputs);
     let mut snap = Snapshot {
         version,
         built: Some(now),

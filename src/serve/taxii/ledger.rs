@@ -146,7 +146,8 @@ pub struct Ledger {
     /// The latest `date_added` given, Unix microseconds.
     last: i64,
     /// Versions made or revoked by the last advance, for the file.
-    pub(super) changed: Vec<Version>,
+    /// `versions[changed..]` were made or revoked by the last advance (for the file).
+    pub(super) changed: usize,
     /// Ids dropped by the last advance (revoked past [`REVOKED_KEPT`]).
     pub(super) dropped: Vec<u128>,
     /// Where the history is kept (`None`: in memory only).
@@ -171,6 +172,7 @@ impl Ledger {
         versions.sort_unstable_by_key(Version::added);
         l.last = versions.last().map_or(0, Version::added);
         l.by_id = index(&versions);
+        l.changed = versions.len();
         l.versions = Arc::new(versions);
         l
     }
@@ -179,6 +181,11 @@ impl Ledger {
     pub fn keep_in(mut self, file: super::saved::Saved) -> Ledger {
         self.file = Some(file);
         self
+    }
+
+    /// The versions the last advance made or revoked.
+    pub fn changed(&self) -> &[Version] {
+        self.versions.get(self.changed..).unwrap_or_default()
     }
 
     /// Collection names, by index.
@@ -208,7 +215,7 @@ impl Ledger {
 
     /// [`Ledger::advance`] at `now`, Unix microseconds.
     pub fn advance_at(&mut self, snap: &Snapshot, now: i64) -> View {
-        self.changed.clear();
+        self.changed = 0;
         self.dropped.clear();
         let old = Arc::clone(&self.versions);
         let mut rows_of: Vec<u32> = vec![NO_ROW; old.len()];
@@ -333,7 +340,7 @@ impl Ledger {
             }
             versions.push(v);
         }
-        self.changed = fresh.clone();
+        self.changed = versions.len();
         versions.extend(fresh);
         self.by_id = index(&versions);
         self.versions = Arc::new(versions);

@@ -177,7 +177,7 @@ impl Saved {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(err)?;
-            for v in &ledger.changed {
+            for v in ledger.changed() {
                 let (kind, value, sighting) = match &v.object {
                     Object::Us => (US, "", None),
                     Object::Sensor(n) => (SENSOR, &**n, None),

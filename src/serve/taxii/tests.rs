@@ -91,7 +91,7 @@ fn versions_are_made_only_for_changes_and_removals_are_revoked() {
     assert!(added.windows(2).all(|w| w[0] < w[1]), "{added:?}");
     // The same set later: nothing new.
     let s2 = with_view(snap(rows), &mut l, T0 + 5_000_000);
-    assert!(l.changed.is_empty());
+    assert!(l.changed().is_empty());
     assert_eq!(s2.taxii.versions, s1.taxii.versions);
     // One changed (threat), one gone, one new.
     let s3 = with_view(
@@ -103,7 +103,7 @@ fn versions_are_made_only_for_changes_and_removals_are_revoked() {
         &mut l,
         T0 + 10_000_000,
     );
-    assert_eq!(l.changed.len(), 3);
+    assert_eq!(l.changed().len(), 3);
     let by: HashMap<String, &ledger::Version> = s3
         .taxii
         .versions
@@ -342,7 +342,7 @@ fn the_history_survives_a_restart() {
     drop(l);
     let mut l = open_ledger(Some(&path));
     let s2 = with_view(snap(rows), &mut l, T0 + 1_000_000);
-    assert!(l.changed.is_empty(), "the same dates after a restart");
+    assert!(l.changed().is_empty(), "the same dates after a restart");
     let strip = |s: &Snapshot| -> Vec<(u128, i64, i64)> {
         s.taxii
             .versions
