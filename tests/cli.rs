@@ -303,6 +303,11 @@ async fn config_check_reports_errors_with_file_line_and_field() {
             "unknown variant `gopher`",
         ),
         (
+            "sources:\n  - name: hits\n    kind: feodo\n",
+            "line 2",
+            "source name `hits` is taken",
+        ),
+        (
             "sources:\n  - name: a\n    kind: feodo\n    url: file:///etc/passwd\n",
             "line 4",
             "must start with http:// or https://",

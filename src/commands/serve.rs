@@ -131,7 +131,6 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &ServeArgs) -> u8 {
         auth: auth::Auth::new(users, tokens),
         lists: edl::Cache::default(),
         requests: metrics::Requests::default(),
-        scheme: if tls.is_some() { "https" } else { "http" },
     };
     rt.block_on(run_async(
         config, lists, location, listen, tls, state, fetch,

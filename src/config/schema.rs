@@ -247,6 +247,12 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
             ),
         ));
     }
+    if matches!(name.as_str(), "all" | "hits") {
+        return Err(hint::at_key(
+            "name",
+            &format!("source name `{name}` is taken: `serve` names its own collections so"),
+        ));
+    }
     let kind = find_kind(f.kind.trim())?;
     let not_for = |field: &str| {
         hint::at_key(

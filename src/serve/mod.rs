@@ -47,8 +47,6 @@ pub struct State {
     pub auth: auth::Auth,
     pub lists: edl::Cache,
     pub requests: metrics::Requests,
-    /// `https` with TLS, else `http`: the scheme of the URLs TAXII discovery names.
-    pub scheme: &'static str,
 }
 
 impl State {

@@ -184,7 +184,6 @@ async fn route<B>(state: &State, peer: SocketAddr, req: &Request<B>) -> (Answer,
             grant,
             headers: req.headers(),
             query: req.uri().query(),
-            scheme: state.scheme,
         };
         let answer = super::taxii::routes::answer(&r, &path["/taxii2".len()..]);
         return (answer, user);

@@ -306,7 +306,13 @@ fn sighted_of(hits: &[crate::model::LogHit], rows: &[Row]) -> Vec<Sighted> {
             continue;
         };
         let at = h.at.as_second();
-        let e = by.entry((i, &h.sensor)).or_insert((0, at, at));
+        // Hits recorded before sensors were named have none.
+        let sensor: &str = if h.sensor.is_empty() {
+            "unnamed"
+        } else {
+            &h.sensor
+        };
+        let e = by.entry((i, sensor)).or_insert((0, at, at));
         e.0 += 1;
         e.1 = e.1.min(at);
         e.2 = e.2.max(at);

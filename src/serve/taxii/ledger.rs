@@ -20,7 +20,6 @@
 //! Only the newest version of each object is kept.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use smallvec::SmallVec;
@@ -65,8 +64,10 @@ pub enum Object {
 /// A sighting's content, frozen with its version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SightingOf {
-    /// The indicator's UUID.
+    /// The sighted object's UUID.
     pub indicator: u128,
+    /// Whether that object is a `vulnerability` (a CVE) rather than an `indicator`.
+    pub vulnerability: bool,
     pub sensor: Box<str>,
     pub count: u64,
     /// Unix seconds.
@@ -128,11 +129,18 @@ pub fn sighting_uuid(indicator: u128, sensor: &str) -> u128 {
     uuid::Uuid::new_v5(&STIX_NAMESPACE, name.as_bytes()).as_u128()
 }
 
-/// A stable hash (fixed keys) of what an object says.
-fn fingerprint(f: impl FnOnce(&mut std::hash::DefaultHasher)) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    f(&mut h);
-    h.finish()
+/// A hash of what an object says that every build computes alike (FNV-1a, 64 bits, over
+/// the parts each followed by a 0xff byte, which UTF-8 never holds): it is kept in the
+/// history file.
+fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.iter().chain(std::iter::once(&0xff)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
 }
 
 /// The history of every collection, advanced one snapshot at a time.
@@ -152,6 +160,8 @@ pub struct Ledger {
     pub(super) dropped: Vec<u128>,
     /// Where the history is kept (`None`: in memory only).
     file: Option<super::saved::Saved>,
+    /// A write to the file failed: the next one writes every version.
+    file_behind: bool,
 }
 
 impl Ledger {
@@ -186,6 +196,11 @@ impl Ledger {
     /// The versions the last advance made or revoked.
     pub fn changed(&self) -> &[Version] {
         self.versions.get(self.changed..).unwrap_or_default()
+    }
+
+    /// Every version, in `date_added` order.
+    pub fn versions(&self) -> &[Version] {
+        &self.versions
     }
 
     /// Collection names, by index.
@@ -246,13 +261,20 @@ impl Ledger {
         for (ri, r) in snap.rows.iter().enumerate() {
             let row = u32::try_from(ri).unwrap_or(NO_ROW);
             let id = stix_uuid(r.kind, &r.value).as_u128();
-            let fp = fingerprint(|h| {
-                r.threat.hash(h);
-                r.labels.hash(h);
-                for s in &r.sources {
-                    snap.sources.get(usize::from(*s)).map(|s| &s.name).hash(h);
-                }
-            });
+            let mut sorted: Vec<&str> = r
+                .sources
+                .iter()
+                .filter_map(|s| snap.sources.get(usize::from(*s)))
+                .map(|s| s.name.as_str())
+                .collect();
+            sorted.sort_unstable();
+            let fp = fingerprint(
+                [r.threat.as_deref().unwrap_or("").as_bytes(), b"|"]
+                    .into_iter()
+                    .chain(r.labels.iter().map(|l| l.as_bytes()))
+                    .chain([&b"|"[..]])
+                    .chain(sorted.iter().map(|n| n.as_bytes())),
+            );
             let mut held: SmallVec<[u16; 4]> = SmallVec::new();
             held.push(ALL);
             if hit_rows.contains(&(r.kind, &*r.value)) {
@@ -267,7 +289,7 @@ impl Ledger {
             if let Some(i) = prior {
                 let v = &old[i];
                 let until_moved = match (v.valid_until, r.valid_until.map(Secs::as_second)) {
-                    (Some(a), Some(b)) => (a - b).abs() > VALID_UNTIL_SLACK,
+                    (Some(a), Some(b)) => a.abs_diff(b) > VALID_UNTIL_SLACK.unsigned_abs(),
                     (a, b) => a != b,
                 };
                 let same = !v.revoked && v.fingerprint == fp && !until_moved;
@@ -304,12 +326,25 @@ impl Ledger {
             });
         }
         self.sightings(snap, now, &old, &mut superseded, &mut fresh);
-        // Values that left the set: a revoked version each.
+        let live_sightings: std::collections::HashSet<u128> = snap
+            .sighted
+            .iter()
+            .map(|s| sighting_uuid(stix_uuid(s.kind, &s.value).as_u128(), &s.sensor))
+            .collect();
+        // Values that left the set, and sightings gone: a revoked version each.
         for (i, v) in old.iter().enumerate() {
             if superseded[i] || v.revoked || rows_of[i] != NO_ROW {
                 continue;
             }
-            if !matches!(v.object, Object::Value { .. }) {
+            let gone = match &v.object {
+                Object::Value { .. } => true,
+                // A sighting whose object left the set, or that no stored hit holds any
+                // more (the hits were pruned): the snapshot's sightings are of served
+                // values only.
+                Object::Sighting(_) => !live_sightings.contains(&v.id),
+                Object::Us | Object::Sensor(_) => false,
+            };
+            if !gone {
                 continue;
             }
             superseded[i] = true;
@@ -345,8 +380,15 @@ impl Ledger {
         self.by_id = index(&versions);
         self.versions = Arc::new(versions);
         if let Some(mut file) = self.file.take() {
-            if let Err(e) = file.write(self) {
-                tracing::warn!("serve: {e}; the history is kept in memory until it can be written");
+            // After a failed write, the whole history, so nothing of it is lost.
+            match file.write(self, self.file_behind) {
+                Ok(()) => self.file_behind = false,
+                Err(e) => {
+                    self.file_behind = true;
+                    tracing::warn!(
+                        "serve: {e}; the history is kept in memory and written whole next time"
+                    );
+                }
             }
             self.file = Some(file);
         }
@@ -366,7 +408,11 @@ impl Ledger {
         for s in &snap.sighted {
             let indicator = stix_uuid(s.kind, &s.value).as_u128();
             let id = sighting_uuid(indicator, &s.sensor);
-            let fp = fingerprint(|h| (s.count, s.first, s.last).hash(h));
+            let fp = fingerprint([
+                &s.count.to_le_bytes()[..],
+                &s.first.to_le_bytes(),
+                &s.last.to_le_bytes(),
+            ]);
             let prior = self.by_id.get(&id).map(|i| *i as usize);
             if let Some(i) = prior {
                 if old[i].fingerprint == fp {
@@ -399,6 +445,7 @@ impl Ledger {
                 id,
                 object: Object::Sighting(Box::new(SightingOf {
                     indicator,
+                    vulnerability: s.kind == IndicatorType::Cve,
                     sensor: s.sensor.clone(),
                     count: s.count,
                     first: s.first,

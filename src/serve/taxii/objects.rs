@@ -70,8 +70,6 @@ struct Stix<'a> {
     last_seen: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     where_sighted_refs: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    x_intellisiem_sources: Vec<&'a str>,
 }
 
 /// The STIX type of a version's object.
@@ -120,7 +118,12 @@ pub fn write(v: &Version, snap: &Snapshot, out: &mut Vec<u8>) -> serde_json::Res
         }
         Object::Sighting(s) => {
             o.created_by_ref = Some(us_ref());
-            o.sighting_of_ref = Some(format!("indicator--{}", uuid::Uuid::from_u128(s.indicator)));
+            let of = if s.vulnerability {
+                "vulnerability"
+            } else {
+                "indicator"
+            };
+            o.sighting_of_ref = Some(format!("{of}--{}", uuid::Uuid::from_u128(s.indicator)));
             o.count = Some(s.count.min(999_999_999));
             o.first_seen = Some(micros(s.first.saturating_mul(1_000_000)));
             o.last_seen = Some(micros(s.last.saturating_mul(1_000_000)));
@@ -158,15 +161,11 @@ pub fn write(v: &Version, snap: &Snapshot, out: &mut Vec<u8>) -> serde_json::Res
                     }];
                 }
             }
+            // No source names: a credential for one source's collection would learn
+            // which other sources hold the value.
             if let Some(r) = row {
                 o.description = r.threat.as_deref();
                 o.labels = &r.labels;
-                o.x_intellisiem_sources = r
-                    .sources
-                    .iter()
-                    .filter_map(|s| snap.sources.get(usize::from(*s)))
-                    .map(|s| s.name.as_str())
-                    .collect();
             }
         }
     }

@@ -9,11 +9,16 @@
 //! object, so it stays valid when a new snapshot is served meanwhile), `match[id]`,
 //! `match[type]`, `match[version]` (`last`, `first`, `all`, or `modified` timestamps;
 //! each object has one version here, its newest), `match[spec_version]` (`2.1`). Each
-//! `match[...]` takes a comma-separated list. Anything else is refused with a message.
+//! `match[...]` takes a comma-separated list of at most [`MAX_MATCH`] values (repeats
+//! count once). An empty value is as if absent; another `match[...]` field, or a bad
+//! value, is refused with a message; other parameters are ignored, as medallion does.
 
 use super::ledger::Version;
 use super::objects::stix_type;
 use super::{Collection, MAX_PAGE, View, parse_micros};
+
+/// The most values one `match[...]` takes.
+pub const MAX_MATCH: usize = 100;
 
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,8 +37,10 @@ pub struct Query {
     pub spec_ok: bool,
 }
 
-/// `%XX` and `+` decoded; `None` for a bad escape or a result that is not UTF-8.
-fn decode(s: &str) -> Option<String> {
+/// `%XX` decoded, and `+` as a space when `plus` (in keys: a value's `+` is kept, so an
+/// unencoded `+00:00` offset still reads); `None` for a bad escape or a result that is
+/// not UTF-8.
+fn decode(s: &str, plus: bool) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -44,7 +51,7 @@ fn decode(s: &str) -> Option<String> {
                 out.push(u8::from_str_radix(hex, 16).ok()?);
                 i += 3;
             }
-            b'+' => {
+            b'+' if plus => {
                 out.push(b' ');
                 i += 1;
             }
@@ -79,10 +86,24 @@ pub fn parse(query: Option<&str>) -> Result<Query, String> {
     };
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (Some(k), Some(v)) = (decode(k), decode(v)) else {
+        let (Some(k), Some(v)) = (decode(k, true), decode(v, false)) else {
             return Err("bad percent-encoding in the query".into());
         };
-        let list = || v.split(',').map(str::trim).filter(|s| !s.is_empty());
+        if v.is_empty() {
+            continue;
+        }
+        let mut values: Vec<&str> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        if k.starts_with("match[") && values.len() > MAX_MATCH {
+            let name = crate::model::sanitize::one_line(&k, 40);
+            return Err(format!("{name} takes at most {MAX_MATCH} values"));
+        }
+        let list = || values.iter().copied();
         match k.as_str() {
             "limit" => {
                 let n: usize = v.parse().map_err(|_| "limit takes a count")?;
@@ -122,10 +143,13 @@ pub fn parse(query: Option<&str>) -> Result<Query, String> {
                 q.versions = if every { None } else { Some(times) };
             }
             "match[spec_version]" => q.spec_ok = list().any(|s| s == "2.1"),
-            other => {
+            other if other.starts_with("match[") => {
                 let name = crate::model::sanitize::one_line(other, 40);
-                return Err(format!("unknown query parameter `{name}`"));
+                return Err(format!(
+                    "unknown filter `{name}` (match[id], match[type], match[version], match[spec_version])"
+                ));
             }
+            _ => {}
         }
     }
     Ok(q)
@@ -137,15 +161,11 @@ impl Query {
         if !self.spec_ok {
             return false;
         }
-        if !self.types.is_empty() && !self.types.iter().any(|t| t == stix_type(v)) {
+        let ty = stix_type(v);
+        if !self.types.is_empty() && !self.types.iter().any(|t| t == ty) {
             return false;
         }
-        if !self.ids.is_empty()
-            && !self
-                .ids
-                .iter()
-                .any(|(t, u)| *u == v.id && t == stix_type(v))
-        {
+        if !self.ids.is_empty() && !self.ids.iter().any(|(t, u)| *u == v.id && t == ty) {
             return false;
         }
         match &self.versions {

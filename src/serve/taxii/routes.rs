@@ -69,24 +69,12 @@ pub fn accepts(headers: &HeaderMap) -> bool {
     })
 }
 
-/// A `Host` header fit to build our own URLs from.
-fn host(headers: &HeaderMap) -> Option<&str> {
-    let h = headers.get(header::HOST)?.to_str().ok()?;
-    let ok = !h.is_empty()
-        && h.len() <= 255
-        && h.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b));
-    ok.then_some(h)
-}
-
 /// What one TAXII request needs besides its path.
 pub struct Request<'a> {
     pub snap: &'a Arc<Snapshot>,
     pub grant: &'a Grant,
     pub headers: &'a HeaderMap,
     pub query: Option<&'a str>,
-    /// `https` or `http`.
-    pub scheme: &'static str,
 }
 
 /// Answers `rest`, the path after `/taxii2`.
@@ -105,21 +93,22 @@ pub fn answer(req: &Request<'_>, rest: &str) -> Answer {
         trimmed.split('/').collect()
     };
     match segs.as_slice() {
-        [] => discovery(req),
+        [] => discovery(),
         ["api"] => api_root(),
+        ["api", "collections", ..] if req.snap.version == 0 => {
+            // Not "no collections", which a client could keep: come back.
+            let mut r = error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service Unavailable",
+                Some("the set is not read yet"),
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            r
+        }
         ["api", "collections"] => collections(req),
         ["api", "collections", c, more @ ..] => {
             let snap = req.snap;
-            if snap.version == 0 {
-                let mut r = error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Service Unavailable",
-                    Some("the set is not read yet"),
-                );
-                r.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-                return r;
-            }
             let name = crate::serve::router::decode(c).unwrap_or_default();
             let Some(col) = snap.taxii.collection(&name) else {
                 return error(
@@ -141,15 +130,10 @@ pub fn answer(req: &Request<'_>, rest: &str) -> Answer {
     }
 }
 
-fn discovery(req: &Request<'_>) -> Answer {
-    let Some(h) = host(req.headers) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "Bad Request",
-            Some("a Host header is needed to name the API root"),
-        );
-    };
-    let root = format!("{}://{h}/taxii2/api/", req.scheme);
+/// Discovery (§4.1): the API root as a relative URL, which the spec allows, so it holds
+/// behind a proxy and whatever `Host` a client sends.
+fn discovery() -> Answer {
+    let root = "/taxii2/api/";
     let o = json!({
         "title": "IntelliSIEM",
         "description": "The merged, scored and allowlisted set of threat indicators",
@@ -253,16 +237,20 @@ fn dated(mut r: Answer, p: &Page) -> Answer {
     r
 }
 
-/// `{"more":…,"next":…,"<key>":[` … `]}` around `items`.
+/// `{"more":…,"next":…,"<key>":[` … `]}` around `items`; an empty page has no `<key>`
+/// (the spec's lists hold one or more, and medallion leaves it out too).
 fn envelope(p: &Page, key: &str, items: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 + p.items.len() * 400);
     out.extend_from_slice(format!("{{\"more\":{}", p.more).as_bytes());
     if let Some(n) = &p.next {
         out.extend_from_slice(format!(",\"next\":\"{n}\"").as_bytes());
     }
-    out.extend_from_slice(format!(",\"{key}\":[").as_bytes());
-    items(&mut out);
-    out.extend_from_slice(b"]}");
+    if !p.items.is_empty() {
+        out.extend_from_slice(format!(",\"{key}\":[").as_bytes());
+        items(&mut out);
+        out.push(b']');
+    }
+    out.push(b'}');
     out
 }
 

@@ -20,6 +20,8 @@ use crate::model::IndicatorType;
 /// Why the history file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SavedError {
+    #[error("TAXII history {path}: layout {found}, not one this build reads")]
+    Layout { path: PathBuf, found: i64 },
     #[error("TAXII history {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -32,7 +34,7 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS taxii_collections (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS taxii_versions (
     id BLOB PRIMARY KEY,
-    kind INTEGER NOT NULL,
+    kind TEXT NOT NULL,
     value TEXT NOT NULL,
     indicator BLOB,
     count INTEGER,
@@ -48,11 +50,15 @@ CREATE TABLE IF NOT EXISTS taxii_versions (
 ) WITHOUT ROWID;
 ";
 
-/// `kind` column: ours, a sensor, a sighting, else 10 + the indicator type's index.
-const US: i64 = 0;
-const SENSOR: i64 = 1;
-const SIGHTING: i64 = 2;
-const VALUE: i64 = 10;
+/// `kind` column: ours, a sensor, a sighting (of an indicator, of a vulnerability),
+/// else the indicator type's name (`ipv4`, `cve`, ...).
+const US: &str = "us";
+const SENSOR: &str = "sensor";
+const SIGHTING: &str = "sighting";
+const SIGHTING_OF_CVE: &str = "sighting:cve";
+
+/// `PRAGMA user_version` of the file's layout.
+const LAYOUT: i64 = 1;
 
 /// The history file.
 pub struct Saved {
@@ -98,7 +104,18 @@ impl Saved {
             .map_err(err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
+        let layout: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(err)?;
+        if layout != 0 && layout != LAYOUT {
+            return Err(SavedError::Layout {
+                path: path.to_path_buf(),
+                found: layout,
+            });
+        }
         conn.execute_batch(SCHEMA).map_err(err)?;
+        conn.pragma_update(None, "user_version", LAYOUT)
+            .map_err(err)?;
         Ok(Saved {
             conn,
             path: path.to_path_buf(),
@@ -149,17 +166,26 @@ impl Saved {
         Ok(Ledger::with(names, versions))
     }
 
-    /// Writes what the ledger's last advance changed, in one transaction.
+    /// Writes what the ledger's last advance changed (`whole`: every version, in place
+    /// of what the file holds), in one transaction.
     ///
     /// # Errors
     /// The file cannot be written (the file keeps the history before the advance).
-    pub fn write(&mut self, ledger: &Ledger) -> Result<(), SavedError> {
+    pub fn write(&mut self, ledger: &Ledger, whole: bool) -> Result<(), SavedError> {
         let path = self.path.clone();
         let err = |source| SavedError::Sqlite {
             path: path.clone(),
             source,
         };
         let tx = self.conn.transaction().map_err(err)?;
+        if whole {
+            tx.execute("DELETE FROM taxii_versions", []).map_err(err)?;
+        }
+        let versions = if whole {
+            ledger.versions()
+        } else {
+            ledger.changed()
+        };
         {
             let mut names = tx
                 .prepare_cached(
@@ -177,12 +203,19 @@ impl Saved {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(err)?;
-            for v in ledger.changed() {
+            for v in versions {
+                let name;
                 let (kind, value, sighting) = match &v.object {
                     Object::Us => (US, "", None),
                     Object::Sensor(n) => (SENSOR, &**n, None),
+                    Object::Sighting(s) if s.vulnerability => {
+                        (SIGHTING_OF_CVE, &*s.sensor, Some(&**s))
+                    }
                     Object::Sighting(s) => (SIGHTING, &*s.sensor, Some(&**s)),
-                    Object::Value { kind, value } => (VALUE + *kind as i64, &**value, None),
+                    Object::Value { kind, value } => {
+                        name = kind.to_string();
+                        (name.as_str(), &**value, None)
+                    }
                 };
                 let held: Vec<u8> = v.held.iter().flat_map(|c| c.to_le_bytes()).collect();
                 put.execute(params![
@@ -225,32 +258,30 @@ fn row_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Version>> {
     let Some(id) = uuid_of(&r.get::<_, Vec<u8>>(0)?) else {
         return Ok(None);
     };
-    let kind: i64 = r.get(1)?;
+    let kind: String = r.get(1)?;
     let value: String = r.get(2)?;
-    let object = match kind {
+    let object = match kind.as_str() {
         US => Object::Us,
         SENSOR => Object::Sensor(value.into()),
-        SIGHTING => {
+        k @ (SIGHTING | SIGHTING_OF_CVE) => {
             let Some(indicator) = r.get::<_, Option<Vec<u8>>>(3)?.and_then(|b| uuid_of(&b)) else {
                 return Ok(None);
             };
             Object::Sighting(Box::new(SightingOf {
                 indicator,
+                vulnerability: k == SIGHTING_OF_CVE,
                 sensor: value.into(),
                 count: u64::try_from(r.get::<_, Option<i64>>(4)?.unwrap_or(0)).unwrap_or(0),
                 first: r.get::<_, Option<i64>>(5)?.unwrap_or(0),
                 last: r.get::<_, Option<i64>>(6)?.unwrap_or(0),
             }))
         }
-        k => match usize::try_from(k - VALUE)
-            .ok()
-            .and_then(|i| IndicatorType::ALL.get(i))
-        {
-            Some(t) => Object::Value {
-                kind: *t,
+        k => match k.parse::<IndicatorType>() {
+            Ok(t) => Object::Value {
+                kind: t,
                 value: value.into(),
             },
-            None => return Ok(None),
+            Err(_) => return Ok(None),
         },
     };
     let held: Vec<u8> = r.get(12)?;

@@ -248,6 +248,16 @@ fn queries_are_read_or_refused_with_a_reason() {
             .unwrap()
             .spec_ok
     );
+    // Other parameters are ignored, empty values are absent, an unencoded `+` offset
+    // reads, repeats count once.
+    let q = query::parse(Some("foo=1&next=&added_after=2026-12-07T11:00:00+01:00")).unwrap();
+    assert_eq!(q.added_after, parse_micros("2026-12-07T10:00:00Z"));
+    assert_eq!(q.next, None);
+    let repeated = vec!["indicator"; 500].join(",");
+    let q = query::parse(Some(&format!("match[type]={repeated}"))).unwrap();
+    assert_eq!(q.types, ["indicator"]);
+    let many: Vec<String> = (0..=query::MAX_MATCH).map(|i| format!("t{i}")).collect();
+    assert!(query::parse(Some(&format!("match[type]={}", many.join(",")))).is_err());
 }
 
 #[test]
@@ -322,11 +332,60 @@ fn objects_are_stix() {
     assert_eq!(sighting["count"], 3);
     assert_eq!(sighting["sighting_of_ref"], ind["id"]);
     assert_eq!(objs["identity/zeek-dmz"]["identity_class"], "system");
+    assert!(
+        ind.get("x_intellisiem_sources").is_none(),
+        "no other source's name"
+    );
     assert_eq!(
         s.taxii.collection("hits").unwrap().members.len(),
         4,
         "ours, the indicator, the sensor, the sighting"
     );
+}
+
+#[test]
+fn sightings_point_at_their_object_and_go_with_it() {
+    let mut l = Ledger::new();
+    let mut s = snap(&[
+        (Cve, "CVE-2024-3400", None, &[0]),
+        (Ipv4, "192.0.2.1", None, &[0]),
+    ]);
+    let sighted = |kind, value: &str| Sighted {
+        kind,
+        value: value.into(),
+        sensor: "zeek-dmz".into(),
+        count: 1,
+        first: 1_799_990_000,
+        last: 1_799_990_000,
+    };
+    s.sighted = vec![sighted(Ipv4, "192.0.2.1"), sighted(Cve, "CVE-2024-3400")];
+    let s1 = with_view(s, &mut l, T0);
+    let sighting_of = |s: &Snapshot, value: &str| -> serde_json::Value {
+        let kind = if value.starts_with("CVE") { Cve } else { Ipv4 };
+        let want = crate::export::stix::stix_uuid(kind, value).as_u128();
+        let v = s
+            .taxii
+            .versions
+            .iter()
+            .find(|v| matches!(&v.object, Object::Sighting(x) if x.indicator == want))
+            .unwrap();
+        let mut out = Vec::new();
+        objects::write(v, s, &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let cve = sighting_of(&s1, "CVE-2024-3400");
+    assert!(
+        cve["sighting_of_ref"]
+            .as_str()
+            .unwrap()
+            .starts_with("vulnerability--")
+    );
+    // The address leaves the set: its sighting is revoked with it; the CVE's stays.
+    let mut s = snap(&[(Cve, "CVE-2024-3400", None, &[0])]);
+    s.sighted = vec![sighted(Cve, "CVE-2024-3400")];
+    let s2 = with_view(s, &mut l, T0 + 1_000_000);
+    assert_eq!(sighting_of(&s2, "192.0.2.1")["revoked"], true);
+    assert!(sighting_of(&s2, "CVE-2024-3400").get("revoked").is_none());
 }
 
 #[test]
