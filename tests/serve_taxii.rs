@@ -530,3 +530,75 @@ async fn the_protocol_edges() {
         3
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_next_token_stays_valid_when_the_snapshot_is_replaced_mid_paging() {
+    let home = home("");
+    let before = ips(300, 4);
+    save(
+        &home.db,
+        "feodo",
+        &as_ref(
+            &before
+                .iter()
+                .map(|v| (IndicatorType::Ipv4, v.clone(), 80))
+                .collect::<Vec<_>>(),
+        ),
+    )
+    .await;
+    let server = start(&home, &[]);
+    let auth = basic("panos", PANOS_PW);
+    let page = |query: &str| {
+        let (st, text) = raw(
+            server.addr,
+            &format!("/taxii2/api/collections/all/objects/?limit=100&match[type]=indicator{query}"),
+            &[("Authorization", &auth)],
+        );
+        assert_eq!(st, 200, "{text}");
+        body(&text)
+    };
+    let mut held = std::collections::BTreeSet::new();
+    let mut apply = |p: &serde_json::Value| {
+        for o in p["objects"].as_array().into_iter().flatten() {
+            let name = o["name"].as_str().unwrap().to_string();
+            if o["revoked"] == true {
+                held.remove(&name);
+            } else {
+                held.insert(name);
+            }
+        }
+    };
+    let first = page("");
+    apply(&first);
+    assert_eq!(first["more"], true);
+    // A refresh lands between two pages: 50 read (of the first 100) and the last 50
+    // (unread) leave, 80 come.
+    let after: Vec<String> = before[..250]
+        .iter()
+        .filter(|v| !before[50..100].contains(v))
+        .cloned()
+        .chain(ips(80, 5))
+        .collect();
+    let mut after_rows: Vec<(IndicatorType, String, u8)> = after
+        .iter()
+        .map(|v| (IndicatorType::Ipv4, v.clone(), 80))
+        .collect();
+    after_rows.sort();
+    save(&home.db, "feodo", &as_ref(&after_rows)).await;
+    assert!(eventually(Duration::from_secs(30), || snapshot_number(
+        server.addr
+    ) >= 2));
+    let mut next = first["next"].as_str().unwrap().to_string();
+    loop {
+        let p = page(&format!("&next={next}"));
+        apply(&p);
+        if p["more"] != true {
+            break;
+        }
+        next = p["next"].as_str().unwrap().to_string();
+    }
+    let mut want: Vec<String> = after.clone();
+    want.sort();
+    want.dedup();
+    assert_eq!(held.into_iter().collect::<Vec<_>>(), want);
+}

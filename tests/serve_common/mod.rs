@@ -110,9 +110,14 @@ pub async fn history(db: &Path, source: &str, fetches: &[(i64, bool, u64)]) {
     }
 }
 
-/// The binary with a clean environment and the test's secrets.
+/// The binary with a clean environment and the test's secrets: `$INTELLISIEM_E2E_BIN`
+/// when set (the release build `.ci/run` makes first), else this build's.
 pub fn bin(home: &Home) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("intellisiem"));
+    let exe = std::env::var_os("INTELLISIEM_E2E_BIN")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("intellisiem"));
+    let mut c = Command::new(exe);
     c.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.dir.path())
