@@ -293,7 +293,10 @@ async fn metrics_parse_with_prometheus_client() {
         raw(s.addr, "/edl/nosuch/ip.txt", &[("Authorization", &auth)]).0,
         404
     );
-    let (st, resp) = raw(s.addr, "/metrics", &[("Authorization", &auth)]);
+    // The metrics name every source: a credential for some collections may not read them.
+    assert_eq!(raw(s.addr, "/metrics", &[("Authorization", &auth)]).0, 403);
+    let bearer = format!("Bearer {TOKEN}");
+    let (st, resp) = raw(s.addr, "/metrics", &[("Authorization", &bearer)]);
     assert_eq!(st, 200);
     assert!(
         resp.contains("content-type: text/plain; version=0.0.4"),
@@ -367,4 +370,37 @@ async fn metrics_parse_with_prometheus_client() {
     let age = jiff::Timestamp::now().as_second() - last.parse::<i64>().unwrap();
     assert!((119..=125).contains(&age), "last success {age} s ago");
     assert!(n >= 9, "{n} families");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_store_gets_503_and_a_failed_fetch_is_counted_without_a_snapshot() {
+    let h = home("");
+    let s = start(&h, &[]);
+    let auth = basic("panos", PANOS_PW);
+    // Nothing fetched yet: come back, rather than an empty list that empties the device's.
+    let (st, resp) = raw(s.addr, "/edl/all/ip.txt", &[("Authorization", &auth)]);
+    assert_eq!(st, 503, "{resp}");
+    assert!(resp.to_ascii_lowercase().contains("retry-after"), "{resp}");
+    // A configured source that never fetched well has its failures counted, and a failed
+    // fetch (which saves no snapshot) shows within the metrics' refresh.
+    let bearer = format!("Bearer {TOKEN}");
+    let metrics = || raw(s.addr, "/metrics", &[("Authorization", &bearer)]).1;
+    assert!(
+        metrics().contains("intellisiem_source_fetch_failures{source=\"urlhaus\"} 0"),
+        "{}",
+        metrics()
+    );
+    history(&h.db, "urlhaus", &[(5, false, 1_000)]).await;
+    assert!(
+        eventually(Duration::from_secs(40), || metrics().contains(
+            "intellisiem_source_fetch_failures{source=\"urlhaus\"} 1"
+        )),
+        "{}",
+        metrics()
+    );
+    // The first save is served at once.
+    fill(&h.db).await;
+    assert!(eventually(Duration::from_secs(30), || {
+        raw(s.addr, "/edl/all/ip.txt", &[("Authorization", &auth)]).0 == 200
+    }));
 }

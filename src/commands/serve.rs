@@ -63,6 +63,21 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &ServeArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    for g in config.serve.users.iter().chain(&config.serve.tokens) {
+        for c in &g.collections {
+            let known = c == crate::config::serve::ANY_COLLECTION
+                || c == "all"
+                || c == "hits"
+                || config.source(c).is_some();
+            if !known {
+                eprintln!(
+                    "warning: serve: `{}` may read `{}`, which is no collection (`all`, `hits`, a source's name or \"*\")",
+                    g.name,
+                    crate::model::sanitize::one_line(c, 40)
+                );
+            }
+        }
+    }
     if users.is_empty() && tokens.is_empty() {
         eprintln!(
             "error: serve: no `serve.users` or `serve.tokens` in the config; every endpoint needs credentials"
@@ -175,6 +190,7 @@ async fn run_async(
                 .shared
                 .store_up
                 .store(true, std::sync::atomic::Ordering::Relaxed);
+            state.shared.refresh_sources_metrics(&config, &store).await;
             tokio::task::block_in_place(crate::memory::release_free_memory);
         }
         Err(e) => {
@@ -203,9 +219,14 @@ async fn run_async(
         let ctx = crate::enrichment::with_store_ledger(ctx, Some(&store));
         fetcher::spawn(config.clone(), ctx, store.clone(), stop.clone())
     });
+    let watched = match &location {
+        crate::store::persist::Location::File(p) => Some(p.clone()),
+        _ => None,
+    };
     let follower = tokio::spawn(snapshot::follow(
         seen,
         ledger,
+        watched,
         config.clone(),
         store,
         lists,

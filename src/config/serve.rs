@@ -81,6 +81,12 @@ pub struct Grant {
 }
 
 impl Grant {
+    /// Whether it may read every collection (`"*"`), and so `/metrics`, which names every
+    /// source.
+    pub fn allows_every(&self) -> bool {
+        self.collections.iter().any(|c| c == ANY_COLLECTION)
+    }
+
     /// Whether it may read `collection`.
     pub fn allows(&self, collection: &str) -> bool {
         self.collections

@@ -46,10 +46,19 @@ fn head(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
 }
 
-/// The store's part of `/metrics`. A history or hits read that fails leaves its
-/// families out (and says so in the log).
-pub async fn store_text(store: &SharedStore, metas: &HashMap<String, SourceMeta>) -> String {
-    let names: BTreeMap<&String, &SourceMeta> = metas.iter().collect();
+/// The sources' part of `/metrics`: each source the store holds or `configured` names
+/// (a source that never fetched well has failures too). A history read that fails leaves
+/// that source's figures out (and says so in the log).
+pub async fn sources_text(
+    store: &SharedStore,
+    metas: &HashMap<String, SourceMeta>,
+    configured: &[String],
+) -> String {
+    let none = SourceMeta::default();
+    let mut names: BTreeMap<&String, &SourceMeta> = metas.iter().collect();
+    for n in configured {
+        names.entry(n).or_insert(&none);
+    }
     let mut out = String::new();
     head(
         &mut out,
@@ -130,6 +139,13 @@ pub async fn store_text(store: &SharedStore, metas: &HashMap<String, SourceMeta>
             secs.iter().fold(0.0, |a, s| a + s)
         );
     }
+    out
+}
+
+/// The hits' part of `/metrics` (read with each snapshot). A read that fails leaves the
+/// family out (and says so in the log).
+pub async fn hits_text(store: &SharedStore) -> String {
+    let mut out = String::new();
     match store.load_hits(HITS_READ).await {
         Ok(hits) => {
             let mut by: BTreeMap<(&str, &str), u64> = BTreeMap::new();

@@ -15,6 +15,7 @@ pub mod edl;
 pub mod metrics;
 pub(crate) mod router;
 pub mod snapshot;
+pub mod store_watch;
 pub mod taxii;
 mod tls;
 

@@ -190,10 +190,15 @@ async fn route<B>(state: &State, peer: SocketAddr, req: &Request<B>) -> (Answer,
     }
     let answer = match path {
         "/healthz" => healthz(state, &snap),
+        "/metrics" if !grant.allows_every() => error(
+            StatusCode::FORBIDDEN,
+            "the metrics name every source: they need a credential for every collection (\"*\")",
+        ),
         "/metrics" => {
             let up = state.store_up();
             let body = format!(
-                "{}{}{}",
+                "{}{}{}{}",
+                state.shared.sources_metrics(),
                 snap.metrics,
                 super::metrics::server_text(&snap, up),
                 state.requests.text()
@@ -210,8 +215,9 @@ async fn route<B>(state: &State, peer: SocketAddr, req: &Request<B>) -> (Answer,
                 let (Some(collection), Some(kind)) = (decode(c), ListType::parse(file)) else {
                     return (error(StatusCode::NOT_FOUND, "no such list"), user);
                 };
-                if snap.version == 0 {
-                    // An empty list would empty the device's list: say to come back.
+                if snap.version == 0 || snap.sources.iter().all(|s| s.fetched_at.is_none()) {
+                    // An empty list would empty the device's list: say to come back
+                    // (no snapshot read yet, or no source in the store yet).
                     let mut r = error(StatusCode::SERVICE_UNAVAILABLE, "the set is not read yet");
                     r.headers_mut()
                         .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));

@@ -35,6 +35,18 @@ pub const ALL: &str = "all";
 /// also announces its changes at once).
 pub const POLL: Duration = Duration::from_secs(2);
 
+/// How often the sources' figures for `/metrics` are read between snapshots (a failed
+/// fetch saves no snapshot, but is a failure to count).
+pub const METRICS_EVERY: Duration = Duration::from_secs(15);
+
+/// The least time between two snapshots read for new hits alone: sensors that record
+/// all the time would otherwise have the whole set read at every poll.
+pub const HITS_EVERY: Duration = Duration::from_secs(20);
+
+/// How long after a write to a watched SQLite store the set is read (a save is many
+/// writes, taken as one).
+pub const WRITE_SETTLE: Duration = Duration::from_millis(150);
+
 /// One served value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -108,7 +120,8 @@ pub struct Snapshot {
     pub rows: Vec<Row>,
     /// Our own sightings of served values, by value then sensor.
     pub sighted: Vec<Sighted>,
-    /// The store's figures for `/metrics`, rendered when the snapshot was read.
+    /// The stored hits' figures for `/metrics`, rendered when the snapshot was read (the
+    /// sources' are in [`Shared::sources_metrics`], read more often).
     pub metrics: String,
     /// The TAXII 2.1 collections as of this snapshot.
     pub taxii: super::taxii::View,
@@ -146,6 +159,9 @@ pub struct Shared {
     pub store_up: AtomicBool,
     /// Snapshot loads that failed.
     pub load_failures: AtomicU64,
+    /// The sources' figures for `/metrics` ([`super::metrics::sources_text`]), read with
+    /// each snapshot and every [`METRICS_EVERY`] between them.
+    sources_metrics: RwLock<Arc<String>>,
 }
 
 impl Shared {
@@ -154,6 +170,40 @@ impl Shared {
         match self.current.read() {
             Ok(g) => g.clone(),
             Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// The sources' figures for `/metrics`.
+    pub fn sources_metrics(&self) -> Arc<String> {
+        match self.sources_metrics.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the sources' figures.
+    pub fn set_sources_metrics(&self, text: String) {
+        let text = Arc::new(text);
+        match self.sources_metrics.write() {
+            Ok(mut g) => *g = text,
+            Err(p) => *p.into_inner() = text,
+        }
+    }
+
+    /// Reads the sources' figures from `store` again.
+    pub async fn refresh_sources_metrics(&self, config: &Config, store: &SharedStore) {
+        match store.metas().await {
+            Ok(metas) => {
+                let configured: Vec<String> = config
+                    .sources
+                    .iter()
+                    .filter(|s| s.enabled)
+                    .map(|s| s.name.clone())
+                    .collect();
+                let text = super::metrics::sources_text(store, &metas, &configured).await;
+                self.set_sources_metrics(text);
+            }
+            Err(e) => tracing::debug!("serve: metrics: {e}"),
         }
     }
 
@@ -221,7 +271,7 @@ pub async fn load(
     for n in notes {
         tracing::warn!("serve: {}", crate::model::sanitize::one_line(&n, 300));
     }
-    let metrics = super::metrics::store_text(store, &metas).await;
+    let metrics = super::metrics::hits_text(store).await;
     // CPU work on a 1M set: off the async workers' hands (the runtime is multi-threaded).
     let (rows, sighted) = tokio::task::block_in_place(|| {
         let scorer = inputs.scorer(&set, config, now);
@@ -331,9 +381,21 @@ fn sighted_of(hits: &[crate::model::LogHit], rows: &[Row]) -> Vec<Sighted> {
         .collect()
 }
 
-/// What the store's sources look like: each one's last fetch and count. Two equal
-/// versions mean nothing was saved in between.
-pub type StoreVersion = Vec<(String, Option<i64>, usize)>;
+/// What the store looks like: each source's last fetch and count, and the newest stored
+/// hit (a hit moves scores and the `hits` collection). Two equal versions mean nothing
+/// was saved in between.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreVersion {
+    sources: Vec<(String, Option<i64>, usize)>,
+    last_hit: i64,
+}
+
+impl StoreVersion {
+    /// Whether `other` differs from this one by new hits only.
+    pub fn only_hits_differ(&self, other: &StoreVersion) -> bool {
+        self.sources == other.sources && self.last_hit != other.last_hit
+    }
+}
 
 /// The store's [`StoreVersion`] now.
 ///
@@ -341,22 +403,25 @@ pub type StoreVersion = Vec<(String, Option<i64>, usize)>;
 /// The store cannot be read.
 pub async fn store_version(store: &SharedStore) -> Result<StoreVersion, String> {
     let metas = store.metas().await.map_err(|e| e.to_string())?;
-    let mut v: StoreVersion = metas
+    let mut sources: Vec<(String, Option<i64>, usize)> = metas
         .into_iter()
         .map(|(n, m)| (n, m.fetched_at.map(|t| t.as_millisecond()), m.count))
         .collect();
-    v.sort();
-    Ok(v)
+    sources.sort();
+    let last_hit = store.last_hit_id().await.map_err(|e| e.to_string())?;
+    Ok(StoreVersion { sources, last_hit })
 }
 
 /// Keeps `shared` on the store's newest set until `stop` is set: a change announced by
-/// a shared store, or seen in the sources' fetch times every [`POLL`], loads a new
-/// snapshot; while the store cannot be read, the last good one stays and
+/// a shared store (PostgreSQL's NOTIFY), a write to the SQLite file `watch` (inotify),
+/// or a change seen in the sources' fetch times every [`POLL`], loads a new snapshot; while the store cannot be read, the last good one stays and
 /// [`Shared::store_up`] is false. `seen`: the store's version the snapshot being
 /// served was read at (taken before it was read), if any.
+#[allow(clippy::too_many_arguments)]
 pub async fn follow(
     mut seen: Option<StoreVersion>,
     mut ledger: super::taxii::Ledger,
+    watch: Option<std::path::PathBuf>,
     config: Arc<Config>,
     store: SharedStore,
     lists: Arc<Warninglists>,
@@ -365,6 +430,11 @@ pub async fn follow(
 ) {
     use std::sync::atomic::Ordering::Relaxed;
     let mut changes = store.changes();
+    let mut metrics_read = tokio::time::Instant::now();
+    let mut loaded_at = tokio::time::Instant::now();
+    let mut watch = watch
+        .as_deref()
+        .and_then(super::store_watch::StoreWatch::new);
     let mut version = shared.get().version;
     loop {
         match store_version(&store).await {
@@ -376,8 +446,16 @@ pub async fn follow(
                     );
                 }
             }
-            Ok(v) if seen.as_ref() == Some(&v) => {
+            Ok(v)
+                if seen.as_ref() == Some(&v)
+                    || (seen.as_ref().is_some_and(|s| s.only_hits_differ(&v))
+                        && loaded_at.elapsed() < HITS_EVERY) =>
+            {
                 shared.store_up.store(true, Relaxed);
+                if metrics_read.elapsed() >= METRICS_EVERY {
+                    shared.refresh_sources_metrics(&config, &store).await;
+                    metrics_read = tokio::time::Instant::now();
+                }
             }
             Ok(v) => match load(&config, &store, &lists, version + 1, &mut ledger).await {
                 Ok(snap) => {
@@ -390,6 +468,9 @@ pub async fn follow(
                     shared.set(snap);
                     shared.store_up.store(true, Relaxed);
                     seen = Some(v);
+                    loaded_at = tokio::time::Instant::now();
+                    shared.refresh_sources_metrics(&config, &store).await;
+                    metrics_read = tokio::time::Instant::now();
                     // The merged set and the snapshot before are freed: give the pages
                     // back, or the resident size stays at the read's peak.
                     tokio::task::block_in_place(crate::memory::release_free_memory);
@@ -418,6 +499,21 @@ pub async fn follow(
                 }
             }
             () = tokio::time::sleep(POLL) => {}
+            written = async {
+                match watch.as_mut() {
+                    Some(w) => w.changed.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                if written.is_none() {
+                    watch = None;
+                }
+                // A save is many writes: let it settle, and take them as one.
+                tokio::time::sleep(WRITE_SETTLE).await;
+                if let Some(w) = watch.as_mut() {
+                    while w.changed.try_recv().is_ok() {}
+                }
+            }
         }
         if *stop.borrow() {
             return;
