@@ -55,7 +55,8 @@ pub enum Command {
     /// Check or create the config file
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Serve the set to firewalls and monitoring: lists (EDL), /metrics, /healthz
+    /// Serve the set to firewalls, SIEMs and monitoring: TAXII 2.1 collections, lists
+    /// (EDL), /metrics, /healthz
     Serve(ServeArgs),
 }
 

@@ -305,7 +305,7 @@ async fn config_check_reports_errors_with_file_line_and_field() {
         (
             "sources:\n  - name: hits\n    kind: feodo\n",
             "line 2",
-            "source name `hits` is taken",
+            "source name `hits` is reserved",
         ),
         (
             "sources:\n  - name: a\n    kind: feodo\n    url: file:///etc/passwd\n",

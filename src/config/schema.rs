@@ -250,7 +250,9 @@ fn validate_source(f: SourceFields) -> Result<RawSource, String> {
     if matches!(name.as_str(), "all" | "hits") {
         return Err(hint::at_key(
             "name",
-            &format!("source name `{name}` is taken: `serve` names its own collections so"),
+            &format!(
+                "source name `{name}` is reserved: `serve` has collections named `all` and `hits`"
+            ),
         ));
     }
     let kind = find_kind(f.kind.trim())?;

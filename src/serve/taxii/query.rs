@@ -192,8 +192,9 @@ pub struct Page {
     /// The token for the next page (when `more`).
     pub next: Option<String>,
     /// `X-TAXII-Date-Added-First` and `-Last`, Unix microseconds. On an empty page both
-    /// are where the client stands: the newest `date_added` looked at, else the start
-    /// it asked for, so reading on from `-Last` misses nothing.
+    /// are where the client stands: the collection's newest `date_added` (everything up
+    /// to it was looked at; a start in the future is not echoed, or reading on from it
+    /// would skip what comes until then), else the start it asked for.
     pub first: i64,
     pub last: i64,
 }
@@ -222,13 +223,7 @@ pub fn page(view: &View, c: &Collection, q: &Query) -> Page {
         }
         items.push(*m);
     }
-    let stand = c
-        .members
-        .last()
-        .map(added)
-        .filter(|l| start.is_none_or(|s| *l > s))
-        .or(start)
-        .unwrap_or(0);
+    let stand = c.members.last().map(added).or(start).unwrap_or(0);
     let (first, last) = match (items.first(), items.last()) {
         (Some(f), Some(l)) => (added(f), added(l)),
         _ => (stand, stand),

@@ -418,6 +418,12 @@ fn the_history_survives_a_restart() {
         values(&s3, &read_all(&s3, "all", None, 10))["a.example"],
         "revoked"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "owner-only");
+    }
     // A file that is not ours: in memory, with a warning.
     std::fs::write(
         dir.path().join("junk"),
