@@ -390,6 +390,15 @@ async fn an_empty_store_gets_503_and_a_failed_fetch_is_counted_without_a_snapsho
         "{}",
         metrics()
     );
+    let snapshot = || {
+        raw(s.addr, "/healthz", &[("Authorization", &auth)])
+            .1
+            .split("snapshot ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse::<u64>().ok())
+    };
+    let before = snapshot();
     history(&h.db, "urlhaus", &[(5, false, 1_000)]).await;
     assert!(
         eventually(Duration::from_secs(40), || metrics().contains(
@@ -398,9 +407,19 @@ async fn an_empty_store_gets_503_and_a_failed_fetch_is_counted_without_a_snapsho
         "{}",
         metrics()
     );
-    // The first save is served at once.
-    fill(&h.db).await;
+    assert_eq!(snapshot(), before, "counted without a new snapshot");
+    // The first save is served at once; a source that has not fetched yet still has no
+    // list to give.
+    save(&h.db, "feodo", &[(IndicatorType::Ipv4, "192.0.2.10", 90)]).await;
     assert!(eventually(Duration::from_secs(30), || {
         raw(s.addr, "/edl/all/ip.txt", &[("Authorization", &auth)]).0 == 200
     }));
+    assert_eq!(
+        raw(s.addr, "/edl/feodo/ip.txt", &[("Authorization", &bearer)]).0,
+        200
+    );
+    assert_eq!(
+        raw(s.addr, "/edl/urlhaus/ip.txt", &[("Authorization", &bearer)]).0,
+        503
+    );
 }

@@ -3,7 +3,8 @@
 
 //! `/metrics`: the Prometheus text exposition format (version 0.0.4).
 //!
-//! From the store, rendered with each snapshot (see [`store_text`]):
+//! From the store, rendered with each snapshot and every
+//! [`super::snapshot::METRICS_EVERY`] (see [`sources_text`] and [`hits_text`]):
 //! - `intellisiem_source_indicators{source}`: distinct indicators in its snapshot;
 //! - `intellisiem_source_last_success_timestamp_seconds{source}`;
 //! - `intellisiem_source_fetch_failures{source}`: failed fetches among the kept history;

@@ -215,13 +215,16 @@ async fn route<B>(state: &State, peer: SocketAddr, req: &Request<B>) -> (Answer,
                 let (Some(collection), Some(kind)) = (decode(c), ListType::parse(file)) else {
                     return (error(StatusCode::NOT_FOUND, "no such list"), user);
                 };
-                if snap.version == 0 || snap.sources.iter().all(|s| s.fetched_at.is_none()) {
-                    // An empty list would empty the device's list: say to come back
-                    // (no snapshot read yet, or no source in the store yet).
-                    let mut r = error(StatusCode::SERVICE_UNAVAILABLE, "the set is not read yet");
+                // An empty list would empty the device's list: say to come back (no
+                // snapshot read yet, or none of the collection's sources fetched yet).
+                let not_yet = |why: &str| {
+                    let mut r = error(StatusCode::SERVICE_UNAVAILABLE, why);
                     r.headers_mut()
                         .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-                    return (r, user);
+                    r
+                };
+                if snap.version == 0 {
+                    return (not_yet("the set is not read yet"), user);
                 }
                 if !snap.has_collection(&collection) {
                     return (error(StatusCode::NOT_FOUND, "no such collection"), user);
@@ -231,6 +234,9 @@ async fn route<B>(state: &State, peer: SocketAddr, req: &Request<B>) -> (Answer,
                         error(StatusCode::FORBIDDEN, "not one of your collections"),
                         user,
                     );
+                }
+                if snap.modified(&collection).is_none() {
+                    return (not_yet("no source of this list has fetched yet"), user);
                 }
                 match edl_query(req.uri().query(), collection, kind) {
                     Ok(q) => edl(state, &snap, q, req).await,

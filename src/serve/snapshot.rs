@@ -43,6 +43,10 @@ pub const METRICS_EVERY: Duration = Duration::from_secs(15);
 /// all the time would otherwise have the whole set read at every poll.
 pub const HITS_EVERY: Duration = Duration::from_secs(20);
 
+/// How long after a failed read of the set the next is tried (a store that answers
+/// `metas` but not the set is not read again at every write).
+pub const LOAD_RETRY: Duration = Duration::from_secs(10);
+
 /// How long after a write to a watched SQLite store the set is read (a save is many
 /// writes, taken as one).
 pub const WRITE_SETTLE: Duration = Duration::from_millis(150);
@@ -408,7 +412,11 @@ pub async fn store_version(store: &SharedStore) -> Result<StoreVersion, String> 
         .map(|(n, m)| (n, m.fetched_at.map(|t| t.as_millisecond()), m.count))
         .collect();
     sources.sort();
-    let last_hit = store.last_hit_id().await.map_err(|e| e.to_string())?;
+    // Hits that cannot be read are no reason to stop following the sources.
+    let last_hit = store.last_hit_id().await.unwrap_or_else(|e| {
+        tracing::debug!("serve: newest hit: {e}");
+        0
+    });
     Ok(StoreVersion { sources, last_hit })
 }
 
@@ -432,6 +440,8 @@ pub async fn follow(
     let mut changes = store.changes();
     let mut metrics_read = tokio::time::Instant::now();
     let mut loaded_at = tokio::time::Instant::now();
+    // The last failed read of the set: the next waits [`LOAD_RETRY`].
+    let mut failed_at: Option<tokio::time::Instant> = None;
     let mut watch = watch
         .as_deref()
         .and_then(super::store_watch::StoreWatch::new);
@@ -449,12 +459,11 @@ pub async fn follow(
             Ok(v)
                 if seen.as_ref() == Some(&v)
                     || (seen.as_ref().is_some_and(|s| s.only_hits_differ(&v))
-                        && loaded_at.elapsed() < HITS_EVERY) =>
+                        && loaded_at.elapsed() < HITS_EVERY)
+                    || failed_at.is_some_and(|t| t.elapsed() < LOAD_RETRY) =>
             {
-                shared.store_up.store(true, Relaxed);
-                if metrics_read.elapsed() >= METRICS_EVERY {
-                    shared.refresh_sources_metrics(&config, &store).await;
-                    metrics_read = tokio::time::Instant::now();
+                if failed_at.is_none() {
+                    shared.store_up.store(true, Relaxed);
                 }
             }
             Ok(v) => match load(&config, &store, &lists, version + 1, &mut ledger).await {
@@ -469,6 +478,7 @@ pub async fn follow(
                     shared.store_up.store(true, Relaxed);
                     seen = Some(v);
                     loaded_at = tokio::time::Instant::now();
+                    failed_at = None;
                     shared.refresh_sources_metrics(&config, &store).await;
                     metrics_read = tokio::time::Instant::now();
                     // The merged set and the snapshot before are freed: give the pages
@@ -476,6 +486,7 @@ pub async fn follow(
                     tokio::task::block_in_place(crate::memory::release_free_memory);
                 }
                 Err(e) => {
+                    failed_at = Some(tokio::time::Instant::now());
                     shared.load_failures.fetch_add(1, Relaxed);
                     shared.store_up.store(false, Relaxed);
                     tracing::warn!(
@@ -484,6 +495,11 @@ pub async fn follow(
                     );
                 }
             },
+        }
+        // Failed fetches save no snapshot: their figures are read on their own.
+        if metrics_read.elapsed() >= METRICS_EVERY {
+            shared.refresh_sources_metrics(&config, &store).await;
+            metrics_read = tokio::time::Instant::now();
         }
         let announced = async {
             match changes.as_mut() {

@@ -14,8 +14,9 @@ use tokio::sync::mpsc;
 pub struct StoreWatch {
     /// Kept alive for its events.
     _watcher: notify::RecommendedWatcher,
-    /// One message per change event of the store or its write-ahead log.
-    pub changed: mpsc::UnboundedReceiver<()>,
+    /// A message when the store or its write-ahead log changed (many changes before it
+    /// is read are one message).
+    pub changed: mpsc::Receiver<()>,
 }
 
 impl std::fmt::Debug for StoreWatch {
@@ -33,7 +34,7 @@ impl StoreWatch {
         let mut wal = name.to_os_string();
         wal.push("-wal");
         let names: HashSet<OsString> = [name.to_os_string(), wal].into_iter().collect();
-        let (tx, changed) = mpsc::unbounded_channel();
+        let (tx, changed) = mpsc::channel(1);
         let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
             let ours = ev.is_ok_and(|e| {
                 !e.kind.is_access()
@@ -42,7 +43,8 @@ impl StoreWatch {
                         .any(|p| p.file_name().is_some_and(|n| names.contains(n)))
             });
             if ours {
-                let _ = tx.send(());
+                // Full: a wake-up is already waiting.
+                let _ = tx.try_send(());
             }
         });
         let mut watcher = match watcher {

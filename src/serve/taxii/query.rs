@@ -223,7 +223,15 @@ pub fn page(view: &View, c: &Collection, q: &Query) -> Page {
         }
         items.push(*m);
     }
-    let stand = c.members.last().map(added).or(start).unwrap_or(0);
+    // An empty collection: the start asked for, but never past the newest object of
+    // any collection.
+    let newest = view.versions.last().map(Version::added);
+    let stand = c
+        .members
+        .last()
+        .map(added)
+        .or_else(|| start.map(|s| newest.map_or(s, |n| s.min(n))))
+        .unwrap_or(0);
     let (first, last) = match (items.first(), items.last()) {
         (Some(f), Some(l)) => (added(f), added(l)),
         _ => (stand, stand),

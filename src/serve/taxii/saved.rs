@@ -102,13 +102,24 @@ impl Saved {
         // Owner-only, like the store: it names sensors and what they saw. SQLite gives
         // its `-wal` and `-shm` the same mode.
         #[cfg(unix)]
-        if !path.exists() {
-            use std::os::unix::fs::OpenOptionsExt;
-            let _ = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path);
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            if !path.exists() {
+                let _ = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(path);
+            }
+            // One made by an earlier build with the default mode, and its companions.
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let p = std::path::PathBuf::from(p);
+                if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+                    let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
+                }
+            }
         }
         let conn = Connection::open(path).map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL")
