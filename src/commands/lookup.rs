@@ -58,15 +58,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &LookupArgs) -> u8 
         eprintln!("error: no values to look up");
         return EXIT_USAGE;
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_SOURCE_FAILED;
-        }
+        Err(code) => return code,
     };
     let location = Location::of(&config, no_cache);
     let (store, notes) = rt.block_on(engine::open_store(&location, None));

@@ -127,6 +127,18 @@ pub fn load_lists(
     }
 }
 
+/// The multi-threaded tokio runtime of a headless command; `Err` is the exit code after
+/// the one-line error is printed.
+pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start the async runtime: {e}");
+            EXIT_SOURCE_FAILED
+        })
+}
+
 pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, u8> {
     match crate::sources::registry::load_config(path, &config::process_env).and_then(check_bindings)
     {

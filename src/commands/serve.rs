@@ -120,15 +120,9 @@ pub fn run(config_path: Option<&Path>, no_cache: bool, args: &ServeArgs) -> u8 {
         );
         return EXIT_USAGE;
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_SOURCE_FAILED;
-        }
+        Err(code) => return code,
     };
     let fetch = if args.fetch {
         match crate::sources::FetchContext::new(&config) {
