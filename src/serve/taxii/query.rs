@@ -14,6 +14,7 @@
 //! value, is refused with a message; other parameters are ignored, as medallion does.
 
 use super::ledger::Version;
+use crate::serve::router::decode;
 use super::objects::stix_type;
 use super::{Collection, MAX_PAGE, View, parse_micros};
 
@@ -35,33 +36,6 @@ pub struct Query {
     pub versions: Option<Vec<i64>>,
     /// False when `match[spec_version]` names none we serve.
     pub spec_ok: bool,
-}
-
-/// `%XX` decoded, and `+` as a space when `plus` (in keys: a value's `+` is kept, so an
-/// unencoded `+00:00` offset still reads); `None` for a bad escape or a result that is
-/// not UTF-8.
-fn decode(s: &str, plus: bool) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' if plus => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// A STIX id `type--uuid`.
@@ -86,7 +60,9 @@ pub fn parse(query: Option<&str>) -> Result<Query, String> {
     };
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (Some(k), Some(v)) = (decode(k, true), decode(v, false)) else {
+        // A `+` is a space in a key; a value's is kept, so an unencoded `+00:00` offset
+        // still reads.
+        let (Some(k), Some(v)) = (decode(&k.replace('+', " ")), decode(v)) else {
             return Err("bad percent-encoding in the query".into());
         };
         if v.is_empty() {
