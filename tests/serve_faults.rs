@@ -390,15 +390,7 @@ async fn an_empty_store_gets_503_and_a_failed_fetch_is_counted_without_a_snapsho
         "{}",
         metrics()
     );
-    let snapshot = || {
-        raw(s.addr, "/healthz", &[("Authorization", &auth)])
-            .1
-            .split("snapshot ")
-            .nth(1)
-            .and_then(|r| r.split(' ').next())
-            .and_then(|n| n.parse::<u64>().ok())
-    };
-    let before = snapshot();
+    let before = snapshot_number(s.addr);
     history(&h.db, "urlhaus", &[(5, false, 1_000)]).await;
     assert!(
         eventually(Duration::from_secs(40), || metrics().contains(
@@ -407,7 +399,11 @@ async fn an_empty_store_gets_503_and_a_failed_fetch_is_counted_without_a_snapsho
         "{}",
         metrics()
     );
-    assert_eq!(snapshot(), before, "counted without a new snapshot");
+    assert_eq!(
+        snapshot_number(s.addr),
+        before,
+        "counted without a new snapshot"
+    );
     // The first save is served at once; a source that has not fetched yet still has no
     // list to give.
     save(&h.db, "feodo", &[(IndicatorType::Ipv4, "192.0.2.10", 90)]).await;

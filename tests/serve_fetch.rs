@@ -63,14 +63,8 @@ fn edl(s: &Server, target: &str) -> Option<String> {
 /// answer 503, never an empty list that would empty a device's.
 fn empty_store(s: &Server) -> bool {
     let bearer = format!("Bearer {TOKEN}");
-    let health = raw(s.addr, "/healthz", &[("Authorization", &bearer)]).1;
-    let ok = health
-        .split("snapshot ")
-        .nth(1)
-        .and_then(|r| r.split(' ').next())
-        .and_then(|n| n.parse::<u64>().ok())
-        .is_some_and(|n| n >= 1);
-    ok && raw(s.addr, "/edl/all/ipv4.txt", &[("Authorization", &bearer)]).0 == 503
+    snapshot_number(s.addr) >= 1
+        && raw(s.addr, "/edl/all/ipv4.txt", &[("Authorization", &bearer)]).0 == 503
 }
 
 /// Mounts `body` at `at`, answered after `delay`.

@@ -116,19 +116,6 @@ fn rand_tag() -> u64 {
     N.fetch_add(1, Ordering::Relaxed)
 }
 
-fn snapshot_number(addr: std::net::SocketAddr) -> u64 {
-    let (_, text) = raw(
-        addr,
-        "/healthz",
-        &[("Authorization", &basic("panos", PANOS_PW))],
-    );
-    text.split("snapshot ")
-        .nth(1)
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
-
 fn ips(n: usize, third: u8) -> Vec<String> {
     (0..n)
         .map(|i| format!("10.{third}.{}.{}", i / 256, i % 256))
@@ -141,12 +128,7 @@ async fn taxii2_client_reads_100k_indicators_once_each_with_added_after() {
         return;
     };
     let home = home("");
-    let values = ips(100_000, 1);
-    let rows: Vec<(IndicatorType, &str, u8)> = values
-        .iter()
-        .map(|v| (IndicatorType::Ipv4, v.as_str(), 80))
-        .collect();
-    save(&home.db, "feodo", &rows).await;
+    save_ips(&home.db, &ips(100_000, 1)).await;
     let server = start(&home, &[]);
     let url = format!("http://{}/taxii2/", server.addr);
     // stix2 parses one object in 20 here (all of them, of every type, in the validator's
@@ -182,13 +164,7 @@ async fn an_incremental_client_ends_with_exactly_the_new_set() {
     };
     let home = home("");
     let before = ips(3_000, 2);
-    let rows = |v: &[String]| -> Vec<(IndicatorType, String, u8)> {
-        v.iter()
-            .map(|x| (IndicatorType::Ipv4, x.clone(), 80))
-            .collect()
-    };
-    let r1 = rows(&before);
-    save(&home.db, "feodo", &as_ref(&r1)).await;
+    save_ips(&home.db, &before).await;
     let server = start(&home, &[]);
     let url = format!("http://{}/taxii2/", server.addr);
     // Small pages, so the refresh can land between them on a slow machine too.
@@ -201,9 +177,8 @@ async fn an_incremental_client_ends_with_exactly_the_new_set() {
     assert_eq!(s["held"].as_object().unwrap().len(), 3_000);
     // A refresh: 500 leave, 700 come.
     let after: Vec<String> = before[500..].iter().cloned().chain(ips(700, 3)).collect();
-    let r2 = rows(&after);
     let before_save = snapshot_number(server.addr);
-    save(&home.db, "feodo", &as_ref(&r2)).await;
+    save_ips(&home.db, &after).await;
     assert!(
         eventually(Duration::from_secs(30), || snapshot_number(server.addr)
             > before_save),
@@ -231,8 +206,13 @@ async fn an_incremental_client_ends_with_exactly_the_new_set() {
     assert_eq!(held, want);
 }
 
-fn as_ref(r: &[(IndicatorType, String, u8)]) -> Vec<(IndicatorType, &str, u8)> {
-    r.iter().map(|(k, v, c)| (*k, v.as_str(), *c)).collect()
+/// Saves `values` as feodo's snapshot, IPv4s of confidence 80.
+async fn save_ips(db: &Path, values: &[String]) {
+    let rows: Vec<(IndicatorType, &str, u8)> = values
+        .iter()
+        .map(|v| (IndicatorType::Ipv4, v.as_str(), 80))
+        .collect();
+    save(db, "feodo", &rows).await;
 }
 
 fn hit(value: &str, sensor: &str, ago: i64) -> LogHit {
@@ -536,17 +516,7 @@ async fn the_protocol_edges() {
 async fn a_next_token_stays_valid_when_the_snapshot_is_replaced_mid_paging() {
     let home = home("");
     let before = ips(300, 4);
-    save(
-        &home.db,
-        "feodo",
-        &as_ref(
-            &before
-                .iter()
-                .map(|v| (IndicatorType::Ipv4, v.clone(), 80))
-                .collect::<Vec<_>>(),
-        ),
-    )
-    .await;
+    save_ips(&home.db, &before).await;
     let server = start(&home, &[]);
     let auth = basic("panos", PANOS_PW);
     let page = |query: &str| {
@@ -580,13 +550,8 @@ async fn a_next_token_stays_valid_when_the_snapshot_is_replaced_mid_paging() {
         .cloned()
         .chain(ips(80, 5))
         .collect();
-    let mut after_rows: Vec<(IndicatorType, String, u8)> = after
-        .iter()
-        .map(|v| (IndicatorType::Ipv4, v.clone(), 80))
-        .collect();
-    after_rows.sort();
     let before_save = snapshot_number(server.addr);
-    save(&home.db, "feodo", &as_ref(&after_rows)).await;
+    save_ips(&home.db, &after).await;
     assert!(eventually(Duration::from_secs(30), || snapshot_number(
         server.addr
     ) > before_save));

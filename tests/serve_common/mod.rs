@@ -212,6 +212,19 @@ pub fn raw(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> (u16, St
     (status, text)
 }
 
+/// The number of the snapshot the server answers from, as `/healthz` says (0: none yet,
+/// or no answer).
+pub fn snapshot_number(addr: SocketAddr) -> u64 {
+    let bearer = format!("Bearer {TOKEN}");
+    raw(addr, "/healthz", &[("Authorization", &bearer)])
+        .1
+        .split("snapshot ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// `curl` with `args`, or `None` when it is not installed (a failure under `CI=true`).
 pub fn curl(args: &[&str]) -> Option<std::process::Output> {
     match Command::new("curl").args(args).output() {

@@ -14,9 +14,9 @@
 //! value, is refused with a message; other parameters are ignored, as medallion does.
 
 use super::ledger::Version;
-use crate::serve::router::decode;
 use super::objects::stix_type;
 use super::{Collection, MAX_PAGE, View, parse_micros};
+use crate::serve::router::decode;
 
 /// The most values one `match[...]` takes.
 pub const MAX_MATCH: usize = 100;
